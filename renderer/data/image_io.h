@@ -14,6 +14,11 @@ struct Image8 {
 
 // Loads a PNG/JPG; `channels` forces the channel count (0 = as stored). Throws InputError.
 Image8 read_image(const std::string& path, int channels = 0);
+// Width, height and stored channel count of a PNG/JPG, read from its header only.
+struct ImageInfo {
+  int width = 0, height = 0, channels = 0;
+};
+ImageInfo read_image_info(const std::string& path);  // throws InputError
 // Writes an 8-bit PNG (1, 3 or 4 channels); creates no directories. Throws InputError.
 void write_png(const std::string& path, const Image8& image);
 // Writes a 16-bit single-channel PNG (for depth maps).

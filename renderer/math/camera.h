@@ -16,12 +16,71 @@ struct Intrinsics {
   NERDS_HD bool distorted() const { return k1 != 0.f || k2 != 0.f || p1 != 0.f || p2 != 0.f; }
 };
 
-// IMPLEMENTED BELOW (see the helper's task): the direction, in camera space, of the ray
-// through image point (px, py) (pixel units, top-left origin; a pixel's center is +0.5),
-// undistorted when the intrinsics carry distortion. Not normalized: z == -1.
-// NERDS_HD Vec3 pixel_to_camera_dir(const Intrinsics& k, float px, float py);
+// The OpenCV radial-tangential model (k1 k2 p1 p2; k3 = 0) maps an undistorted normalized
+// image point (x, y) to a distorted one. It is defined in OpenCV's camera frame (x right,
+// y DOWN, z forward), so callers pass y measured downwards: the tangential terms change sign
+// with y, and flipping y first would silently mirror them.
+//   r2 = x^2 + y^2,  radial = 1 + k1 r2 + k2 r2^2
+//   xd = x radial + 2 p1 x y + p2 (r2 + 2 x^2)
+//   yd = y radial + p1 (r2 + 2 y^2) + 2 p2 x y
+NERDS_HD void distort_normalized(const Intrinsics& k, float x, float y, float* xd, float* yd) {
+  const float r2 = x * x + y * y;
+  const float radial = 1.f + r2 * (k.k1 + r2 * k.k2);
+  *xd = x * radial + 2.f * k.p1 * x * y + k.p2 * (r2 + 2.f * x * x);
+  *yd = y * radial + k.p1 * (r2 + 2.f * y * y) + 2.f * k.p2 * x * y;
+}
+
+// Inverts distort_normalized by Newton's method on the 2x2 system distort(x, y) = (xd, yd),
+// starting from the distorted point, as instant-ngp (iterative_camera_undistortion) and
+// nerfstudio (radial_and_tangential_undistort) do. The model is smooth and close to the
+// identity inside a real image, so a handful of steps reaches float precision; the loop
+// stops early once a step is below 1e-7 (about float epsilon for |x| ~ 1).
+NERDS_HD void undistort_normalized(const Intrinsics& k, float xd, float yd, float* x_out, float* y_out) {
+  float x = xd, y = yd;
+  for (int iteration = 0; iteration < 10; ++iteration) {
+    const float r2 = x * x + y * y;
+    const float radial = 1.f + r2 * (k.k1 + r2 * k.k2);
+    const float radial_d_r2 = k.k1 + 2.f * k.k2 * r2;  // d radial / d r2
+    // Residual of the forward model and its Jacobian.
+    const float fx = x * radial + 2.f * k.p1 * x * y + k.p2 * (r2 + 2.f * x * x) - xd;
+    const float fy = y * radial + k.p1 * (r2 + 2.f * y * y) + 2.f * k.p2 * x * y - yd;
+    const float fx_x = radial + 2.f * x * x * radial_d_r2 + 2.f * k.p1 * y + 6.f * k.p2 * x;
+    const float fx_y = 2.f * x * y * radial_d_r2 + 2.f * k.p1 * x + 2.f * k.p2 * y;
+    const float fy_x = 2.f * x * y * radial_d_r2 + 2.f * k.p2 * y + 2.f * k.p1 * x;
+    const float fy_y = radial + 2.f * y * y * radial_d_r2 + 2.f * k.p2 * x + 6.f * k.p1 * y;
+    const float det = fx_x * fy_y - fx_y * fy_x;
+    if (fabsf(det) < 1e-12f) break;  // degenerate (far outside the model's valid range)
+    const float step_x = (fx * fy_y - fy * fx_y) / det;
+    const float step_y = (fy * fx_x - fx * fy_x) / det;
+    x -= step_x;
+    y -= step_y;
+    if (fabsf(step_x) + fabsf(step_y) < 1e-7f) break;
+  }
+  *x_out = x;
+  *y_out = y;
+}
+
+// The direction, in camera space, of the ray through image point (px, py) (pixel units,
+// top-left origin; a pixel's center is +0.5), undistorted when the intrinsics carry
+// distortion. Not normalized: z == -1 (the camera looks down -z, +y is up).
+NERDS_HD Vec3 pixel_to_camera_dir(const Intrinsics& k, float px, float py) {
+  float x = (px - k.cx) / k.fx;  // normalized image coordinates, y pointing down
+  float y = (py - k.cy) / k.fy;
+  if (k.distorted()) undistort_normalized(k, x, y, &x, &y);
+  return make_vec3(x, -y, -1.f);
+}
+
 // The image point that camera-space point p projects to (with distortion applied).
-// Returns false when p is behind the camera (p.z >= 0).
-// NERDS_HD bool camera_to_pixel(const Intrinsics& k, Vec3 p, float* px, float* py);
+// Returns false when p is behind the camera (p.z >= 0); *px, *py are then untouched.
+NERDS_HD bool camera_to_pixel(const Intrinsics& k, Vec3 p, float* px, float* py) {
+  if (!(p.z < 0.f)) return false;
+  const float depth = -p.z;
+  float x = p.x / depth;   // normalized image coordinates, y pointing down
+  float y = -p.y / depth;
+  if (k.distorted()) distort_normalized(k, x, y, &x, &y);
+  *px = k.fx * x + k.cx;
+  *py = k.fy * y + k.cy;
+  return true;
+}
 
 }  // namespace nerds

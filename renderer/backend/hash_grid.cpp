@@ -1,0 +1,117 @@
+#include "renderer/backend/hash_grid.h"
+
+#include <cmath>
+#include <stdexcept>
+#include <type_traits>
+
+#include "renderer/math/rng.h"
+
+namespace nerds {
+
+HashGrid::HashGrid(const HashGridConfig& config) : config_(config) {
+  if (config.levels < 1 || config.levels > kMaxHashLevels) throw std::invalid_argument("hash grid: levels out of range");
+  if (config.features != 1 && config.features != 2 && config.features != 4 && config.features != 8)
+    throw std::invalid_argument("hash grid: features per level must be 1, 2, 4 or 8");
+  view_.n_levels = config.levels;
+  view_.n_features = config.features;
+  const uint32_t T = 1u << config.log2_table_size;
+  // Per-level growth factor b (Eq. 3), in the log2 form tiny-cuda-nn uses.
+  const double log2_b = config.levels > 1
+                            ? std::log2(config.max_resolution / config.base_resolution) / (config.levels - 1)
+                            : 0.0;
+  uint32_t offset = 0;
+  for (int l = 0; l < config.levels; ++l) {
+    HashGridLevel& lv = view_.levels[l];
+    lv.scale = static_cast<float>(std::exp2(l * log2_b) * config.base_resolution - 1.0);
+    lv.resolution = static_cast<uint32_t>(std::ceil(lv.scale)) + 1;
+    const uint64_t side = lv.resolution + 1;  // corner coordinates run 0..resolution
+    const uint64_t dense_size = side * side * side;
+    // Dense (1:1) while the level fits in T entries; sizes rounded up to 8 like tcnn.
+    lv.dense = dense_size <= T ? 1u : 0u;
+    lv.table_size = lv.dense ? static_cast<uint32_t>((dense_size + 7) / 8 * 8) : T;
+    lv.offset = offset;
+    offset += lv.table_size;
+  }
+  params_.assign(static_cast<size_t>(offset) * config.features, 0.f);
+}
+
+void HashGrid::initialize(uint64_t seed) {
+  Pcg32 rng(seed, 0x4a5b);
+  for (float& p : params_) p = (rng.next_float() * 2.f - 1.f) * 1e-4f;
+}
+
+namespace {
+
+// Samples are processed in blocks: the corners of a whole block are computed and
+// prefetched first, then gathered, so the table reads of a block overlap instead of each
+// waiting for memory (the fine levels' tables do not fit in cache).
+constexpr int kBlock = 16;
+
+template <int F>
+void encode_level(const HashGridLevel& level, int l, const float* params, const float* pos, int n, float* out,
+                  int ld) {
+  HashGridCorners corners[kBlock];
+  for (int i0 = 0; i0 < n; i0 += kBlock) {
+    const int nb = n - i0 < kBlock ? n - i0 : kBlock;
+    for (int b = 0; b < nb; ++b) {
+      hash_grid_corners(level, pos + 3 * (i0 + b), &corners[b]);
+      for (int c = 0; c < 8; ++c) __builtin_prefetch(params + static_cast<size_t>(corners[b].entry[c]) * F);
+    }
+    for (int b = 0; b < nb; ++b) {
+      float acc[F] = {};
+      for (int c = 0; c < 8; ++c) {
+        const float* e = params + static_cast<size_t>(corners[b].entry[c]) * F;
+        for (int f = 0; f < F; ++f) acc[f] += corners[b].weight[c] * e[f];
+      }
+      float* o = out + static_cast<size_t>(i0 + b) * ld + l * F;
+      for (int f = 0; f < F; ++f) o[f] = acc[f];
+    }
+  }
+}
+
+template <int F>
+void backward_level_impl(const HashGridLevel& level, int l, const float* pos, const float* d_out, int n, int ld,
+                         float* d_params) {
+  HashGridCorners corners[kBlock];
+  for (int i0 = 0; i0 < n; i0 += kBlock) {
+    const int nb = n - i0 < kBlock ? n - i0 : kBlock;
+    for (int b = 0; b < nb; ++b) {
+      hash_grid_corners(level, pos + 3 * (i0 + b), &corners[b]);
+      for (int c = 0; c < 8; ++c) __builtin_prefetch(d_params + static_cast<size_t>(corners[b].entry[c]) * F, 1);
+    }
+    for (int b = 0; b < nb; ++b) {
+      const float* g = d_out + static_cast<size_t>(i0 + b) * ld + l * F;
+      for (int c = 0; c < 8; ++c) {
+        float* e = d_params + static_cast<size_t>(corners[b].entry[c]) * F;
+        for (int f = 0; f < F; ++f) e[f] += corners[b].weight[c] * g[f];
+      }
+    }
+  }
+}
+
+template <class Fn>
+void dispatch_features(int features, Fn&& fn) {
+  switch (features) {
+    case 1: fn(std::integral_constant<int, 1>{}); break;
+    case 2: fn(std::integral_constant<int, 2>{}); break;
+    case 4: fn(std::integral_constant<int, 4>{}); break;
+    case 8: fn(std::integral_constant<int, 8>{}); break;
+    default: throw std::invalid_argument("hash grid: features per level must be 1, 2, 4 or 8");
+  }
+}
+
+}  // namespace
+
+void HashGrid::encode(const float* pos, int n, float* out, int ld) const {
+  dispatch_features(config_.features, [&](auto F) {
+    for (int l = 0; l < view_.n_levels; ++l) encode_level<decltype(F)::value>(view_.levels[l], l, params_.data(), pos, n, out, ld);
+  });
+}
+
+void HashGrid::backward_level(int level, const float* pos, const float* d_out, int n, int ld, float* d_params) const {
+  dispatch_features(config_.features, [&](auto F) {
+    backward_level_impl<decltype(F)::value>(view_.levels[level], level, pos, d_out, n, ld, d_params);
+  });
+}
+
+}  // namespace nerds

@@ -1,0 +1,51 @@
+// The hash-grid encoding's storage and its batched CPU kernels. The per-point formulas live
+// in renderer/math/hash_grid.h; this file owns the parameter table and runs them over batches.
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "renderer/math/hash_grid.h"
+
+namespace nerds {
+
+struct HashGridConfig {
+  int levels = 16;              // L
+  int features = 2;             // F per level
+  int log2_table_size = 19;     // log2 T
+  int base_resolution = 16;     // N_min
+  float max_resolution = 2048;  // N_max (instant-ngp: 2048 * aabb_scale for NeRF)
+};
+
+class HashGrid {
+ public:
+  HashGrid() = default;
+  explicit HashGrid(const HashGridConfig& config);
+
+  const HashGridConfig& config() const { return config_; }
+  const HashGridView& view() const { return view_; }
+  int output_dim() const { return config_.levels * config_.features; }
+  size_t param_count() const { return params_.size(); }
+  std::vector<float>& params() { return params_; }
+  const std::vector<float>& params() const { return params_; }
+
+  // Instant-NGP's initialization: uniform in [-1e-4, 1e-4].
+  void initialize(uint64_t seed);
+
+  // Encodes n points (pos: 3 floats each, in [0,1]^3) into out, a column-major
+  // (output_dim x n) matrix with leading dimension ld (>= output_dim).
+  void encode(const float* pos, int n, float* out, int ld) const;
+
+  // Scatters dL/d(encoding) of n points (column-major, leading dimension ld) into d_params
+  // for one level. Levels own disjoint ranges of d_params, so levels may run in parallel.
+  void backward_level(int level, const float* pos, const float* d_out, int n, int ld, float* d_params) const;
+
+ private:
+  HashGridConfig config_;
+  HashGridView view_;
+  std::vector<float> params_;
+};
+
+}  // namespace nerds

@@ -1,0 +1,57 @@
+// A fully connected network with ReLU hidden layers and a linear output, without biases
+// (as tiny-cuda-nn's FullyFusedMLP, which Instant-NGP uses). The CPU backend runs it as
+// Eigen GEMMs over column-major batches (one column per sample); the CUDA backend runs the
+// same mlp_forward / mlp_backward contract with its own kernels.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include <Eigen/Core>
+
+namespace nerds {
+
+using MatrixMap = Eigen::Map<Eigen::MatrixXf, Eigen::Unaligned, Eigen::OuterStride<>>;
+using ConstMatrixMap = Eigen::Map<const Eigen::MatrixXf, Eigen::Unaligned, Eigen::OuterStride<>>;
+
+struct MlpConfig {
+  int inputs = 32;
+  int hidden = 64;
+  int hidden_layers = 1;  // number of hidden (ReLU) layers
+  int outputs = 16;
+};
+
+class Mlp {
+ public:
+  Mlp() = default;
+  explicit Mlp(const MlpConfig& config);
+
+  const MlpConfig& config() const { return config_; }
+  // layer k maps (inputs_k) -> (outputs_k); the last layer is linear.
+  std::vector<Eigen::MatrixXf>& weights() { return weights_; }
+  const std::vector<Eigen::MatrixXf>& weights() const { return weights_; }
+  size_t param_count() const;
+
+  // Xavier-uniform initialization (Glorot & Bengio 2010), as tiny-cuda-nn.
+  void initialize(uint64_t seed);
+
+  // x: (inputs x n) with leading dimension ld_x. hidden[k]: (hidden x n) contiguous storage
+  // for layer k's post-ReLU activations (kept for the backward pass). out: (outputs x n)
+  // with leading dimension ld_out.
+  void forward(const float* x, int ld_x, int n, float* const* hidden, float* out, int ld_out) const;
+
+  // d_out: (outputs x n) contiguous. Accumulates dL/dW into d_weights (same shapes as
+  // weights()). Writes the first dx_rows rows of dL/dx to d_x (leading dimension ld_dx) when
+  // d_x is not null. scratch: two buffers of (hidden x n) floats.
+  void backward(const float* x, int ld_x, int n, const float* const* hidden, const float* d_out, float* d_x,
+                int ld_dx, int dx_rows, std::vector<Eigen::MatrixXf>& d_weights, float* scratch0,
+                float* scratch1) const;
+
+  std::vector<Eigen::MatrixXf> zero_like() const;
+
+ private:
+  MlpConfig config_;
+  std::vector<Eigen::MatrixXf> weights_;
+};
+
+}  // namespace nerds

@@ -1,0 +1,119 @@
+#include "renderer/backend/nerf_network.h"
+
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+
+#include "renderer/math/activations.h"
+#include "renderer/math/sh.h"
+
+namespace nerds {
+
+void NetworkGradients::set_zero() {
+  for (auto& m : density) m.setZero();
+  for (auto& m : color) m.setZero();
+}
+
+void NetworkGradients::add(const NetworkGradients& other) {
+  for (size_t i = 0; i < density.size(); ++i) density[i] += other.density[i];
+  for (size_t i = 0; i < color.size(); ++i) color[i] += other.color[i];
+}
+
+NerfNetwork::NerfNetwork(const NetworkConfig& config) : config_(config), grid_(config.grid) {
+  if (config.sh_degree < 1 || config.sh_degree > kMaxShDegree) throw std::invalid_argument("sh_degree must be 1..4");
+  if (config.geo_features < 1) throw std::invalid_argument("geo_features must be >= 1");
+  density_ = Mlp({grid_.output_dim(), config.density_hidden, config.density_layers, config.geo_features});
+  color_ = Mlp({color_input_dim(), config.color_hidden, config.color_layers, 3});
+}
+
+void NerfNetwork::initialize(uint64_t seed) {
+  grid_.initialize(seed);
+  density_.initialize(seed + 1);
+  color_.initialize(seed + 2);
+}
+
+NetworkGradients NerfNetwork::make_gradients() const {
+  NetworkGradients g;
+  g.density = density_.zero_like();
+  g.color = color_.zero_like();
+  return g;
+}
+
+void NerfNetwork::reserve(NetworkWorkspace& ws, int n) const {
+  if (n <= ws.capacity) return;
+  n = std::max(n, ws.capacity + ws.capacity / 2);
+  const size_t N = static_cast<size_t>(n);
+  const int E = encoding_dim(), G = config_.geo_features, C = color_input_dim();
+  const int Hd = config_.density_hidden, Hc = config_.color_hidden;
+  ws.enc.resize(E * N);
+  ws.density_hidden.resize(static_cast<size_t>(config_.density_layers) * Hd * N);
+  ws.color_in.resize(C * N);
+  ws.color_hidden.resize(static_cast<size_t>(config_.color_layers) * Hc * N);
+  ws.color_out.resize(3 * N);
+  ws.scratch0.resize(std::max(Hd, Hc) * N);
+  ws.scratch1.resize(std::max(Hd, Hc) * N);
+  ws.d_out.resize(3 * N);
+  ws.d_color_in.resize(G * N);
+  ws.d_enc.resize(E * N);
+  ws.density_hidden_ptrs.clear();
+  for (int k = 0; k < config_.density_layers; ++k) ws.density_hidden_ptrs.push_back(ws.density_hidden.data() + k * Hd * N);
+  ws.color_hidden_ptrs.clear();
+  for (int k = 0; k < config_.color_layers; ++k) ws.color_hidden_ptrs.push_back(ws.color_hidden.data() + k * Hc * N);
+  ws.capacity = n;
+}
+
+void NerfNetwork::density(const float* pos, int n, NetworkWorkspace& ws, float* sigma) const {
+  reserve(ws, n);
+  const int E = encoding_dim(), C = color_input_dim();
+  grid_.encode(pos, n, ws.enc.data(), E);
+  density_.forward(ws.enc.data(), E, n, ws.density_hidden_ptrs.data(), ws.color_in.data(), C);
+  for (int i = 0; i < n; ++i) sigma[i] = trunc_exp(ws.color_in[static_cast<size_t>(i) * C]);
+}
+
+void NerfNetwork::forward(const float* pos, const float* dir, int n, NetworkWorkspace& ws, float* sigma,
+                          float* rgb) const {
+  density(pos, n, ws, sigma);
+  const int C = color_input_dim(), G = config_.geo_features, deg = config_.sh_degree;
+  for (int i = 0; i < n; ++i) {
+    const float* d = dir + 3 * i;
+    sh_encode(d[0], d[1], d[2], deg, ws.color_in.data() + static_cast<size_t>(i) * C + G);
+  }
+  color_.forward(ws.color_in.data(), C, n, ws.color_hidden_ptrs.data(), ws.color_out.data(), 3);
+  for (int i = 0; i < 3 * n; ++i) {
+    ws.color_out[i] = sigmoid(ws.color_out[i]);
+    rgb[i] = ws.color_out[i];
+  }
+}
+
+namespace {
+// Moves column idx[j] of a (rows x *) column-major buffer to column j, j < m.
+void compact_columns(float* data, int rows, const int* idx, int m) {
+  for (int j = 0; j < m; ++j)
+    if (idx[j] != j) std::memcpy(data + static_cast<size_t>(j) * rows, data + static_cast<size_t>(idx[j]) * rows, rows * sizeof(float));
+}
+}  // namespace
+
+void NerfNetwork::compact(NetworkWorkspace& ws, const int* idx, int m) const {
+  compact_columns(ws.enc.data(), encoding_dim(), idx, m);
+  for (float* h : ws.density_hidden_ptrs) compact_columns(h, config_.density_hidden, idx, m);
+  compact_columns(ws.color_in.data(), color_input_dim(), idx, m);
+  for (float* h : ws.color_hidden_ptrs) compact_columns(h, config_.color_hidden, idx, m);
+  compact_columns(ws.color_out.data(), 3, idx, m);
+}
+
+void NerfNetwork::backward(NetworkWorkspace& ws, int m, const float* d_sigma, const float* d_rgb,
+                           NetworkGradients& grads) const {
+  const int E = encoding_dim(), C = color_input_dim(), G = config_.geo_features;
+  for (int i = 0; i < 3 * m; ++i) ws.d_out[i] = d_rgb[i] * sigmoid_grad_from_output(ws.color_out[i]);
+  color_.backward(ws.color_in.data(), C, m, ws.color_hidden_ptrs.data(), ws.d_out.data(), ws.d_color_in.data(), G,
+                  G, grads.color, ws.scratch0.data(), ws.scratch1.data());
+  // The density enters through the first geometry feature: sigma = trunc_exp(raw).
+  for (int i = 0; i < m; ++i) {
+    const float raw = ws.color_in[static_cast<size_t>(i) * C];
+    ws.d_color_in[static_cast<size_t>(i) * G] += d_sigma[i] * trunc_exp_grad(raw);
+  }
+  density_.backward(ws.enc.data(), E, m, ws.density_hidden_ptrs.data(), ws.d_color_in.data(), ws.d_enc.data(), E,
+                    E, grads.density, ws.scratch0.data(), ws.scratch1.data());
+}
+
+}  // namespace nerds

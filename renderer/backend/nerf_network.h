@@ -1,0 +1,77 @@
+// The Instant-NGP radiance field (Müller et al. 2022, Sec. 5.4): hash encoding of position ->
+// density MLP (its first output is log-density, all outputs are geometry features) ->
+// color MLP on [geometry features, SH(direction)] -> sigmoid RGB; density = trunc_exp.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "renderer/backend/hash_grid.h"
+#include "renderer/backend/mlp.h"
+
+namespace nerds {
+
+struct NetworkConfig {
+  HashGridConfig grid;
+  int density_hidden = 64;
+  int density_layers = 1;
+  int geo_features = 16;  // density MLP outputs (the first is log-density)
+  int color_hidden = 64;
+  int color_layers = 2;
+  int sh_degree = 4;      // direction encoding: sh_degree^2 coefficients
+};
+
+// Per-thread buffers for one batch: activations kept for the backward pass.
+struct NetworkWorkspace {
+  int capacity = 0;
+  std::vector<float> enc, density_hidden, color_in, color_hidden, color_out;
+  std::vector<float> scratch0, scratch1, d_out, d_color_in, d_enc;
+  std::vector<float*> density_hidden_ptrs, color_hidden_ptrs;
+};
+
+struct NetworkGradients {
+  std::vector<Eigen::MatrixXf> density, color;
+  void set_zero();
+  void add(const NetworkGradients& other);
+};
+
+class NerfNetwork {
+ public:
+  NerfNetwork() = default;
+  explicit NerfNetwork(const NetworkConfig& config);
+
+  const NetworkConfig& config() const { return config_; }
+  HashGrid& grid() { return grid_; }
+  const HashGrid& grid() const { return grid_; }
+  Mlp& density_mlp() { return density_; }
+  const Mlp& density_mlp() const { return density_; }
+  Mlp& color_mlp() { return color_; }
+  const Mlp& color_mlp() const { return color_; }
+  int encoding_dim() const { return grid_.output_dim(); }
+  int color_input_dim() const { return config_.geo_features + config_.sh_degree * config_.sh_degree; }
+
+  void initialize(uint64_t seed);
+  void reserve(NetworkWorkspace& ws, int n) const;
+  NetworkGradients make_gradients() const;
+
+  // n samples: pos (3 each, [0,1]^3 of the grid), dir (3 each, unit). Writes sigma[n] and
+  // rgb[3n]; keeps the activations in ws for backward().
+  void forward(const float* pos, const float* dir, int n, NetworkWorkspace& ws, float* sigma, float* rgb) const;
+  // Density only (occupancy grid updates, depth queries).
+  void density(const float* pos, int n, NetworkWorkspace& ws, float* sigma) const;
+  // Keeps only columns idx[0..m) (strictly ascending) of the stored activations, in place,
+  // so the backward pass runs on the samples the loss saw.
+  void compact(NetworkWorkspace& ws, const int* idx, int m) const;
+  // Backward for the first m stored samples given dL/dsigma and dL/drgb (after the
+  // activations). Accumulates into grads; leaves dL/d(encoding) in ws.d_enc (E x m).
+  void backward(NetworkWorkspace& ws, int m, const float* d_sigma, const float* d_rgb, NetworkGradients& grads) const;
+
+ private:
+  NetworkConfig config_;
+  HashGrid grid_;
+  Mlp density_, color_;
+};
+
+}  // namespace nerds

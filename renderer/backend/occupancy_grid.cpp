@@ -1,0 +1,141 @@
+#include "renderer/backend/occupancy_grid.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "renderer/backend/nerf_network.h"
+#include "renderer/backend/parallel.h"
+#include "renderer/math/rng.h"
+
+namespace nerds {
+
+OccupancyGrid::OccupancyGrid(const OccupancyConfig& config, float dt_min) : config_(config), dt_min_(dt_min) {
+  const size_t per_cascade = static_cast<size_t>(config.resolution) * config.resolution * config.resolution;
+  values_.assign(per_cascade * config.cascades, 0.f);
+  // Everything starts occupied so the first steps see the whole box.
+  bits_.assign((values_.size() + 7) / 8, 0xff);
+  occupied_ = values_.size();
+}
+
+OccupancyView OccupancyGrid::view() const {
+  OccupancyView v;
+  v.bits = bits_.data();
+  v.resolution = config_.resolution;
+  v.cascades = config_.cascades;
+  return v;
+}
+
+namespace {
+// True when a cell of cascade c is inside cascade c-1's box: the marcher never reads it.
+bool covered_by_finer_cascade(uint32_t cell, int cascade, int res) {
+  if (cascade == 0) return false;
+  const uint32_t r = static_cast<uint32_t>(res);
+  const uint32_t idx[3] = {cell % r, (cell / r) % r, cell / (r * r)};
+  for (int a = 0; a < 3; ++a)
+    if (idx[a] < r / 4 || idx[a] >= 3 * r / 4) return false;
+  return true;
+}
+}  // namespace
+
+void OccupancyGrid::mark_unseen(const std::vector<Frame>& frames) {
+  const int res = config_.resolution;
+  const size_t per_cascade = static_cast<size_t>(res) * res * res;
+  parallel_for(static_cast<int64_t>(values_.size()), [&](int64_t i) {
+    const int c = static_cast<int>(i / per_cascade);
+    const uint32_t cell = static_cast<uint32_t>(i % per_cascade);
+    const Vec3 p = occupancy_cell_position(cell, c, res, 0.5f, 0.5f, 0.5f);
+    bool seen = false;
+    for (const Frame& f : frames) {
+      // world -> camera: R^T (p - o)
+      const Vec3 q = p - f.pose.origin();
+      Vec3 pc;
+      pc.x = f.pose.m[0][0] * q.x + f.pose.m[1][0] * q.y + f.pose.m[2][0] * q.z;
+      pc.y = f.pose.m[0][1] * q.x + f.pose.m[1][1] * q.y + f.pose.m[2][1] * q.z;
+      pc.z = f.pose.m[0][2] * q.x + f.pose.m[1][2] * q.y + f.pose.m[2][2] * q.z;
+      float px, py;
+      if (camera_to_pixel(f.intrinsics, pc, &px, &py) && px >= 0.f && py >= 0.f &&
+          px < f.intrinsics.width && py < f.intrinsics.height) {
+        seen = true;
+        break;
+      }
+    }
+    if (!seen) values_[i] = -1.f;
+  }, 4096);
+  rebuild_bits();
+}
+
+void OccupancyGrid::update(const NerfNetwork& network, int step, uint64_t seed) {
+  const int res = config_.resolution;
+  const size_t per_cascade = static_cast<size_t>(res) * res * res;
+  const size_t total = values_.size();
+  Pcg32 rng(seed ^ 0x0cc0, static_cast<uint64_t>(step) + 1);
+
+  // Which cells to query this pass.
+  std::vector<uint32_t> cells;
+  if (step < config_.warmup_steps) {
+    cells.resize(total);
+    for (size_t i = 0; i < total; ++i) cells[i] = static_cast<uint32_t>(i);
+  } else {
+    const size_t quarter = total / 4;
+    cells.reserve(2 * quarter);
+    for (size_t i = 0; i < quarter; ++i) cells.push_back(rng.next_uint() % total);
+    std::vector<uint32_t> occupied;
+    for (size_t i = 0; i < total; ++i)
+      if (is_cell_occupied(i)) occupied.push_back(static_cast<uint32_t>(i));
+    if (!occupied.empty())
+      for (size_t i = 0; i < quarter; ++i) cells.push_back(occupied[rng.next_uint() % occupied.size()]);
+  }
+
+  // Query the density at a jittered point of each cell, in chunks over threads.
+  std::vector<float> fresh(cells.size(), 0.f);
+  const int chunk = 4096;
+  const int64_t n_chunks = (static_cast<int64_t>(cells.size()) + chunk - 1) / chunk;
+  std::vector<NetworkWorkspace> workspaces(cpu_thread_count());
+  parallel_for(n_chunks, [&](int64_t k) {
+    NetworkWorkspace& ws = workspaces[cpu_thread_index()];
+    const size_t begin = static_cast<size_t>(k) * chunk;
+    const int n = static_cast<int>(std::min<size_t>(chunk, cells.size() - begin));
+    Pcg32 local(seed ^ 0x1ced, (static_cast<uint64_t>(step) << 20) + static_cast<uint64_t>(k));
+    std::vector<float> pos(3 * n);
+    for (int i = 0; i < n; ++i) {
+      const uint32_t cell = cells[begin + i];
+      const int c = static_cast<int>(cell / per_cascade);
+      const Vec3 p = occupancy_cell_position(static_cast<uint32_t>(cell % per_cascade), c, res, local.next_float(),
+                                             local.next_float(), local.next_float());
+      // The network sees the scene box mapped to [0,1]^3.
+      const float half = 0.5f * static_cast<float>(1 << (config_.cascades - 1));
+      pos[3 * i + 0] = (p.x - 0.5f) / (2.f * half) + 0.5f;
+      pos[3 * i + 1] = (p.y - 0.5f) / (2.f * half) + 0.5f;
+      pos[3 * i + 2] = (p.z - 0.5f) / (2.f * half) + 0.5f;
+    }
+    network.density(pos.data(), n, ws, fresh.data() + begin);
+  });
+
+  for (size_t i = 0; i < total; ++i)
+    if (values_[i] >= 0.f) values_[i] *= config_.decay;
+  for (size_t i = 0; i < cells.size(); ++i) {
+    const uint32_t cell = cells[i];
+    if (values_[cell] < 0.f) continue;  // never seen by a training camera
+    const int c = static_cast<int>(cell / per_cascade);
+    if (covered_by_finer_cascade(static_cast<uint32_t>(cell % per_cascade), c, res)) continue;
+    values_[cell] = std::max(values_[cell], fresh[i] * dt_min_);
+  }
+  rebuild_bits();
+}
+
+void OccupancyGrid::rebuild_bits() {
+  double sum = 0.0;
+  for (float v : values_) sum += std::max(v, 0.f);
+  mean_ = static_cast<float>(sum / static_cast<double>(values_.size()));
+  const float thresh = std::min(config_.threshold, mean_);
+  std::fill(bits_.begin(), bits_.end(), 0);
+  occupied_ = 0;
+  for (size_t i = 0; i < values_.size(); ++i) {
+    if (values_[i] > thresh) {
+      bits_[i >> 3] |= static_cast<uint8_t>(1u << (i & 7));
+      ++occupied_;
+    }
+  }
+}
+
+}  // namespace nerds

@@ -1,0 +1,59 @@
+// The occupancy grid's storage and its periodic update (Instant-NGP, Sec. 5.2 / App. E.2):
+// every `interval` steps each cell's value decays by `decay` and is raised to the density
+// the network now predicts at a random point in the cell (all cells during warm-up, then a
+// quarter of the cells at random plus as many occupied ones); a cell is occupied when its
+// optical thickness over the minimum step exceeds min(threshold, mean). Cells no training
+// camera sees stay empty, as in instant-ngp.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "renderer/data/dataset.h"
+#include "renderer/math/occupancy.h"
+
+namespace nerds {
+
+class NerfNetwork;
+
+struct OccupancyConfig {
+  bool enabled = true;
+  int resolution = 128;
+  int cascades = 1;
+  float decay = 0.95f;
+  float threshold = 0.01f;   // optical thickness sigma * dt_min
+  int interval = 16;         // steps between updates
+  int warmup_steps = 256;    // update every cell until then
+};
+
+class OccupancyGrid {
+ public:
+  OccupancyGrid() = default;
+  OccupancyGrid(const OccupancyConfig& config, float dt_min);
+
+  const OccupancyConfig& config() const { return config_; }
+  OccupancyView view() const;
+  size_t cell_count() const { return values_.size(); }
+  std::vector<float>& values() { return values_; }  // per cell: decayed optical thickness; <0 never seen
+  const std::vector<float>& values() const { return values_; }
+  size_t occupied_count() const { return occupied_; }
+  float mean_value() const { return mean_; }
+
+  // Marks cells no training camera sees (their value becomes -1; never occupied).
+  void mark_unseen(const std::vector<Frame>& frames);
+  // One update pass at training step `step` (deterministic for the seed and step).
+  void update(const NerfNetwork& network, int step, uint64_t seed);
+  // Recomputes the bits from the values (after loading a snapshot).
+  void rebuild_bits();
+  bool is_cell_occupied(size_t cell) const { return (bits_[cell >> 3] >> (cell & 7)) & 1; }
+
+ private:
+  OccupancyConfig config_;
+  float dt_min_ = 0.f;
+  std::vector<float> values_;
+  std::vector<uint8_t> bits_;
+  size_t occupied_ = 0;
+  float mean_ = 0.f;
+};
+
+}  // namespace nerds

@@ -1,0 +1,44 @@
+// Private to renderer/data: the steps load_dataset (dataset.cpp) assembles. A format parser
+// turns a folder's JSON into frames at full resolution in the source's world frame; the
+// frame images are then read (frame_images.cpp), downscaled, and the poses mapped into the
+// engine's frame.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "renderer/data/dataset.h"
+#include "renderer/data/image_io.h"
+
+namespace nerds::dataset_loaders {
+
+// Where a frame came from, so that an error about its image names the JSON file and record.
+struct FrameOrigin {
+  std::string json_file;
+  int index = 0;  // the frame's index in that file's "frames" array
+  std::string field(const std::string& key) const { return "frames[" + std::to_string(index) + "]." + key; }
+};
+
+struct ParsedFrames {
+  std::vector<Frame> frames;         // full-resolution intrinsics, poses in the source frame
+  std::vector<FrameOrigin> origins;  // one per frame
+  float aabb_scale = 1.f;
+  float scale = 0.33f;               // instant-ngp's defaults
+  Vec3 offset = make_vec3(0.5f, 0.5f, 0.5f);
+};
+
+// DIR/transforms_<split>.json ("all": train, val, test). See nerf_synthetic_loader.cpp.
+ParsedFrames parse_nerf_synthetic(const std::string& dir, const std::string& split);
+// DIR/transforms.json, instant-ngp / nerfstudio style. See transforms_loader.cpp.
+ParsedFrames parse_transforms(const std::string& dir, const std::string& split);
+
+// The header of a frame's image; a missing or unreadable image is an InputError naming the
+// JSON file and the frame's file_path field.
+ImageInfo frame_image_info(const std::string& image_path, const FrameOrigin& origin);
+
+// Reads every frame's image (only the header when !load_pixels) on 2 threads, checks that
+// each is intrinsics.width x intrinsics.height, box-downscales it by `downscale` and fills
+// dataset->width/height (downscaled), rgba (RGBA8) and has_alpha.
+void load_frame_images(const ParsedFrames& parsed, int downscale, bool load_pixels, Dataset* dataset);
+
+}  // namespace nerds::dataset_loaders

@@ -1,0 +1,191 @@
+// Image files through stb (8-bit PNG/JPG) plus a small 16-bit grayscale PNG writer, which
+// stb_image_write lacks. The stb implementations live in libstb (Debian libstb-dev), so no
+// STB_*_IMPLEMENTATION here.
+#include "renderer/data/image_io.h"
+
+#include <stb_image.h>
+#include <stb_image_write.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+
+#include "renderer/error.h"
+
+namespace nerds {
+namespace {
+
+std::string stb_reason() {
+  const char* reason = stbi_failure_reason();
+  return reason ? reason : "unknown reason";
+}
+
+void require_readable_file(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) throw InputError(path, "", "image file not found");
+}
+
+// --- 16-bit PNG (RFC 2083 / ISO 15948) --------------------------------------------------
+// A PNG is the 8-byte signature and chunks (big-endian length, type, data, CRC-32 of type +
+// data). The pixel data (IDAT) is a zlib stream (RFC 1950) of the filtered scanlines; we use
+// filter 0 (none) and deflate "stored" blocks (RFC 1951), which any decoder reads.
+
+uint32_t crc32_update(uint32_t crc, const uint8_t* data, size_t size) {
+  static const std::array<uint32_t, 256> table = [] {
+    std::array<uint32_t, 256> t{};
+    for (uint32_t n = 0; n < 256; ++n) {
+      uint32_t c = n;
+      for (int bit = 0; bit < 8; ++bit) c = (c & 1u) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+      t[n] = c;
+    }
+    return t;
+  }();
+  for (size_t i = 0; i < size; ++i) crc = table[(crc ^ data[i]) & 0xFFu] ^ (crc >> 8);
+  return crc;
+}
+
+uint32_t adler32(const std::vector<uint8_t>& data) {
+  constexpr uint32_t kModulus = 65521;
+  uint32_t a = 1, b = 0;
+  for (uint8_t byte : data) {
+    a = (a + byte) % kModulus;
+    b = (b + a) % kModulus;
+  }
+  return (b << 16) | a;
+}
+
+void append_u32_be(std::vector<uint8_t>* out, uint32_t v) {
+  out->push_back(static_cast<uint8_t>(v >> 24));
+  out->push_back(static_cast<uint8_t>(v >> 16));
+  out->push_back(static_cast<uint8_t>(v >> 8));
+  out->push_back(static_cast<uint8_t>(v));
+}
+
+void append_chunk(std::vector<uint8_t>* png, const char type[4], const std::vector<uint8_t>& data) {
+  append_u32_be(png, static_cast<uint32_t>(data.size()));
+  const size_t type_at = png->size();
+  png->insert(png->end(), type, type + 4);
+  png->insert(png->end(), data.begin(), data.end());
+  const uint32_t crc = crc32_update(0xFFFFFFFFu, png->data() + type_at, 4 + data.size()) ^ 0xFFFFFFFFu;
+  append_u32_be(png, crc);
+}
+
+// zlib stream holding `raw` in stored (uncompressed) deflate blocks of at most 65535 bytes.
+std::vector<uint8_t> zlib_stored(const std::vector<uint8_t>& raw) {
+  std::vector<uint8_t> z = {0x78, 0x01};  // CM=8 (deflate), 32K window; FCHECK makes it % 31 == 0
+  size_t at = 0;
+  do {
+    const size_t block = std::min<size_t>(65535, raw.size() - at);
+    const bool last = at + block == raw.size();
+    z.push_back(last ? 1 : 0);  // BFINAL, BTYPE=00 (stored)
+    z.push_back(static_cast<uint8_t>(block));
+    z.push_back(static_cast<uint8_t>(block >> 8));
+    z.push_back(static_cast<uint8_t>(~block));
+    z.push_back(static_cast<uint8_t>(~block >> 8));
+    z.insert(z.end(), raw.begin() + at, raw.begin() + at + block);
+    at += block;
+  } while (at < raw.size());
+  append_u32_be(&z, adler32(raw));
+  return z;
+}
+
+}  // namespace
+
+ImageInfo read_image_info(const std::string& path) {
+  require_readable_file(path);
+  ImageInfo info;
+  if (!stbi_info(path.c_str(), &info.width, &info.height, &info.channels))
+    throw InputError(path, "", "not a readable PNG/JPG image (" + stb_reason() + ")");
+  return info;
+}
+
+Image8 read_image(const std::string& path, int channels) {
+  if (channels < 0 || channels > 4) throw InputError(path, "", "bad channel count " + std::to_string(channels));
+  require_readable_file(path);
+  int width = 0, height = 0, stored_channels = 0;
+  std::unique_ptr<stbi_uc, void (*)(void*)> data(
+      stbi_load(path.c_str(), &width, &height, &stored_channels, channels), stbi_image_free);
+  if (!data) throw InputError(path, "", "cannot decode image (" + stb_reason() + ")");
+  Image8 image;
+  image.width = width;
+  image.height = height;
+  image.channels = channels != 0 ? channels : stored_channels;
+  const size_t size = static_cast<size_t>(width) * height * image.channels;
+  image.pixels.assign(data.get(), data.get() + size);
+  return image;
+}
+
+void write_png(const std::string& path, const Image8& image) {
+  const bool valid_channels = image.channels == 1 || image.channels == 3 || image.channels == 4;
+  if (!valid_channels || image.width <= 0 || image.height <= 0 ||
+      image.pixels.size() != static_cast<size_t>(image.width) * image.height * image.channels)
+    throw InputError(path, "", "cannot write PNG: image size and pixel buffer disagree");
+  if (!stbi_write_png(path.c_str(), image.width, image.height, image.channels, image.pixels.data(),
+                      image.width * image.channels))
+    throw InputError(path, "", "cannot write PNG (missing folder or no permission?)");
+}
+
+void write_png16(const std::string& path, int width, int height, const std::vector<uint16_t>& values) {
+  if (width <= 0 || height <= 0 || values.size() != static_cast<size_t>(width) * height)
+    throw InputError(path, "", "cannot write 16-bit PNG: size and value count disagree");
+  // Scanlines: a filter-type byte (0 = none), then big-endian 16-bit samples.
+  std::vector<uint8_t> raw;
+  raw.reserve(static_cast<size_t>(height) * (1 + 2 * static_cast<size_t>(width)));
+  for (int y = 0; y < height; ++y) {
+    raw.push_back(0);
+    for (int x = 0; x < width; ++x) {
+      const uint16_t v = values[static_cast<size_t>(y) * width + x];
+      raw.push_back(static_cast<uint8_t>(v >> 8));
+      raw.push_back(static_cast<uint8_t>(v));
+    }
+  }
+  std::vector<uint8_t> header;
+  append_u32_be(&header, static_cast<uint32_t>(width));
+  append_u32_be(&header, static_cast<uint32_t>(height));
+  header.insert(header.end(), {16, 0, 0, 0, 0});  // 16 bits, grayscale, deflate, filter 0, no interlace
+
+  std::vector<uint8_t> png = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+  append_chunk(&png, "IHDR", header);
+  append_chunk(&png, "IDAT", zlib_stored(raw));
+  append_chunk(&png, "IEND", {});
+
+  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "wb"), std::fclose);
+  if (!file) throw InputError(path, "", "cannot open for writing (missing folder or no permission?)");
+  if (std::fwrite(png.data(), 1, png.size(), file.get()) != png.size())
+    throw InputError(path, "", "write failed");
+  if (std::fclose(file.release()) != 0) throw InputError(path, "", "write failed");
+}
+
+// Partial blocks at the right and bottom edges are dropped (floor, then crop): the kept
+// pixels keep their top-left origin, so intrinsics scale by exactly 1/factor.
+Image8 downscale_image(const Image8& image, int factor) {
+  if (factor < 1) throw InputError("downscale_image: factor must be >= 1, got " + std::to_string(factor));
+  if (factor == 1) return image;
+  Image8 out;
+  out.width = image.width / factor;
+  out.height = image.height / factor;
+  out.channels = image.channels;
+  if (out.width == 0 || out.height == 0)
+    throw InputError("downscale_image: factor " + std::to_string(factor) + " exceeds the image size " +
+                     std::to_string(image.width) + "x" + std::to_string(image.height));
+  out.pixels.resize(static_cast<size_t>(out.width) * out.height * out.channels);
+  const uint32_t area = static_cast<uint32_t>(factor) * factor;
+  const int c = image.channels;
+  std::vector<uint32_t> sums(static_cast<size_t>(out.width) * c);
+  for (int oy = 0; oy < out.height; ++oy) {
+    std::fill(sums.begin(), sums.end(), 0u);
+    for (int y = oy * factor; y < (oy + 1) * factor; ++y) {
+      const uint8_t* row = image.pixels.data() + static_cast<size_t>(y) * image.width * c;
+      for (int ox = 0; ox < out.width; ++ox)
+        for (int x = ox * factor; x < (ox + 1) * factor; ++x)
+          for (int ch = 0; ch < c; ++ch) sums[static_cast<size_t>(ox) * c + ch] += row[x * c + ch];
+    }
+    uint8_t* out_row = out.pixels.data() + static_cast<size_t>(oy) * out.width * c;
+    for (size_t i = 0; i < sums.size(); ++i) out_row[i] = static_cast<uint8_t>((sums[i] + area / 2) / area);
+  }
+  return out;
+}
+
+}  // namespace nerds

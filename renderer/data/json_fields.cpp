@@ -1,0 +1,180 @@
+// Checked access to the JSON of a dataset: every failure is an InputError naming file + field.
+#include "renderer/data/json_fields.h"
+
+#include <cctype>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "renderer/error.h"
+
+namespace nerds::json_fields {
+namespace {
+
+using nlohmann::json;
+
+std::string type_of(const json& value) { return value.type_name(); }
+
+// Replaces the non-JSON tokens NaN, Infinity and -Infinity (outside strings) by null.
+// Parse-error columns after such a token on the same line shift by a few characters.
+std::string nonfinite_tokens_to_null(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      out += c;
+      if (c == '\\' && i + 1 < text.size()) out += text[++i];
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') in_string = true;
+    const bool at_token_start = i == 0 || !(std::isalnum(static_cast<unsigned char>(text[i - 1])) ||
+                                            text[i - 1] == '_' || text[i - 1] == '.');
+    if (at_token_start) {
+      bool replaced = false;
+      for (const char* token : {"-Infinity", "Infinity", "NaN"}) {
+        const size_t n = std::strlen(token);
+        const bool token_ends = i + n >= text.size() || !std::isalnum(static_cast<unsigned char>(text[i + n]));
+        if (text.compare(i, n, token) == 0 && token_ends) {
+          out += "null";
+          i += n - 1;
+          replaced = true;
+          break;
+        }
+      }
+      if (replaced) continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+json read_json_file(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) throw InputError(path, "", "file not found");
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!in) throw InputError(path, "", "cannot read file");
+  try {
+    return json::parse(nonfinite_tokens_to_null(text.str()));
+  } catch (const json::exception& e) {  // parse_error carries "at line L, column C"
+    throw InputError(path, "", std::string("malformed JSON: ") + e.what());
+  }
+}
+
+std::string field_name(const std::string& where, const std::string& key) {
+  return where.empty() ? key : where + "." + key;
+}
+
+const json* find(const json& object, const std::string& key, const std::string& file, const std::string& where) {
+  if (!object.is_object())
+    throw InputError(file, where.empty() ? "(top level)" : where, "expected a JSON object, got " + type_of(object));
+  const auto it = object.find(key);
+  if (it == object.end() || it->is_null()) return nullptr;
+  return &*it;
+}
+
+std::optional<double> optional_number(const json& object, const std::string& key, const std::string& file,
+                                      const std::string& where) {
+  const json* value = find(object, key, file, where);
+  if (!value) return std::nullopt;
+  if (!value->is_number())
+    throw InputError(file, field_name(where, key), "expected a number, got " + type_of(*value));
+  const double number = value->get<double>();
+  if (!std::isfinite(number)) throw InputError(file, field_name(where, key), "not a finite number");
+  return number;
+}
+
+double require_number(const json& object, const std::string& key, const std::string& file,
+                      const std::string& where) {
+  const std::optional<double> number = optional_number(object, key, file, where);
+  if (!number) throw InputError(file, field_name(where, key), "missing required number");
+  return *number;
+}
+
+std::string require_string(const json& object, const std::string& key, const std::string& file,
+                           const std::string& where) {
+  const json* value = find(object, key, file, where);
+  if (!value) throw InputError(file, field_name(where, key), "missing required string");
+  if (!value->is_string()) throw InputError(file, field_name(where, key), "expected a string, got " + type_of(*value));
+  return value->get<std::string>();
+}
+
+std::optional<Vec3> optional_vec3(const json& object, const std::string& key, const std::string& file,
+                                  const std::string& where) {
+  const json* value = find(object, key, file, where);
+  if (!value) return std::nullopt;
+  if (!value->is_array() || value->size() != 3)
+    throw InputError(file, field_name(where, key), "expected an array of 3 numbers");
+  Vec3 v;
+  for (int i = 0; i < 3; ++i) {
+    const json& e = (*value)[i];
+    if (!e.is_number() || !std::isfinite(e.get<double>()))
+      throw InputError(file, field_name(where, key), "expected an array of 3 finite numbers");
+    v[i] = e.get<float>();
+  }
+  return v;
+}
+
+const json& require_frames(const json& root, const std::string& file) {
+  const json* frames = find(root, "frames", file, "");
+  if (!frames) throw InputError(file, "frames", "missing required array");
+  if (!frames->is_array()) throw InputError(file, "frames", "expected an array, got " + type_of(*frames));
+  if (frames->empty()) throw InputError(file, "", "frames is empty");
+  return *frames;
+}
+
+Pose read_pose(const json& frame, const std::string& file, const std::string& where) {
+  const std::string name = field_name(where, "transform_matrix");
+  const json* value = find(frame, "transform_matrix", file, where);
+  if (!value) throw InputError(file, name, "missing required 4x4 matrix");
+  const bool shape_ok = value->is_array() && (value->size() == 4 || value->size() == 3);
+  if (!shape_ok) throw InputError(file, name, "expected a 4x4 array of numbers");
+  double m[4][4] = {{0, 0, 0, 0}, {0, 0, 0, 0}, {0, 0, 0, 0}, {0, 0, 0, 1}};
+  bool finite = true;
+  for (size_t r = 0; r < value->size(); ++r) {
+    const json& row = (*value)[r];
+    if (!row.is_array() || row.size() != 4) throw InputError(file, name, "expected a 4x4 array of numbers");
+    for (size_t c = 0; c < 4; ++c) {
+      const json& e = row[c];
+      if (e.is_null()) {  // NaN / Infinity as written by Python (see read_json_file)
+        finite = false;
+        continue;
+      }
+      if (!e.is_number()) throw InputError(file, name, "expected a 4x4 array of numbers");
+      m[r][c] = e.get<double>();
+      finite = finite && std::isfinite(m[r][c]);
+    }
+  }
+  if (!finite) throw InputError(file, name, "not finite (contains NaN or Infinity)");
+
+  // Rigid: R^T R = I, det R > 0, bottom row 0 0 0 1 (tolerance 1e-3; COLMAP-derived poses
+  // are orthonormal to ~1e-6, so a larger error means a scaled, sheared or mirrored camera).
+  constexpr double kTolerance = 1e-3;
+  bool rigid = true;
+  for (int i = 0; i < 3; ++i)
+    for (int j = 0; j < 3; ++j) {
+      const double gram = m[0][i] * m[0][j] + m[1][i] * m[1][j] + m[2][i] * m[2][j];
+      rigid = rigid && std::fabs(gram - (i == j ? 1.0 : 0.0)) <= kTolerance;
+    }
+  const double det = m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) -
+                     m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
+                     m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
+  rigid = rigid && det > 0.0;
+  for (int c = 0; c < 4; ++c) rigid = rigid && std::fabs(m[3][c] - (c == 3 ? 1.0 : 0.0)) <= kTolerance;
+  if (!rigid) throw InputError(file, name, "not a rigid transform");
+
+  Pose pose;
+  for (int r = 0; r < 3; ++r)
+    for (int c = 0; c < 4; ++c) pose.m[r][c] = static_cast<float>(m[r][c]);
+  return pose;
+}
+
+}  // namespace nerds::json_fields

@@ -1,0 +1,147 @@
+// instant-ngp / nerfstudio: one DIR/transforms.json. Camera fields (fl_x fl_y cx cy w h,
+// k1 k2 p1 p2, camera_angle_x/_y) sit at the top level (instant-ngp) or in each frame
+// (nerfstudio); a frame's own value wins. Scene fields: aabb_scale (default 1), scale
+// (default 0.33), offset (default [0.5, 0.5, 0.5]), as instant-ngp reads them.
+// "file_path" is relative to DIR and carries its extension. There is no split in the file:
+// frames 0, 8, 16, ... are held out as "test" (== "val"), the rest are "train".
+#include <cmath>
+#include <filesystem>
+#include <optional>
+
+#include "renderer/data/dataset_loaders.h"
+#include "renderer/data/json_fields.h"
+#include "renderer/error.h"
+
+namespace nerds::dataset_loaders {
+namespace {
+
+namespace fs = std::filesystem;
+using json_fields::field_name;
+using json_fields::optional_number;
+using nlohmann::json;
+
+constexpr double kPi = 3.14159265358979323846;
+constexpr size_t kHoldoutEvery = 8;
+
+bool in_split(size_t index, const std::string& split) {
+  if (split == "all") return true;
+  const bool held_out = index % kHoldoutEvery == 0;
+  return split == "train" ? !held_out : held_out;  // "val" and "test" are the held-out views
+}
+
+// A camera field: the frame's own value (nerfstudio) or the file's (instant-ngp).
+std::optional<double> camera_number(const json& root, const json& frame, const std::string& key,
+                                    const std::string& file, const std::string& where) {
+  if (std::optional<double> own = optional_number(frame, key, file, where)) return own;
+  return optional_number(root, key, file, "");
+}
+
+// Only the pinhole + OpenCV k1 k2 p1 p2 model is implemented; refuse the others instead of
+// silently reading their coefficients with the wrong meaning.
+void check_camera_model(const json& object, const std::string& file, const std::string& where) {
+  if (const json* model = json_fields::find(object, "camera_model", file, where)) {
+    const bool supported = model->is_string() && (*model == "OPENCV" || *model == "PINHOLE" ||
+                                                  *model == "SIMPLE_PINHOLE");
+    if (!supported)
+      throw InputError(file, field_name(where, "camera_model"),
+                       "unsupported camera model " + model->dump() + " (OPENCV or PINHOLE only)");
+  }
+  if (const json* fisheye = json_fields::find(object, "is_fisheye", file, where))
+    if (*fisheye == true) throw InputError(file, field_name(where, "is_fisheye"), "fisheye cameras are not supported");
+  for (const char* key : {"k3", "k4"}) {
+    const std::optional<double> value = optional_number(object, key, file, where);
+    if (value && *value != 0.0)
+      throw InputError(file, field_name(where, key), "not supported (OpenCV k1 k2 p1 p2 only)");
+  }
+}
+
+int image_side(double value, const std::string& file, const std::string& name) {
+  if (!(value >= 1.0 && value == std::floor(value) && value < 1e6))
+    throw InputError(file, name, "expected a positive integer image size");
+  return static_cast<int>(value);
+}
+
+double focal_from_angle(double angle, int side, const std::string& file, const std::string& name) {
+  if (!(angle > 0.0 && angle < kPi)) throw InputError(file, name, "must be a field of view in (0, pi) radians");
+  return 0.5 * side / std::tan(0.5 * angle);
+}
+
+Intrinsics read_intrinsics(const json& root, const json& frame, const std::string& file, const std::string& where,
+                           const std::string& image_path, const FrameOrigin& origin) {
+  check_camera_model(frame, file, where);
+  Intrinsics k;
+  const std::optional<double> w = camera_number(root, frame, "w", file, where);
+  const std::optional<double> h = camera_number(root, frame, "h", file, where);
+  if (w && h) {
+    k.width = image_side(*w, file, "w");
+    k.height = image_side(*h, file, "h");
+  } else {  // instant-ngp falls back on the image's own size
+    const ImageInfo info = frame_image_info(image_path, origin);
+    k.width = info.width;
+    k.height = info.height;
+  }
+
+  std::optional<double> fl_x = camera_number(root, frame, "fl_x", file, where);
+  if (!fl_x) {
+    const std::optional<double> angle_x = camera_number(root, frame, "camera_angle_x", file, where);
+    if (!angle_x) throw InputError(file, "fl_x", "missing (give fl_x or camera_angle_x, per file or per frame)");
+    fl_x = focal_from_angle(*angle_x, k.width, file, "camera_angle_x");
+  }
+  std::optional<double> fl_y = camera_number(root, frame, "fl_y", file, where);
+  if (!fl_y) {
+    const std::optional<double> angle_y = camera_number(root, frame, "camera_angle_y", file, where);
+    fl_y = angle_y ? focal_from_angle(*angle_y, k.height, file, "camera_angle_y") : *fl_x;
+  }
+  if (!(*fl_x > 0.0)) throw InputError(file, "fl_x", "focal length must be positive");
+  if (!(*fl_y > 0.0)) throw InputError(file, "fl_y", "focal length must be positive");
+  k.fx = static_cast<float>(*fl_x);
+  k.fy = static_cast<float>(*fl_y);
+  k.cx = static_cast<float>(camera_number(root, frame, "cx", file, where).value_or(0.5 * k.width));
+  k.cy = static_cast<float>(camera_number(root, frame, "cy", file, where).value_or(0.5 * k.height));
+  k.k1 = static_cast<float>(camera_number(root, frame, "k1", file, where).value_or(0.0));
+  k.k2 = static_cast<float>(camera_number(root, frame, "k2", file, where).value_or(0.0));
+  k.p1 = static_cast<float>(camera_number(root, frame, "p1", file, where).value_or(0.0));
+  k.p2 = static_cast<float>(camera_number(root, frame, "p2", file, where).value_or(0.0));
+  return k;
+}
+
+}  // namespace
+
+ParsedFrames parse_transforms(const std::string& dir, const std::string& split) {
+  const std::string file = (fs::path(dir) / "transforms.json").string();
+  const json root = json_fields::read_json_file(file);
+  const json& frames = json_fields::require_frames(root, file);
+  check_camera_model(root, file, "");
+
+  ParsedFrames parsed;
+  parsed.aabb_scale = static_cast<float>(optional_number(root, "aabb_scale", file, "").value_or(1.0));
+  parsed.scale = static_cast<float>(optional_number(root, "scale", file, "").value_or(0.33));
+  parsed.offset = json_fields::optional_vec3(root, "offset", file, "").value_or(make_vec3(0.5f, 0.5f, 0.5f));
+  if (!(parsed.aabb_scale > 0.f)) throw InputError(file, "aabb_scale", "must be positive");
+  if (!(parsed.scale > 0.f)) throw InputError(file, "scale", "must be positive");
+
+  for (size_t i = 0; i < frames.size(); ++i) {
+    if (!in_split(i, split)) continue;
+    const std::string where = "frames[" + std::to_string(i) + "]";
+    const FrameOrigin origin{file, static_cast<int>(i)};
+    Frame frame;
+    const std::string file_path = json_fields::require_string(frames[i], "file_path", file, where);
+    frame.image_path = (fs::path(dir) / file_path).lexically_normal().string();
+    frame.pose = json_fields::read_pose(frames[i], file, where);
+    frame.intrinsics = read_intrinsics(root, frames[i], file, where, frame.image_path, origin);
+    const Intrinsics& first = parsed.frames.empty() ? frame.intrinsics : parsed.frames[0].intrinsics;
+    if (frame.intrinsics.width != first.width || frame.intrinsics.height != first.height)
+      throw InputError(file, field_name(where, "w"),
+                       "image size " + std::to_string(frame.intrinsics.width) + "x" +
+                           std::to_string(frame.intrinsics.height) + " differs from the other frames' " +
+                           std::to_string(first.width) + "x" + std::to_string(first.height));
+    parsed.frames.push_back(frame);
+    parsed.origins.push_back(origin);
+  }
+  if (parsed.frames.empty())
+    throw InputError(file, "frames", "split '" + split + "' is empty (" + std::to_string(frames.size()) +
+                                         " frames; every 8th, from frame 0, is held out for val/test)");
+  return parsed;
+}
+
+}  // namespace nerds::dataset_loaders

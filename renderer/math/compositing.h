@@ -1,0 +1,66 @@
+// Volume rendering quadrature (NeRF, Mildenhall et al. 2020, Eq. 3):
+//   C = sum_i T_i alpha_i c_i + T_N * background,  alpha_i = 1 - exp(-sigma_i delta_i),
+//   T_i = prod_{j<i} (1 - alpha_j),
+// with early termination once T falls below a threshold (Instant-NGP, Sec. 5.2), and its
+// exact backward. This is the one place the compositing math lives: training, rendering,
+// evaluation and the ray inspector all call these two functions.
+#pragma once
+
+#include <cmath>
+
+#include "renderer/math/hd.h"
+
+namespace nerds {
+
+struct CompositeResult {
+  float rgb[3] = {0.f, 0.f, 0.f};  // sum of w_i c_i (no background)
+  float transmittance = 1.f;       // T after the last used sample
+  float depth = 0.f;               // sum of w_i t_i (expected termination distance)
+  int used = 0;                    // samples consumed before early termination
+};
+
+// sigma[i], rgb[3i..3i+2], dt[i], t[i] for n samples of one ray (front to back). Samples
+// after T < min_transmittance are not used (and get no gradient). `state` carries T and the
+// sums across calls, so a ray can be composited in pieces (wavefront rendering).
+NERDS_HD void composite_forward(const float* sigma, const float* rgb, const float* dt, const float* t, int n,
+                                float min_transmittance, CompositeResult* state) {
+  float T = state->transmittance;
+  int i = 0;
+  for (; i < n && T >= min_transmittance; ++i) {
+    const float alpha = 1.f - expf(-sigma[i] * dt[i]);
+    const float w = T * alpha;
+    state->rgb[0] += w * rgb[3 * i + 0];
+    state->rgb[1] += w * rgb[3 * i + 1];
+    state->rgb[2] += w * rgb[3 * i + 2];
+    state->depth += w * t[i];
+    T *= 1.f - alpha;
+  }
+  state->transmittance = T;
+  state->used += i;
+}
+
+// Backward of C_total = composite + T_N * background for the `used` samples of one ray.
+//   dC/dc_i     = w_i
+//   dC/dsigma_i = delta_i * (T_{i+1} c_i - (C_total - sum_{j<=i} w_j c_j))
+// total_rgb is C_total (with background); d_color = dL/dC_total. Writes d_sigma[i] and
+// d_rgb[3i..] for i < used.
+NERDS_HD void composite_backward(const float* sigma, const float* rgb, const float* dt, int used,
+                                 const float* total_rgb, const float* d_color, float* d_sigma, float* d_rgb) {
+  float T = 1.f;
+  float acc[3] = {0.f, 0.f, 0.f};
+  for (int i = 0; i < used; ++i) {
+    const float alpha = 1.f - expf(-sigma[i] * dt[i]);
+    const float w = T * alpha;
+    const float T_next = T * (1.f - alpha);
+    float g = 0.f;
+    for (int k = 0; k < 3; ++k) {
+      acc[k] += w * rgb[3 * i + k];
+      d_rgb[3 * i + k] = w * d_color[k];
+      g += d_color[k] * (T_next * rgb[3 * i + k] - (total_rgb[k] - acc[k]));
+    }
+    d_sigma[i] = dt[i] * g;
+    T = T_next;
+  }
+}
+
+}  // namespace nerds

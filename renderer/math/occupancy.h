@@ -1,0 +1,74 @@
+// The occupancy grid of Instant-NGP (Müller et al. 2022, Sec. 5.2 and App. E.2): a 128^3 bit
+// grid per cascade marking cells whose density may be non-zero, so the ray marcher skips
+// empty space. Cascade c covers the box 0.5 +- 2^c / 2 (instant-ngp's unit-cube frame); the
+// marcher uses the finest cascade that contains a point.
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+
+#include "renderer/math/hd.h"
+#include "renderer/math/vec3.h"
+
+namespace nerds {
+
+struct OccupancyView {
+  const uint8_t* bits = nullptr;  // cascades * resolution^3 bits, cascade-major, x fastest
+  int resolution = 128;
+  int cascades = 1;
+};
+
+// The finest cascade whose box contains p (clamped to the coarsest).
+NERDS_HD int occupancy_cascade(Vec3 p, int cascades) {
+  const float m = fmaxf(fmaxf(fabsf(p.x - 0.5f), fabsf(p.y - 0.5f)), fabsf(p.z - 0.5f));
+  int exponent;
+  frexpf(m * 2.f, &exponent);  // m*2 in [2^(e-1), 2^e)
+  int c = exponent < 0 ? 0 : exponent;
+  return c < cascades - 1 ? c : cascades - 1;
+}
+
+// Cell index within a cascade's grid (x fastest); positions outside are clamped.
+NERDS_HD uint32_t occupancy_cell(Vec3 p, int cascade, int resolution) {
+  const float inv_size = 1.f / static_cast<float>(1 << cascade);
+  uint32_t idx[3];
+  for (int a = 0; a < 3; ++a) {
+    const float q = ((p[a] - 0.5f) * inv_size + 0.5f) * resolution;
+    int i = static_cast<int>(floorf(q));
+    i = i < 0 ? 0 : (i >= resolution ? resolution - 1 : i);
+    idx[a] = static_cast<uint32_t>(i);
+  }
+  return idx[0] + resolution * (idx[1] + resolution * idx[2]);
+}
+
+// The center of a cell, for the grid update's density queries.
+NERDS_HD Vec3 occupancy_cell_position(uint32_t cell, int cascade, int resolution, float jx, float jy, float jz) {
+  const uint32_t r = static_cast<uint32_t>(resolution);
+  const float size = static_cast<float>(1 << cascade);
+  const float fx = (static_cast<float>(cell % r) + jx) / resolution;
+  const float fy = (static_cast<float>((cell / r) % r) + jy) / resolution;
+  const float fz = (static_cast<float>(cell / (r * r)) + jz) / resolution;
+  return make_vec3((fx - 0.5f) * size + 0.5f, (fy - 0.5f) * size + 0.5f, (fz - 0.5f) * size + 0.5f);
+}
+
+NERDS_HD bool occupancy_test(const OccupancyView& grid, Vec3 p) {
+  const int c = occupancy_cascade(p, grid.cascades);
+  const uint32_t cell = occupancy_cell(p, c, grid.resolution);
+  const size_t bit = static_cast<size_t>(c) * grid.resolution * grid.resolution * grid.resolution + cell;
+  return (grid.bits[bit >> 3] >> (bit & 7)) & 1;
+}
+
+// Distance along the ray from p to where it leaves p's cell (in the cascade holding p).
+NERDS_HD float occupancy_cell_exit(Vec3 p, Vec3 d, int cascade, int resolution) {
+  const float cells_per_unit = resolution / static_cast<float>(1 << cascade);
+  float t_exit = 3.4e38f;
+  for (int a = 0; a < 3; ++a) {
+    const float q = ((p[a] - 0.5f) * cells_per_unit) + 0.5f * resolution;
+    const float boundary = d[a] > 0.f ? floorf(q) + 1.f : ceilf(q) - 1.f;
+    const float da = d[a] * cells_per_unit;
+    if (da != 0.f) t_exit = fminf(t_exit, (boundary - q) / da);
+  }
+  return fmaxf(t_exit, 0.f);
+}
+
+}  // namespace nerds

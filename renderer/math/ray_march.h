@@ -1,0 +1,70 @@
+// Ray marching through the occupancy grid (Instant-NGP, Sec. 5.2 / App. E.1): steps of
+// dt = clamp(t * cone_angle, dt_min, dt_max) (constant sqrt(3)/1024 for synthetic scenes),
+// empty cells skipped by jumping to the cell exit and re-aligning to the step lattice, at
+// most max_samples samples per ray.
+#pragma once
+
+#include <cmath>
+
+#include "renderer/math/hd.h"
+#include "renderer/math/occupancy.h"
+#include "renderer/math/ray_box.h"
+#include "renderer/math/vec3.h"
+
+namespace nerds {
+
+struct MarchSettings {
+  float dt_min = 1.7320508f / 1024.f;  // sqrt(3)/1024: 1024 steps across the unit cube diagonal
+  float dt_max = 1.7320508f / 1024.f;
+  float cone_angle = 0.f;              // 0: constant steps; 1/256 for large (aabb_scale > 1) scenes
+  int max_samples = 1024;
+  float box_half = 0.5f;               // the scene box is 0.5 +- box_half
+};
+
+NERDS_HD float march_dt(const MarchSettings& s, float t) {
+  return fminf(fmaxf(t * s.cone_angle, s.dt_min), s.dt_max);
+}
+
+// The ray's overlap with the scene box; false if it misses.
+NERDS_HD bool march_bounds(const MarchSettings& s, Vec3 o, Vec3 d, float* t0, float* t1) {
+  const Vec3 lo = make_vec3(0.5f - s.box_half, 0.5f - s.box_half, 0.5f - s.box_half);
+  const Vec3 hi = make_vec3(0.5f + s.box_half, 0.5f + s.box_half, 0.5f + s.box_half);
+  float a, b;
+  if (!ray_box(o, d, lo, hi, &a, &b)) return false;
+  *t0 = a;
+  *t1 = b;
+  return true;
+}
+
+// Marches from *t to t_end emitting samples emit(t, dt, position) until max_count samples were
+// emitted or the ray left the box; *t is advanced so marching can resume (wavefront rendering).
+// `jitter` in [0,1) offsets the first step (training); returns the number emitted.
+template <class Emit>
+NERDS_HD int march_ray(const MarchSettings& s, const OccupancyView& grid, Vec3 o, Vec3 d, float* t, float t_end,
+                       int max_count, Emit emit) {
+  int n = 0;
+  float tt = *t;
+  while (tt < t_end && n < max_count) {
+    const Vec3 p = o + d * tt;
+    const float dt = march_dt(s, tt);
+    const int c = occupancy_cascade(p, grid.cascades);
+    const uint32_t cell = occupancy_cell(p, c, grid.resolution);
+    const size_t bit = static_cast<size_t>(c) * grid.resolution * grid.resolution * grid.resolution + cell;
+    if ((grid.bits[bit >> 3] >> (bit & 7)) & 1) {
+      emit(tt, dt, p);
+      ++n;
+      tt += dt;
+    } else {
+      // Skip to the cell's exit, staying on the dt lattice so sample positions do not
+      // depend on where the empty space was.
+      const float t_target = tt + occupancy_cell_exit(p, d, c, grid.resolution);
+      do {
+        tt += march_dt(s, tt);
+      } while (tt < t_target);
+    }
+  }
+  *t = tt;
+  return n;
+}
+
+}  // namespace nerds

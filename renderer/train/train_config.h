@@ -1,0 +1,39 @@
+// Plain settings of one training run, filled from the method's parameters (see
+// renderer/techniques/). Kept as a struct so the hot loops never look up a parameter by name.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "renderer/backend/nerf_network.h"
+#include "renderer/backend/occupancy_grid.h"
+#include "renderer/math/losses.h"
+#include "renderer/math/ray_march.h"
+
+namespace nerds {
+
+enum class Background : int { Random = 0, White = 1, Black = 2 };
+
+struct OptimizerConfig {
+  float lr = 1e-2f;               // Instant-NGP, Sec. 4
+  float beta1 = 0.9f, beta2 = 0.99f, eps = 1e-15f;
+  float mlp_l2_reg = 1e-6f;       // weight decay on the MLP weights only
+  int decay_start = 1000;         // steps before the learning rate starts to decay
+  int decay_interval = 1000;      // steps per decay_factor
+  float decay_factor = 0.33f;     // lr *= factor^((step - start) / interval) after start
+};
+
+struct TrainConfig {
+  NetworkConfig network;
+  OccupancyConfig occupancy;
+  MarchSettings march;
+  OptimizerConfig optimizer;
+  int batch_samples = 1 << 16;    // target samples per step seen by the loss
+  LossKind loss = LossKind::L2;
+  float huber_delta = 0.1f;
+  Background background = Background::Random;  // training background for RGBA data
+  float min_transmittance = 1e-4f;             // early ray termination
+  uint64_t seed = 1337;
+};
+
+}  // namespace nerds

@@ -1,0 +1,260 @@
+#include "renderer/train/trainer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <stdexcept>
+
+#include "renderer/backend/parallel.h"
+#include "renderer/math/adam.h"
+#include "renderer/math/camera_ray.h"
+#include "renderer/math/compositing.h"
+#include "renderer/math/losses.h"
+#include "renderer/math/ray_march.h"
+#include "renderer/math/rng.h"
+
+namespace nerds {
+
+struct Trainer::ChunkResult {
+  std::vector<float> pos;    // used samples' network positions (3 each)
+  std::vector<float> d_enc;  // dL/d(encoding), E x m
+  int m = 0;
+  NetworkGradients grads;
+  double loss = 0.0;
+  int64_t marched = 0, used = 0;
+  int rays = 0;
+  int rays_total_hint = 1;  // rays in the whole step: the loss is their mean
+};
+
+struct Trainer::ThreadScratch {
+  NetworkWorkspace ws;
+  std::vector<float> pos, dir, t, dt, sigma, rgb, d_sigma, d_rgb, used_pos;
+  std::vector<int> ray_begin, ray_count, used_idx;
+  std::vector<float> target, background;
+};
+
+namespace {
+double now_seconds() {
+  using clock = std::chrono::steady_clock;
+  return std::chrono::duration<double>(clock::now().time_since_epoch()).count();
+}
+}  // namespace
+
+Trainer::Trainer(const TrainConfig& config, std::shared_ptr<const Dataset> train_set)
+    : config_(config), data_(std::move(train_set)), network_(config.network) {
+  if (!data_ || data_->frames.empty()) throw std::invalid_argument("trainer: empty training set");
+  if (data_->rgba.empty()) throw std::invalid_argument("trainer: training set has no images loaded");
+  network_.initialize(config.seed);
+  occupancy_ = OccupancyGrid(config.occupancy, config.march.dt_min);
+  if (config.occupancy.enabled) occupancy_.mark_unseen(data_->frames);
+  const size_t np = network_.grid().param_count();
+  adam_.grid_m.assign(np, 0.f);
+  adam_.grid_v.assign(np, 0.f);
+  grid_grad_.assign(np, 0.f);
+  for (const auto& w : network_.density_mlp().weights()) {
+    adam_.mlp_m.emplace_back(Eigen::MatrixXf::Zero(w.rows(), w.cols()));
+    adam_.mlp_v.emplace_back(Eigen::MatrixXf::Zero(w.rows(), w.cols()));
+  }
+  for (const auto& w : network_.color_mlp().weights()) {
+    adam_.mlp_m.emplace_back(Eigen::MatrixXf::Zero(w.rows(), w.cols()));
+    adam_.mlp_v.emplace_back(Eigen::MatrixXf::Zero(w.rows(), w.cols()));
+  }
+  for (int i = 0; i < cpu_thread_count(); ++i) scratch_.emplace_back(std::make_unique<ThreadScratch>());
+}
+
+Trainer::~Trainer() = default;
+
+float Trainer::current_lr() const {
+  const OptimizerConfig& o = config_.optimizer;
+  if (step_ < o.decay_start) return o.lr;
+  return o.lr * std::pow(o.decay_factor, static_cast<float>(step_ - o.decay_start) / o.decay_interval);
+}
+
+void Trainer::process_chunk(int64_t chunk, int n_rays, ChunkResult& out, ThreadScratch& s) {
+  const Dataset& data = *data_;
+  const MarchSettings& ms = config_.march;
+  const OccupancyView grid = occupancy_.view();
+  const float aabb = 2.f * ms.box_half;
+  Pcg32 rng(config_.seed, (static_cast<uint64_t>(step_) << 24) ^ static_cast<uint64_t>(chunk));
+
+  s.ray_begin.resize(n_rays);
+  s.ray_count.resize(n_rays);
+  s.target.resize(3 * n_rays);
+  s.background.resize(3 * n_rays);
+  s.pos.clear();
+  s.dir.clear();
+  s.t.clear();
+  s.dt.clear();
+
+  // 1. Rays through random pixels of random training images, marched through the grid.
+  for (int r = 0; r < n_rays; ++r) {
+    const size_t img = rng.next_uint() % data.frames.size();
+    const int px = static_cast<int>(rng.next_uint() % static_cast<uint32_t>(data.width));
+    const int py = static_cast<int>(rng.next_uint() % static_cast<uint32_t>(data.height));
+    const Frame& f = data.frames[img];
+    const Ray ray = camera_ray(f.pose, f.intrinsics, px + rng.next_float(), py + rng.next_float());
+    const uint8_t* texel = data.image(img) + (static_cast<size_t>(py) * data.width + px) * 4;
+    float bg[3];
+    for (int k = 0; k < 3; ++k) {
+      bg[k] = config_.background == Background::Random ? rng.next_float()
+              : config_.background == Background::White ? 1.f : 0.f;
+      const float a = texel[3] / 255.f;
+      s.target[3 * r + k] = texel[k] / 255.f * a + bg[k] * (1.f - a);
+      s.background[3 * r + k] = bg[k];
+    }
+    s.ray_begin[r] = static_cast<int>(s.t.size());
+    float t0, t1;
+    if (march_bounds(ms, ray.origin, ray.dir, &t0, &t1)) {
+      float t = t0 + rng.next_float() * march_dt(ms, t0);
+      march_ray(ms, grid, ray.origin, ray.dir, &t, t1, ms.max_samples, [&](float ts, float dts, Vec3 p) {
+        s.pos.push_back((p.x - 0.5f) / aabb + 0.5f);
+        s.pos.push_back((p.y - 0.5f) / aabb + 0.5f);
+        s.pos.push_back((p.z - 0.5f) / aabb + 0.5f);
+        s.dir.push_back(ray.dir.x);
+        s.dir.push_back(ray.dir.y);
+        s.dir.push_back(ray.dir.z);
+        s.t.push_back(ts);
+        s.dt.push_back(dts);
+      });
+    }
+    s.ray_count[r] = static_cast<int>(s.t.size()) - s.ray_begin[r];
+  }
+  const int n = static_cast<int>(s.t.size());
+
+  // 2. Network forward on every marched sample.
+  s.sigma.resize(n);
+  s.rgb.resize(3 * static_cast<size_t>(n));
+  if (n > 0) network_.forward(s.pos.data(), s.dir.data(), n, s.ws, s.sigma.data(), s.rgb.data());
+
+  // 3. Composite, loss, and the compositing backward on the samples each ray used.
+  s.d_sigma.resize(n);
+  s.d_rgb.resize(3 * static_cast<size_t>(n));
+  s.used_idx.clear();
+  const float loss_scale = 1.f / (3.f * static_cast<float>(out.rays_total_hint));
+  double loss = 0.0;
+  int m = 0;
+  for (int r = 0; r < n_rays; ++r) {
+    const int b = s.ray_begin[r], c = s.ray_count[r];
+    CompositeResult cr;
+    composite_forward(s.sigma.data() + b, s.rgb.data() + 3 * b, s.dt.data() + b, s.t.data() + b, c,
+                      config_.min_transmittance, &cr);
+    float pred[3], d_pred[3];
+    for (int k = 0; k < 3; ++k) pred[k] = cr.rgb[k] + cr.transmittance * s.background[3 * r + k];
+    loss += photometric_loss(config_.loss, pred, s.target.data() + 3 * r, config_.huber_delta, loss_scale, d_pred);
+    composite_backward(s.sigma.data() + b, s.rgb.data() + 3 * b, s.dt.data() + b, cr.used, pred, d_pred,
+                       s.d_sigma.data() + m, s.d_rgb.data() + 3 * m);
+    for (int i = 0; i < cr.used; ++i) s.used_idx.push_back(b + i);
+    m += cr.used;
+  }
+
+  // 4. Backward through the MLPs on the used samples only.
+  out.m = m;
+  out.marched = n;
+  out.used = m;
+  out.loss = loss;
+  out.rays = n_rays;
+  const int E = network_.encoding_dim();
+  out.pos.resize(3 * static_cast<size_t>(m));
+  out.d_enc.resize(static_cast<size_t>(E) * m);
+  if (out.grads.density.empty()) out.grads = network_.make_gradients();
+  out.grads.set_zero();
+  if (m == 0) return;
+  network_.compact(s.ws, s.used_idx.data(), m);
+  for (int j = 0; j < m; ++j) std::memcpy(&out.pos[3 * j], &s.pos[3 * static_cast<size_t>(s.used_idx[j])], 3 * sizeof(float));
+  network_.backward(s.ws, m, s.d_sigma.data(), s.d_rgb.data(), out.grads);
+  std::memcpy(out.d_enc.data(), s.ws.d_enc.data(), static_cast<size_t>(E) * m * sizeof(float));
+}
+
+StepStats Trainer::step() {
+  const double t_start = now_seconds();
+  if (config_.occupancy.enabled && step_ % config_.occupancy.interval == 0) {
+    occupancy_.update(network_, step_, config_.seed);
+    times_.occupancy += now_seconds() - t_start;
+  }
+  const double t_march = now_seconds();
+
+  const int n_rays = std::clamp(static_cast<int>(config_.batch_samples / std::max(ema_used_per_ray_, 1.f)), 1,
+                                config_.batch_samples);
+  // About 4096 marched samples per chunk keeps a chunk's activations in cache.
+  const int rays_per_chunk = std::clamp(static_cast<int>(4096.f / std::max(ema_marched_per_ray_, 1.f)), 8, 4096);
+  const int n_chunks = (n_rays + rays_per_chunk - 1) / rays_per_chunk;
+  while (static_cast<int>(chunks_.size()) < n_chunks) chunks_.emplace_back(std::make_unique<ChunkResult>());
+  for (int k = 0; k < n_chunks; ++k) chunks_[k]->rays_total_hint = n_rays;
+
+  parallel_for(n_chunks, [&](int64_t k) {
+    const int first = static_cast<int>(k) * rays_per_chunk;
+    const int count = std::min(rays_per_chunk, n_rays - first);
+    process_chunk(k, count, *chunks_[k], *scratch_[cpu_thread_index()]);
+  });
+  const double t_hash = now_seconds();
+  times_.march_forward_backward += t_hash - t_march;
+
+  // Hash-table backward: each level owns its slice of the gradient, so levels run in parallel
+  // without atomics; chunks are visited in order, so the sum is deterministic.
+  const int E = network_.encoding_dim();
+  parallel_for(network_.grid().config().levels, [&](int64_t level) {
+    for (int k = 0; k < n_chunks; ++k) {
+      const ChunkResult& c = *chunks_[k];
+      network_.grid().backward_level(static_cast<int>(level), c.pos.data(), c.d_enc.data(), c.m, E, grid_grad_.data());
+    }
+  });
+  const double t_opt = now_seconds();
+  times_.hash_backward += t_opt - t_hash;
+
+  StepStats st;
+  for (int k = 0; k < n_chunks; ++k) {
+    const ChunkResult& c = *chunks_[k];
+    st.marched_samples += c.marched;
+    st.used_samples += c.used;
+    st.loss += c.loss;
+    st.rays += c.rays;
+    if (k > 0) chunks_[0]->grads.add(c.grads);
+  }
+  st.loss /= 3.0 * std::max(st.rays, 1);
+  apply_optimizer();
+  times_.optimizer += now_seconds() - t_opt;
+
+  ++step_;
+  const float used_per_ray = static_cast<float>(st.used_samples) / std::max(st.rays, 1);
+  const float marched_per_ray = static_cast<float>(st.marched_samples) / std::max(st.rays, 1);
+  ema_used_per_ray_ = 0.5f * ema_used_per_ray_ + 0.5f * std::max(used_per_ray, 1.f);
+  ema_marched_per_ray_ = 0.5f * ema_marched_per_ray_ + 0.5f * std::max(marched_per_ray, 1.f);
+  st.step = step_;
+  st.seconds = now_seconds() - t_start;
+  return st;
+}
+
+void Trainer::apply_optimizer() {
+  const OptimizerConfig& o = config_.optimizer;
+  const int t = step_ + 1;
+  const AdamStep grid_step = make_adam_step(current_lr(), o.beta1, o.beta2, o.eps, t, 0.f);
+  float* params = network_.grid().params().data();
+  float* m = adam_.grid_m.data();
+  float* v = adam_.grid_v.data();
+  float* g = grid_grad_.data();
+  parallel_ranges(static_cast<int64_t>(grid_grad_.size()), [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i) {
+      if (g[i] == 0.f) continue;
+      adam_update(grid_step, g[i], true, params + i, m + i, v + i);
+      g[i] = 0.f;
+    }
+  });
+
+  const AdamStep mlp_step = make_adam_step(current_lr(), o.beta1, o.beta2, o.eps, t, o.mlp_l2_reg);
+  const NetworkGradients& grads = chunks_[0]->grads;
+  size_t slot = 0;
+  auto update = [&](std::vector<Eigen::MatrixXf>& weights, const std::vector<Eigen::MatrixXf>& gw) {
+    for (size_t k = 0; k < weights.size(); ++k, ++slot) {
+      float* p = weights[k].data();
+      const float* gk = gw[k].data();
+      float* mk = adam_.mlp_m[slot].data();
+      float* vk = adam_.mlp_v[slot].data();
+      for (Eigen::Index i = 0; i < weights[k].size(); ++i) adam_update(mlp_step, gk[i], false, p + i, mk + i, vk + i);
+    }
+  };
+  update(network_.density_mlp().weights(), grads.density);
+  update(network_.color_mlp().weights(), grads.color);
+}
+
+}  // namespace nerds
