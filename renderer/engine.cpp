@@ -1,0 +1,167 @@
+#include "renderer/engine.h"
+
+#include <cstring>
+
+#include "renderer/error.h"
+#include "renderer/techniques/modules.h"
+#include "renderer/train/snapshot_file.h"
+
+namespace nerds {
+
+namespace {
+constexpr int kSnapshotMetaVersion = 1;
+
+Dataset load_train_split(const EngineOptions& o) {
+  DatasetOptions d;
+  d.split = "train";
+  d.downscale = o.downscale;
+  return load_dataset(o.data_dir, d);
+}
+
+void put_matrices(std::vector<SnapshotSection>& out, const std::string& prefix, const std::vector<Eigen::MatrixXf>& ms) {
+  for (size_t k = 0; k < ms.size(); ++k)
+    out.push_back(make_section(prefix + "." + std::to_string(k), ms[k].data(), static_cast<size_t>(ms[k].size())));
+}
+
+void get_matrices(const SnapshotContents& in, const std::string& prefix, std::vector<Eigen::MatrixXf>& ms) {
+  for (size_t k = 0; k < ms.size(); ++k)
+    read_section(in, prefix + "." + std::to_string(k), ms[k].data(), static_cast<size_t>(ms[k].size()));
+}
+}  // namespace
+
+Engine::Engine(const EngineOptions& options, const ParamSet& params) : options_(options), params_(params) {
+  train_ = std::make_shared<Dataset>(load_train_split(options));
+  trainer_ = std::make_unique<Trainer>(make_train_config(params_, *train_), train_);
+  stats_.total_cells = trainer_->occupancy().cell_count();
+}
+
+Engine::~Engine() = default;
+
+StepStats Engine::train_step() {
+  StepStats s = trainer_->step();
+  stats_.step = s.step;
+  stats_.train_seconds += s.seconds;
+  stats_.used_samples += s.used_samples;
+  stats_.marched_samples += s.marched_samples;
+  stats_.rays += s.rays;
+  stats_.last_loss = s.loss;
+  stats_.occupied_cells = trainer_->occupancy().occupied_count();
+  stats_.stages = trainer_->stage_times();
+  return s;
+}
+
+Dataset Engine::load_split(const std::string& split, bool load_images) const {
+  DatasetOptions d;
+  d.split = split;
+  d.downscale = options_.downscale;
+  d.load_images = load_images;
+  return load_dataset(options_.data_dir, d);
+}
+
+RenderSettings Engine::render_settings(const float background[3]) const {
+  RenderSettings rs;
+  rs.march = trainer_->config().march;
+  rs.min_transmittance = trainer_->config().min_transmittance;
+  for (int k = 0; k < 3; ++k) rs.background[k] = background[k];
+  return rs;
+}
+
+RenderBuffers Engine::render(const Pose& pose, const Intrinsics& k, const float background[3]) const {
+  std::vector<Ray> rays;
+  rays.reserve(static_cast<size_t>(k.width) * k.height);
+  for (int y = 0; y < k.height; ++y)
+    for (int x = 0; x < k.width; ++x) rays.push_back(camera_ray(pose, k, x + 0.5f, y + 0.5f));
+  RenderBuffers out;
+  render_rays(trainer_->network(), trainer_->occupancy().view(), render_settings(background), rays.data(), rays.size(),
+              out);
+  return out;
+}
+
+std::vector<RaySample> Engine::inspect(const Pose& pose, const Intrinsics& k, float px, float py) const {
+  const float white[3] = {1.f, 1.f, 1.f};
+  return inspect_ray(trainer_->network(), trainer_->occupancy().view(), render_settings(white),
+                     camera_ray(pose, k, px, py));
+}
+
+std::vector<float> Engine::density_at(const std::vector<Vec3>& points) const {
+  const float aabb = 2.f * trainer_->config().march.box_half;
+  std::vector<float> pos;
+  pos.reserve(points.size() * 3);
+  for (const Vec3& p : points)
+    for (int a = 0; a < 3; ++a) pos.push_back((p[a] - 0.5f) / aabb + 0.5f);
+  std::vector<float> sigma(points.size());
+  NetworkWorkspace ws;
+  if (!points.empty()) trainer_->network().density(pos.data(), static_cast<int>(points.size()), ws, sigma.data());
+  return sigma;
+}
+
+void Engine::save(const std::string& path) const {
+  const Trainer& t = *trainer_;
+  nlohmann::json meta;
+  meta["meta_version"] = kSnapshotMetaVersion;
+  meta["method"] = options_.method_name;
+  meta["params"] = params_.to_json();
+  meta["data"] = {{"dir", options_.data_dir}, {"downscale", options_.downscale}};
+  meta["step"] = t.step_count();
+  meta["mean_used_per_ray"] = t.mean_used_per_ray();
+  meta["stats"] = {{"train_seconds", stats_.train_seconds},
+                   {"used_samples", stats_.used_samples},
+                   {"marched_samples", stats_.marched_samples},
+                   {"rays", stats_.rays}};
+  std::vector<SnapshotSection> sections;
+  const auto& grid = t.network().grid().params();
+  sections.push_back(make_section("hash_grid.params", grid.data(), grid.size()));
+  sections.push_back(make_section("hash_grid.adam_m", t.adam().grid_m.data(), t.adam().grid_m.size()));
+  sections.push_back(make_section("hash_grid.adam_v", t.adam().grid_v.data(), t.adam().grid_v.size()));
+  put_matrices(sections, "density_mlp", t.network().density_mlp().weights());
+  put_matrices(sections, "color_mlp", t.network().color_mlp().weights());
+  put_matrices(sections, "mlp.adam_m", t.adam().mlp_m);
+  put_matrices(sections, "mlp.adam_v", t.adam().mlp_v);
+  const auto& occ = t.occupancy().values();
+  sections.push_back(make_section("occupancy.values", occ.data(), occ.size()));
+  write_snapshot_file(path, meta, sections);
+}
+
+std::unique_ptr<Engine> Engine::load(const std::string& path, const std::string& data_dir_override) {
+  const SnapshotContents in = read_snapshot_file(path);
+  const nlohmann::json& meta = in.meta;
+  auto field = [&](const char* key) -> const nlohmann::json& {
+    if (!meta.contains(key)) throw InputError(path, key, "missing from the snapshot's metadata");
+    return meta.at(key);
+  };
+  EngineOptions o;
+  try {
+    o.data_dir = data_dir_override.empty() ? field("data").at("dir").get<std::string>() : data_dir_override;
+    o.downscale = field("data").at("downscale").get<int>();
+    o.method_name = field("method").get<std::string>();
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(path, "data", std::string("malformed snapshot metadata: ") + e.what());
+  }
+  ParamSet params = default_method_params();
+  params.apply_json(field("params"), path);
+  auto engine = std::make_unique<Engine>(o, params);
+  Trainer& t = *engine->trainer_;
+  auto& grid = t.network().grid().params();
+  read_section(in, "hash_grid.params", grid.data(), grid.size());
+  read_section(in, "hash_grid.adam_m", t.adam().grid_m.data(), t.adam().grid_m.size());
+  read_section(in, "hash_grid.adam_v", t.adam().grid_v.data(), t.adam().grid_v.size());
+  get_matrices(in, "density_mlp", t.network().density_mlp().weights());
+  get_matrices(in, "color_mlp", t.network().color_mlp().weights());
+  get_matrices(in, "mlp.adam_m", t.adam().mlp_m);
+  get_matrices(in, "mlp.adam_v", t.adam().mlp_v);
+  auto& occ = t.occupancy().values();
+  read_section(in, "occupancy.values", occ.data(), occ.size());
+  t.occupancy().rebuild_bits();
+  t.set_step_count(field("step").get<int>());
+  t.set_mean_used_per_ray(field("mean_used_per_ray").get<float>());
+  const nlohmann::json& st = field("stats");
+  engine->stats_.step = t.step_count();
+  engine->stats_.train_seconds = st.value("train_seconds", 0.0);
+  engine->stats_.used_samples = st.value("used_samples", int64_t{0});
+  engine->stats_.marched_samples = st.value("marched_samples", int64_t{0});
+  engine->stats_.rays = st.value("rays", int64_t{0});
+  engine->stats_.occupied_cells = t.occupancy().occupied_count();
+  return engine;
+}
+
+}  // namespace nerds

@@ -1,0 +1,75 @@
+// The engine's one public face. The CLI, the viewer, the Python module and the tests are
+// clients of this header and nothing deeper: load a dataset and a method, train step by
+// step, render any camera, inspect a ray, evaluate, save and load snapshots.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "renderer/backend/render_rays.h"
+#include "renderer/data/dataset.h"
+#include "renderer/techniques/params.h"
+#include "renderer/train/trainer.h"
+
+namespace nerds {
+
+struct EngineOptions {
+  std::string data_dir;     // dataset folder (NeRF-synthetic or transforms.json)
+  int downscale = 1;        // integer image downscale
+  std::string method_name = "instant_ngp";
+};
+
+struct EngineStats {
+  int step = 0;
+  double train_seconds = 0.0;   // wall time inside train_step()
+  int64_t used_samples = 0;     // total, forward + backward
+  int64_t marched_samples = 0;  // total, forward
+  int64_t rays = 0;
+  double last_loss = 0.0;
+  size_t occupied_cells = 0, total_cells = 0;
+  StageTimes stages;
+};
+
+class Engine {
+ public:
+  // A fresh run on the training split of options.data_dir with the given parameters.
+  Engine(const EngineOptions& options, const ParamSet& params);
+  // Loads a snapshot written by save(); its dataset is reloaded from the folder it names
+  // unless data_dir_override is given. Throws InputError for a missing or corrupt file.
+  static std::unique_ptr<Engine> load(const std::string& snapshot_path, const std::string& data_dir_override = "");
+  ~Engine();
+
+  // Atomic (temporary file + rename): an interrupted save never damages the previous one.
+  void save(const std::string& snapshot_path) const;
+
+  StepStats train_step();
+
+  const EngineOptions& options() const { return options_; }
+  const ParamSet& params() const { return params_; }
+  const TrainConfig& config() const { return trainer_->config(); }
+  const Dataset& train_set() const { return *train_; }
+  std::shared_ptr<const Dataset> train_set_ptr() const { return train_; }
+  // Another split of the same folder with the same downscale (e.g. "test").
+  Dataset load_split(const std::string& split, bool load_images = true) const;
+  EngineStats stats() const { return stats_; }
+  const Trainer& trainer() const { return *trainer_; }
+
+  // Renders a camera in the engine's frame. background: RGB behind the scene.
+  RenderBuffers render(const Pose& pose, const Intrinsics& intrinsics, const float background[3]) const;
+  // The samples along the ray through pixel (px, py), for the ray inspector.
+  std::vector<RaySample> inspect(const Pose& pose, const Intrinsics& intrinsics, float px, float py) const;
+  // Density at points of the engine's frame (for notebooks and the viewer).
+  std::vector<float> density_at(const std::vector<Vec3>& points) const;
+
+ private:
+  RenderSettings render_settings(const float background[3]) const;
+
+  EngineOptions options_;
+  ParamSet params_;
+  std::shared_ptr<const Dataset> train_;
+  std::unique_ptr<Trainer> trainer_;
+  EngineStats stats_;
+};
+
+}  // namespace nerds

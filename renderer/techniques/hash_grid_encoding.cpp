@@ -1,0 +1,39 @@
+// Multiresolution hash encoding (Müller et al. 2022, Instant-NGP, Sec. 3). Defaults are the
+// paper's NeRF setting (Table 1 / Sec. 5.4): L=16, F=2, T=2^19, N_min=16, N_max=2048*scale.
+#include "renderer/techniques/modules.h"
+
+namespace nerds {
+
+namespace {
+void declare(ParamSet& p) {
+  p.declare("encoding", {"levels", ParamType::Int, "number of resolution levels L", 1, 32}, int64_t{16});
+  p.declare("encoding", {"features", ParamType::Int, "features per level F (1, 2, 4 or 8)", 1, 8}, int64_t{2});
+  p.declare("encoding", {"log2_table_size", ParamType::Int, "log2 of the hash table size T per level", 10, 24},
+            int64_t{19});
+  p.declare("encoding", {"base_resolution", ParamType::Int, "coarsest resolution N_min", 2, 512}, int64_t{16});
+  p.declare("encoding",
+            {"max_resolution", ParamType::Int, "finest resolution N_max per unit of scene box (times aabb_scale)", 16,
+             65536},
+            int64_t{2048});
+}
+
+void configure(const ParamSet& p, const Dataset& data, TrainConfig& c) {
+  HashGridConfig& g = c.network.grid;
+  g.levels = static_cast<int>(p.get_int("encoding.levels"));
+  g.features = static_cast<int>(p.get_int("encoding.features"));
+  if (g.features != 1 && g.features != 2 && g.features != 4 && g.features != 8)
+    throw InputError("", "encoding.features", "must be 1, 2, 4 or 8");
+  g.log2_table_size = static_cast<int>(p.get_int("encoding.log2_table_size"));
+  g.base_resolution = static_cast<int>(p.get_int("encoding.base_resolution"));
+  g.max_resolution = static_cast<float>(p.get_int("encoding.max_resolution")) * data.aabb_scale;
+  if (g.max_resolution < g.base_resolution)
+    throw InputError("", "encoding.max_resolution", "must not be below encoding.base_resolution");
+}
+}  // namespace
+
+TechniqueModule hash_grid_encoding_module() {
+  return {"encoding", "multiresolution hash encoding of position", "Müller et al. 2022 (Instant-NGP), Sec. 3, Eq. 2-4",
+          declare, configure};
+}
+
+}  // namespace nerds

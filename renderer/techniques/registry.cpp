@@ -1,0 +1,28 @@
+// The one list of technique modules. A new paper's module is added here and nowhere else.
+#include "renderer/techniques/modules.h"
+
+namespace nerds {
+
+const std::vector<TechniqueModule>& technique_modules() {
+  static const std::vector<TechniqueModule> modules = {
+      hash_grid_encoding_module(),
+      nerf_field_module(),
+      occupancy_sampler_module(),
+      trainer_module(),
+  };
+  return modules;
+}
+
+ParamSet default_method_params() {
+  ParamSet params;
+  for (const TechniqueModule& m : technique_modules()) m.declare(params);
+  return params;
+}
+
+TrainConfig make_train_config(const ParamSet& params, const Dataset& data) {
+  TrainConfig config;
+  for (const TechniqueModule& m : technique_modules()) m.configure(params, data, config);
+  return config;
+}
+
+}  // namespace nerds

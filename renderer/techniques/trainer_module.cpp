@@ -1,0 +1,62 @@
+// Optimization settings: Adam with Instant-NGP's hyper-parameters (Müller et al. 2022,
+// Sec. 4: lr 1e-2, beta 0.9/0.99, eps 1e-15, L2 1e-6 on the MLP weights), step decay of the
+// learning rate, the photometric loss, the batch size in samples and the background
+// randomization for RGBA data (Sec. 5.4).
+#include "renderer/techniques/modules.h"
+
+namespace nerds {
+
+namespace {
+void declare(ParamSet& p) {
+  p.declare("trainer", {"batch_samples", ParamType::Int, "target samples per step seen by the loss", 256, 1 << 22},
+            int64_t{1 << 16});
+  p.declare("trainer", {"lr", ParamType::Float, "Adam learning rate", 0.0, 10.0, {}, false}, 1e-2);
+  p.declare("trainer", {"beta1", ParamType::Float, "Adam beta1", 0.0, 1.0, {}, false}, 0.9);
+  p.declare("trainer", {"beta2", ParamType::Float, "Adam beta2", 0.0, 1.0, {}, false}, 0.99);
+  p.declare("trainer", {"eps", ParamType::Float, "Adam epsilon", 0.0, 1.0, {}, false}, 1e-15);
+  p.declare("trainer", {"mlp_l2_reg", ParamType::Float, "L2 weight decay of the MLP weights", 0.0, 1.0, {}, false},
+            1e-6);
+  p.declare("trainer", {"decay_start", ParamType::Int, "step at which the learning rate starts decaying", 0, 10000000,
+                        {}, false},
+            int64_t{1000});
+  p.declare("trainer", {"decay_interval", ParamType::Int, "steps per decay_factor of the learning rate", 1, 10000000,
+                        {}, false},
+            int64_t{1000});
+  p.declare("trainer", {"decay_factor", ParamType::Float, "learning-rate factor per decay_interval", 0.0, 1.0, {}, false},
+            0.33);
+  p.declare("trainer", {"loss", ParamType::Choice, "photometric loss", -1, 1, {"l2", "huber"}, false},
+            std::string("l2"));
+  p.declare("trainer", {"huber_delta", ParamType::Float, "Huber loss transition", 1e-6, 10.0, {}, false}, 0.1);
+  p.declare("trainer",
+            {"background", ParamType::Choice, "training background behind RGBA images", -1, 1,
+             {"random", "white", "black"}, false},
+            std::string("random"));
+  p.declare("trainer", {"seed", ParamType::Int, "random seed of initialization and sampling", 0, 4294967295.0},
+            int64_t{1337});
+}
+
+void configure(const ParamSet& p, const Dataset&, TrainConfig& c) {
+  c.batch_samples = static_cast<int>(p.get_int("trainer.batch_samples"));
+  OptimizerConfig& o = c.optimizer;
+  o.lr = static_cast<float>(p.get_float("trainer.lr"));
+  o.beta1 = static_cast<float>(p.get_float("trainer.beta1"));
+  o.beta2 = static_cast<float>(p.get_float("trainer.beta2"));
+  o.eps = static_cast<float>(p.get_float("trainer.eps"));
+  o.mlp_l2_reg = static_cast<float>(p.get_float("trainer.mlp_l2_reg"));
+  o.decay_start = static_cast<int>(p.get_int("trainer.decay_start"));
+  o.decay_interval = static_cast<int>(p.get_int("trainer.decay_interval"));
+  o.decay_factor = static_cast<float>(p.get_float("trainer.decay_factor"));
+  c.loss = p.get_string("trainer.loss") == "huber" ? LossKind::Huber : LossKind::L2;
+  c.huber_delta = static_cast<float>(p.get_float("trainer.huber_delta"));
+  const std::string& bg = p.get_string("trainer.background");
+  c.background = bg == "white" ? Background::White : bg == "black" ? Background::Black : Background::Random;
+  c.seed = static_cast<uint64_t>(p.get_int("trainer.seed"));
+}
+}  // namespace
+
+TechniqueModule trainer_module() {
+  return {"trainer", "Adam, learning-rate schedule, loss, batch size", "Müller et al. 2022 (Instant-NGP), Sec. 4, 5.4",
+          declare, configure};
+}
+
+}  // namespace nerds
