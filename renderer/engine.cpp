@@ -103,7 +103,10 @@ void Engine::save(const std::string& path) const {
   meta["params"] = params_.to_json();
   meta["data"] = {{"dir", options_.data_dir}, {"downscale", options_.downscale}};
   meta["step"] = t.step_count();
+  // The batch shape adapts to these running means; restoring them makes a resumed run
+  // draw exactly the rays an uninterrupted one would.
   meta["mean_used_per_ray"] = t.mean_used_per_ray();
+  meta["mean_marched_per_ray"] = t.mean_marched_per_ray();
   meta["stats"] = {{"train_seconds", stats_.train_seconds},
                    {"used_samples", stats_.used_samples},
                    {"marched_samples", stats_.marched_samples},
@@ -154,6 +157,7 @@ std::unique_ptr<Engine> Engine::load(const std::string& path, const std::string&
   t.occupancy().rebuild_bits();
   t.set_step_count(field("step").get<int>());
   t.set_mean_used_per_ray(field("mean_used_per_ray").get<float>());
+  t.set_mean_marched_per_ray(field("mean_marched_per_ray").get<float>());
   const nlohmann::json& st = field("stats");
   engine->stats_.step = t.step_count();
   engine->stats_.train_seconds = st.value("train_seconds", 0.0);

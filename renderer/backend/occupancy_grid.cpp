@@ -128,10 +128,13 @@ void OccupancyGrid::rebuild_bits() {
   for (float v : values_) sum += std::max(v, 0.f);
   mean_ = static_cast<float>(sum / static_cast<double>(values_.size()));
   const float thresh = std::min(config_.threshold, mean_);
+  // Before the first update (every value 0) each cell a camera sees counts as occupied, so
+  // the first steps and renders see the whole box.
+  const bool fresh = mean_ == 0.f;
   std::fill(bits_.begin(), bits_.end(), 0);
   occupied_ = 0;
   for (size_t i = 0; i < values_.size(); ++i) {
-    if (values_[i] > thresh) {
+    if (fresh ? values_[i] >= 0.f : values_[i] > thresh) {
       bits_[i >> 3] |= static_cast<uint8_t>(1u << (i & 7));
       ++occupied_;
     }

@@ -123,14 +123,15 @@ std::vector<RaySample> inspect_ray(const NerfNetwork& network, const OccupancyVi
   NetworkWorkspace ws;
   std::vector<float> sigma(n), rgb(3 * static_cast<size_t>(n));
   network.forward(pos.data(), dir.data(), n, ws, sigma.data(), rgb.data());
-  // The per-sample quantities of the same quadrature composite_forward sums.
+  // The per-sample terms of the quadrature composite_forward sums (no early termination,
+  // so the inspector also shows what lies behind the surface).
   float T = 1.f;
   for (int i = 0; i < n; ++i) {
     RaySample& rs = out[i];
     rs.t = t[i];
     rs.dt = dt[i];
     rs.sigma = sigma[i];
-    rs.alpha = 1.f - std::exp(-sigma[i] * dt[i]);
+    rs.alpha = sample_alpha(sigma[i], dt[i]);
     rs.transmittance = T;
     rs.weight = T * rs.alpha;
     for (int k = 0; k < 3; ++k) rs.rgb[k] = rgb[3 * i + k];

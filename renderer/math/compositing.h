@@ -12,6 +12,9 @@
 
 namespace nerds {
 
+// Opacity of one sample: alpha_i = 1 - exp(-sigma_i delta_i); its weight is T_i * alpha_i.
+NERDS_HD float sample_alpha(float sigma, float dt) { return 1.f - expf(-sigma * dt); }
+
 struct CompositeResult {
   float rgb[3] = {0.f, 0.f, 0.f};  // sum of w_i c_i (no background)
   float transmittance = 1.f;       // T after the last used sample
@@ -27,7 +30,7 @@ NERDS_HD void composite_forward(const float* sigma, const float* rgb, const floa
   float T = state->transmittance;
   int i = 0;
   for (; i < n && T >= min_transmittance; ++i) {
-    const float alpha = 1.f - expf(-sigma[i] * dt[i]);
+    const float alpha = sample_alpha(sigma[i], dt[i]);
     const float w = T * alpha;
     state->rgb[0] += w * rgb[3 * i + 0];
     state->rgb[1] += w * rgb[3 * i + 1];
@@ -49,7 +52,7 @@ NERDS_HD void composite_backward(const float* sigma, const float* rgb, const flo
   float T = 1.f;
   float acc[3] = {0.f, 0.f, 0.f};
   for (int i = 0; i < used; ++i) {
-    const float alpha = 1.f - expf(-sigma[i] * dt[i]);
+    const float alpha = sample_alpha(sigma[i], dt[i]);
     const float w = T * alpha;
     const float T_next = T * (1.f - alpha);
     float g = 0.f;

@@ -45,33 +45,37 @@ NERDS_HD uint32_t hash_grid_index(const HashGridLevel& level, uint32_t x, uint32
   return h & (level.table_size - 1u);
 }
 
-// The 8 corners of the cell containing pos (in [0,1]^3) at one level: entry indices (within
-// the whole table, i.e. with the level offset added) and trilinear weights.
-struct HashGridCorners {
-  uint32_t entry[8];
-  float weight[8];
-};
-
-NERDS_HD void hash_grid_corners(const HashGridLevel& level, const float* pos, HashGridCorners* out) {
-  float frac[3];
-  uint32_t base[3];
+// The cell of `pos` (in [0,1]^3) at one level: its lowest corner and the fractional
+// position inside it (tcnn's convention: pos * scale + 0.5).
+NERDS_HD void hash_grid_cell(const HashGridLevel& level, const float* pos, uint32_t* base, float* frac) {
   for (int d = 0; d < 3; ++d) {
     const float p = pos[d] * level.scale + 0.5f;
     const float f = floorf(p);
     base[d] = static_cast<uint32_t>(f < 0.f ? 0.f : f);
     frac[d] = p - f;
   }
-  for (int c = 0; c < 8; ++c) {
-    float w = 1.f;
-    uint32_t idx[3];
-    for (int d = 0; d < 3; ++d) {
-      const bool hi = (c >> d) & 1;
-      w *= hi ? frac[d] : 1.f - frac[d];
-      idx[d] = base[d] + (hi ? 1u : 0u);
-    }
-    out->entry[c] = level.offset + hash_grid_index(level, idx[0], idx[1], idx[2]);
-    out->weight[c] = w;
-  }
+}
+
+// Corner c (bit d of c selects the upper neighbour along axis d) of a cell: its entry
+// index within the whole table (level offset added) and its trilinear weight.
+NERDS_HD void hash_grid_corner(const HashGridLevel& level, const uint32_t* base, const float* frac, int c,
+                               uint32_t* entry, float* weight) {
+  const uint32_t hx = c & 1, hy = (c >> 1) & 1, hz = (c >> 2) & 1;
+  *weight = (hx ? frac[0] : 1.f - frac[0]) * (hy ? frac[1] : 1.f - frac[1]) * (hz ? frac[2] : 1.f - frac[2]);
+  *entry = level.offset + hash_grid_index(level, base[0] + hx, base[1] + hy, base[2] + hz);
+}
+
+// The 8 corners of the cell containing pos at one level.
+struct HashGridCorners {
+  uint32_t entry[8];
+  float weight[8];
+};
+
+NERDS_HD void hash_grid_corners(const HashGridLevel& level, const float* pos, HashGridCorners* out) {
+  uint32_t base[3];
+  float frac[3];
+  hash_grid_cell(level, pos, base, frac);
+  for (int c = 0; c < 8; ++c) hash_grid_corner(level, base, frac, c, &out->entry[c], &out->weight[c]);
 }
 
 // Forward: writes n_levels * n_features values (level-major) for one point.

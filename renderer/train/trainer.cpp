@@ -190,14 +190,20 @@ StepStats Trainer::step() {
   const double t_hash = now_seconds();
   times_.march_forward_backward += t_hash - t_march;
 
-  // Hash-table backward: each level owns its slice of the gradient, so levels run in parallel
-  // without atomics; chunks are visited in order, so the sum is deterministic.
+  // Hash-table backward and Adam, level by level: each level owns its slice of the
+  // gradient, so levels run in parallel without atomics; chunks are visited in order, so the
+  // sum is deterministic; the level's Adam update runs while its gradient is still in cache.
   const int E = network_.encoding_dim();
+  const OptimizerConfig& opt = config_.optimizer;
+  const AdamStep grid_step = make_adam_step(current_lr(), opt.beta1, opt.beta2, opt.eps, step_ + 1, 0.f);
   parallel_for(network_.grid().config().levels, [&](int64_t level) {
     for (int k = 0; k < n_chunks; ++k) {
       const ChunkResult& c = *chunks_[k];
       network_.grid().backward_level(static_cast<int>(level), c.pos.data(), c.d_enc.data(), c.m, E, grid_grad_.data());
     }
+    const HashGridLevel& lv = network_.grid().view().levels[level];
+    const size_t F = static_cast<size_t>(network_.grid().config().features);
+    update_grid_range(grid_step, lv.offset * F, (static_cast<size_t>(lv.offset) + lv.table_size) * F);
   });
   const double t_opt = now_seconds();
   times_.hash_backward += t_opt - t_hash;
@@ -212,7 +218,7 @@ StepStats Trainer::step() {
     if (k > 0) chunks_[0]->grads.add(c.grads);
   }
   st.loss /= 3.0 * std::max(st.rays, 1);
-  apply_optimizer();
+  apply_mlp_optimizer();
   times_.optimizer += now_seconds() - t_opt;
 
   ++step_;
@@ -225,22 +231,21 @@ StepStats Trainer::step() {
   return st;
 }
 
-void Trainer::apply_optimizer() {
-  const OptimizerConfig& o = config_.optimizer;
-  const int t = step_ + 1;
-  const AdamStep grid_step = make_adam_step(current_lr(), o.beta1, o.beta2, o.eps, t, 0.f);
+void Trainer::update_grid_range(const AdamStep& step, size_t begin, size_t end) {
   float* params = network_.grid().params().data();
   float* m = adam_.grid_m.data();
   float* v = adam_.grid_v.data();
   float* g = grid_grad_.data();
-  parallel_ranges(static_cast<int64_t>(grid_grad_.size()), [&](int64_t begin, int64_t end) {
-    for (int64_t i = begin; i < end; ++i) {
-      if (g[i] == 0.f) continue;
-      adam_update(grid_step, g[i], true, params + i, m + i, v + i);
-      g[i] = 0.f;
-    }
-  });
+  for (size_t i = begin; i < end; ++i) {
+    if (g[i] == 0.f) continue;
+    adam_update(step, g[i], true, params + i, m + i, v + i);
+    g[i] = 0.f;
+  }
+}
 
+void Trainer::apply_mlp_optimizer() {
+  const OptimizerConfig& o = config_.optimizer;
+  const int t = step_ + 1;
   const AdamStep mlp_step = make_adam_step(current_lr(), o.beta1, o.beta2, o.eps, t, o.mlp_l2_reg);
   const NetworkGradients& grads = chunks_[0]->grads;
   size_t slot = 0;

@@ -12,6 +12,7 @@
 #include "renderer/backend/nerf_network.h"
 #include "renderer/backend/occupancy_grid.h"
 #include "renderer/data/dataset.h"
+#include "renderer/math/adam.h"
 #include "renderer/train/train_config.h"
 
 namespace nerds {
@@ -26,7 +27,9 @@ struct StepStats {
 };
 
 struct StageTimes {  // cumulative seconds per stage, for profiles
-  double occupancy = 0, march_forward_backward = 0, hash_backward = 0, optimizer = 0;
+  double occupancy = 0, march_forward_backward = 0;
+  double hash_backward = 0;  // scatter into the table and the table's Adam update
+  double optimizer = 0;      // MLP Adam and gradient reduction
 };
 
 class Trainer {
@@ -54,12 +57,16 @@ class Trainer {
   void set_step_count(int step) { step_ = step; }
   float mean_used_per_ray() const { return ema_used_per_ray_; }
   void set_mean_used_per_ray(float v) { ema_used_per_ray_ = v; }
+  float mean_marched_per_ray() const { return ema_marched_per_ray_; }
+  void set_mean_marched_per_ray(float v) { ema_marched_per_ray_ = v; }
 
  private:
   struct ChunkResult;
   struct ThreadScratch;
   void process_chunk(int64_t chunk, int n_rays, ChunkResult& out, ThreadScratch& scratch);
-  void apply_optimizer();
+  // Adam on the hash-table entries [begin, end) with a non-zero gradient; zeroes them.
+  void update_grid_range(const AdamStep& step, size_t begin, size_t end);
+  void apply_mlp_optimizer();
 
   TrainConfig config_;
   std::shared_ptr<const Dataset> data_;

@@ -1,0 +1,54 @@
+# NerdsNeRF: the README's commands. CMake does the real work; this file only names the steps.
+#
+#   make demo    install packages, build the CLI, train on the built-in default scene
+#   make test    install packages, build everything, run the tests
+#   make bench   the lego_100 benchmark (120 s of training, JSON on stdout)
+#   make clean   remove the build folders
+#
+# Two build folders, on purpose:
+#   build/       the full build: engine, CLI, tests, and the CUDA backend whenever nvcc is found
+#                (CMake's NERDS_CUDA=AUTO). `make test` and `make bench` use it, so the tests
+#                always compile everything that can be compiled on this machine.
+#   build-demo/  only the `nerds` CLI, CPU backend, no tests (-DNERDS_CUDA=OFF -DNERDS_TESTS=OFF),
+#                so that `make demo` on a fresh machine compiles the least it needs. Its options
+#                differ from build/'s, so it has its own folder: sharing one would make every
+#                switch between `make demo` and `make test` reconfigure and recompile the lot.
+#                The price: running both compiles the engine twice (once per folder); each
+#                folder is then incremental.
+# scripts/gpu-check.sh configures a third one, build-gpu/, for a GPU machine (sm_90).
+
+NPROC        := $(shell nproc 2>/dev/null || echo 2)
+BUILD_DIR    := build
+DEMO_DIR     := build-demo
+# The Debian interpreter, so that a Python found first on PATH (a venv) is not picked up.
+CMAKE_FLAGS  := -DCMAKE_BUILD_TYPE=Release -DPython_EXECUTABLE=/usr/bin/python3
+DATA         ?= ../shared/datasets
+BENCH_SECONDS ?= 120
+
+.PHONY: deps build build-demo demo test bench clean
+
+deps:
+	bash scripts/install-deps.sh
+
+build: deps
+	cmake -S . -B $(BUILD_DIR) $(CMAKE_FLAGS)
+	cmake --build $(BUILD_DIR) -j$(NPROC)
+
+build-demo: deps
+	cmake -S . -B $(DEMO_DIR) $(CMAKE_FLAGS) -DNERDS_CUDA=OFF -DNERDS_TESTS=OFF
+	cmake --build $(DEMO_DIR) --target nerds -j$(NPROC)
+
+demo: build-demo
+	./$(DEMO_DIR)/nerds demo --out runs/demo
+
+# --no-tests=error: a build that registered no tests fails instead of passing silently.
+# --timeout: a hung test fails after 10 minutes instead of stalling the run (a test's own
+# TIMEOUT property, where set, wins).
+test: build
+	ctest --test-dir $(BUILD_DIR) --output-on-failure --no-tests=error --timeout 600 -j$(NPROC)
+
+bench: build
+	./$(BUILD_DIR)/nerds bench --data $(DATA)/lego_100 --seconds $(BENCH_SECONDS)
+
+clean:
+	rm -rf $(BUILD_DIR) $(DEMO_DIR) build-gpu

@@ -1,0 +1,309 @@
+#include "renderer/cli/cli_common.h"
+
+#include <unistd.h>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "renderer/cli/progress_line.h"
+#include "renderer/error.h"
+#include "renderer/techniques/modules.h"
+
+namespace nerds::cli {
+
+namespace fs = std::filesystem;
+
+// ---- option checks ------------------------------------------------------------------
+
+namespace {
+CLI::Validator number_check(bool allow_zero) {
+  return CLI::Validator(
+      [allow_zero](std::string& text) -> std::string {
+        double v = 0;
+        size_t used = 0;
+        try {
+          v = std::stod(text, &used);
+        } catch (const std::exception&) {
+          used = 0;
+        }
+        if (used != text.size() || !std::isfinite(v) || v < 0 || (!allow_zero && v == 0))
+          return std::string("must be a ") + (allow_zero ? "non-negative" : "positive") + " number, got '" + text + "'";
+        return "";
+      },
+      allow_zero ? "NONNEGATIVE" : "POSITIVE");
+}
+}  // namespace
+
+CLI::Validator positive_number() { return number_check(false); }
+CLI::Validator non_negative_number() { return number_check(true); }
+
+// ---- parameters -------------------------------------------------------------------------
+
+void add_method_options(CLI::App* app, MethodOptions* options) {
+  app->add_option("--method", options->method_file,
+                  "method file (scenes/methods/NAME.json, or just NAME); default: instant_ngp's defaults");
+  app->add_option("--set", options->sets, "override one parameter: module.key=value (repeatable)")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->allow_extra_args(false);
+}
+
+namespace {
+// scenes/methods/<name>.json, searched from the working directory and the executable's
+// folder upwards; empty when not found.
+std::string find_named_method(const std::string& name) {
+  std::vector<fs::path> starts;
+  std::error_code ec;
+  starts.push_back(fs::current_path(ec));
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) starts.push_back(exe.parent_path());
+  for (fs::path dir : starts) {
+    for (int up = 0; up < 6 && !dir.empty(); ++up) {
+      const fs::path candidate = dir / "scenes" / "methods" / (name + ".json");
+      if (fs::is_regular_file(candidate, ec)) return candidate.string();
+      if (dir == dir.parent_path()) break;
+      dir = dir.parent_path();
+    }
+  }
+  return "";
+}
+}  // namespace
+
+ParamSet default_params() { return default_method_params(); }
+
+ParamSet build_params(const MethodOptions& options, std::string* method_name) {
+  ParamSet params = default_method_params();
+  std::string name = "instant_ngp";
+  if (!options.method_file.empty()) {
+    std::string file = options.method_file;
+    std::error_code ec;
+    const bool looks_like_name =
+        file.find('/') == std::string::npos && (file.size() < 5 || file.compare(file.size() - 5, 5, ".json") != 0);
+    if (looks_like_name && !fs::exists(file, ec)) {
+      const std::string found = find_named_method(file);
+      if (found.empty())
+        throw InputError(file, "", "no such method file, and no scenes/methods/" + file + ".json was found");
+      file = found;
+    }
+    name = load_method_file(file, params);
+  }
+  for (const std::string& s : options.sets) params.set_from_string(s, "--set");
+  if (method_name) *method_name = name;
+  return params;
+}
+
+// ---- device -----------------------------------------------------------------------------
+
+void add_device_option(CLI::App* app, std::string* device) {
+  app->add_option("--device", *device, "compute device: cpu, cuda or auto (auto picks the best available)")
+      ->default_val("auto");
+}
+
+void check_device(const std::string& device) {
+  if (device == "cpu" || device == "auto") return;
+  if (device == "cuda") throw InputError("--device", "", "cuda: this build has no CUDA backend (use cpu or auto)");
+  throw InputError("--device", "", "'" + device + "' is not a device (known: cpu, cuda, auto)");
+}
+
+// ---- training loop ----------------------------------------------------------------------
+
+void add_budget_options(CLI::App* app, Budget* budget, double default_seconds) {
+  auto* steps = app->add_option("--steps", budget->steps, "train this many steps")->check(positive_number());
+  auto* seconds =
+      app->add_option("--seconds", budget->seconds,
+                      "train for this many seconds of training time (default: " + number_key(default_seconds) + ")")
+          ->check(positive_number());
+  steps->excludes(seconds);
+  budget->default_seconds = default_seconds;
+}
+
+void resolve_budget(Budget& budget) {
+  if (budget.steps < 0) throw InputError("--steps", "", "must be >= 1, got " + std::to_string(budget.steps));
+  if (!(budget.seconds >= 0) || !std::isfinite(budget.seconds))
+    throw InputError("--seconds", "", "must be a positive number of seconds");
+  if (budget.steps == 0 && budget.seconds == 0) budget.seconds = budget.default_seconds;
+}
+
+namespace {
+volatile std::sig_atomic_t g_interrupted = 0;
+extern "C" void on_sigint(int) { g_interrupted = 1; }
+}  // namespace
+
+bool interrupted() { return g_interrupted != 0; }
+
+bool train_for(Engine& engine, const Budget& budget, const std::function<bool(const StepStats&)>& after_step,
+               const std::string& label, const std::function<std::string()>& extra) {
+  g_interrupted = 0;
+  struct sigaction action {
+  }, previous{};
+  action.sa_handler = on_sigint;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESETHAND;  // a second Ctrl-C kills as usual
+  sigaction(SIGINT, &action, &previous);
+
+  const EngineStats start = engine.stats();
+  ProgressLine line;
+  EngineStats window = start;  // stats at the last display
+  double window_loss = 0.0;
+  int window_steps = 0;
+  double shown_rate = 0.0, shown_loss = std::nan("");
+  const bool l2 = engine.params().get_string("trainer.loss") == "l2";
+  bool stopped_early = false;
+  for (;;) {
+    const EngineStats now = engine.stats();
+    const int64_t steps_done = now.step - start.step;
+    const double seconds_done = now.train_seconds - start.train_seconds;
+    const bool done = (budget.steps > 0 && steps_done >= budget.steps) ||
+                      (budget.seconds > 0 && seconds_done >= budget.seconds) || stopped_early || interrupted();
+    if (done || line.due()) {
+      const double dt = now.train_seconds - window.train_seconds;
+      if (dt > 0) shown_rate = static_cast<double>(now.used_samples - window.used_samples) / dt;
+      if (window_steps > 0) shown_loss = window_loss / window_steps;
+      window = now;
+      window_loss = 0;
+      window_steps = 0;
+      double eta = 0;
+      if (budget.steps > 0 && steps_done > 0)
+        eta = (budget.steps - steps_done) * seconds_done / static_cast<double>(steps_done);
+      if (budget.seconds > 0) {
+        const double by_time = budget.seconds - seconds_done;
+        eta = budget.steps > 0 ? std::min(eta, by_time) : by_time;
+      }
+      char buf[256];
+      // PSNR from the training loss: an approximation (random backgrounds, a batch of pixels).
+      char psnr[32] = "-";
+      if (l2 && shown_loss > 0) std::snprintf(psnr, sizeof psnr, "%.2f dB", -10.0 * std::log10(shown_loss));
+      char loss[32] = "-";
+      if (!std::isnan(shown_loss)) std::snprintf(loss, sizeof loss, "%.5f", shown_loss);
+      std::snprintf(buf, sizeof buf, "%s step %d  %s samples/s (used)  loss %s  psnr~%s (from loss)  %s  ETA %s",
+                    label.c_str(), now.step, format_count(shown_rate).c_str(), loss, psnr,
+                    format_duration(now.train_seconds).c_str(), format_duration(std::max(0.0, eta)).c_str());
+      line.show(extra ? std::string(buf) + "  " + extra() : std::string(buf), true);
+    }
+    if (done) break;
+    const StepStats s = engine.train_step();
+    window_loss += s.loss;
+    ++window_steps;
+    if (after_step && !after_step(s)) stopped_early = true;
+  }
+  line.finish();
+  sigaction(SIGINT, &previous, nullptr);
+  if (interrupted()) std::fprintf(stderr, "nerds: interrupted at step %d\n", engine.stats().step);
+  return !interrupted();
+}
+
+// ---- run folders and files --------------------------------------------------------------
+
+std::string snapshot_path(const std::string& run_dir) { return (fs::path(run_dir) / "snapshot.nerds").string(); }
+
+std::unique_ptr<Engine> load_run(const std::string& run_dir, const std::string& data_override) {
+  std::error_code ec;
+  if (!fs::is_directory(run_dir, ec)) throw InputError(run_dir, "", "no such run folder");
+  const std::string snap = snapshot_path(run_dir);
+  if (!fs::exists(snap, ec))
+    throw InputError(snap, "", "the run has no snapshot (train it first: nerds train --out " + run_dir + ")");
+  return Engine::load(snap, data_override.empty() ? "" : absolute_path(data_override));
+}
+
+void make_folder(const std::string& path) {
+  std::error_code ec;
+  fs::create_directories(path, ec);
+  if (ec || !fs::is_directory(path)) throw InputError(path, "", "cannot create the folder: " + ec.message());
+}
+
+void write_json_file(const std::string& path, const nlohmann::json& j) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    if (!out) throw InputError(path, "", "cannot write the file");
+    out << j.dump(2) << "\n";
+    if (!out.flush()) throw InputError(path, "", "cannot write the file");
+  }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) throw InputError(path, "", "cannot write the file: " + ec.message());
+}
+
+nlohmann::json read_json_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError(path, "", "cannot open the file");
+  try {
+    return nlohmann::json::parse(in);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw InputError(path, "", std::string("malformed JSON: ") + e.what());
+  }
+}
+
+std::string absolute_path(const std::string& path) {
+  std::error_code ec;
+  const fs::path p = fs::absolute(path, ec);
+  return ec ? path : p.lexically_normal().string();
+}
+
+// ---- numbers ----------------------------------------------------------------------------
+
+nlohmann::json number_or_null(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+
+std::vector<double> parse_number_list(const std::string& text, const std::string& option) {
+  std::vector<double> out;
+  std::stringstream ss(text);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    const size_t b = item.find_first_not_of(" \t"), e = item.find_last_not_of(" \t");
+    if (b == std::string::npos) continue;
+    item = item.substr(b, e - b + 1);
+    size_t used = 0;
+    double v = 0;
+    try {
+      v = std::stod(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != item.size() || !std::isfinite(v) || v < 0)
+      throw InputError(option, "", "'" + item + "' is not a non-negative number (expected e.g. 10,30,60)");
+    out.push_back(v);
+  }
+  return out;
+}
+
+std::string number_key(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+// ---- machine ----------------------------------------------------------------------------
+
+int thread_count() {
+#ifdef _OPENMP
+  return omp_get_max_threads();
+#else
+  return 1;
+#endif
+}
+
+std::string cpu_model() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("model name", 0) == 0) {
+      const size_t colon = line.find(':');
+      if (colon != std::string::npos) {
+        const size_t b = line.find_first_not_of(' ', colon + 1);
+        return b == std::string::npos ? "" : line.substr(b);
+      }
+    }
+  }
+  return "unknown";
+}
+
+nlohmann::ordered_json device_json() { return {{"name", "cpu"}, {"threads", thread_count()}, {"cpu", cpu_model()}}; }
+
+}  // namespace nerds::cli

@@ -1,0 +1,105 @@
+// Shared pieces of the `nerds` command-line client: the command registry, building a
+// parameter set from --method/--set, the training budget loop, JSON files, the machine's
+// description. The CLI is a client of renderer/engine.h and nothing deeper.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <cstdint>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "renderer/engine.h"
+#include "renderer/error.h"
+#include "renderer/techniques/params.h"
+
+namespace nerds::cli {
+
+// A subcommand: its CLI11 app and what runs when it was chosen. The options it reads are
+// owned by the registering function (captured in `run`).
+struct Command {
+  CLI::App* app = nullptr;
+  std::function<int()> run;
+};
+
+// One per file cmd_<name>.cpp.
+Command add_train_command(CLI::App& app);
+Command add_eval_command(CLI::App& app);
+Command add_render_command(CLI::App& app);
+Command add_bench_command(CLI::App& app);
+Command add_scene_command(CLI::App& app);
+Command add_params_command(CLI::App& app);
+Command add_demo_command(CLI::App& app);
+
+// A CLI11 check: the option's value is a number > 0 (or >= 0), with a short message.
+CLI::Validator positive_number();
+CLI::Validator non_negative_number();
+
+// --method FILE and --set k=v (repeatable), shared by train, bench, params.
+struct MethodOptions {
+  std::string method_file;
+  std::vector<std::string> sets;
+};
+void add_method_options(CLI::App* app, MethodOptions* options);
+// default_method_params(), then the method file, then each --set in order. Throws InputError.
+// A --method value without '/' and without ".json" that is not a file names a method in
+// scenes/methods/ (searched from the working directory upwards).
+ParamSet build_params(const MethodOptions& options, std::string* method_name);
+ParamSet default_params();  // default_method_params()
+
+// --device cpu|cuda|auto (train, bench, demo). Only the CPU backend exists in this build.
+void add_device_option(CLI::App* app, std::string* device);
+void check_device(const std::string& device);  // throws InputError for cuda
+
+// Training budget: steps or seconds of training time, counted from the engine's state when
+// the loop starts (so a resumed run trains N more steps / S more seconds).
+struct Budget {
+  int64_t steps = 0;            // > 0: stop after this many steps
+  double seconds = 0;           // > 0: stop after this much training time
+  double default_seconds = 60;  // used when neither is given
+};
+void add_budget_options(CLI::App* app, Budget* budget, double default_seconds);
+// Checks the values and applies the default when neither --steps nor --seconds was given.
+void resolve_budget(Budget& budget);
+
+// Runs train_step() until the budget is spent or Ctrl-C (SIGINT) is pressed; after every
+// step calls after_step (which may return false to stop early). Shows the live progress
+// line on stderr (step, used samples/s, loss, PSNR estimated from the loss, ETA), with
+// extra() appended when given. Returns false when interrupted.
+bool train_for(Engine& engine, const Budget& budget, const std::function<bool(const StepStats&)>& after_step,
+               const std::string& label = "train", const std::function<std::string()>& extra = {});
+bool interrupted();  // Ctrl-C was pressed during train_for
+
+// The run folder's files.
+std::string snapshot_path(const std::string& run_dir);  // RUN/snapshot.nerds
+// Loads RUN/snapshot.nerds; InputError when RUN or its snapshot is missing.
+std::unique_ptr<Engine> load_run(const std::string& run_dir, const std::string& data_override = "");
+
+// Evaluates `split` (every `stride`th view) on white, writes RUN/metrics.json and, with
+// images, RUN/eval/<split>/*.png; returns the metrics JSON (cmd_eval.cpp; used by demo).
+nlohmann::json evaluate_run(const Engine& engine, const std::string& run_dir, const std::string& split, int stride,
+                            bool images);
+
+// JSON files: written atomically (temporary + rename), pretty-printed; reading names the file.
+void write_json_file(const std::string& path, const nlohmann::json& j);
+nlohmann::json read_json_file(const std::string& path);
+void make_folder(const std::string& path);  // create_directories, InputError on failure
+
+// A finite number, or null (JSON has no inf/NaN).
+nlohmann::json number_or_null(double v);
+// Comma-separated numbers ("10,30,60"); InputError naming the option on a bad item.
+std::vector<double> parse_number_list(const std::string& text, const std::string& option);
+// Shortest text of a number for a JSON key ("10", "27.5").
+std::string number_key(double v);
+
+// {"name": "cpu", "threads": N, "cpu": "<model name>"}.
+nlohmann::ordered_json device_json();
+int thread_count();
+std::string cpu_model();
+
+// Absolute form of a path (for what the snapshot records), unchanged when that fails.
+std::string absolute_path(const std::string& path);
+
+}  // namespace nerds::cli

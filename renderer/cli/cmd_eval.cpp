@@ -1,0 +1,83 @@
+// `nerds eval`: the NeRF-synthetic protocol on a trained run: every (or every Nth) view of a
+// split rendered on white and compared with the ground truth composited on white.
+//   RUN/metrics.json                      split, stride, views, mean PSNR/SSIM, per view
+//   RUN/eval/<split>/<name>_{pred,gt,err}.png   unless --no-images
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+
+#include "renderer/cli/cli_common.h"
+#include "renderer/cli/progress_line.h"
+#include "renderer/error.h"
+#include "renderer/train/evaluate.h"
+
+namespace nerds::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct EvalArgs {
+  std::string run, split = "test", data;
+  int stride = 1;
+  bool no_images = false;
+};
+
+int run_eval(const EvalArgs& a) {
+  const std::unique_ptr<Engine> engine = load_run(a.run, a.data);
+  const nlohmann::json metrics = evaluate_run(*engine, a.run, a.split, a.stride, !a.no_images);
+  std::printf("%s: %d %s views (stride %d): PSNR %.2f dB, SSIM %.4f -> %s\n", a.run.c_str(),
+              metrics["views"].get<int>(), a.split.c_str(), a.stride,
+              metrics["psnr"].is_number() ? metrics["psnr"].get<double>() : NAN,
+              metrics["ssim"].is_number() ? metrics["ssim"].get<double>() : NAN,
+              (fs::path(a.run) / "metrics.json").string().c_str());
+  return 0;
+}
+
+}  // namespace
+
+nlohmann::json evaluate_run(const Engine& engine, const std::string& run_dir, const std::string& split, int stride,
+                            bool images) {
+  if (stride < 1) throw InputError("--stride", "", "must be >= 1");
+  std::fprintf(stderr, "nerds: loading the %s split\n", split.c_str());
+  const Dataset data = engine.load_split(split, true);
+  EvalOptions options;
+  options.split = split;
+  options.stride = stride;
+  if (images) options.image_dir = (fs::path(run_dir) / "eval" / split).string();
+  ProgressLine line;
+  double psnr_sum = 0;
+  options.on_view = [&](int done, int total, const ViewMetrics& v) {
+    psnr_sum += v.psnr;
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "eval %s %d/%d  %s  PSNR %.2f dB  running mean %.2f dB", split.c_str(), done, total,
+                  v.name.c_str(), v.psnr, psnr_sum / done);
+    line.show(buf, done == total);
+  };
+  const EvalResult result = evaluate(engine, data, options);
+  line.finish();
+  nlohmann::json j = result.to_json();
+  const EngineStats st = engine.stats();
+  j["method"] = engine.options().method_name;
+  j["data"] = engine.options().data_dir;
+  j["downscale"] = engine.options().downscale;
+  j["step"] = st.step;
+  j["train_seconds"] = st.train_seconds;
+  if (images) j["images"] = options.image_dir;
+  write_json_file((fs::path(run_dir) / "metrics.json").string(), j);
+  return j;
+}
+
+Command add_eval_command(CLI::App& app) {
+  auto args = std::make_shared<EvalArgs>();
+  CLI::App* sub = app.add_subcommand("eval", "evaluate a run: PSNR and SSIM on a split, white background");
+  sub->add_option("--run", args->run, "run folder (with snapshot.nerds)")->required();
+  sub->add_option("--split", args->split, "split to evaluate (test, val, train)")->default_val("test");
+  sub->add_option("--stride", args->stride, "evaluate every Nth view (1: all)")->check(positive_number());
+  sub->add_flag("--no-images", args->no_images, "write only metrics.json, no pred/gt/err images");
+  sub->add_option("--data", args->data, "dataset folder, when it moved since training");
+  return {sub, [args] { return run_eval(*args); }};
+}
+
+}  // namespace nerds::cli

@@ -1,0 +1,53 @@
+// `nerds render`: renders a trained run from new cameras: an orbit around the scene or the
+// cameras of a transforms-style file. Writes DIR/NNNN.png, DIR/NNNN_depth.png (16-bit, world
+// units * 1000) and DIR/cameras.json.
+#include <cstdio>
+#include <memory>
+
+#include "renderer/cli/cli_common.h"
+#include "renderer/cli/render_views.h"
+#include "renderer/error.h"
+
+namespace nerds::cli {
+
+namespace {
+
+struct RenderArgs {
+  std::string run, cameras, out, data, background = "white";
+  int orbit = 0, width = 0, height = 0;
+};
+
+int run_render(const RenderArgs& a) {
+  if ((a.orbit > 0) == !a.cameras.empty())
+    throw InputError("--orbit/--cameras", "", "give exactly one of --orbit N and --cameras FILE");
+  float bg[3] = {1.f, 1.f, 1.f};
+  if (a.background == "black") bg[0] = bg[1] = bg[2] = 0.f;
+  const std::unique_ptr<Engine> engine = load_run(a.run, a.data);
+  const std::vector<RenderCamera> cams = a.orbit > 0
+                                             ? orbit_cameras(engine->train_set(), a.orbit, a.width, a.height)
+                                             : read_camera_file(a.cameras, engine->train_set(), a.width, a.height);
+  const int n = render_cameras(*engine, cams, a.out, bg);
+  std::printf("rendered %d views of %s into %s (NNNN.png, NNNN_depth.png: world units x 1000, cameras.json)\n", n,
+              a.run.c_str(), a.out.c_str());
+  return 0;
+}
+
+}  // namespace
+
+Command add_render_command(CLI::App& app) {
+  auto args = std::make_shared<RenderArgs>();
+  CLI::App* sub = app.add_subcommand("render", "render a trained run from an orbit or a camera file");
+  sub->add_option("--run", args->run, "run folder (with snapshot.nerds)")->required();
+  auto* orbit =
+      sub->add_option("--orbit", args->orbit, "N cameras on a circle around the scene")->check(positive_number());
+  auto* cams = sub->add_option("--cameras", args->cameras, "transforms-style JSON of cameras (world frame)");
+  orbit->excludes(cams);
+  sub->add_option("--out", args->out, "output folder")->required();
+  sub->add_option("--width", args->width, "image width (default: the training images')")->check(positive_number());
+  sub->add_option("--height", args->height, "image height (default: keeps the aspect ratio)")->check(positive_number());
+  sub->add_option("--background", args->background, "white or black")->check(CLI::IsMember({"white", "black"}));
+  sub->add_option("--data", args->data, "dataset folder, when it moved since training");
+  return {sub, [args] { return run_render(*args); }};
+}
+
+}  // namespace nerds::cli

@@ -1,0 +1,187 @@
+#include "renderer/cli/render_views.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+
+#include "renderer/cli/cli_common.h"
+#include "renderer/cli/progress_line.h"
+#include "renderer/data/image_io.h"
+#include "renderer/data/json_fields.h"
+#include "renderer/error.h"
+#include "renderer/train/evaluate.h"
+
+namespace nerds::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr float kDepthScale = 1000.f;     // 16-bit depth: world units * 1000
+constexpr float kDepthMinOpacity = 0.5f;  // below: background (0)
+
+Vec3 column(const Pose& p, int c) { return make_vec3(p.m[0][c], p.m[1][c], p.m[2][c]); }
+
+Pose look_at(Vec3 position, Vec3 target, Vec3 up) {
+  const Vec3 z = normalize(position - target);  // the camera looks down -z
+  Vec3 x = cross(up, z);
+  if (length(x) < 1e-6f) x = cross(make_vec3(1, 0, 0), z);  // looking straight along up
+  x = normalize(x);
+  const Vec3 y = cross(z, x);
+  Pose p;
+  for (int r = 0; r < 3; ++r) {
+    p.m[r][0] = x[r];
+    p.m[r][1] = y[r];
+    p.m[r][2] = z[r];
+    p.m[r][3] = position[r];
+  }
+  return p;
+}
+
+std::string frame_name(int i) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d", i);
+  return buf;
+}
+
+}  // namespace
+
+Intrinsics scaled_intrinsics(const Intrinsics& k, int width, int height) {
+  if (width <= 0 && height <= 0) return k;
+  if (width <= 0) width = std::max(1, static_cast<int>(std::lround(static_cast<double>(k.width) * height / k.height)));
+  if (height <= 0) height = std::max(1, static_cast<int>(std::lround(static_cast<double>(k.height) * width / k.width)));
+  Intrinsics out = k;
+  const float sx = static_cast<float>(width) / k.width, sy = static_cast<float>(height) / k.height;
+  out.fx *= sx;
+  out.cx *= sx;
+  out.fy *= sy;
+  out.cy *= sy;
+  out.width = width;
+  out.height = height;
+  return out;
+}
+
+std::vector<RenderCamera> orbit_cameras(const Dataset& train, int n, int width, int height) {
+  if (n < 1) throw InputError("--orbit", "", "must be >= 1 cameras");
+  if (train.frames.empty()) throw InputError(train.root, "frames", "the training set has no cameras");
+  const Vec3 center = make_vec3(0.5f, 0.5f, 0.5f);
+  Vec3 up = make_vec3(0, 0, 0);
+  for (const Frame& f : train.frames) up = up + column(f.pose, 1);
+  up = length(up) > 1e-3f ? normalize(up) : make_vec3(0, 0, 1);
+  double distance = 0, elevation = 0;
+  for (const Frame& f : train.frames) {
+    const Vec3 d = f.pose.origin() - center;
+    const float r = std::max(length(d), 1e-6f);
+    distance += r;
+    elevation += std::asin(std::clamp(dot(d, up) / r, -1.f, 1.f));
+  }
+  distance /= train.frames.size();
+  elevation /= train.frames.size();
+  Vec3 e1 = train.frames[0].pose.origin() - center;
+  e1 = e1 - up * dot(e1, up);
+  if (length(e1) < 1e-6f) e1 = std::fabs(up.x) < 0.9f ? cross(up, make_vec3(1, 0, 0)) : cross(up, make_vec3(0, 1, 0));
+  e1 = normalize(e1);
+  const Vec3 e2 = cross(up, e1);
+  const Intrinsics k = scaled_intrinsics(train.frames[0].intrinsics, width, height);
+  std::vector<RenderCamera> cams;
+  for (int i = 0; i < n; ++i) {
+    const float theta = 2.f * static_cast<float>(M_PI) * i / n;
+    const float ce = std::cos(static_cast<float>(elevation)), se = std::sin(static_cast<float>(elevation));
+    const Vec3 dir = (e1 * std::cos(theta) + e2 * std::sin(theta)) * ce + up * se;
+    cams.push_back({look_at(center + dir * static_cast<float>(distance), center, up), k});
+  }
+  return cams;
+}
+
+std::vector<RenderCamera> read_camera_file(const std::string& path, const Dataset& train, int width, int height) {
+  namespace jf = json_fields;
+  const nlohmann::json root = jf::read_json_file(path);
+  if (!root.is_object()) throw InputError(path, "", "expected a JSON object with \"frames\"");
+  const nlohmann::json& frames = jf::require_frames(root, path);
+  Intrinsics k = train.frames.empty() ? Intrinsics{} : train.frames[0].intrinsics;
+  if (const auto fl_x = jf::optional_number(root, "fl_x", path, "")) {
+    k.width = static_cast<int>(jf::require_number(root, "w", path, ""));
+    k.height = static_cast<int>(jf::require_number(root, "h", path, ""));
+    if (k.width < 1 || k.height < 1) throw InputError(path, "w", "w and h must be positive");
+    k.fx = static_cast<float>(*fl_x);
+    k.fy = static_cast<float>(jf::optional_number(root, "fl_y", path, "").value_or(*fl_x));
+    k.cx = static_cast<float>(jf::optional_number(root, "cx", path, "").value_or(0.5 * k.width));
+    k.cy = static_cast<float>(jf::optional_number(root, "cy", path, "").value_or(0.5 * k.height));
+    k.k1 = k.k2 = k.p1 = k.p2 = 0.f;
+  } else if (const auto angle = jf::optional_number(root, "camera_angle_x", path, "")) {
+    if (!(*angle > 0 && *angle < M_PI)) throw InputError(path, "camera_angle_x", "must be in (0, pi) radians");
+    // The file's own size when it states one, else the training images' size.
+    k.width = static_cast<int>(jf::optional_number(root, "w", path, "").value_or(k.width));
+    k.height = static_cast<int>(jf::optional_number(root, "h", path, "").value_or(k.height));
+    if (k.width < 1 || k.height < 1) throw InputError(path, "w", "w and h must be positive");
+    k.fx = k.fy = static_cast<float>(0.5 * k.width / std::tan(0.5 * *angle));
+    k.cx = 0.5f * k.width;
+    k.cy = 0.5f * k.height;
+    k.k1 = k.k2 = k.p1 = k.p2 = 0.f;
+  }
+  k = scaled_intrinsics(k, width, height);
+  std::vector<RenderCamera> cams;
+  for (size_t i = 0; i < frames.size(); ++i) {
+    Pose p = jf::read_pose(frames[i], path, "frames[" + std::to_string(i) + "]");
+    for (int r = 0; r < 3; ++r) p.m[r][3] = p.m[r][3] * train.scale + train.offset[r];
+    cams.push_back({p, k});
+  }
+  return cams;
+}
+
+int render_cameras(const Engine& engine, const std::vector<RenderCamera>& cameras, const std::string& dir,
+                   const float background[3]) {
+  make_folder(dir);
+  const Dataset& train = engine.train_set();
+  const fs::path out(dir);
+  nlohmann::json frames = nlohmann::json::array();
+  ProgressLine line;
+  for (size_t i = 0; i < cameras.size(); ++i) {
+    const RenderCamera& cam = cameras[i];
+    const Intrinsics& k = cam.intrinsics;
+    const RenderBuffers buf = engine.render(cam.pose, k, background);
+    write_png((out / (frame_name(static_cast<int>(i)) + ".png")).string(), rgb_to_image(buf.rgb, k.width, k.height));
+    // Axial depth: the expected distance along the unit ray (normalized by opacity) times the
+    // cosine between the ray and the optical axis, in world units.
+    std::vector<uint16_t> depth(static_cast<size_t>(k.width) * k.height, 0);
+    for (int y = 0; y < k.height; ++y)
+      for (int x = 0; x < k.width; ++x) {
+        const size_t p = static_cast<size_t>(y) * k.width + x;
+        if (buf.opacity[p] < kDepthMinOpacity) continue;
+        const Vec3 d = pixel_to_camera_dir(k, x + 0.5f, y + 0.5f);
+        const float axial = buf.depth[p] / buf.opacity[p] / length(d) / train.scale;
+        depth[p] = static_cast<uint16_t>(std::clamp(std::lround(axial * kDepthScale), 0L, 65535L));
+      }
+    write_png16((out / (frame_name(static_cast<int>(i)) + "_depth.png")).string(), k.width, k.height, depth);
+    nlohmann::json m = nlohmann::json::array();
+    for (int r = 0; r < 3; ++r)
+      m.push_back(
+          {cam.pose.m[r][0], cam.pose.m[r][1], cam.pose.m[r][2], (cam.pose.m[r][3] - train.offset[r]) / train.scale});
+    m.push_back({0, 0, 0, 1});
+    frames.push_back({{"file_path", "./" + frame_name(static_cast<int>(i))},
+                      {"depth_file_path", "./" + frame_name(static_cast<int>(i)) + "_depth"},
+                      {"transform_matrix", m}});
+    char text[96];
+    std::snprintf(text, sizeof text, "render %zu/%zu (%dx%d)", i + 1, cameras.size(), k.width, k.height);
+    line.show(text, i + 1 == cameras.size());
+  }
+  line.finish();
+  if (!cameras.empty()) {
+    const Intrinsics& k = cameras[0].intrinsics;
+    nlohmann::json j;
+    j["camera_angle_x"] = 2.0 * std::atan(0.5 * k.width / k.fx);
+    j["fl_x"] = k.fx;
+    j["fl_y"] = k.fy;
+    j["cx"] = k.cx;
+    j["cy"] = k.cy;
+    j["w"] = k.width;
+    j["h"] = k.height;
+    j["depth_scale"] = kDepthScale;
+    j["frames"] = frames;
+    write_json_file((out / "cameras.json").string(), j);
+  }
+  return static_cast<int>(cameras.size());
+}
+
+}  // namespace nerds::cli

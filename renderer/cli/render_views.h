@@ -1,0 +1,39 @@
+// Cameras to render and writing their images, shared by `nerds render` and `nerds demo`.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "renderer/engine.h"
+
+namespace nerds::cli {
+
+struct RenderCamera {
+  Pose pose;  // camera-to-world in the engine's frame
+  Intrinsics intrinsics;
+};
+
+// The training set's intrinsics, scaled to width x height (0: keep; one of them 0: keep the
+// aspect ratio).
+Intrinsics scaled_intrinsics(const Intrinsics& k, int width, int height);
+
+// n cameras on a circle around the scene box's center (0.5, 0.5, 0.5 in the engine's frame)
+// at the training cameras' mean distance and mean elevation, looking at the center. "Up" is
+// the mean of the training cameras' up axes; the circle starts at the first training
+// camera's azimuth.
+std::vector<RenderCamera> orbit_cameras(const Dataset& train, int n, int width, int height);
+
+// A transforms-style camera file (NeRF-synthetic layout: camera_angle_x and frames with a
+// 4x4 camera-to-world "transform_matrix" in the dataset's world frame; or instant-ngp's
+// fl_x [fl_y cx cy] w h). Without intrinsics in the file the training set's are used.
+// Poses are mapped into the engine's frame with the training set's scale and offset.
+std::vector<RenderCamera> read_camera_file(const std::string& path, const Dataset& train, int width, int height);
+
+// Renders every camera into dir/NNNN.png (RGB over `background`) and dir/NNNN_depth.png
+// (16-bit: axial depth in the dataset's world units * 1000, 0 where the ray's opacity is
+// below 0.5), and writes dir/cameras.json (the cameras in the world frame, readable by
+// read_camera_file). Returns the number of images.
+int render_cameras(const Engine& engine, const std::vector<RenderCamera>& cameras, const std::string& dir,
+                   const float background[3]);
+
+}  // namespace nerds::cli

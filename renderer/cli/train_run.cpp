@@ -1,0 +1,71 @@
+#include "renderer/cli/train_run.h"
+
+#include <filesystem>
+
+#include "renderer/cli/cli_common.h"
+#include "renderer/error.h"
+
+namespace nerds::cli {
+
+namespace fs = std::filesystem;
+
+TrainRun::TrainRun(const Engine& engine, const std::string& out_dir, double log_every_seconds,
+                   const std::string& resumed_from)
+    : engine_(engine), dir_(out_dir), log_every_(log_every_seconds) {
+  const EngineStats st = engine.stats();
+  last_seconds_ = st.train_seconds;
+  last_used_ = st.used_samples;
+  if (!resumed_from.empty()) {
+    const fs::path previous = fs::path(resumed_from) / "train_log.json";
+    std::error_code ec;
+    if (fs::exists(previous, ec)) {
+      const nlohmann::json j = read_json_file(previous.string());
+      if (j.is_object() && j.contains("log") && j["log"].is_array()) {
+        // Entries past the snapshot's step were logged after it was saved: drop them.
+        for (const nlohmann::json& e : j["log"])
+          if (e.is_object() && e.value("step", 0) <= st.step) log_.push_back(e);
+      }
+    }
+  }
+}
+
+void TrainRun::write_params() const {
+  nlohmann::json j;
+  j["name"] = engine_.options().method_name;
+  j["description"] = "every parameter of the run in " + dir_ + " (nerds train); usable as --method";
+  j["params"] = engine_.params().to_json();
+  write_json_file((fs::path(dir_) / "params.json").string(), j);
+}
+
+void TrainRun::record(const StepStats& s) {
+  loss_sum_ += s.loss;
+  ++loss_steps_;
+  if (engine_.stats().train_seconds - last_seconds_ >= log_every_) flush_entry();
+}
+
+void TrainRun::flush_entry() {
+  if (loss_steps_ == 0) return;
+  const EngineStats st = engine_.stats();
+  const double dt = st.train_seconds - last_seconds_;
+  log_.push_back({{"step", st.step},
+                  {"seconds", st.train_seconds},
+                  {"loss", number_or_null(loss_sum_ / loss_steps_)},
+                  {"samples_per_second", dt > 0 ? (st.used_samples - last_used_) / dt : 0.0}});
+  last_seconds_ = st.train_seconds;
+  last_used_ = st.used_samples;
+  loss_sum_ = 0;
+  loss_steps_ = 0;
+}
+
+void TrainRun::save() {
+  flush_entry();
+  engine_.save(snapshot_path(dir_));
+  nlohmann::json j;
+  j["method"] = engine_.options().method_name;
+  j["data"] = engine_.options().data_dir;
+  j["loss"] = engine_.params().get_string("trainer.loss");
+  j["log"] = log_;
+  write_json_file((fs::path(dir_) / "train_log.json").string(), j);
+}
+
+}  // namespace nerds::cli

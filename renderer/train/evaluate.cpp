@@ -1,0 +1,169 @@
+#include "renderer/train/evaluate.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <limits>
+#include <set>
+
+#include "renderer/engine.h"
+#include "renderer/error.h"
+#include "renderer/train/metrics.h"
+
+namespace nerds {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// JSON has no inf/NaN: such a value is written as null.
+nlohmann::json number_or_null(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+
+// One name per frame: the image's stem, made unique with the index where two collide.
+std::vector<std::string> view_names(const Dataset& data) {
+  std::vector<std::string> names;
+  std::set<std::string> seen;
+  for (size_t i = 0; i < data.frames.size(); ++i) {
+    std::string stem = fs::path(data.frames[i].image_path).stem().string();
+    if (stem.empty()) stem = "view";
+    std::string name = stem;
+    if (seen.count(name)) name = stem + "_" + std::to_string(i);
+    seen.insert(name);
+    names.push_back(name);
+  }
+  return names;
+}
+
+double mean_of(const std::vector<ViewMetrics>& views, double ViewMetrics::*field) {
+  if (views.empty()) return std::numeric_limits<double>::quiet_NaN();
+  double sum = 0.0;
+  for (const ViewMetrics& v : views) sum += v.*field;
+  return sum / static_cast<double>(views.size());
+}
+
+}  // namespace
+
+std::vector<float> composite_ground_truth(const Dataset& data, size_t frame, const float background[3]) {
+  const size_t n = data.pixel_count();
+  const uint8_t* src = data.image(frame);
+  std::vector<float> rgb(3 * n);
+  for (size_t p = 0; p < n; ++p) {
+    const float a = src[4 * p + 3] / 255.f;
+    for (int c = 0; c < 3; ++c) rgb[3 * p + c] = src[4 * p + c] / 255.f * a + (1.f - a) * background[c];
+  }
+  return rgb;
+}
+
+Image8 rgb_to_image(const std::vector<float>& rgb, int width, int height) {
+  Image8 img;
+  img.width = width;
+  img.height = height;
+  img.channels = 3;
+  img.pixels.resize(rgb.size());
+  for (size_t i = 0; i < rgb.size(); ++i) img.pixels[i] = to_u8(rgb[i]);
+  return img;
+}
+
+Image8 error_image(const std::vector<float>& a, const std::vector<float>& b, int width, int height, float gain) {
+  Image8 img;
+  img.width = width;
+  img.height = height;
+  img.channels = 3;
+  const size_t n = static_cast<size_t>(width) * height;
+  img.pixels.resize(3 * n);
+  for (size_t p = 0; p < n; ++p) {
+    float e = 0.f;
+    for (int c = 0; c < 3; ++c) e += std::fabs(a[3 * p + c] - b[3 * p + c]);
+    e = std::clamp(e / 3.f * gain, 0.f, 1.f);
+    // "hot": black -> red (1/3) -> yellow (2/3) -> white (1).
+    img.pixels[3 * p + 0] = to_u8(3.f * e);
+    img.pixels[3 * p + 1] = to_u8(3.f * e - 1.f);
+    img.pixels[3 * p + 2] = to_u8(3.f * e - 2.f);
+  }
+  return img;
+}
+
+nlohmann::json EvalResult::to_json() const {
+  nlohmann::json list = nlohmann::json::array();
+  for (const ViewMetrics& v : per_view)
+    list.push_back({{"index", v.index},
+                    {"name", v.name},
+                    {"psnr", number_or_null(v.psnr)},
+                    {"ssim", number_or_null(v.ssim)},
+                    {"mse", number_or_null(v.mse)}});
+  nlohmann::json j;
+  j["split"] = split;
+  j["stride"] = stride;
+  j["views"] = views;
+  j["width"] = width;
+  j["height"] = height;
+  const bool white = background[0] == 1.f && background[1] == 1.f && background[2] == 1.f;
+  j["background"] = white ? nlohmann::json("white") : nlohmann::json({background[0], background[1], background[2]});
+  j["psnr"] = number_or_null(psnr);
+  j["ssim"] = number_or_null(ssim);
+  j["mean"] = {{"psnr", number_or_null(psnr)}, {"ssim", number_or_null(ssim)}};
+  j["seconds"] = seconds;
+  j["per_view"] = list;
+  return j;
+}
+
+EvalResult evaluate(const Engine& engine, const Dataset& data, const EvalOptions& options) {
+  if (options.stride < 1)
+    throw InputError("--stride", "", "must be an integer >= 1, got " + std::to_string(options.stride));
+  if (data.frames.empty()) throw InputError(data.root, data.split, "the split has no views to evaluate");
+  if (data.rgba.size() < data.frames.size() * data.pixel_count() * 4)
+    throw InputError(data.root, data.split, "the split was loaded without its images; evaluation needs them");
+  const auto start = std::chrono::steady_clock::now();
+  EvalResult result;
+  result.split = data.split;
+  result.stride = options.stride;
+  result.width = data.width;
+  result.height = data.height;
+  for (int c = 0; c < 3; ++c) result.background[c] = options.background[c];
+  if (!options.image_dir.empty()) {
+    std::error_code ec;
+    fs::create_directories(options.image_dir, ec);
+    if (ec) throw InputError(options.image_dir, "", "cannot create the folder: " + ec.message());
+  }
+  const std::vector<std::string> names = view_names(data);
+  const int total = static_cast<int>((data.frames.size() + options.stride - 1) / options.stride);
+  const bool ssim_fits = data.width >= 11 && data.height >= 11;
+  for (size_t i = 0; i < data.frames.size(); i += static_cast<size_t>(options.stride)) {
+    const Frame& frame = data.frames[i];
+    // The frame's own intrinsics describe the loaded (downscaled) image.
+    Intrinsics k = frame.intrinsics;
+    k.width = data.width;
+    k.height = data.height;
+    const RenderBuffers out = engine.render(frame.pose, k, options.background);
+    const std::vector<float> gt = composite_ground_truth(data, i, options.background);
+    ViewMetrics v;
+    v.index = static_cast<int>(i);
+    v.name = names[i];
+    v.mse = mse(out.rgb.data(), gt.data(), gt.size());
+    v.psnr = psnr_from_mse(v.mse);
+    v.ssim = ssim_fits ? ssim(out.rgb.data(), gt.data(), data.width, data.height, 3)
+                       : std::numeric_limits<double>::quiet_NaN();
+    if (!options.image_dir.empty()) {
+      const fs::path dir(options.image_dir);
+      write_png((dir / (v.name + "_pred.png")).string(), rgb_to_image(out.rgb, data.width, data.height));
+      write_png((dir / (v.name + "_gt.png")).string(), rgb_to_image(gt, data.width, data.height));
+      write_png((dir / (v.name + "_err.png")).string(),
+                error_image(out.rgb, gt, data.width, data.height, options.error_gain));
+    }
+    result.per_view.push_back(v);
+    if (options.on_view) options.on_view(static_cast<int>(result.per_view.size()), total, v);
+  }
+  result.views = static_cast<int>(result.per_view.size());
+  result.psnr = mean_of(result.per_view, &ViewMetrics::psnr);
+  result.ssim = mean_of(result.per_view, &ViewMetrics::ssim);
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+EvalResult evaluate(const Engine& engine, const EvalOptions& options) {
+  const Dataset data = engine.load_split(options.split, true);
+  return evaluate(engine, data, options);
+}
+
+}  // namespace nerds

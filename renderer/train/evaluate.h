@@ -1,0 +1,74 @@
+// Evaluation as NeRF papers report it (Mildenhall et al. 2020; Müller et al. 2022, Table 1):
+// render every (or every Nth) view of a split on a WHITE background, compare it with the
+// ground truth composited on the same background (straight alpha, sRGB [0, 1]), and report
+// PSNR and SSIM per view and their means over views (the mean of per-view PSNRs, as the
+// NeRF evaluation code averages them, not the PSNR of the pooled MSE).
+//
+// A library function so the CLI (`nerds eval`, `nerds bench`, `nerds demo`), the viewer and
+// the Python module evaluate identically.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "renderer/data/dataset.h"
+#include "renderer/data/image_io.h"
+
+namespace nerds {
+
+class Engine;
+
+struct ViewMetrics {
+  int index = 0;      // the frame's index in its split
+  std::string name;   // the image's file stem (r_12), unique within the split
+  double psnr = 0.0;  // dB; +inf for a perfect match (null in JSON)
+  double ssim = 0.0;  // NaN when the view is smaller than SSIM's 11x11 window (null in JSON)
+  double mse = 0.0;
+};
+
+struct EvalOptions {
+  std::string split = "test";  // used by the overload that loads the split itself
+  int stride = 1;              // evaluate views 0, stride, 2*stride, ...
+  // Where <name>_pred.png, <name>_gt.png and <name>_err.png are written (created if needed);
+  // empty: no images.
+  std::string image_dir;
+  float background[3] = {1.f, 1.f, 1.f};  // the NeRF-synthetic protocol: white
+  float error_gain = 5.f;                 // the error image shows mean |pred - gt| * gain
+  // Called after each view (for progress lines); may be empty.
+  std::function<void(int done, int total, const ViewMetrics& view)> on_view;
+};
+
+struct EvalResult {
+  std::string split;
+  int stride = 1;
+  int views = 0;  // views evaluated
+  int width = 0, height = 0;
+  float background[3] = {1.f, 1.f, 1.f};
+  double psnr = 0.0;     // mean over views of the per-view PSNR
+  double ssim = 0.0;     // mean over views of the per-view SSIM
+  double seconds = 0.0;  // wall time of rendering and scoring (not of loading the split)
+  std::vector<ViewMetrics> per_view;
+
+  // {"split", "stride", "views", "width", "height", "background": "white" or [r,g,b],
+  //  "psnr", "ssim", "mean": {"psnr", "ssim"}, "seconds", "per_view": [{index, name, psnr, ssim, mse}]}
+  nlohmann::json to_json() const;
+};
+
+// Evaluates `data` (a split loaded with its images, in the engine's frame: use
+// Engine::load_split). Throws InputError for a split without images or a bad stride.
+EvalResult evaluate(const Engine& engine, const Dataset& data, const EvalOptions& options);
+// Loads options.split of the engine's dataset folder, then evaluates it.
+EvalResult evaluate(const Engine& engine, const EvalOptions& options);
+
+// Frame i of `data` composited over `background`: float RGB in [0, 1], interleaved.
+std::vector<float> composite_ground_truth(const Dataset& data, size_t frame, const float background[3]);
+// Float RGB [0, 1] -> 8-bit RGB image.
+Image8 rgb_to_image(const std::vector<float>& rgb, int width, int height);
+// The error image: per pixel mean_c |a - b| * gain, clamped to [0, 1], through a
+// black-red-yellow-white ("hot") color map.
+Image8 error_image(const std::vector<float>& a, const std::vector<float>& b, int width, int height, float gain);
+
+}  // namespace nerds

@@ -1,0 +1,82 @@
+// Helpers of the training tests: the NeRF-synthetic evaluation protocol written out here
+// (independently of renderer/train/evaluate.*, so the tests check it rather than reuse it),
+// bitwise comparison of a run's state, and a wall clock.
+#pragma once
+
+#include <chrono>
+#include <cmath>
+#include <cstddef>
+#include <cstring>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "renderer/engine.h"
+#include "renderer/train/metrics.h"
+
+namespace nerds_test {
+
+inline double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// Frame `frame` of `data` (RGBA8, straight alpha) composited over `background`, float RGB.
+inline std::vector<float> ground_truth_over(const nerds::Dataset& data, size_t frame, const float background[3]) {
+  const uint8_t* texel = data.image(frame);
+  std::vector<float> rgb(3 * data.pixel_count());
+  for (size_t p = 0; p < data.pixel_count(); ++p) {
+    const float a = texel[4 * p + 3] / 255.f;
+    for (int k = 0; k < 3; ++k) rgb[3 * p + k] = texel[4 * p + k] / 255.f * a + background[k] * (1.f - a);
+  }
+  return rgb;
+}
+
+struct SplitScore {
+  double mean_psnr = 0.0;  // mean over views of the per-view PSNR (NeRF's protocol)
+  double min_psnr = 0.0;
+  int views = 0;
+};
+
+// Renders views 0, stride, 2*stride, ... of `split` on a white background and scores them
+// against the ground truth on white.
+inline SplitScore score_split(const nerds::Engine& engine, const nerds::Dataset& split, int stride) {
+  const float white[3] = {1.f, 1.f, 1.f};
+  SplitScore s;
+  s.min_psnr = 1e9;
+  for (size_t i = 0; i < split.frames.size(); i += static_cast<size_t>(stride)) {
+    const nerds::RenderBuffers out = engine.render(split.frames[i].pose, split.frames[i].intrinsics, white);
+    const std::vector<float> gt = ground_truth_over(split, i, white);
+    const double p = nerds::psnr(out.rgb.data(), gt.data(), gt.size());
+    s.mean_psnr += p;
+    s.min_psnr = std::fmin(s.min_psnr, p);
+    ++s.views;
+  }
+  if (s.views > 0) s.mean_psnr /= s.views;
+  return s;
+}
+
+inline bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
+  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
+}
+
+inline bool same_bits(const std::vector<Eigen::MatrixXf>& a, const std::vector<Eigen::MatrixXf>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t k = 0; k < a.size(); ++k) {
+    if (a[k].rows() != b[k].rows() || a[k].cols() != b[k].cols()) return false;
+    if (a[k].size() && std::memcmp(a[k].data(), b[k].data(), static_cast<size_t>(a[k].size()) * sizeof(float)) != 0)
+      return false;
+  }
+  return true;
+}
+
+// Every trained quantity of two runs is bit-identical: parameters, Adam moments, occupancy.
+inline bool same_training_state(const nerds::Trainer& a, const nerds::Trainer& b) {
+  return same_bits(a.network().grid().params(), b.network().grid().params()) &&
+         same_bits(a.network().density_mlp().weights(), b.network().density_mlp().weights()) &&
+         same_bits(a.network().color_mlp().weights(), b.network().color_mlp().weights()) &&
+         same_bits(a.adam().grid_m, b.adam().grid_m) && same_bits(a.adam().grid_v, b.adam().grid_v) &&
+         same_bits(a.adam().mlp_m, b.adam().mlp_m) && same_bits(a.adam().mlp_v, b.adam().mlp_v) &&
+         same_bits(a.occupancy().values(), b.occupancy().values());
+}
+
+}  // namespace nerds_test
