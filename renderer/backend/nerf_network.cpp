@@ -70,19 +70,23 @@ void NerfNetwork::density(const float* pos, int n, NetworkWorkspace& ws, float* 
   for (int i = 0; i < n; ++i) sigma[i] = trunc_exp(ws.color_in[static_cast<size_t>(i) * C]);
 }
 
-void NerfNetwork::forward(const float* pos, const float* dir, int n, NetworkWorkspace& ws, float* sigma,
-                          float* rgb) const {
-  density(pos, n, ws, sigma);
+void NerfNetwork::color(const float* dir, int m, NetworkWorkspace& ws, float* rgb) const {
   const int C = color_input_dim(), G = config_.geo_features, deg = config_.sh_degree;
-  for (int i = 0; i < n; ++i) {
+  for (int i = 0; i < m; ++i) {
     const float* d = dir + 3 * i;
     sh_encode(d[0], d[1], d[2], deg, ws.color_in.data() + static_cast<size_t>(i) * C + G);
   }
-  color_.forward(ws.color_in.data(), C, n, ws.color_hidden_ptrs.data(), ws.color_out.data(), 3);
-  for (int i = 0; i < 3 * n; ++i) {
+  color_.forward(ws.color_in.data(), C, m, ws.color_hidden_ptrs.data(), ws.color_out.data(), 3);
+  for (int i = 0; i < 3 * m; ++i) {
     ws.color_out[i] = sigmoid(ws.color_out[i]);
     rgb[i] = ws.color_out[i];
   }
+}
+
+void NerfNetwork::forward(const float* pos, const float* dir, int n, NetworkWorkspace& ws, float* sigma,
+                          float* rgb) const {
+  density(pos, n, ws, sigma);
+  color(dir, n, ws, rgb);
 }
 
 namespace {
@@ -93,10 +97,14 @@ void compact_columns(float* data, int rows, const int* idx, int m) {
 }
 }  // namespace
 
-void NerfNetwork::compact(NetworkWorkspace& ws, const int* idx, int m) const {
+void NerfNetwork::compact_density_stage(NetworkWorkspace& ws, const int* idx, int m) const {
   compact_columns(ws.enc.data(), encoding_dim(), idx, m);
   for (float* h : ws.density_hidden_ptrs) compact_columns(h, config_.density_hidden, idx, m);
   compact_columns(ws.color_in.data(), color_input_dim(), idx, m);
+}
+
+void NerfNetwork::compact(NetworkWorkspace& ws, const int* idx, int m) const {
+  compact_density_stage(ws, idx, m);
   for (float* h : ws.color_hidden_ptrs) compact_columns(h, config_.color_hidden, idx, m);
   compact_columns(ws.color_out.data(), 3, idx, m);
 }

@@ -59,10 +59,15 @@ class NerfNetwork {
   // n samples: pos (3 each, [0,1]^3 of the grid), dir (3 each, unit). Writes sigma[n] and
   // rgb[3n]; keeps the activations in ws for backward().
   void forward(const float* pos, const float* dir, int n, NetworkWorkspace& ws, float* sigma, float* rgb) const;
-  // Density only (occupancy grid updates, depth queries).
+  // The density stage alone (occupancy grid updates, depth queries, and the first half of a
+  // training forward): keeps its activations in ws.
   void density(const float* pos, int n, NetworkWorkspace& ws, float* sigma) const;
-  // Keeps only columns idx[0..m) (strictly ascending) of the stored activations, in place,
-  // so the backward pass runs on the samples the loss saw.
+  // The color stage for the first m samples whose density stage is in ws (dir: 3 each).
+  void color(const float* dir, int m, NetworkWorkspace& ws, float* rgb) const;
+  // Keeps only columns idx[0..m) (strictly ascending) of the density stage's activations, in
+  // place, so the color stage and the backward pass run on the samples the loss sees.
+  void compact_density_stage(NetworkWorkspace& ws, const int* idx, int m) const;
+  // The same for every stored activation (after a full forward).
   void compact(NetworkWorkspace& ws, const int* idx, int m) const;
   // Backward for the first m stored samples given dL/dsigma and dL/drgb (after the
   // activations). Accumulates into grads; leaves dL/d(encoding) in ws.d_enc (E x m).

@@ -76,7 +76,7 @@ void OccupancyGrid::update(const NerfNetwork& network, int step, uint64_t seed) 
     cells.resize(total);
     for (size_t i = 0; i < total; ++i) cells[i] = static_cast<uint32_t>(i);
   } else {
-    const size_t quarter = total / 4;
+    const size_t quarter = static_cast<size_t>(static_cast<double>(total) * config_.update_fraction);
     cells.reserve(2 * quarter);
     for (size_t i = 0; i < quarter; ++i) cells.push_back(rng.next_uint() % total);
     std::vector<uint32_t> occupied;

@@ -1,7 +1,7 @@
 // The occupancy grid's storage and its periodic update (Instant-NGP, Sec. 5.2 / App. E.2):
 // every `interval` steps each cell's value decays by `decay` and is raised to the density
 // the network now predicts at a random point in the cell (all cells during warm-up, then a
-// quarter of the cells at random plus as many occupied ones); a cell is occupied when its
+// fraction of the cells at random, a quarter in instant-ngp, plus as many occupied ones); a cell is occupied when its
 // optical thickness over the minimum step exceeds min(threshold, mean). Cells no training
 // camera sees stay empty, as in instant-ngp.
 #pragma once
@@ -24,6 +24,7 @@ struct OccupancyConfig {
   float threshold = 0.01f;   // optical thickness sigma * dt_min
   int interval = 16;         // steps between updates
   int warmup_steps = 256;    // update every cell until then
+  float update_fraction = 0.25f;  // after warm-up: this fraction of all cells at random, and as many occupied ones
 };
 
 class OccupancyGrid {

@@ -5,13 +5,14 @@
 #include <cmath>
 
 #include "renderer/math/hd.h"
+#include "renderer/math/scalar.h"
 
 namespace nerds {
 
 // exp(x) forward; its backward clamps the argument to [-15, 15] so a single large raw value
 // cannot blow up the gradient (instant-ngp's "truncated exponential").
 NERDS_HD float trunc_exp(float x) { return expf(x); }
-NERDS_HD float trunc_exp_grad(float x) { return expf(fminf(fmaxf(x, -15.f), 15.f)); }
+NERDS_HD float trunc_exp_grad(float x) { return expf(clamp_f(x, -15.f, 15.f)); }
 
 NERDS_HD float sigmoid(float x) { return 1.f / (1.f + expf(-x)); }
 // d sigmoid / dx expressed through its output s.

@@ -42,6 +42,16 @@ NERDS_HD void composite_forward(const float* sigma, const float* rgb, const floa
   state->used += i;
 }
 
+// How many of n samples composite_forward would use from a fresh ray: those before the
+// transmittance falls below min_transmittance. It needs only the densities, so the trainer
+// evaluates the color network on these samples alone.
+NERDS_HD int composite_used_count(const float* sigma, const float* dt, int n, float min_transmittance) {
+  float T = 1.f;
+  int i = 0;
+  for (; i < n && T >= min_transmittance; ++i) T *= 1.f - sample_alpha(sigma[i], dt[i]);
+  return i;
+}
+
 // Backward of C_total = composite + T_N * background for the `used` samples of one ray.
 //   dC/dc_i     = w_i
 //   dC/dsigma_i = delta_i * (T_{i+1} c_i - (C_total - sum_{j<=i} w_j c_j))

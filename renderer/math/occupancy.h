@@ -9,6 +9,7 @@
 #include <cstdint>
 
 #include "renderer/math/hd.h"
+#include "renderer/math/scalar.h"
 #include "renderer/math/vec3.h"
 
 namespace nerds {
@@ -21,11 +22,15 @@ struct OccupancyView {
 
 // The finest cascade whose box contains p (clamped to the coarsest).
 NERDS_HD int occupancy_cascade(Vec3 p, int cascades) {
-  const float m = fmaxf(fmaxf(fabsf(p.x - 0.5f), fabsf(p.y - 0.5f)), fabsf(p.z - 0.5f));
-  int exponent;
-  frexpf(m * 2.f, &exponent);  // m*2 in [2^(e-1), 2^e)
-  int c = exponent < 0 ? 0 : exponent;
-  return c < cascades - 1 ? c : cascades - 1;
+  const float m = max_f(max_f(abs_f(p.x - 0.5f), abs_f(p.y - 0.5f)), abs_f(p.z - 0.5f));
+  // Cascade c covers |p - 0.5| < 2^c / 2.
+  int c = 0;
+  float half = 0.5f;
+  while (c < cascades - 1 && m >= half) {
+    half *= 2.f;
+    ++c;
+  }
+  return c;
 }
 
 // Cell index within a cascade's grid (x fastest); positions outside are clamped.
@@ -66,9 +71,9 @@ NERDS_HD float occupancy_cell_exit(Vec3 p, Vec3 d, int cascade, int resolution) 
     const float q = ((p[a] - 0.5f) * cells_per_unit) + 0.5f * resolution;
     const float boundary = d[a] > 0.f ? floorf(q) + 1.f : ceilf(q) - 1.f;
     const float da = d[a] * cells_per_unit;
-    if (da != 0.f) t_exit = fminf(t_exit, (boundary - q) / da);
+    if (da != 0.f) t_exit = min_f(t_exit, (boundary - q) / da);
   }
-  return fmaxf(t_exit, 0.f);
+  return max_f(t_exit, 0.f);
 }
 
 }  // namespace nerds

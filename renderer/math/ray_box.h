@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "renderer/math/hd.h"
+#include "renderer/math/scalar.h"
 #include "renderer/math/vec3.h"
 
 namespace nerds {
@@ -16,8 +17,8 @@ NERDS_HD bool ray_box(Vec3 o, Vec3 d, Vec3 box_min, Vec3 box_max, float* t0, flo
     float ta = (box_min[a] - o[a]) * inv;
     float tb = (box_max[a] - o[a]) * inv;
     if (ta > tb) { const float s = ta; ta = tb; tb = s; }
-    lo = fmaxf(lo, ta);
-    hi = fminf(hi, tb);
+    lo = max_f(lo, ta);
+    hi = min_f(hi, tb);
   }
   *t0 = lo;
   *t1 = hi;

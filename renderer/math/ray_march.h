@@ -9,6 +9,7 @@
 #include "renderer/math/hd.h"
 #include "renderer/math/occupancy.h"
 #include "renderer/math/ray_box.h"
+#include "renderer/math/scalar.h"
 #include "renderer/math/vec3.h"
 
 namespace nerds {
@@ -22,7 +23,7 @@ struct MarchSettings {
 };
 
 NERDS_HD float march_dt(const MarchSettings& s, float t) {
-  return fminf(fmaxf(t * s.cone_angle, s.dt_min), s.dt_max);
+  return clamp_f(t * s.cone_angle, s.dt_min, s.dt_max);
 }
 
 // The ray's overlap with the scene box; false if it misses.
@@ -58,9 +59,13 @@ NERDS_HD int march_ray(const MarchSettings& s, const OccupancyView& grid, Vec3 o
       // Skip to the cell's exit, staying on the dt lattice so sample positions do not
       // depend on where the empty space was.
       const float t_target = tt + occupancy_cell_exit(p, d, c, grid.resolution);
-      do {
-        tt += march_dt(s, tt);
-      } while (tt < t_target);
+      if (s.cone_angle == 0.f) {
+        tt += ceilf(max_f((t_target - tt) / s.dt_min, 1.f)) * s.dt_min;  // constant steps: jump directly
+      } else {
+        do {
+          tt += march_dt(s, tt);
+        } while (tt < t_target);
+      }
     }
   }
   *t = tt;

@@ -29,7 +29,7 @@ struct Trainer::ChunkResult {
 
 struct Trainer::ThreadScratch {
   NetworkWorkspace ws;
-  std::vector<float> pos, dir, t, dt, sigma, rgb, d_sigma, d_rgb, used_pos;
+  std::vector<float> pos, dir, t, dt, sigma, rgb, d_sigma, d_rgb;
   std::vector<int> ray_begin, ray_count, used_idx;
   std::vector<float> target, background;
 };
@@ -122,18 +122,40 @@ void Trainer::process_chunk(int64_t chunk, int n_rays, ChunkResult& out, ThreadS
   }
   const int n = static_cast<int>(s.t.size());
 
-  // 2. Network forward on every marched sample.
+  // 2. The density stage on every marched sample; early termination depends on density
+  // alone, so the samples each ray uses are known before any color is computed.
   s.sigma.resize(n);
-  s.rgb.resize(3 * static_cast<size_t>(n));
-  if (n > 0) network_.forward(s.pos.data(), s.dir.data(), n, s.ws, s.sigma.data(), s.rgb.data());
-
-  // 3. Composite, loss, and the compositing backward on the samples each ray used.
-  s.d_sigma.resize(n);
-  s.d_rgb.resize(3 * static_cast<size_t>(n));
+  if (n > 0) network_.density(s.pos.data(), n, s.ws, s.sigma.data());
   s.used_idx.clear();
+  for (int r = 0; r < n_rays; ++r) {
+    const int b = s.ray_begin[r];
+    const int used = composite_used_count(s.sigma.data() + b, s.dt.data() + b, s.ray_count[r], config_.min_transmittance);
+    for (int i = 0; i < used; ++i) s.used_idx.push_back(b + i);
+    s.ray_begin[r] = static_cast<int>(s.used_idx.size()) - used;  // the ray's samples after compaction
+    s.ray_count[r] = used;
+  }
+  const int m = static_cast<int>(s.used_idx.size());
+
+  // 3. Keep the used samples (in place: idx[j] >= j), then the color stage on them alone.
+  network_.compact_density_stage(s.ws, s.used_idx.data(), m);
+  for (int j = 0; j < m; ++j) {
+    const int i = s.used_idx[j];
+    s.sigma[j] = s.sigma[i];
+    s.dt[j] = s.dt[i];
+    s.t[j] = s.t[i];
+    for (int a = 0; a < 3; ++a) {
+      s.pos[3 * j + a] = s.pos[3 * static_cast<size_t>(i) + a];
+      s.dir[3 * j + a] = s.dir[3 * static_cast<size_t>(i) + a];
+    }
+  }
+  s.rgb.resize(3 * static_cast<size_t>(m));
+  if (m > 0) network_.color(s.dir.data(), m, s.ws, s.rgb.data());
+
+  // 4. Composite, loss, and the compositing backward.
+  s.d_sigma.resize(m);
+  s.d_rgb.resize(3 * static_cast<size_t>(m));
   const float loss_scale = 1.f / (3.f * static_cast<float>(out.rays_total_hint));
   double loss = 0.0;
-  int m = 0;
   for (int r = 0; r < n_rays; ++r) {
     const int b = s.ray_begin[r], c = s.ray_count[r];
     CompositeResult cr;
@@ -143,25 +165,21 @@ void Trainer::process_chunk(int64_t chunk, int n_rays, ChunkResult& out, ThreadS
     for (int k = 0; k < 3; ++k) pred[k] = cr.rgb[k] + cr.transmittance * s.background[3 * r + k];
     loss += photometric_loss(config_.loss, pred, s.target.data() + 3 * r, config_.huber_delta, loss_scale, d_pred);
     composite_backward(s.sigma.data() + b, s.rgb.data() + 3 * b, s.dt.data() + b, cr.used, pred, d_pred,
-                       s.d_sigma.data() + m, s.d_rgb.data() + 3 * m);
-    for (int i = 0; i < cr.used; ++i) s.used_idx.push_back(b + i);
-    m += cr.used;
+                       s.d_sigma.data() + b, s.d_rgb.data() + 3 * b);
   }
 
-  // 4. Backward through the MLPs on the used samples only.
+  // 5. Backward through the MLPs.
   out.m = m;
   out.marched = n;
   out.used = m;
   out.loss = loss;
   out.rays = n_rays;
   const int E = network_.encoding_dim();
-  out.pos.resize(3 * static_cast<size_t>(m));
+  out.pos.assign(s.pos.begin(), s.pos.begin() + 3 * static_cast<size_t>(m));
   out.d_enc.resize(static_cast<size_t>(E) * m);
   if (out.grads.density.empty()) out.grads = network_.make_gradients();
   out.grads.set_zero();
   if (m == 0) return;
-  network_.compact(s.ws, s.used_idx.data(), m);
-  for (int j = 0; j < m; ++j) std::memcpy(&out.pos[3 * j], &s.pos[3 * static_cast<size_t>(s.used_idx[j])], 3 * sizeof(float));
   network_.backward(s.ws, m, s.d_sigma.data(), s.d_rgb.data(), out.grads);
   std::memcpy(out.d_enc.data(), s.ws.d_enc.data(), static_cast<size_t>(E) * m * sizeof(float));
 }
@@ -236,10 +254,12 @@ void Trainer::update_grid_range(const AdamStep& step, size_t begin, size_t end) 
   float* m = adam_.grid_m.data();
   float* v = adam_.grid_v.data();
   float* g = grid_grad_.data();
+#pragma omp simd
   for (size_t i = begin; i < end; ++i) {
-    if (g[i] == 0.f) continue;
-    adam_update(step, g[i], true, params + i, m + i, v + i);
-    g[i] = 0.f;
+    if (g[i] != 0.f) {
+      adam_update(step, g[i], false, params + i, m + i, v + i);
+      g[i] = 0.f;
+    }
   }
 }
 
