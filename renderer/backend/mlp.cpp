@@ -2,7 +2,9 @@
 
 #include <cmath>
 #include <stdexcept>
+#include <utility>
 
+#include "renderer/backend/small_gemm.h"
 #include "renderer/math/rng.h"
 
 namespace nerds {
@@ -38,22 +40,29 @@ std::vector<Eigen::MatrixXf> Mlp::zero_like() const {
   return out;
 }
 
+namespace {
+// C = W * X (+ ReLU or a ReLU-backward mask) through the register-blocked kernel where the
+// shape allows, Eigen otherwise.
+void product(const Eigen::MatrixXf& W, const float* x, int ldx, float* out, int ldo, int n, bool relu,
+             const float* mask = nullptr, int ld_mask = 0) {
+  const int M = static_cast<int>(W.rows()), K = static_cast<int>(W.cols());
+  if (small_gemm(W.data(), M, K, x, ldx, out, ldo, n, relu, mask, ld_mask)) return;
+  ConstMatrixMap in(x, K, n, Eigen::OuterStride<>(ldx));
+  MatrixMap o(out, M, n, Eigen::OuterStride<>(ldo));
+  o.noalias() = W * in;
+  if (relu) o = o.cwiseMax(0.f);
+  if (mask) {
+    ConstMatrixMap mk(mask, M, n, Eigen::OuterStride<>(ld_mask));
+    o = (mk.array() > 0.f).select(o.array(), 0.f);
+  }
+}
+}  // namespace
+
 void Mlp::forward(const float* x, int ld_x, int n, float* const* hidden, float* out, int ld_out) const {
   const int H = config_.hidden;
-  ConstMatrixMap in(x, config_.inputs, n, Eigen::OuterStride<>(ld_x));
-  for (int k = 0; k < config_.hidden_layers; ++k) {
-    MatrixMap h(hidden[k], H, n, Eigen::OuterStride<>(H));
-    if (k == 0) {
-      h.noalias() = weights_[0] * in;
-    } else {
-      ConstMatrixMap prev(hidden[k - 1], H, n, Eigen::OuterStride<>(H));
-      h.noalias() = weights_[k] * prev;
-    }
-    h = h.cwiseMax(0.f);
-  }
-  ConstMatrixMap last(hidden[config_.hidden_layers - 1], H, n, Eigen::OuterStride<>(H));
-  MatrixMap o(out, config_.outputs, n, Eigen::OuterStride<>(ld_out));
-  o.noalias() = weights_.back() * last;
+  for (int k = 0; k < config_.hidden_layers; ++k)
+    product(weights_[k], k == 0 ? x : hidden[k - 1], k == 0 ? ld_x : H, hidden[k], H, n, true);
+  product(weights_.back(), hidden[config_.hidden_layers - 1], H, out, ld_out, n, false);
 }
 
 void Mlp::backward(const float* x, int ld_x, int n, const float* const* hidden, const float* d_out, float* d_x,
@@ -65,27 +74,26 @@ void Mlp::backward(const float* x, int ld_x, int n, const float* const* hidden, 
   ConstMatrixMap last(hidden[L - 1], H, n, Eigen::OuterStride<>(H));
   d_weights[L].noalias() += g_out * last.transpose();
 
-  // g holds dL/d(post-ReLU activation of layer k), then dL/d(pre-activation) in place.
+  // g: dL/d(pre-activation) of hidden layer k: W^T times the next gradient, masked by the
+  // ReLU (hidden > 0), in one pass.
   float* g_buf = scratch0;
   float* next_buf = scratch1;
-  MatrixMap g(g_buf, H, n, Eigen::OuterStride<>(H));
-  g.noalias() = weights_[L].transpose() * g_out;
+  const Eigen::MatrixXf wt_last = weights_[L].transpose();
+  product(wt_last, d_out, config_.outputs, g_buf, H, n, false, hidden[L - 1], H);
   for (int k = L - 1; k >= 0; --k) {
-    MatrixMap gk(g_buf, H, n, Eigen::OuterStride<>(H));
-    ConstMatrixMap hk(hidden[k], H, n, Eigen::OuterStride<>(H));
-    gk = (hk.array() > 0.f).select(gk.array(), 0.f);  // ReLU backward
+    ConstMatrixMap gk(g_buf, H, n, Eigen::OuterStride<>(H));
     if (k > 0) {
       ConstMatrixMap prev(hidden[k - 1], H, n, Eigen::OuterStride<>(H));
       d_weights[k].noalias() += gk * prev.transpose();
-      MatrixMap gn(next_buf, H, n, Eigen::OuterStride<>(H));
-      gn.noalias() = weights_[k].transpose() * gk;
+      const Eigen::MatrixXf wt = weights_[k].transpose();
+      product(wt, g_buf, H, next_buf, H, n, false, hidden[k - 1], H);
       std::swap(g_buf, next_buf);
     } else {
       ConstMatrixMap in(x, config_.inputs, n, Eigen::OuterStride<>(ld_x));
       d_weights[0].noalias() += gk * in.transpose();
       if (d_x) {
-        MatrixMap dx(d_x, dx_rows, n, Eigen::OuterStride<>(ld_dx));
-        dx.noalias() = weights_[0].leftCols(dx_rows).transpose() * gk;
+        const Eigen::MatrixXf wt = weights_[0].leftCols(dx_rows).transpose();
+        product(wt, g_buf, H, d_x, ld_dx, n, false);
       }
     }
   }

@@ -24,16 +24,28 @@ NERDS_HD AdamStep make_adam_step(float lr, float beta1, float beta2, float eps, 
   return s;
 }
 
+struct AdamValues {
+  float param, m, v;
+};
+
+// One Adam step of a parameter with gradient g: the new parameter and moments.
+NERDS_HD AdamValues adam_step_values(const AdamStep& s, float g, float param, float m, float v) {
+  g += s.l2_reg * param;
+  AdamValues r;
+  r.m = s.beta1 * m + (1.f - s.beta1) * g;
+  r.v = s.beta2 * v + (1.f - s.beta2) * g * g;
+  r.param = param - s.lr * (r.m / s.bias1) / (sqrtf(r.v / s.bias2) + s.eps);
+  return r;
+}
+
 // Updates one parameter; returns false (and changes nothing) when its gradient is zero and
 // skip_zero is set.
 NERDS_HD bool adam_update(const AdamStep& s, float g, bool skip_zero, float* param, float* m, float* v) {
   if (skip_zero && g == 0.f) return false;
-  g += s.l2_reg * *param;
-  *m = s.beta1 * *m + (1.f - s.beta1) * g;
-  *v = s.beta2 * *v + (1.f - s.beta2) * g * g;
-  const float m_hat = *m / s.bias1;
-  const float v_hat = *v / s.bias2;
-  *param -= s.lr * m_hat / (sqrtf(v_hat) + s.eps);
+  const AdamValues r = adam_step_values(s, g, *param, *m, *v);
+  *param = r.param;
+  *m = r.m;
+  *v = r.v;
   return true;
 }
 

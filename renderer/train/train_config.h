@@ -18,9 +18,10 @@ struct OptimizerConfig {
   float lr = 1e-2f;               // Instant-NGP, Sec. 4
   float beta1 = 0.9f, beta2 = 0.99f, eps = 1e-15f;
   float mlp_l2_reg = 1e-6f;       // weight decay on the MLP weights only
-  int decay_start = 1000;         // steps before the learning rate starts to decay
-  int decay_interval = 1000;      // steps per decay_factor
+  int decay_start = 600;          // steps before the learning rate starts to decay
+  int decay_interval = 300;       // steps per decay_factor
   float decay_factor = 0.33f;     // lr *= factor^((step - start) / interval) after start
+  float lr_min = 1e-3f;           // the decayed learning rate never goes below this
 };
 
 struct TrainConfig {

@@ -68,7 +68,8 @@ Trainer::~Trainer() = default;
 float Trainer::current_lr() const {
   const OptimizerConfig& o = config_.optimizer;
   if (step_ < o.decay_start) return o.lr;
-  return o.lr * std::pow(o.decay_factor, static_cast<float>(step_ - o.decay_start) / o.decay_interval);
+  const float decayed = o.lr * std::pow(o.decay_factor, static_cast<float>(step_ - o.decay_start) / o.decay_interval);
+  return std::max(decayed, std::min(o.lr_min, o.lr));
 }
 
 void Trainer::process_chunk(int64_t chunk, int n_rays, ChunkResult& out, ThreadScratch& s) {
@@ -249,18 +250,27 @@ StepStats Trainer::step() {
   return st;
 }
 
-void Trainer::update_grid_range(const AdamStep& step, size_t begin, size_t end) {
-  float* params = network_.grid().params().data();
-  float* m = adam_.grid_m.data();
-  float* v = adam_.grid_v.data();
-  float* g = grid_grad_.data();
-#pragma omp simd
-  for (size_t i = begin; i < end; ++i) {
-    if (g[i] != 0.f) {
-      adam_update(step, g[i], false, params + i, m + i, v + i);
-      g[i] = 0.f;
-    }
+namespace {
+// Branch-free so it vectorizes: which entries were touched is random, and a branch per
+// entry mispredicts about a third of the time on the fine levels.
+void adam_touched_entries(const AdamStep& step, float* __restrict params, float* __restrict m, float* __restrict v,
+                          float* __restrict g, int64_t n) {
+  const AdamStep s = step;  // a local copy: the compiler cannot prove `step` does not alias the arrays
+  for (int64_t i = 0; i < n; ++i) {
+    const float gi = g[i];
+    const AdamValues r = adam_step_values(s, gi, params[i], m[i], v[i]);
+    const bool touched = gi != 0.f;
+    params[i] = touched ? r.param : params[i];
+    m[i] = touched ? r.m : m[i];
+    v[i] = touched ? r.v : v[i];
+    g[i] = 0.f;
   }
+}
+}  // namespace
+
+void Trainer::update_grid_range(const AdamStep& step, size_t begin, size_t end) {
+  adam_touched_entries(step, network_.grid().params().data() + begin, adam_.grid_m.data() + begin,
+                       adam_.grid_v.data() + begin, grid_grad_.data() + begin, static_cast<int64_t>(end - begin));
 }
 
 void Trainer::apply_mlp_optimizer() {

@@ -1,0 +1,74 @@
+#include "renderer/backend/small_gemm.h"
+
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
+
+namespace nerds {
+
+#if defined(__AVX512F__)
+namespace {
+
+// MB: 16-row blocks of the output (M = 16 * MB); NB: output columns per register block, so
+// that MB * NB accumulators fit in the 32 zmm registers with room for the W column.
+template <int MB, int NB>
+inline void block(const float* W, int K, const float* X, int ldx, float* C, int ldc, bool relu, const float* mask,
+                  int ld_mask) {
+  constexpr int M = 16 * MB;
+  __m512 acc[NB][MB];
+  for (int c = 0; c < NB; ++c)
+    for (int b = 0; b < MB; ++b) acc[c][b] = _mm512_setzero_ps();
+  for (int k = 0; k < K; ++k) {
+    __m512 w[MB];
+    for (int b = 0; b < MB; ++b) w[b] = _mm512_loadu_ps(W + k * M + 16 * b);
+    for (int c = 0; c < NB; ++c) {
+      const __m512 x = _mm512_set1_ps(X[c * ldx + k]);
+      for (int b = 0; b < MB; ++b) acc[c][b] = _mm512_fmadd_ps(w[b], x, acc[c][b]);
+    }
+  }
+  const __m512 zero = _mm512_setzero_ps();
+  for (int c = 0; c < NB; ++c)
+    for (int b = 0; b < MB; ++b) {
+      __m512 v = acc[c][b];
+      if (relu) v = _mm512_max_ps(v, zero);
+      if (mask) {
+        const __mmask16 keep = _mm512_cmp_ps_mask(_mm512_loadu_ps(mask + c * ld_mask + 16 * b), zero, _CMP_GT_OQ);
+        v = _mm512_maskz_mov_ps(keep, v);
+      }
+      _mm512_storeu_ps(C + c * ldc + 16 * b, v);
+    }
+}
+
+template <int MB>
+void gemm_rows(const float* W, int K, const float* X, int ldx, float* C, int ldc, int n, bool relu, const float* mask,
+               int ld_mask) {
+  constexpr int NB = MB == 1 ? 12 : (MB == 2 ? 10 : (MB == 3 ? 7 : 6));
+  int j = 0;
+  for (; j + NB <= n; j += NB)
+    block<MB, NB>(W, K, X + static_cast<long>(j) * ldx, ldx, C + static_cast<long>(j) * ldc, ldc, relu,
+                  mask ? mask + static_cast<long>(j) * ld_mask : nullptr, ld_mask);
+  for (; j < n; ++j)
+    block<MB, 1>(W, K, X + static_cast<long>(j) * ldx, ldx, C + static_cast<long>(j) * ldc, ldc, relu,
+                 mask ? mask + static_cast<long>(j) * ld_mask : nullptr, ld_mask);
+}
+
+}  // namespace
+
+bool small_gemm(const float* W, int M, int K, const float* X, int ldx, float* C, int ldc, int n, bool relu,
+                const float* mask, int ld_mask) {
+  switch (M) {
+    case 16: gemm_rows<1>(W, K, X, ldx, C, ldc, n, relu, mask, ld_mask); return true;
+    case 32: gemm_rows<2>(W, K, X, ldx, C, ldc, n, relu, mask, ld_mask); return true;
+    case 48: gemm_rows<3>(W, K, X, ldx, C, ldc, n, relu, mask, ld_mask); return true;
+    case 64: gemm_rows<4>(W, K, X, ldx, C, ldc, n, relu, mask, ld_mask); return true;
+    default: return false;
+  }
+}
+
+#else
+
+bool small_gemm(const float*, int, int, const float*, int, float*, int, int, bool, const float*, int) { return false; }
+
+#endif
+
+}  // namespace nerds
