@@ -2,6 +2,8 @@
 
 #if defined(__AVX512F__)
 #include <immintrin.h>
+// GCC 12 reports the intrinsics' own undefined-vector temporaries as maybe-uninitialized.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
 
 namespace nerds {
