@@ -42,26 +42,45 @@ void HashGrid::initialize(uint64_t seed) {
 
 namespace {
 
-// Samples are processed in blocks: the corners of a whole block are computed and
-// prefetched first, then gathered, so the table reads of a block overlap instead of each
-// waiting for memory (the fine levels' tables do not fit in cache).
+// Samples are processed in blocks, software-pipelined: the corners of block b+1 are
+// computed and their table entries prefetched before block b is gathered, so a block's
+// memory reads are in flight while the previous block computes (the fine levels' tables
+// do not fit in cache, and a gather waiting on each read alone is latency-bound).
 constexpr int kBlock = 16;
+
+struct BlockCorners {
+  HashGridCorners c[kBlock];
+  int n = 0;
+};
+
+inline void prepare_block(const HashGridLevel& level, const float* pos, int i0, int n, const float* table, int F,
+                          bool for_write, BlockCorners& bc) {
+  bc.n = n - i0 < kBlock ? n - i0 : kBlock;
+  for (int b = 0; b < bc.n; ++b) {
+    hash_grid_corners(level, pos + 3 * (i0 + b), &bc.c[b]);
+    for (int c = 0; c < 8; ++c) {
+      const float* e = table + static_cast<size_t>(bc.c[b].entry[c]) * F;
+      if (for_write)
+        __builtin_prefetch(e, 1);
+      else
+        __builtin_prefetch(e, 0);
+    }
+  }
+}
 
 template <int F>
 void encode_level(const HashGridLevel& level, int l, const float* params, const float* pos, int n, float* out,
                   int ld) {
-  HashGridCorners corners[kBlock];
-  for (int i0 = 0; i0 < n; i0 += kBlock) {
-    const int nb = n - i0 < kBlock ? n - i0 : kBlock;
-    for (int b = 0; b < nb; ++b) {
-      hash_grid_corners(level, pos + 3 * (i0 + b), &corners[b]);
-      for (int c = 0; c < 8; ++c) __builtin_prefetch(params + static_cast<size_t>(corners[b].entry[c]) * F);
-    }
-    for (int b = 0; b < nb; ++b) {
+  BlockCorners bc[2];
+  if (n > 0) prepare_block(level, pos, 0, n, params, F, false, bc[0]);
+  for (int i0 = 0, k = 0; i0 < n; i0 += kBlock, k ^= 1) {
+    if (i0 + kBlock < n) prepare_block(level, pos, i0 + kBlock, n, params, F, false, bc[k ^ 1]);
+    const BlockCorners& cur = bc[k];
+    for (int b = 0; b < cur.n; ++b) {
       float acc[F] = {};
       for (int c = 0; c < 8; ++c) {
-        const float* e = params + static_cast<size_t>(corners[b].entry[c]) * F;
-        for (int f = 0; f < F; ++f) acc[f] += corners[b].weight[c] * e[f];
+        const float* e = params + static_cast<size_t>(cur.c[b].entry[c]) * F;
+        for (int f = 0; f < F; ++f) acc[f] += cur.c[b].weight[c] * e[f];
       }
       float* o = out + static_cast<size_t>(i0 + b) * ld + l * F;
       for (int f = 0; f < F; ++f) o[f] = acc[f];
@@ -72,18 +91,16 @@ void encode_level(const HashGridLevel& level, int l, const float* params, const 
 template <int F>
 void backward_level_impl(const HashGridLevel& level, int l, const float* pos, const float* d_out, int n, int ld,
                          float* d_params) {
-  HashGridCorners corners[kBlock];
-  for (int i0 = 0; i0 < n; i0 += kBlock) {
-    const int nb = n - i0 < kBlock ? n - i0 : kBlock;
-    for (int b = 0; b < nb; ++b) {
-      hash_grid_corners(level, pos + 3 * (i0 + b), &corners[b]);
-      for (int c = 0; c < 8; ++c) __builtin_prefetch(d_params + static_cast<size_t>(corners[b].entry[c]) * F, 1);
-    }
-    for (int b = 0; b < nb; ++b) {
+  BlockCorners bc[2];
+  if (n > 0) prepare_block(level, pos, 0, n, d_params, F, true, bc[0]);
+  for (int i0 = 0, k = 0; i0 < n; i0 += kBlock, k ^= 1) {
+    if (i0 + kBlock < n) prepare_block(level, pos, i0 + kBlock, n, d_params, F, true, bc[k ^ 1]);
+    const BlockCorners& cur = bc[k];
+    for (int b = 0; b < cur.n; ++b) {
       const float* g = d_out + static_cast<size_t>(i0 + b) * ld + l * F;
       for (int c = 0; c < 8; ++c) {
-        float* e = d_params + static_cast<size_t>(corners[b].entry[c]) * F;
-        for (int f = 0; f < F; ++f) e[f] += corners[b].weight[c] * g[f];
+        float* e = d_params + static_cast<size_t>(cur.c[b].entry[c]) * F;
+        for (int f = 0; f < F; ++f) e[f] += cur.c[b].weight[c] * g[f];
       }
     }
   }

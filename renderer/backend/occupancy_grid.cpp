@@ -79,11 +79,8 @@ void OccupancyGrid::update(const NerfNetwork& network, int step, uint64_t seed) 
     const size_t quarter = static_cast<size_t>(static_cast<double>(total) * config_.update_fraction);
     cells.reserve(2 * quarter);
     for (size_t i = 0; i < quarter; ++i) cells.push_back(rng.next_uint() % total);
-    std::vector<uint32_t> occupied;
-    for (size_t i = 0; i < total; ++i)
-      if (is_cell_occupied(i)) occupied.push_back(static_cast<uint32_t>(i));
-    if (!occupied.empty())
-      for (size_t i = 0; i < quarter; ++i) cells.push_back(occupied[rng.next_uint() % occupied.size()]);
+    if (!occupied_cells_.empty())
+      for (size_t i = 0; i < quarter; ++i) cells.push_back(occupied_cells_[rng.next_uint() % occupied_cells_.size()]);
   }
 
   // Query the density at a jittered point of each cell, in chunks over threads.
@@ -111,8 +108,12 @@ void OccupancyGrid::update(const NerfNetwork& network, int step, uint64_t seed) 
     network.density(pos.data(), n, ws, fresh.data() + begin);
   });
 
-  for (size_t i = 0; i < total; ++i)
-    if (values_[i] >= 0.f) values_[i] *= config_.decay;
+  float* values = values_.data();
+  const float decay = config_.decay;
+  parallel_ranges(static_cast<int64_t>(total), [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i)
+      if (values[i] >= 0.f) values[i] *= decay;
+  });
   for (size_t i = 0; i < cells.size(); ++i) {
     const uint32_t cell = cells[i];
     if (values_[cell] < 0.f) continue;  // never seen by a training camera
@@ -124,21 +125,31 @@ void OccupancyGrid::update(const NerfNetwork& network, int step, uint64_t seed) 
 }
 
 void OccupancyGrid::rebuild_bits() {
-  double sum = 0.0;
-  for (float v : values_) sum += std::max(v, 0.f);
-  mean_ = static_cast<float>(sum / static_cast<double>(values_.size()));
+  const float* values = values_.data();
+  const int64_t n = static_cast<int64_t>(values_.size());
+  mean_ = static_cast<float>(parallel_sum(n, [&](int64_t i) { return std::max(values[i], 0.f); }) /
+                             static_cast<double>(n));
   const float thresh = std::min(config_.threshold, mean_);
   // Before the first update (every value 0) each cell a camera sees counts as occupied, so
   // the first steps and renders see the whole box.
   const bool fresh = mean_ == 0.f;
-  std::fill(bits_.begin(), bits_.end(), 0);
-  occupied_ = 0;
-  for (size_t i = 0; i < values_.size(); ++i) {
-    if (fresh ? values_[i] >= 0.f : values_[i] > thresh) {
-      bits_[i >> 3] |= static_cast<uint8_t>(1u << (i & 7));
-      ++occupied_;
+  uint8_t* bits = bits_.data();
+  parallel_ranges(static_cast<int64_t>(bits_.size()), [&](int64_t begin, int64_t end) {
+    for (int64_t byte = begin; byte < end; ++byte) {
+      uint8_t b = 0;
+      for (int k = 0; k < 8 && byte * 8 + k < n; ++k) {
+        const float v = values[byte * 8 + k];
+        if (fresh ? v >= 0.f : v > thresh) b |= static_cast<uint8_t>(1u << k);
+      }
+      bits[byte] = b;
     }
-  }
+  });
+  // The occupied cells, for the next update's sampling of occupied cells.
+  occupied_cells_.clear();
+  for (size_t byte = 0; byte < bits_.size(); ++byte)
+    for (uint8_t b = bits[byte]; b != 0; b &= static_cast<uint8_t>(b - 1))
+      occupied_cells_.push_back(static_cast<uint32_t>(byte * 8 + __builtin_ctz(b)));
+  occupied_ = occupied_cells_.size();
 }
 
 }  // namespace nerds

@@ -53,6 +53,7 @@ class OccupancyGrid {
   float dt_min_ = 0.f;
   std::vector<float> values_;
   std::vector<uint8_t> bits_;
+  std::vector<uint32_t> occupied_cells_;  // indices of the set bits, rebuilt with them
   size_t occupied_ = 0;
   float mean_ = 0.f;
 };

@@ -49,4 +49,13 @@ void parallel_ranges(int64_t n, Fn&& fn) {
   }
 }
 
+// Sum of fn(i) for i in [0, n), in double precision.
+template <class Fn>
+double parallel_sum(int64_t n, Fn&& fn) {
+  double sum = 0.0;
+#pragma omp parallel for schedule(static) reduction(+ : sum)
+  for (int64_t i = 0; i < n; ++i) sum += fn(i);
+  return sum;
+}
+
 }  // namespace nerds
