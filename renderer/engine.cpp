@@ -1,5 +1,6 @@
 #include "renderer/engine.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "renderer/error.h"
@@ -37,7 +38,18 @@ Engine::Engine(const EngineOptions& options, const ParamSet& params) : options_(
 
 Engine::~Engine() = default;
 
+void Engine::set_budget(double seconds, int steps) {
+  budget_end_seconds_ = seconds > 0.0 ? stats_.train_seconds + seconds : 0.0;
+  budget_end_step_ = steps > 0 ? stats_.step + steps : 0;
+}
+
 StepStats Engine::train_step() {
+  float progress = -1.f;
+  if (budget_end_seconds_ > 0.0)
+    progress = static_cast<float>(stats_.train_seconds / budget_end_seconds_);
+  if (budget_end_step_ > 0)
+    progress = std::max(progress, static_cast<float>(stats_.step) / static_cast<float>(budget_end_step_));
+  trainer_->set_budget_progress(progress);
   StepStats s = trainer_->step();
   stats_.step = s.step;
   stats_.train_seconds += s.seconds;

@@ -44,6 +44,10 @@ class Engine {
   void save(const std::string& snapshot_path) const;
 
   StepStats train_step();
+  // The training budget from here on: `seconds` more of training time or `steps` more steps
+  // (0 = not limited by it; both 0 = no budget). The learning rate then decays over it
+  // (trainer.budget_decay_from, trainer.budget_lr_final); without one it follows the steps.
+  void set_budget(double seconds, int steps);
 
   const EngineOptions& options() const { return options_; }
   const ParamSet& params() const { return params_; }
@@ -70,6 +74,8 @@ class Engine {
   std::shared_ptr<const Dataset> train_;
   std::unique_ptr<Trainer> trainer_;
   EngineStats stats_;
+  double budget_end_seconds_ = 0.0;  // absolute training time at which the budget ends (0: none)
+  int budget_end_step_ = 0;          // absolute step at which the budget ends (0: none)
 };
 
 }  // namespace nerds

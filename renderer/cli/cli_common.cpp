@@ -1,5 +1,7 @@
 #include "renderer/cli/cli_common.h"
 
+#include "cuda/cuda_backend.h"
+
 #include <unistd.h>
 
 #ifdef _OPENMP
@@ -108,7 +110,13 @@ void add_device_option(CLI::App* app, std::string* device) {
 
 void check_device(const std::string& device) {
   if (device == "cpu" || device == "auto") return;
-  if (device == "cuda") throw InputError("--device", "", "cuda: this build has no CUDA backend (use cpu or auto)");
+  if (device == "cuda") {
+    // The CUDA kernels exist (cuda/), the CUDA trainer that drives them does not yet.
+    const CudaDeviceInfo info = cuda_device_info();
+    throw InputError("--device", "",
+                     "cuda: training on the GPU is not implemented yet (device: " +
+                         (info.available ? info.name : info.reason) + "); use cpu or auto");
+  }
   throw InputError("--device", "", "'" + device + "' is not a device (known: cpu, cuda, auto)");
 }
 
@@ -149,6 +157,7 @@ bool train_for(Engine& engine, const Budget& budget, const std::function<bool(co
   sigaction(SIGINT, &action, &previous);
 
   const EngineStats start = engine.stats();
+  engine.set_budget(budget.seconds, static_cast<int>(budget.steps));  // the learning rate decays over it
   ProgressLine line;
   EngineStats window = start;  // stats at the last display
   double window_loss = 0.0;

@@ -27,6 +27,14 @@ void declare(ParamSet& p) {
   p.declare("trainer", {"decay_factor", ParamType::Float, "learning-rate factor per decay_interval", 0.0, 1.0, {}, false},
             0.33);
   p.declare("trainer", {"lr_min", ParamType::Float, "floor of the decayed learning rate", 0.0, 10.0, {}, false}, 1e-3);
+  p.declare("trainer",
+            {"budget_decay_from", ParamType::Float,
+             "with a training budget: fraction of it after which the learning rate decays", 0.0, 1.0, {}, false},
+            0.3);
+  p.declare("trainer",
+            {"budget_lr_final", ParamType::Float, "with a training budget: the learning rate at its end", 0.0, 10.0,
+             {}, false},
+            3e-4);
   p.declare("trainer", {"loss", ParamType::Choice, "photometric loss", -1, 1, {"l2", "huber"}, false},
             std::string("l2"));
   p.declare("trainer", {"huber_delta", ParamType::Float, "Huber loss transition", 1e-6, 10.0, {}, false}, 0.1);
@@ -50,6 +58,8 @@ void configure(const ParamSet& p, const Dataset&, TrainConfig& c) {
   o.decay_interval = static_cast<int>(p.get_int("trainer.decay_interval"));
   o.decay_factor = static_cast<float>(p.get_float("trainer.decay_factor"));
   o.lr_min = static_cast<float>(p.get_float("trainer.lr_min"));
+  o.budget_decay_from = static_cast<float>(p.get_float("trainer.budget_decay_from"));
+  o.budget_lr_final = static_cast<float>(p.get_float("trainer.budget_lr_final"));
   c.loss = p.get_string("trainer.loss") == "huber" ? LossKind::Huber : LossKind::L2;
   c.huber_delta = static_cast<float>(p.get_float("trainer.huber_delta"));
   const std::string& bg = p.get_string("trainer.background");

@@ -22,6 +22,11 @@ struct OptimizerConfig {
   int decay_interval = 300;       // steps per decay_factor
   float decay_factor = 0.33f;     // lr *= factor^((step - start) / interval) after start
   float lr_min = 1e-3f;           // the decayed learning rate never goes below this
+  // With a known training budget (steps or seconds) the rate follows the budget instead:
+  // constant until `budget_decay_from` of it, then exponential down to `budget_lr_final`
+  // at its end, so a 2-minute and a 10-minute run both end on a small rate.
+  float budget_decay_from = 0.3f;
+  float budget_lr_final = 3e-4f;
 };
 
 struct TrainConfig {

@@ -67,6 +67,12 @@ Trainer::~Trainer() = default;
 
 float Trainer::current_lr() const {
   const OptimizerConfig& o = config_.optimizer;
+  if (budget_progress_ >= 0.f) {
+    const float p = std::min(budget_progress_, 1.f);
+    if (p <= o.budget_decay_from || o.budget_decay_from >= 1.f) return o.lr;
+    const float f = (p - o.budget_decay_from) / (1.f - o.budget_decay_from);
+    return o.lr * std::pow(o.budget_lr_final / o.lr, f);
+  }
   if (step_ < o.decay_start) return o.lr;
   const float decayed = o.lr * std::pow(o.decay_factor, static_cast<float>(step_ - o.decay_start) / o.decay_interval);
   return std::max(decayed, std::min(o.lr_min, o.lr));

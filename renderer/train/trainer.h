@@ -46,6 +46,9 @@ class Trainer {
   OccupancyGrid& occupancy() { return occupancy_; }
   const StageTimes& stage_times() const { return times_; }
   float current_lr() const;
+  // Fraction of the training budget spent, in [0, 1], or negative when there is no budget;
+  // set by the engine before each step, it selects the budget learning-rate schedule.
+  void set_budget_progress(float progress) { budget_progress_ = progress; }
 
   // Optimizer state, for snapshots.
   struct AdamState {
@@ -77,6 +80,7 @@ class Trainer {
   std::vector<std::unique_ptr<ChunkResult>> chunks_;
   std::vector<std::unique_ptr<ThreadScratch>> scratch_;
   int step_ = 0;
+  float budget_progress_ = -1.f;
   float ema_used_per_ray_ = 64.f;
   float ema_marched_per_ray_ = 128.f;
   StageTimes times_;

@@ -1,0 +1,35 @@
+#include <cuda_runtime.h>
+
+#include "cuda/cuda_backend.h"
+
+namespace nerds {
+
+CudaDeviceInfo cuda_device_info() {
+  static const CudaDeviceInfo info = [] {
+    CudaDeviceInfo r;
+    int count = 0;
+    const cudaError_t status = cudaGetDeviceCount(&count);
+    if (status != cudaSuccess) {
+      // cudaErrorInsufficientDriver / cudaErrorNoDevice on machines without a GPU.
+      r.reason = std::string("no usable CUDA device: ") + cudaGetErrorName(status);
+      cudaGetLastError();  // clear the sticky error so later calls start clean
+      return r;
+    }
+    if (count == 0) {
+      r.reason = "no CUDA device";
+      return r;
+    }
+    cudaDeviceProp prop{};
+    if (cudaGetDeviceProperties(&prop, 0) != cudaSuccess) {
+      r.reason = "cudaGetDeviceProperties failed";
+      return r;
+    }
+    r.available = true;
+    r.name = prop.name;
+    r.compute_capability = prop.major * 10 + prop.minor;
+    return r;
+  }();
+  return info;
+}
+
+}  // namespace nerds
