@@ -96,11 +96,13 @@ std::vector<RaySample> Engine::inspect(const Pose& pose, const Intrinsics& k, fl
 }
 
 std::vector<float> Engine::density_at(const std::vector<Vec3>& points) const {
-  const float aabb = 2.f * trainer_->config().march.box_half;
+  const float box_half = trainer_->config().march.box_half;
   std::vector<float> pos;
   pos.reserve(points.size() * 3);
-  for (const Vec3& p : points)
-    for (int a = 0; a < 3; ++a) pos.push_back((p[a] - 0.5f) / aabb + 0.5f);
+  for (const Vec3& p : points) {
+    const Vec3 q = network_position(p, box_half);
+    pos.insert(pos.end(), {q.x, q.y, q.z});
+  }
   std::vector<float> sigma(points.size());
   NetworkWorkspace ws;
   if (!points.empty()) trainer_->network().density(pos.data(), static_cast<int>(points.size()), ws, sigma.data());

@@ -5,6 +5,7 @@
 
 #include "renderer/backend/nerf_network.h"
 #include "renderer/backend/parallel.h"
+#include "renderer/math/ray_march.h"
 #include "renderer/math/rng.h"
 
 namespace nerds {
@@ -99,11 +100,11 @@ void OccupancyGrid::update(const NerfNetwork& network, int step, uint64_t seed) 
       const int c = static_cast<int>(cell / per_cascade);
       const Vec3 p = occupancy_cell_position(static_cast<uint32_t>(cell % per_cascade), c, res, local.next_float(),
                                              local.next_float(), local.next_float());
-      // The network sees the scene box mapped to [0,1]^3.
-      const float half = 0.5f * static_cast<float>(1 << (config_.cascades - 1));
-      pos[3 * i + 0] = (p.x - 0.5f) / (2.f * half) + 0.5f;
-      pos[3 * i + 1] = (p.y - 0.5f) / (2.f * half) + 0.5f;
-      pos[3 * i + 2] = (p.z - 0.5f) / (2.f * half) + 0.5f;
+      // The scene box is the coarsest cascade's.
+      const Vec3 q = network_position(p, 0.5f * static_cast<float>(1 << (config_.cascades - 1)));
+      pos[3 * i + 0] = q.x;
+      pos[3 * i + 1] = q.y;
+      pos[3 * i + 2] = q.z;
     }
     network.density(pos.data(), n, ws, fresh.data() + begin);
   });

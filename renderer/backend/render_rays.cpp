@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "renderer/backend/parallel.h"
+#include "renderer/backend/sample_buffer.h"
 #include "renderer/math/compositing.h"
 
 namespace nerds {
@@ -12,7 +13,8 @@ namespace {
 
 struct WaveScratch {
   NetworkWorkspace ws;
-  std::vector<float> pos, dir, t, dt, sigma, rgb;
+  SampleBuffer samples;
+  std::vector<float> sigma, rgb;
   std::vector<int> begin, count;
 };
 
@@ -25,7 +27,6 @@ struct RayState {
 void render_chunk(const NerfNetwork& network, const OccupancyView& grid, const RenderSettings& rs, const Ray* rays,
                   size_t first, int n, RenderBuffers& out, WaveScratch& s) {
   const MarchSettings& ms = rs.march;
-  const float aabb = 2.f * ms.box_half;
   std::vector<RayState> state(n);
   for (int r = 0; r < n; ++r) {
     float t0, t1;
@@ -39,39 +40,29 @@ void render_chunk(const NerfNetwork& network, const OccupancyView& grid, const R
   s.count.resize(n);
   int steps_per_wave = 8;
   for (;;) {
-    s.pos.clear();
-    s.dir.clear();
-    s.t.clear();
-    s.dt.clear();
+    s.samples.clear();
     for (int r = 0; r < n; ++r) {
-      s.begin[r] = static_cast<int>(s.t.size());
+      s.begin[r] = s.samples.size();
       s.count[r] = 0;
       if (!state[r].alive) continue;
       const Ray& ray = rays[first + r];
       const int budget = std::min(steps_per_wave, ms.max_samples - out.samples[first + r]);
       const int got = march_ray(ms, grid, ray.origin, ray.dir, &state[r].t, state[r].t_end, budget,
                                 [&](float ts, float dts, Vec3 p) {
-                                  s.pos.push_back((p.x - 0.5f) / aabb + 0.5f);
-                                  s.pos.push_back((p.y - 0.5f) / aabb + 0.5f);
-                                  s.pos.push_back((p.z - 0.5f) / aabb + 0.5f);
-                                  s.dir.push_back(ray.dir.x);
-                                  s.dir.push_back(ray.dir.y);
-                                  s.dir.push_back(ray.dir.z);
-                                  s.t.push_back(ts);
-                                  s.dt.push_back(dts);
+                                  s.samples.push(ts, dts, network_position(p, ms.box_half), ray.dir);
                                 });
       s.count[r] = got;
       if (got < budget) state[r].alive = false;  // left the box (or hit the sample cap)
     }
-    const int total = static_cast<int>(s.t.size());
+    const int total = s.samples.size();
     if (total == 0) break;
     s.sigma.resize(total);
     s.rgb.resize(3 * static_cast<size_t>(total));
-    network.forward(s.pos.data(), s.dir.data(), total, s.ws, s.sigma.data(), s.rgb.data());
+    network.forward(s.samples.pos.data(), s.samples.dir.data(), total, s.ws, s.sigma.data(), s.rgb.data());
     for (int r = 0; r < n; ++r) {
       if (s.count[r] == 0) continue;
       const int b = s.begin[r];
-      composite_forward(s.sigma.data() + b, s.rgb.data() + 3 * b, s.dt.data() + b, s.t.data() + b, s.count[r],
+      composite_forward(s.sigma.data() + b, s.rgb.data() + 3 * b, s.samples.dt.data() + b, s.samples.t.data() + b, s.count[r],
                         rs.min_transmittance, &state[r].composite);
       out.samples[first + r] += s.count[r];
       if (state[r].composite.transmittance < rs.min_transmittance || out.samples[first + r] >= ms.max_samples)
@@ -106,23 +97,21 @@ void render_rays(const NerfNetwork& network, const OccupancyView& grid, const Re
 std::vector<RaySample> inspect_ray(const NerfNetwork& network, const OccupancyView& grid,
                                    const RenderSettings& settings, const Ray& ray) {
   const MarchSettings& ms = settings.march;
-  const float aabb = 2.f * ms.box_half;
-  std::vector<float> pos, dir, t, dt;
+  SampleBuffer samples;
   float t0, t1;
   if (!march_bounds(ms, ray.origin, ray.dir, &t0, &t1)) return {};
   float tt = t0 + 0.5f * march_dt(ms, t0);
   march_ray(ms, grid, ray.origin, ray.dir, &tt, t1, ms.max_samples, [&](float ts, float dts, Vec3 p) {
-    pos.insert(pos.end(), {(p.x - 0.5f) / aabb + 0.5f, (p.y - 0.5f) / aabb + 0.5f, (p.z - 0.5f) / aabb + 0.5f});
-    dir.insert(dir.end(), {ray.dir.x, ray.dir.y, ray.dir.z});
-    t.push_back(ts);
-    dt.push_back(dts);
+    samples.push(ts, dts, network_position(p, ms.box_half), ray.dir);
   });
-  const int n = static_cast<int>(t.size());
+  const std::vector<float>& t = samples.t;
+  const std::vector<float>& dt = samples.dt;
+  const int n = samples.size();
   std::vector<RaySample> out(n);
   if (n == 0) return out;
   NetworkWorkspace ws;
   std::vector<float> sigma(n), rgb(3 * static_cast<size_t>(n));
-  network.forward(pos.data(), dir.data(), n, ws, sigma.data(), rgb.data());
+  network.forward(samples.pos.data(), samples.dir.data(), n, ws, sigma.data(), rgb.data());
   // The per-sample terms of the quadrature composite_forward sums (no early termination,
   // so the inspector also shows what lies behind the surface).
   float T = 1.f;

@@ -26,6 +26,12 @@ NERDS_HD float march_dt(const MarchSettings& s, float t) {
   return clamp_f(t * s.cone_angle, s.dt_min, s.dt_max);
 }
 
+// The network's input position: the scene box 0.5 +- box_half mapped to [0,1]^3.
+NERDS_HD Vec3 network_position(Vec3 p, float box_half) {
+  const float inv = 0.5f / box_half;
+  return make_vec3((p.x - 0.5f) * inv + 0.5f, (p.y - 0.5f) * inv + 0.5f, (p.z - 0.5f) * inv + 0.5f);
+}
+
 // The ray's overlap with the scene box; false if it misses.
 NERDS_HD bool march_bounds(const MarchSettings& s, Vec3 o, Vec3 d, float* t0, float* t1) {
   const Vec3 lo = make_vec3(0.5f - s.box_half, 0.5f - s.box_half, 0.5f - s.box_half);

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "renderer/backend/parallel.h"
+#include "renderer/backend/sample_buffer.h"
 #include "renderer/math/adam.h"
 #include "renderer/math/camera_ray.h"
 #include "renderer/math/compositing.h"
@@ -29,7 +30,8 @@ struct Trainer::ChunkResult {
 
 struct Trainer::ThreadScratch {
   NetworkWorkspace ws;
-  std::vector<float> pos, dir, t, dt, sigma, rgb, d_sigma, d_rgb;
+  SampleBuffer samples;
+  std::vector<float> sigma, rgb, d_sigma, d_rgb;
   std::vector<int> ray_begin, ray_count, used_idx;
   std::vector<float> target, background;
 };
@@ -82,17 +84,13 @@ void Trainer::process_chunk(int64_t chunk, int n_rays, ChunkResult& out, ThreadS
   const Dataset& data = *data_;
   const MarchSettings& ms = config_.march;
   const OccupancyView grid = occupancy_.view();
-  const float aabb = 2.f * ms.box_half;
   Pcg32 rng(config_.seed, (static_cast<uint64_t>(step_) << 24) ^ static_cast<uint64_t>(chunk));
 
   s.ray_begin.resize(n_rays);
   s.ray_count.resize(n_rays);
   s.target.resize(3 * n_rays);
   s.background.resize(3 * n_rays);
-  s.pos.clear();
-  s.dir.clear();
-  s.t.clear();
-  s.dt.clear();
+  s.samples.clear();
 
   // 1. Rays through random pixels of random training images, marched through the grid.
   for (int r = 0; r < n_rays; ++r) {
@@ -110,33 +108,30 @@ void Trainer::process_chunk(int64_t chunk, int n_rays, ChunkResult& out, ThreadS
       s.target[3 * r + k] = texel[k] / 255.f * a + bg[k] * (1.f - a);
       s.background[3 * r + k] = bg[k];
     }
-    s.ray_begin[r] = static_cast<int>(s.t.size());
+    s.ray_begin[r] = s.samples.size();
     float t0, t1;
     if (march_bounds(ms, ray.origin, ray.dir, &t0, &t1)) {
       float t = t0 + rng.next_float() * march_dt(ms, t0);
       march_ray(ms, grid, ray.origin, ray.dir, &t, t1, ms.max_samples, [&](float ts, float dts, Vec3 p) {
-        s.pos.push_back((p.x - 0.5f) / aabb + 0.5f);
-        s.pos.push_back((p.y - 0.5f) / aabb + 0.5f);
-        s.pos.push_back((p.z - 0.5f) / aabb + 0.5f);
-        s.dir.push_back(ray.dir.x);
-        s.dir.push_back(ray.dir.y);
-        s.dir.push_back(ray.dir.z);
-        s.t.push_back(ts);
-        s.dt.push_back(dts);
+        s.samples.push(ts, dts, network_position(p, ms.box_half), ray.dir);
       });
     }
-    s.ray_count[r] = static_cast<int>(s.t.size()) - s.ray_begin[r];
+    s.ray_count[r] = s.samples.size() - s.ray_begin[r];
   }
-  const int n = static_cast<int>(s.t.size());
+  const int n = s.samples.size();
+  std::vector<float>& pos = s.samples.pos;
+  std::vector<float>& dir = s.samples.dir;
+  std::vector<float>& ts = s.samples.t;
+  std::vector<float>& dt = s.samples.dt;
 
   // 2. The density stage on every marched sample; early termination depends on density
   // alone, so the samples each ray uses are known before any color is computed.
   s.sigma.resize(n);
-  if (n > 0) network_.density(s.pos.data(), n, s.ws, s.sigma.data());
+  if (n > 0) network_.density(pos.data(), n, s.ws, s.sigma.data());
   s.used_idx.clear();
   for (int r = 0; r < n_rays; ++r) {
     const int b = s.ray_begin[r];
-    const int used = composite_used_count(s.sigma.data() + b, s.dt.data() + b, s.ray_count[r], config_.min_transmittance);
+    const int used = composite_used_count(s.sigma.data() + b, dt.data() + b, s.ray_count[r], config_.min_transmittance);
     for (int i = 0; i < used; ++i) s.used_idx.push_back(b + i);
     s.ray_begin[r] = static_cast<int>(s.used_idx.size()) - used;  // the ray's samples after compaction
     s.ray_count[r] = used;
@@ -148,15 +143,15 @@ void Trainer::process_chunk(int64_t chunk, int n_rays, ChunkResult& out, ThreadS
   for (int j = 0; j < m; ++j) {
     const int i = s.used_idx[j];
     s.sigma[j] = s.sigma[i];
-    s.dt[j] = s.dt[i];
-    s.t[j] = s.t[i];
+    dt[j] = dt[i];
+    ts[j] = ts[i];
     for (int a = 0; a < 3; ++a) {
-      s.pos[3 * j + a] = s.pos[3 * static_cast<size_t>(i) + a];
-      s.dir[3 * j + a] = s.dir[3 * static_cast<size_t>(i) + a];
+      pos[3 * j + a] = pos[3 * static_cast<size_t>(i) + a];
+      dir[3 * j + a] = dir[3 * static_cast<size_t>(i) + a];
     }
   }
   s.rgb.resize(3 * static_cast<size_t>(m));
-  if (m > 0) network_.color(s.dir.data(), m, s.ws, s.rgb.data());
+  if (m > 0) network_.color(dir.data(), m, s.ws, s.rgb.data());
 
   // 4. Composite, loss, and the compositing backward.
   s.d_sigma.resize(m);
@@ -166,12 +161,12 @@ void Trainer::process_chunk(int64_t chunk, int n_rays, ChunkResult& out, ThreadS
   for (int r = 0; r < n_rays; ++r) {
     const int b = s.ray_begin[r], c = s.ray_count[r];
     CompositeResult cr;
-    composite_forward(s.sigma.data() + b, s.rgb.data() + 3 * b, s.dt.data() + b, s.t.data() + b, c,
+    composite_forward(s.sigma.data() + b, s.rgb.data() + 3 * b, dt.data() + b, ts.data() + b, c,
                       config_.min_transmittance, &cr);
     float pred[3], d_pred[3];
     for (int k = 0; k < 3; ++k) pred[k] = cr.rgb[k] + cr.transmittance * s.background[3 * r + k];
     loss += photometric_loss(config_.loss, pred, s.target.data() + 3 * r, config_.huber_delta, loss_scale, d_pred);
-    composite_backward(s.sigma.data() + b, s.rgb.data() + 3 * b, s.dt.data() + b, cr.used, pred, d_pred,
+    composite_backward(s.sigma.data() + b, s.rgb.data() + 3 * b, dt.data() + b, cr.used, pred, d_pred,
                        s.d_sigma.data() + b, s.d_rgb.data() + 3 * b);
   }
 
@@ -182,7 +177,7 @@ void Trainer::process_chunk(int64_t chunk, int n_rays, ChunkResult& out, ThreadS
   out.loss = loss;
   out.rays = n_rays;
   const int E = network_.encoding_dim();
-  out.pos.assign(s.pos.begin(), s.pos.begin() + 3 * static_cast<size_t>(m));
+  out.pos.assign(pos.begin(), pos.begin() + 3 * static_cast<size_t>(m));
   out.d_enc.resize(static_cast<size_t>(E) * m);
   if (out.grads.density.empty()) out.grads = network_.make_gradients();
   out.grads.set_zero();
