@@ -19,12 +19,7 @@ struct HashEncodeBody {
     const int L = grid.n_levels, F = grid.n_features;
     const int64_t s = i / L;
     const int l = static_cast<int>(i % L);
-    HashGridCorners c;
-    hash_grid_corners(grid.levels[l], pos + 3 * s, &c);
-    float* o = out + s * L * F + l * F;
-    for (int f = 0; f < F; ++f) o[f] = 0.f;
-    for (int k = 0; k < 8; ++k)
-      for (int f = 0; f < F; ++f) o[f] += c.weight[k] * params[static_cast<size_t>(c.entry[k]) * F + f];
+    hash_grid_encode_level(grid, l, params, pos + 3 * s, out + s * L * F + l * F);
   }
 };
 

@@ -3,6 +3,8 @@
 // STB_*_IMPLEMENTATION here.
 #include "renderer/data/image_io.h"
 
+#include "renderer/data/crc32.h"
+
 #include <stb_image.h>
 #include <stb_image_write.h>
 
@@ -32,20 +34,6 @@ void require_readable_file(const std::string& path) {
 // data). The pixel data (IDAT) is a zlib stream (RFC 1950) of the filtered scanlines; we use
 // filter 0 (none) and deflate "stored" blocks (RFC 1951), which any decoder reads.
 
-uint32_t crc32_update(uint32_t crc, const uint8_t* data, size_t size) {
-  static const std::array<uint32_t, 256> table = [] {
-    std::array<uint32_t, 256> t{};
-    for (uint32_t n = 0; n < 256; ++n) {
-      uint32_t c = n;
-      for (int bit = 0; bit < 8; ++bit) c = (c & 1u) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-      t[n] = c;
-    }
-    return t;
-  }();
-  for (size_t i = 0; i < size; ++i) crc = table[(crc ^ data[i]) & 0xFFu] ^ (crc >> 8);
-  return crc;
-}
-
 uint32_t adler32(const std::vector<uint8_t>& data) {
   constexpr uint32_t kModulus = 65521;
   uint32_t a = 1, b = 0;
@@ -68,7 +56,7 @@ void append_chunk(std::vector<uint8_t>* png, const char type[4], const std::vect
   const size_t type_at = png->size();
   png->insert(png->end(), type, type + 4);
   png->insert(png->end(), data.begin(), data.end());
-  const uint32_t crc = crc32_update(0xFFFFFFFFu, png->data() + type_at, 4 + data.size()) ^ 0xFFFFFFFFu;
+  const uint32_t crc = crc32_update(0, png->data() + type_at, 4 + data.size());
   append_u32_be(png, crc);
 }
 

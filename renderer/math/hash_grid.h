@@ -78,18 +78,22 @@ NERDS_HD void hash_grid_corners(const HashGridLevel& level, const float* pos, Ha
   for (int c = 0; c < 8; ++c) hash_grid_corner(level, base, frac, c, &out->entry[c], &out->weight[c]);
 }
 
+// Forward for one level of one point: writes n_features values to out (the level's slice).
+NERDS_HD void hash_grid_encode_level(const HashGridView& grid, int l, const float* params, const float* pos,
+                                     float* out) {
+  const int F = grid.n_features;
+  HashGridCorners corners;
+  hash_grid_corners(grid.levels[l], pos, &corners);
+  for (int f = 0; f < F; ++f) out[f] = 0.f;
+  for (int c = 0; c < 8; ++c) {
+    const float* e = params + static_cast<size_t>(corners.entry[c]) * F;
+    for (int f = 0; f < F; ++f) out[f] += corners.weight[c] * e[f];
+  }
+}
+
 // Forward: writes n_levels * n_features values (level-major) for one point.
 NERDS_HD void hash_grid_encode(const HashGridView& grid, const float* params, const float* pos, float* out) {
-  const int F = grid.n_features;
-  for (int l = 0; l < grid.n_levels; ++l) {
-    HashGridCorners corners;
-    hash_grid_corners(grid.levels[l], pos, &corners);
-    for (int f = 0; f < F; ++f) out[l * F + f] = 0.f;
-    for (int c = 0; c < 8; ++c) {
-      const float* e = params + static_cast<size_t>(corners.entry[c]) * F;
-      for (int f = 0; f < F; ++f) out[l * F + f] += corners.weight[c] * e[f];
-    }
-  }
+  for (int l = 0; l < grid.n_levels; ++l) hash_grid_encode_level(grid, l, params, pos, out + l * grid.n_features);
 }
 
 // Backward for one level of one point: dL/dparams += weight * dL/dfeature. `accumulate`

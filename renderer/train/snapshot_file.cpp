@@ -25,16 +25,6 @@ constexpr char kMagic[8] = {'N', 'E', 'R', 'D', 'S', 'N', 'A', 'P'};
 constexpr size_t kHeaderSize = 8 + 4 + 8;  // magic, version, file size: fixed in every version
 constexpr size_t kCrcSize = 4;
 
-std::array<uint32_t, 256> make_crc_table() {
-  std::array<uint32_t, 256> table{};
-  for (uint32_t i = 0; i < 256; ++i) {
-    uint32_t c = i;
-    for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-    table[i] = c;
-  }
-  return table;
-}
-
 uint32_t le32(const uint8_t* b) {
   return static_cast<uint32_t>(b[0]) | static_cast<uint32_t>(b[1]) << 8 |
          static_cast<uint32_t>(b[2]) << 16 | static_cast<uint32_t>(b[3]) << 24;
@@ -133,14 +123,6 @@ void sync_parent_folder(const std::string& path) {
 }
 
 }  // namespace
-
-uint32_t crc32_update(uint32_t crc, const void* data, size_t n) {
-  static const std::array<uint32_t, 256> table = make_crc_table();
-  const uint8_t* p = static_cast<const uint8_t*>(data);
-  uint32_t c = ~crc;
-  for (size_t i = 0; i < n; ++i) c = table[(c ^ p[i]) & 0xFFu] ^ (c >> 8);
-  return ~c;
-}
 
 const SnapshotSection* SnapshotContents::find(const std::string& name) const {
   for (const SnapshotSection& s : sections)

@@ -26,6 +26,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "renderer/data/crc32.h"  // the format's checksum
+
 namespace nerds {
 
 constexpr uint32_t kSnapshotFormatVersion = 1;
@@ -62,9 +64,5 @@ SnapshotSection make_section(const std::string& name, const float* data, size_t 
 // file and the section when it is missing or holds another number of floats (a snapshot of
 // a differently configured model).
 void read_section(const SnapshotContents& contents, const std::string& name, float* out, size_t n);
-
-// The format's checksum, CRC-32 (IEEE 802.3, as zlib): start with crc = 0, feed the bytes
-// in order.
-uint32_t crc32_update(uint32_t crc, const void* data, size_t n);
 
 }  // namespace nerds
