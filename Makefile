@@ -2,6 +2,7 @@
 #
 #   make demo    install packages, build the CLI, train on the built-in default scene
 #   make test    install packages, build everything, run the tests
+#   make view    install packages, build the viewer, open it training the built-in default scene
 #   make bench   the lego_100 benchmark (120 s of training, JSON on stdout)
 #   make clean   remove the build folders
 #
@@ -25,7 +26,7 @@ CMAKE_FLAGS  := -DCMAKE_BUILD_TYPE=Release -DPython_EXECUTABLE=/usr/bin/python3
 DATA         ?= ../shared/datasets
 BENCH_SECONDS ?= 120
 
-.PHONY: deps build build-demo demo test bench clean
+.PHONY: deps build build-demo demo view test bench clean
 
 deps:
 	bash scripts/install-deps.sh
@@ -40,6 +41,13 @@ build-demo: deps
 
 demo: build-demo
 	./$(DEMO_DIR)/nerds demo --out runs/demo
+
+# The viewer shares build-demo/ (CPU backend, no tests). VIEW_ARGS passes options through,
+# e.g. make view VIEW_ARGS="--data ../shared/datasets/lego_100".
+VIEW_ARGS ?=
+view: build-demo
+	cmake --build $(DEMO_DIR) --target nerds-view -j$(NPROC)
+	./$(DEMO_DIR)/nerds-view $(VIEW_ARGS)
 
 # --no-tests=error: a build that registered no tests fails instead of passing silently.
 # --timeout: a hung test fails after 10 minutes instead of stalling the run (a test's own
