@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "cuda/cuda_backend.h"
 #include "renderer/error.h"
 #include "renderer/techniques/modules.h"
 #include "renderer/train/snapshot_file.h"
@@ -30,9 +31,20 @@ void get_matrices(const SnapshotContents& in, const std::string& prefix, std::ve
 }
 }  // namespace
 
-Engine::Engine(const EngineOptions& options, const ParamSet& params) : options_(options), params_(params) {
+std::string resolve_device(const std::string& requested) {
+  if (requested == "cpu") return "cpu";
+  if (requested != "cuda" && requested != "auto")
+    throw InputError("device", "", "'" + requested + "' is not a device (known: cpu, cuda, auto)");
+  const CudaDeviceInfo info = cuda_device_info();
+  if (info.available) return "cuda";
+  if (requested == "auto") return "cpu";
+  throw InputError("device", "", "cuda: " + info.reason + "; use cpu or auto");
+}
+
+Engine::Engine(const EngineOptions& options, const ParamSet& params)
+    : options_(options), device_(resolve_device(options.device)), params_(params) {
   train_ = std::make_shared<Dataset>(load_train_split(options));
-  trainer_ = std::make_unique<Trainer>(make_train_config(params_, *train_), train_);
+  trainer_ = std::make_unique<Trainer>(make_train_config(params_, *train_), train_, device_ == "cuda");
   stats_.total_cells = trainer_->occupancy().cell_count();
 }
 
@@ -57,7 +69,7 @@ StepStats Engine::train_step() {
   stats_.marched_samples += s.marched_samples;
   stats_.rays += s.rays;
   stats_.last_loss = s.loss;
-  stats_.occupied_cells = trainer_->occupancy().occupied_count();
+  stats_.occupied_cells = trainer_->occupied_cell_count();
   stats_.stages = trainer_->stage_times();
   return s;
 }
@@ -84,6 +96,10 @@ RenderBuffers Engine::render(const Pose& pose, const Intrinsics& k, const float 
   for (int y = 0; y < k.height; ++y)
     for (int x = 0; x < k.width; ++x) rays.push_back(camera_ray(pose, k, x + 0.5f, y + 0.5f));
   RenderBuffers out;
+  if (DeviceTrainer* gpu = trainer_->device()) {
+    gpu->render(rays.data(), rays.size(), render_settings(background), out);
+    return out;
+  }
   render_rays(trainer_->network(), trainer_->occupancy().view(), render_settings(background), rays.data(), rays.size(),
               out);
   return out;
@@ -93,6 +109,17 @@ std::vector<RaySample> Engine::inspect(const Pose& pose, const Intrinsics& k, fl
   const float white[3] = {1.f, 1.f, 1.f};
   return inspect_ray(trainer_->network(), trainer_->occupancy().view(), render_settings(white),
                      camera_ray(pose, k, px, py));
+}
+
+OccupancyCells Engine::occupancy_cells() const {
+  OccupancyCells cells;
+  const OccupancyGrid& grid = trainer_->occupancy();
+  if (!grid.config().enabled || grid.cell_count() == 0) return cells;
+  cells.resolution = grid.config().resolution;
+  cells.cascades = grid.config().cascades;
+  cells.occupied.resize(grid.cell_count());
+  for (size_t i = 0; i < cells.occupied.size(); ++i) cells.occupied[i] = grid.is_cell_occupied(i) ? 1 : 0;
+  return cells;
 }
 
 std::vector<float> Engine::density_at(const std::vector<Vec3>& points) const {
@@ -139,7 +166,8 @@ void Engine::save(const std::string& path) const {
   write_snapshot_file(path, meta, sections);
 }
 
-std::unique_ptr<Engine> Engine::load(const std::string& path, const std::string& data_dir_override) {
+std::unique_ptr<Engine> Engine::load(const std::string& path, const std::string& data_dir_override,
+                                     const std::string& device) {
   const SnapshotContents in = read_snapshot_file(path);
   const nlohmann::json& meta = in.meta;
   auto field = [&](const char* key) -> const nlohmann::json& {
@@ -151,6 +179,7 @@ std::unique_ptr<Engine> Engine::load(const std::string& path, const std::string&
     o.data_dir = data_dir_override.empty() ? field("data").at("dir").get<std::string>() : data_dir_override;
     o.downscale = field("data").at("downscale").get<int>();
     o.method_name = field("method").get<std::string>();
+    o.device = device;
   } catch (const nlohmann::json::exception& e) {
     throw InputError(path, "data", std::string("malformed snapshot metadata: ") + e.what());
   }

@@ -18,7 +18,12 @@ struct EngineOptions {
   std::string data_dir;     // dataset folder (NeRF-synthetic or transforms.json)
   int downscale = 1;        // integer image downscale
   std::string method_name = "instant_ngp";
+  std::string device = "cpu";  // cpu | cuda | auto (the GPU when one is usable, else the CPU)
 };
+
+// The device a run will use for a requested one: "cpu" or "cuda". Throws InputError (field
+// "device") for an unknown name, or for "cuda" when this build or machine has no usable GPU.
+std::string resolve_device(const std::string& requested);
 
 struct EngineStats {
   int step = 0;
@@ -31,13 +36,21 @@ struct EngineStats {
   StageTimes stages;
 };
 
+// The occupancy grid's cells, for the viewer's overlay: `resolution`^3 flags per cascade
+// (cascade-major, x fastest; cascade c covers the box 0.5 +- 2^c / 2), 1 where occupied.
+struct OccupancyCells {
+  int resolution = 0, cascades = 0;
+  std::vector<uint8_t> occupied;
+};
+
 class Engine {
  public:
   // A fresh run on the training split of options.data_dir with the given parameters.
   Engine(const EngineOptions& options, const ParamSet& params);
   // Loads a snapshot written by save(); its dataset is reloaded from the folder it names
   // unless data_dir_override is given. Throws InputError for a missing or corrupt file.
-  static std::unique_ptr<Engine> load(const std::string& snapshot_path, const std::string& data_dir_override = "");
+  static std::unique_ptr<Engine> load(const std::string& snapshot_path, const std::string& data_dir_override = "",
+                                      const std::string& device = "cpu");
   ~Engine();
 
   // Atomic (temporary file + rename): an interrupted save never damages the previous one.
@@ -50,6 +63,8 @@ class Engine {
   void set_budget(double seconds, int steps);
 
   const EngineOptions& options() const { return options_; }
+  // "cpu" or "cuda": where training and rendering run.
+  const std::string& device() const { return device_; }
   const ParamSet& params() const { return params_; }
   const TrainConfig& config() const { return trainer_->config(); }
   const Dataset& train_set() const { return *train_; }
@@ -65,11 +80,14 @@ class Engine {
   std::vector<RaySample> inspect(const Pose& pose, const Intrinsics& intrinsics, float px, float py) const;
   // Density at points of the engine's frame (for notebooks and the viewer).
   std::vector<float> density_at(const std::vector<Vec3>& points) const;
+  // A copy of the occupancy grid's flags (for overlays; empty when the grid is disabled).
+  OccupancyCells occupancy_cells() const;
 
  private:
   RenderSettings render_settings(const float background[3]) const;
 
   EngineOptions options_;
+  std::string device_;
   ParamSet params_;
   std::shared_ptr<const Dataset> train_;
   std::unique_ptr<Trainer> trainer_;

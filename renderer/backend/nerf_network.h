@@ -10,18 +10,9 @@
 
 #include "renderer/backend/hash_grid.h"
 #include "renderer/backend/mlp.h"
+#include "renderer/backend/network_config.h"
 
 namespace nerds {
-
-struct NetworkConfig {
-  HashGridConfig grid;
-  int density_hidden = 64;
-  int density_layers = 1;
-  int geo_features = 16;  // density MLP outputs (the first is log-density)
-  int color_hidden = 64;
-  int color_layers = 2;
-  int sh_degree = 4;      // direction encoding: sh_degree^2 coefficients
-};
 
 // Per-thread buffers for one batch: activations kept for the backward pass.
 struct NetworkWorkspace {

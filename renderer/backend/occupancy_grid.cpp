@@ -26,18 +26,6 @@ OccupancyView OccupancyGrid::view() const {
   return v;
 }
 
-namespace {
-// True when a cell of cascade c is inside cascade c-1's box: the marcher never reads it.
-bool covered_by_finer_cascade(uint32_t cell, int cascade, int res) {
-  if (cascade == 0) return false;
-  const uint32_t r = static_cast<uint32_t>(res);
-  const uint32_t idx[3] = {cell % r, (cell / r) % r, cell / (r * r)};
-  for (int a = 0; a < 3; ++a)
-    if (idx[a] < r / 4 || idx[a] >= 3 * r / 4) return false;
-  return true;
-}
-}  // namespace
-
 void OccupancyGrid::mark_unseen(const std::vector<Frame>& frames) {
   const int res = config_.resolution;
   const size_t per_cascade = static_cast<size_t>(res) * res * res;
@@ -119,7 +107,7 @@ void OccupancyGrid::update(const NerfNetwork& network, int step, uint64_t seed) 
     const uint32_t cell = cells[i];
     if (values_[cell] < 0.f) continue;  // never seen by a training camera
     const int c = static_cast<int>(cell / per_cascade);
-    if (covered_by_finer_cascade(static_cast<uint32_t>(cell % per_cascade), c, res)) continue;
+    if (occupancy_covered_by_finer_cascade(static_cast<uint32_t>(cell % per_cascade), c, res)) continue;
     values_[cell] = std::max(values_[cell], fresh[i] * dt_min_);
   }
   rebuild_bits();

@@ -108,16 +108,12 @@ void add_device_option(CLI::App* app, std::string* device) {
       ->default_val("auto");
 }
 
-void check_device(const std::string& device) {
-  if (device == "cpu" || device == "auto") return;
-  if (device == "cuda") {
-    // The CUDA kernels exist (cuda/), the CUDA trainer that drives them does not yet.
-    const CudaDeviceInfo info = cuda_device_info();
-    throw InputError("--device", "",
-                     "cuda: training on the GPU is not implemented yet (device: " +
-                         (info.available ? info.name : info.reason) + "); use cpu or auto");
+std::string check_device(const std::string& device) {
+  try {
+    return resolve_device(device);
+  } catch (const InputError& e) {
+    throw InputError(std::string("--") + e.what());  // "--device: ...", named after the option
   }
-  throw InputError("--device", "", "'" + device + "' is not a device (known: cpu, cuda, auto)");
 }
 
 // ---- training loop ----------------------------------------------------------------------
@@ -212,13 +208,14 @@ bool train_for(Engine& engine, const Budget& budget, const std::function<bool(co
 
 std::string snapshot_path(const std::string& run_dir) { return (fs::path(run_dir) / "snapshot.nerds").string(); }
 
-std::unique_ptr<Engine> load_run(const std::string& run_dir, const std::string& data_override) {
+std::unique_ptr<Engine> load_run(const std::string& run_dir, const std::string& data_override,
+                                 const std::string& device) {
   std::error_code ec;
   if (!fs::is_directory(run_dir, ec)) throw InputError(run_dir, "", "no such run folder");
   const std::string snap = snapshot_path(run_dir);
   if (!fs::exists(snap, ec))
     throw InputError(snap, "", "the run has no snapshot (train it first: nerds train --out " + run_dir + ")");
-  return Engine::load(snap, data_override.empty() ? "" : absolute_path(data_override));
+  return Engine::load(snap, data_override.empty() ? "" : absolute_path(data_override), device);
 }
 
 void make_folder(const std::string& path) {
@@ -313,6 +310,14 @@ std::string cpu_model() {
   return "unknown";
 }
 
-nlohmann::ordered_json device_json() { return {{"name", "cpu"}, {"threads", thread_count()}, {"cpu", cpu_model()}}; }
+nlohmann::ordered_json device_json(const std::string& device) {
+  nlohmann::ordered_json j = {{"name", device}, {"threads", thread_count()}, {"cpu", cpu_model()}};
+  if (device == "cuda") {
+    const CudaDeviceInfo info = cuda_device_info();
+    j["gpu"] = info.name;
+    j["compute_capability"] = info.compute_capability;
+  }
+  return j;
+}
 
 }  // namespace nerds::cli

@@ -49,9 +49,10 @@ void add_method_options(CLI::App* app, MethodOptions* options);
 ParamSet build_params(const MethodOptions& options, std::string* method_name);
 ParamSet default_params();  // default_method_params()
 
-// --device cpu|cuda|auto (train, bench, demo). Only the CPU backend exists in this build.
+// --device cpu|cuda|auto (train, bench, demo): the device the run uses ("cpu" or "cuda");
+// throws InputError for an unknown name, or cuda without a usable GPU.
 void add_device_option(CLI::App* app, std::string* device);
-void check_device(const std::string& device);  // throws InputError for cuda
+std::string check_device(const std::string& device);
 
 // Training budget: steps or seconds of training time, counted from the engine's state when
 // the loop starts (so a resumed run trains N more steps / S more seconds).
@@ -75,7 +76,8 @@ bool interrupted();  // Ctrl-C was pressed during train_for
 // The run folder's files.
 std::string snapshot_path(const std::string& run_dir);  // RUN/snapshot.nerds
 // Loads RUN/snapshot.nerds; InputError when RUN or its snapshot is missing.
-std::unique_ptr<Engine> load_run(const std::string& run_dir, const std::string& data_override = "");
+std::unique_ptr<Engine> load_run(const std::string& run_dir, const std::string& data_override = "",
+                                 const std::string& device = "cpu");
 
 // Evaluates `split` (every `stride`th view) on white, writes RUN/metrics.json and, with
 // images, RUN/eval/<split>/*.png; returns the metrics JSON (cmd_eval.cpp; used by demo).
@@ -95,7 +97,7 @@ std::vector<double> parse_number_list(const std::string& text, const std::string
 std::string number_key(double v);
 
 // {"name": "cpu", "threads": N, "cpu": "<model name>"}.
-nlohmann::ordered_json device_json();
+nlohmann::ordered_json device_json(const std::string& device);
 int thread_count();
 std::string cpu_model();
 

@@ -42,7 +42,7 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
 }
 
 int run_bench(const BenchArgs& a) {
-  check_device(a.device);
+  const std::string device = check_device(a.device);
   Budget budget = a.budget;
   resolve_budget(budget);
   std::vector<double> psnr_at_times = parse_number_list(a.psnr_at, "--psnr-at");
@@ -58,6 +58,7 @@ int run_bench(const BenchArgs& a) {
   options.data_dir = absolute_path(a.data);
   options.downscale = a.downscale;
   options.method_name = method_name;
+  options.device = device;
   const auto load_start = std::chrono::steady_clock::now();
   std::fprintf(stderr, "nerds bench: loading %s\n", a.data.c_str());
   Engine engine(options, params);
@@ -131,7 +132,7 @@ int run_bench(const BenchArgs& a) {
   j["data"] = a.data;
   j["method"] = method_name;
   j["params"] = nlohmann::ordered_json::parse(engine.params().to_json().dump());
-  j["device"] = device_json();
+  j["device"] = device_json(engine.device());
   j["train_seconds"] = st.train_seconds;
   j["steps"] = st.step;
   j["samples_per_second"] = number_or_null(st.used_samples / ts);

@@ -66,7 +66,7 @@ void ensure_scene(const DemoArgs& a, const std::string& dir) {
 }
 
 int run_demo(const DemoArgs& a) {
-  check_device(a.device);
+  const std::string device = check_device(a.device);
   if (!(a.seconds > 0)) throw InputError("--seconds", "", "must be positive");
   std::string method_name;
   const ParamSet params = build_params(a.method, &method_name);  // bad --set fails before any work
@@ -79,6 +79,7 @@ int run_demo(const DemoArgs& a) {
   EngineOptions options;
   options.data_dir = absolute_path(scene_dir);
   options.method_name = method_name;
+  options.device = device;
   Engine engine(options, params);
   make_folder(run_dir);
   TrainRun run(engine, run_dir, 1.0);

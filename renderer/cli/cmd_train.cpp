@@ -28,7 +28,7 @@ struct TrainArgs {
 };
 
 int run_train(const TrainArgs& a, CLI::App* app) {
-  check_device(a.device);
+  const std::string device = check_device(a.device);
   Budget budget = a.budget;
   resolve_budget(budget);
   if (a.snapshot_every < 0) throw InputError("--snapshot-every", "", "must be >= 0");
@@ -44,7 +44,7 @@ int run_train(const TrainArgs& a, CLI::App* app) {
     if (out.empty()) out = a.resume;
     make_folder(out);
     std::fprintf(stderr, "nerds: resuming %s\n", snapshot_path(a.resume).c_str());
-    engine = load_run(a.resume, a.data);
+    engine = load_run(a.resume, a.data, device);
   } else {
     if (a.data.empty()) throw InputError("--data", "", "required (the dataset folder), or --resume RUN");
     if (out.empty()) throw InputError("--out", "", "required (the run folder to write)");
@@ -56,6 +56,7 @@ int run_train(const TrainArgs& a, CLI::App* app) {
     options.data_dir = absolute_path(a.data);
     options.downscale = a.downscale;
     options.method_name = method_name;
+    options.device = device;
     std::fprintf(stderr, "nerds: loading %s\n", a.data.c_str());
     engine = std::make_unique<Engine>(options, params);
   }

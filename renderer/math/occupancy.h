@@ -56,6 +56,17 @@ NERDS_HD Vec3 occupancy_cell_position(uint32_t cell, int cascade, int resolution
   return make_vec3((fx - 0.5f) * size + 0.5f, (fy - 0.5f) * size + 0.5f, (fz - 0.5f) * size + 0.5f);
 }
 
+// True when a cell of cascade c lies inside cascade c-1's box: the marcher never reads it,
+// so the grid update leaves it alone.
+NERDS_HD bool occupancy_covered_by_finer_cascade(uint32_t cell, int cascade, int resolution) {
+  if (cascade == 0) return false;
+  const uint32_t r = static_cast<uint32_t>(resolution);
+  const uint32_t idx[3] = {cell % r, (cell / r) % r, cell / (r * r)};
+  for (int a = 0; a < 3; ++a)
+    if (idx[a] < r / 4 || idx[a] >= 3 * r / 4) return false;
+  return true;
+}
+
 NERDS_HD bool occupancy_test(const OccupancyView& grid, Vec3 p) {
   const int c = occupancy_cascade(p, grid.cascades);
   const uint32_t cell = occupancy_cell(p, c, grid.resolution);

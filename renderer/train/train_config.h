@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "renderer/backend/nerf_network.h"
+#include "renderer/backend/network_config.h"
 #include "renderer/backend/occupancy_grid.h"
 #include "renderer/math/losses.h"
 #include "renderer/math/ray_march.h"

@@ -14,6 +14,8 @@
 #include "renderer/math/losses.h"
 #include "renderer/math/ray_march.h"
 #include "renderer/math/rng.h"
+#include "renderer/math/training_ray.h"
+#include "renderer/train/packed_model.h"
 
 namespace nerds {
 
@@ -43,7 +45,7 @@ double now_seconds() {
 }
 }  // namespace
 
-Trainer::Trainer(const TrainConfig& config, std::shared_ptr<const Dataset> train_set)
+Trainer::Trainer(const TrainConfig& config, std::shared_ptr<const Dataset> train_set, bool use_cuda)
     : config_(config), data_(std::move(train_set)), network_(config.network) {
   if (!data_ || data_->frames.empty()) throw std::invalid_argument("trainer: empty training set");
   if (data_->rgba.empty()) throw std::invalid_argument("trainer: training set has no images loaded");
@@ -63,6 +65,56 @@ Trainer::Trainer(const TrainConfig& config, std::shared_ptr<const Dataset> train
     adam_.mlp_v.emplace_back(Eigen::MatrixXf::Zero(w.rows(), w.cols()));
   }
   for (int i = 0; i < cpu_thread_count(); ++i) scratch_.emplace_back(std::make_unique<ThreadScratch>());
+  for (const Frame& f : data_->frames) {
+    poses_.push_back(f.pose);
+    intrinsics_.push_back(f.intrinsics);
+  }
+  if (use_cuda) {
+    device_ = make_cuda_trainer(config_, network_.grid().view(), *data_);
+    upload_pending_ = true;
+  }
+}
+
+void Trainer::sync_host() const {
+  if (!device_ || !host_stale_) return;
+  PackedModel model = pack_model(network_, occupancy_, adam_);  // sizes the arrays
+  device_->download(model);
+  unpack_model(model, network_, occupancy_, adam_);
+  host_stale_ = false;
+}
+
+void Trainer::sync_device() const {
+  if (!device_ || !upload_pending_) return;
+  device_->upload(pack_model(network_, occupancy_, adam_));
+  upload_pending_ = false;
+}
+
+StepStats Trainer::device_step(int n_rays) {
+  const double t_start = now_seconds();
+  sync_device();
+  const DeviceStepResult r = device_->step(step_, current_lr(), n_rays);
+  host_stale_ = true;
+  StepStats st;
+  st.rays = r.rays;
+  st.marched_samples = r.marched_samples;
+  st.used_samples = r.used_samples;
+  st.loss = r.loss;
+  times_.occupancy += r.occupancy_seconds;
+  st.seconds = now_seconds() - t_start;
+  times_.march_forward_backward += st.seconds - r.occupancy_seconds;
+  return st;
+}
+
+TrainingImagesView Trainer::images_view() const {
+  TrainingImagesView v;
+  v.poses = poses_.data();
+  v.intrinsics = intrinsics_.data();
+  v.rgba = data_->rgba.data();
+  v.n_images = static_cast<int>(data_->frames.size());
+  v.width = data_->width;
+  v.height = data_->height;
+  v.background = static_cast<int>(config_.background);
+  return v;
 }
 
 Trainer::~Trainer() = default;
@@ -80,12 +132,9 @@ float Trainer::current_lr() const {
   return std::max(decayed, std::min(o.lr_min, o.lr));
 }
 
-void Trainer::process_chunk(int64_t chunk, int n_rays, ChunkResult& out, ThreadScratch& s) {
-  const Dataset& data = *data_;
+void Trainer::process_chunk(int first_ray, int n_rays, ChunkResult& out, ThreadScratch& s) {
   const MarchSettings& ms = config_.march;
   const OccupancyView grid = occupancy_.view();
-  Pcg32 rng(config_.seed, (static_cast<uint64_t>(step_) << 24) ^ static_cast<uint64_t>(chunk));
-
   s.ray_begin.resize(n_rays);
   s.ray_count.resize(n_rays);
   s.target.resize(3 * n_rays);
@@ -93,27 +142,19 @@ void Trainer::process_chunk(int64_t chunk, int n_rays, ChunkResult& out, ThreadS
   s.samples.clear();
 
   // 1. Rays through random pixels of random training images, marched through the grid.
+  const TrainingImagesView images = images_view();
   for (int r = 0; r < n_rays; ++r) {
-    const size_t img = rng.next_uint() % data.frames.size();
-    const int px = static_cast<int>(rng.next_uint() % static_cast<uint32_t>(data.width));
-    const int py = static_cast<int>(rng.next_uint() % static_cast<uint32_t>(data.height));
-    const Frame& f = data.frames[img];
-    const Ray ray = camera_ray(f.pose, f.intrinsics, px + rng.next_float(), py + rng.next_float());
-    const uint8_t* texel = data.image(img) + (static_cast<size_t>(py) * data.width + px) * 4;
-    float bg[3];
+    const TrainingRay tr = training_ray(images, config_.seed, step_, first_ray + r);
     for (int k = 0; k < 3; ++k) {
-      bg[k] = config_.background == Background::Random ? rng.next_float()
-              : config_.background == Background::White ? 1.f : 0.f;
-      const float a = texel[3] / 255.f;
-      s.target[3 * r + k] = texel[k] / 255.f * a + bg[k] * (1.f - a);
-      s.background[3 * r + k] = bg[k];
+      s.target[3 * r + k] = tr.target[k];
+      s.background[3 * r + k] = tr.background[k];
     }
     s.ray_begin[r] = s.samples.size();
     float t0, t1;
-    if (march_bounds(ms, ray.origin, ray.dir, &t0, &t1)) {
-      float t = t0 + rng.next_float() * march_dt(ms, t0);
-      march_ray(ms, grid, ray.origin, ray.dir, &t, t1, ms.max_samples, [&](float ts, float dts, Vec3 p) {
-        s.samples.push(ts, dts, network_position(p, ms.box_half), ray.dir);
+    if (march_bounds(ms, tr.ray.origin, tr.ray.dir, &t0, &t1)) {
+      float t = t0 + tr.jitter * march_dt(ms, t0);
+      march_ray(ms, grid, tr.ray.origin, tr.ray.dir, &t, t1, ms.max_samples, [&](float ts, float dts, Vec3 p) {
+        s.samples.push(ts, dts, network_position(p, ms.box_half), tr.ray.dir);
       });
     }
     s.ray_count[r] = s.samples.size() - s.ray_begin[r];
@@ -187,15 +228,25 @@ void Trainer::process_chunk(int64_t chunk, int n_rays, ChunkResult& out, ThreadS
 }
 
 StepStats Trainer::step() {
+  const int n_rays = std::clamp(static_cast<int>(config_.batch_samples / std::max(ema_used_per_ray_, 1.f)), 1,
+                                config_.batch_samples);
+  StepStats st = device_ ? device_step(n_rays) : cpu_step(n_rays);
+  ++step_;
+  const float used_per_ray = static_cast<float>(st.used_samples) / std::max(st.rays, 1);
+  const float marched_per_ray = static_cast<float>(st.marched_samples) / std::max(st.rays, 1);
+  ema_used_per_ray_ = 0.5f * ema_used_per_ray_ + 0.5f * std::max(used_per_ray, 1.f);
+  ema_marched_per_ray_ = 0.5f * ema_marched_per_ray_ + 0.5f * std::max(marched_per_ray, 1.f);
+  st.step = step_;
+  return st;
+}
+
+StepStats Trainer::cpu_step(int n_rays) {
   const double t_start = now_seconds();
   if (config_.occupancy.enabled && step_ % config_.occupancy.interval == 0) {
     occupancy_.update(network_, step_, config_.seed);
     times_.occupancy += now_seconds() - t_start;
   }
   const double t_march = now_seconds();
-
-  const int n_rays = std::clamp(static_cast<int>(config_.batch_samples / std::max(ema_used_per_ray_, 1.f)), 1,
-                                config_.batch_samples);
   // About 4096 marched samples per chunk keeps a chunk's activations in cache.
   const int rays_per_chunk = std::clamp(static_cast<int>(4096.f / std::max(ema_marched_per_ray_, 1.f)), 8, 4096);
   const int n_chunks = (n_rays + rays_per_chunk - 1) / rays_per_chunk;
@@ -205,7 +256,7 @@ StepStats Trainer::step() {
   parallel_for(n_chunks, [&](int64_t k) {
     const int first = static_cast<int>(k) * rays_per_chunk;
     const int count = std::min(rays_per_chunk, n_rays - first);
-    process_chunk(k, count, *chunks_[k], *scratch_[cpu_thread_index()]);
+    process_chunk(first, count, *chunks_[k], *scratch_[cpu_thread_index()]);
   });
   const double t_hash = now_seconds();
   times_.march_forward_backward += t_hash - t_march;
@@ -240,13 +291,6 @@ StepStats Trainer::step() {
   st.loss /= 3.0 * std::max(st.rays, 1);
   apply_mlp_optimizer();
   times_.optimizer += now_seconds() - t_opt;
-
-  ++step_;
-  const float used_per_ray = static_cast<float>(st.used_samples) / std::max(st.rays, 1);
-  const float marched_per_ray = static_cast<float>(st.marched_samples) / std::max(st.rays, 1);
-  ema_used_per_ray_ = 0.5f * ema_used_per_ray_ + 0.5f * std::max(used_per_ray, 1.f);
-  ema_marched_per_ray_ = 0.5f * ema_marched_per_ray_ + 0.5f * std::max(marched_per_ray, 1.f);
-  st.step = step_;
   st.seconds = now_seconds() - t_start;
   return st;
 }

@@ -1,0 +1,254 @@
+// The CUDA backend's trainer and renderer: the steps of renderer/train/trainer.cpp, each a
+// GPU pass over the whole batch. A training step: rays (training_ray) -> march (count, prefix
+// sum, write) -> density of every marched sample -> the samples before early termination,
+// packed -> the network forward on them, keeping activations -> compositing, loss and its
+// backward per ray -> the network backward -> Adam. Three small read-backs per step (sample
+// counts and the loss); everything else stays on the device.
+#include <chrono>
+#include <stdexcept>
+#include <string>
+
+#include "cuda/buffer.h"
+#include "cuda/cuda_backend.h"
+#include "cuda/device_network.cuh"
+#include "cuda/device_occupancy.cuh"
+#include "cuda/device_scan.cuh"
+#include "cuda/launch.h"
+#include "cuda/ray_samples.cuh"
+#include "renderer/math/compositing.h"
+#include "renderer/math/losses.h"
+#include "renderer/math/training_ray.h"
+#include "renderer/train/device_trainer.h"
+
+namespace nerds {
+namespace cuda {
+namespace {
+
+struct TrainingRaysBody {
+  TrainingImagesView images;
+  uint64_t seed;
+  int step;
+  float *rays, *target, *background, *jitter;
+  __device__ void operator()(int64_t r) const {
+    const TrainingRay tr = training_ray(images, seed, step, static_cast<int>(r));
+    rays[6 * r] = tr.ray.origin.x;
+    rays[6 * r + 1] = tr.ray.origin.y;
+    rays[6 * r + 2] = tr.ray.origin.z;
+    rays[6 * r + 3] = tr.ray.dir.x;
+    rays[6 * r + 4] = tr.ray.dir.y;
+    rays[6 * r + 5] = tr.ray.dir.z;
+    for (int k = 0; k < 3; ++k) {
+      target[3 * r + k] = tr.target[k];
+      background[3 * r + k] = tr.background[k];
+    }
+    jitter[r] = tr.jitter;
+  }
+};
+
+// Compositing, the photometric loss and the compositing backward of one training ray.
+struct CompositeLossBody {
+  const float *sigma, *rgb, *dt, *t, *background, *target;
+  const int *begin, *count;
+  float min_transmittance, huber_delta, loss_scale;
+  LossKind loss;
+  float *ray_loss, *d_sigma, *d_rgb;
+  __device__ void operator()(int64_t r) const {
+    const int64_t b = begin[r];
+    const int c = count[r];
+    CompositeResult cr;
+    composite_forward(sigma + b, rgb + 3 * b, dt + b, t + b, c, min_transmittance, &cr);
+    float pred[3], d_pred[3];
+    for (int k = 0; k < 3; ++k) pred[k] = cr.rgb[k] + cr.transmittance * background[3 * r + k];
+    ray_loss[r] = photometric_loss(loss, pred, target + 3 * r, huber_delta, loss_scale, d_pred);
+    composite_backward(sigma + b, rgb + 3 * b, dt + b, cr.used, pred, d_pred, d_sigma + b, d_rgb + 3 * b);
+    for (int i = cr.used; i < c; ++i) {  // no gradient past early termination
+      d_sigma[b + i] = 0.f;
+      d_rgb[3 * (b + i)] = d_rgb[3 * (b + i) + 1] = d_rgb[3 * (b + i) + 2] = 0.f;
+    }
+  }
+};
+
+struct CompositeRenderBody {
+  const float *sigma, *rgb, *dt, *t;
+  const int *begin, *used, *marched;
+  float min_transmittance, bg0, bg1, bg2;
+  float *out_rgb, *out_depth, *out_opacity;
+  int* out_samples;
+  __device__ void operator()(int64_t r) const {
+    const int64_t b = begin[r];
+    CompositeResult cr;
+    composite_forward(sigma + b, rgb + 3 * b, dt + b, t + b, used[r], min_transmittance, &cr);
+    out_rgb[3 * r] = cr.rgb[0] + cr.transmittance * bg0;
+    out_rgb[3 * r + 1] = cr.rgb[1] + cr.transmittance * bg1;
+    out_rgb[3 * r + 2] = cr.rgb[2] + cr.transmittance * bg2;
+    out_depth[r] = cr.depth;
+    out_opacity[r] = 1.f - cr.transmittance;
+    out_samples[r] = marched[r];
+  }
+};
+
+double now_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+class CudaTrainer final : public DeviceTrainer {
+ public:
+  CudaTrainer(const TrainConfig& config, const HashGridView& grid, const Dataset& data)
+      : config_(config),
+        network_(config.network, grid),
+        occupancy_(config.occupancy, config.march.dt_min) {
+    if (data.frames.empty() || data.rgba.empty()) throw std::invalid_argument("cuda trainer: empty training set");
+    std::vector<Pose> poses;
+    std::vector<Intrinsics> intrinsics;
+    for (const Frame& f : data.frames) {
+      poses.push_back(f.pose);
+      intrinsics.push_back(f.intrinsics);
+    }
+    poses_.upload(poses);
+    intrinsics_.upload(intrinsics);
+    rgba_.upload(data.rgba);
+    images_.poses = poses_.data();
+    images_.intrinsics = intrinsics_.data();
+    images_.rgba = rgba_.data();
+    images_.n_images = static_cast<int>(data.frames.size());
+    images_.width = data.width;
+    images_.height = data.height;
+    images_.background = static_cast<int>(config.background);
+    if (!config.occupancy.enabled) {  // every cell stays occupied: values 0 before any update
+      occupancy_.upload(std::vector<float>(occupancy_.cell_count(), 0.f), scan_);
+    }
+  }
+
+  std::string device_name() const override { return cuda_device_info().name; }
+
+  void upload(const PackedModel& model) override {
+    network_.upload(model);
+    if (config_.occupancy.enabled) occupancy_.upload(model.occupancy, scan_);
+    synchronize("cuda trainer upload");
+  }
+
+  void download(PackedModel& model) const override {
+    network_.download(model);
+    if (config_.occupancy.enabled) model.occupancy = occupancy_.download();
+  }
+
+  size_t occupied_cells() const override { return occupancy_.occupied_count(); }
+
+  DeviceStepResult step(int step, float lr, int n_rays) override {
+    cudaStream_t stream = nullptr;
+    DeviceStepResult result;
+    if (config_.occupancy.enabled && step % config_.occupancy.interval == 0) {
+      const double t0 = now_seconds();
+      occupancy_.update(network_, batch_, step, config_.seed, scan_, stream);
+      synchronize("occupancy update");
+      result.occupancy_seconds = now_seconds() - t0;
+    }
+    RaySamples& b = samples_;
+    b.reserve_rays(n_rays);
+    reserve_at_least(target_, 3 * static_cast<size_t>(n_rays));
+    reserve_at_least(background_, 3 * static_cast<size_t>(n_rays));
+    reserve_at_least(jitter_, static_cast<size_t>(n_rays));
+    reserve_at_least(ray_loss_, static_cast<size_t>(n_rays));
+    launch_items("training_rays", n_rays,
+                 TrainingRaysBody{images_, config_.seed, step, b.rays.data(), target_.data(), background_.data(),
+                                  jitter_.data()},
+                 stream);
+    march_rays(config_.march, occupancy_.view(), jitter_.data(), 0.f, b, scan_, stream);
+    network_.density(b.pos.data(), b.marched, batch_, b.sigma.data(), stream);
+    const int64_t m = pack_used_samples(config_.min_transmittance, b, scan_, stream);
+
+    reserve_at_least(sigma_, static_cast<size_t>(m));
+    reserve_at_least(rgb_, 3 * static_cast<size_t>(m));
+    reserve_at_least(d_sigma_, static_cast<size_t>(m));
+    reserve_at_least(d_rgb_, 3 * static_cast<size_t>(m));
+    network_.forward(b.used_pos.data(), b.used_dir.data(), m, batch_, sigma_.data(), rgb_.data(), true, stream);
+    launch_items("composite_loss", n_rays,
+                 CompositeLossBody{sigma_.data(), rgb_.data(), b.used_dt.data(), b.used_t.data(), background_.data(),
+                                   target_.data(), b.used_offset.data(), b.used_count.data(),
+                                   config_.min_transmittance, config_.huber_delta,
+                                   1.f / (3.f * static_cast<float>(n_rays)), config_.loss, ray_loss_.data(),
+                                   d_sigma_.data(), d_rgb_.data()},
+                 stream);
+    const float loss_sum = scan_.sum(ray_loss_.data(), n_rays, stream);
+    network_.backward(b.used_pos.data(), m, batch_, d_sigma_.data(), d_rgb_.data(), stream);
+    const OptimizerConfig& o = config_.optimizer;
+    network_.adam(make_adam_step(lr, o.beta1, o.beta2, o.eps, step + 1, 0.f),
+                  make_adam_step(lr, o.beta1, o.beta2, o.eps, step + 1, o.mlp_l2_reg), stream);
+    synchronize("cuda training step");
+
+    result.rays = n_rays;
+    result.marched_samples = b.marched;
+    result.used_samples = m;
+    result.loss = static_cast<double>(loss_sum) / (3.0 * n_rays);
+    return result;
+  }
+
+  void render(const Ray* rays, size_t n, const RenderSettings& settings, RenderBuffers& out) override {
+    out.resize(n);
+    cudaStream_t stream = nullptr;
+    constexpr size_t kChunk = 1 << 18;  // rays per pass: bounds the sample buffers
+    for (size_t first = 0; first < n; first += kChunk) {
+      const int count = static_cast<int>(std::min(kChunk, n - first));
+      RaySamples& b = samples_;
+      b.reserve_rays(count);
+      std::vector<float> host_rays(6 * static_cast<size_t>(count));
+      for (int r = 0; r < count; ++r) {
+        const Ray& ray = rays[first + r];
+        const float v[6] = {ray.origin.x, ray.origin.y, ray.origin.z, ray.dir.x, ray.dir.y, ray.dir.z};
+        std::copy(v, v + 6, host_rays.begin() + 6 * static_cast<size_t>(r));
+      }
+      check(cudaMemcpy(b.rays.data(), host_rays.data(), host_rays.size() * sizeof(float), cudaMemcpyHostToDevice),
+            "render rays");
+      // Samples start half a step in, as the CPU renderer's.
+      march_rays(settings.march, occupancy_.view(), nullptr, 0.5f, b, scan_, stream);
+      network_.density(b.pos.data(), b.marched, batch_, b.sigma.data(), stream);
+      const int64_t m = pack_used_samples(settings.min_transmittance, b, scan_, stream);
+      reserve_at_least(sigma_, static_cast<size_t>(m));
+      reserve_at_least(rgb_, 3 * static_cast<size_t>(m));
+      network_.forward(b.used_pos.data(), b.used_dir.data(), m, batch_, sigma_.data(), rgb_.data(), false, stream);
+      reserve_at_least(out_rgb_, 3 * static_cast<size_t>(count));
+      reserve_at_least(out_depth_, static_cast<size_t>(count));
+      reserve_at_least(out_opacity_, static_cast<size_t>(count));
+      reserve_at_least(out_samples_, static_cast<size_t>(count));
+      launch_items("composite_render", count,
+                   CompositeRenderBody{sigma_.data(), rgb_.data(), b.used_dt.data(), b.used_t.data(),
+                                       b.used_offset.data(), b.used_count.data(), b.count.data(),
+                                       settings.min_transmittance, settings.background[0], settings.background[1],
+                                       settings.background[2], out_rgb_.data(), out_depth_.data(),
+                                       out_opacity_.data(), out_samples_.data()},
+                   stream);
+      out_rgb_.download(out.rgb.data() + 3 * first, 3 * static_cast<size_t>(count));
+      out_depth_.download(out.depth.data() + first, count);
+      out_opacity_.download(out.opacity.data() + first, count);
+      out_samples_.download(out.samples.data() + first, count);
+    }
+  }
+
+ private:
+  TrainConfig config_;
+  DeviceNetwork network_;
+  DeviceOccupancy occupancy_;
+  DeviceScan scan_;
+  NetworkBatch batch_;
+  RaySamples samples_;
+  DeviceBuffer<Pose> poses_;
+  DeviceBuffer<Intrinsics> intrinsics_;
+  DeviceBuffer<uint8_t> rgba_;
+  TrainingImagesView images_;
+  DeviceBuffer<float> target_, background_, jitter_, ray_loss_;
+  DeviceBuffer<float> sigma_, rgb_, d_sigma_, d_rgb_;
+  DeviceBuffer<float> out_rgb_, out_depth_, out_opacity_;
+  DeviceBuffer<int> out_samples_;
+};
+
+}  // namespace
+}  // namespace cuda
+
+std::unique_ptr<DeviceTrainer> make_cuda_trainer(const TrainConfig& config, const HashGridView& grid,
+                                                 const Dataset& train_set) {
+  const CudaDeviceInfo info = cuda_device_info();
+  if (!info.available) throw std::runtime_error("cuda: " + info.reason);
+  return std::make_unique<cuda::CudaTrainer>(config, grid, train_set);
+}
+
+}  // namespace nerds

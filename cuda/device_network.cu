@@ -1,0 +1,364 @@
+#include "cuda/device_network.cuh"
+
+#include <stdexcept>
+#include <string>
+
+#include "cuda/launch.h"
+#include "renderer/math/activations.h"
+#include "renderer/math/hash_grid.h"
+#include "renderer/math/sh.h"
+
+namespace nerds::cuda {
+
+namespace {
+
+constexpr int kMaxFeatures = 8;
+
+// ---- per-item kernel bodies (each a thin wrapper over a renderer/math formula) ----------
+
+// Row s, level l of the encoding, in half; rows past n and padding columns are zero.
+struct EncodeBody {
+  HashGridView grid;
+  const float* params;
+  const float* pos;
+  int64_t n;
+  int enc_dim, enc_pad;
+  __half* enc;
+  __device__ void operator()(int64_t i) const {
+    const int L = grid.n_levels, F = grid.n_features;
+    const int64_t s = i / L;
+    const int l = static_cast<int>(i % L);
+    __half* row = enc + s * enc_pad;
+    float f[kMaxFeatures];
+    if (s < n) {
+      hash_grid_encode_level(grid, l, params, pos + 3 * s, f);
+    } else {
+      for (int j = 0; j < F; ++j) f[j] = 0.f;
+    }
+    for (int j = 0; j < F; ++j) row[l * F + j] = __float2half(f[j]);
+    if (l == 0)
+      for (int j = enc_dim; j < enc_pad; ++j) row[j] = __float2half(0.f);
+  }
+};
+
+struct HashBackwardBody {
+  HashGridView grid;
+  const float* pos;
+  const float* d_enc;
+  int enc_pad;
+  float* d_params;
+  __device__ void operator()(int64_t i) const {
+    const int L = grid.n_levels;
+    const int64_t s = i / L;
+    hash_grid_backward_level(grid, static_cast<int>(i % L), pos + 3 * s, d_enc + s * enc_pad, d_params,
+                             [](float* target, float value) { atomicAdd(target, value); });
+  }
+};
+
+struct SigmaBody {
+  const float* density_out;
+  int geo_pad;
+  float* sigma;
+  __device__ void operator()(int64_t i) const { sigma[i] = trunc_exp(density_out[i * geo_pad]); }
+};
+
+// [geometry features, SH(direction)] in half; rows past n and padding columns are zero.
+struct ColorInputBody {
+  const float* density_out;
+  const float* dir;
+  int64_t n;
+  int geo, geo_pad, sh_degree, width, width_pad;
+  __half* color_in;
+  __device__ void operator()(int64_t s) const {
+    __half* row = color_in + s * width_pad;
+    if (s >= n) {
+      for (int j = 0; j < width_pad; ++j) row[j] = __float2half(0.f);
+      return;
+    }
+    for (int j = 0; j < geo; ++j) row[j] = __float2half(density_out[s * geo_pad + j]);
+    float sh[kMaxShDegree * kMaxShDegree];
+    sh_encode(dir[3 * s], dir[3 * s + 1], dir[3 * s + 2], sh_degree, sh);
+    for (int j = 0; j < sh_degree * sh_degree; ++j) row[geo + j] = __float2half(sh[j]);
+    for (int j = width; j < width_pad; ++j) row[j] = __float2half(0.f);
+  }
+};
+
+struct RgbBody {
+  const float* color_out;
+  int out_pad;
+  float* rgb;
+  __device__ void operator()(int64_t i) const {
+    const int64_t s = i / 3;
+    rgb[i] = sigmoid(color_out[s * out_pad + i % 3]);
+  }
+};
+
+// dL/d(color MLP output) = dL/drgb * sigmoid', loss-scaled, in half; zero past n and 3.
+struct ColorOutGradBody {
+  const float* color_out;
+  const float* d_rgb;
+  int64_t n;
+  int out_pad;
+  float scale;
+  __half* d_color_out;
+  __device__ void operator()(int64_t i) const {
+    const int64_t s = i / out_pad;
+    const int k = static_cast<int>(i % out_pad);
+    float g = 0.f;
+    if (s < n && k < 3) g = scale * d_rgb[3 * s + k] * sigmoid_grad_from_output(sigmoid(color_out[s * out_pad + k]));
+    d_color_out[i] = __float2half(g);
+  }
+};
+
+// dL/d(density MLP output): the geometry features' gradient from the color MLP, plus the
+// density's through sigma = trunc_exp(raw) on the first output; half, zero past n and geo.
+struct DensityOutGradBody {
+  const float* density_out;
+  const float* d_color_in;  // loss-scaled, color_in_pad per row
+  const float* d_sigma;
+  int64_t n;
+  int geo, geo_pad, color_in_pad;
+  float scale;
+  __half* d_density_out;
+  __device__ void operator()(int64_t i) const {
+    const int64_t s = i / geo_pad;
+    const int j = static_cast<int>(i % geo_pad);
+    float g = 0.f;
+    if (s < n && j < geo) {
+      g = d_color_in[s * color_in_pad + j];
+      if (j == 0) g += scale * d_sigma[s] * trunc_exp_grad(density_out[s * geo_pad]);
+    }
+    d_density_out[i] = __float2half(g);
+  }
+};
+
+struct GridAdamBody {
+  AdamStep step;
+  float *params, *m, *v, *grads;
+  __device__ void operator()(int64_t i) const {
+    adam_update(step, grads[i], true, params + i, m + i, v + i);
+    grads[i] = 0.f;
+  }
+};
+
+struct MlpAdamBody {
+  AdamStep step;
+  float inv_scale;
+  float *params, *m, *v, *grads;
+  __half* params_half;
+  __device__ void operator()(int64_t i) const {
+    adam_update(step, grads[i] * inv_scale, false, params + i, m + i, v + i);
+    grads[i] = 0.f;
+    params_half[i] = __float2half(params[i]);
+  }
+};
+
+struct ToHalfBody {
+  const float* in;
+  __half* out;
+  __device__ void operator()(int64_t i) const { out[i] = __float2half(in[i]); }
+};
+
+std::string mlp_error(const char* which, const std::string& what) {
+  return std::string("cuda backend: the fused MLP does not support this ") + which + ": " + what;
+}
+
+}  // namespace
+
+// ---- DeviceMlp ------------------------------------------------------------------------
+
+void DeviceMlp::allocate(const MlpShape& padded, std::vector<int> layer_rows, std::vector<int> layer_cols) {
+  shape = padded;
+  rows = std::move(layer_rows);
+  cols = std::move(layer_cols);
+  const size_t count = static_cast<size_t>(shape.weight_count());
+  weights.resize(count);
+  grads.resize(count);
+  adam_m.resize(count);
+  adam_v.resize(count);
+  weights_half.resize(count);
+  grads.zero();
+}
+
+namespace {
+// Unpadded row-major layers (PackedMlp) <-> the padded layout.
+std::vector<float> pad_layers(const DeviceMlp& mlp, const std::vector<float>& packed) {
+  std::vector<float> out(static_cast<size_t>(mlp.shape.weight_count()), 0.f);
+  size_t src = 0;
+  for (int k = 0; k < mlp.shape.layers(); ++k) {
+    const int64_t base = mlp.shape.layer_offset(k);
+    const int ld = mlp.shape.layer_inputs(k);
+    for (int r = 0; r < mlp.rows[k]; ++r)
+      for (int c = 0; c < mlp.cols[k]; ++c) out[base + static_cast<int64_t>(r) * ld + c] = packed.at(src++);
+  }
+  return out;
+}
+
+void unpad_layers(const DeviceMlp& mlp, const std::vector<float>& padded, std::vector<float>& packed) {
+  packed.clear();
+  for (int k = 0; k < mlp.shape.layers(); ++k) {
+    const int64_t base = mlp.shape.layer_offset(k);
+    const int ld = mlp.shape.layer_inputs(k);
+    for (int r = 0; r < mlp.rows[k]; ++r)
+      for (int c = 0; c < mlp.cols[k]; ++c) packed.push_back(padded[base + static_cast<int64_t>(r) * ld + c]);
+  }
+}
+}  // namespace
+
+void DeviceMlp::upload(const PackedMlp& p) {
+  if (p.rows != rows || p.cols != cols) throw std::invalid_argument("cuda backend: MLP layer shapes differ from the model's");
+  weights.upload(pad_layers(*this, p.weights));
+  adam_m.upload(pad_layers(*this, p.adam_m));
+  adam_v.upload(pad_layers(*this, p.adam_v));
+  launch_items("mlp_weights_to_half", static_cast<int64_t>(weights.size()), ToHalfBody{weights.data(), weights_half.data()});
+}
+
+void DeviceMlp::download(PackedMlp& p) const {
+  p.rows = rows;
+  p.cols = cols;
+  unpad_layers(*this, weights.download(), p.weights);
+  unpad_layers(*this, adam_m.download(), p.adam_m);
+  unpad_layers(*this, adam_v.download(), p.adam_v);
+}
+
+// ---- DeviceNetwork ---------------------------------------------------------------------
+
+DeviceNetwork::DeviceNetwork(const NetworkConfig& config, const HashGridView& grid)
+    : config_(config), grid_view_(grid) {
+  if (grid.n_features > kMaxFeatures) throw std::invalid_argument(mlp_error("encoding", "more than 8 features per level"));
+  enc_dim_ = grid.n_levels * grid.n_features;
+  enc_pad_ = round_up16(enc_dim_);
+  geo_ = config.geo_features;
+  geo_pad_ = round_up16(geo_);
+  color_in_ = geo_ + config.sh_degree * config.sh_degree;
+  color_in_pad_ = round_up16(color_in_);
+  if (config.density_hidden != kMlpWidth || config.color_hidden != kMlpWidth)
+    throw std::invalid_argument(mlp_error("width", "field.density_hidden and field.color_hidden must be 64"));
+  if (enc_pad_ > kMlpWidth)
+    throw std::invalid_argument(mlp_error("encoding width", "encoding.levels * encoding.features must be <= 64"));
+  if (geo_pad_ > kMlpWidth || color_in_pad_ > kMlpWidth)
+    throw std::invalid_argument(mlp_error("color input", "field.geo_features + sh_degree^2 must be <= 64"));
+  if (config.density_layers < 1 || config.color_layers < 1)
+    throw std::invalid_argument(mlp_error("depth", "each MLP needs at least one hidden layer"));
+
+  auto layer_shapes = [](int inputs, int hidden, int layers, int outputs, std::vector<int>& r, std::vector<int>& c) {
+    for (int k = 0; k <= layers; ++k) {
+      r.push_back(k == layers ? outputs : hidden);
+      c.push_back(k == 0 ? inputs : hidden);
+    }
+  };
+  std::vector<int> r, c;
+  layer_shapes(enc_dim_, kMlpWidth, config.density_layers, geo_, r, c);
+  density_.allocate({enc_pad_, geo_pad_, config.density_layers}, r, c);
+  r.clear();
+  c.clear();
+  layer_shapes(color_in_, kMlpWidth, config.color_layers, 3, r, c);
+  color_.allocate({color_in_pad_, 16, config.color_layers}, r, c);
+
+  size_t entries = 0;
+  for (int l = 0; l < grid.n_levels; ++l) entries += grid.levels[l].table_size;
+  const size_t count = entries * grid.n_features;
+  grid_.resize(count);
+  grid_grad_.resize(count);
+  grid_grad_.zero();
+  grid_m_.resize(count);
+  grid_v_.resize(count);
+}
+
+void DeviceNetwork::upload(const PackedModel& model) {
+  if (model.grid.size() != grid_.size()) throw std::invalid_argument("cuda backend: hash table size differs");
+  grid_.upload(model.grid);
+  grid_m_.upload(model.grid_m);
+  grid_v_.upload(model.grid_v);
+  density_.upload(model.density);
+  color_.upload(model.color);
+}
+
+void DeviceNetwork::download(PackedModel& model) const {
+  model.grid = grid_.download();
+  model.grid_m = grid_m_.download();
+  model.grid_v = grid_v_.download();
+  density_.download(model.density);
+  color_.download(model.color);
+}
+
+void DeviceNetwork::reserve(NetworkBatch& b, int64_t n) const {
+  const int64_t rows = round_up_rows(n);
+  if (rows <= b.capacity) return;
+  const int64_t cap = rows + rows / 4 / kMlpBlockRows * kMlpBlockRows;  // some headroom against regrowth
+  const size_t N = static_cast<size_t>(cap);
+  b.enc.resize(N * enc_pad_);
+  b.density_hidden.resize(N * kMlpWidth * config_.density_layers);
+  b.color_in.resize(N * color_in_pad_);
+  b.color_hidden.resize(N * kMlpWidth * config_.color_layers);
+  b.density_out.resize(N * geo_pad_);
+  b.color_out.resize(N * 16);
+  b.d_color_out.resize(N * 16);
+  b.d_density_out.resize(N * geo_pad_);
+  b.d_pre_color.resize(N * mlp_pre_activation_width(color_.shape));
+  b.d_pre_density.resize(N * mlp_pre_activation_width(density_.shape));
+  b.d_color_in.resize(N * color_in_pad_);
+  b.d_enc.resize(N * enc_pad_);
+  b.capacity = cap;
+}
+
+void DeviceNetwork::density(const float* pos, int64_t n, NetworkBatch& b, float* sigma, cudaStream_t stream) const {
+  if (n <= 0) return;
+  reserve(b, n);
+  const int64_t n_pad = round_up_rows(n);
+  launch_items("hash_encode", n_pad * grid_view_.n_levels,
+               EncodeBody{grid_view_, grid_.data(), pos, n, enc_dim_, enc_pad_, b.enc.data()}, stream);
+  mlp_forward(density_.shape, density_.weights_half.data(), b.enc.data(), n, b.density_out.data(), nullptr, stream);
+  launch_items("density_activation", n, SigmaBody{b.density_out.data(), geo_pad_, sigma}, stream);
+}
+
+void DeviceNetwork::forward(const float* pos, const float* dir, int64_t n, NetworkBatch& b, float* sigma, float* rgb,
+                            bool keep, cudaStream_t stream) const {
+  if (n <= 0) return;
+  reserve(b, n);
+  const int64_t n_pad = round_up_rows(n);
+  launch_items("hash_encode", n_pad * grid_view_.n_levels,
+               EncodeBody{grid_view_, grid_.data(), pos, n, enc_dim_, enc_pad_, b.enc.data()}, stream);
+  mlp_forward(density_.shape, density_.weights_half.data(), b.enc.data(), n, b.density_out.data(),
+              keep ? b.density_hidden.data() : nullptr, stream);
+  launch_items("density_activation", n, SigmaBody{b.density_out.data(), geo_pad_, sigma}, stream);
+  launch_items("color_input", n_pad,
+               ColorInputBody{b.density_out.data(), dir, n, geo_, geo_pad_, config_.sh_degree, color_in_, color_in_pad_,
+                              b.color_in.data()},
+               stream);
+  mlp_forward(color_.shape, color_.weights_half.data(), b.color_in.data(), n, b.color_out.data(),
+              keep ? b.color_hidden.data() : nullptr, stream);
+  launch_items("color_activation", 3 * n, RgbBody{b.color_out.data(), 16, rgb}, stream);
+}
+
+void DeviceNetwork::backward(const float* pos, int64_t n, NetworkBatch& b, const float* d_sigma, const float* d_rgb,
+                             cudaStream_t stream) {
+  if (n <= 0) return;
+  const int64_t n_pad = round_up_rows(n);
+  launch_items("color_output_grad", n_pad * 16,
+               ColorOutGradBody{b.color_out.data(), d_rgb, n, 16, kLossScale, b.d_color_out.data()}, stream);
+  // The color MLP's input gradient stays loss-scaled: it feeds the density MLP's backward.
+  mlp_backward(color_.shape, color_.weights_half.data(), b.color_in.data(), n, b.color_hidden.data(),
+               b.d_color_out.data(), b.d_pre_color.data(), b.d_color_in.data(), 1.f, color_.grads.data(), stream);
+  launch_items("density_output_grad", n_pad * geo_pad_,
+               DensityOutGradBody{b.density_out.data(), b.d_color_in.data(), d_sigma, n, geo_, geo_pad_, color_in_pad_,
+                                  kLossScale, b.d_density_out.data()},
+               stream);
+  mlp_backward(density_.shape, density_.weights_half.data(), b.enc.data(), n, b.density_hidden.data(),
+               b.d_density_out.data(), b.d_pre_density.data(), b.d_enc.data(), 1.f / kLossScale,
+               density_.grads.data(), stream);
+  launch_items("hash_backward", n * grid_view_.n_levels,
+               HashBackwardBody{grid_view_, pos, b.d_enc.data(), enc_pad_, grid_grad_.data()}, stream);
+}
+
+void DeviceNetwork::adam(const AdamStep& grid_step, const AdamStep& mlp_step, cudaStream_t stream) {
+  launch_items("hash_adam", static_cast<int64_t>(grid_.size()),
+               GridAdamBody{grid_step, grid_.data(), grid_m_.data(), grid_v_.data(), grid_grad_.data()}, stream);
+  for (DeviceMlp* mlp : {&density_, &color_})
+    launch_items("mlp_adam", static_cast<int64_t>(mlp->weights.size()),
+                 MlpAdamBody{mlp_step, 1.f / kLossScale, mlp->weights.data(), mlp->adam_m.data(), mlp->adam_v.data(),
+                             mlp->grads.data(), mlp->weights_half.data()},
+                 stream);
+}
+
+}  // namespace nerds::cuda

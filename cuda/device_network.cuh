@@ -1,0 +1,81 @@
+// The Instant-NGP radiance field on the GPU (Müller et al. 2022, Sec. 5.4), the same network
+// as renderer/backend/nerf_network.h: hash encoding -> density MLP (first output: log-density)
+// -> color MLP on [geometry features, SH(direction)] -> sigmoid RGB. The encoding, SH,
+// activations and Adam are the renderer/math formulas run per item; the MLPs are the fused
+// tensor-core kernels of cuda/mlp. Gradients are kept in float; the MLPs' backward runs on
+// half values multiplied by a loss scale (as tiny-cuda-nn does) so small gradients do not
+// underflow.
+#pragma once
+
+#include <cuda_fp16.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "cuda/buffer.h"
+#include "cuda/mlp/fused_mlp.cuh"
+#include "renderer/backend/network_config.h"
+#include "renderer/math/adam.h"
+#include "renderer/train/device_trainer.h"
+
+namespace nerds::cuda {
+
+// Multiplies the MLPs' output gradients before they are rounded to half precision.
+constexpr float kLossScale = 1024.f;
+
+// One MLP: float master weights, their half copy for the kernels, gradients and Adam moments,
+// all in the padded layout of MlpShape.
+struct DeviceMlp {
+  MlpShape shape;
+  std::vector<int> rows, cols;  // the unpadded (outputs x inputs) of each layer
+  DeviceBuffer<float> weights, grads, adam_m, adam_v;
+  DeviceBuffer<__half> weights_half;
+
+  void allocate(const MlpShape& padded, std::vector<int> layer_rows, std::vector<int> layer_cols);
+  void upload(const PackedMlp& p);
+  void download(PackedMlp& p) const;
+};
+
+// Per-sample buffers for one batch (capacity rows, a multiple of 128).
+struct NetworkBatch {
+  int64_t capacity = 0;
+  DeviceBuffer<__half> enc, density_hidden, color_in, color_hidden;
+  DeviceBuffer<float> density_out, color_out;
+  DeviceBuffer<__half> d_color_out, d_density_out, d_pre_color, d_pre_density;
+  DeviceBuffer<float> d_color_in, d_enc;
+};
+
+class DeviceNetwork {
+ public:
+  // Throws std::invalid_argument naming the parameter when the fused kernels cannot run this
+  // configuration (hidden widths other than 64, inputs wider than 64, ...).
+  DeviceNetwork(const NetworkConfig& config, const HashGridView& grid);
+
+  const HashGridView& grid_view() const { return grid_view_; }
+  size_t grid_param_count() const { return grid_.size(); }
+
+  void upload(const PackedModel& model);
+  void download(PackedModel& model) const;
+
+  void reserve(NetworkBatch& b, int64_t n) const;
+  // Density at n network positions (3 floats each, device memory): inference, no activations kept.
+  void density(const float* pos, int64_t n, NetworkBatch& b, float* sigma, cudaStream_t stream) const;
+  // Density and color; keep_for_backward stores the activations backward() needs.
+  void forward(const float* pos, const float* dir, int64_t n, NetworkBatch& b, float* sigma, float* rgb,
+               bool keep_for_backward, cudaStream_t stream) const;
+  // Backward of the last forward(keep_for_backward) on the same batch: accumulates the hash
+  // table's and the MLPs' gradients from dL/dsigma and dL/drgb.
+  void backward(const float* pos, int64_t n, NetworkBatch& b, const float* d_sigma, const float* d_rgb,
+                cudaStream_t stream);
+  // Adam on every parameter (hash entries with a zero gradient are skipped); clears the gradients.
+  void adam(const AdamStep& grid_step, const AdamStep& mlp_step, cudaStream_t stream);
+
+ private:
+  NetworkConfig config_;
+  HashGridView grid_view_;
+  int enc_dim_ = 0, enc_pad_ = 0, geo_ = 0, geo_pad_ = 0, color_in_ = 0, color_in_pad_ = 0;
+  DeviceBuffer<float> grid_, grid_grad_, grid_m_, grid_v_;
+  DeviceMlp density_, color_;
+};
+
+}  // namespace nerds::cuda

@@ -1,0 +1,47 @@
+// The occupancy grid on the GPU (Instant-NGP, Sec. 5.2 and App. E.2), the same update as
+// renderer/backend/occupancy_grid.cpp: decay every value, raise the queried cells to the
+// density the network now predicts at a random point inside them, then threshold at
+// min(threshold, mean). The cells to query: all of them during warm-up, then
+// update_fraction of the cells at random plus as many occupied ones (found, as instant-ngp
+// does, by drawing random cells until one is occupied).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "cuda/buffer.h"
+#include "cuda/device_network.cuh"
+#include "cuda/device_scan.cuh"
+#include "renderer/backend/occupancy_grid.h"
+
+namespace nerds::cuda {
+
+class DeviceOccupancy {
+ public:
+  DeviceOccupancy(const OccupancyConfig& config, float dt_min);
+
+  OccupancyView view() const;
+  size_t occupied_count() const { return occupied_; }
+  size_t cell_count() const { return values_.size(); }
+
+  void upload(const std::vector<float>& values, DeviceScan& scan);
+  std::vector<float> download() const { return values_.download(); }
+
+  // One update pass at training step `step`.
+  void update(const DeviceNetwork& network, NetworkBatch& batch, int step, uint64_t seed, DeviceScan& scan,
+              cudaStream_t stream);
+
+ private:
+  void rebuild_bits(DeviceScan& scan, cudaStream_t stream);
+
+  OccupancyConfig config_;
+  float dt_min_ = 0.f;
+  DeviceBuffer<float> values_, clamped_, query_pos_, query_sigma_;
+  DeviceBuffer<uint32_t> query_cells_;
+  DeviceBuffer<uint8_t> bits_;
+  DeviceBuffer<int> byte_counts_;
+  float threshold_now_ = 0.f;  // the threshold of the last rebuild
+  size_t occupied_ = 0;
+};
+
+}  // namespace nerds::cuda
