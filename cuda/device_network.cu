@@ -205,6 +205,12 @@ void unpad_layers(const DeviceMlp& mlp, const std::vector<float>& padded, std::v
 }
 }  // namespace
 
+std::vector<float> DeviceMlp::unpad(const std::vector<float>& padded) const {
+  std::vector<float> packed;
+  unpad_layers(*this, padded, packed);
+  return packed;
+}
+
 void DeviceMlp::upload(const PackedMlp& p) {
   if (p.rows != rows || p.cols != cols) throw std::invalid_argument("cuda backend: MLP layer shapes differ from the model's");
   weights.upload(pad_layers(*this, p.weights));
@@ -349,6 +355,15 @@ void DeviceNetwork::backward(const float* pos, int64_t n, NetworkBatch& b, const
                density_.grads.data(), stream);
   launch_items("hash_backward", n * grid_view_.n_levels,
                HashBackwardBody{grid_view_, pos, b.d_enc.data(), enc_pad_, grid_grad_.data()}, stream);
+}
+
+void DeviceNetwork::download_gradients(std::vector<float>& grid, std::vector<float>& density,
+                                       std::vector<float>& color) const {
+  grid = grid_grad_.download();
+  density = density_.unpad(density_.grads.download());
+  color = color_.unpad(color_.grads.download());
+  for (float& g : density) g /= kLossScale;
+  for (float& g : color) g /= kLossScale;
 }
 
 void DeviceNetwork::adam(const AdamStep& grid_step, const AdamStep& mlp_step, cudaStream_t stream) {

@@ -34,6 +34,8 @@ struct DeviceMlp {
   void allocate(const MlpShape& padded, std::vector<int> layer_rows, std::vector<int> layer_cols);
   void upload(const PackedMlp& p);
   void download(PackedMlp& p) const;
+  // A padded array (weights, gradients, moments) as PackedMlp lays it out.
+  std::vector<float> unpad(const std::vector<float>& padded) const;
 };
 
 // Per-sample buffers for one batch (capacity rows, a multiple of 128).
@@ -67,6 +69,9 @@ class DeviceNetwork {
   // table's and the MLPs' gradients from dL/dsigma and dL/drgb.
   void backward(const float* pos, int64_t n, NetworkBatch& b, const float* d_sigma, const float* d_rgb,
                 cudaStream_t stream);
+  // The accumulated gradients (MLPs: loss scale removed, packed like PackedMlp::weights),
+  // for the parity tests.
+  void download_gradients(std::vector<float>& grid, std::vector<float>& density, std::vector<float>& color) const;
   // Adam on every parameter (hash entries with a zero gradient are skipped); clears the gradients.
   void adam(const AdamStep& grid_step, const AdamStep& mlp_step, cudaStream_t stream);
 

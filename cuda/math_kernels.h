@@ -9,6 +9,7 @@
 #include "renderer/math/adam.h"
 #include "renderer/math/hash_grid.h"
 #include "renderer/math/losses.h"
+#include "renderer/train/device_trainer.h"
 
 namespace nerds::cuda {
 
@@ -42,5 +43,22 @@ CompositeGradients composite_and_backward(const CompositeBatch& batch);
 // Adam over arrays (skipping entries whose gradient is exactly zero when skip_zero).
 void adam(const AdamStep& step, bool skip_zero, std::vector<float>& params, const std::vector<float>& grads,
           std::vector<float>& m, std::vector<float>& v);
+
+// The fused tensor-core MLP on n samples (x: n x inputs, sample after sample): its output
+// (n x outputs) and, for dL/d(output) = d_out, dL/dx (n x inputs) and dL/dW (packed like
+// mlp.weights). d_out is used as given (no loss scale): keep it of order 1e-3..1.
+struct MlpPass {
+  std::vector<float> out, d_in, d_weights;
+};
+MlpPass fused_mlp_pass(const PackedMlp& mlp, const std::vector<float>& x, const std::vector<float>& d_out, int n);
+
+// The radiance field on n samples (network positions and unit directions, 3 floats each):
+// sigma, rgb, and for dL/dsigma, dL/drgb the gradients of the hash table and of both MLPs.
+struct NetworkPass {
+  std::vector<float> sigma, rgb, d_grid, d_density, d_color;
+};
+NetworkPass network_pass(const NetworkConfig& config, const HashGridView& grid, const PackedModel& model,
+                         const std::vector<float>& pos, const std::vector<float>& dir, const std::vector<float>& d_sigma,
+                         const std::vector<float>& d_rgb);
 
 }  // namespace nerds::cuda

@@ -139,6 +139,9 @@ if [ "$rc" -ne 0 ]; then
 fi
 
 echo "== GPU tests (ctest -R ^gpu)"
+# The lego test case reads lego_400 (downscaled to 100 px) from here.
+NERDS_DATA=$(cd "$data" && pwd)
+export NERDS_DATA
 timeout "$(step_limit 120 110)" ctest --test-dir build-gpu -R '^gpu' --no-tests=error --output-on-failure \
   --timeout 100 -j4 >"$logs/gpu-tests.log" 2>&1
 rc=$?

@@ -13,15 +13,12 @@
 #include "renderer/math/compositing.h"
 #include "renderer/math/rng.h"
 #include "renderer/math/sh.h"
+#include "tests/gpu/gpu_test_support.h"
 
 namespace nerds {
 namespace {
 
-bool gpu_or_skip() {
-  const CudaDeviceInfo info = cuda_device_info();
-  if (!info.available) std::printf("gpu test skipped: %s\n", info.reason.c_str());
-  return info.available;
-}
+using nerds_test::gpu_or_skip;
 
 std::vector<float> uniform(size_t n, Pcg32& rng, float lo, float hi) {
   std::vector<float> v(n);

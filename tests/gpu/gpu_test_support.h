@@ -1,0 +1,100 @@
+// Shared pieces of the GPU tests: the skip rule, error measures and a small synthetic
+// training set (random images seen from a ring of cameras) that needs no files.
+#pragma once
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cuda/cuda_backend.h"
+#include "renderer/data/dataset.h"
+#include "renderer/math/rng.h"
+
+namespace nerds_test {
+
+// Every GPU test case starts with this: without a usable device it prints the line ctest
+// reports as skipped and the test returns.
+inline bool gpu_or_skip() {
+  const nerds::CudaDeviceInfo info = nerds::cuda_device_info();
+  if (!info.available) std::printf("gpu test skipped: %s\n", info.reason.c_str());
+  return info.available;
+}
+
+// ||a - b|| / ||b||: the error of a whole array, insensitive to single tiny entries.
+inline double relative_l2(const std::vector<float>& a, const std::vector<float>& b) {
+  double num = 0.0, den = 0.0;
+  for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
+    num += (double(a[i]) - b[i]) * (double(a[i]) - b[i]);
+    den += double(b[i]) * b[i];
+  }
+  return a.size() == b.size() ? std::sqrt(num / std::max(den, 1e-30)) : 1e30;
+}
+
+// Cameras on a ring around the unit cube's center, looking at it, with smooth random images
+// (a few random color blobs, so that training has something to fit).
+inline std::shared_ptr<nerds::Dataset> synthetic_dataset(int views, int size, uint64_t seed) {
+  auto d = std::make_shared<nerds::Dataset>();
+  d->format = "synthetic";
+  d->split = "train";
+  d->width = d->height = size;
+  d->has_alpha = false;
+  nerds::Pcg32 rng(seed, 1);
+  for (int v = 0; v < views; ++v) {
+    const float angle = 6.2831853f * v / views, height = 0.3f * std::sin(3.f * angle);
+    const nerds::Vec3 center = nerds::make_vec3(0.5f, 0.5f, 0.5f);
+    const nerds::Vec3 eye = nerds::make_vec3(0.5f + 1.2f * std::cos(angle), 0.5f + height, 0.5f + 1.2f * std::sin(angle));
+    const nerds::Vec3 z = nerds::normalize(eye - center);  // the camera looks down -z
+    const nerds::Vec3 x = nerds::normalize(nerds::cross(nerds::make_vec3(0.f, 1.f, 0.f), z));
+    const nerds::Vec3 y = nerds::cross(z, x);
+    nerds::Frame f;
+    for (int r = 0; r < 3; ++r) {
+      f.pose.m[r][0] = x[r];
+      f.pose.m[r][1] = y[r];
+      f.pose.m[r][2] = z[r];
+      f.pose.m[r][3] = eye[r];
+    }
+    f.intrinsics.fx = f.intrinsics.fy = 1.1f * size;
+    f.intrinsics.cx = f.intrinsics.cy = 0.5f * size;
+    f.intrinsics.width = f.intrinsics.height = size;
+    d->frames.push_back(f);
+  }
+  float blobs[8][6];
+  for (auto& b : blobs)
+    for (float& x : b) x = rng.next_float();
+  for (int v = 0; v < views; ++v)
+    for (int py = 0; py < size; ++py)
+      for (int px = 0; px < size; ++px) {
+        float c[3] = {0.1f, 0.1f, 0.1f};
+        for (const auto& b : blobs) {
+          const float dx = px / float(size) - b[0], dy = py / float(size) - b[1];
+          const float w = std::exp(-(dx * dx + dy * dy) * 40.f) * (0.5f + 0.5f * std::cos(6.2831853f * (b[2] + v * 0.05f)));
+          for (int k = 0; k < 3; ++k) c[k] += w * b[3 + k];
+        }
+        for (int k = 0; k < 3; ++k) d->rgba.push_back(static_cast<uint8_t>(std::min(c[k], 1.f) * 255.f));
+        d->rgba.push_back(255);
+      }
+  return d;
+}
+
+// lego at 100 px for the GPU tests: $NERDS_DATA/lego_400 downscaled 4x (what
+// scripts/gpu-check.sh carries to the GPU machine), else ../shared/datasets/lego_100.
+// Empty when neither is there.
+struct LegoData {
+  std::string dir;
+  int downscale = 1;
+};
+inline LegoData find_lego_100(const std::string& shared_datasets) {
+  if (const char* env = std::getenv("NERDS_DATA")) {
+    const std::string dir = std::string(env) + "/lego_400";
+    if (std::filesystem::exists(dir + "/transforms_train.json")) return {dir, 4};
+  }
+  const std::string dir = shared_datasets + "/lego_100";
+  if (std::filesystem::exists(dir + "/transforms_train.json")) return {dir, 1};
+  return {};
+}
+
+}  // namespace nerds_test
