@@ -46,7 +46,7 @@ TEST_CASE("lego_100 quality: paper parameters, fixed steps, PSNR floor on every 
   CHECK(score.views == 20);
   CHECK(engine.stats().used_samples <= engine.stats().marched_samples);
   // Measured at 300 steps (2 cores, AVX-512 build, deterministic for the seed): 26.02 dB mean,
-  // 23.50 dB worst view, in 70.5 s of training (200 steps gave 25.24 dB). The floor is 1.3 dB
+  // 23.50 dB worst view, in 70.5 s of training. The floor is 1.3 dB
   // below, for other CPUs' rounding of the same run.
   if (steps == default_steps) CHECK(score.mean_psnr >= 24.75);
 }
