@@ -96,7 +96,7 @@ class CudaTrainer final : public DeviceTrainer {
   CudaTrainer(const TrainConfig& config, const HashGridView& grid, const Dataset& data)
       : config_(config),
         network_(config.network, grid),
-        occupancy_(config.occupancy, config.march.dt_min) {
+        occupancy_(config.occupancy, config.march.dt_min, scan_) {
     if (data.frames.empty() || data.rgba.empty()) throw std::invalid_argument("cuda trainer: empty training set");
     std::vector<Pose> poses;
     std::vector<Intrinsics> intrinsics;
@@ -114,9 +114,6 @@ class CudaTrainer final : public DeviceTrainer {
     images_.width = data.width;
     images_.height = data.height;
     images_.background = static_cast<int>(config.background);
-    if (!config.occupancy.enabled) {  // every cell stays occupied: values 0 before any update
-      occupancy_.upload(std::vector<float>(occupancy_.cell_count(), 0.f), scan_);
-    }
   }
 
   std::string device_name() const override { return cuda_device_info().name; }
@@ -186,7 +183,9 @@ class CudaTrainer final : public DeviceTrainer {
   void render(const Ray* rays, size_t n, const RenderSettings& settings, RenderBuffers& out) override {
     out.resize(n);
     cudaStream_t stream = nullptr;
-    constexpr size_t kChunk = 1 << 18;  // rays per pass: bounds the sample buffers
+    // Rays per pass: their samples (at most max_samples each, far fewer once the occupancy
+    // grid has pruned empty space) fill RaySamples; the network runs on them in pieces.
+    constexpr size_t kChunk = 1 << 16;
     for (size_t first = 0; first < n; first += kChunk) {
       const int count = static_cast<int>(std::min(kChunk, n - first));
       RaySamples& b = samples_;
@@ -226,9 +225,9 @@ class CudaTrainer final : public DeviceTrainer {
 
  private:
   TrainConfig config_;
+  DeviceScan scan_;  // before occupancy_, whose constructor uses it
   DeviceNetwork network_;
   DeviceOccupancy occupancy_;
-  DeviceScan scan_;
   NetworkBatch batch_;
   RaySamples samples_;
   DeviceBuffer<Pose> poses_;
@@ -248,7 +247,11 @@ std::unique_ptr<DeviceTrainer> make_cuda_trainer(const TrainConfig& config, cons
                                                  const Dataset& train_set) {
   const CudaDeviceInfo info = cuda_device_info();
   if (!info.available) throw std::runtime_error("cuda: " + info.reason);
-  return std::make_unique<cuda::CudaTrainer>(config, grid, train_set);
+  try {
+    return std::make_unique<cuda::CudaTrainer>(config, grid, train_set);
+  } catch (const std::invalid_argument& e) {  // a configuration the kernels do not support
+    throw std::runtime_error(e.what());
+  }
 }
 
 }  // namespace nerds

@@ -1,5 +1,7 @@
 #include <cuda_runtime.h>
 
+#include <string>
+
 #include "cuda/cuda_backend.h"
 
 namespace nerds {
@@ -24,9 +26,14 @@ CudaDeviceInfo cuda_device_info() {
       r.reason = "cudaGetDeviceProperties failed";
       return r;
     }
-    r.available = true;
     r.name = prop.name;
     r.compute_capability = prop.major * 10 + prop.minor;
+    if (r.compute_capability < 75) {  // the build has kernels for sm_75 and later only
+      r.reason = r.name + ": compute capability " + std::to_string(r.compute_capability) +
+                 " is older than 7.5, for which no kernels are built";
+      return r;
+    }
+    r.available = true;
     return r;
   }();
   return info;

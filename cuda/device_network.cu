@@ -1,5 +1,6 @@
 #include "cuda/device_network.cuh"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 
@@ -13,6 +14,10 @@ namespace nerds::cuda {
 namespace {
 
 constexpr int kMaxFeatures = 8;
+
+// A loss-scaled gradient in half precision, clamped to the largest finite half: a rare huge
+// gradient (trunc_exp's derivative reaches e^15) must not become inf and poison the weights.
+__device__ __half to_half_saturated(float g) { return __float2half(fminf(fmaxf(g, -65504.f), 65504.f)); }
 
 // ---- per-item kernel bodies (each a thin wrapper over a renderer/math formula) ----------
 
@@ -106,7 +111,7 @@ struct ColorOutGradBody {
     const int k = static_cast<int>(i % out_pad);
     float g = 0.f;
     if (s < n && k < 3) g = scale * d_rgb[3 * s + k] * sigmoid_grad_from_output(sigmoid(color_out[s * out_pad + k]));
-    d_color_out[i] = __float2half(g);
+    d_color_out[i] = to_half_saturated(g);
   }
 };
 
@@ -128,7 +133,7 @@ struct DensityOutGradBody {
       g = d_color_in[s * color_in_pad + j];
       if (j == 0) g += scale * d_sigma[s] * trunc_exp_grad(density_out[s * geo_pad]);
     }
-    d_density_out[i] = __float2half(g);
+    d_density_out[i] = to_half_saturated(g);
   }
 };
 
@@ -288,53 +293,61 @@ void DeviceNetwork::download(PackedModel& model) const {
   color_.download(model.color);
 }
 
-void DeviceNetwork::reserve(NetworkBatch& b, int64_t n) const {
+void DeviceNetwork::reserve(NetworkBatch& b, int64_t n, bool training) const {
   const int64_t rows = round_up_rows(n);
-  if (rows <= b.capacity) return;
   const int64_t cap = rows + rows / 4 / kMlpBlockRows * kMlpBlockRows;  // some headroom against regrowth
   const size_t N = static_cast<size_t>(cap);
-  b.enc.resize(N * enc_pad_);
-  b.density_hidden.resize(N * kMlpWidth * config_.density_layers);
-  b.color_in.resize(N * color_in_pad_);
-  b.color_hidden.resize(N * kMlpWidth * config_.color_layers);
-  b.density_out.resize(N * geo_pad_);
-  b.color_out.resize(N * 16);
-  b.d_color_out.resize(N * 16);
-  b.d_density_out.resize(N * geo_pad_);
-  b.d_pre_color.resize(N * mlp_pre_activation_width(color_.shape));
-  b.d_pre_density.resize(N * mlp_pre_activation_width(density_.shape));
-  b.d_color_in.resize(N * color_in_pad_);
-  b.d_enc.resize(N * enc_pad_);
-  b.capacity = cap;
+  if (rows > b.inference_capacity) {
+    b.enc.resize(N * enc_pad_);
+    b.color_in.resize(N * color_in_pad_);
+    b.density_out.resize(N * geo_pad_);
+    b.color_out.resize(N * 16);
+    b.inference_capacity = cap;
+  }
+  if (training && rows > b.training_capacity) {
+    b.density_hidden.resize(N * kMlpWidth * config_.density_layers);
+    b.color_hidden.resize(N * kMlpWidth * config_.color_layers);
+    b.d_color_out.resize(N * 16);
+    b.d_density_out.resize(N * geo_pad_);
+    b.d_pre_color.resize(N * mlp_pre_activation_width(color_.shape));
+    b.d_pre_density.resize(N * mlp_pre_activation_width(density_.shape));
+    b.d_color_in.resize(N * color_in_pad_);
+    b.d_enc.resize(N * enc_pad_);
+    b.training_capacity = cap;
+  }
 }
 
 void DeviceNetwork::density(const float* pos, int64_t n, NetworkBatch& b, float* sigma, cudaStream_t stream) const {
-  if (n <= 0) return;
-  reserve(b, n);
-  const int64_t n_pad = round_up_rows(n);
-  launch_items("hash_encode", n_pad * grid_view_.n_levels,
-               EncodeBody{grid_view_, grid_.data(), pos, n, enc_dim_, enc_pad_, b.enc.data()}, stream);
-  mlp_forward(density_.shape, density_.weights_half.data(), b.enc.data(), n, b.density_out.data(), nullptr, stream);
-  launch_items("density_activation", n, SigmaBody{b.density_out.data(), geo_pad_, sigma}, stream);
+  for (int64_t first = 0; first < n; first += kInferenceChunk) {
+    const int64_t m = std::min(kInferenceChunk, n - first);
+    reserve(b, m, false);
+    launch_items("hash_encode", round_up_rows(m) * grid_view_.n_levels,
+                 EncodeBody{grid_view_, grid_.data(), pos + 3 * first, m, enc_dim_, enc_pad_, b.enc.data()}, stream);
+    mlp_forward(density_.shape, density_.weights_half.data(), b.enc.data(), m, b.density_out.data(), nullptr, stream);
+    launch_items("density_activation", m, SigmaBody{b.density_out.data(), geo_pad_, sigma + first}, stream);
+  }
 }
 
 void DeviceNetwork::forward(const float* pos, const float* dir, int64_t n, NetworkBatch& b, float* sigma, float* rgb,
                             bool keep, cudaStream_t stream) const {
-  if (n <= 0) return;
-  reserve(b, n);
-  const int64_t n_pad = round_up_rows(n);
-  launch_items("hash_encode", n_pad * grid_view_.n_levels,
-               EncodeBody{grid_view_, grid_.data(), pos, n, enc_dim_, enc_pad_, b.enc.data()}, stream);
-  mlp_forward(density_.shape, density_.weights_half.data(), b.enc.data(), n, b.density_out.data(),
-              keep ? b.density_hidden.data() : nullptr, stream);
-  launch_items("density_activation", n, SigmaBody{b.density_out.data(), geo_pad_, sigma}, stream);
-  launch_items("color_input", n_pad,
-               ColorInputBody{b.density_out.data(), dir, n, geo_, geo_pad_, config_.sh_degree, color_in_, color_in_pad_,
-                              b.color_in.data()},
-               stream);
-  mlp_forward(color_.shape, color_.weights_half.data(), b.color_in.data(), n, b.color_out.data(),
-              keep ? b.color_hidden.data() : nullptr, stream);
-  launch_items("color_activation", 3 * n, RgbBody{b.color_out.data(), 16, rgb}, stream);
+  const int64_t piece = keep ? std::max<int64_t>(n, 1) : kInferenceChunk;
+  for (int64_t first = 0; first < n; first += piece) {
+    const int64_t m = std::min(piece, n - first);
+    const int64_t m_pad = round_up_rows(m);
+    reserve(b, m, keep);
+    launch_items("hash_encode", m_pad * grid_view_.n_levels,
+                 EncodeBody{grid_view_, grid_.data(), pos + 3 * first, m, enc_dim_, enc_pad_, b.enc.data()}, stream);
+    mlp_forward(density_.shape, density_.weights_half.data(), b.enc.data(), m, b.density_out.data(),
+                keep ? b.density_hidden.data() : nullptr, stream);
+    launch_items("density_activation", m, SigmaBody{b.density_out.data(), geo_pad_, sigma + first}, stream);
+    launch_items("color_input", m_pad,
+                 ColorInputBody{b.density_out.data(), dir + 3 * first, m, geo_, geo_pad_, config_.sh_degree, color_in_,
+                                color_in_pad_, b.color_in.data()},
+                 stream);
+    mlp_forward(color_.shape, color_.weights_half.data(), b.color_in.data(), m, b.color_out.data(),
+                keep ? b.color_hidden.data() : nullptr, stream);
+    launch_items("color_activation", 3 * m, RgbBody{b.color_out.data(), 16, rgb + 3 * first}, stream);
+  }
 }
 
 void DeviceNetwork::backward(const float* pos, int64_t n, NetworkBatch& b, const float* d_sigma, const float* d_rgb,

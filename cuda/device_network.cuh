@@ -22,6 +22,8 @@ namespace nerds::cuda {
 
 // Multiplies the MLPs' output gradients before they are rounded to half precision.
 constexpr float kLossScale = 1024.f;
+// Samples per network call for inference (about 130 MB of buffers).
+constexpr int64_t kInferenceChunk = 1 << 20;
 
 // One MLP: float master weights, their half copy for the kernels, gradients and Adam moments,
 // all in the padded layout of MlpShape.
@@ -38,9 +40,10 @@ struct DeviceMlp {
   std::vector<float> unpad(const std::vector<float>& padded) const;
 };
 
-// Per-sample buffers for one batch (capacity rows, a multiple of 128).
+// Per-sample buffers for one batch (capacities in rows, multiples of 128): inference needs the
+// first four only; training also keeps activations and gradients.
 struct NetworkBatch {
-  int64_t capacity = 0;
+  int64_t inference_capacity = 0, training_capacity = 0;
   DeviceBuffer<__half> enc, density_hidden, color_in, color_hidden;
   DeviceBuffer<float> density_out, color_out;
   DeviceBuffer<__half> d_color_out, d_density_out, d_pre_color, d_pre_density;
@@ -59,10 +62,12 @@ class DeviceNetwork {
   void upload(const PackedModel& model);
   void download(PackedModel& model) const;
 
-  void reserve(NetworkBatch& b, int64_t n) const;
-  // Density at n network positions (3 floats each, device memory): inference, no activations kept.
+  void reserve(NetworkBatch& b, int64_t n, bool training) const;
+  // Density at n network positions (3 floats each, device memory): inference, no activations
+  // kept, in pieces of at most kInferenceChunk samples so any n fits in memory.
   void density(const float* pos, int64_t n, NetworkBatch& b, float* sigma, cudaStream_t stream) const;
-  // Density and color; keep_for_backward stores the activations backward() needs.
+  // Density and color; keep_for_backward stores the activations backward() needs (in one
+  // piece: the batch is the training batch); without it, in pieces as density().
   void forward(const float* pos, const float* dir, int64_t n, NetworkBatch& b, float* sigma, float* rgb,
                bool keep_for_backward, cudaStream_t stream) const;
   // Backward of the last forward(keep_for_backward) on the same batch: accumulates the hash

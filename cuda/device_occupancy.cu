@@ -5,7 +5,6 @@
 #include "cuda/launch.h"
 #include "renderer/math/occupancy.h"
 #include "renderer/math/ray_march.h"
-#include "renderer/math/rng.h"
 
 namespace nerds::cuda {
 
@@ -15,35 +14,23 @@ constexpr int64_t kQueryChunk = 1 << 20;  // density queries per network call
 
 struct QueryCellsBody {
   bool all_cells;
-  int64_t half;  // after warm-up: [0, half) uniform cells, [half, 2 half) occupied ones
+  int64_t half;
   uint32_t total;
+  const uint32_t* occupied;
+  uint32_t n_occupied;
   int resolution, cascades;
   uint64_t seed;
   int step;
-  const float* values;
-  float threshold;
   uint32_t* cells;
   float* pos;
   __device__ void operator()(int64_t i) const {
-    Pcg32 rng(seed ^ 0x0cc0, (static_cast<uint64_t>(static_cast<uint32_t>(step)) << 32) | static_cast<uint32_t>(i));
-    uint32_t cell;
-    if (all_cells) {
-      cell = static_cast<uint32_t>(i);
-    } else {
-      cell = rng.next_uint() % total;
-      if (i >= half)
-        for (int tries = 0; tries < 16 && !(values[cell] > threshold); ++tries) cell = rng.next_uint() % total;
-    }
-    const uint32_t per_cascade = static_cast<uint32_t>(resolution) * resolution * resolution;
-    const int c = static_cast<int>(cell / per_cascade);
-    const float jx = rng.next_float(), jy = rng.next_float(), jz = rng.next_float();
-    const Vec3 p = occupancy_cell_position(cell % per_cascade, c, resolution, jx, jy, jz);
+    const OccupancyQuery q = occupancy_query(i, all_cells, half, total, occupied, n_occupied, resolution, seed, step);
     // The scene box is the coarsest cascade's.
-    const Vec3 q = network_position(p, 0.5f * static_cast<float>(1 << (cascades - 1)));
-    cells[i] = cell;
-    pos[3 * i] = q.x;
-    pos[3 * i + 1] = q.y;
-    pos[3 * i + 2] = q.z;
+    const Vec3 p = network_position(q.point, 0.5f * static_cast<float>(1 << (cascades - 1)));
+    cells[i] = q.cell;
+    pos[3 * i] = p.x;
+    pos[3 * i + 1] = p.y;
+    pos[3 * i + 2] = p.z;
   }
 };
 
@@ -68,6 +55,18 @@ struct RaiseBody {
     if (occupancy_covered_by_finer_cascade(cell % per_cascade, static_cast<int>(cell / per_cascade), resolution)) return;
     // Both values are >= 0, and non-negative floats order like their bit patterns.
     atomicMax(reinterpret_cast<int*>(values + cell), __float_as_int(sigma[i] * dt_min));
+  }
+};
+
+// The set bits' cell indices, ascending (the CPU grid's occupied_cells_).
+struct OccupiedListBody {
+  const uint8_t* bits;
+  const int* offset;  // exclusive prefix sum of the bytes' bit counts
+  uint32_t* list;
+  __device__ void operator()(int64_t byte) const {
+    int o = offset[byte];
+    for (int k = 0; k < 8; ++k)
+      if ((bits[byte] >> k) & 1) list[o++] = static_cast<uint32_t>(byte * 8 + k);
   }
 };
 
@@ -97,13 +96,17 @@ struct BitsBody {
 
 }  // namespace
 
-DeviceOccupancy::DeviceOccupancy(const OccupancyConfig& config, float dt_min) : config_(config), dt_min_(dt_min) {
+DeviceOccupancy::DeviceOccupancy(const OccupancyConfig& config, float dt_min, DeviceScan& scan)
+    : config_(config), dt_min_(dt_min) {
   const size_t n = static_cast<size_t>(config.resolution) * config.resolution * config.resolution * config.cascades;
   values_.resize(n);
   values_.zero();
   clamped_.resize(n);
   bits_.resize((n + 7) / 8);
   byte_counts_.resize(bits_.size());
+  byte_offsets_.resize(bits_.size());
+  occupied_list_.resize(n);
+  rebuild_bits(scan, nullptr);  // values 0: every cell occupied, as a fresh CPU grid
 }
 
 OccupancyView DeviceOccupancy::view() const {
@@ -124,10 +127,13 @@ void DeviceOccupancy::rebuild_bits(DeviceScan& scan, cudaStream_t stream) {
   const int64_t n = static_cast<int64_t>(values_.size());
   launch_items("occupancy_clamp", n, ClampBody{values_.data(), clamped_.data()}, stream);
   const float mean = scan.sum(clamped_.data(), n, stream) / static_cast<float>(n);
-  threshold_now_ = std::min(config_.threshold, mean);
+  const float threshold = std::min(config_.threshold, mean);
   launch_items("occupancy_bits", static_cast<int64_t>(bits_.size()),
-               BitsBody{values_.data(), n, threshold_now_, mean == 0.f, bits_.data(), byte_counts_.data()}, stream);
-  occupied_ = static_cast<size_t>(scan.sum(byte_counts_.data(), static_cast<int64_t>(byte_counts_.size()), stream));
+               BitsBody{values_.data(), n, threshold, mean == 0.f, bits_.data(), byte_counts_.data()}, stream);
+  const int n_bytes = static_cast<int>(bits_.size());
+  occupied_ = static_cast<size_t>(scan.exclusive_sum(byte_counts_.data(), byte_offsets_.data(), n_bytes, stream));
+  launch_items("occupancy_list", n_bytes, OccupiedListBody{bits_.data(), byte_offsets_.data(), occupied_list_.data()},
+               stream);
 }
 
 void DeviceOccupancy::update(const DeviceNetwork& network, NetworkBatch& batch, int step, uint64_t seed,
@@ -142,8 +148,9 @@ void DeviceOccupancy::update(const DeviceNetwork& network, NetworkBatch& batch, 
     query_sigma_.resize(queries);
   }
   launch_items("occupancy_query_cells", queries,
-               QueryCellsBody{all, half, static_cast<uint32_t>(total), config_.resolution, config_.cascades, seed, step,
-                              values_.data(), threshold_now_, query_cells_.data(), query_pos_.data()},
+               QueryCellsBody{all, half, static_cast<uint32_t>(total), occupied_list_.data(),
+                              static_cast<uint32_t>(occupied_), config_.resolution, config_.cascades, seed, step,
+                              query_cells_.data(), query_pos_.data()},
                stream);
   for (int64_t begin = 0; begin < queries; begin += kQueryChunk) {
     const int64_t n = std::min(kQueryChunk, queries - begin);

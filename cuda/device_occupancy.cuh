@@ -2,8 +2,8 @@
 // renderer/backend/occupancy_grid.cpp: decay every value, raise the queried cells to the
 // density the network now predicts at a random point inside them, then threshold at
 // min(threshold, mean). The cells to query: all of them during warm-up, then
-// update_fraction of the cells at random plus as many occupied ones (found, as instant-ngp
-// does, by drawing random cells until one is occupied).
+// update_fraction of the cells at random plus as many occupied ones, drawn from the list of
+// occupied cells that every rebuild compacts (occupancy_query, shared with the CPU grid).
 #pragma once
 
 #include <cstdint>
@@ -18,7 +18,7 @@ namespace nerds::cuda {
 
 class DeviceOccupancy {
  public:
-  DeviceOccupancy(const OccupancyConfig& config, float dt_min);
+  DeviceOccupancy(const OccupancyConfig& config, float dt_min, DeviceScan& scan);
 
   OccupancyView view() const;
   size_t occupied_count() const { return occupied_; }
@@ -39,8 +39,8 @@ class DeviceOccupancy {
   DeviceBuffer<float> values_, clamped_, query_pos_, query_sigma_;
   DeviceBuffer<uint32_t> query_cells_;
   DeviceBuffer<uint8_t> bits_;
-  DeviceBuffer<int> byte_counts_;
-  float threshold_now_ = 0.f;  // the threshold of the last rebuild
+  DeviceBuffer<int> byte_counts_, byte_offsets_;
+  DeviceBuffer<uint32_t> occupied_list_;  // the occupied cells, ascending
   size_t occupied_ = 0;
 };
 

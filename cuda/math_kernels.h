@@ -61,4 +61,9 @@ NetworkPass network_pass(const NetworkConfig& config, const HashGridView& grid, 
                          const std::vector<float>& pos, const std::vector<float>& dir, const std::vector<float>& d_sigma,
                          const std::vector<float>& d_rgb);
 
+// One occupancy-grid update at `step` on the GPU, starting from model.occupancy; returns the
+// values after it.
+std::vector<float> occupancy_update_pass(const NetworkConfig& config, const HashGridView& grid, const PackedModel& model,
+                                         const OccupancyConfig& occupancy, float dt_min, int step, uint64_t seed);
+
 }  // namespace nerds::cuda

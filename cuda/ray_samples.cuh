@@ -74,14 +74,15 @@ struct MarchWriteBody {
   MarchSettings march;
   OccupancyView grid;
   const float *rays, *t_begin, *t_end;
-  const int* offset;
+  const int *offset, *count;
   float *pos, *dir, *t, *dt;
   __device__ void operator()(int64_t r) const {
     const Vec3 o = make_vec3(rays[6 * r], rays[6 * r + 1], rays[6 * r + 2]);
     const Vec3 d = make_vec3(rays[6 * r + 3], rays[6 * r + 4], rays[6 * r + 5]);
     float tt = t_begin[r];
     int64_t i = offset[r];
-    march_ray(march, grid, o, d, &tt, t_end[r], march.max_samples, [&](float ts, float dts, Vec3 p) {
+    // At most the counted samples: the ray's slot ends there.
+    march_ray(march, grid, o, d, &tt, t_end[r], count[r], [&](float ts, float dts, Vec3 p) {
       const Vec3 q = network_position(p, march.box_half);
       pos[3 * i] = q.x;
       pos[3 * i + 1] = q.y;
@@ -139,7 +140,7 @@ inline int64_t march_rays(const MarchSettings& march, const OccupancyView& grid,
   reserve_at_least(b.sigma, n);
   launch_items("march_write", b.n_rays,
                MarchWriteBody{march, grid, b.rays.data(), b.t_begin.data(), b.t_end.data(), b.offset.data(),
-                              b.pos.data(), b.dir.data(), b.t.data(), b.dt.data()},
+                              b.count.data(), b.pos.data(), b.dir.data(), b.t.data(), b.dt.data()},
                stream);
   return b.marched;
 }

@@ -1,7 +1,9 @@
 #include "renderer/engine.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
+#include <utility>
 
 #include "cuda/cuda_backend.h"
 #include "renderer/error.h"
@@ -44,8 +46,18 @@ std::string resolve_device(const std::string& requested) {
 Engine::Engine(const EngineOptions& options, const ParamSet& params)
     : options_(options), device_(resolve_device(options.device)), params_(params) {
   train_ = std::make_shared<Dataset>(load_train_split(options));
-  trainer_ = std::make_unique<Trainer>(make_train_config(params_, *train_), train_, device_ == "cuda");
-  stats_.total_cells = trainer_->occupancy().cell_count();
+  const TrainConfig config = make_train_config(params_, *train_);
+  try {
+    trainer_ = std::make_unique<Trainer>(config, train_, device_ == "cuda");
+  } catch (const std::runtime_error& e) {
+    // "auto" means the best device that can run this method: a configuration the CUDA
+    // kernels do not support trains on the CPU instead (an explicit "cuda" fails).
+    if (device_ != "cuda" || options.device != "auto") throw;
+    std::fprintf(stderr, "nerds: %s; training on the CPU\n", e.what());
+    device_ = "cpu";
+    trainer_ = std::make_unique<Trainer>(config, train_, false);
+  }
+  stats_.total_cells = std::as_const(*trainer_).occupancy().cell_count();
 }
 
 Engine::~Engine() = default;
@@ -100,20 +112,22 @@ RenderBuffers Engine::render(const Pose& pose, const Intrinsics& k, const float 
     gpu->render(rays.data(), rays.size(), render_settings(background), out);
     return out;
   }
-  render_rays(trainer_->network(), trainer_->occupancy().view(), render_settings(background), rays.data(), rays.size(),
+  const Trainer& t = *trainer_;  // the const accessors: no upload is scheduled
+  render_rays(t.network(), t.occupancy().view(), render_settings(background), rays.data(), rays.size(),
               out);
   return out;
 }
 
 std::vector<RaySample> Engine::inspect(const Pose& pose, const Intrinsics& k, float px, float py) const {
   const float white[3] = {1.f, 1.f, 1.f};
-  return inspect_ray(trainer_->network(), trainer_->occupancy().view(), render_settings(white),
+  const Trainer& t = *trainer_;
+  return inspect_ray(t.network(), t.occupancy().view(), render_settings(white),
                      camera_ray(pose, k, px, py));
 }
 
 OccupancyCells Engine::occupancy_cells() const {
   OccupancyCells cells;
-  const OccupancyGrid& grid = trainer_->occupancy();
+  const OccupancyGrid& grid = std::as_const(*trainer_).occupancy();
   if (!grid.config().enabled || grid.cell_count() == 0) return cells;
   cells.resolution = grid.config().resolution;
   cells.cascades = grid.config().cascades;
@@ -132,7 +146,8 @@ std::vector<float> Engine::density_at(const std::vector<Vec3>& points) const {
   }
   std::vector<float> sigma(points.size());
   NetworkWorkspace ws;
-  if (!points.empty()) trainer_->network().density(pos.data(), static_cast<int>(points.size()), ws, sigma.data());
+  const Trainer& t = *trainer_;
+  if (!points.empty()) t.network().density(pos.data(), static_cast<int>(points.size()), ws, sigma.data());
   return sigma;
 }
 

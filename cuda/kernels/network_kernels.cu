@@ -4,6 +4,8 @@
 
 #include "cuda/buffer.h"
 #include "cuda/device_network.cuh"
+#include "cuda/device_occupancy.cuh"
+#include "cuda/device_scan.cuh"
 #include "cuda/launch.h"
 #include "cuda/math_kernels.h"
 #include "cuda/mlp/fused_mlp.cuh"
@@ -33,6 +35,9 @@ MlpPass fused_mlp_pass(const PackedMlp& mlp, const std::vector<float>& x, const 
   const int layers = static_cast<int>(mlp.rows.size());
   if (layers < 2) throw std::invalid_argument("fused_mlp_pass: needs a hidden layer");
   const int inputs = mlp.cols.front(), outputs = mlp.rows.back();
+  for (int k = 0; k + 1 < layers; ++k)
+    if (mlp.rows[k] != kMlpWidth) throw std::invalid_argument("fused_mlp_pass: hidden layers must be 64 wide");
+  if (inputs > kMlpWidth || outputs > kMlpWidth) throw std::invalid_argument("fused_mlp_pass: at most 64 inputs and outputs");
   DeviceMlp d;
   d.allocate({round_up16(inputs), round_up16(outputs), layers - 1}, mlp.rows, mlp.cols);
   PackedMlp with_moments = mlp;
@@ -72,6 +77,19 @@ NetworkPass network_pass(const NetworkConfig& config, const HashGridView& grid, 
   r.rgb = rgb.download();
   net.download_gradients(r.d_grid, r.d_density, r.d_color);
   return r;
+}
+
+std::vector<float> occupancy_update_pass(const NetworkConfig& config, const HashGridView& grid, const PackedModel& model,
+                                         const OccupancyConfig& occupancy, float dt_min, int step, uint64_t seed) {
+  DeviceNetwork net(config, grid);
+  net.upload(model);
+  DeviceScan scan;
+  DeviceOccupancy occ(occupancy, dt_min, scan);
+  occ.upload(model.occupancy, scan);
+  NetworkBatch batch;
+  occ.update(net, batch, step, seed, scan, nullptr);
+  synchronize("occupancy_update_pass");
+  return occ.download();
 }
 
 }  // namespace nerds::cuda

@@ -57,44 +57,33 @@ void OccupancyGrid::update(const NerfNetwork& network, int step, uint64_t seed) 
   const int res = config_.resolution;
   const size_t per_cascade = static_cast<size_t>(res) * res * res;
   const size_t total = values_.size();
-  Pcg32 rng(seed ^ 0x0cc0, static_cast<uint64_t>(step) + 1);
+  // Which cells to query this pass, and where: the shared formula, one query per item.
+  const bool all_cells = step < config_.warmup_steps;
+  const int64_t half = static_cast<int64_t>(static_cast<double>(total) * config_.update_fraction);
+  const int64_t queries = all_cells ? static_cast<int64_t>(total) : 2 * half;
+  std::vector<uint32_t> cells(queries);
+  std::vector<float> pos(3 * static_cast<size_t>(queries));
+  // The scene box is the coarsest cascade's.
+  const float box_half = 0.5f * static_cast<float>(1 << (config_.cascades - 1));
+  parallel_for(queries, [&](int64_t i) {
+    const OccupancyQuery q = occupancy_query(i, all_cells, half, static_cast<uint32_t>(total), occupied_cells_.data(),
+                                             static_cast<uint32_t>(occupied_cells_.size()), res, seed, step);
+    cells[i] = q.cell;
+    const Vec3 p = network_position(q.point, box_half);
+    pos[3 * i + 0] = p.x;
+    pos[3 * i + 1] = p.y;
+    pos[3 * i + 2] = p.z;
+  }, 4096);
 
-  // Which cells to query this pass.
-  std::vector<uint32_t> cells;
-  if (step < config_.warmup_steps) {
-    cells.resize(total);
-    for (size_t i = 0; i < total; ++i) cells[i] = static_cast<uint32_t>(i);
-  } else {
-    const size_t quarter = static_cast<size_t>(static_cast<double>(total) * config_.update_fraction);
-    cells.reserve(2 * quarter);
-    for (size_t i = 0; i < quarter; ++i) cells.push_back(rng.next_uint() % total);
-    if (!occupied_cells_.empty())
-      for (size_t i = 0; i < quarter; ++i) cells.push_back(occupied_cells_[rng.next_uint() % occupied_cells_.size()]);
-  }
-
-  // Query the density at a jittered point of each cell, in chunks over threads.
-  std::vector<float> fresh(cells.size(), 0.f);
+  // The density at each point, in chunks over threads.
+  std::vector<float> fresh(queries, 0.f);
   const int chunk = 4096;
-  const int64_t n_chunks = (static_cast<int64_t>(cells.size()) + chunk - 1) / chunk;
+  const int64_t n_chunks = (queries + chunk - 1) / chunk;
   std::vector<NetworkWorkspace> workspaces(cpu_thread_count());
   parallel_for(n_chunks, [&](int64_t k) {
-    NetworkWorkspace& ws = workspaces[cpu_thread_index()];
-    const size_t begin = static_cast<size_t>(k) * chunk;
-    const int n = static_cast<int>(std::min<size_t>(chunk, cells.size() - begin));
-    Pcg32 local(seed ^ 0x1ced, (static_cast<uint64_t>(step) << 20) + static_cast<uint64_t>(k));
-    std::vector<float> pos(3 * n);
-    for (int i = 0; i < n; ++i) {
-      const uint32_t cell = cells[begin + i];
-      const int c = static_cast<int>(cell / per_cascade);
-      const Vec3 p = occupancy_cell_position(static_cast<uint32_t>(cell % per_cascade), c, res, local.next_float(),
-                                             local.next_float(), local.next_float());
-      // The scene box is the coarsest cascade's.
-      const Vec3 q = network_position(p, 0.5f * static_cast<float>(1 << (config_.cascades - 1)));
-      pos[3 * i + 0] = q.x;
-      pos[3 * i + 1] = q.y;
-      pos[3 * i + 2] = q.z;
-    }
-    network.density(pos.data(), n, ws, fresh.data() + begin);
+    const int64_t begin = k * chunk;
+    const int n = static_cast<int>(std::min<int64_t>(chunk, queries - begin));
+    network.density(pos.data() + 3 * begin, n, workspaces[cpu_thread_index()], fresh.data() + begin);
   });
 
   float* values = values_.data();

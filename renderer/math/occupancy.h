@@ -9,6 +9,7 @@
 #include <cstdint>
 
 #include "renderer/math/hd.h"
+#include "renderer/math/rng.h"
 #include "renderer/math/scalar.h"
 #include "renderer/math/vec3.h"
 
@@ -65,6 +66,30 @@ NERDS_HD bool occupancy_covered_by_finer_cascade(uint32_t cell, int cascade, int
   for (int a = 0; a < 3; ++a)
     if (idx[a] < r / 4 || idx[a] >= 3 * r / 4) return false;
   return true;
+}
+
+// The grid update's query number i (Instant-NGP, App. E.2): during warm-up (all_cells) cell i;
+// after it, the first `half` queries take a uniformly random cell and the others a random
+// occupied one (from the ascending list of occupied cells; a random cell while there is
+// none). The point is uniformly random inside the cell, in the unit-cube frame. Keyed by
+// (seed, step, i), so both backends query the same cells at the same points.
+struct OccupancyQuery {
+  uint32_t cell;  // index over all cascades (cascade-major)
+  Vec3 point;
+};
+
+NERDS_HD OccupancyQuery occupancy_query(int64_t i, bool all_cells, int64_t half, uint32_t total,
+                                        const uint32_t* occupied, uint32_t n_occupied, int resolution, uint64_t seed,
+                                        int step) {
+  Pcg32 rng(seed ^ 0x0cc0, (static_cast<uint64_t>(static_cast<uint32_t>(step)) << 32) | static_cast<uint32_t>(i));
+  OccupancyQuery q;
+  if (all_cells) q.cell = static_cast<uint32_t>(i);
+  else if (i < half || n_occupied == 0) q.cell = rng.next_uint() % total;
+  else q.cell = occupied[rng.next_uint() % n_occupied];
+  const uint32_t per_cascade = static_cast<uint32_t>(resolution) * resolution * resolution;
+  const float jx = rng.next_float(), jy = rng.next_float(), jz = rng.next_float();
+  q.point = occupancy_cell_position(q.cell % per_cascade, static_cast<int>(q.cell / per_cascade), resolution, jx, jy, jz);
+  return q;
 }
 
 NERDS_HD bool occupancy_test(const OccupancyView& grid, Vec3 p) {

@@ -60,10 +60,18 @@ TrainConfig small_config() {
 TEST_CASE("gpu fused MLP: forward, input and weight gradients match the CPU MLP (half precision)") {
   if (!gpu_or_skip()) return;
   Pcg32 rng(21, 22);
-  for (const MlpConfig& shape : {MlpConfig{32, 64, 1, 16}, MlpConfig{32, 64, 2, 3}, MlpConfig{20, 64, 3, 7}}) {
+  // Sample counts: under one 128-row block, one weight-gradient block (1024 rows) with padding,
+  // and three of them with a partial last one (their sums meet in atomics).
+  struct Case {
+    MlpConfig shape;
+    int n;
+  };
+  for (const Case& test : {Case{{32, 64, 1, 16}, 100}, Case{{32, 64, 1, 16}, 1000}, Case{{32, 64, 2, 3}, 3000},
+                           Case{{20, 64, 3, 7}, 1000}}) {
+    const MlpConfig& shape = test.shape;
+    const int n = test.n;
     Mlp mlp(shape);
     mlp.initialize(5);
-    const int n = 1000;  // not a multiple of 128: the padded rows must stay out of the sums
     const std::vector<float> x = uniform(static_cast<size_t>(n) * shape.inputs, rng, -1.f, 1.f);
     const std::vector<float> d_out = uniform(static_cast<size_t>(n) * shape.outputs, rng, -0.1f, 0.1f);
     const cuda::MlpPass gpu = cuda::fused_mlp_pass(packed(mlp), x, d_out, n);
@@ -86,8 +94,8 @@ TEST_CASE("gpu fused MLP: forward, input and weight gradients match the CPU MLP 
     // Inputs and activations rounded to half (11-bit mantissa) at every layer: about 1e-3
     // relative per layer; the weight gradients sum 1000 such products.
     const double e_out = relative_l2(gpu.out, out), e_in = relative_l2(gpu.d_in, d_in), e_w = relative_l2(gpu.d_weights, cpu_dw);
-    MESSAGE("MLP " << shape.inputs << "-" << shape.hidden << "x" << shape.hidden_layers << "-" << shape.outputs
-                   << ": relative L2 error out " << e_out << ", d_in " << e_in << ", d_W " << e_w);
+    MESSAGE("MLP " << shape.inputs << "-" << shape.hidden << "x" << shape.hidden_layers << "-" << shape.outputs << ", "
+                   << n << " samples: relative L2 error out " << e_out << ", d_in " << e_in << ", d_W " << e_w);
     CHECK(e_out < 1e-2);
     CHECK(e_in < 2e-2);
     CHECK(e_w < 2e-2);
@@ -190,6 +198,15 @@ TEST_CASE("gpu training step: the same rays, samples, loss and parameter updates
   CHECK(a_density > 0.9);
   CHECK(a_color > 0.9);
   CHECK(a_grid > 0.9);
+  // Signs do not see the gradients' size (a wrong loss scale would pass): Adam's first
+  // moment after one step is (1 - beta1) * gradient, so compare it too.
+  const double m_density = relative_l2(ga.density.adam_m, ca.density.adam_m);
+  const double m_color = relative_l2(ga.color.adam_m, ca.color.adam_m);
+  const double m_grid = relative_l2(ga.grid_m, ca.grid_m);
+  MESSAGE("first moments, relative L2: density MLP " << m_density << ", color MLP " << m_color << ", hash table " << m_grid);
+  CHECK(m_density < 5e-2);
+  CHECK(m_color < 5e-2);
+  CHECK(m_grid < 5e-2);
 }
 
 TEST_CASE("gpu render: the same image as the CPU renderer for the same model") {
@@ -238,6 +255,49 @@ TEST_CASE("gpu lego 100 px: 300 steps on the GPU reach the CPU backend's quality
                                            << " dB over " << score.views << " views");
   CHECK(engine.stats().used_samples > 0);
   CHECK(score.mean_psnr >= 24.75);  // the CPU test's floor for the same 300 steps
+}
+
+}  // namespace nerds
+
+namespace nerds {
+
+TEST_CASE("gpu occupancy update: the same cells, points and values as the CPU grid update") {
+  if (!gpu_or_skip()) return;
+  TrainConfig config = small_config();
+  config.occupancy.resolution = 64;
+  NerfNetwork net(config.network);
+  net.initialize(4);
+  Pcg32 rng(41, 42);
+  for (float& p : net.grid().params()) p = rng.next_float() * 2.f - 1.f;
+  const auto data = nerds_test::synthetic_dataset(6, 32, 3);
+  OccupancyGrid cpu(config.occupancy, config.march.dt_min);
+  cpu.mark_unseen(data->frames);
+  AdamState adam;  // unused by the update; sized so pack_model has something to read
+  adam.grid_m.assign(net.grid().param_count(), 0.f);
+  adam.grid_v = adam.grid_m;
+  for (const auto* mlp : {&net.density_mlp(), &net.color_mlp()})
+    for (const Eigen::MatrixXf& w : mlp->weights()) {
+      adam.mlp_m.push_back(Eigen::MatrixXf::Zero(w.rows(), w.cols()));
+      adam.mlp_v.push_back(Eigen::MatrixXf::Zero(w.rows(), w.cols()));
+    }
+  // Warm-up pass (every cell): identical queries, so values agree up to half precision.
+  const PackedModel model = pack_model(net, cpu, adam);
+  const std::vector<float> gpu_values =
+      cuda::occupancy_update_pass(config.network, net.grid().view(), model, config.occupancy, config.march.dt_min, 0, 77);
+  cpu.update(net, 0, 77);
+  const double e = relative_l2(gpu_values, cpu.values());
+  const float threshold = std::min(config.occupancy.threshold, cpu.mean_value());
+  size_t same = 0, unseen_same = 0, unseen = 0;
+  for (size_t i = 0; i < gpu_values.size(); ++i) {
+    same += (gpu_values[i] > threshold) == (cpu.values()[i] > threshold);
+    if (cpu.values()[i] < 0.f) ++unseen, unseen_same += gpu_values[i] < 0.f;
+  }
+  const double agree = static_cast<double>(same) / gpu_values.size();
+  MESSAGE("occupancy warm-up update: relative L2 " << e << ", occupied-bit agreement " << agree << ", unseen cells "
+                                                   << unseen);
+  CHECK(e < 2e-2);
+  CHECK(agree > 0.995);
+  CHECK(unseen_same == unseen);
 }
 
 }  // namespace nerds
