@@ -9,6 +9,7 @@
 #include <string>
 
 #include "cuda/buffer.h"
+#include "cuda/composite_loss.cuh"
 #include "cuda/cuda_backend.h"
 #include "cuda/device_network.cuh"
 #include "cuda/device_occupancy.cuh"
@@ -42,29 +43,6 @@ struct TrainingRaysBody {
       background[3 * r + k] = tr.background[k];
     }
     jitter[r] = tr.jitter;
-  }
-};
-
-// Compositing, the photometric loss and the compositing backward of one training ray.
-struct CompositeLossBody {
-  const float *sigma, *rgb, *dt, *t, *background, *target;
-  const int *begin, *count;
-  float min_transmittance, huber_delta, loss_scale;
-  LossKind loss;
-  float *ray_loss, *d_sigma, *d_rgb;
-  __device__ void operator()(int64_t r) const {
-    const int64_t b = begin[r];
-    const int c = count[r];
-    CompositeResult cr;
-    composite_forward(sigma + b, rgb + 3 * b, dt + b, t + b, c, min_transmittance, &cr);
-    float pred[3], d_pred[3];
-    for (int k = 0; k < 3; ++k) pred[k] = cr.rgb[k] + cr.transmittance * background[3 * r + k];
-    ray_loss[r] = photometric_loss(loss, pred, target + 3 * r, huber_delta, loss_scale, d_pred);
-    composite_backward(sigma + b, rgb + 3 * b, dt + b, cr.used, pred, d_pred, d_sigma + b, d_rgb + 3 * b);
-    for (int i = cr.used; i < c; ++i) {  // no gradient past early termination
-      d_sigma[b + i] = 0.f;
-      d_rgb[3 * (b + i)] = d_rgb[3 * (b + i) + 1] = d_rgb[3 * (b + i) + 2] = 0.f;
-    }
   }
 };
 

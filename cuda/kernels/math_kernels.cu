@@ -1,5 +1,6 @@
 // Thin per-item GPU kernels over renderer/math: no formula is written here.
 #include "cuda/buffer.h"
+#include "cuda/composite_loss.cuh"
 #include "cuda/launch.h"
 #include "cuda/math_kernels.h"
 #include "renderer/math/compositing.h"
@@ -44,26 +45,6 @@ struct ShBody {
   __device__ void operator()(int64_t i) const {
     const float* d = dirs + 3 * i;
     ::nerds::sh_encode(d[0], d[1], d[2], degree, out + i * degree * degree);  // not the host wrapper below
-  }
-};
-
-struct CompositeBody {
-  const float *sigma, *rgb, *dt, *t, *background, *target;
-  const int *ray_begin, *ray_count;
-  float min_transmittance, huber_delta, loss_scale;
-  LossKind loss;
-  float *pred, *ray_loss, *d_sigma, *d_rgb;
-  int* used;
-  __device__ void operator()(int64_t r) const {
-    const int b = ray_begin[r], c = ray_count[r];
-    CompositeResult cr;
-    composite_forward(sigma + b, rgb + 3 * b, dt + b, t + b, c, min_transmittance, &cr);
-    float p[3], d_pred[3];
-    for (int k = 0; k < 3; ++k) p[k] = cr.rgb[k] + cr.transmittance * background[3 * r + k];
-    ray_loss[r] = photometric_loss(loss, p, target + 3 * r, huber_delta, loss_scale, d_pred);
-    composite_backward(sigma + b, rgb + 3 * b, dt + b, cr.used, p, d_pred, d_sigma + b, d_rgb + 3 * b);
-    for (int k = 0; k < 3; ++k) pred[3 * r + k] = p[k];
-    used[r] = cr.used;
   }
 };
 
@@ -112,9 +93,10 @@ CompositeGradients composite_and_backward(const CompositeBatch& batch) {
   d_sigma.zero();
   d_rgb.zero();
   launch_items("composite_and_backward", n_rays,
-               CompositeBody{sigma.data(), rgb.data(), dt.data(), t.data(), bg.data(), target.data(), begin.data(),
-                             count.data(), batch.min_transmittance, batch.huber_delta, batch.loss_scale, batch.loss,
-                             pred.data(), loss.data(), d_sigma.data(), d_rgb.data(), used.data()});
+               CompositeLossBody{sigma.data(), rgb.data(), dt.data(), t.data(), bg.data(), target.data(),
+                                 begin.data(), count.data(), batch.min_transmittance, batch.huber_delta,
+                                 batch.loss_scale, batch.loss, loss.data(), d_sigma.data(), d_rgb.data(), pred.data(),
+                                 used.data()});
   CompositeGradients out;
   out.pred = pred.download();
   out.used = used.download();

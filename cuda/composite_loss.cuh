@@ -1,0 +1,40 @@
+// One training ray's compositing, photometric loss and compositing backward (NeRF Eq. 3 and
+// its exact gradient, renderer/math/compositing.h), as a per-ray kernel body: the CUDA
+// trainer's and the parity tests' one version.
+#pragma once
+
+#include <cstdint>
+
+#include "renderer/math/compositing.h"
+#include "renderer/math/losses.h"
+
+namespace nerds::cuda {
+
+struct CompositeLossBody {
+  const float *sigma, *rgb, *dt, *t, *background, *target;  // samples packed ray after ray
+  const int *begin, *count;
+  float min_transmittance, huber_delta, loss_scale;
+  LossKind loss;
+  float *ray_loss, *d_sigma, *d_rgb;
+  float* pred = nullptr;  // optional: the composited color over the background, 3 per ray
+  int* used = nullptr;    // optional: the samples before early termination
+  __device__ void operator()(int64_t r) const {
+    const int64_t b = begin[r];
+    const int c = count[r];
+    CompositeResult cr;
+    composite_forward(sigma + b, rgb + 3 * b, dt + b, t + b, c, min_transmittance, &cr);
+    float p[3], d_pred[3];
+    for (int k = 0; k < 3; ++k) p[k] = cr.rgb[k] + cr.transmittance * background[3 * r + k];
+    ray_loss[r] = photometric_loss(loss, p, target + 3 * r, huber_delta, loss_scale, d_pred);
+    composite_backward(sigma + b, rgb + 3 * b, dt + b, cr.used, p, d_pred, d_sigma + b, d_rgb + 3 * b);
+    for (int i = cr.used; i < c; ++i) {  // no gradient past early termination
+      d_sigma[b + i] = 0.f;
+      d_rgb[3 * (b + i)] = d_rgb[3 * (b + i) + 1] = d_rgb[3 * (b + i) + 2] = 0.f;
+    }
+    if (pred)
+      for (int k = 0; k < 3; ++k) pred[3 * r + k] = p[k];
+    if (used) used[r] = cr.used;
+  }
+};
+
+}  // namespace nerds::cuda
