@@ -1,5 +1,6 @@
 // Surface materials: a textured Lambertian base plus a Blinn-Phong specular lobe, whose
-// highlight moves with the viewer (the view-dependent effect a NeRF must learn).
+// highlight moves with the viewer (the view-dependent effect a NeRF must learn), an optional
+// perfect mirror part (reflections: strongly view-dependent) and optional emission.
 #pragma once
 
 #include <cmath>
@@ -11,8 +12,11 @@ namespace nerds::scenes {
 
 struct Material {
   Texture albedo = Texture::solid(make_vec3(0.8f, 0.8f, 0.8f));
-  Vec3 specular;            // linear reflectance of the highlight; zero = matte
-  float shininess = 32.f;   // Blinn-Phong exponent: higher = smaller, sharper highlight
+  Vec3 specular;           // linear reflectance of the highlight; zero = matte
+  float shininess = 32.f;  // Blinn-Phong exponent: higher = smaller, sharper highlight
+  float mirror = 0.f;      // fraction of the light seen that is a mirror reflection (0..1)
+  bool emissive = false;   // when true, `emission` is added regardless of lights and shadows
+  Texture emission = Texture::solid(make_vec3(0.f, 0.f, 0.f));
 };
 
 // Light reflected toward the viewer per unit light color arriving from `to_light`, at a

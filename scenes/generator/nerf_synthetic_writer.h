@@ -1,7 +1,9 @@
 // Writes rendered views in the NeRF-synthetic layout (the Blender "lego" format):
-// transforms_<split>.json next to a <split>/ folder of r_<i>.png images.
+// transforms_<split>.json next to a <split>/ folder of r_<i>.png images, plus per view a
+// 16-bit depth PNG and a normal PNG.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -16,13 +18,28 @@ constexpr float kDepthScale = 1000.f;
 // "r_<index>": the file stem of view `index` in its split folder.
 std::string view_stem(int index);
 
-// Writes <split_dir>/r_<index>.png (RGBA) and <split_dir>/r_<index>_depth.png (16-bit).
-// Throws InputError when a file cannot be written.
+// Writes <split_dir>/<stem>.png (RGBA), <stem>_depth.png (16-bit, depth * kDepthScale, 0 =
+// background) and <stem>_normal.png (RGB, world-frame normal n as (n + 1) / 2, black =
+// background). Throws InputError when a file cannot be written.
+void write_view_images(const std::string& split_dir, const std::string& stem, const RenderedView& view);
 void write_view_images(const std::string& split_dir, int index, const RenderedView& view);
 
-// Writes <out_dir>/transforms_<split>.json: camera_angle_x, depth_scale and one frame per
-// pose, frame i pointing at ./<split>/r_<i>. Throws InputError when it cannot be written.
-void write_transforms_json(const std::string& out_dir, const std::string& split, float camera_angle_x,
-                           const std::vector<Pose>& poses);
+// One frame of a transforms file: its image stem (relative to the transforms file, without
+// extension, e.g. "./train/r_0"), pose, and any further keys (exposure, w, h, ...).
+struct FrameRecord {
+  std::string stem;
+  Pose pose;
+  nlohmann::json extra = nlohmann::json::object();
+};
+
+// Writes <path>: camera_angle_x, depth_scale, the encodings of the depth and normal images,
+// `extra` top-level keys, and one frame per record with file_path, depth_file_path,
+// normal_file_path and transform_matrix. Throws InputError when it cannot be written.
+void write_transforms_file(const std::string& path, float camera_angle_x, const std::vector<FrameRecord>& frames,
+                           const nlohmann::json& extra = nlohmann::json::object());
+
+// The float's shortest round-trip text as a double, so the JSON shows 0.25 and not
+// 0.25000000372529.
+double json_number(float v);
 
 }  // namespace nerds::scenes

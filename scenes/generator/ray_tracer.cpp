@@ -41,6 +41,7 @@ RenderedView render_view(const Scene& scene, const ViewCamera& camera, const Ren
   view.rgba.channels = 4;
   view.rgba.pixels.assign(static_cast<size_t>(width) * height * 4, 0);
   view.depth.assign(static_cast<size_t>(width) * height, 0.f);
+  view.normals.assign(static_cast<size_t>(width) * height, Vec3{});
 
   for (int py = 0; py < height; ++py) {
     for (int px = 0; px < width; ++px) {
@@ -58,7 +59,7 @@ RenderedView render_view(const Scene& scene, const ViewCamera& camera, const Ren
         SceneHit hit;
         if (!scene.intersect(ray, kFar, &hit)) continue;
         // Clamp each sample before averaging so a highlight does not bleed across an edge.
-        sum = sum + clamp01(shade(scene, hit, -ray.dir));
+        sum = sum + clamp01(shade(scene, hit, -ray.dir) * settings.exposure);
         ++hits;
       }
       uint8_t* out = &view.rgba.pixels[pixel * 4];
@@ -71,7 +72,10 @@ RenderedView render_view(const Scene& scene, const ViewCamera& camera, const Ren
       }
       Ray center = primary_ray(camera, px + 0.5f, py + 0.5f);
       SceneHit hit;
-      if (scene.intersect(center, kFar, &hit)) view.depth[pixel] = axial_depth(camera, center, hit.t);
+      if (scene.intersect(center, kFar, &hit)) {
+        view.depth[pixel] = axial_depth(camera, center, hit.t);
+        view.normals[pixel] = hit.normal;
+      }
     }
   }
   return view;

@@ -1,5 +1,5 @@
 // Renders one view of a Scene: jittered anti-aliasing samples per pixel, direct lighting with
-// hard shadows, transparent background. Deterministic: the same settings give the same bytes.
+// hard shadows, mirror reflections, transparent background. Deterministic: the same settings give the same bytes.
 #pragma once
 
 #include <cstdint>
@@ -13,7 +13,8 @@ namespace nerds::scenes {
 
 struct RenderSettings {
   int samples_per_pixel = 4;
-  uint64_t seed = 1;  // seeds every pixel's own jitter stream (give each view its own)
+  uint64_t seed = 1;     // seeds every pixel's own jitter stream (give each view its own)
+  float exposure = 1.f;  // multiplies the linear radiance before it is clipped to [0, 1]
 };
 
 struct RenderedView {
@@ -23,6 +24,8 @@ struct RenderedView {
   // Axial depth (along the camera's -z) of the surface through each pixel center,
   // row-major like rgba; 0 where that ray hits nothing.
   std::vector<float> depth;
+  // World-frame unit normal (facing the camera) of that same surface; zero where no hit.
+  std::vector<Vec3> normals;
 };
 
 RenderedView render_view(const Scene& scene, const ViewCamera& camera, const RenderSettings& settings);

@@ -1,35 +1,24 @@
 #include "scenes/generator/scene_maker.h"
 
+#include <algorithm>
 #include <filesystem>
+#include <limits>
 #include <system_error>
 
 #include "renderer/error.h"
-#include "scenes/generator/default_scene.h"
+#include "scenes/generator/multiscale_views.h"
 #include "scenes/generator/nerf_synthetic_writer.h"
 #include "scenes/generator/parallel_for.h"
-#include "scenes/generator/random.h"
 #include "scenes/generator/ray_tracer.h"
-#include "scenes/generator/scene_recipe.h"
+#include "scenes/generator/scene_library.h"
 #include "scenes/generator/view_camera.h"
+#include "scenes/generator/view_plan.h"
 
 namespace nerds::scenes {
 
 namespace {
 
-// Every scene the maker knows, in listing order.
-const std::vector<SceneRecipe>& recipes() {
-  static const std::vector<SceneRecipe> all = {default_scene_recipe()};
-  return all;
-}
-
-const SceneRecipe& find_recipe(const std::string& name) {
-  std::string known;
-  for (const SceneRecipe& recipe : recipes()) {
-    if (recipe.info.name == name) return recipe;
-    known += (known.empty() ? "" : ", ") + recipe.info.name;
-  }
-  throw InputError("unknown scene '" + name + "' (known: " + known + ")");
-}
+namespace fs = std::filesystem;
 
 void check_options(const SceneOptions& o) {
   auto require = [](bool ok, const char* field, const char* rule) {
@@ -42,64 +31,167 @@ void check_options(const SceneOptions& o) {
   require(o.samples_per_pixel >= 1 && o.samples_per_pixel <= 255, "samples_per_pixel", "must be in [1, 255]");
 }
 
-void create_folder(const std::filesystem::path& dir) {
+void create_folder(const fs::path& dir) {
   std::error_code error;
-  std::filesystem::create_directories(dir, error);
-  if (error || !std::filesystem::is_directory(dir)) {
+  fs::create_directories(dir, error);
+  if (error || !fs::is_directory(dir)) {
     throw InputError(dir.string(), "", "cannot create the folder" + (error ? ": " + error.message() : ""));
   }
 }
 
-struct Split {
-  std::string name;
-  std::vector<Pose> poses;
+struct DepthRange {
+  float near = std::numeric_limits<float>::infinity(), far = 0.f;
+  void add(const DepthRange& o) {
+    near = std::min(near, o.near);
+    far = std::max(far, o.far);
+  }
 };
+
+DepthRange depth_range(const std::vector<float>& depth) {
+  DepthRange r;
+  for (float d : depth) {
+    if (d <= 0.f) continue;
+    r.near = std::min(r.near, d);
+    r.far = std::max(r.far, d);
+  }
+  return r;
+}
+
+// The keys a varied training view adds to its frame, so a reader knows what changed.
+nlohmann::json variation_keys(const SceneDescription& d, const PlannedView& view) {
+  nlohmann::json extra = nlohmann::json::object();
+  if (d.variations.any_appearance()) {
+    extra["exposure"] = json_number(view.exposure);
+    extra["light_scale"] = json_number(view.light_scale);
+    extra["light_tint"] = json_number(view.light_tint);
+  }
+  if (d.variations.transient_fraction > 0.f) extra["transient_count"] = static_cast<int>(view.transients.size());
+  return extra;
+}
+
+// Levels of the multires/ folder: 1, 2, 4, ... while the image keeps at least one pixel.
+std::vector<int> multires_factors(const SceneDescription& d, int resolution) {
+  std::vector<int> factors;
+  for (int level = 0, f = 1; level < d.multiscale_levels && f <= resolution; ++level, f *= 2) factors.push_back(f);
+  return factors.size() > 1 ? factors : std::vector<int>{};
+}
+
+void write_multires_transforms(const fs::path& root, const SceneDescription& d, const PlannedSplit& split,
+                               const std::vector<int>& factors, int resolution) {
+  std::vector<FrameRecord> frames;
+  for (size_t v = 0; v < split.views.size(); ++v) {
+    for (int f : factors) {
+      const std::string stem = view_stem(static_cast<int>(v));
+      FrameRecord record;
+      record.stem =
+          f == 1 ? "../" + split.name + "/" + stem : "./" + split.name + "/" + stem + "_d" + std::to_string(f);
+      record.pose = split.views[v].written_pose;
+      record.extra = {{"w", resolution / f}, {"h", resolution / f}, {"downscale", f}, {"lossmult", f * f}};
+      frames.push_back(record);
+    }
+  }
+  const nlohmann::json extra = {
+      {"scene", d.info.name},
+      {"protocol",
+       "multiscale Blender (Mip-NeRF): every view at full, 1/2, 1/4, ... resolution, box-filtered; "
+       "lossmult = downscale^2 weighs each pixel by its area in full-resolution pixels"}};
+  write_transforms_file((root / "multires" / ("transforms_" + split.name + ".json")).string(), d.rig.camera_angle_x,
+                        frames, extra);
+}
 
 }  // namespace
 
 std::vector<SceneInfo> list_scenes() {
   std::vector<SceneInfo> infos;
-  for (const SceneRecipe& recipe : recipes()) infos.push_back(recipe.info);
+  for (const std::string& name : library_scene_names()) infos.push_back(library_scene_info(name));
   return infos;
 }
 
-void make_scene(const std::string& name, const std::string& out_dir, const SceneOptions& options) {
-  const SceneRecipe& recipe = find_recipe(name);
+SceneMade make_scene(const std::string& name_or_path, const std::string& out_dir, const SceneOptions& options) {
+  const SceneDescription d = load_scene(name_or_path);
   check_options(options);
+  SceneMade made;
+  made.info = d.info;
+  made.samples_per_pixel = std::max(options.samples_per_pixel, d.min_samples_per_pixel);
+  const int train_views =
+      d.max_train_views > 0 ? std::min(options.train_views, d.max_train_views) : options.train_views;
+  if (train_views < options.train_views)
+    made.notes.push_back("the scene keeps at most " + std::to_string(d.max_train_views) + " training views");
 
-  // Independent streams per use, so e.g. more train views leave the val cameras unchanged.
-  const uint64_t seed = mix64(options.seed);
-  const CameraRig& rig = recipe.rig;
-  const std::vector<Split> splits = {
-      {"train", fibonacci_hemisphere_poses(rig, options.train_views, mix64(seed + 1))},
-      {"val", random_hemisphere_poses(rig, options.val_views, mix64(seed + 2))},
-      {"test", ring_poses(rig, options.test_views)},
-  };
-  const std::filesystem::path root(out_dir);
-  for (const Split& split : splits) create_folder(root / split.name);
-
-  const Scene scene = recipe.build();
+  const std::vector<PlannedSplit> splits = plan_views(d, options, train_views);
+  const std::vector<int> factors = multires_factors(d, options.resolution);
+  const fs::path root(out_dir);
+  for (const PlannedSplit& split : splits) {
+    create_folder(root / split.name);
+    if (!factors.empty()) create_folder(root / "multires" / split.name);
+  }
   struct Job {
     int split, view;
   };
   std::vector<Job> jobs;
   for (int s = 0; s < static_cast<int>(splits.size()); ++s) {
-    for (int v = 0; v < static_cast<int>(splits[s].poses.size()); ++v) jobs.push_back({s, v});
+    for (int v = 0; v < static_cast<int>(splits[s].views.size()); ++v) jobs.push_back({s, v});
   }
-  // One view per task: each is rendered and written by one thread, seeded by its own index.
+  std::vector<DepthRange> ranges(jobs.size());
+  // One view per task: each is rendered and written by one thread from its planned seed.
   parallel_for(static_cast<int>(jobs.size()), [&](int j) {
-    const Job& job = jobs[j];
-    const Split& split = splits[job.split];
-    ViewCamera camera =
-        make_view_camera(split.poses[job.view], options.resolution, options.resolution, rig.camera_angle_x);
+    const PlannedSplit& split = splits[jobs[j].split];
+    const PlannedView& view = split.views[jobs[j].view];
+    const ViewCamera camera = make_view_camera(view.pose, options.resolution, options.resolution, d.rig.camera_angle_x);
     RenderSettings settings;
-    settings.samples_per_pixel = options.samples_per_pixel;
-    settings.seed = mix64(seed + 1000003ull * static_cast<uint64_t>(job.split + 3) + static_cast<uint64_t>(job.view));
-    write_view_images((root / split.name).string(), job.view, render_view(scene, camera, settings));
+    settings.samples_per_pixel = made.samples_per_pixel;
+    settings.seed = view.seed;
+    settings.exposure = view.exposure;
+    const RenderedView rendered = render_view(scene_for_view(d.scene, view), camera, settings);
+    write_view_images((root / split.name).string(), jobs[j].view, rendered);
+    ranges[j] = depth_range(rendered.depth);
+    for (int f : factors) {
+      if (f == 1) continue;
+      write_view_images((root / "multires" / split.name).string(), view_stem(jobs[j].view) + "_d" + std::to_string(f),
+                        downscale_view(rendered, f));
+    }
   });
-  for (const Split& split : splits) {
-    write_transforms_json(root.string(), split.name, rig.camera_angle_x, split.poses);
+
+  const bool noisy = d.variations.any_pose_noise();
+  for (int s = 0; s < static_cast<int>(splits.size()); ++s) {
+    const PlannedSplit& split = splits[s];
+    DepthRange range;
+    std::vector<FrameRecord> frames, true_frames;
+    for (size_t j = 0; j < jobs.size(); ++j) {
+      if (jobs[j].split == s) range.add(ranges[j]);
+    }
+    for (size_t v = 0; v < split.views.size(); ++v) {
+      FrameRecord record;
+      record.stem = "./" + split.name + "/" + view_stem(static_cast<int>(v));
+      record.pose = split.views[v].written_pose;
+      if (split.name == "train") record.extra = variation_keys(d, split.views[v]);
+      frames.push_back(record);
+      record.pose = split.views[v].pose;
+      true_frames.push_back(record);
+    }
+    nlohmann::json extra = {{"scene", d.info.name}};
+    if (range.far > 0.f) extra["near_far"] = {json_number(range.near), json_number(range.far)};
+    if (noisy && split.name == "train") {
+      extra["pose_noise"] = {{"rotation_deg", json_number(d.variations.pose_rotation_deg)},
+                             {"translation", json_number(d.variations.pose_translation)},
+                             {"true_poses", "transforms_train_true.json"}};
+      write_transforms_file((root / "transforms_train_true.json").string(), d.rig.camera_angle_x, true_frames,
+                            {{"scene", d.info.name}, {"note", "the true poses the train images were rendered from"}});
+    }
+    write_transforms_file((root / ("transforms_" + split.name + ".json")).string(), d.rig.camera_angle_x, frames,
+                          extra);
+    if (!factors.empty()) write_multires_transforms(root, d, split, factors, options.resolution);
   }
+  if (noisy)
+    made.notes.push_back(
+        "transforms_train.json holds perturbed poses; the true ones are in transforms_train_true.json");
+  if (!factors.empty())
+    made.notes.push_back("multires/ holds every view at 1/1 to 1/" + std::to_string(factors.back()) +
+                         " resolution (multiscale Blender protocol; per-frame w, h, lossmult)");
+  made.train_views = static_cast<int>(splits[0].views.size());
+  made.val_views = static_cast<int>(splits[1].views.size());
+  made.test_views = static_cast<int>(splits[2].views.size());
+  return made;
 }
 
 }  // namespace nerds::scenes

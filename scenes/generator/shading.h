@@ -1,4 +1,5 @@
-// Direct lighting at a surface point: ambient plus every light that is not shadowed.
+// Direct lighting at a surface point: emission, ambient and every light that is not
+// shadowed, plus mirror reflections traced recursively.
 #pragma once
 
 #include "renderer/math/vec3.h"
@@ -6,8 +7,15 @@
 
 namespace nerds::scenes {
 
+// Mirror bounces followed before a reflected ray just takes the environment's color.
+constexpr int kMaxMirrorBounces = 3;
+
 // Linear radiance leaving hit.position toward the viewer (to_viewer: unit, away from the
 // surface). Shadow rays start a small distance off the surface to avoid self-hits.
-Vec3 shade(const Scene& scene, const SceneHit& hit, Vec3 to_viewer);
+// `bounces_left` limits mirror recursion.
+Vec3 shade(const Scene& scene, const SceneHit& hit, Vec3 to_viewer, int bounces_left = kMaxMirrorBounces);
+
+// Linear radiance arriving along a ray: the shaded nearest surface, or the environment.
+Vec3 trace(const Scene& scene, const Ray& ray, int bounces_left);
 
 }  // namespace nerds::scenes

@@ -13,7 +13,7 @@
 
 #include "renderer/data/image_io.h"
 #include "renderer/error.h"
-#include "scenes/generator/default_scene.h"
+#include "scenes/generator/scene_library.h"
 #include "scenes/generator/scene_maker.h"
 
 using namespace nerds;
@@ -78,7 +78,7 @@ TEST_CASE("every listed scene has a name and a purpose, and default is one of th
 }
 
 TEST_CASE("the default scene fits the NeRF-synthetic cube [-1.5, 1.5]^3") {
-  Aabb box = build_default_scene().bounds();
+  Aabb box = load_scene("default").scene.bounds();
   for (int a = 0; a < 3; ++a) {
     CHECK(box.lo[a] >= -1.5f);
     CHECK(box.hi[a] <= 1.5f);
@@ -122,6 +122,7 @@ TEST_CASE("make_scene writes the NeRF-synthetic layout of the default scene") {
         opaque += image.pixels[p] == 255;
       }
       CHECK(fs::is_regular_file(temp.path / (frame.at("depth_file_path").get<std::string>().substr(2) + ".png")));
+      CHECK(fs::is_regular_file(temp.path / (frame.at("normal_file_path").get<std::string>().substr(2) + ".png")));
     }
   }
   CHECK(transparent > 0);
@@ -134,7 +135,7 @@ TEST_CASE("the same seed gives the same bytes, another seed other bytes") {
   make_scene("default", first.path.string(), options);
   make_scene("default", second.path.string(), options);
   const auto first_files = folder_bytes(first.path);
-  CHECK(first_files.size() == 3 + 2 * (5 + 2 + 3));  // 3 JSON, an RGBA and a depth PNG per view
+  CHECK(first_files.size() == 3 + 3 * (5 + 2 + 3));  // 3 JSON; RGBA, depth and normal PNGs per view
   CHECK(first_files == folder_bytes(second.path));
   options.seed = 2;
   make_scene("default", third.path.string(), options);
