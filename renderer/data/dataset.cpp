@@ -1,4 +1,5 @@
-// load_dataset: picks the format from the folder's files, parses it, reads the images and
+// load_dataset: picks the format from the folder's files (NeRF-synthetic, transforms.json,
+// LLFF's poses_bounds.npy, in that order), parses it, reads the images and
 // maps the poses into the engine's frame (instant-ngp's: p -> p * scale + offset).
 #include "renderer/data/dataset.h"
 
@@ -59,24 +60,35 @@ Dataset load_dataset(const std::string& dir, const DatasetOptions& options) {
   } else if (is_file(fs::path(dir) / "transforms.json")) {
     dataset.format = "transforms";
     parsed = dataset_loaders::parse_transforms(dir, split);
+  } else if (is_file(fs::path(dir) / "poses_bounds.npy")) {
+    dataset.format = "llff";
+    parsed = dataset_loaders::parse_llff(dir, split, options.downscale);
   } else {
-    throw InputError(dir, "", "no " + split_file + " (NeRF-synthetic) or transforms.json (instant-ngp) found");
+    throw InputError(
+        dir, "",
+        "no " + split_file + " (NeRF-synthetic), transforms.json (instant-ngp) or poses_bounds.npy (LLFF) found");
   }
+  // What is left to do after the pre-downscaled images (LLFF images_N) the parser picked.
+  const int downscale = options.downscale / parsed.prescaled;
 
   const Intrinsics& full = parsed.frames[0].intrinsics;
-  if (full.width < options.downscale || full.height < options.downscale)
-    throw InputError(dir, "downscale", std::to_string(options.downscale) + " exceeds the image size " +
-                                           std::to_string(full.width) + "x" + std::to_string(full.height));
-  dataset_loaders::load_frame_images(parsed, options.downscale, options.load_images, &dataset);
+  if (full.width < downscale || full.height < downscale)
+    throw InputError(dir, "downscale",
+                     std::to_string(options.downscale) + " exceeds the image size " +
+                         std::to_string(full.width * parsed.prescaled) + "x" +
+                         std::to_string(full.height * parsed.prescaled));
+  dataset_loaders::load_frame_images(parsed, downscale, options.load_images, &dataset);
 
   dataset.root = dir;
   dataset.split = split;
   dataset.aabb_scale = parsed.aabb_scale;
   dataset.scale = parsed.scale;
   dataset.offset = parsed.offset;
+  dataset.near_bound = parsed.near_bound;
+  dataset.far_bound = parsed.far_bound;
   dataset.frames = std::move(parsed.frames);
   for (Frame& frame : dataset.frames) {
-    frame.intrinsics = downscaled(frame.intrinsics, options.downscale);
+    frame.intrinsics = downscaled(frame.intrinsics, downscale);
     frame.pose = to_engine_frame(frame.pose, dataset.scale, dataset.offset);
   }
   return dataset;

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "renderer/data/dataset.h"
 #include "renderer/data/image_io.h"
 
@@ -25,12 +27,22 @@ struct ParsedFrames {
   float aabb_scale = 1.f;
   float scale = 0.33f;               // instant-ngp's defaults
   Vec3 offset = make_vec3(0.5f, 0.5f, 0.5f);
+  // The images on disk are already `prescaled` times smaller than the source's full
+  // resolution (LLFF's images_N folders) and the frames' intrinsics describe them, so
+  // load_dataset downscales them by only downscale / prescaled more.
+  int prescaled = 1;
+  float near_bound = 0.f, far_bound = 0.f;  // Dataset::near_bound / far_bound
 };
 
 // DIR/transforms_<split>.json ("all": train, val, test). See nerf_synthetic_loader.cpp.
 ParsedFrames parse_nerf_synthetic(const std::string& dir, const std::string& split);
 // DIR/transforms.json, instant-ngp / nerfstudio style. See transforms_loader.cpp.
 ParsedFrames parse_transforms(const std::string& dir, const std::string& split);
+// The optional scene-box fields instant-ngp reads (aabb_scale, scale, offset) of a JSON root;
+// both JSON formats accept them (see transforms_loader.cpp).
+void read_scene_box(const nlohmann::json& root, const std::string& file, ParsedFrames* parsed);
+// DIR/poses_bounds.npy with DIR/images/ or DIR/images_<N>/ (LLFF). See llff_loader.cpp.
+ParsedFrames parse_llff(const std::string& dir, const std::string& split, int downscale);
 
 // The header of a frame's image; a missing or unreadable image is an InputError naming the
 // JSON file and the frame's file_path field.

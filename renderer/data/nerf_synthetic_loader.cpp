@@ -1,7 +1,8 @@
 // NeRF-synthetic (Mildenhall et al. 2020, Blender scenes): DIR/transforms_<split>.json with
 // "camera_angle_x" (horizontal field of view) and frames of {"file_path": "./train/r_0"
 // (no extension: ".png" is appended), "transform_matrix": 4x4 camera-to-world, OpenGL}.
-// focal = 0.5 W / tan(0.5 camera_angle_x), principal point at the image center.
+// focal = 0.5 W / tan(0.5 camera_angle_x), principal point at the image center. The optional
+// scene-box fields of transforms.json (aabb_scale, scale, offset) are read too.
 #include <cmath>
 #include <filesystem>
 
@@ -31,6 +32,7 @@ void append_split(const std::string& dir, const std::string& split, ParsedFrames
   if (!(angle_x > 0.0 && angle_x < kPi))
     throw InputError(file, "camera_angle_x", "must be a field of view in (0, pi) radians");
   const nlohmann::json& frames = require_frames(root, file);
+  read_scene_box(root, file, parsed);  // optional; a generated unbounded scene asks for a larger box
 
   const size_t first = parsed->frames.size();
   for (size_t i = 0; i < frames.size(); ++i) {

@@ -107,6 +107,14 @@ Intrinsics read_intrinsics(const json& root, const json& frame, const std::strin
 
 }  // namespace
 
+void read_scene_box(const json& root, const std::string& file, ParsedFrames* parsed) {
+  parsed->aabb_scale = static_cast<float>(optional_number(root, "aabb_scale", file, "").value_or(1.0));
+  parsed->scale = static_cast<float>(optional_number(root, "scale", file, "").value_or(0.33));
+  parsed->offset = json_fields::optional_vec3(root, "offset", file, "").value_or(make_vec3(0.5f, 0.5f, 0.5f));
+  if (!(parsed->aabb_scale > 0.f)) throw InputError(file, "aabb_scale", "must be positive");
+  if (!(parsed->scale > 0.f)) throw InputError(file, "scale", "must be positive");
+}
+
 ParsedFrames parse_transforms(const std::string& dir, const std::string& split) {
   const std::string file = (fs::path(dir) / "transforms.json").string();
   const json root = json_fields::read_json_file(file);
@@ -114,11 +122,7 @@ ParsedFrames parse_transforms(const std::string& dir, const std::string& split) 
   check_camera_model(root, file, "");
 
   ParsedFrames parsed;
-  parsed.aabb_scale = static_cast<float>(optional_number(root, "aabb_scale", file, "").value_or(1.0));
-  parsed.scale = static_cast<float>(optional_number(root, "scale", file, "").value_or(0.33));
-  parsed.offset = json_fields::optional_vec3(root, "offset", file, "").value_or(make_vec3(0.5f, 0.5f, 0.5f));
-  if (!(parsed.aabb_scale > 0.f)) throw InputError(file, "aabb_scale", "must be positive");
-  if (!(parsed.scale > 0.f)) throw InputError(file, "scale", "must be positive");
+  read_scene_box(root, file, &parsed);
 
   for (size_t i = 0; i < frames.size(); ++i) {
     if (!in_split(i, split)) continue;

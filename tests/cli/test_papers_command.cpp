@@ -1,0 +1,81 @@
+// `nerds papers` end to end: the list has one line per card, a card prints in full, --json
+// parses with every field, and an unknown name is "nerds: error:" with exit status 2.
+#include <doctest/doctest.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "renderer/techniques/paper_cards.h"
+#include "tests/data/temp_folder.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Output {
+  int code = -1;
+  std::string out, err;
+};
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// Runs `nerds papers <args>` (args without quotes) from the folder of this test binary.
+Output run_papers(const nerds_test::TempFolder& tmp, const std::string& args) {
+  const fs::path bin = fs::read_symlink("/proc/self/exe").parent_path() / "nerds";
+  REQUIRE_MESSAGE(fs::exists(bin), "the nerds executable is not built beside nerds_tests: " << bin.string());
+  const fs::path out = tmp.path() / "out.txt", err = tmp.path() / "err.txt";
+  const std::string cmd =
+      "'" + bin.string() + "' papers " + args + " >'" + out.string() + "' 2>'" + err.string() + "' </dev/null";
+  const int status = std::system(cmd.c_str());
+  Output o;
+  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  o.out = read_text(out);
+  o.err = read_text(err);
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("nerds papers: list, one card, JSON, unknown name") {
+  nerds_test::TempFolder tmp("papers_cli");
+  const Output list = run_papers(tmp, "");
+  CHECK(list.code == 0);
+  for (const nerds::PaperCard& c : nerds::paper_cards()) {
+    INFO("card " << c.id);
+    CHECK(list.out.find(c.id + " ") != std::string::npos);
+    CHECK(list.out.find(c.title) != std::string::npos);
+  }
+
+  const Output card = run_papers(tmp, "mip-nerf");
+  CHECK(card.code == 0);
+  CHECK(card.out.find("Mip-NeRF: A Multiscale Representation") != std::string::npos);
+  CHECK(card.out.find("33.09") != std::string::npos);
+  CHECK(card.out.find("encoding.kind = ipe vs frequency") != std::string::npos);
+
+  const Output json = run_papers(tmp, "--json");
+  REQUIRE(json.code == 0);
+  const nlohmann::json all = nlohmann::json::parse(json.out);
+  REQUIRE(all.size() == nerds::paper_cards().size());
+  for (const char* key : {"id", "title", "authors", "year", "venue", "idea", "equations", "code", "toggles", "scene",
+                          "scene_why", "headline", "headline_source"})
+    CHECK(all[0].contains(key));
+  CHECK(all[0]["toggles"][0].contains("declared"));
+  const nlohmann::json one = nlohmann::json::parse(run_papers(tmp, "instant-ngp --json").out);
+  CHECK(one["id"] == "instant-ngp");
+  bool occupancy_declared = false;
+  for (const auto& t : one["toggles"])
+    if (t["param"] == "occupancy.enabled") occupancy_declared = t["declared"].get<bool>();
+  CHECK(occupancy_declared);
+
+  const Output unknown = run_papers(tmp, "nope");
+  CHECK(unknown.code == 2);
+  CHECK(unknown.err.find("nerds: error: no paper card 'nope'") != std::string::npos);
+}
