@@ -236,6 +236,8 @@ void DeviceMlp::download(PackedMlp& p) const {
 
 DeviceNetwork::DeviceNetwork(const NetworkConfig& config, const HashGridView& grid)
     : config_(config), grid_view_(grid) {
+  if (config.encoding != EncodingKind::Hash)
+    throw std::invalid_argument("cuda backend: only encoding.kind=hash runs on the GPU so far");
   if (grid.n_features > kMaxFeatures) throw std::invalid_argument(mlp_error("encoding", "more than 8 features per level"));
   enc_dim_ = grid.n_levels * grid.n_features;
   enc_pad_ = round_up16(enc_dim_);

@@ -22,7 +22,7 @@ void NetworkGradients::add(const NetworkGradients& other) {
 NerfNetwork::NerfNetwork(const NetworkConfig& config) : config_(config), grid_(config.grid) {
   if (config.sh_degree < 1 || config.sh_degree > kMaxShDegree) throw std::invalid_argument("sh_degree must be 1..4");
   if (config.geo_features < 1) throw std::invalid_argument("geo_features must be >= 1");
-  density_ = Mlp({grid_.output_dim(), config.density_hidden, config.density_layers, config.geo_features});
+  density_ = Mlp({encoding_dim(), config.density_hidden, config.density_layers, config.geo_features});
   color_ = Mlp({color_input_dim(), config.color_hidden, config.color_layers, 3});
 }
 
@@ -65,9 +65,22 @@ void NerfNetwork::reserve(NetworkWorkspace& ws, int n) const {
 void NerfNetwork::density(const float* pos, int n, NetworkWorkspace& ws, float* sigma) const {
   reserve(ws, n);
   const int E = encoding_dim(), C = color_input_dim();
-  grid_.encode(pos, n, ws.enc.data(), E);
+  encode(pos, n, ws);
   density_.forward(ws.enc.data(), E, n, ws.density_hidden_ptrs.data(), ws.color_in.data(), C);
   for (int i = 0; i < n; ++i) sigma[i] = trunc_exp(ws.color_in[static_cast<size_t>(i) * C]);
+}
+
+void NerfNetwork::encode(const float* pos, int n, NetworkWorkspace& ws) const {
+  const int E = encoding_dim();
+  if (config_.encoding == EncodingKind::Hash) {
+    grid_.encode(pos, n, ws.enc.data(), E);
+    return;
+  }
+  for (int i = 0; i < n; ++i) {
+    // Network positions are in [0,1]^3; NeRF's Eq. 4 (f_0 = pi) expects [-1,1].
+    const float p[3] = {2.f * pos[3 * i] - 1.f, 2.f * pos[3 * i + 1] - 1.f, 2.f * pos[3 * i + 2] - 1.f};
+    frequency_encode(config_.frequency, p, ws.enc.data() + static_cast<size_t>(i) * E);
+  }
 }
 
 void NerfNetwork::color(const float* dir, int m, NetworkWorkspace& ws, float* rgb) const {

@@ -40,7 +40,11 @@ class NerfNetwork {
   const Mlp& density_mlp() const { return density_; }
   Mlp& color_mlp() { return color_; }
   const Mlp& color_mlp() const { return color_; }
-  int encoding_dim() const { return grid_.output_dim(); }
+  int encoding_dim() const {
+    return config_.encoding == EncodingKind::Hash ? grid_.output_dim() : frequency_encoding_width(config_.frequency);
+  }
+  // Only the hash grid has trainable parameters; the frequency encodings are fixed functions.
+  bool encoding_is_trained() const { return config_.encoding == EncodingKind::Hash; }
   int color_input_dim() const { return config_.geo_features + config_.sh_degree * config_.sh_degree; }
 
   void initialize(uint64_t seed);
@@ -65,6 +69,9 @@ class NerfNetwork {
   void backward(NetworkWorkspace& ws, int m, const float* d_sigma, const float* d_rgb, NetworkGradients& grads) const;
 
  private:
+  // The encoding of n positions into ws.enc (E x n, column-major).
+  void encode(const float* pos, int n, NetworkWorkspace& ws) const;
+
   NetworkConfig config_;
   HashGrid grid_;
   Mlp density_, color_;

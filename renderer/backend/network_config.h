@@ -3,11 +3,18 @@
 #pragma once
 
 #include "renderer/backend/hash_grid.h"
+#include "renderer/math/positional_encoding.h"
 
 namespace nerds {
 
+// How positions enter the density MLP: Instant-NGP's trainable hash grid, NeRF's fixed
+// frequency encoding (Eq. 4), or the raw coordinates (NeRF's "no positional encoding" ablation).
+enum class EncodingKind : int { Hash = 0, Frequency = 1, None = 2 };
+
 struct NetworkConfig {
-  HashGridConfig grid;
+  EncodingKind encoding = EncodingKind::Hash;
+  HashGridConfig grid;           // encoding == Hash
+  FrequencyEncoding frequency;   // encoding == Frequency (None: 0 frequencies, the input only)
   int density_hidden = 64;
   int density_layers = 1;
   int geo_features = 16;  // density MLP outputs (the first is log-density)

@@ -1,6 +1,6 @@
 // `nerds papers`: the paper cards (renderer/techniques/paper_cards.cpp), one line each, or
 // one card in full with `nerds papers NAME`; --json prints the same as JSON. Each toggle says
-// whether its parameter is declared yet (`nerds params` lists the declared ones).
+// whether the engine can run both of its settings yet (`nerds params` lists the parameters).
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -49,7 +49,7 @@ nlohmann::ordered_json card_json(const PaperCard& c, const ParamSet& params) {
   nlohmann::ordered_json toggles = nlohmann::ordered_json::array();
   for (const PaperToggle& t : c.toggles)
     toggles.push_back(
-        {{"param", t.param}, {"on", t.on}, {"off", t.off}, {"what", t.what}, {"declared", params.has(t.param)}});
+        {{"param", t.param}, {"on", t.on}, {"off", t.off}, {"what", t.what}, {"available", toggle_available(t, params)}});
   return {{"id", c.id},
           {"title", c.title},
           {"authors", c.authors},
@@ -74,7 +74,7 @@ void print_card(const PaperCard& c, const ParamSet& params) {
   std::printf("\nCode:\n%s", wrapped(joined(c.code), "  ").c_str());
   std::printf("\nToggles (compare --set PARAM=ON with --set PARAM=OFF):\n");
   for (const PaperToggle& t : c.toggles) {
-    const std::string status = params.has(t.param) ? "" : " [not declared yet]";
+    const std::string status = toggle_available(t, params) ? "" : " [not available yet]";
     std::printf("%s", wrapped(t.param + " = " + t.on + " vs " + t.off + ": " + t.what + status, "  ").c_str());
   }
   std::printf("\nBest sample scene (nerds scene list):\n%s", wrapped(c.scene + ": " + c.scene_why, "  ").c_str());

@@ -4,6 +4,8 @@
 // are not declared yet are the names their modules will declare (`nerds papers` marks them).
 #include "renderer/techniques/paper_cards.h"
 
+#include "renderer/error.h"
+
 #include <cctype>
 
 namespace nerds {
@@ -141,6 +143,18 @@ const PaperCard* find_paper_card(const std::string& name) {
   for (const PaperCard& card : paper_cards())
     if (folded(card.id) == wanted || folded(card.title) == wanted) return &card;
   return nullptr;
+}
+
+bool toggle_available(const PaperToggle& toggle, const ParamSet& params) {
+  if (!params.has(toggle.param)) return false;
+  ParamSet copy = params;
+  try {
+    copy.set_from_string(toggle.param + "=" + toggle.on);
+    copy.set_from_string(toggle.param + "=" + toggle.off);
+  } catch (const InputError&) {
+    return false;
+  }
+  return true;
 }
 
 }  // namespace nerds

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "renderer/techniques/params.h"
+
 namespace nerds {
 
 // One module parameter setting that shows the idea: compare `param=on` against `param=off`.
@@ -38,5 +40,8 @@ struct PaperCard {
 const std::vector<PaperCard>& paper_cards();
 // The card whose id or title is `name`, ignoring case and punctuation; nullptr when none.
 const PaperCard* find_paper_card(const std::string& name);
+// True when the engine can run both settings of the toggle now: its parameter is declared
+// and accepts both values (a technique still to come is named but not available).
+bool toggle_available(const PaperToggle& toggle, const ParamSet& params);
 
 }  // namespace nerds

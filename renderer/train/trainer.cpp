@@ -267,7 +267,8 @@ StepStats Trainer::cpu_step(int n_rays) {
   const int E = network_.encoding_dim();
   const OptimizerConfig& opt = config_.optimizer;
   const AdamStep grid_step = make_adam_step(current_lr(), opt.beta1, opt.beta2, opt.eps, step_ + 1, 0.f);
-  parallel_for(network_.grid().config().levels, [&](int64_t level) {
+  const int trained_levels = network_.encoding_is_trained() ? network_.grid().config().levels : 0;
+  parallel_for(trained_levels, [&](int64_t level) {
     for (int k = 0; k < n_chunks; ++k) {
       const ChunkResult& c = *chunks_[k];
       network_.grid().backward_level(static_cast<int>(level), c.pos.data(), c.d_enc.data(), c.m, E, grid_grad_.data());

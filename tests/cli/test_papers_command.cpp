@@ -67,13 +67,13 @@ TEST_CASE("nerds papers: list, one card, JSON, unknown name") {
   for (const char* key : {"id", "title", "authors", "year", "venue", "idea", "equations", "code", "toggles", "scene",
                           "scene_why", "headline", "headline_source"})
     CHECK(all[0].contains(key));
-  CHECK(all[0]["toggles"][0].contains("declared"));
+  CHECK(all[0]["toggles"][0].contains("available"));
   const nlohmann::json one = nlohmann::json::parse(run_papers(tmp, "instant-ngp --json").out);
   CHECK(one["id"] == "instant-ngp");
-  bool occupancy_declared = false;
+  bool occupancy_available = false;
   for (const auto& t : one["toggles"])
-    if (t["param"] == "occupancy.enabled") occupancy_declared = t["declared"].get<bool>();
-  CHECK(occupancy_declared);
+    if (t["param"] == "occupancy.enabled") occupancy_available = t["available"].get<bool>();
+  CHECK(occupancy_available);
 
   const Output unknown = run_papers(tmp, "nope");
   CHECK(unknown.code == 2);
