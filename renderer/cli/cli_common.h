@@ -33,6 +33,7 @@ Command add_scene_command(CLI::App& app);
 Command add_params_command(CLI::App& app);
 Command add_demo_command(CLI::App& app);
 Command add_papers_command(CLI::App& app);
+Command add_ablate_command(CLI::App& app);
 
 // A CLI11 check: the option's value is a number > 0 (or >= 0), with a short message.
 CLI::Validator positive_number();

@@ -12,34 +12,16 @@
 
 #include "renderer/techniques/paper_cards.h"
 #include "tests/data/temp_folder.h"
+#include "tests/test_support/run_cli.h"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Output {
-  int code = -1;
-  std::string out, err;
-};
+using Output = nerds_test::CliOutput;
 
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-// Runs `nerds papers <args>` (args without quotes) from the folder of this test binary.
 Output run_papers(const nerds_test::TempFolder& tmp, const std::string& args) {
-  const fs::path bin = fs::read_symlink("/proc/self/exe").parent_path() / "nerds";
-  REQUIRE_MESSAGE(fs::exists(bin), "the nerds executable is not built beside nerds_tests: " << bin.string());
-  const fs::path out = tmp.path() / "out.txt", err = tmp.path() / "err.txt";
-  const std::string cmd =
-      "'" + bin.string() + "' papers " + args + " >'" + out.string() + "' 2>'" + err.string() + "' </dev/null";
-  const int status = std::system(cmd.c_str());
-  Output o;
-  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  o.out = read_text(out);
-  o.err = read_text(err);
-  return o;
+  return nerds_test::run_nerds_cli(tmp, "papers " + args);
 }
 
 }  // namespace

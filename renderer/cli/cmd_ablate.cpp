@@ -1,0 +1,220 @@
+// `nerds ablate --paper ID`: an A/B run of one paper's technique. The method is trained twice
+// from the same seed and budget, once with the card's toggle on and once off, on the sample
+// scene the card names (or --data DIR); both are evaluated on the same test views; the table
+// (PSNR, SSIM, training time, samples/s) is written as Markdown and JSON, with the first test
+// view side by side (on | off | ground truth) and the difference of the two renders.
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "renderer/cli/cli_common.h"
+#include "renderer/data/image_io.h"
+#include "renderer/techniques/paper_cards.h"
+#include "renderer/train/evaluate.h"
+#include "scenes/generator/scene_maker.h"
+
+namespace nerds::cli {
+
+void add_scene_make_options(CLI::App* sub, scenes::SceneOptions* o, int64_t* seed);  // cmd_scene.cpp
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct AblateArgs {
+  std::string paper, scene, data, out, toggle, device;
+  Budget budget;
+  MethodOptions method;
+  scenes::SceneOptions scene_options;
+  int64_t scene_seed = 1;
+  int test_stride = 1;
+};
+
+struct ArmResult {
+  std::string setting;
+  double psnr = 0, ssim = 0, train_seconds = 0, samples_per_second = 0;
+  int steps = 0;
+  std::vector<float> view0;  // the first test view, RGB on white
+};
+
+const PaperToggle& pick_toggle(const PaperCard& card, const std::string& param) {
+  if (param.empty()) return card.toggles.front();
+  for (const PaperToggle& t : card.toggles)
+    if (t.param == param) return t;
+  std::string known;
+  for (const PaperToggle& t : card.toggles) known += (known.empty() ? "" : ", ") + t.param;
+  throw InputError("--toggle", "", "'" + param + "' is not a toggle of " + card.id + " (its toggles: " + known + ")");
+}
+
+ArmResult run_arm(const AblateArgs& a, const std::string& data_dir, const std::string& device, const PaperToggle& t,
+                  const std::string& value, const Dataset& test) {
+  std::string method_name;
+  MethodOptions method = a.method;
+  method.sets.push_back(t.param + "=" + value);  // the toggle wins over any --set of the same key
+  const ParamSet params = build_params(method, &method_name);
+  EngineOptions options;
+  options.data_dir = data_dir;
+  options.method_name = method_name;
+  options.device = device;
+  Engine engine(options, params);
+  std::fprintf(stderr, "nerds ablate: %s=%s on %s\n", t.param.c_str(), value.c_str(), engine.device().c_str());
+  train_for(engine, a.budget, [](const StepStats&) { return true; }, t.param + "=" + value);
+  EvalOptions eval;
+  eval.stride = a.test_stride;
+  const EvalResult r = evaluate(engine, test, eval);
+  const EngineStats st = engine.stats();
+  ArmResult out;
+  out.setting = t.param + "=" + value;
+  out.psnr = r.psnr;
+  out.ssim = r.ssim;
+  out.train_seconds = st.train_seconds;
+  out.steps = st.step;
+  out.samples_per_second = st.train_seconds > 0 ? st.used_samples / st.train_seconds : 0.0;
+  const float white[3] = {1.f, 1.f, 1.f};
+  out.view0 = engine.render(test.frames[0].pose, test.frames[0].intrinsics, white).rgb;
+  return out;
+}
+
+// Images placed left to right (same height), as one RGB image.
+Image8 side_by_side(const std::vector<Image8>& parts) {
+  Image8 out;
+  out.channels = 3;
+  out.height = parts.front().height;
+  for (const Image8& p : parts) out.width += p.width;
+  out.pixels.assign(static_cast<size_t>(out.width) * out.height * 3, 0);
+  int x0 = 0;
+  for (const Image8& p : parts) {
+    for (int y = 0; y < p.height; ++y)
+      for (int x = 0; x < p.width; ++x)
+        for (int c = 0; c < 3; ++c)
+          out.pixels[(static_cast<size_t>(y) * out.width + x0 + x) * 3 + c] =
+              p.pixels[(static_cast<size_t>(y) * p.width + x) * p.channels + c];
+    x0 += p.width;
+  }
+  return out;
+}
+
+std::string fixed(double v, int digits) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  return buf;
+}
+
+int run_ablate(const AblateArgs& a) {
+  const PaperCard* card = find_paper_card(a.paper);
+  if (!card) {
+    std::string known;
+    for (const PaperCard& c : paper_cards()) known += (known.empty() ? "" : ", ") + c.id;
+    throw InputError("--paper", "", "'" + a.paper + "' is not a paper card (known: " + known + ")");
+  }
+  const PaperToggle& toggle = pick_toggle(*card, a.toggle);
+  if (!toggle_available(toggle, build_params(a.method, nullptr)))
+    throw InputError("--paper", "",
+                     card->id + ": its toggle " + toggle.param + "=" + toggle.on + "|" + toggle.off +
+                         " is not available in the engine yet (nerds papers " + card->id + ")");
+  const std::string device = check_device(a.device);
+  Budget budget = a.budget;
+  resolve_budget(budget);
+  AblateArgs args = a;
+  args.budget = budget;
+
+  const std::string scene = a.scene.empty() ? card->scene : a.scene;
+  const fs::path out(a.out.empty() ? "runs/ablate/" + card->id + "-" + (a.data.empty() ? scene : "data") : a.out);
+  make_folder(out.string());
+  std::string data_dir = a.data;
+  if (data_dir.empty()) {
+    data_dir = (out / "scene").string();
+    if (!fs::exists(fs::path(data_dir) / "transforms_test.json")) {
+      scenes::SceneOptions o = a.scene_options;
+      o.seed = static_cast<uint32_t>(a.scene_seed);
+      std::fprintf(stderr, "nerds ablate: making scene '%s' (%dx%d) in %s\n", scene.c_str(), o.resolution,
+                   o.resolution, data_dir.c_str());
+      scenes::make_scene(scene, data_dir, o);
+    }
+  } else if (!fs::is_directory(data_dir)) {
+    throw InputError(data_dir, "", "no such dataset folder");
+  }
+  data_dir = absolute_path(data_dir);
+  DatasetOptions test_options;
+  test_options.split = "test";
+  const Dataset test = load_dataset(data_dir, test_options);
+
+  const ArmResult on = run_arm(args, data_dir, device, toggle, toggle.on, test);
+  const ArmResult off = run_arm(args, data_dir, device, toggle, toggle.off, test);
+
+  // Images: on | off | ground truth, and |on - off|.
+  const int w = test.width, h = test.height;
+  const float white[3] = {1.f, 1.f, 1.f};
+  const std::vector<float> gt = composite_ground_truth(test, 0, white);
+  write_png((out / "view0_on_off_gt.png").string(),
+            side_by_side({rgb_to_image(on.view0, w, h), rgb_to_image(off.view0, w, h), rgb_to_image(gt, w, h)}));
+  write_png((out / "view0_difference.png").string(), error_image(on.view0, off.view0, w, h, 5.f));
+
+  nlohmann::ordered_json j;
+  j["paper"] = card->id;
+  j["toggle"] = {{"param", toggle.param}, {"on", toggle.on}, {"off", toggle.off}, {"what", toggle.what}};
+  j["data"] = data_dir;
+  j["device"] = device;
+  j["budget"] = {{"seconds", budget.seconds}, {"steps", budget.steps}};
+  j["test_views"] = (test.frames.size() + a.test_stride - 1) / a.test_stride;
+  for (const ArmResult* r : {&on, &off})
+    j["runs"].push_back({{"setting", r->setting},
+                         {"psnr", number_or_null(r->psnr)},
+                         {"ssim", number_or_null(r->ssim)},
+                         {"train_seconds", r->train_seconds},
+                         {"steps", r->steps},
+                         {"samples_per_second", r->samples_per_second}});
+  j["psnr_gain"] = number_or_null(on.psnr - off.psnr);
+  j["paper_headline"] = card->headline + " (" + card->headline_source + ")";
+  write_json_file((out / "ablation.json").string(), j);
+
+  std::string md = "# " + card->title + ": " + toggle.param + " = " + toggle.on + " vs " + toggle.off + "\n\n" +
+                   toggle.what + ". Data: `" + data_dir + "`, same seed and budget (" +
+                   (budget.steps > 0 ? std::to_string(budget.steps) + " steps" : fixed(budget.seconds, 0) + " s") +
+                   "), device " + device + ", " + std::to_string(j["test_views"].get<size_t>()) +
+                   " test views on white.\n\n| setting | PSNR (dB) | SSIM | train time (s) | steps | samples/s |\n"
+                   "|---|---|---|---|---|---|\n";
+  for (const ArmResult* r : {&on, &off})
+    md += "| `" + r->setting + "` | " + fixed(r->psnr, 2) + " | " + fixed(r->ssim, 4) + " | " +
+          fixed(r->train_seconds, 1) + " | " + std::to_string(r->steps) + " | " + fixed(r->samples_per_second, 0) +
+          " |\n";
+  md += "\nPSNR gain of the technique: " + fixed(on.psnr - off.psnr, 2) + " dB. The paper: " + card->headline +
+        " (" + card->headline_source + ").\n\nImages: `view0_on_off_gt.png` (on | off | ground truth), "
+        "`view0_difference.png` (|on - off| x 5).\n";
+  std::FILE* f = std::fopen((out / "ablation.md").string().c_str(), "w");
+  if (!f) throw InputError((out / "ablation.md").string(), "", "cannot write");
+  std::fputs(md.c_str(), f);
+  std::fclose(f);
+  std::printf("%s\nwritten: %s, %s, %s, %s\n", md.c_str(), (out / "ablation.md").string().c_str(),
+              (out / "ablation.json").string().c_str(), (out / "view0_on_off_gt.png").string().c_str(),
+              (out / "view0_difference.png").string().c_str());
+  return 0;
+}
+
+}  // namespace
+
+Command add_ablate_command(CLI::App& app) {
+  auto args = std::make_shared<AblateArgs>();
+  args->scene_options.resolution = 100;
+  args->scene_options.train_views = 100;
+  args->scene_options.test_views = 20;
+  CLI::App* sub = app.add_subcommand(
+      "ablate", "train a paper's technique on and off (same seed and budget) and compare them (A/B table + images)");
+  sub->add_option("--paper", args->paper, "paper card id (nerds papers)")->required();
+  sub->add_option("--toggle", args->toggle, "which of the card's toggles (its parameter; default: the main one)");
+  sub->add_option("--scene", args->scene, "sample scene (default: the one the card names)");
+  sub->add_option("--data", args->data, "a dataset folder instead of a sample scene");
+  sub->add_option("--out", args->out, "output folder (default runs/ablate/PAPER-SCENE)");
+  sub->add_option("--test-stride", args->test_stride, "evaluate every Nth test view")->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  add_budget_options(sub, &args->budget, 60.0);
+  add_scene_make_options(sub, &args->scene_options, &args->scene_seed);
+  add_method_options(sub, &args->method);
+  add_device_option(sub, &args->device);
+  return {sub, [args] { return run_ablate(*args); }};
+}
+
+}  // namespace nerds::cli
