@@ -3,6 +3,7 @@
 #   make demo    install packages, build the CLI, train on the built-in default scene
 #   make test    install packages, build everything, run the tests
 #   make view    install packages, build the viewer, open it training the built-in default scene
+#   make notebooks  run every review notebook top to bottom (fails if a cell fails)
 #   make bench   the lego_100 benchmark (120 s of training, JSON on stdout)
 #   make clean   remove the build folders
 #
@@ -26,7 +27,7 @@ CMAKE_FLAGS  := -DCMAKE_BUILD_TYPE=Release -DPython_EXECUTABLE=/usr/bin/python3
 DATA         ?= ../shared/datasets
 BENCH_SECONDS ?= 120
 
-.PHONY: deps build build-demo demo view test bench clean
+.PHONY: deps build build-demo demo view test notebooks bench clean
 
 deps:
 	bash scripts/install-deps.sh
@@ -54,6 +55,9 @@ view: build-demo
 # TIMEOUT property, where set, wins).
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure --no-tests=error --timeout 600 -j$(NPROC)
+
+notebooks: build
+	bash notebooks/run_notebooks.sh $(BUILD_DIR)
 
 bench: build
 	./$(BUILD_DIR)/nerds bench --data $(DATA)/lego_100 --seconds $(BENCH_SECONDS)

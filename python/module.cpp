@@ -1,0 +1,563 @@
+// The Python module `nerds._nerds` (pybind11): a thin client of renderer/engine.h, as the CLI
+// and the viewer are. python/nerds/__init__.py re-exports it with the Python-side helpers
+// (View, Intrinsics conversion); see python/README.md for the API.
+//
+// Rules kept here:
+//  - Only engine.h and what it exposes (plus train/evaluate.h, the library's evaluation, and
+//    the scene maker) are used; nothing deeper.
+//  - The GIL is released while the engine works (train, render, inspect, density, evaluate,
+//    save, load, make_scene); one mutex per engine serializes calls on it, so Python threads
+//    may share an Engine without racing inside it. The mutex is only ever taken with the GIL
+//    released (a training thread takes the GIL between steps while holding it).
+//  - Bad input never crashes: nerds::InputError becomes nerds.InputError (a ValueError) with
+//    the engine's message; shapes and values are checked before they reach the engine.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <cmath>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "renderer/engine.h"
+#include "renderer/error.h"
+#include "renderer/techniques/modules.h"
+#include "renderer/train/evaluate.h"
+#include "scenes/generator/scene_maker.h"
+
+namespace py = pybind11;
+using namespace nerds;
+
+namespace {
+
+using FloatArray = py::array_t<float, py::array::c_style | py::array::forcecast>;
+
+// ---- conversions -------------------------------------------------------------------------
+
+py::object json_to_py(const nlohmann::json& j) {
+  switch (j.type()) {
+    case nlohmann::json::value_t::null: return py::none();
+    case nlohmann::json::value_t::boolean: return py::bool_(j.get<bool>());
+    case nlohmann::json::value_t::number_integer: return py::int_(j.get<int64_t>());
+    case nlohmann::json::value_t::number_unsigned: return py::int_(j.get<uint64_t>());
+    case nlohmann::json::value_t::number_float: return py::float_(j.get<double>());
+    case nlohmann::json::value_t::string: return py::str(j.get<std::string>());
+    case nlohmann::json::value_t::array: {
+      py::list l;
+      for (const auto& v : j) l.append(json_to_py(v));
+      return std::move(l);
+    }
+    case nlohmann::json::value_t::object: {
+      py::dict d;
+      for (auto it = j.begin(); it != j.end(); ++it) d[py::str(it.key())] = json_to_py(it.value());
+      return std::move(d);
+    }
+    default: return py::none();
+  }
+}
+
+py::object param_value_to_py(const ParamValue& v) {
+  if (const bool* b = std::get_if<bool>(&v)) return py::bool_(*b);
+  if (const int64_t* i = std::get_if<int64_t>(&v)) return py::int_(*i);
+  if (const double* d = std::get_if<double>(&v)) return py::float_(*d);
+  return py::str(std::get<std::string>(v));
+}
+
+// {"module.key": value} (or nested {"module": {"key": value}}) applied to `params`.
+void apply_params(ParamSet& params, const py::dict& values) {
+  for (const auto& item : values) {
+    const std::string path = py::str(item.first);
+    const py::handle v = item.second;
+    if (py::isinstance<py::dict>(v)) {  // nested form: {"encoding": {"levels": 8}}
+      py::dict inner;
+      for (const auto& sub : py::reinterpret_borrow<py::dict>(v))
+        inner[py::str(path + "." + std::string(py::str(sub.first)))] = sub.second;
+      apply_params(params, inner);
+    } else if (py::isinstance<py::bool_>(v)) {
+      params.set(path, v.cast<bool>(), "params");
+    } else if (py::isinstance<py::int_>(v)) {
+      params.set(path, v.cast<int64_t>(), "params");
+    } else if (py::isinstance<py::float_>(v)) {
+      params.set(path, v.cast<double>(), "params");
+    } else if (py::isinstance<py::str>(v)) {
+      params.set_from_string(path + "=" + v.cast<std::string>(), "params");
+    } else if (py::hasattr(v, "item") && !py::hasattr(v, "__len__")) {  // NumPy scalars
+      py::dict one;
+      one[py::str(path)] = v.attr("item")();
+      if (py::hasattr(one[py::str(path)], "item")) throw InputError("params", path, "unsupported value type");
+      apply_params(params, one);
+    } else {
+      const std::string type = py::str(py::type::of(v).attr("__name__"));
+      throw InputError("params", path, "unsupported value type " + type + " (use bool, int, float or str)");
+    }
+  }
+}
+
+py::dict params_to_dict(const ParamSet& params) {
+  py::dict d;
+  for (const std::string& m : params.modules())
+    for (const ParamEntry& e : params.entries_of(m)) d[py::str(e.path())] = param_value_to_py(e.value);
+  return d;
+}
+
+py::list params_info(const ParamSet& params) {
+  py::list out;
+  for (const std::string& m : params.modules())
+    for (const ParamEntry& e : params.entries_of(m)) {
+      py::dict d;
+      d["path"] = e.path();
+      d["type"] = param_type_name(e.spec.type);
+      d["value"] = param_value_to_py(e.value);
+      d["default"] = param_value_to_py(e.default_value);
+      d["min"] = e.spec.min;
+      d["max"] = e.spec.max;
+      d["choices"] = e.spec.choices;
+      d["doc"] = e.spec.doc;
+      d["needs_reset"] = e.spec.needs_reset;
+      out.append(d);
+    }
+  return out;
+}
+
+// A 3x4 or 4x4 camera-to-world matrix (OpenGL convention, engine frame) -> Pose.
+Pose to_pose(const FloatArray& a) {
+  if (a.ndim() != 2 || a.shape(1) != 4 || (a.shape(0) != 3 && a.shape(0) != 4))
+    throw InputError("pose", "", "must be a 3x4 or 4x4 camera-to-world matrix");
+  Pose p;
+  auto r = a.unchecked<2>();
+  for (int i = 0; i < 3; ++i)
+    for (int j = 0; j < 4; ++j) {
+      if (!std::isfinite(r(i, j))) throw InputError("pose", "", "has a non-finite entry");
+      p.m[i][j] = r(i, j);
+    }
+  return p;
+}
+
+py::array_t<float> pose_to_array(const Pose& p) {
+  py::array_t<float> a({4, 4});
+  auto w = a.mutable_unchecked<2>();
+  for (int i = 0; i < 4; ++i)
+    for (int j = 0; j < 4; ++j) w(i, j) = i < 3 ? p.m[i][j] : (j == 3 ? 1.f : 0.f);
+  return a;
+}
+
+// A dict {fx, fy, cx, cy, width, height[, k1, k2, p1, p2]} -> Intrinsics (the Python side
+// turns tuples and Intrinsics objects into this dict).
+Intrinsics to_intrinsics(const py::dict& d) {
+  Intrinsics k;
+  auto need = [&](const char* key) -> py::handle {
+    if (!d.contains(key)) throw InputError("intrinsics", key, "missing");
+    return d[key];
+  };
+  k.fx = need("fx").cast<float>();
+  k.fy = need("fy").cast<float>();
+  k.cx = need("cx").cast<float>();
+  k.cy = need("cy").cast<float>();
+  k.width = need("width").cast<int>();
+  k.height = need("height").cast<int>();
+  for (const char* key : {"k1", "k2", "p1", "p2"})
+    if (d.contains(key)) {
+      const float v = d[key].cast<float>();
+      (std::string(key) == "k1" ? k.k1 : std::string(key) == "k2" ? k.k2 : std::string(key) == "p1" ? k.p1 : k.p2) = v;
+    }
+  for (float v : {k.fx, k.fy, k.cx, k.cy, k.k1, k.k2, k.p1, k.p2})
+    if (!std::isfinite(v)) throw InputError("intrinsics", "", "has a non-finite value");
+  if (!(k.fx > 0.f) || !(k.fy > 0.f)) throw InputError("intrinsics", "fx/fy", "must be positive");
+  if (k.width <= 0 || k.height <= 0 || k.width > 16384 || k.height > 16384)
+    throw InputError("intrinsics", "width/height", "must be in [1, 16384]");
+  return k;
+}
+
+py::dict intrinsics_to_dict(const Intrinsics& k) {
+  py::dict d;
+  d["fx"] = k.fx;
+  d["fy"] = k.fy;
+  d["cx"] = k.cx;
+  d["cy"] = k.cy;
+  d["width"] = k.width;
+  d["height"] = k.height;
+  d["k1"] = k.k1;
+  d["k2"] = k.k2;
+  d["p1"] = k.p1;
+  d["p2"] = k.p2;
+  return d;
+}
+
+template <typename T>
+py::array_t<T> to_array(std::vector<T>&& v, std::vector<py::ssize_t> shape) {
+  auto* owner = new std::vector<T>(std::move(v));
+  py::capsule free_when_done(owner, [](void* p) { delete static_cast<std::vector<T>*>(p); });
+  return py::array_t<T>(shape, owner->data(), free_when_done);
+}
+
+py::dict stats_to_dict(const EngineStats& s) {
+  py::dict d;
+  d["step"] = s.step;
+  d["train_seconds"] = s.train_seconds;
+  d["used_samples"] = s.used_samples;
+  d["marched_samples"] = s.marched_samples;
+  d["rays"] = s.rays;
+  d["last_loss"] = s.last_loss;
+  d["occupied_cells"] = s.occupied_cells;
+  d["total_cells"] = s.total_cells;
+  return d;
+}
+
+// ---- the engine wrapper ------------------------------------------------------------------
+
+struct PyEngine {
+  std::unique_ptr<Engine> engine;
+  std::string method_name;
+  mutable std::mutex mutex;  // held (without the GIL) while the engine works
+
+  Engine& e() const { return *engine; }
+};
+
+ParamSet build_params(const std::string& method, const py::dict& values, std::string* method_name) {
+  ParamSet params = default_method_params();
+  *method_name = "instant_ngp";
+  if (!method.empty()) {
+    std::string file = method;
+    const bool is_name = method.find('/') == std::string::npos &&
+                         (method.size() < 5 || method.compare(method.size() - 5, 5, ".json") != 0);
+    if (is_name) file = std::string(NERDS_SOURCE_DIR) + "/scenes/methods/" + method + ".json";
+    std::error_code ec;
+    if (is_name && method == "instant_ngp" && !std::filesystem::exists(file, ec)) return params;  // the defaults
+    if (is_name && !std::filesystem::exists(file, ec))
+      throw InputError(method, "", "no such method (no " + file + "; give a name there or a .json path)");
+    *method_name = load_method_file(file, params);
+  }
+  apply_params(params, values);
+  return params;
+}
+
+std::unique_ptr<PyEngine> make_engine(const std::string& data_dir, const std::string& method, const py::dict& params,
+                                      int downscale, const std::string& device) {
+  if (downscale < 1) throw InputError("downscale", "", "must be a positive integer");
+  auto out = std::make_unique<PyEngine>();
+  EngineOptions options;
+  options.data_dir = data_dir;
+  options.downscale = downscale;
+  options.device = device;
+  const ParamSet ps = build_params(method, params, &out->method_name);
+  options.method_name = out->method_name;
+  py::gil_scoped_release release;
+  out->engine = std::make_unique<Engine>(options, ps);
+  return out;
+}
+
+py::dict train(PyEngine& self, int steps, double seconds) {
+  if (steps < 0) throw InputError("steps", "", "must be non-negative");
+  if (!(seconds >= 0.0)) throw InputError("seconds", "", "must be non-negative");
+  if (steps == 0 && seconds == 0.0) throw InputError("train", "", "give steps or seconds (or both)");
+  double loss_sum = 0.0, step_seconds = 0.0, last_loss = 0.0;
+  int taken = 0;
+  int64_t used = 0, rays = 0;
+  {
+    py::gil_scoped_release release;
+    std::lock_guard<std::mutex> lock(self.mutex);
+    const double start = self.e().stats().train_seconds;
+    while ((steps == 0 || taken < steps) && (seconds == 0.0 || self.e().stats().train_seconds - start < seconds)) {
+      const StepStats s = self.e().train_step();
+      ++taken;
+      loss_sum += s.loss;
+      last_loss = s.loss;
+      step_seconds += s.seconds;
+      used += s.used_samples;
+      rays += s.rays;
+      py::gil_scoped_acquire acquire;  // Ctrl-C stops training between steps
+      if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+    }
+  }
+  py::dict d = stats_to_dict(self.e().stats());
+  d["steps"] = taken;
+  d["seconds"] = step_seconds;
+  d["loss"] = last_loss;
+  d["mean_loss"] = taken ? loss_sum / taken : 0.0;
+  d["rays_per_step"] = taken ? static_cast<double>(rays) / taken : 0.0;
+  d["samples_per_second"] = step_seconds > 0 ? used / step_seconds : 0.0;
+  return d;
+}
+
+py::dict render(const PyEngine& self, const FloatArray& pose_array, const py::dict& intrinsics,
+                const std::vector<float>& background) {
+  if (background.size() != 3) throw InputError("background", "", "must be 3 numbers (RGB)");
+  for (float v : background)
+    if (!std::isfinite(v)) throw InputError("background", "", "must be finite");
+  const Pose pose = to_pose(pose_array);
+  const Intrinsics k = to_intrinsics(intrinsics);
+  RenderBuffers out;
+  {
+    py::gil_scoped_release release;
+    std::lock_guard<std::mutex> lock(self.mutex);
+    out = self.e().render(pose, k, background.data());
+  }
+  const py::ssize_t h = k.height, w = k.width;
+  py::dict d;
+  d["rgb"] = to_array(std::move(out.rgb), {h, w, 3});
+  d["depth"] = to_array(std::move(out.depth), {h, w});
+  d["opacity"] = to_array(std::move(out.opacity), {h, w});
+  d["samples"] = to_array(std::move(out.samples), {h, w});
+  return d;
+}
+
+py::dict inspect(const PyEngine& self, const FloatArray& pose_array, const py::dict& intrinsics, float px, float py_) {
+  if (!std::isfinite(px) || !std::isfinite(py_)) throw InputError("inspect", "px/py", "must be finite");
+  const Pose pose = to_pose(pose_array);
+  const Intrinsics k = to_intrinsics(intrinsics);
+  std::vector<RaySample> samples;
+  {
+    py::gil_scoped_release release;
+    std::lock_guard<std::mutex> lock(self.mutex);
+    samples = self.e().inspect(pose, k, px, py_);
+  }
+  const py::ssize_t n = static_cast<py::ssize_t>(samples.size());
+  std::vector<float> t(n), dt(n), sigma(n), alpha(n), trans(n), weight(n), rgb(3 * n);
+  for (py::ssize_t i = 0; i < n; ++i) {
+    const RaySample& s = samples[i];
+    t[i] = s.t, dt[i] = s.dt, sigma[i] = s.sigma, alpha[i] = s.alpha, trans[i] = s.transmittance,
+    weight[i] = s.weight;
+    for (int c = 0; c < 3; ++c) rgb[3 * i + c] = s.rgb[c];
+  }
+  py::dict d;
+  d["t"] = to_array(std::move(t), {n});
+  d["dt"] = to_array(std::move(dt), {n});
+  d["sigma"] = to_array(std::move(sigma), {n});
+  d["alpha"] = to_array(std::move(alpha), {n});
+  d["transmittance"] = to_array(std::move(trans), {n});
+  d["weight"] = to_array(std::move(weight), {n});
+  d["rgb"] = to_array(std::move(rgb), {n, 3});
+  return d;
+}
+
+py::array_t<float> density(const PyEngine& self, const FloatArray& points) {
+  if (points.ndim() != 2 || points.shape(1) != 3) throw InputError("points", "", "must be an Nx3 array");
+  const py::ssize_t n = points.shape(0);
+  std::vector<Vec3> p(n);
+  auto r = points.unchecked<2>();
+  for (py::ssize_t i = 0; i < n; ++i) {
+    if (!std::isfinite(r(i, 0)) || !std::isfinite(r(i, 1)) || !std::isfinite(r(i, 2)))
+      throw InputError("points", "", "has a non-finite coordinate");
+    p[i] = make_vec3(r(i, 0), r(i, 1), r(i, 2));
+  }
+  std::vector<float> sigma;
+  {
+    py::gil_scoped_release release;
+    std::lock_guard<std::mutex> lock(self.mutex);
+    if (n > 0) sigma = self.e().density_at(p);
+  }
+  return to_array(std::move(sigma), {n});
+}
+
+py::list views(const PyEngine& self, const std::string& split, bool images) {
+  Dataset loaded;
+  const Dataset* source = &self.e().train_set();  // the training split is already loaded
+  if (split != "train") {
+    py::gil_scoped_release release;
+    std::lock_guard<std::mutex> lock(self.mutex);
+    loaded = self.e().load_split(split, images);
+    source = &loaded;
+  }
+  const Dataset& data = *source;
+  py::list out;
+  for (size_t i = 0; i < data.frames.size(); ++i) {
+    py::dict d;
+    d["index"] = i;
+    d["split"] = data.split;
+    d["image_path"] = data.frames[i].image_path;
+    d["pose"] = pose_to_array(data.frames[i].pose);
+    d["intrinsics"] = intrinsics_to_dict(data.frames[i].intrinsics);
+    if (images && !data.rgba.empty()) {
+      std::vector<uint8_t> rgba(data.image(i), data.image(i) + data.pixel_count() * 4);
+      d["image"] = to_array(std::move(rgba), {data.height, data.width, 4});
+    } else {
+      d["image"] = py::none();
+    }
+    out.append(d);
+  }
+  return out;
+}
+
+py::dict evaluate_split(const PyEngine& self, const std::string& split, int stride, const std::string& image_dir,
+                        const std::vector<float>& background) {
+  if (stride < 1) throw InputError("stride", "", "must be a positive integer");
+  if (background.size() != 3) throw InputError("background", "", "must be 3 numbers (RGB)");
+  EvalOptions options;
+  options.split = split;
+  options.stride = stride;
+  options.image_dir = image_dir;
+  for (int c = 0; c < 3; ++c) options.background[c] = background[c];
+  EvalResult result;
+  {
+    py::gil_scoped_release release;
+    std::lock_guard<std::mutex> lock(self.mutex);
+    result = evaluate(self.e(), options);
+  }
+  py::dict d = json_to_py(result.to_json());
+  d["psnr"] = result.psnr;  // +inf / NaN stay floats (JSON writes them as null)
+  d["ssim"] = result.ssim;
+  return d;
+}
+
+py::dict occupancy(const PyEngine& self) {
+  OccupancyCells cells;
+  {
+    py::gil_scoped_release release;
+    std::lock_guard<std::mutex> lock(self.mutex);
+    cells = self.e().occupancy_cells();
+  }
+  py::dict d;
+  d["resolution"] = cells.resolution;
+  d["cascades"] = cells.cascades;
+  const py::ssize_t r = cells.resolution, c = cells.cascades;
+  d["occupied"] = to_array(std::move(cells.occupied), {c, r, r, r});  // [cascade, z, y, x]
+  return d;
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_nerds, m) {
+  m.doc() = "NerdsNeRF engine bindings (use the `nerds` package, which wraps this module).";
+  py::register_exception<InputError>(m, "InputError", PyExc_ValueError);
+
+  m.def("default_params", [] { return params_to_dict(default_method_params()); },
+        "Every technique parameter at its default, as {'module.key': value}.");
+  m.def(
+      "method_params",
+      [](const std::string& method, const py::dict& params) {
+        std::string name;
+        return params_to_dict(build_params(method, params, &name));
+      },
+      py::arg("method") = "", py::arg("params") = py::dict(),
+      "The parameters a method (name in scenes/methods/ or a .json path; '' = defaults) with `params` applied "
+      "would use; raises InputError for an unknown key or a bad value.");
+  m.def(
+      "param_info",
+      [](const std::string& method, const py::dict& params) {
+        std::string name;
+        return params_info(build_params(method, params, &name));
+      },
+      py::arg("method") = "", py::arg("params") = py::dict(),
+      "One dict per parameter: path, type, value, default, min, max, choices, doc, needs_reset.");
+  m.def("resolve_device", &resolve_device, py::arg("requested"),
+        "'cpu' or 'cuda' for a requested device (cpu | cuda | auto); InputError when it is unusable.");
+  m.def(
+      "list_scenes",
+      [] {
+        py::list out;
+        for (const scenes::SceneInfo& s : scenes::list_scenes()) {
+          py::dict d;
+          d["name"] = s.name;
+          d["purpose"] = s.purpose;
+          d["papers"] = s.papers;
+          out.append(d);
+        }
+        return out;
+      },
+      "The project's sample scenes: [{'name', 'purpose', 'papers'}].");
+  m.def(
+      "make_scene",
+      [](const std::string& name, const std::string& out_dir, int resolution, int views, int val_views,
+         int test_views, int spp, int64_t seed) {
+        if (seed < 0 || seed > 4294967295LL) throw InputError("seed", "", "must be in [0, 2^32)");
+        scenes::SceneOptions o;
+        o.resolution = resolution;
+        o.train_views = views;
+        o.val_views = val_views;
+        o.test_views = test_views;
+        o.samples_per_pixel = spp;
+        o.seed = static_cast<uint32_t>(seed);
+        scenes::SceneMade made;
+        {
+          py::gil_scoped_release release;
+          made = scenes::make_scene(name, out_dir, o);
+        }
+        py::dict d;
+        d["name"] = made.info.name;
+        d["purpose"] = made.info.purpose;
+        d["papers"] = made.info.papers;
+        d["path"] = out_dir;
+        d["train_views"] = made.train_views;
+        d["val_views"] = made.val_views;
+        d["test_views"] = made.test_views;
+        d["samples_per_pixel"] = made.samples_per_pixel;
+        d["notes"] = made.notes;
+        return d;
+      },
+      py::arg("name"), py::arg("out_dir"), py::arg("resolution") = 64, py::arg("views") = 50,
+      py::arg("val_views") = 0, py::arg("test_views") = 10, py::arg("spp") = 4, py::arg("seed") = 1,
+      "Renders sample scene `name` (see list_scenes) or a scene .json file into a NeRF-synthetic folder.");
+
+  py::class_<PyEngine>(m, "Engine")
+      .def(py::init(&make_engine), py::arg("data_dir"), py::arg("method") = "", py::arg("params") = py::dict(),
+           py::arg("downscale") = 1, py::arg("device") = "cpu")
+      .def_static(
+          "load",
+          [](const std::string& path, const std::string& data_dir, const std::string& device) {
+            auto out = std::make_unique<PyEngine>();
+            {
+              py::gil_scoped_release release;
+              out->engine = Engine::load(path, data_dir, device);
+            }
+            out->method_name = out->engine->options().method_name;
+            return out;
+          },
+          py::arg("path"), py::arg("data_dir") = "", py::arg("device") = "cpu")
+      .def(
+          "save",
+          [](const PyEngine& self, const std::string& path) {
+            py::gil_scoped_release release;
+            std::lock_guard<std::mutex> lock(self.mutex);
+            self.e().save(path);
+          },
+          py::arg("path"))
+      .def("train", &train, py::arg("steps") = 0, py::arg("seconds") = 0.0)
+      .def(
+          "set_budget",
+          [](PyEngine& self, double seconds, int steps) {
+            if (!(seconds >= 0.0) || steps < 0) throw InputError("budget", "", "must be non-negative");
+            py::gil_scoped_release release;  // never wait for the mutex while holding the GIL
+            std::lock_guard<std::mutex> lock(self.mutex);
+            self.e().set_budget(seconds, steps);
+          },
+          py::arg("seconds") = 0.0, py::arg("steps") = 0)
+      .def("stats", [](const PyEngine& self) {
+        EngineStats s;
+        {
+          py::gil_scoped_release release;  // never wait for the mutex while holding the GIL
+          std::lock_guard<std::mutex> lock(self.mutex);
+          s = self.e().stats();
+        }
+        return stats_to_dict(s);
+      })
+      .def("params", [](const PyEngine& self) { return params_to_dict(self.e().params()); })
+      .def("param_info", [](const PyEngine& self) { return params_info(self.e().params()); })
+      .def_property_readonly("method", [](const PyEngine& self) { return self.method_name; })
+      .def_property_readonly("device", [](const PyEngine& self) { return self.e().device(); })
+      .def_property_readonly("data_dir", [](const PyEngine& self) { return self.e().options().data_dir; })
+      .def_property_readonly("downscale", [](const PyEngine& self) { return self.e().options().downscale; })
+      .def_property_readonly("scene_info", [](const PyEngine& self) {
+        const Dataset& d = self.e().train_set();
+        py::dict out;
+        out["format"] = d.format;
+        out["width"] = d.width;
+        out["height"] = d.height;
+        out["train_views"] = d.frames.size();
+        out["aabb_scale"] = d.aabb_scale;
+        out["scale"] = d.scale;
+        out["offset"] = std::vector<float>{d.offset.x, d.offset.y, d.offset.z};
+        out["box_half"] = self.e().config().march.box_half;
+        return out;
+      })
+      .def("views", &views, py::arg("split") = "train", py::arg("images") = false)
+      .def("render", &render, py::arg("pose"), py::arg("intrinsics"),
+           py::arg("background") = std::vector<float>{1.f, 1.f, 1.f})
+      .def("inspect", &inspect, py::arg("pose"), py::arg("intrinsics"), py::arg("px"), py::arg("py"))
+      .def("density", &density, py::arg("points"))
+      .def("evaluate", &evaluate_split, py::arg("split") = "test", py::arg("stride") = 1,
+           py::arg("image_dir") = "", py::arg("background") = std::vector<float>{1.f, 1.f, 1.f})
+      .def("occupancy", &occupancy);
+}
