@@ -1,0 +1,71 @@
+#include "viewer/core/progressive_render.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "viewer/core/view_geometry.h"
+
+namespace nerds::viewer {
+
+std::vector<int> progressive_divisors(const Intrinsics& k, int coarse_rays) {
+  std::vector<int> divisors = {1};
+  const int64_t pixels = static_cast<int64_t>(k.width) * k.height;
+  int d = 1;
+  // Halve the resolution until the image fits the coarse budget (or is about one pixel).
+  while (pixels / (static_cast<int64_t>(d) * d) > std::max(coarse_rays, 1) && d < std::max(k.width, k.height)) {
+    d *= 2;
+    divisors.insert(divisors.begin(), d);
+  }
+  return divisors;
+}
+
+void ProgressiveRender::start(const RenderTarget& target, int coarse_rays, bool finest_only) {
+  target_ = target;
+  divisors_ = finest_only ? std::vector<int>{1} : progressive_divisors(target.intrinsics, coarse_rays);
+  level_ = 0;
+  next_row_ = 0;
+  level_done_ = false;
+  active_ = true;
+  buffer_ = RenderBuffers();
+}
+
+ProgressiveRender::Band ProgressiveRender::next_band(int max_rays) const {
+  if (!active_ || level_done_) throw std::logic_error("ProgressiveRender::next_band without a band to render");
+  Band b;
+  b.divisor = divisors_[level_];
+  b.level = downscaled(target_.intrinsics, b.divisor);
+  b.y0 = next_row_;
+  b.rows = std::clamp(max_rays / std::max(b.level.width, 1), 1, b.level.height - next_row_);
+  b.band = band_of(b.level, b.y0, b.rows);
+  return b;
+}
+
+bool ProgressiveRender::store(const Band& band, const RenderBuffers& out) {
+  const size_t w = static_cast<size_t>(band.level.width), n = w * band.rows;
+  if (out.opacity.size() != n || out.rgb.size() != 3 * n || band.y0 != next_row_)
+    throw std::logic_error("ProgressiveRender::store: not the band that was asked for");
+  if (band.y0 == 0) buffer_.resize(w * band.level.height);
+  const size_t at = static_cast<size_t>(band.y0) * w;
+  std::copy(out.rgb.begin(), out.rgb.end(), buffer_.rgb.begin() + 3 * at);
+  std::copy(out.depth.begin(), out.depth.end(), buffer_.depth.begin() + at);
+  std::copy(out.opacity.begin(), out.opacity.end(), buffer_.opacity.begin() + at);
+  std::copy(out.samples.begin(), out.samples.end(), buffer_.samples.begin() + at);
+  next_row_ += band.rows;
+  level_done_ = next_row_ >= band.level.height;
+  return level_done_;
+}
+
+RenderBuffers ProgressiveRender::take_level(Intrinsics* level, int* divisor) {
+  if (!level_done_) throw std::logic_error("ProgressiveRender::take_level before the level is complete");
+  *divisor = divisors_[level_];
+  *level = downscaled(target_.intrinsics, *divisor);
+  RenderBuffers done = std::move(buffer_);
+  buffer_ = RenderBuffers();
+  ++level_;
+  next_row_ = 0;
+  level_done_ = false;
+  if (level_ >= divisors_.size()) active_ = false;
+  return done;
+}
+
+}  // namespace nerds::viewer

@@ -1,0 +1,63 @@
+// Progressive rendering on the CPU backend: a view is rendered first at a small size (a few
+// thousand rays: fast enough to follow a moving camera) and then at twice the resolution,
+// level after level, up to the full size while the camera stays still. Each level is
+// rendered in bands of rows, so the worker can take a training step between two bands and a
+// full-size render never stalls training (or a newer camera) for long.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "renderer/engine.h"
+
+namespace nerds::viewer {
+
+// One view to render: the finest image's camera and what lies behind the scene.
+struct RenderTarget {
+  uint64_t version = 0;  // changes whenever the camera, the size or the background does
+  Pose pose;
+  Intrinsics intrinsics;  // the full-size image
+  float background[3] = {1.f, 1.f, 1.f};
+};
+
+// The divisors a view is refined through, coarsest first, ending with 1; the coarsest image
+// has at most `coarse_rays` pixels, and each next one doubles the resolution.
+std::vector<int> progressive_divisors(const Intrinsics& k, int coarse_rays);
+
+class ProgressiveRender {
+ public:
+  struct Band {
+    int divisor = 1;
+    Intrinsics level;  // the whole image at this level
+    int y0 = 0, rows = 0;
+    Intrinsics band;  // just rows [y0, y0 + rows): what to pass to Engine::render
+  };
+
+  // Starts refining `target`; finest_only skips the coarse levels (re-rendering a still
+  // camera for a newer model: the old full-size image stays up until the new one is done).
+  void start(const RenderTarget& target, int coarse_rays, bool finest_only);
+  void stop() { active_ = false; }
+  bool active() const { return active_; }
+  const RenderTarget& target() const { return target_; }
+  int levels() const { return static_cast<int>(divisors_.size()); }
+
+  // The next band: whole rows, at most max_rays rays but at least one row.
+  Band next_band(int max_rays) const;
+  // Stores a rendered band (its buffers hold band.rows * level width rays). Returns true when
+  // it completed a level: take_level() then hands the image over.
+  bool store(const Band& band, const RenderBuffers& out);
+  // The completed level's image (moved out), its intrinsics and divisor; then moves on to the
+  // next level, or ends (active() false) after the finest.
+  RenderBuffers take_level(Intrinsics* level, int* divisor);
+
+ private:
+  RenderTarget target_;
+  std::vector<int> divisors_;
+  size_t level_ = 0;
+  int next_row_ = 0;
+  bool level_done_ = false;
+  bool active_ = false;
+  RenderBuffers buffer_;
+};
+
+}  // namespace nerds::viewer

@@ -1,0 +1,58 @@
+// nerds-view's command line, and the session it starts with. Without arguments the viewer
+// makes the built-in `default` scene in runs/view-default (once) and trains it live; --data,
+// --run and --session open something else. The scripted mode (--frames N --screenshot PATH)
+// renders N frames in a real window, writes the screenshot and exits: tests and docs use it.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "viewer/core/engine_setup.h"
+#include "viewer/core/session.h"
+
+namespace nerds::viewer {
+
+struct ViewerOptions {
+  // What to open (at most one of data / run / session; none: the built-in scene).
+  std::string data_dir, run_dir, session_file;
+  std::string scene = "default";                    // the built-in scene made when nothing else is given
+  std::string scene_dir;                            // where it is made ("" = runs/view-<scene>)
+  int scene_resolution = 0, scene_train_views = 0;  // 0: the scene maker's defaults
+  int scene_test_views = -1;                        // -1: the scene maker's default
+  int downscale = 0;                                // 0: the session's (1)
+  std::string method;
+  std::vector<std::string> sets;
+  // Overrides of the session.
+  int step = -1;                     // train to this step first
+  bool paused = false;               // do not keep training after that
+  int threads = -1;                  // training threads (0: all)
+  std::vector<std::string> inspect;  // "u,v" points of the view
+  std::string dataset_view;          // "train:3" / "test:0"
+  std::string mode;                  // render mode
+  float render_scale = 0.f;
+  // Window and scripted mode.
+  int width = 1280, height = 720;
+  int frames = 0;  // > 0: scripted mode
+  std::string screenshot, frame_times;
+  std::string save_session;        // scripted mode: also save the session (as the Save button does) at the end
+  float orbit_per_frame = 0.f;     // scripted mode: turn the camera this many degrees per counted frame
+  double timeout_seconds = 900.0;  // scripted mode gives up (exit 1) after this long
+};
+
+// Parses argv; prints help / errors and returns false with *exit_code set when the program
+// should stop (0 for --help).
+bool parse_viewer_options(int argc, char** argv, ViewerOptions* options, int* exit_code);
+
+// The session to start with: the session file, --run's snapshot, --data, or the built-in
+// scene, with the command line's overrides applied. Throws InputError for bad values.
+Session starting_session(const ViewerOptions& options);
+
+// "0.5,0.25" -> {0.5, 0.25}, each in [0, 1]; "train:3" -> {"train", 3}. Throw InputError
+// naming the option.
+std::array<float, 2> parse_point(const std::string& text, const std::string& option);
+DatasetView parse_dataset_view(const std::string& text, const std::string& option);
+
+// The engine setup for a session (the method's parameters with the session's applied over).
+EngineSetup engine_setup(const Session& session, const std::string& source);
+
+}  // namespace nerds::viewer

@@ -1,0 +1,85 @@
+// Everything the window remembers between frames (no function statics): the camera, what is
+// shown and how, the picked rays, the parameter editor, file names and panel visibility. The
+// panels read and change it; the session file stores the part a reviewer wants to share.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "renderer/engine.h"
+#include "viewer/core/camera_controller.h"
+
+namespace nerds::viewer {
+
+enum class RenderMode { Rgb, Depth, Opacity, Samples, Error };
+constexpr int kRenderModeCount = 5;
+const char* render_mode_name(RenderMode mode);  // "rgb", "depth", "opacity", "samples", "error"
+bool parse_render_mode(const std::string& name, RenderMode* mode);
+
+// A dataset camera the view is snapped to ("train" or "test", index), or none.
+struct DatasetView {
+  std::string split;
+  int index = -1;
+  bool active() const { return index >= 0 && !split.empty(); }
+  bool operator==(const DatasetView& o) const { return split == o.split && index == o.index; }
+};
+
+struct Overlays {
+  bool frustums = true;  // training cameras
+  bool bbox = true;      // the scene box
+  bool occupancy = false;
+  bool rays = true;               // the inspected rays
+  int occupancy_resolution = 32;  // cells per side drawn (the grid's cells merged to this)
+  int occupancy_cascade = 0;
+};
+
+struct PanelFlags {  // which sections are open
+  bool training = true, camera = true, render = true, session = false;
+  bool dataset = true, inspector = true, technique = false;
+};
+
+// What is shown and how: stored in session files.
+struct ViewSettings {
+  DatasetView dataset_view;
+  RenderMode mode = RenderMode::Rgb;
+  // Full-size render = this fraction of the view's screen pixels. On the CPU a young model
+  // renders ~10k rays/s (a trained one several times more): a third keeps refreshes to seconds.
+  float render_scale = 0.35f;
+  float background[3] = {1.f, 1.f, 1.f};
+  Overlays overlays;
+  PanelFlags panels;
+};
+
+// A picked ray of the inspector: a point of the view image (normalized to [0,1]^2).
+struct RayPick {
+  bool active = false;
+  float u = 0.f, v = 0.f;
+  uint64_t view_version = 0;  // the view it was picked in (its marker is drawn only there)
+};
+
+// The technique panel's edits, applied only on request (a reset asks first).
+struct ParamEditor {
+  ParamSet edited;                       // the values shown in the panel
+  uint64_t scene_version = 0;            // the engine run they were copied from
+  std::vector<std::string> reset_paths;  // changed parameters that need retraining (modal open when not empty)
+  std::string error;
+};
+
+struct ViewerState {
+  CameraController camera;
+  ViewSettings view;
+  std::array<RayPick, 2> picks;
+  ParamEditor params;
+  int train_threads = 0;  // 0: all
+  std::string session_path = "runs/view-session.json";
+  bool session_with_model = false;  // also save the trained model beside the session file
+  std::string screenshot_path = "runs/view-screenshot.png";
+  bool screenshot_requested = false;
+  bool save_session_requested = false;  // the window writes session_path (it knows the opened scene)
+  bool load_session_requested = false;
+  std::string message;  // the last thing the window did or failed to do
+};
+
+}  // namespace nerds::viewer

@@ -1,0 +1,70 @@
+// What the engine's worker thread publishes for the window: plain copies and immutable shared
+// results, so the window reads them without ever waiting for a training step or a render.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "renderer/engine.h"
+#include "viewer/core/commands.h"
+#include "viewer/core/training_history.h"
+
+namespace nerds::viewer {
+
+// The opened scene: the datasets (for cameras and ground truth) and the run's settings.
+struct SceneInfo {
+  std::shared_ptr<const Dataset> train;  // the engine's training split, images included
+  std::shared_ptr<const Dataset> test;   // the test split (images included), empty when absent
+  std::string data_dir, method_name, snapshot;
+  ParamSet params;        // the parameters the engine runs with
+  float box_half = 0.5f;  // the scene box is 0.5 +- box_half in the engine's frame
+  std::string loss;       // the photometric loss ("l2" makes the PSNR-from-loss meaningful)
+};
+
+// One completed level of a progressive render.
+struct RenderedImage {
+  uint64_t view_version = 0;  // the RenderTarget it renders
+  int step = 0;               // the training step of the model it shows
+  int start_step = 0;         // the step when its first band was rendered (== step: one model throughout)
+  int divisor = 1;            // 1: full size
+  bool finest = false;
+  Pose pose;
+  Intrinsics intrinsics;  // of this image (width x height pixels)
+  float background[3] = {1.f, 1.f, 1.f};
+  RenderBuffers buffers;
+  double seconds = 0.0;  // render time of this level
+};
+
+// The ray inspector's result for one ray.
+struct InspectResult {
+  cmd::Inspect request;
+  std::vector<RaySample> samples;
+  float rgb[3] = {0.f, 0.f, 0.f};  // composited by the engine (a 1-pixel render of the ray)
+  float depth = 0.f, opacity = 0.f;
+  int step = 0;
+};
+
+struct WorkerState {
+  uint64_t version = 0;   // changes with anything below
+  std::string status;     // what the worker is doing ("making the scene ...", "training", ...)
+  std::string error;      // the last error (a bad file, a bad parameter), until the next success
+  std::string notice;     // the last thing done on request ("saved ...")
+  bool ready = false;     // an engine is open
+  bool training = false;  // continuous training is on
+  int train_to = 0;       // a TrainTo target not reached yet (0: none)
+  int train_threads = 0;  // threads a training step uses
+  EngineStats stats;
+  float learning_rate = 0.f;
+  std::vector<TrainingPoint> history;
+  uint64_t scene_version = 0;  // changes on open and reset
+  std::shared_ptr<const SceneInfo> scene;
+  std::shared_ptr<const RenderedImage> image;  // the newest completed level of the current view
+  bool render_settled = false;                 // the current view is rendered at full size for this model
+  std::shared_ptr<const OccupancyCells> occupancy;
+  std::array<std::shared_ptr<const InspectResult>, 2> inspect;
+};
+
+}  // namespace nerds::viewer

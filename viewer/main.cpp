@@ -1,0 +1,27 @@
+// nerds-view: watch a NeRF train, fly around it and look inside it (GLFW + Dear ImGui +
+// OpenGL 3.3 core over renderer/engine.h). Bad input (options, files, parameters) ends with
+// "nerds-view: error: <message>" and exit status 2, never a crash; see viewer/core/viewer_options.h.
+#include <cstdio>
+#include <exception>
+
+#include "renderer/error.h"
+#include "viewer/core/viewer_options.h"
+#include "viewer/ui/app.h"
+
+int main(int argc, char** argv) {
+  using namespace nerds::viewer;
+  ViewerOptions options;
+  int exit_code = 0;
+  if (!parse_viewer_options(argc, argv, &options, &exit_code)) return exit_code;
+  try {
+    const Session session = starting_session(options);
+    App app(options, session);
+    return app.run();
+  } catch (const nerds::InputError& e) {
+    std::fprintf(stderr, "nerds-view: error: %s\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "nerds-view: error: %s\n", e.what());
+    return 1;
+  }
+}

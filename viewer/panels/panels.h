@@ -1,0 +1,33 @@
+// The panels: each a small function drawing one section from the worker's published state
+// and the viewer's state, changing the viewer's state and pushing commands for the engine.
+// None keeps state of its own.
+#pragma once
+
+#include "viewer/core/command_queue.h"
+#include "viewer/core/viewer_state.h"
+#include "viewer/core/worker_state.h"
+#include "viewer/ui/display.h"
+#include "viewer/ui/view_tracker.h"
+
+namespace nerds::viewer {
+
+struct PanelContext {
+  const WorkerState& worker;
+  ViewerState& state;
+  CommandQueue& commands;
+  const DisplayInfo& display;
+  const ViewTarget& view;
+};
+
+// Left column.
+void status_panel(PanelContext& c);    // what the worker does, errors, notices
+void training_panel(PanelContext& c);  // start / pause / step / reset, numbers and curves
+void camera_panel(PanelContext& c);    // field of view, reset, dataset cameras
+void render_panel(PanelContext& c);    // render mode, resolution, background, overlays, threads
+void session_panel(PanelContext& c);   // screenshot, save and load a session
+// Right column.
+void dataset_panel(PanelContext& c);    // ground truth and error of a dataset camera
+void inspector_panel(PanelContext& c);  // the samples along the picked rays
+void technique_panel(PanelContext& c);  // the method's modules and parameters (generated)
+
+}  // namespace nerds::viewer

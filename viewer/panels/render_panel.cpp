@@ -1,0 +1,88 @@
+// What the view shows: the render mode (with its color map's range), the render's resolution
+// and background, the overlays, and how many threads a training step takes.
+#include <imgui.h>
+
+#include "viewer/panels/panels.h"
+
+namespace nerds::viewer {
+
+namespace {
+
+const char* mode_label(RenderMode m) {
+  switch (m) {
+    case RenderMode::Rgb:
+      return "RGB";
+    case RenderMode::Depth:
+      return "Depth";
+    case RenderMode::Opacity:
+      return "Opacity";
+    case RenderMode::Samples:
+      return "Samples";
+    case RenderMode::Error:
+      return "Error";
+  }
+  return "?";
+}
+
+}  // namespace
+
+void render_panel(PanelContext& c) {
+  ImGui::SetNextItemOpen(c.state.view.panels.render);
+  c.state.view.panels.render = ImGui::CollapsingHeader("View");
+  if (!c.state.view.panels.render) return;
+  ViewSettings& v = c.state.view;
+  for (int i = 0; i < kRenderModeCount; ++i) {
+    if (i % 3 != 0) ImGui::SameLine();  // two rows: the column is narrow
+    int mode = static_cast<int>(v.mode);
+    if (ImGui::RadioButton(mode_label(static_cast<RenderMode>(i)), &mode, i)) v.mode = static_cast<RenderMode>(mode);
+  }
+  const Colorized& colors = c.display.colors;
+  switch (v.mode) {
+    case RenderMode::Depth:
+      ImGui::TextDisabled("depth %.3f (blue) to %.3f (red), scene units", colors.range[0], colors.range[1]);
+      break;
+    case RenderMode::Samples:
+      ImGui::TextDisabled("samples per ray: 0 (blue) to %.0f (red)", colors.range[1]);
+      break;
+    case RenderMode::Error:
+      ImGui::TextDisabled("mean |error| 0 (blue) to %.2f (red)", colors.range[1]);
+      break;
+    default:
+      break;
+  }
+  if (!colors.note.empty()) ImGui::TextWrapped("%s", colors.note.c_str());
+  if (const auto& img = c.display.image) {
+    ImGui::TextDisabled("image %dx%d (1/%d), step %d, %.0f ms", img->intrinsics.width, img->intrinsics.height,
+                        img->divisor, img->step, 1000.0 * img->seconds);
+  }
+  ImGui::SliderFloat("resolution", &v.render_scale, 0.1f, 1.f, "%.2f x view");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("full-size render / view pixels (dataset cameras: their own size)");
+  ImGui::ColorEdit3("background", v.background, ImGuiColorEditFlags_NoInputs);
+  Overlays& o = v.overlays;
+  ImGui::Checkbox("cameras", &o.frustums);
+  ImGui::SameLine();
+  ImGui::Checkbox("box", &o.bbox);
+  ImGui::SameLine();
+  ImGui::Checkbox("rays", &o.rays);
+  ImGui::SameLine();
+  ImGui::Checkbox("occupancy", &o.occupancy);
+  if (o.occupancy) {
+    ImGui::SetNextItemWidth(120.f);
+    ImGui::SliderInt("cells/side", &o.occupancy_resolution, 8, 128);
+    const int cascades = c.worker.occupancy ? c.worker.occupancy->cascades : 1;
+    if (cascades > 1) {
+      ImGui::SameLine();
+      ImGui::SetNextItemWidth(80.f);
+      ImGui::SliderInt("cascade", &o.occupancy_cascade, 0, cascades - 1);
+    }
+  }
+  int threads = c.state.train_threads;
+  ImGui::SetNextItemWidth(120.f);
+  if (ImGui::SliderInt("train threads", &threads, 0, 8, threads == 0 ? "all" : "%d")) {
+    c.state.train_threads = threads;
+    c.commands.push(cmd::SetTrainThreads{threads});
+  }
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("OpenMP threads per training step (renders use all)");
+}
+
+}  // namespace nerds::viewer

@@ -1,0 +1,329 @@
+#include "viewer/ui/app.h"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "renderer/error.h"
+#include "viewer/core/session_capture.h"
+#include "viewer/gl/gl.h"
+#include "viewer/gl/screenshot.h"
+#include "viewer/panels/panels.h"
+
+namespace nerds::viewer {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr double kFrameSeconds = 1.0 / 60.0;  // the frame loop's pace where there is no vsync
+constexpr float kFrustumDepth = 0.06f;        // camera frustums' length (engine units; the box is ~1)
+constexpr float kClear[3] = {40.f / 255.f, 42.f / 255.f, 48.f / 255.f};
+constexpr ImGuiWindowFlags kColumnFlags = ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize |
+                                          ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoCollapse |
+                                          ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoSavedSettings;
+const LineColor kFrustum{110, 170, 255, 150}, kDatasetCamera{255, 230, 80, 255}, kBox{210, 90, 210, 220},
+    kOccupied{90, 255, 140, 90}, kRays[2] = {{80, 255, 120, 255}, {255, 160, 40, 255}};
+
+}  // namespace
+
+App::App(const ViewerOptions& options, const Session& session)
+    : options_(options), window_(options.width, options.height, "nerds-view") {
+  drawing_ = std::make_unique<SceneDrawing>();
+  if (options.frames > 0) script_.emplace(options, session.step);
+  open(session);
+}
+
+App::~App() = default;
+
+void App::open(const Session& s) {
+  const EngineSetup setup = engine_setup(s, "session");  // a bad parameter fails here, before anything changes
+  opened_ = s;
+  worker_.post(cmd::Open{setup});
+  if (s.threads > 0) worker_.post(cmd::SetTrainThreads{s.threads});
+  if (s.step > 0)
+    worker_.post(cmd::TrainTo{s.step, s.running});
+  else
+    worker_.post(cmd::SetTraining{s.running});
+  state_.train_threads = s.threads;
+  state_.view = s.view;
+  for (RayPick& p : state_.picks) p = RayPick{};
+  session_view_pending_ = true;
+  seen_data_dir_.clear();
+}
+
+int App::run() {
+  last_frame_ = Clock::now();
+  while (!window_.should_close()) {
+    frame();
+    if (script_ && script_->finished()) {
+      if (script_->exit_code() != 0)
+        std::fprintf(stderr, "nerds-view: scripted run failed: %s\n", script_->failure().c_str());
+      return script_->exit_code();
+    }
+  }
+  return 0;
+}
+
+void App::on_new_scene(const Layout& layout) {
+  const SceneInfo& scene = *worker_state_.scene;
+  seen_scene_version_ = worker_state_.scene_version;
+  if (scene.data_dir != seen_data_dir_) {  // a new scene (not a reset of the same one): start at home
+    seen_data_dir_ = scene.data_dir;
+    std::vector<Pose> poses;
+    for (const Frame& f : scene.train->frames) poses.push_back(f.pose);
+    OrbitState home = CameraController::home_for(poses);
+    if (!scene.train->frames.empty()) {
+      // The training cameras' horizontal field of view, fitted into the view's width.
+      const Intrinsics& k = scene.train->frames.front().intrinsics;
+      const float half_x = std::atan(0.5f * k.width / k.fx);
+      const float fit = 2.f * std::atan(std::tan(half_x) * layout.view.h / std::max(layout.view.w, 1.f));
+      home.fov_deg = std::clamp(std::max(fov_y_deg_of(k), fit * 57.29578f), 20.f, 100.f);
+    }
+    state_.camera.set_home(home);
+  }
+  if (!session_view_pending_) return;
+  session_view_pending_ = false;
+  if (opened_.camera) state_.camera.set_state(*opened_.camera);
+  if (opened_.view.dataset_view.active()) {
+    if (dataset_frame(scene, opened_.view.dataset_view)) {
+      snap_to_dataset_view(state_, scene, opened_.view.dataset_view);
+    } else {
+      state_.message = "the session's camera " + opened_.view.dataset_view.split + " " +
+                       std::to_string(opened_.view.dataset_view.index) + " is not in this dataset";
+      state_.view.dataset_view = DatasetView{};
+    }
+  }
+  for (size_t i = 0; i < opened_.inspect.size() && i < 2; ++i)
+    state_.picks[i] = {true, opened_.inspect[i][0], opened_.inspect[i][1], 0};
+  picks_pending_ = !opened_.inspect.empty();
+}
+
+void App::frame() {
+  // Pace the loop: without vsync (Xvfb, some drivers) it would spin and take CPU from training.
+  const double since = std::chrono::duration<double>(Clock::now() - last_frame_).count();
+  if (since < kFrameSeconds) std::this_thread::sleep_for(std::chrono::duration<double>(kFrameSeconds - since));
+  last_frame_ = Clock::now();
+  const bool idle = !script_ && !worker_state_.training && worker_state_.train_to == 0 &&
+                    worker_state_.render_settled && !ImGui::IsAnyMouseDown();
+  window_.begin_frame(idle ? 0.05 : 0.0);
+  worker_.state_if_newer(worker_state_.version, &worker_state_);
+
+  const ImGuiIO& io = ImGui::GetIO();
+  const Layout layout = compute_layout(io.DisplaySize.x, io.DisplaySize.y);
+  const SceneInfo* scene = worker_state_.ready ? worker_state_.scene.get() : nullptr;
+  if (scene && worker_state_.scene_version != seen_scene_version_) on_new_scene(layout);
+  if (scene) handle_view_input(state_, gesture_, scene, tracker_.current(), layout.view, worker_.commands());
+  if (scene && script_ && script_->drawing_frames() && options_.orbit_per_frame != 0.f) {
+    CameraInput turn;  // as if the mouse dragged the camera around (--orbit)
+    turn.orbit[0] = options_.orbit_per_frame / state_.camera.orbit_deg_per_pixel;
+    if (state_.camera.apply(turn, layout.view.h)) state_.view.dataset_view = DatasetView{};
+  }
+  const ViewTarget& view = tracker_.update(state_, scene, layout.view);
+  if (view.valid) worker_.set_view({view.target, state_.view.overlays.occupancy});
+  if (picks_pending_ && view.valid) {
+    for (int slot = 0; slot < 2; ++slot) {
+      state_.picks[slot].view_version = view.target.version;
+      send_pick(state_, slot, view, worker_.commands());
+    }
+    picks_pending_ = false;
+  }
+  display_.update(worker_state_, state_, view);
+  if (script_) script_->observe(worker_state_, state_, view);
+
+  draw_panels(layout);
+  draw_pick_markers();
+  draw_scene(layout);
+  window_.render_imgui();
+  after_draw(layout);
+  window_.present();
+  if (script_) script_->frame_done();
+}
+
+void App::draw_panels(const Layout& l) {
+  PanelContext c{worker_state_, state_, worker_.commands(), display_.info(), tracker_.current()};
+  ImGui::SetNextWindowPos(ImVec2(l.left.x, l.left.y));
+  ImGui::SetNextWindowSize(ImVec2(l.left.w, l.left.h));
+  ImGui::Begin("##left", nullptr, kColumnFlags);
+  status_panel(c);
+  training_panel(c);
+  camera_panel(c);
+  render_panel(c);
+  session_panel(c);
+  ImGui::End();
+  ImGui::SetNextWindowPos(ImVec2(l.right.x, l.right.y));
+  ImGui::SetNextWindowSize(ImVec2(l.right.w, l.right.h));
+  ImGui::Begin("##right", nullptr, kColumnFlags);
+  dataset_panel(c);
+  inspector_panel(c);
+  technique_panel(c);
+  ImGui::End();
+}
+
+void App::draw_pick_markers() {
+  const ViewTarget& view = tracker_.current();
+  if (!view.valid) return;
+  ImDrawList* dl = ImGui::GetBackgroundDrawList();
+  for (int slot = 0; slot < 2; ++slot) {
+    const RayPick& p = state_.picks[slot];
+    if (!p.active || p.view_version != view.target.version) continue;
+    const ImVec2 at(view.image_rect.x + p.u * view.image_rect.w, view.image_rect.y + p.v * view.image_rect.h);
+    const ImU32 color = IM_COL32(kRays[slot].r, kRays[slot].g, kRays[slot].b, 255);
+    dl->AddCircle(at, 7.f, color, 16, 2.f);
+    dl->AddLine(ImVec2(at.x - 12.f, at.y), ImVec2(at.x - 4.f, at.y), color, 2.f);
+    dl->AddLine(ImVec2(at.x + 4.f, at.y), ImVec2(at.x + 12.f, at.y), color, 2.f);
+    dl->AddText(ImVec2(at.x + 9.f, at.y - 20.f), color, slot ? "B" : "A");
+  }
+}
+
+const LineSet& App::overlay_lines() {
+  lines_.clear();
+  const SceneInfo* scene = worker_state_.scene.get();
+  const Overlays& o = state_.view.overlays;
+  if (!scene) return lines_;
+  if (o.bbox) {
+    const float h = scene->box_half;
+    add_box(lines_, make_vec3(0.5f - h, 0.5f - h, 0.5f - h), make_vec3(0.5f + h, 0.5f + h, 0.5f + h), kBox);
+  }
+  if (o.frustums) {
+    const DatasetView& dv = state_.view.dataset_view;
+    const Vec3 eye = tracker_.current().target.pose.origin();
+    for (const Frame& f : scene->train->frames) {
+      // Not the ones around the eye (the camera we look through, or one next to it): they fill the view.
+      if (length(f.pose.origin() - eye) < 3.f * kFrustumDepth) continue;
+      add_frustum(lines_, f.pose, f.intrinsics, kFrustumDepth, kFrustum);
+    }
+    if (const Frame* f = dataset_frame(*scene, dv); f && dv.split == "test")
+      add_frustum(lines_, f->pose, f->intrinsics, kFrustumDepth, kDatasetCamera);
+  }
+  if (o.rays) {
+    for (int slot = 0; slot < 2; ++slot) {
+      const auto& r = worker_state_.inspect[slot];
+      if (!r || r->samples.empty()) continue;
+      const Ray ray = camera_ray(r->request.pose, r->request.intrinsics, r->request.px, r->request.py);
+      const float t0 = r->samples.front().t, t1 = r->samples.back().t + r->samples.back().dt;
+      lines_.add(ray.origin + ray.dir * t0, ray.origin + ray.dir * t1, kRays[slot]);
+    }
+  }
+  if (o.occupancy && worker_state_.occupancy) {
+    if (worker_state_.occupancy != occupancy_source_ || o.occupancy_resolution != occupancy_resolution_ ||
+        o.occupancy_cascade != occupancy_cascade_) {
+      occupancy_lines_.clear();
+      occupancy_drawn_ = add_occupancy(occupancy_lines_, *worker_state_.occupancy, o.occupancy_cascade,
+                                       o.occupancy_resolution, kOccupied);
+      occupancy_source_ = worker_state_.occupancy;
+      occupancy_resolution_ = o.occupancy_resolution;
+      occupancy_cascade_ = o.occupancy_cascade;
+    }
+    lines_.xyz.insert(lines_.xyz.end(), occupancy_lines_.xyz.begin(), occupancy_lines_.xyz.end());
+    lines_.rgba.insert(lines_.rgba.end(), occupancy_lines_.rgba.begin(), occupancy_lines_.rgba.end());
+  }
+  return lines_;
+}
+
+void App::draw_scene(const Layout& l) {
+  const int fb_w = window_.framebuffer_width(), fb_h = window_.framebuffer_height();
+  const float scale = window_.framebuffer_scale();
+  glViewport(0, 0, fb_w, fb_h);
+  glClearColor(kClear[0], kClear[1], kClear[2], 1.f);
+  glClear(GL_COLOR_BUFFER_BIT);
+  const ViewTarget& view = tracker_.current();
+  if (!view.valid) return;
+  const DisplayInfo& d = display_.info();
+  if (d.image && d.main.valid()) {
+    // An image of an older camera (moving) fills the view; one of a dataset camera keeps its shape.
+    const Rect r =
+        d.image_is_current ? view.image_rect : fit_rect(l.view, d.image->intrinsics.width, d.image->intrinsics.height);
+    drawing_->set_area(d.image_is_current ? r : (view.dataset_view.active() ? r : l.view), scale, fb_h);
+    drawing_->draw_texture(d.main);
+  }
+  const LineSet& lines = overlay_lines();
+  if (lines.vertex_count() > 0) {
+    drawing_->set_area(view.image_rect, scale, fb_h);
+    drawing_->draw_lines(lines, view_projection(view.target.pose, view.target.intrinsics, 0.01f, 100.f), 1.f);
+  }
+  glViewport(0, 0, fb_w, fb_h);
+}
+
+void App::after_draw(const Layout& layout) {
+  const int fb_w = window_.framebuffer_width(), fb_h = window_.framebuffer_height();
+  try {
+    if (script_ && script_->screenshot_now()) {
+      if (!options_.screenshot.empty()) {
+        write_screenshot(options_.screenshot, fb_w, fb_h);
+        write_layout(options_.screenshot, layout);
+        std::fprintf(stderr, "nerds-view: wrote %s (step %d)\n", options_.screenshot.c_str(), worker_state_.stats.step);
+      }
+      if (!options_.frame_times.empty()) script_->write_frame_times(options_.frame_times, worker_state_);
+      if (!options_.save_session.empty()) {
+        state_.session_path = options_.save_session;
+        save_session();
+      }
+    }
+    if (state_.screenshot_requested) {
+      state_.screenshot_requested = false;
+      write_screenshot(state_.screenshot_path, fb_w, fb_h);
+      state_.message = "wrote " + state_.screenshot_path;
+    }
+    if (state_.save_session_requested) {
+      state_.save_session_requested = false;
+      save_session();
+    }
+    if (state_.load_session_requested) {
+      state_.load_session_requested = false;
+      load_session();
+    }
+  } catch (const std::exception& e) {
+    state_.message = e.what();
+    if (script_) std::fprintf(stderr, "nerds-view: error: %s\n", e.what());
+  }
+}
+
+void App::save_session() {
+  if (!worker_state_.ready) throw InputError(state_.session_path, "", "nothing to save: no scene is open");
+  Session s = capture_session(opened_, worker_state_, state_);
+  const fs::path path(state_.session_path);
+  std::error_code ec;
+  if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
+  if (state_.session_with_model) {
+    fs::path snapshot = path;
+    snapshot.replace_extension(".nerds");
+    worker_.post(cmd::SaveSnapshot{snapshot.string()});
+    s.snapshot = snapshot.filename().string();  // beside the session file
+  }
+  write_session(state_.session_path, s);
+  state_.message =
+      "saved the session to " + state_.session_path + (state_.session_with_model ? " (model: see below)" : "");
+}
+
+void App::load_session() {
+  const Session s = read_session(state_.session_path);
+  open(s);
+  state_.message = "opened the session " + state_.session_path;
+}
+
+void App::write_layout(const std::string& png, const Layout& l) const {
+  const float k = window_.framebuffer_scale();
+  auto rect = [k](const Rect& r) { return nlohmann::json::array({r.x * k, r.y * k, r.w * k, r.h * k}); };
+  const ViewTarget& view = tracker_.current();
+  nlohmann::json j = {
+      {"width", window_.framebuffer_width()},
+      {"height", window_.framebuffer_height()},
+      {"image_rect", rect(view.image_rect)},
+      {"view_rect", rect(l.view)},
+      {"panels", {rect(l.left), rect(l.right)}},
+      {"clear_color", {std::lround(kClear[0] * 255), std::lround(kClear[1] * 255), std::lround(kClear[2] * 255)}},
+      {"step", worker_state_.stats.step},
+      {"image_step", worker_state_.image ? worker_state_.image->step : -1}};
+  fs::path path(png);
+  path.replace_extension(".json");
+  std::ofstream(path) << j.dump(2) << "\n";
+}
+
+}  // namespace nerds::viewer

@@ -1,0 +1,67 @@
+// nerds-view's window and frame loop: the worker thread owns the engine; each frame the window
+// reads the worker's newest published state, handles the mouse and keys, tells the worker
+// which view to render, draws the newest render with the overlays and the panels, and handles
+// screenshots and session files. In scripted mode a ScriptedRun decides when it is done.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+
+#include "viewer/core/engine_worker.h"
+#include "viewer/core/session.h"
+#include "viewer/core/viewer_options.h"
+#include "viewer/gl/scene_drawing.h"
+#include "viewer/ui/display.h"
+#include "viewer/ui/layout.h"
+#include "viewer/ui/scripted_run.h"
+#include "viewer/ui/view_input.h"
+#include "viewer/ui/view_tracker.h"
+#include "viewer/ui/window.h"
+
+namespace nerds::viewer {
+
+class App {
+ public:
+  App(const ViewerOptions& options, const Session& session);
+  ~App();
+  int run();
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  void open(const Session& session);
+  void frame();
+  void on_new_scene(const Layout& layout);
+  void draw_panels(const Layout& layout);
+  void draw_scene(const Layout& layout);
+  void draw_pick_markers();
+  const LineSet& overlay_lines();
+  void after_draw(const Layout& layout);
+  void save_session();
+  void load_session();
+  void write_layout(const std::string& png, const Layout& layout) const;
+
+  ViewerOptions options_;
+  Session opened_;
+  Window window_;  // first: the OpenGL context outlives every GL object below
+  std::unique_ptr<SceneDrawing> drawing_;
+  Display display_;
+  EngineWorker worker_;
+  WorkerState worker_state_;
+  ViewerState state_;
+  ViewTracker tracker_;
+  MouseGesture gesture_;
+  std::optional<ScriptedRun> script_;
+  bool session_view_pending_ = false;  // apply opened_'s camera, view and picks when its scene is ready
+  bool picks_pending_ = false;         // send the picks once the view is valid
+  uint64_t seen_scene_version_ = 0;
+  std::string seen_data_dir_;
+  Clock::time_point last_frame_;
+  // Overlay lines, rebuilt only when what they show changes.
+  LineSet lines_, occupancy_lines_;
+  std::shared_ptr<const OccupancyCells> occupancy_source_;
+  int occupancy_resolution_ = 0, occupancy_cascade_ = -1;
+  size_t occupancy_drawn_ = 0;
+};
+
+}  // namespace nerds::viewer

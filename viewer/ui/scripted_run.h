@@ -1,0 +1,54 @@
+// The scripted mode (--frames N --screenshot PATH [--frame-times PATH]): wait until the scene
+// is open and the session's step is reached, draw N frames (timing each one: training goes on
+// meanwhile if the session trains), wait until the view is rendered at full size for the
+// model on screen and the inspected rays are up to date, draw two more frames (so every panel
+// has its final size), then write the screenshot and its layout file and end. Gives up with
+// exit status 1 after the timeout or on an error.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "viewer/core/viewer_options.h"
+#include "viewer/core/viewer_state.h"
+#include "viewer/core/worker_state.h"
+#include "viewer/ui/view_tracker.h"
+
+namespace nerds::viewer {
+
+class ScriptedRun {
+ public:
+  ScriptedRun(const ViewerOptions& options, int target_step);
+
+  // Called once per frame before drawing; decides whether this frame is the screenshot.
+  void observe(const WorkerState& worker, const ViewerState& state, const ViewTarget& view);
+  bool screenshot_now() const { return phase_ == Phase::Screenshot; }
+  bool drawing_frames() const { return phase_ == Phase::Frames; }
+  // Called after the frame was presented.
+  void frame_done();
+  bool finished() const { return phase_ == Phase::Done || phase_ == Phase::Failed; }
+  int exit_code() const { return phase_ == Phase::Failed ? 1 : 0; }
+  const std::string& failure() const { return failure_; }
+  const std::vector<double>& frame_seconds() const { return frame_seconds_; }
+  // Writes the frame times (JSON: each frame's milliseconds, median, 95th percentile, ...).
+  void write_frame_times(const std::string& path, const WorkerState& worker) const;
+
+ private:
+  enum class Phase { Starting, Frames, Settling, Tail, Screenshot, Done, Failed };
+  using Clock = std::chrono::steady_clock;
+  void fail(const std::string& why);
+
+  ViewerOptions options_;
+  int target_step_ = 0;
+  Phase phase_ = Phase::Starting;
+  int frames_left_ = 0, tail_left_ = 2;
+  Clock::time_point started_, last_frame_;
+  bool timing_ = false;
+  std::vector<double> frame_seconds_;
+  int steps_at_frames_start_ = 0, steps_at_frames_end_ = -1;
+  double train_seconds_at_start_ = 0.0, train_seconds_at_end_ = 0.0;
+  std::string failure_;
+};
+
+}  // namespace nerds::viewer
