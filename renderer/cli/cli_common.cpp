@@ -57,48 +57,10 @@ void add_method_options(CLI::App* app, MethodOptions* options) {
       ->allow_extra_args(false);
 }
 
-namespace {
-// scenes/methods/<name>.json, searched from the working directory and the executable's
-// folder upwards; empty when not found.
-std::string find_named_method(const std::string& name) {
-  std::vector<fs::path> starts;
-  std::error_code ec;
-  starts.push_back(fs::current_path(ec));
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) starts.push_back(exe.parent_path());
-  for (fs::path dir : starts) {
-    for (int up = 0; up < 6 && !dir.empty(); ++up) {
-      const fs::path candidate = dir / "scenes" / "methods" / (name + ".json");
-      if (fs::is_regular_file(candidate, ec)) return candidate.string();
-      if (dir == dir.parent_path()) break;
-      dir = dir.parent_path();
-    }
-  }
-  return "";
-}
-}  // namespace
-
 ParamSet default_params() { return default_method_params(); }
 
 ParamSet build_params(const MethodOptions& options, std::string* method_name) {
-  ParamSet params = default_method_params();
-  std::string name = "instant_ngp";
-  if (!options.method_file.empty()) {
-    std::string file = options.method_file;
-    std::error_code ec;
-    const bool looks_like_name =
-        file.find('/') == std::string::npos && (file.size() < 5 || file.compare(file.size() - 5, 5, ".json") != 0);
-    if (looks_like_name && !fs::exists(file, ec)) {
-      const std::string found = find_named_method(file);
-      if (found.empty())
-        throw InputError(file, "", "no such method file, and no scenes/methods/" + file + ".json was found");
-      file = found;
-    }
-    name = load_method_file(file, params);
-  }
-  for (const std::string& s : options.sets) params.set_from_string(s, "--set");
-  if (method_name) *method_name = name;
-  return params;
+  return method_params(options.method_file, options.sets, method_name);
 }
 
 // ---- device -----------------------------------------------------------------------------

@@ -23,22 +23,6 @@ constexpr float kDepthMinOpacity = 0.5f;  // below: background (0)
 
 Vec3 column(const Pose& p, int c) { return make_vec3(p.m[0][c], p.m[1][c], p.m[2][c]); }
 
-Pose look_at(Vec3 position, Vec3 target, Vec3 up) {
-  const Vec3 z = normalize(position - target);  // the camera looks down -z
-  Vec3 x = cross(up, z);
-  if (length(x) < 1e-6f) x = cross(make_vec3(1, 0, 0), z);  // looking straight along up
-  x = normalize(x);
-  const Vec3 y = cross(z, x);
-  Pose p;
-  for (int r = 0; r < 3; ++r) {
-    p.m[r][0] = x[r];
-    p.m[r][1] = y[r];
-    p.m[r][2] = z[r];
-    p.m[r][3] = position[r];
-  }
-  return p;
-}
-
 std::string frame_name(int i) {
   char buf[16];
   std::snprintf(buf, sizeof buf, "%04d", i);

@@ -83,4 +83,25 @@ NERDS_HD bool camera_to_pixel(const Intrinsics& k, Vec3 p, float* px, float* py)
   return true;
 }
 
+// The camera-to-world pose of a camera at `eye` looking at `target` (OpenGL convention: it
+// looks down -z, +y is as close to `up` as the view allows). Looking along `up`, another
+// world axis stands in for it; eye == target looks down -z.
+NERDS_HD Pose look_at(Vec3 eye, Vec3 target, Vec3 up) {
+  Vec3 z = eye - target;
+  z = length(z) > 0.f ? normalize(z) : make_vec3(0.f, 0.f, 1.f);
+  Vec3 x = cross(up, z);
+  if (length(x) < 1e-6f) x = cross(make_vec3(0.f, 1.f, 0.f), z);
+  if (length(x) < 1e-6f) x = cross(make_vec3(1.f, 0.f, 0.f), z);
+  x = normalize(x);
+  const Vec3 y = cross(z, x);
+  Pose p;
+  for (int r = 0; r < 3; ++r) {
+    p.m[r][0] = x[r];
+    p.m[r][1] = y[r];
+    p.m[r][2] = z[r];
+    p.m[r][3] = eye[r];
+  }
+  return p;
+}
+
 }  // namespace nerds

@@ -1,6 +1,7 @@
 // The technique modules the engine knows, each defined in its own file.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "renderer/error.h"
@@ -17,6 +18,13 @@ TechniqueModule trainer_module();
 const std::vector<TechniqueModule>& technique_modules();
 // A parameter set with every module's parameters at their defaults.
 ParamSet default_method_params();
+// scenes/methods/<name>.json, searched from the working directory and the executable's folder
+// upwards; empty when not found.
+std::string find_method_file(const std::string& name);
+// A method's parameters: `method` is a method file path, a name in scenes/methods/, or empty
+// (the defaults); then each "module.key=value" of `sets`. Throws InputError for a missing
+// method or a bad value.
+ParamSet method_params(const std::string& method, const std::vector<std::string>& sets, std::string* method_name);
 // The run's settings from the parameters; throws InputError for inconsistent values.
 TrainConfig make_train_config(const ParamSet& params, const Dataset& data);
 

@@ -16,23 +16,6 @@ ViewCamera make_view_camera(const Pose& camera_to_world, int width, int height, 
   return camera;
 }
 
-Pose look_at(Vec3 eye, Vec3 target, Vec3 world_up) {
-  Vec3 forward = normalize(target - eye);
-  Vec3 right = cross(forward, world_up);
-  if (length(right) < 1e-6f) right = cross(forward, make_vec3(0.f, 1.f, 0.f));
-  right = normalize(right);
-  Vec3 up = cross(right, forward);
-  Vec3 back = -forward;  // the camera's +z axis
-  Pose pose;
-  for (int r = 0; r < 3; ++r) {
-    pose.m[r][0] = right[r];
-    pose.m[r][1] = up[r];
-    pose.m[r][2] = back[r];
-    pose.m[r][3] = eye[r];
-  }
-  return pose;
-}
-
 Ray primary_ray(const ViewCamera& camera, float px, float py) {
   // The engine's own pixel -> direction convention, so generated images and training rays
   // agree to the last bit about where a pixel looks.

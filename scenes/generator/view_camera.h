@@ -18,10 +18,6 @@ struct ViewCamera {
 // point at the image center: focal = 0.5 * width / tan(0.5 * camera_angle_x).
 ViewCamera make_view_camera(const Pose& camera_to_world, int width, int height, float camera_angle_x);
 
-// Camera at `eye` looking at `target`, with `world_up` appearing up in the image.
-// When the view direction is parallel to world_up, the world y axis is used as up instead.
-Pose look_at(Vec3 eye, Vec3 target, Vec3 world_up);
-
 // The world ray through image point (px, py) (pixel_to_camera_dir of renderer/math/camera.h,
 // so distortion in the intrinsics would be honoured); its dir is unit length.
 Ray primary_ray(const ViewCamera& camera, float px, float py);

@@ -12,6 +12,7 @@
 
 #include "cuda/cuda_backend.h"
 #include "renderer/data/dataset.h"
+#include "renderer/math/camera.h"
 #include "renderer/math/rng.h"
 
 namespace nerds_test {
@@ -47,16 +48,8 @@ inline std::shared_ptr<nerds::Dataset> synthetic_dataset(int views, int size, ui
     const float angle = 6.2831853f * v / views, height = 0.3f * std::sin(3.f * angle);
     const nerds::Vec3 center = nerds::make_vec3(0.5f, 0.5f, 0.5f);
     const nerds::Vec3 eye = nerds::make_vec3(0.5f + 1.2f * std::cos(angle), 0.5f + height, 0.5f + 1.2f * std::sin(angle));
-    const nerds::Vec3 z = nerds::normalize(eye - center);  // the camera looks down -z
-    const nerds::Vec3 x = nerds::normalize(nerds::cross(nerds::make_vec3(0.f, 1.f, 0.f), z));
-    const nerds::Vec3 y = nerds::cross(z, x);
     nerds::Frame f;
-    for (int r = 0; r < 3; ++r) {
-      f.pose.m[r][0] = x[r];
-      f.pose.m[r][1] = y[r];
-      f.pose.m[r][2] = z[r];
-      f.pose.m[r][3] = eye[r];
-    }
+    f.pose = nerds::look_at(eye, center, nerds::make_vec3(0.f, 1.f, 0.f));
     f.intrinsics.fx = f.intrinsics.fy = 1.1f * size;
     f.intrinsics.cx = f.intrinsics.cy = 0.5f * size;
     f.intrinsics.width = f.intrinsics.height = size;

@@ -41,26 +41,6 @@ bool finite(Vec3 v) { return std::isfinite(v.x) && std::isfinite(v.y) && std::is
 
 }  // namespace
 
-Pose look_at(Vec3 eye, Vec3 target, Vec3 up) {
-  Vec3 z = eye - target;
-  z = length(z) > 0.f ? normalize(z) : make_vec3(0.f, 0.f, 1.f);
-  Vec3 x = cross(up, z);
-  if (length(x) < 1e-6f) {  // looking along up: any axis normal to it will do
-    Vec3 e2;
-    plane_axes(z, &x, &e2);
-  }
-  x = normalize(x);
-  const Vec3 y = cross(z, x);
-  Pose p;
-  for (int r = 0; r < 3; ++r) {
-    p.m[r][0] = x[r];
-    p.m[r][1] = y[r];
-    p.m[r][2] = z[r];
-    p.m[r][3] = eye[r];
-  }
-  return p;
-}
-
 OrbitState CameraController::home_for(const std::vector<Pose>& poses) {
   OrbitState s;
   if (poses.empty()) {

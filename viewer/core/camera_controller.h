@@ -68,7 +68,4 @@ class CameraController {
   std::optional<Pose> exact_;
 };
 
-// A pose looking from `eye` at `target`, with `up` as the world's up (OpenGL convention).
-Pose look_at(Vec3 eye, Vec3 target, Vec3 up);
-
 }  // namespace nerds::viewer

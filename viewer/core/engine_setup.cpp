@@ -13,25 +13,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// scenes/methods/<name>.json from the working directory and the executable's folder upwards
-// (as the CLI looks it up); empty when not found.
-std::string find_named_method(const std::string& name) {
-  std::vector<fs::path> starts;
-  std::error_code ec;
-  starts.push_back(fs::current_path(ec));
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) starts.push_back(exe.parent_path());
-  for (fs::path dir : starts) {
-    for (int up = 0; up < 6 && !dir.empty(); ++up) {
-      const fs::path candidate = dir / "scenes" / "methods" / (name + ".json");
-      if (fs::is_regular_file(candidate, ec)) return candidate.string();
-      if (dir == dir.parent_path()) break;
-      dir = dir.parent_path();
-    }
-  }
-  return "";
-}
-
 nlohmann::json scene_marker(const std::string& name, const scenes::SceneOptions& o) {
   // The same fields, in the same shape, as `nerds demo` writes (renderer/cli/cmd_demo.cpp).
   return {{"scene", name},
@@ -44,27 +25,6 @@ nlohmann::json scene_marker(const std::string& name, const scenes::SceneOptions&
 }
 
 }  // namespace
-
-ParamSet method_params(const std::string& method, const std::vector<std::string>& sets, std::string* method_name) {
-  ParamSet params = default_method_params();
-  std::string name = "instant_ngp";
-  if (!method.empty()) {
-    std::string file = method;
-    std::error_code ec;
-    const bool looks_like_name =
-        file.find('/') == std::string::npos && (file.size() < 5 || file.compare(file.size() - 5, 5, ".json") != 0);
-    if (looks_like_name && !fs::exists(file, ec)) {
-      const std::string found = find_named_method(file);
-      if (found.empty() && file != "instant_ngp")
-        throw InputError(file, "", "no such method file, and no scenes/methods/" + file + ".json was found");
-      file = found;
-    }
-    if (!file.empty()) name = load_method_file(file, params);
-  }
-  for (const std::string& s : sets) params.set_from_string(s, "--set");
-  if (method_name) *method_name = name;
-  return params;
-}
 
 bool ensure_scene(const std::string& name, const std::string& dir, const scenes::SceneOptions& options) {
   const nlohmann::json want = scene_marker(name, options);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "renderer/engine.h"
+#include "renderer/techniques/modules.h"  // method_params
 #include "scenes/generator/scene_maker.h"
 
 namespace nerds::viewer {
@@ -24,11 +25,6 @@ struct EngineSetup {
   scenes::SceneOptions scene_options;
 };
 
-// The default parameters with a method file and `module.key=value` assignments applied in
-// order. `method` is a file, or a bare name looked up as scenes/methods/NAME.json from the
-// working directory upwards; "" or "instant_ngp" without a file means the defaults. Throws
-// InputError for a missing method, an unknown key or a bad value.
-ParamSet method_params(const std::string& method, const std::vector<std::string>& sets, std::string* method_name);
 
 // Makes the built-in scene `name` into `dir` unless dir/nerds_scene.json says it was made with
 // the same options (the marker `nerds demo` writes too, so a demo's scene folder is reused).

@@ -1,0 +1,51 @@
+// Method names to method files, and a method's parameters: one lookup for every client (the
+// CLI's --method, the viewer, the Python module).
+#include <filesystem>
+#include <system_error>
+#include <vector>
+
+#include "renderer/techniques/modules.h"
+
+namespace nerds {
+
+namespace fs = std::filesystem;
+
+std::string find_method_file(const std::string& name) {
+  std::vector<fs::path> starts;
+  std::error_code ec;
+  starts.push_back(fs::current_path(ec));
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) starts.push_back(exe.parent_path());
+  for (fs::path dir : starts) {
+    for (int up = 0; up < 6 && !dir.empty(); ++up) {
+      const fs::path candidate = dir / "scenes" / "methods" / (name + ".json");
+      if (fs::is_regular_file(candidate, ec)) return candidate.string();
+      if (dir == dir.parent_path()) break;
+      dir = dir.parent_path();
+    }
+  }
+  return "";
+}
+
+ParamSet method_params(const std::string& method, const std::vector<std::string>& sets, std::string* method_name) {
+  ParamSet params = default_method_params();
+  std::string name = "instant_ngp";
+  if (!method.empty()) {
+    std::string file = method;
+    std::error_code ec;
+    const bool looks_like_name =
+        file.find('/') == std::string::npos && (file.size() < 5 || file.compare(file.size() - 5, 5, ".json") != 0);
+    if (looks_like_name && !fs::exists(file, ec)) {
+      file = find_method_file(method);
+      // instant_ngp's parameters are the defaults: its file is a copy of them.
+      if (file.empty() && method != "instant_ngp")
+        throw InputError(method, "", "no such method file, and no scenes/methods/" + method + ".json was found");
+    }
+    if (!file.empty()) name = load_method_file(file, params);
+  }
+  for (const std::string& s : sets) params.set_from_string(s, "--set");
+  if (method_name) *method_name = name;
+  return params;
+}
+
+}  // namespace nerds
