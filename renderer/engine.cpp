@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "cuda/cuda_backend.h"
+#include "renderer/backend/sample_buffer.h"
 #include "renderer/error.h"
 #include "renderer/techniques/modules.h"
 #include "renderer/train/snapshot_file.h"
@@ -113,16 +114,18 @@ RenderBuffers Engine::render(const Pose& pose, const Intrinsics& k, const float 
     return out;
   }
   const Trainer& t = *trainer_;  // the const accessors: no upload is scheduled
-  render_rays(t.network(), t.occupancy().view(), render_settings(background), rays.data(), rays.size(),
-              out);
+  RenderSettings rs = render_settings(background);
+  rs.pixel_radius = pixel_cone_radius(k.fx);  // these pixels' footprint (Mip-NeRF's IPE)
+  render_rays(t.network(), t.occupancy().view(), rs, rays.data(), rays.size(), out);
   return out;
 }
 
 std::vector<RaySample> Engine::inspect(const Pose& pose, const Intrinsics& k, float px, float py) const {
   const float white[3] = {1.f, 1.f, 1.f};
   const Trainer& t = *trainer_;
-  return inspect_ray(t.network(), t.occupancy().view(), render_settings(white),
-                     camera_ray(pose, k, px, py));
+  RenderSettings rs = render_settings(white);
+  rs.pixel_radius = pixel_cone_radius(k.fx);
+  return inspect_ray(t.network(), t.occupancy().view(), rs, camera_ray(pose, k, px, py));
 }
 
 OccupancyCells Engine::occupancy_cells() const {

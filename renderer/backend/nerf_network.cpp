@@ -62,24 +62,33 @@ void NerfNetwork::reserve(NetworkWorkspace& ws, int n) const {
   ws.capacity = n;
 }
 
-void NerfNetwork::density(const float* pos, int n, NetworkWorkspace& ws, float* sigma) const {
+void NerfNetwork::density(const float* pos, int n, NetworkWorkspace& ws, float* sigma, const float* var) const {
   reserve(ws, n);
   const int E = encoding_dim(), C = color_input_dim();
-  encode(pos, n, ws);
+  encode(pos, var, n, ws);
   density_.forward(ws.enc.data(), E, n, ws.density_hidden_ptrs.data(), ws.color_in.data(), C);
   for (int i = 0; i < n; ++i) sigma[i] = trunc_exp(ws.color_in[static_cast<size_t>(i) * C]);
 }
 
-void NerfNetwork::encode(const float* pos, int n, NetworkWorkspace& ws) const {
+void NerfNetwork::encode(const float* pos, const float* var, int n, NetworkWorkspace& ws) const {
   const int E = encoding_dim();
   if (config_.encoding == EncodingKind::Hash) {
     grid_.encode(pos, n, ws.enc.data(), E);
     return;
   }
+  const bool integrated = config_.encoding == EncodingKind::Ipe && var != nullptr;
   for (int i = 0; i < n; ++i) {
     // Network positions are in [0,1]^3; NeRF's Eq. 4 (f_0 = pi) expects [-1,1].
     const float p[3] = {2.f * pos[3 * i] - 1.f, 2.f * pos[3 * i + 1] - 1.f, 2.f * pos[3 * i + 2] - 1.f};
-    frequency_encode(config_.frequency, p, ws.enc.data() + static_cast<size_t>(i) * E);
+    float* out = ws.enc.data() + static_cast<size_t>(i) * E;
+    if (integrated) {
+      // Mip-NeRF's IPE (Sec. 3.1, Eq. 14) of the frustum's Gaussian; p = 2 pos - 1 scales the
+      // variances by 4. Zero variance: the same numbers as frequency_encode.
+      const float v[3] = {4.f * var[3 * i], 4.f * var[3 * i + 1], 4.f * var[3 * i + 2]};
+      integrated_encode(config_.frequency, p, v, out);
+    } else {
+      frequency_encode(config_.frequency, p, out);
+    }
   }
 }
 
@@ -97,8 +106,8 @@ void NerfNetwork::color(const float* dir, int m, NetworkWorkspace& ws, float* rg
 }
 
 void NerfNetwork::forward(const float* pos, const float* dir, int n, NetworkWorkspace& ws, float* sigma,
-                          float* rgb) const {
-  density(pos, n, ws, sigma);
+                          float* rgb, const float* var) const {
+  density(pos, n, ws, sigma, var);
   color(dir, n, ws, rgb);
 }
 

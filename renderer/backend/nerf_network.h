@@ -52,11 +52,16 @@ class NerfNetwork {
   NetworkGradients make_gradients() const;
 
   // n samples: pos (3 each, [0,1]^3 of the grid), dir (3 each, unit). Writes sigma[n] and
-  // rgb[3n]; keeps the activations in ws for backward().
-  void forward(const float* pos, const float* dir, int n, NetworkWorkspace& ws, float* sigma, float* rgb) const;
+  // rgb[3n]; keeps the activations in ws for backward(). var: for the IPE, each sample's
+  // Gaussian covariance diagonal in the same coordinates (3 each; pos is then its mean, see
+  // frustum_gaussians); null means points (zero variance: the IPE is the frequency encoding).
+  void forward(const float* pos, const float* dir, int n, NetworkWorkspace& ws, float* sigma, float* rgb,
+               const float* var = nullptr) const;
   // The density stage alone (occupancy grid updates, depth queries, and the first half of a
   // training forward): keeps its activations in ws.
-  void density(const float* pos, int n, NetworkWorkspace& ws, float* sigma) const;
+  void density(const float* pos, int n, NetworkWorkspace& ws, float* sigma, const float* var = nullptr) const;
+  // Whether the encoding reads the samples' footprints (var above): Mip-NeRF's IPE.
+  bool encoding_uses_footprint() const { return config_.encoding == EncodingKind::Ipe; }
   // The color stage for the first m samples whose density stage is in ws (dir: 3 each).
   void color(const float* dir, int m, NetworkWorkspace& ws, float* rgb) const;
   // Keeps only columns idx[0..m) (strictly ascending) of the density stage's activations, in
@@ -69,8 +74,8 @@ class NerfNetwork {
   void backward(NetworkWorkspace& ws, int m, const float* d_sigma, const float* d_rgb, NetworkGradients& grads) const;
 
  private:
-  // The encoding of n positions into ws.enc (E x n, column-major).
-  void encode(const float* pos, int n, NetworkWorkspace& ws) const;
+  // The encoding of n positions (with their variances, or null) into ws.enc (E x n, column-major).
+  void encode(const float* pos, const float* var, int n, NetworkWorkspace& ws) const;
 
   NetworkConfig config_;
   HashGrid grid_;

@@ -14,9 +14,22 @@ namespace {
 struct WaveScratch {
   NetworkWorkspace ws;
   SampleBuffer samples;
-  std::vector<float> sigma, rgb;
+  std::vector<float> sigma, rgb, mean, var;
   std::vector<int> begin, count;
 };
+
+// The network on a buffer of samples: positions, or for Mip-NeRF's IPE the Gaussians of
+// their conical frustums (Eq. 7-8).
+void evaluate(const NerfNetwork& network, float box_half, const SampleBuffer& samples, std::vector<float>& mean,
+              std::vector<float>& var, NetworkWorkspace& ws, float* sigma, float* rgb) {
+  const int n = samples.size();
+  if (!network.encoding_uses_footprint()) {
+    network.forward(samples.pos.data(), samples.dir.data(), n, ws, sigma, rgb);
+    return;
+  }
+  frustum_gaussians(samples, box_half, &mean, &var);
+  network.forward(mean.data(), samples.dir.data(), n, ws, sigma, rgb, var.data());
+}
 
 struct RayState {
   float t = 0.f, t_end = 0.f;
@@ -49,7 +62,8 @@ void render_chunk(const NerfNetwork& network, const OccupancyView& grid, const R
       const int budget = std::min(steps_per_wave, ms.max_samples - out.samples[first + r]);
       const int got = march_ray(ms, grid, ray.origin, ray.dir, &state[r].t, state[r].t_end, budget,
                                 [&](float ts, float dts, Vec3 p) {
-                                  s.samples.push(ts, dts, network_position(p, ms.box_half), ray.dir);
+                                  s.samples.push(ts, dts, network_position(p, ms.box_half), ray.dir,
+                                                 rs.pixel_radius);
                                 });
       s.count[r] = got;
       if (got < budget) state[r].alive = false;  // left the box (or hit the sample cap)
@@ -58,7 +72,7 @@ void render_chunk(const NerfNetwork& network, const OccupancyView& grid, const R
     if (total == 0) break;
     s.sigma.resize(total);
     s.rgb.resize(3 * static_cast<size_t>(total));
-    network.forward(s.samples.pos.data(), s.samples.dir.data(), total, s.ws, s.sigma.data(), s.rgb.data());
+    evaluate(network, ms.box_half, s.samples, s.mean, s.var, s.ws, s.sigma.data(), s.rgb.data());
     for (int r = 0; r < n; ++r) {
       if (s.count[r] == 0) continue;
       const int b = s.begin[r];
@@ -102,7 +116,7 @@ std::vector<RaySample> inspect_ray(const NerfNetwork& network, const OccupancyVi
   if (!march_bounds(ms, ray.origin, ray.dir, &t0, &t1)) return {};
   float tt = t0 + 0.5f * march_dt(ms, t0);
   march_ray(ms, grid, ray.origin, ray.dir, &tt, t1, ms.max_samples, [&](float ts, float dts, Vec3 p) {
-    samples.push(ts, dts, network_position(p, ms.box_half), ray.dir);
+    samples.push(ts, dts, network_position(p, ms.box_half), ray.dir, settings.pixel_radius);
   });
   const std::vector<float>& t = samples.t;
   const std::vector<float>& dt = samples.dt;
@@ -110,8 +124,8 @@ std::vector<RaySample> inspect_ray(const NerfNetwork& network, const OccupancyVi
   std::vector<RaySample> out(n);
   if (n == 0) return out;
   NetworkWorkspace ws;
-  std::vector<float> sigma(n), rgb(3 * static_cast<size_t>(n));
-  network.forward(samples.pos.data(), samples.dir.data(), n, ws, sigma.data(), rgb.data());
+  std::vector<float> sigma(n), rgb(3 * static_cast<size_t>(n)), mean, var;
+  evaluate(network, ms.box_half, samples, mean, var, ws, sigma.data(), rgb.data());
   // The per-sample terms of the quadrature composite_forward sums (no early termination,
   // so the inspector also shows what lies behind the surface).
   float T = 1.f;

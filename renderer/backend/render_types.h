@@ -12,6 +12,9 @@ struct RenderSettings {
   MarchSettings march;
   float min_transmittance = 1e-4f;
   float background[3] = {1.f, 1.f, 1.f};
+  // Mip-NeRF's cone radius per unit distance of the rendered pixels (pixel_cone_radius), for
+  // the integrated encoding; 0: points.
+  float pixel_radius = 0.f;
 };
 
 struct RenderBuffers {

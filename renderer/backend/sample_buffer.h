@@ -1,29 +1,65 @@
 // The samples a ray marcher emits, structure-of-arrays, as the network and the compositing
-// read them: network position and direction (3 floats each), distance and step.
+// read them: network position and direction (3 floats each), distance, step, and the cone
+// radius of the sample's pixel (Mip-NeRF's footprint, for the integrated encoding).
 #pragma once
 
+#include <cmath>
 #include <vector>
 
+#include "renderer/math/positional_encoding.h"
 #include "renderer/math/vec3.h"
 
 namespace nerds {
 
+// Mip-NeRF's cone radius per unit distance along a ray through a pixel of focal length fx
+// (Barron et al. 2021, Sec. 3.1): the pixel's width at unit depth (1/fx) times 2/sqrt(12).
+// Mip-NeRF measures t as depth; for our unit directions it is distance, which differs by
+// cos(angle to the optical axis): we take the on-axis value (at most a few % off at the
+// image corners, and the same at training and render time).
+inline float pixel_cone_radius(float fx) { return fx > 0.f ? 2.f / (std::sqrt(12.f) * fx) : 0.f; }
+
 struct SampleBuffer {
-  std::vector<float> pos, dir, t, dt;
+  std::vector<float> pos, dir, t, dt, radius;
 
   void clear() {
     pos.clear();
     dir.clear();
     t.clear();
     dt.clear();
+    radius.clear();
   }
   int size() const { return static_cast<int>(t.size()); }
-  void push(float ts, float dts, Vec3 network_pos, Vec3 d) {
+  void push(float ts, float dts, Vec3 network_pos, Vec3 d, float cone_radius = 0.f) {
     pos.insert(pos.end(), {network_pos.x, network_pos.y, network_pos.z});
     dir.insert(dir.end(), {d.x, d.y, d.z});
     t.push_back(ts);
     dt.push_back(dts);
+    radius.push_back(cone_radius);
   }
 };
+
+// Each sample's conical frustum [t - dt/2, t + dt/2] as a Gaussian (Mip-NeRF Eq. 7-8), in
+// network coordinates ([0,1]^3 of the box: lengths scale by 0.5/box_half, variances by its
+// square): mean (3 each; the sample's position moved along the ray to the frustum's
+// centroid) and the covariance's diagonal (3 each), the inputs of the IPE.
+inline void frustum_gaussians(const SampleBuffer& s, float box_half, std::vector<float>* mean,
+                              std::vector<float>* var) {
+  const int n = s.size();
+  const float scale = 0.5f / box_half;
+  mean->resize(3 * static_cast<size_t>(n));
+  var->resize(3 * static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) {
+    const size_t j = 3 * static_cast<size_t>(i);
+    const Vec3 d = make_vec3(s.dir[j], s.dir[j + 1], s.dir[j + 2]);
+    const FrustumGaussian g = conical_frustum(s.t[i] - 0.5f * s.dt[i], s.t[i] + 0.5f * s.dt[i], s.radius[i]);
+    Vec3 m, v;  // relative to the sample's position, in engine units
+    frustum_to_world(make_vec3(0.f, 0.f, 0.f), d, g, &m, &v);
+    const Vec3 shift = m - d * s.t[i];
+    for (int a = 0; a < 3; ++a) {
+      (*mean)[j + a] = s.pos[j + a] + shift[a] * scale;
+      (*var)[j + a] = v[a] * scale * scale;
+    }
+  }
+}
 
 }  // namespace nerds

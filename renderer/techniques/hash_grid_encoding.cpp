@@ -4,7 +4,10 @@
 //   N_max=2048*scale;
 // - frequency: NeRF's positional encoding (Mildenhall et al. 2020, Eq. 4), L frequencies of
 //   sin and cos per coordinate, with or without the raw coordinate;
-// - none: the raw coordinates only (NeRF's "no positional encoding" ablation, Table 4).
+// - none: the raw coordinates only (NeRF's "no positional encoding" ablation, Table 4);
+// - ipe: Mip-NeRF's integrated positional encoding (Barron et al. 2021, Sec. 3.1, Eq. 7-14):
+//   the expected frequency encoding over each sample's conical frustum, without the raw
+//   coordinates (Mip-NeRF's IPE has no identity term), so include_input does not apply.
 #include "renderer/techniques/modules.h"
 
 namespace nerds {
@@ -12,8 +15,9 @@ namespace nerds {
 namespace {
 void declare(ParamSet& p) {
   p.declare("encoding",
-            {"kind", ParamType::Choice, "how positions enter the network: hash grid, NeRF frequencies, or none", 0, 0,
-             {"hash", "frequency", "none"}},
+            {"kind", ParamType::Choice,
+             "how positions enter the network: hash grid, NeRF frequencies, none, or Mip-NeRF's integrated encoding",
+             0, 0, {"hash", "frequency", "none", "ipe"}},
             std::string("hash"));
   p.declare("encoding", {"levels", ParamType::Int, "number of resolution levels L", 1, 32}, int64_t{16});
   p.declare("encoding", {"features", ParamType::Int, "features per level F (1, 2, 4 or 8)", 1, 8}, int64_t{2});
@@ -33,10 +37,14 @@ void declare(ParamSet& p) {
 
 void configure(const ParamSet& p, const Dataset& data, TrainConfig& c) {
   const std::string& kind = p.get_string("encoding.kind");
-  c.network.encoding = kind == "hash" ? EncodingKind::Hash : kind == "frequency" ? EncodingKind::Frequency : EncodingKind::None;
+  c.network.encoding = kind == "hash"        ? EncodingKind::Hash
+                       : kind == "frequency" ? EncodingKind::Frequency
+                       : kind == "ipe"       ? EncodingKind::Ipe
+                                             : EncodingKind::None;
   c.network.frequency.dims = 3;
   c.network.frequency.frequencies = kind == "none" ? 0 : static_cast<int>(p.get_int("encoding.frequencies"));
-  c.network.frequency.include_input = kind == "none" || p.get_bool("encoding.include_input");
+  // Mip-NeRF's IPE drops the identity term (Sec. 3.1: the Gaussian's mean is not encoded raw).
+  c.network.frequency.include_input = kind == "none" || (kind != "ipe" && p.get_bool("encoding.include_input"));
   HashGridConfig& g = c.network.grid;
   g.levels = static_cast<int>(p.get_int("encoding.levels"));
   g.features = static_cast<int>(p.get_int("encoding.features"));
@@ -51,8 +59,9 @@ void configure(const ParamSet& p, const Dataset& data, TrainConfig& c) {
 }  // namespace
 
 TechniqueModule hash_grid_encoding_module() {
-  return {"encoding", "position encoding: multiresolution hash grid, NeRF frequencies, or none",
-          "Müller et al. 2022 (Instant-NGP), Sec. 3, Eq. 2-4; Mildenhall et al. 2020 (NeRF), Eq. 4",
+  return {"encoding", "position encoding: multiresolution hash grid, NeRF frequencies, none, or Mip-NeRF's IPE",
+          "Müller et al. 2022 (Instant-NGP), Sec. 3, Eq. 2-4; Mildenhall et al. 2020 (NeRF), Eq. 4; "
+          "Barron et al. 2021 (Mip-NeRF), Sec. 3.1, Eq. 7-14",
           declare, configure};
 }
 

@@ -33,7 +33,7 @@ struct Trainer::ChunkResult {
 struct Trainer::ThreadScratch {
   NetworkWorkspace ws;
   SampleBuffer samples;
-  std::vector<float> sigma, rgb, d_sigma, d_rgb;
+  std::vector<float> sigma, rgb, d_sigma, d_rgb, mean, var;
   std::vector<int> ray_begin, ray_count, used_idx;
   std::vector<float> target, background;
 };
@@ -143,6 +143,9 @@ void Trainer::process_chunk(int first_ray, int n_rays, ChunkResult& out, ThreadS
 
   // 1. Rays through random pixels of random training images, marched through the grid.
   const TrainingImagesView images = images_view();
+  // The pixels' cone radius for Mip-NeRF's IPE (Sec. 3.1). training_ray does not say which
+  // image it drew, so the first frame's focal length stands for all (datasets share one).
+  const float pixel_radius = pixel_cone_radius(intrinsics_.front().fx);
   for (int r = 0; r < n_rays; ++r) {
     const TrainingRay tr = training_ray(images, config_.seed, step_, first_ray + r);
     for (int k = 0; k < 3; ++k) {
@@ -154,7 +157,7 @@ void Trainer::process_chunk(int first_ray, int n_rays, ChunkResult& out, ThreadS
     if (march_bounds(ms, tr.ray.origin, tr.ray.dir, &t0, &t1)) {
       float t = t0 + tr.jitter * march_dt(ms, t0);
       march_ray(ms, grid, tr.ray.origin, tr.ray.dir, &t, t1, ms.max_samples, [&](float ts, float dts, Vec3 p) {
-        s.samples.push(ts, dts, network_position(p, ms.box_half), tr.ray.dir);
+        s.samples.push(ts, dts, network_position(p, ms.box_half), tr.ray.dir, pixel_radius);
       });
     }
     s.ray_count[r] = s.samples.size() - s.ray_begin[r];
@@ -168,7 +171,13 @@ void Trainer::process_chunk(int first_ray, int n_rays, ChunkResult& out, ThreadS
   // 2. The density stage on every marched sample; early termination depends on density
   // alone, so the samples each ray uses are known before any color is computed.
   s.sigma.resize(n);
-  if (n > 0) network_.density(pos.data(), n, s.ws, s.sigma.data());
+  if (n > 0 && network_.encoding_uses_footprint()) {
+    // Mip-NeRF: the IPE of each sample's conical frustum (Eq. 7-8) instead of its point.
+    frustum_gaussians(s.samples, ms.box_half, &s.mean, &s.var);
+    network_.density(s.mean.data(), n, s.ws, s.sigma.data(), s.var.data());
+  } else if (n > 0) {
+    network_.density(pos.data(), n, s.ws, s.sigma.data());
+  }
   s.used_idx.clear();
   for (int r = 0; r < n_rays; ++r) {
     const int b = s.ray_begin[r];
@@ -186,6 +195,7 @@ void Trainer::process_chunk(int first_ray, int n_rays, ChunkResult& out, ThreadS
     s.sigma[j] = s.sigma[i];
     dt[j] = dt[i];
     ts[j] = ts[i];
+    s.samples.radius[j] = s.samples.radius[i];
     for (int a = 0; a < 3; ++a) {
       pos[3 * j + a] = pos[3 * static_cast<size_t>(i) + a];
       dir[3 * j + a] = dir[3 * static_cast<size_t>(i) + a];

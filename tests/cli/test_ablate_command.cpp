@@ -39,7 +39,8 @@ TEST_CASE("nerds ablate: unknown papers and toggles the engine cannot run yet ar
   const nerds_test::CliOutput unknown = nerds_test::run_nerds_cli(tmp, "ablate --paper no-such-paper --steps 1");
   CHECK(unknown.code == 2);
   CHECK(unknown.err.find("no-such-paper") != std::string::npos);
-  const nerds_test::CliOutput later = nerds_test::run_nerds_cli(tmp, "ablate --paper mip-nerf --steps 1");
+  const nerds_test::CliOutput later =
+      nerds_test::run_nerds_cli(tmp, "ablate --paper nerf --toggle sampler.kind --steps 1");
   CHECK(later.code == 2);
   CHECK(later.err.find("not available") != std::string::npos);
 }

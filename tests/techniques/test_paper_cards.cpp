@@ -84,9 +84,11 @@ TEST_CASE("paper cards: a toggle is available exactly when both of its settings 
       if (both) available.insert(c.id + ":" + t.param + "=" + t.on);
     }
   // What the engine runs today: Instant-NGP's hash grid against NeRF's frequencies, NeRF's
-  // encoding against none, and the occupancy grid on and off.
+  // encoding against none, Mip-NeRF's IPE against NeRF's encoding, and the occupancy grid on
+  // and off.
   CHECK(available.count("instant-ngp:encoding.kind=hash") == 1);
   CHECK(available.count("nerf:encoding.kind=frequency") == 1);
+  CHECK(available.count("mip-nerf:encoding.kind=ipe") == 1);
   CHECK(available.count("instant-ngp:occupancy.enabled=true") == 1);
 }
 
