@@ -25,9 +25,9 @@ TEST_CASE("lego_100 quality: paper parameters, fixed steps, PSNR floor on every 
     MESSAGE("skipped: " << dir << " is absent");
     return;
   }
-  // 300 steps: ~75 s on 2 cores (of which ~30 s are the occupancy grid's warm-up passes over
-  // all 128^3 cells every 16 steps, and ~5 s the evaluation). NERDS_LEGO_STEPS overrides it
-  // for experiments; the floor below is for the default only.
+  // 300 steps: ~25 s on 2 idle cores (the occupancy grid's warm-up passes over all 128^3 cells
+  // every 16 steps are a good part of it), plus ~2.5 s of evaluation. NERDS_LEGO_STEPS
+  // overrides it for experiments; the floor below is for the default only.
   const int default_steps = 300;
   const int steps = steps_from_env(default_steps);
   nerds::EngineOptions options;
@@ -46,7 +46,7 @@ TEST_CASE("lego_100 quality: paper parameters, fixed steps, PSNR floor on every 
   CHECK(score.views == 20);
   CHECK(engine.stats().used_samples <= engine.stats().marched_samples);
   // Measured at 300 steps (2 cores, AVX-512 build, deterministic for the seed): 26.13 dB mean,
-  // 23.61 dB worst view, in 70-80 s of training. The floor is 1.4 dB
+  // 23.61 dB worst view, in 23 s of training on an idle machine. The floor is 1.4 dB
   // below, for other CPUs' rounding of the same run.
   if (steps == default_steps) CHECK(score.mean_psnr >= 24.75);
 }
