@@ -57,7 +57,6 @@ class DeviceNetwork {
   DeviceNetwork(const NetworkConfig& config, const HashGridView& grid);
 
   const HashGridView& grid_view() const { return grid_view_; }
-  size_t grid_param_count() const { return grid_.size(); }
 
   void upload(const PackedModel& model);
   void download(PackedModel& model) const;

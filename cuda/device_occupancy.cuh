@@ -22,7 +22,6 @@ class DeviceOccupancy {
 
   OccupancyView view() const;
   size_t occupied_count() const { return occupied_; }
-  size_t cell_count() const { return values_.size(); }
 
   void upload(const std::vector<float>& values, DeviceScan& scan);
   std::vector<float> download() const { return values_.download(); }

@@ -227,14 +227,18 @@ void Trainer::process_chunk(int first_ray, int n_rays, ChunkResult& out, ThreadS
   out.used = m;
   out.loss = loss;
   out.rays = n_rays;
+  // The hash table's backward runs after all chunks: keep what it reads (a fixed encoding
+  // has no parameters, so nothing is kept for it).
+  const bool keep_for_table = network_.encoding_is_trained();
   const int E = network_.encoding_dim();
-  out.pos.assign(pos.begin(), pos.begin() + 3 * static_cast<size_t>(m));
-  out.d_enc.resize(static_cast<size_t>(E) * m);
+  const size_t kept = keep_for_table ? static_cast<size_t>(m) : 0;
+  out.pos.assign(pos.begin(), pos.begin() + 3 * kept);
+  out.d_enc.resize(static_cast<size_t>(E) * kept);
   if (out.grads.density.empty()) out.grads = network_.make_gradients();
   out.grads.set_zero();
   if (m == 0) return;
   network_.backward(s.ws, m, s.d_sigma.data(), s.d_rgb.data(), out.grads);
-  std::memcpy(out.d_enc.data(), s.ws.d_enc.data(), static_cast<size_t>(E) * m * sizeof(float));
+  std::memcpy(out.d_enc.data(), s.ws.d_enc.data(), static_cast<size_t>(E) * kept * sizeof(float));
 }
 
 StepStats Trainer::step() {

@@ -6,13 +6,7 @@ namespace nerds::scenes {
 
 RenderedView downscale_view(const RenderedView& view, int factor) {
   const int width = view.rgba.width / factor, height = view.rgba.height / factor;
-  RenderedView out;
-  out.rgba.width = width;
-  out.rgba.height = height;
-  out.rgba.channels = 4;
-  out.rgba.pixels.assign(static_cast<size_t>(width) * height * 4, 0);
-  out.depth.assign(static_cast<size_t>(width) * height, 0.f);
-  out.normals.assign(static_cast<size_t>(width) * height, Vec3{});
+  RenderedView out = empty_view(width, height);
   const float area = static_cast<float>(factor * factor);
   for (int oy = 0; oy < height; ++oy) {
     for (int ox = 0; ox < width; ++ox) {

@@ -32,9 +32,7 @@ Vec3 clamp01(Vec3 c) {
 
 }  // namespace
 
-RenderedView render_view(const Scene& scene, const ViewCamera& camera, const RenderSettings& settings) {
-  const int width = camera.intrinsics.width, height = camera.intrinsics.height;
-  const int spp = settings.samples_per_pixel < 1 ? 1 : settings.samples_per_pixel;
+RenderedView empty_view(int width, int height) {
   RenderedView view;
   view.rgba.width = width;
   view.rgba.height = height;
@@ -42,6 +40,13 @@ RenderedView render_view(const Scene& scene, const ViewCamera& camera, const Ren
   view.rgba.pixels.assign(static_cast<size_t>(width) * height * 4, 0);
   view.depth.assign(static_cast<size_t>(width) * height, 0.f);
   view.normals.assign(static_cast<size_t>(width) * height, Vec3{});
+  return view;
+}
+
+RenderedView render_view(const Scene& scene, const ViewCamera& camera, const RenderSettings& settings) {
+  const int width = camera.intrinsics.width, height = camera.intrinsics.height;
+  const int spp = settings.samples_per_pixel < 1 ? 1 : settings.samples_per_pixel;
+  RenderedView view = empty_view(width, height);
 
   for (int py = 0; py < height; ++py) {
     for (int px = 0; px < width; ++px) {

@@ -28,6 +28,9 @@ struct RenderedView {
   std::vector<Vec3> normals;
 };
 
+// A width x height view with nothing hit yet (transparent, depth 0, zero normals).
+RenderedView empty_view(int width, int height);
+
 RenderedView render_view(const Scene& scene, const ViewCamera& camera, const RenderSettings& settings);
 
 }  // namespace nerds::scenes
