@@ -6,6 +6,7 @@
 #include <string>
 
 #include "renderer/data/dataset.h"
+#include "renderer/techniques/module_probe.h"
 #include "renderer/techniques/params.h"
 #include "renderer/train/train_config.h"
 
@@ -19,6 +20,9 @@ struct TechniqueModule {
   // Reads this module's parameters into the run's settings; the dataset is there for
   // scene-dependent defaults (aabb_scale).
   void (*configure)(const ParamSet& params, const Dataset& data, TrainConfig& config);
+  // The functions the module computes under `params` (see module_probe.h), for the registry
+  // tests; null for a module that only sets options (the trainer's schedule).
+  ModuleProbes (*probes)(const ParamSet& params, const Dataset& data) = nullptr;
 };
 
 }  // namespace nerds
