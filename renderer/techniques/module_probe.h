@@ -42,6 +42,9 @@ class ModuleProbe {
   // Largest relative error the finite-difference check accepts (float arithmetic; functions
   // with kinks, such as ReLU MLPs or trilinear interpolation, need a looser bound).
   virtual double gradient_tolerance() const { return 2e-2; }
+  // Step of the finite differences on the inputs (Richardson-extrapolated central
+  // differences): small against the function's shortest period or cell.
+  virtual float finite_difference_step() const { return 1e-4f; }
 };
 
 using ModuleProbes = std::vector<std::unique_ptr<ModuleProbe>>;
