@@ -236,8 +236,11 @@ void DeviceMlp::download(PackedMlp& p) const {
 
 DeviceNetwork::DeviceNetwork(const NetworkConfig& config, const HashGridView& grid)
     : config_(config), grid_view_(grid) {
-  if (config.encoding != EncodingKind::Hash)
-    throw std::invalid_argument("cuda backend: only encoding.kind=hash runs on the GPU so far");
+  // The dense grid is a HashGridView whose levels are all 1:1: the same kernels read it.
+  if (!encoding_is_grid(config.encoding))
+    throw std::invalid_argument("cuda backend: only encoding.kind=hash or dense runs on the GPU so far");
+  if (config.density_skip_layer != 0)
+    throw std::invalid_argument(mlp_error("skip connection", "field.skip_layer must be 0"));
   if (grid.n_features > kMaxFeatures) throw std::invalid_argument(mlp_error("encoding", "more than 8 features per level"));
   enc_dim_ = grid.n_levels * grid.n_features;
   enc_pad_ = round_up16(enc_dim_);

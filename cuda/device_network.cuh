@@ -1,5 +1,5 @@
 // The Instant-NGP radiance field on the GPU (Müller et al. 2022, Sec. 5.4), the same network
-// as renderer/backend/nerf_network.h: hash encoding -> density MLP (first output: log-density)
+// as renderer/backend/nerf_network.h: hash (or dense) grid encoding -> density MLP (first output: log-density)
 // -> color MLP on [geometry features, SH(direction)] -> sigmoid RGB. The encoding, SH,
 // activations and Adam are the renderer/math formulas run per item; the MLPs are the fused
 // tensor-core kernels of cuda/mlp. Gradients are kept in float; the MLPs' backward runs on
@@ -53,7 +53,8 @@ struct NetworkBatch {
 class DeviceNetwork {
  public:
   // Throws std::invalid_argument naming the parameter when the fused kernels cannot run this
-  // configuration (hidden widths other than 64, inputs wider than 64, ...).
+  // configuration (hidden widths other than 64, inputs wider than 64, a skip connection, an
+  // encoding other than the hash or dense grid, ...).
   DeviceNetwork(const NetworkConfig& config, const HashGridView& grid);
 
   const HashGridView& grid_view() const { return grid_view_; }

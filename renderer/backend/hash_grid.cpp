@@ -8,31 +8,45 @@
 
 namespace nerds {
 
-HashGrid::HashGrid(const HashGridConfig& config) : config_(config) {
+HashGridView hash_grid_layout(const HashGridConfig& config) {
   if (config.levels < 1 || config.levels > kMaxHashLevels) throw std::invalid_argument("hash grid: levels out of range");
   if (config.features != 1 && config.features != 2 && config.features != 4 && config.features != 8)
     throw std::invalid_argument("hash grid: features per level must be 1, 2, 4 or 8");
-  view_.n_levels = config.levels;
-  view_.n_features = config.features;
-  const uint32_t T = 1u << config.log2_table_size;
+  HashGridView view;
+  view.n_levels = config.levels;
+  view.n_features = config.features;
+  const uint64_t T = uint64_t{1} << config.log2_table_size;
   // Per-level growth factor b (Eq. 3), in the log2 form tiny-cuda-nn uses.
   const double log2_b = config.levels > 1
                             ? std::log2(config.max_resolution / config.base_resolution) / (config.levels - 1)
                             : 0.0;
-  uint32_t offset = 0;
+  uint64_t offset = 0;
   for (int l = 0; l < config.levels; ++l) {
-    HashGridLevel& lv = view_.levels[l];
+    HashGridLevel& lv = view.levels[l];
     lv.scale = static_cast<float>(std::exp2(l * log2_b) * config.base_resolution - 1.0);
     lv.resolution = static_cast<uint32_t>(std::ceil(lv.scale)) + 1;
     const uint64_t side = lv.resolution + 1;  // corner coordinates run 0..resolution
     const uint64_t dense_size = side * side * side;
-    // Dense (1:1) while the level fits in T entries; sizes rounded up to 8 like tcnn.
-    lv.dense = dense_size <= T ? 1u : 0u;
-    lv.table_size = lv.dense ? static_cast<uint32_t>((dense_size + 7) / 8 * 8) : T;
-    lv.offset = offset;
-    offset += lv.table_size;
+    // Dense (1:1) while the level fits in T entries (or always, for the dense grid); sizes
+    // rounded up to 8 like tcnn.
+    lv.dense = config.all_dense || dense_size <= T ? 1u : 0u;
+    const uint64_t size = lv.dense ? (dense_size + 7) / 8 * 8 : T;
+    if (offset + size > UINT32_MAX) throw std::invalid_argument("hash grid: more than 2^32 table entries");
+    lv.table_size = static_cast<uint32_t>(size);
+    lv.offset = static_cast<uint32_t>(offset);
+    offset += size;
   }
-  params_.assign(static_cast<size_t>(offset) * config.features, 0.f);
+  return view;
+}
+
+size_t hash_grid_param_count(const HashGridView& layout) {
+  size_t entries = 0;
+  for (int l = 0; l < layout.n_levels; ++l) entries += layout.levels[l].table_size;
+  return entries * static_cast<size_t>(layout.n_features);
+}
+
+HashGrid::HashGrid(const HashGridConfig& config) : config_(config), view_(hash_grid_layout(config)) {
+  params_.assign(hash_grid_param_count(view_), 0.f);
 }
 
 void HashGrid::initialize(uint64_t seed) {

@@ -17,7 +17,17 @@ struct HashGridConfig {
   int log2_table_size = 19;     // log2 T
   int base_resolution = 16;     // N_min
   float max_resolution = 2048;  // N_max (instant-ngp: 2048 * aabb_scale for NeRF)
+  // Every level 1:1, whatever its size (Instant-NGP's "multiresolution dense grid" ablation,
+  // Fig. 2/3): log2_table_size is then unused and level l holds (N_l + 1)^3 entries.
+  bool all_dense = false;
 };
+
+// The levels' resolutions, table sizes and offsets for a configuration, without allocating
+// the table (so a caller can refuse a size before it is allocated). Throws
+// std::invalid_argument for levels/features out of range or more than 2^32 entries.
+HashGridView hash_grid_layout(const HashGridConfig& config);
+// Parameters (entries times features) of a layout.
+size_t hash_grid_param_count(const HashGridView& layout);
 
 class HashGrid {
  public:

@@ -12,9 +12,12 @@ namespace nerds {
 Mlp::Mlp(const MlpConfig& config) : config_(config) {
   if (config.inputs < 1 || config.hidden < 1 || config.hidden_layers < 1 || config.outputs < 1)
     throw std::invalid_argument("mlp: every size must be positive");
+  if (config.skip_layer < 0 || config.skip_layer >= config.hidden_layers)
+    throw std::invalid_argument("mlp: skip_layer must be 0 (none) or below the number of hidden layers");
   int in = config.inputs;
   for (int k = 0; k < config.hidden_layers; ++k) {
-    weights_.emplace_back(Eigen::MatrixXf::Zero(config.hidden, in));
+    const bool skip_in = k > 0 && k == config.skip_layer;
+    weights_.emplace_back(Eigen::MatrixXf::Zero(config.hidden, skip_in ? config.inputs + in : in));
     in = config.hidden;
   }
   weights_.emplace_back(Eigen::MatrixXf::Zero(config.outputs, in));
@@ -43,25 +46,43 @@ std::vector<Eigen::MatrixXf> Mlp::zero_like() const {
 namespace {
 // C = W * X (+ ReLU or a ReLU-backward mask) through the register-blocked kernel where the
 // shape allows, Eigen otherwise.
-void product(const Eigen::MatrixXf& W, const float* x, int ldx, float* out, int ldo, int n, bool relu,
+// W: (M x K) column-major with leading dimension M (a whole matrix or a block of columns).
+void product(const float* W, int M, int K, const float* x, int ldx, float* out, int ldo, int n, bool relu,
              const float* mask = nullptr, int ld_mask = 0) {
-  const int M = static_cast<int>(W.rows()), K = static_cast<int>(W.cols());
-  if (small_gemm(W.data(), M, K, x, ldx, out, ldo, n, relu, mask, ld_mask)) return;
+  if (small_gemm(W, M, K, x, ldx, out, ldo, n, relu, mask, ld_mask)) return;
+  ConstMatrixMap w(W, M, K, Eigen::OuterStride<>(M));
   ConstMatrixMap in(x, K, n, Eigen::OuterStride<>(ldx));
   MatrixMap o(out, M, n, Eigen::OuterStride<>(ldo));
-  o.noalias() = W * in;
+  o.noalias() = w * in;
   if (relu) o = o.cwiseMax(0.f);
   if (mask) {
     ConstMatrixMap mk(mask, M, n, Eigen::OuterStride<>(ld_mask));
     o = (mk.array() > 0.f).select(o.array(), 0.f);
   }
 }
+
+void product(const Eigen::MatrixXf& W, const float* x, int ldx, float* out, int ldo, int n, bool relu,
+             const float* mask = nullptr, int ld_mask = 0) {
+  product(W.data(), static_cast<int>(W.rows()), static_cast<int>(W.cols()), x, ldx, out, ldo, n, relu, mask,
+          ld_mask);
+}
 }  // namespace
 
 void Mlp::forward(const float* x, int ld_x, int n, float* const* hidden, float* out, int ld_out) const {
-  const int H = config_.hidden;
-  for (int k = 0; k < config_.hidden_layers; ++k)
+  const int H = config_.hidden, I = config_.inputs;
+  for (int k = 0; k < config_.hidden_layers; ++k) {
+    if (k > 0 && k == config_.skip_layer) {
+      // W [x; h] = W_h h + W_x x with W = [W_x | W_h], so the concatenation is never stored.
+      const float* w = weights_[k].data();
+      product(w + static_cast<size_t>(I) * H, H, H, hidden[k - 1], H, hidden[k], H, n, false);
+      MatrixMap o(hidden[k], H, n, Eigen::OuterStride<>(H));
+      const ConstMatrixMap w_x(w, H, I, Eigen::OuterStride<>(H)), in(x, I, n, Eigen::OuterStride<>(ld_x));
+      o.noalias() += w_x * in;
+      o = o.cwiseMax(0.f);
+      continue;
+    }
     product(weights_[k], k == 0 ? x : hidden[k - 1], k == 0 ? ld_x : H, hidden[k], H, n, true);
+  }
   product(weights_.back(), hidden[config_.hidden_layers - 1], H, out, ld_out, n, false);
 }
 
@@ -80,20 +101,40 @@ void Mlp::backward(const float* x, int ld_x, int n, const float* const* hidden, 
   float* next_buf = scratch1;
   const Eigen::MatrixXf wt_last = weights_[L].transpose();
   product(wt_last, d_out, config_.outputs, g_buf, H, n, false, hidden[L - 1], H);
+  const int I = config_.inputs, S = config_.skip_layer;
+  ConstMatrixMap in(x, I, n, Eigen::OuterStride<>(ld_x));
   for (int k = L - 1; k >= 0; --k) {
     ConstMatrixMap gk(g_buf, H, n, Eigen::OuterStride<>(H));
-    if (k > 0) {
+    if (k > 0 && k == S) {
+      // The skip layer reads [x; h_{k-1}] through W = [W_x | W_h]: W_x's gradient and its share
+      // of dL/dx (the first part of it: the loop reaches this layer before layer 0), then
+      // the ReLU-masked W_h^T g as for any hidden layer.
+      ConstMatrixMap prev(hidden[k - 1], H, n, Eigen::OuterStride<>(H));
+      d_weights[k].leftCols(I).noalias() += gk * in.transpose();
+      d_weights[k].rightCols(H).noalias() += gk * prev.transpose();
+      if (d_x) {
+        const Eigen::MatrixXf wt = weights_[k].leftCols(dx_rows).transpose();
+        product(wt, g_buf, H, d_x, ld_dx, n, false);
+      }
+      const Eigen::MatrixXf wt = weights_[k].rightCols(H).transpose();
+      product(wt, g_buf, H, next_buf, H, n, false, hidden[k - 1], H);
+      std::swap(g_buf, next_buf);
+    } else if (k > 0) {
       ConstMatrixMap prev(hidden[k - 1], H, n, Eigen::OuterStride<>(H));
       d_weights[k].noalias() += gk * prev.transpose();
       const Eigen::MatrixXf wt = weights_[k].transpose();
       product(wt, g_buf, H, next_buf, H, n, false, hidden[k - 1], H);
       std::swap(g_buf, next_buf);
     } else {
-      ConstMatrixMap in(x, config_.inputs, n, Eigen::OuterStride<>(ld_x));
       d_weights[0].noalias() += gk * in.transpose();
       if (d_x) {
         const Eigen::MatrixXf wt = weights_[0].leftCols(dx_rows).transpose();
-        product(wt, g_buf, H, d_x, ld_dx, n, false);
+        if (S > 0) {  // add to the skip layer's share
+          MatrixMap dx(d_x, dx_rows, n, Eigen::OuterStride<>(ld_dx));
+          dx.noalias() += wt * gk;
+        } else {
+          product(wt, g_buf, H, d_x, ld_dx, n, false);
+        }
       }
     }
   }

@@ -19,10 +19,19 @@ void NetworkGradients::add(const NetworkGradients& other) {
   for (size_t i = 0; i < color.size(); ++i) color[i] += other.color[i];
 }
 
-NerfNetwork::NerfNetwork(const NetworkConfig& config) : config_(config), grid_(config.grid) {
+namespace {
+// The grid is all-dense exactly for the dense encoding, whatever the caller set.
+NetworkConfig with_grid_kind(NetworkConfig c) {
+  c.grid.all_dense = c.encoding == EncodingKind::Dense;
+  return c;
+}
+}  // namespace
+
+NerfNetwork::NerfNetwork(const NetworkConfig& config) : config_(with_grid_kind(config)), grid_(config_.grid) {
   if (config.sh_degree < 1 || config.sh_degree > kMaxShDegree) throw std::invalid_argument("sh_degree must be 1..4");
   if (config.geo_features < 1) throw std::invalid_argument("geo_features must be >= 1");
-  density_ = Mlp({encoding_dim(), config.density_hidden, config.density_layers, config.geo_features});
+  density_ = Mlp({encoding_dim(), config.density_hidden, config.density_layers, config.geo_features,
+                  config.density_skip_layer});
   color_ = Mlp({color_input_dim(), config.color_hidden, config.color_layers, 3});
 }
 
@@ -70,26 +79,44 @@ void NerfNetwork::density(const float* pos, int n, NetworkWorkspace& ws, float* 
   for (int i = 0; i < n; ++i) sigma[i] = trunc_exp(ws.color_in[static_cast<size_t>(i) * C]);
 }
 
+void fixed_encode(const NetworkConfig& c, const float* pos, const float* var, float* out) {
+  // Network positions are in [0,1]^3; NeRF's Eq. 4 (f_0 = pi) expects [-1,1].
+  const float p[3] = {2.f * pos[0] - 1.f, 2.f * pos[1] - 1.f, 2.f * pos[2] - 1.f};
+  if (c.encoding == EncodingKind::Ipe && var != nullptr) {
+    // Mip-NeRF's IPE (Sec. 3.1, Eq. 14) of the frustum's Gaussian; p = 2 pos - 1 scales the
+    // variances by 4. Zero variance: the same numbers as frequency_encode.
+    const float v[3] = {4.f * var[0], 4.f * var[1], 4.f * var[2]};
+    integrated_encode(c.frequency, p, v, out);
+  } else {
+    frequency_encode(c.frequency, p, out);
+  }
+}
+
+void fixed_encode_backward(const NetworkConfig& c, const float* pos, const float* var, const float* d_out,
+                           float* d_pos, float* d_var) {
+  const float p[3] = {2.f * pos[0] - 1.f, 2.f * pos[1] - 1.f, 2.f * pos[2] - 1.f};
+  float d_p[3] = {0.f, 0.f, 0.f}, d_v[3] = {0.f, 0.f, 0.f};
+  if (c.encoding == EncodingKind::Ipe && var != nullptr) {
+    const float v[3] = {4.f * var[0], 4.f * var[1], 4.f * var[2]};
+    integrated_encode_backward(c.frequency, p, v, d_out, d_p, d_v);
+  } else {
+    frequency_encode_backward(c.frequency, p, d_out, d_p);
+  }
+  // Chain rule through p = 2 pos - 1 and v = 4 var.
+  for (int d = 0; d < 3; ++d) {
+    d_pos[d] += 2.f * d_p[d];
+    if (var && d_var) d_var[d] += 4.f * d_v[d];
+  }
+}
+
 void NerfNetwork::encode(const float* pos, const float* var, int n, NetworkWorkspace& ws) const {
   const int E = encoding_dim();
-  if (config_.encoding == EncodingKind::Hash) {
+  if (encoding_is_grid(config_.encoding)) {
     grid_.encode(pos, n, ws.enc.data(), E);
     return;
   }
-  const bool integrated = config_.encoding == EncodingKind::Ipe && var != nullptr;
-  for (int i = 0; i < n; ++i) {
-    // Network positions are in [0,1]^3; NeRF's Eq. 4 (f_0 = pi) expects [-1,1].
-    const float p[3] = {2.f * pos[3 * i] - 1.f, 2.f * pos[3 * i + 1] - 1.f, 2.f * pos[3 * i + 2] - 1.f};
-    float* out = ws.enc.data() + static_cast<size_t>(i) * E;
-    if (integrated) {
-      // Mip-NeRF's IPE (Sec. 3.1, Eq. 14) of the frustum's Gaussian; p = 2 pos - 1 scales the
-      // variances by 4. Zero variance: the same numbers as frequency_encode.
-      const float v[3] = {4.f * var[3 * i], 4.f * var[3 * i + 1], 4.f * var[3 * i + 2]};
-      integrated_encode(config_.frequency, p, v, out);
-    } else {
-      frequency_encode(config_.frequency, p, out);
-    }
-  }
+  for (int i = 0; i < n; ++i)
+    fixed_encode(config_, pos + 3 * i, var ? var + 3 * i : nullptr, ws.enc.data() + static_cast<size_t>(i) * E);
 }
 
 void NerfNetwork::color(const float* dir, int m, NetworkWorkspace& ws, float* rgb) const {

@@ -1,6 +1,9 @@
 // The Instant-NGP radiance field (Müller et al. 2022, Sec. 5.4): hash encoding of position ->
 // density MLP (its first output is log-density, all outputs are geometry features) ->
 // color MLP on [geometry features, SH(direction)] -> sigmoid RGB; density = trunc_exp.
+// With 8 hidden layers of 256, a skip into layer 5, 257 geometry features and one color
+// layer of 128 it is NeRF's MLP (Mildenhall et al. 2020, supplement Fig. 7), less its biases
+// and with SH instead of frequencies for the direction.
 #pragma once
 
 #include <cstdint>
@@ -28,6 +31,15 @@ struct NetworkGradients {
   void add(const NetworkGradients& other);
 };
 
+// The fixed encodings (frequency, none, ipe) of one network position pos in [0,1]^3, as the
+// density MLP reads them: NeRF's Eq. 4 on 2 pos - 1, or Mip-NeRF's IPE (Eq. 14) of the
+// Gaussian (pos, var) mapped the same way (variances times 4); var null: points. Writes
+// frequency_encoding_width(c.frequency) values.
+void fixed_encode(const NetworkConfig& c, const float* pos, const float* var, float* out);
+// Its backward: accumulates dL/dpos, and dL/dvar when var and d_var are not null.
+void fixed_encode_backward(const NetworkConfig& c, const float* pos, const float* var, const float* d_out,
+                           float* d_pos, float* d_var);
+
 class NerfNetwork {
  public:
   NerfNetwork() = default;
@@ -40,12 +52,11 @@ class NerfNetwork {
   const Mlp& density_mlp() const { return density_; }
   Mlp& color_mlp() { return color_; }
   const Mlp& color_mlp() const { return color_; }
-  int encoding_dim() const {
-    return config_.encoding == EncodingKind::Hash ? grid_.output_dim() : frequency_encoding_width(config_.frequency);
-  }
-  // Only the hash grid has trainable parameters; the frequency encodings are fixed functions.
-  bool encoding_is_trained() const { return config_.encoding == EncodingKind::Hash; }
-  int color_input_dim() const { return config_.geo_features + config_.sh_degree * config_.sh_degree; }
+  int encoding_dim() const { return network_encoding_width(config_); }
+  // Only the grids (hash or dense) have trainable parameters; the frequency encodings are
+  // fixed functions.
+  bool encoding_is_trained() const { return encoding_is_grid(config_.encoding); }
+  int color_input_dim() const { return network_color_input_width(config_); }
 
   void initialize(uint64_t seed);
   void reserve(NetworkWorkspace& ws, int n) const;

@@ -3,7 +3,9 @@
 // N_l = floor(N_min * b^l), b = exp((ln N_max - ln N_min) / (L - 1)); its corners index a
 // table of T entries, densely (1:1) while the level fits, else through the spatial hash
 // h(x) = (x_1 * 1 XOR x_2 * 2654435761 XOR x_3 * 805459861) mod T (Eq. 4). A point's
-// feature is the trilinear interpolation of its cell's 8 corner features.
+// feature is the trilinear interpolation of its cell's 8 corner features. The paper's
+// "multiresolution dense grid" ablation (Fig. 2/3) is the same encoding with every level
+// dense, whatever its size (HashGridConfig::all_dense sets HashGridLevel::dense).
 // The scale/offset conventions (scale = N_min * b^l - 1, cell grid offset by 0.5) follow
 // tiny-cuda-nn's GridEncoding, so that numbers compare with instant-ngp's.
 #pragma once

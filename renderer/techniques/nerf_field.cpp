@@ -1,7 +1,12 @@
 // The radiance field's networks (Müller et al. 2022, Instant-NGP, Sec. 5.4): a density MLP
 // (1 hidden layer of 64, 16 outputs, the first is log-density) and a color MLP (2 hidden
 // layers of 64) on [geometry features, SH degree-4 direction encoding].
+// NeRF's MLP (Mildenhall et al. 2020, Sec. 6 / supplement Fig. 7) is the same structure at
+// another size: 8 ReLU layers of 256 with the encoded input concatenated to the 5th layer's
+// input (skip_layer = 4), sigma and a 256-wide feature from the trunk (geo_features = 257),
+// one 128-wide ReLU layer for color (color_layers = 1, color_hidden = 128).
 #include "renderer/techniques/modules.h"
+#include "renderer/techniques/network_probes.h"
 
 namespace nerds {
 
@@ -9,7 +14,12 @@ namespace {
 void declare(ParamSet& p) {
   p.declare("field", {"density_hidden", ParamType::Int, "width of the density MLP's hidden layers", 8, 512}, int64_t{64});
   p.declare("field", {"density_layers", ParamType::Int, "hidden layers of the density MLP", 1, 8}, int64_t{1});
-  p.declare("field", {"geo_features", ParamType::Int, "density MLP outputs passed to the color MLP", 1, 64},
+  p.declare("field",
+            {"skip_layer", ParamType::Int,
+             "density MLP: 0 no skip, k: the input joins hidden layer k's output (NeRF: 4 of 8 layers)", 0, 7},
+            int64_t{0});
+  p.declare("field",
+            {"geo_features", ParamType::Int, "density MLP outputs passed to the color MLP (NeRF: 1 + 256)", 1, 512},
             int64_t{16});
   p.declare("field", {"color_hidden", ParamType::Int, "width of the color MLP's hidden layers", 8, 512}, int64_t{64});
   p.declare("field", {"color_layers", ParamType::Int, "hidden layers of the color MLP", 1, 8}, int64_t{2});
@@ -21,6 +31,9 @@ void configure(const ParamSet& p, const Dataset&, TrainConfig& c) {
   NetworkConfig& n = c.network;
   n.density_hidden = static_cast<int>(p.get_int("field.density_hidden"));
   n.density_layers = static_cast<int>(p.get_int("field.density_layers"));
+  n.density_skip_layer = static_cast<int>(p.get_int("field.skip_layer"));
+  if (n.density_skip_layer >= n.density_layers)
+    throw InputError("", "field.skip_layer", "must be below field.density_layers (0: no skip connection)");
   n.geo_features = static_cast<int>(p.get_int("field.geo_features"));
   n.color_hidden = static_cast<int>(p.get_int("field.color_hidden"));
   n.color_layers = static_cast<int>(p.get_int("field.color_layers"));
@@ -29,8 +42,9 @@ void configure(const ParamSet& p, const Dataset&, TrainConfig& c) {
 }  // namespace
 
 TechniqueModule nerf_field_module() {
-  return {"field", "density and color MLPs with SH view encoding", "Müller et al. 2022 (Instant-NGP), Sec. 5.4",
-          declare, configure};
+  return {"field", "density and color MLPs with SH view encoding (and NeRF's skip connection)",
+          "Müller et al. 2022 (Instant-NGP), Sec. 5.4; Mildenhall et al. 2020 (NeRF), supplement Fig. 7",
+          declare, configure, field_probes};
 }
 
 }  // namespace nerds

@@ -1,0 +1,23 @@
+// The module probes (module_probe.h) of the network's two technique modules, as configured
+// by the parameters: the position encoding of the chosen kind ("encoding") and the density
+// and color MLPs ("field"). Each probe owns a small model of its own (random table or
+// weights), never the trainer's.
+#pragma once
+
+#include "renderer/data/dataset.h"
+#include "renderer/techniques/module_probe.h"
+#include "renderer/techniques/params.h"
+
+namespace nerds {
+
+// One probe: positions in [0.05, 0.95]^3 (ipe: and their variances) -> the encoding, as the
+// density MLP reads it. hash/dense: the table is the parameter (inputs not differentiable);
+// frequency/none/ipe: differentiable in the inputs, no parameters.
+ModuleProbes encoding_probes(const ParamSet& params, const Dataset& data);
+
+// Two probes: the density MLP (encoding -> geometry features, first = log-density, with the
+// skip connection when set) and the color MLP ([geometry features, SH(direction)] -> RGB
+// before the sigmoid); differentiable in inputs and weights.
+ModuleProbes field_probes(const ParamSet& params, const Dataset& data);
+
+}  // namespace nerds

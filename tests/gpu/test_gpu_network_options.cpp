@@ -1,0 +1,120 @@
+// The CUDA backend and the two network options: Instant-NGP's multiresolution dense grid
+// (encoding.kind=dense) runs on the same kernels as the hash grid (its levels are a
+// HashGridView whose every level is 1:1), so it must match the CPU network; NeRF's skip
+// connection and 256-wide layers do not fit the fused MLP, so the CUDA trainer refuses them
+// (naming the parameter) and --device auto trains on the CPU. Every case prints "gpu test
+// skipped: ..." and returns where there is no usable GPU.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "cuda/math_kernels.h"
+#include "renderer/backend/nerf_network.h"
+#include "renderer/train/device_trainer.h"
+#include "renderer/train/packed_model.h"
+#include "tests/gpu/gpu_test_support.h"
+
+namespace nerds {
+namespace {
+
+using nerds_test::gpu_or_skip;
+using nerds_test::relative_l2;
+
+std::vector<float> flatten_rows(const std::vector<Eigen::MatrixXf>& ms) {
+  std::vector<float> out;
+  for (const Eigen::MatrixXf& g : ms)
+    for (Eigen::Index r = 0; r < g.rows(); ++r)
+      for (Eigen::Index c = 0; c < g.cols(); ++c) out.push_back(g(r, c));
+  return out;
+}
+
+AdamState zero_adam(const NerfNetwork& net) {
+  AdamState adam;
+  adam.grid_m.assign(net.grid().param_count(), 0.f);
+  adam.grid_v = adam.grid_m;
+  for (const auto* mlp : {&net.density_mlp(), &net.color_mlp()})
+    for (const Eigen::MatrixXf& w : mlp->weights()) {
+      adam.mlp_m.push_back(Eigen::MatrixXf::Zero(w.rows(), w.cols()));
+      adam.mlp_v.push_back(Eigen::MatrixXf::Zero(w.rows(), w.cols()));
+    }
+  return adam;
+}
+
+}  // namespace
+
+TEST_CASE("gpu network: the dense grid encoding matches the CPU network (values and table gradients)") {
+  if (!gpu_or_skip()) return;
+  TrainConfig config;
+  config.network.encoding = EncodingKind::Dense;
+  config.network.grid.levels = 8;
+  config.network.grid.max_resolution = 96;
+  config.network.grid.all_dense = true;
+  NerfNetwork net(config.network);
+  net.initialize(5);
+  Pcg32 rng(41, 42);
+  for (float& p : net.grid().params()) p = rng.next_float() * 2.f - 1.f;
+  const int n = 3000;
+  std::vector<float> pos(3 * static_cast<size_t>(n)), dir(3 * static_cast<size_t>(n)), d_sigma(n),
+      d_rgb(3 * static_cast<size_t>(n));
+  for (float& v : pos) v = rng.next_float();
+  for (int i = 0; i < n; ++i) {
+    const Vec3 d = normalize(make_vec3(rng.next_float() - 0.5f, rng.next_float() - 0.5f, rng.next_float() - 0.5f));
+    dir[3 * i] = d.x, dir[3 * i + 1] = d.y, dir[3 * i + 2] = d.z;
+    d_sigma[i] = (rng.next_float() - 0.5f) * 2e-3f;
+    for (int k = 0; k < 3; ++k) d_rgb[3 * i + k] = (rng.next_float() - 0.5f) * 2e-2f;
+  }
+  NetworkWorkspace ws;
+  std::vector<float> sigma(n), rgb(3 * static_cast<size_t>(n));
+  net.forward(pos.data(), dir.data(), n, ws, sigma.data(), rgb.data());
+  NetworkGradients grads = net.make_gradients();
+  grads.set_zero();
+  net.backward(ws, n, d_sigma.data(), d_rgb.data(), grads);
+  std::vector<float> d_grid(net.grid().param_count(), 0.f);
+  for (int l = 0; l < config.network.grid.levels; ++l)
+    net.grid().backward_level(l, pos.data(), ws.d_enc.data(), n, net.encoding_dim(), d_grid.data());
+
+  OccupancyGrid occupancy(config.occupancy, config.march.dt_min);
+  const PackedModel model = pack_model(net, occupancy, zero_adam(net));
+  const cuda::NetworkPass gpu = cuda::network_pass(config.network, net.grid().view(), model, pos, dir, d_sigma, d_rgb);
+  std::vector<float> log_gpu(n), log_cpu(n);
+  for (int i = 0; i < n; ++i) log_gpu[i] = std::log(gpu.sigma[i]), log_cpu[i] = std::log(sigma[i]);
+  const double e_sigma = relative_l2(log_gpu, log_cpu), e_rgb = relative_l2(gpu.rgb, rgb);
+  const double e_grid = relative_l2(gpu.d_grid, d_grid), e_dd = relative_l2(gpu.d_density, flatten_rows(grads.density));
+  MESSAGE("dense grid: relative L2 error log sigma " << e_sigma << ", rgb " << e_rgb << ", d_grid " << e_grid
+                                                     << ", d_density_mlp " << e_dd);
+  // The tolerances of the hash grid's parity test (half precision inside the MLPs).
+  CHECK(e_sigma < 1e-2);
+  CHECK(e_rgb < 5e-3);
+  CHECK(e_grid < 5e-2);
+  CHECK(e_dd < 5e-2);
+}
+
+TEST_CASE("gpu trainer: NeRF's skip connection and 256-wide layers are refused, naming the parameter") {
+  if (!gpu_or_skip()) return;
+  const auto data = nerds_test::synthetic_dataset(4, 16, 3);
+  TrainConfig config;
+  config.network.grid.levels = 8;
+  config.network.grid.log2_table_size = 14;
+  config.network.density_layers = 3;
+  config.network.density_skip_layer = 2;
+  const NerfNetwork net(config.network);
+  try {
+    (void)make_cuda_trainer(config, net.grid().view(), *data);
+    FAIL("the CUDA trainer accepted a skip connection");
+  } catch (const std::runtime_error& e) {
+    CHECK(std::string(e.what()).find("field.skip_layer") != std::string::npos);
+  }
+  config.network.density_skip_layer = 0;
+  config.network.density_hidden = 256;
+  try {
+    (void)make_cuda_trainer(config, net.grid().view(), *data);
+    FAIL("the CUDA trainer accepted 256-wide layers");
+  } catch (const std::runtime_error& e) {
+    CHECK(std::string(e.what()).find("field.density_hidden") != std::string::npos);
+  }
+}
+
+}  // namespace nerds
