@@ -18,6 +18,8 @@ struct CompositeLossBody {
   float *ray_loss, *d_sigma, *d_rgb;
   float* pred = nullptr;  // optional: the composited color over the background, 3 per ray
   int* used = nullptr;    // optional: the samples before early termination
+  // Optional: each ray's loss weight (Mip-NeRF's area loss, TrainingRay::loss_weight).
+  const float* loss_weight = nullptr;
   __device__ void operator()(int64_t r) const {
     const int64_t b = begin[r];
     const int c = count[r];
@@ -25,7 +27,8 @@ struct CompositeLossBody {
     composite_forward(sigma + b, rgb + 3 * b, dt + b, t + b, c, min_transmittance, &cr);
     float p[3], d_pred[3];
     for (int k = 0; k < 3; ++k) p[k] = cr.rgb[k] + cr.transmittance * background[3 * r + k];
-    ray_loss[r] = photometric_loss(loss, p, target + 3 * r, huber_delta, loss_scale, d_pred);
+    const float weight = loss_weight ? loss_weight[r] : 1.f;
+    ray_loss[r] = weight * photometric_loss(loss, p, target + 3 * r, huber_delta, loss_scale * weight, d_pred);
     composite_backward(sigma + b, rgb + 3 * b, dt + b, cr.used, p, d_pred, d_sigma + b, d_rgb + 3 * b);
     for (int i = cr.used; i < c; ++i) {  // no gradient past early termination
       d_sigma[b + i] = 0.f;

@@ -30,6 +30,7 @@ struct TrainingRaysBody {
   uint64_t seed;
   int step;
   float *rays, *target, *background, *jitter;
+  float* loss_weight;  // null: the loss is not weighted (trainer.area_loss off)
   __device__ void operator()(int64_t r) const {
     const TrainingRay tr = training_ray(images, seed, step, static_cast<int>(r));
     rays[6 * r] = tr.ray.origin.x;
@@ -43,6 +44,7 @@ struct TrainingRaysBody {
       background[3 * r + k] = tr.background[k];
     }
     jitter[r] = tr.jitter;
+    if (loss_weight) loss_weight[r] = tr.loss_weight;
   }
 };
 
@@ -76,6 +78,8 @@ class CudaTrainer final : public DeviceTrainer {
         network_(config.network, grid),
         occupancy_(config.occupancy, config.march.dt_min, scan_) {
     if (data.frames.empty() || data.rgba.empty()) throw std::invalid_argument("cuda trainer: empty training set");
+    if (data.frame_images.size() != data.frames.size())
+      throw std::invalid_argument("cuda trainer: the training images are not laid out (Dataset::lay_out_images)");
     std::vector<Pose> poses;
     std::vector<Intrinsics> intrinsics;
     for (const Frame& f : data.frames) {
@@ -84,13 +88,15 @@ class CudaTrainer final : public DeviceTrainer {
     }
     poses_.upload(poses);
     intrinsics_.upload(intrinsics);
+    frame_images_.upload(data.frame_images);  // the frames' sizes and places: the same draws as the CPU's
     rgba_.upload(data.rgba);
     images_.poses = poses_.data();
     images_.intrinsics = intrinsics_.data();
+    images_.images = frame_images_.data();
     images_.rgba = rgba_.data();
     images_.n_images = static_cast<int>(data.frames.size());
-    images_.width = data.width;
-    images_.height = data.height;
+    images_.n_pixels = data.total_pixels();
+    images_.loss_weight_scale = static_cast<float>(1.0 / data.mean_lossmult());
     images_.background = static_cast<int>(config.background);
   }
 
@@ -124,9 +130,11 @@ class CudaTrainer final : public DeviceTrainer {
     reserve_at_least(background_, 3 * static_cast<size_t>(n_rays));
     reserve_at_least(jitter_, static_cast<size_t>(n_rays));
     reserve_at_least(ray_loss_, static_cast<size_t>(n_rays));
+    if (config_.area_loss) reserve_at_least(loss_weight_, static_cast<size_t>(n_rays));
+    float* loss_weight = config_.area_loss ? loss_weight_.data() : nullptr;
     launch_items("training_rays", n_rays,
                  TrainingRaysBody{images_, config_.seed, step, b.rays.data(), target_.data(), background_.data(),
-                                  jitter_.data()},
+                                  jitter_.data(), loss_weight},
                  stream);
     march_rays(config_.march, occupancy_.view(), jitter_.data(), 0.f, b, scan_, stream);
     network_.density(b.pos.data(), b.marched, batch_, b.sigma.data(), stream);
@@ -137,13 +145,13 @@ class CudaTrainer final : public DeviceTrainer {
     reserve_at_least(d_sigma_, static_cast<size_t>(m));
     reserve_at_least(d_rgb_, 3 * static_cast<size_t>(m));
     network_.forward(b.used_pos.data(), b.used_dir.data(), m, batch_, sigma_.data(), rgb_.data(), true, stream);
-    launch_items("composite_loss", n_rays,
-                 CompositeLossBody{sigma_.data(), rgb_.data(), b.used_dt.data(), b.used_t.data(), background_.data(),
-                                   target_.data(), b.used_offset.data(), b.used_count.data(),
-                                   config_.min_transmittance, config_.huber_delta,
-                                   1.f / (3.f * static_cast<float>(n_rays)), config_.loss, ray_loss_.data(),
-                                   d_sigma_.data(), d_rgb_.data()},
-                 stream);
+    CompositeLossBody composite{sigma_.data(), rgb_.data(), b.used_dt.data(), b.used_t.data(), background_.data(),
+                                target_.data(), b.used_offset.data(), b.used_count.data(),
+                                config_.min_transmittance, config_.huber_delta,
+                                1.f / (3.f * static_cast<float>(n_rays)), config_.loss, ray_loss_.data(),
+                                d_sigma_.data(), d_rgb_.data()};
+    composite.loss_weight = loss_weight;  // Mip-NeRF's area loss when trainer.area_loss
+    launch_items("composite_loss", n_rays, composite, stream);
     const float loss_sum = scan_.sum(ray_loss_.data(), n_rays, stream);
     network_.backward(b.used_pos.data(), m, batch_, d_sigma_.data(), d_rgb_.data(), stream);
     const OptimizerConfig& o = config_.optimizer;
@@ -210,9 +218,10 @@ class CudaTrainer final : public DeviceTrainer {
   RaySamples samples_;
   DeviceBuffer<Pose> poses_;
   DeviceBuffer<Intrinsics> intrinsics_;
+  DeviceBuffer<FrameImage> frame_images_;
   DeviceBuffer<uint8_t> rgba_;
   TrainingImagesView images_;
-  DeviceBuffer<float> target_, background_, jitter_, ray_loss_;
+  DeviceBuffer<float> target_, background_, jitter_, ray_loss_, loss_weight_;
   DeviceBuffer<float> sigma_, rgb_, d_sigma_, d_rgb_;
   DeviceBuffer<float> out_rgb_, out_depth_, out_opacity_;
   DeviceBuffer<int> out_samples_;

@@ -3,6 +3,10 @@
 // scene the card names (or --data DIR); both are evaluated on the same test views; the table
 // (PSNR, SSIM, training time, samples/s) is written as Markdown and JSON, with the first test
 // view side by side (on | off | ground truth) and the difference of the two renders.
+// A sample scene made with a multires/ folder (`multiscale`, Mip-NeRF's multiscale Blender
+// protocol) is trained and tested on that folder, and the table adds the PSNR per image size
+// (Mip-NeRF Table 1: full, 1/2, 1/4, 1/8 resolution); so does any --data whose test split
+// holds several sizes.
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -37,7 +41,8 @@ struct ArmResult {
   std::string setting;
   double psnr = 0, ssim = 0, train_seconds = 0, samples_per_second = 0;
   int steps = 0;
-  std::vector<float> view0;  // the first test view, RGB on white
+  std::vector<SizeMetrics> per_size;  // when the test views have several sizes, largest first
+  std::vector<float> view0;           // the first test view, RGB on white
 };
 
 const PaperToggle& pick_toggle(const PaperCard& card, const std::string& param) {
@@ -70,6 +75,7 @@ ArmResult run_arm(const AblateArgs& a, const std::string& data_dir, const std::s
   out.setting = t.param + "=" + value;
   out.psnr = r.psnr;
   out.ssim = r.ssim;
+  out.per_size = r.per_size;
   out.train_seconds = st.train_seconds;
   out.steps = st.step;
   out.samples_per_second = st.train_seconds > 0 ? st.used_samples / st.train_seconds : 0.0;
@@ -103,6 +109,24 @@ std::string fixed(double v, int digits) {
   return buf;
 }
 
+// The Markdown table of both runs; with several test image sizes, a PSNR column per size
+// (largest first, as Mip-NeRF's Table 1) after the means over all views.
+std::string results_table(const ArmResult& on, const ArmResult& off) {
+  std::string head = "| setting | PSNR (dB) | SSIM |", rule = "|---|---|---|";
+  for (const SizeMetrics& m : on.per_size) {
+    head += " PSNR " + std::to_string(m.width) + "x" + std::to_string(m.height) + " |";
+    rule += "---|";
+  }
+  std::string md = head + " train time (s) | steps | samples/s |\n" + rule + "---|---|---|\n";
+  for (const ArmResult* r : {&on, &off}) {
+    md += "| `" + r->setting + "` | " + fixed(r->psnr, 2) + " | " + fixed(r->ssim, 4) + " |";
+    for (const SizeMetrics& m : r->per_size) md += " " + fixed(m.psnr, 2) + " |";
+    md += " " + fixed(r->train_seconds, 1) + " | " + std::to_string(r->steps) + " | " +
+          fixed(r->samples_per_second, 0) + " |\n";
+  }
+  return md;
+}
+
 int run_ablate(const AblateArgs& a) {
   const PaperCard* card = find_paper_card(a.paper);
   if (!card) {
@@ -134,6 +158,12 @@ int run_ablate(const AblateArgs& a) {
                    o.resolution, data_dir.c_str());
       scenes::make_scene(scene, data_dir, o);
     }
+    const fs::path multires = fs::path(data_dir) / "multires";
+    if (fs::exists(multires / "transforms_train.json")) {
+      std::fprintf(stderr, "nerds ablate: training and testing on %s (every view at 1/1 to 1/8 size)\n",
+                   multires.string().c_str());
+      data_dir = multires.string();
+    }
   } else if (!fs::is_directory(data_dir)) {
     throw InputError(data_dir, "", "no such dataset folder");
   }
@@ -146,7 +176,7 @@ int run_ablate(const AblateArgs& a) {
   const ArmResult off = run_arm(args, data_dir, device, toggle, toggle.off, test);
 
   // Images: on | off | ground truth, and |on - off|.
-  const int w = test.width, h = test.height;
+  const int w = test.frame_images[0].width, h = test.frame_images[0].height;
   const float white[3] = {1.f, 1.f, 1.f};
   const std::vector<float> gt = composite_ground_truth(test, 0, white);
   write_png((out / "view0_on_off_gt.png").string(),
@@ -160,13 +190,21 @@ int run_ablate(const AblateArgs& a) {
   j["device"] = device;
   j["budget"] = {{"seconds", budget.seconds}, {"steps", budget.steps}};
   j["test_views"] = (test.frames.size() + a.test_stride - 1) / a.test_stride;
-  for (const ArmResult* r : {&on, &off})
-    j["runs"].push_back({{"setting", r->setting},
-                         {"psnr", number_or_null(r->psnr)},
-                         {"ssim", number_or_null(r->ssim)},
-                         {"train_seconds", r->train_seconds},
-                         {"steps", r->steps},
-                         {"samples_per_second", r->samples_per_second}});
+  for (const ArmResult* r : {&on, &off}) {
+    nlohmann::ordered_json run = {{"setting", r->setting},
+                                  {"psnr", number_or_null(r->psnr)},
+                                  {"ssim", number_or_null(r->ssim)},
+                                  {"train_seconds", r->train_seconds},
+                                  {"steps", r->steps},
+                                  {"samples_per_second", r->samples_per_second}};
+    for (const SizeMetrics& m : r->per_size)
+      run["per_size"].push_back({{"width", m.width},
+                                 {"height", m.height},
+                                 {"views", m.views},
+                                 {"psnr", number_or_null(m.psnr)},
+                                 {"ssim", number_or_null(m.ssim)}});
+    j["runs"].push_back(run);
+  }
   j["psnr_gain"] = number_or_null(on.psnr - off.psnr);
   j["paper_headline"] = card->headline + " (" + card->headline_source + ")";
   write_json_file((out / "ablation.json").string(), j);
@@ -175,12 +213,7 @@ int run_ablate(const AblateArgs& a) {
                    toggle.what + ". Data: `" + data_dir + "`, same seed and budget (" +
                    (budget.steps > 0 ? std::to_string(budget.steps) + " steps" : fixed(budget.seconds, 0) + " s") +
                    "), device " + device + ", " + std::to_string(j["test_views"].get<size_t>()) +
-                   " test views on white.\n\n| setting | PSNR (dB) | SSIM | train time (s) | steps | samples/s |\n"
-                   "|---|---|---|---|---|---|\n";
-  for (const ArmResult* r : {&on, &off})
-    md += "| `" + r->setting + "` | " + fixed(r->psnr, 2) + " | " + fixed(r->ssim, 4) + " | " +
-          fixed(r->train_seconds, 1) + " | " + std::to_string(r->steps) + " | " + fixed(r->samples_per_second, 0) +
-          " |\n";
+                   " test views on white.\n\n" + results_table(on, off);
   md += "\nPSNR gain of the technique: " + fixed(on.psnr - off.psnr, 2) + " dB. The paper: " + card->headline +
         " (" + card->headline_source + ").\n\nImages: `view0_on_off_gt.png` (on | off | ground truth), "
         "`view0_difference.png` (|on - off| x 5).\n";

@@ -1,6 +1,7 @@
 // `nerds eval`: the NeRF-synthetic protocol on a trained run: every (or every Nth) view of a
 // split rendered on white and compared with the ground truth composited on white.
-//   RUN/metrics.json                      split, stride, views, mean PSNR/SSIM, per view
+//   RUN/metrics.json                      split, stride, views, mean PSNR/SSIM, per view, and
+//                                         per image size when the split has several (multiscale)
 //   RUN/eval/<split>/<name>_{pred,gt,err}.png   unless --no-images
 #include <cmath>
 #include <cstdio>
@@ -32,6 +33,11 @@ int run_eval(const EvalArgs& a) {
               metrics["psnr"].is_number() ? metrics["psnr"].get<double>() : NAN,
               metrics["ssim"].is_number() ? metrics["ssim"].get<double>() : NAN,
               (fs::path(a.run) / "metrics.json").string().c_str());
+  if (metrics.contains("per_size"))  // Mip-NeRF's multiscale Blender: one line per resolution
+    for (const nlohmann::json& m : metrics["per_size"])
+      std::printf("  %dx%d: %d views, PSNR %.2f dB, SSIM %.4f\n", m["width"].get<int>(), m["height"].get<int>(),
+                  m["views"].get<int>(), m["psnr"].is_number() ? m["psnr"].get<double>() : NAN,
+                  m["ssim"].is_number() ? m["ssim"].get<double>() : NAN);
   return 0;
 }
 

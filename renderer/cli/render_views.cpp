@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 
@@ -27,6 +28,17 @@ std::string frame_name(int i) {
   char buf[16];
   std::snprintf(buf, sizeof buf, "%04d", i);
   return buf;
+}
+
+// The training images' intrinsics renders default to: those of the largest image (a
+// multiscale set holds every view at 1/1 to 1/8 size; render at full size).
+Intrinsics largest_intrinsics(const Dataset& train) {
+  size_t best = 0;
+  for (size_t i = 1; i < train.frames.size(); ++i) {
+    const Intrinsics &k = train.frames[i].intrinsics, &b = train.frames[best].intrinsics;
+    if (static_cast<int64_t>(k.width) * k.height > static_cast<int64_t>(b.width) * b.height) best = i;
+  }
+  return train.frames.empty() ? Intrinsics{} : train.frames[best].intrinsics;
 }
 
 }  // namespace
@@ -67,7 +79,7 @@ std::vector<RenderCamera> orbit_cameras(const Dataset& train, int n, int width, 
   if (length(e1) < 1e-6f) e1 = std::fabs(up.x) < 0.9f ? cross(up, make_vec3(1, 0, 0)) : cross(up, make_vec3(0, 1, 0));
   e1 = normalize(e1);
   const Vec3 e2 = cross(up, e1);
-  const Intrinsics k = scaled_intrinsics(train.frames[0].intrinsics, width, height);
+  const Intrinsics k = scaled_intrinsics(largest_intrinsics(train), width, height);
   std::vector<RenderCamera> cams;
   for (int i = 0; i < n; ++i) {
     const float theta = 2.f * static_cast<float>(M_PI) * i / n;
@@ -83,7 +95,7 @@ std::vector<RenderCamera> read_camera_file(const std::string& path, const Datase
   const nlohmann::json root = jf::read_json_file(path);
   if (!root.is_object()) throw InputError(path, "", "expected a JSON object with \"frames\"");
   const nlohmann::json& frames = jf::require_frames(root, path);
-  Intrinsics k = train.frames.empty() ? Intrinsics{} : train.frames[0].intrinsics;
+  Intrinsics k = largest_intrinsics(train);
   if (const auto fl_x = jf::optional_number(root, "fl_x", path, "")) {
     k.width = static_cast<int>(jf::require_number(root, "w", path, ""));
     k.height = static_cast<int>(jf::require_number(root, "h", path, ""));

@@ -13,8 +13,8 @@ struct RenderCamera {
   Intrinsics intrinsics;
 };
 
-// The training set's intrinsics, scaled to width x height (0: keep; one of them 0: keep the
-// aspect ratio).
+// Intrinsics scaled to width x height (0: keep; one of them 0: keep the aspect ratio). Orbits
+// and camera files without intrinsics start from the training set's largest image's.
 Intrinsics scaled_intrinsics(const Intrinsics& k, int width, int height);
 
 // n cameras on a circle around the scene box's center (0.5, 0.5, 0.5 in the engine's frame)

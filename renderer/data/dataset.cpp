@@ -4,6 +4,7 @@
 #include "renderer/data/dataset.h"
 
 #include <filesystem>
+#include <string>
 #include <utility>
 
 #include "renderer/data/dataset_loaders.h"
@@ -40,6 +41,46 @@ Pose to_engine_frame(Pose pose, float scale, Vec3 offset) {
 
 }  // namespace
 
+size_t Dataset::total_pixels() const {
+  if (frame_images.empty()) return 0;
+  return static_cast<size_t>(frame_images.back().first_pixel + nerds::pixel_count(frame_images.back()));
+}
+
+bool Dataset::one_image_size() const {
+  for (const FrameImage& f : frame_images)
+    if (f.width != frame_images.front().width || f.height != frame_images.front().height) return false;
+  return true;
+}
+
+double Dataset::mean_lossmult() const {
+  double weighted = 0.0, pixels = 0.0;
+  for (const FrameImage& f : frame_images) {
+    weighted += static_cast<double>(f.lossmult) * static_cast<double>(nerds::pixel_count(f));
+    pixels += static_cast<double>(nerds::pixel_count(f));
+  }
+  return pixels > 0.0 ? weighted / pixels : 1.0;
+}
+
+void Dataset::lay_out_images() {
+  frame_images.clear();
+  width = height = 0;
+  uint64_t next = 0, largest = 0;
+  for (const Frame& frame : frames) {
+    FrameImage f;
+    f.first_pixel = next;
+    f.width = frame.intrinsics.width;
+    f.height = frame.intrinsics.height;
+    f.lossmult = frame.lossmult;
+    frame_images.push_back(f);
+    next += nerds::pixel_count(f);
+    if (nerds::pixel_count(f) > largest) {
+      largest = nerds::pixel_count(f);
+      width = f.width;
+      height = f.height;
+    }
+  }
+}
+
 Dataset load_dataset(const std::string& dir, const DatasetOptions& options) {
   if (options.downscale < 1)
     throw InputError(dir, "downscale", "must be an integer >= 1, got " + std::to_string(options.downscale));
@@ -71,13 +112,15 @@ Dataset load_dataset(const std::string& dir, const DatasetOptions& options) {
   // What is left to do after the pre-downscaled images (LLFF images_N) the parser picked.
   const int downscale = options.downscale / parsed.prescaled;
 
-  const Intrinsics& full = parsed.frames[0].intrinsics;
-  if (full.width < downscale || full.height < downscale)
-    throw InputError(dir, "downscale",
-                     std::to_string(options.downscale) + " exceeds the image size " +
-                         std::to_string(full.width * parsed.prescaled) + "x" +
-                         std::to_string(full.height * parsed.prescaled));
-  dataset_loaders::load_frame_images(parsed, downscale, options.load_images, &dataset);
+  // Frame by frame: a multiscale dataset's smallest images meet the limit first.
+  for (size_t i = 0; i < parsed.frames.size(); ++i) {
+    const Intrinsics& full = parsed.frames[i].intrinsics;
+    if (full.width < downscale || full.height < downscale)
+      throw InputError(parsed.origins[i].json_file, parsed.origins[i].field("file_path"),
+                       "downscale " + std::to_string(options.downscale) + " exceeds the image size " +
+                           std::to_string(full.width * parsed.prescaled) + "x" +
+                           std::to_string(full.height * parsed.prescaled));
+  }
 
   dataset.root = dir;
   dataset.split = split;
@@ -86,11 +129,13 @@ Dataset load_dataset(const std::string& dir, const DatasetOptions& options) {
   dataset.offset = parsed.offset;
   dataset.near_bound = parsed.near_bound;
   dataset.far_bound = parsed.far_bound;
-  dataset.frames = std::move(parsed.frames);
+  dataset.frames = parsed.frames;  // the parsed ones keep the full size the images are checked against
   for (Frame& frame : dataset.frames) {
     frame.intrinsics = downscaled(frame.intrinsics, downscale);
     frame.pose = to_engine_frame(frame.pose, dataset.scale, dataset.offset);
   }
+  dataset.lay_out_images();
+  dataset_loaders::load_frame_images(parsed, downscale, options.load_images, &dataset);
   return dataset;
 }
 

@@ -1,5 +1,6 @@
 // A posed image set in the engine's frame, loaded from NeRF-synthetic
-// (transforms_{split}.json + camera_angle_x), instant-ngp / nerfstudio transforms.json
+// (transforms_{split}.json + camera_angle_x; per-frame w, h, lossmult as in Mip-NeRF's
+// multiscale Blender), instant-ngp / nerfstudio transforms.json
 // (fl_x fl_y cx cy w h, k1 k2 p1 p2, aabb_scale, scale, offset) or LLFF (poses_bounds.npy).
 //
 // The engine's frame is instant-ngp's: a world point p maps to p * scale + offset, so that
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "renderer/math/camera.h"
+#include "renderer/math/frame_image.h"
 #include "renderer/math/vec3.h"
 
 namespace nerds {
@@ -20,12 +22,15 @@ namespace nerds {
 struct Frame {
   std::string image_path;  // absolute or relative to the working directory
   Pose pose;               // camera-to-world in the engine's frame (already scaled/offset)
-  Intrinsics intrinsics;   // after any downscale
+  Intrinsics intrinsics;   // after any downscale; its width x height is the frame's image size
+  // Mip-NeRF's multiscale Blender ("lossmult" per frame): the loss weight of this image's
+  // pixels, their area in full-resolution pixels; 1 when the file gives none.
+  float lossmult = 1.f;
 };
 
 struct DatasetOptions {
   std::string split = "train";  // train | val | test | all
-  int downscale = 1;            // integer box downscale of every image (and intrinsics)
+  int downscale = 1;            // integer box downscale of each frame's image (and intrinsics)
   bool load_images = true;      // false: poses and intrinsics only
 };
 
@@ -34,10 +39,15 @@ struct Dataset {
   std::string format;             // "nerf_synthetic", "transforms" or "llff"
   std::string split;
   std::vector<Frame> frames;
-  // RGBA8, straight alpha, one image after the other (frame i at i*width*height*4);
-  // every frame of a dataset has the same size (a mismatch is an InputError).
-  int width = 0, height = 0;
+  // RGBA8, straight alpha, the frames' images back to back in frame order. Frames may differ
+  // in size (Mip-NeRF's multiscale Blender): frame i is frames[i].intrinsics.width x height
+  // and starts at pixel frame_images[i].first_pixel (image(i) points there).
   std::vector<uint8_t> rgba;
+  // One per frame, derived from `frames` by lay_out_images(): the packed form of the frames'
+  // sizes and lossmult that the training kernels read.
+  std::vector<FrameImage> frame_images;
+  // The largest frame's size (every frame's, when they share one): for summaries only.
+  int width = 0, height = 0;
   bool has_alpha = false;         // true when the source images carry alpha (RGBA PNG)
   float aabb_scale = 1.f;         // the side of the scene box in the engine's frame
   float scale = 0.33f;            // world -> engine: p * scale + offset
@@ -47,14 +57,24 @@ struct Dataset {
   // world frame is NeRF's (recentered, near_bound = 1/0.75), where NDC uses the near plane 1.
   float near_bound = 0.f, far_bound = 0.f;
 
-  size_t pixel_count() const { return static_cast<size_t>(width) * height; }
-  const uint8_t* image(size_t i) const { return rgba.data() + i * pixel_count() * 4; }
+  size_t pixel_count(size_t frame) const { return static_cast<size_t>(nerds::pixel_count(frame_images[frame])); }
+  size_t total_pixels() const;  // of all frames
+  const uint8_t* image(size_t frame) const { return rgba.data() + frame_images[frame].first_pixel * 4; }
+  // True when every frame has the same image size.
+  bool one_image_size() const;
+  // The lossmult of the mean pixel (weighted by each frame's pixel count); 1 when none is given.
+  double mean_lossmult() const;
+  // Fills frame_images from the frames (sizes from their intrinsics, back to back in frame
+  // order; lossmult) and width/height from the largest; call it after changing `frames`.
+  // rgba must then hold total_pixels() * 4 bytes (or none, for a split loaded without images).
+  void lay_out_images();
 };
 
 // Loads `dir` (a folder with transforms_<split>.json, transforms.json, or LLFF's
 // poses_bounds.npy with images/ or images_<downscale>/; see llff_loader.cpp) and throws
 // InputError naming the file and field on any bad input: malformed or missing JSON, missing
-// image, image of another size, NaN or non-rigid pose, empty split, unknown split name.
+// image, image of another size than its frame declares, NaN or non-rigid pose, empty split,
+// unknown split name.
 // For a single transforms.json or LLFF the split is made by holding out every 8th frame
 // (frames 0, 8, 16, ... are "test"; the rest "train"; "val" == "test"; "all" = every frame).
 Dataset load_dataset(const std::string& dir, const DatasetOptions& options = {});

@@ -18,6 +18,7 @@ namespace nerds::dataset_loaders {
 struct FrameOrigin {
   std::string json_file;
   int index = 0;  // the frame's index in that file's "frames" array
+  bool declares_size = false;  // the frame gives its own w and h (else its file or an image does)
   std::string field(const std::string& key) const { return "frames[" + std::to_string(index) + "]." + key; }
 };
 
@@ -41,6 +42,10 @@ ParsedFrames parse_transforms(const std::string& dir, const std::string& split);
 // The optional scene-box fields instant-ngp reads (aabb_scale, scale, offset) of a JSON root;
 // both JSON formats accept them (see transforms_loader.cpp).
 void read_scene_box(const nlohmann::json& root, const std::string& file, ParsedFrames* parsed);
+// A frame's image side ("w" or "h"): a positive integer, else InputError(file, name).
+int read_image_side(double value, const std::string& file, const std::string& name);
+// A frame's optional "lossmult" (Mip-NeRF's multiscale Blender): a positive number, 1 when absent.
+float read_lossmult(const nlohmann::json& frame, const std::string& file, const std::string& where);
 // DIR/poses_bounds.npy with DIR/images/ or DIR/images_<N>/ (LLFF). See llff_loader.cpp.
 ParsedFrames parse_llff(const std::string& dir, const std::string& split, int downscale);
 
@@ -49,8 +54,9 @@ ParsedFrames parse_llff(const std::string& dir, const std::string& split, int do
 ImageInfo frame_image_info(const std::string& image_path, const FrameOrigin& origin);
 
 // Reads every frame's image (only the header when !load_pixels) on 2 threads, checks that
-// each is intrinsics.width x intrinsics.height, box-downscales it by `downscale` and fills
-// dataset->width/height (downscaled), rgba (RGBA8) and has_alpha.
+// each is its parsed frame's intrinsics.width x height (the full size), box-downscales it by
+// `downscale` into dataset->rgba at the place dataset->frame_images gives it (laid out
+// already, from the downscaled frames) and sets has_alpha.
 void load_frame_images(const ParsedFrames& parsed, int downscale, bool load_pixels, Dataset* dataset);
 
 }  // namespace nerds::dataset_loaders

@@ -1,5 +1,6 @@
 // Reading a dataset's frame images: on 2 threads (lego has 100-400 images), each checked
-// against the dataset's image size, box-downscaled and stored as RGBA8.
+// against its frame's size (frames may differ: Mip-NeRF's multiscale Blender), box-downscaled
+// and stored as RGBA8 at its place in the dataset's pixel array.
 #include <algorithm>
 #include <cstring>
 #include <exception>
@@ -31,12 +32,7 @@ ImageInfo frame_image_info(const std::string& image_path, const FrameOrigin& ori
 
 void load_frame_images(const ParsedFrames& parsed, int downscale, bool load_pixels, Dataset* dataset) {
   const size_t count = parsed.frames.size();
-  const int full_width = parsed.frames[0].intrinsics.width;
-  const int full_height = parsed.frames[0].intrinsics.height;
-  dataset->width = full_width / downscale;
-  dataset->height = full_height / downscale;
-  const size_t image_bytes = dataset->pixel_count() * 4;
-  dataset->rgba.assign(load_pixels ? count * image_bytes : 0, 0);
+  dataset->rgba.assign(load_pixels ? dataset->total_pixels() * 4 : 0, 0);
 
   std::vector<char> has_alpha(count, 0);
   std::vector<std::exception_ptr> errors(count);
@@ -44,11 +40,13 @@ void load_frame_images(const ParsedFrames& parsed, int downscale, bool load_pixe
     const FrameOrigin& origin = parsed.origins[i];
     const std::string& path = parsed.frames[i].image_path;
     const ImageInfo info = frame_image_info(path, origin);
-    if (info.width != full_width || info.height != full_height)
+    const Intrinsics& full = parsed.frames[i].intrinsics;
+    if (info.width != full.width || info.height != full.height)
       throw InputError(origin.json_file, origin.field("file_path"),
                        path + " is " + std::to_string(info.width) + "x" + std::to_string(info.height) +
-                           ", but the dataset's images are " + std::to_string(full_width) + "x" +
-                           std::to_string(full_height));
+                           ", but its frame is " + std::to_string(full.width) + "x" + std::to_string(full.height) +
+                           (origin.declares_size ? " (" + origin.field("w") + ", " + origin.field("h") + ")"
+                                                 : std::string(" (the size of the file's images)")));
     has_alpha[i] = channels_have_alpha(info.channels);
     if (!load_pixels) return;
     Image8 image;
@@ -58,7 +56,9 @@ void load_frame_images(const ParsedFrames& parsed, int downscale, bool load_pixe
     } catch (const InputError& e) {
       throw InputError(origin.json_file, origin.field("file_path"), e.what());
     }
-    std::memcpy(dataset->rgba.data() + i * image_bytes, image.pixels.data(), image_bytes);
+    // downscale_image floors the size as the frame's downscaled intrinsics do: it fits its place.
+    std::memcpy(dataset->rgba.data() + dataset->frame_images[i].first_pixel * 4, image.pixels.data(),
+                image.pixels.size());
   };
   // Worker t takes frames t, t + T, t + 2T, ... and stops at its first error; the error of
   // the lowest frame index is reported, so the message does not depend on thread timing.

@@ -3,8 +3,15 @@
 // (no extension: ".png" is appended), "transform_matrix": 4x4 camera-to-world, OpenGL}.
 // focal = 0.5 W / tan(0.5 camera_angle_x), principal point at the image center. The optional
 // scene-box fields of transforms.json (aabb_scale, scale, offset) are read too.
+//
+// Mip-NeRF's multiscale Blender (Barron et al. 2021, Sec. 4; our `multiscale` scene's
+// multires/ folder): a frame may give its own image size "w", "h" and loss weight "lossmult";
+// its focal length is then 0.5 w / tan(0.5 camera_angle_x), the full image's divided by the
+// downscale factor when w divides evenly (Mip-NeRF's convert_blender_data.py: focal / factor).
+// Frames without w and h take the size of the file's first such frame's image.
 #include <cmath>
 #include <filesystem>
+#include <optional>
 
 #include "renderer/data/dataset_loaders.h"
 #include "renderer/data/json_fields.h"
@@ -34,28 +41,52 @@ void append_split(const std::string& dir, const std::string& split, ParsedFrames
   const nlohmann::json& frames = require_frames(root, file);
   read_scene_box(root, file, parsed);  // optional; a generated unbounded scene asks for a larger box
 
-  const size_t first = parsed->frames.size();
+  int shared_width = 0, shared_height = 0;  // of the frames without w and h: their first image's
   for (size_t i = 0; i < frames.size(); ++i) {
     const std::string where = "frames[" + std::to_string(i) + "]";
     Frame frame;
+    FrameOrigin origin{file, static_cast<int>(i)};
     frame.image_path = image_path_for(dir, require_string(frames[i], "file_path", file, where));
     frame.pose = read_pose(frames[i], file, where);
+    frame.lossmult = read_lossmult(frames[i], file, where);
+    const std::optional<double> w = optional_number(frames[i], "w", file, where);
+    const std::optional<double> h = optional_number(frames[i], "h", file, where);
+    if (w.has_value() != h.has_value())
+      throw InputError(file, field_name(where, w ? "h" : "w"),
+                       "missing: a frame with its own image size gives w and h");
+    int width = 0, height = 0;
+    if (w) {
+      width = read_image_side(*w, file, field_name(where, "w"));
+      height = read_image_side(*h, file, field_name(where, "h"));
+      origin.declares_size = true;
+    } else {
+      if (shared_width == 0) {  // the focal length needs the image width, which only the image knows
+        const ImageInfo info = frame_image_info(frame.image_path, origin);
+        shared_width = info.width;
+        shared_height = info.height;
+      }
+      width = shared_width;
+      height = shared_height;
+    }
+    Intrinsics& k = frame.intrinsics;
+    k.width = width;
+    k.height = height;
+    k.fx = k.fy = static_cast<float>(0.5 * width / std::tan(0.5 * angle_x));
+    k.cx = 0.5f * width;
+    k.cy = 0.5f * height;
     parsed->frames.push_back(frame);
-    parsed->origins.push_back(FrameOrigin{file, static_cast<int>(i)});
+    parsed->origins.push_back(origin);
   }
-
-  // The focal length needs the image width, which only the images know.
-  const ImageInfo info = frame_image_info(parsed->frames[first].image_path, parsed->origins[first]);
-  Intrinsics k;
-  k.width = info.width;
-  k.height = info.height;
-  k.fx = k.fy = static_cast<float>(0.5 * info.width / std::tan(0.5 * angle_x));
-  k.cx = 0.5f * info.width;
-  k.cy = 0.5f * info.height;
-  for (size_t i = first; i < parsed->frames.size(); ++i) parsed->frames[i].intrinsics = k;
 }
 
 }  // namespace
+
+float read_lossmult(const nlohmann::json& frame, const std::string& file, const std::string& where) {
+  const std::optional<double> lossmult = optional_number(frame, "lossmult", file, where);
+  if (lossmult && !(*lossmult > 0.0 && *lossmult < 1e12))
+    throw InputError(file, field_name(where, "lossmult"), "must be a positive loss weight");
+  return static_cast<float>(lossmult.value_or(1.0));
+}
 
 ParsedFrames parse_nerf_synthetic(const std::string& dir, const std::string& split) {
   ParsedFrames parsed;  // instant-ngp's defaults: scale 0.33, offset 0.5, aabb_scale 1

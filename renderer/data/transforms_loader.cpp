@@ -1,7 +1,8 @@
 // instant-ngp / nerfstudio: one DIR/transforms.json. Camera fields (fl_x fl_y cx cy w h,
 // k1 k2 p1 p2, camera_angle_x/_y) sit at the top level (instant-ngp) or in each frame
-// (nerfstudio); a frame's own value wins. Scene fields: aabb_scale (default 1), scale
-// (default 0.33), offset (default [0.5, 0.5, 0.5]), as instant-ngp reads them.
+// (nerfstudio); a frame's own value wins, so frames may differ in size; a frame may carry
+// Mip-NeRF's "lossmult" (its pixels' loss weight, default 1). Scene fields: aabb_scale
+// (default 1), scale (default 0.33), offset (default [0.5, 0.5, 0.5]), as instant-ngp reads them.
 // "file_path" is relative to DIR and carries its extension. There is no split in the file:
 // frames 0, 8, 16, ... are held out as "test" (== "val"), the rest are "train".
 #include <cmath>
@@ -55,26 +56,21 @@ void check_camera_model(const json& object, const std::string& file, const std::
   }
 }
 
-int image_side(double value, const std::string& file, const std::string& name) {
-  if (!(value >= 1.0 && value == std::floor(value) && value < 1e6))
-    throw InputError(file, name, "expected a positive integer image size");
-  return static_cast<int>(value);
-}
-
 double focal_from_angle(double angle, int side, const std::string& file, const std::string& name) {
   if (!(angle > 0.0 && angle < kPi)) throw InputError(file, name, "must be a field of view in (0, pi) radians");
   return 0.5 * side / std::tan(0.5 * angle);
 }
 
 Intrinsics read_intrinsics(const json& root, const json& frame, const std::string& file, const std::string& where,
-                           const std::string& image_path, const FrameOrigin& origin) {
+                           const std::string& image_path, FrameOrigin& origin) {
   check_camera_model(frame, file, where);
   Intrinsics k;
   const std::optional<double> w = camera_number(root, frame, "w", file, where);
   const std::optional<double> h = camera_number(root, frame, "h", file, where);
   if (w && h) {
-    k.width = image_side(*w, file, "w");
-    k.height = image_side(*h, file, "h");
+    k.width = read_image_side(*w, file, "w");
+    k.height = read_image_side(*h, file, "h");
+    origin.declares_size = json_fields::find(frame, "w", file, where) != nullptr;
   } else {  // instant-ngp falls back on the image's own size
     const ImageInfo info = frame_image_info(image_path, origin);
     k.width = info.width;
@@ -107,6 +103,12 @@ Intrinsics read_intrinsics(const json& root, const json& frame, const std::strin
 
 }  // namespace
 
+int read_image_side(double value, const std::string& file, const std::string& name) {
+  if (!(value >= 1.0 && value == std::floor(value) && value < 1e6))
+    throw InputError(file, name, "expected a positive integer image size");
+  return static_cast<int>(value);
+}
+
 void read_scene_box(const json& root, const std::string& file, ParsedFrames* parsed) {
   parsed->aabb_scale = static_cast<float>(optional_number(root, "aabb_scale", file, "").value_or(1.0));
   parsed->scale = static_cast<float>(optional_number(root, "scale", file, "").value_or(0.33));
@@ -127,18 +129,13 @@ ParsedFrames parse_transforms(const std::string& dir, const std::string& split) 
   for (size_t i = 0; i < frames.size(); ++i) {
     if (!in_split(i, split)) continue;
     const std::string where = "frames[" + std::to_string(i) + "]";
-    const FrameOrigin origin{file, static_cast<int>(i)};
+    FrameOrigin origin{file, static_cast<int>(i)};
     Frame frame;
     const std::string file_path = json_fields::require_string(frames[i], "file_path", file, where);
     frame.image_path = (fs::path(dir) / file_path).lexically_normal().string();
     frame.pose = json_fields::read_pose(frames[i], file, where);
     frame.intrinsics = read_intrinsics(root, frames[i], file, where, frame.image_path, origin);
-    const Intrinsics& first = parsed.frames.empty() ? frame.intrinsics : parsed.frames[0].intrinsics;
-    if (frame.intrinsics.width != first.width || frame.intrinsics.height != first.height)
-      throw InputError(file, field_name(where, "w"),
-                       "image size " + std::to_string(frame.intrinsics.width) + "x" +
-                           std::to_string(frame.intrinsics.height) + " differs from the other frames' " +
-                           std::to_string(first.width) + "x" + std::to_string(first.height));
+    frame.lossmult = read_lossmult(frames[i], file, where);  // frames may differ in size (multiscale)
     parsed.frames.push_back(frame);
     parsed.origins.push_back(origin);
   }

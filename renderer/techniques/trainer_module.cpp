@@ -3,7 +3,8 @@
 // learning rate (instant-ngp decays by 0.33 every 10k steps from step 20k of a 35k-step GPU run;
 // a CPU run takes ~1k steps in 2 minutes, so ours starts at 600 and halves faster, with a floor),
 // the photometric loss, the batch size in samples and the background
-// randomization for RGBA data (Sec. 5.4).
+// randomization for RGBA data (Sec. 5.4); Mip-NeRF's area loss (Barron et al. 2021, Sec. 4,
+// Table 1 "w/o area loss") for images of several resolutions.
 #include "renderer/techniques/modules.h"
 
 namespace nerds {
@@ -42,6 +43,10 @@ void declare(ParamSet& p) {
             {"background", ParamType::Choice, "training background behind RGBA images", -1, 1,
              {"random", "white", "black"}, false},
             std::string("random"));
+  p.declare("trainer",
+            {"area_loss", ParamType::Bool,
+             "Mip-NeRF's area loss: weigh a ray's loss by its image's lossmult (pixel area at full resolution)"},
+            false);
   p.declare("trainer", {"seed", ParamType::Int, "random seed of initialization and sampling", 0, 4294967295.0},
             int64_t{1337});
 }
@@ -64,6 +69,7 @@ void configure(const ParamSet& p, const Dataset&, TrainConfig& c) {
   c.huber_delta = static_cast<float>(p.get_float("trainer.huber_delta"));
   const std::string& bg = p.get_string("trainer.background");
   c.background = bg == "white" ? Background::White : bg == "black" ? Background::Black : Background::Random;
+  c.area_loss = p.get_bool("trainer.area_loss");
   c.seed = static_cast<uint64_t>(p.get_int("trainer.seed"));
 }
 }  // namespace

@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <filesystem>
 #include <limits>
 #include <set>
+#include <utility>
 
 #include "renderer/engine.h"
 #include "renderer/error.h"
@@ -42,10 +44,44 @@ double mean_of(const std::vector<ViewMetrics>& views, double ViewMetrics::*field
   return sum / static_cast<double>(views.size());
 }
 
+// SSIM's mean over the views that have one (a view smaller than its window has NaN).
+double mean_ssim(const std::vector<ViewMetrics>& views) {
+  std::vector<ViewMetrics> scored;
+  for (const ViewMetrics& v : views)
+    if (!std::isnan(v.ssim)) scored.push_back(v);
+  return mean_of(scored, &ViewMetrics::ssim);
+}
+
+// The means per image size, largest first; empty when all views share one size.
+std::vector<SizeMetrics> per_size_means(const std::vector<ViewMetrics>& views) {
+  std::vector<std::pair<int, int>> sizes;
+  for (const ViewMetrics& v : views)
+    if (std::find(sizes.begin(), sizes.end(), std::make_pair(v.width, v.height)) == sizes.end())
+      sizes.emplace_back(v.width, v.height);
+  if (sizes.size() < 2) return {};
+  std::stable_sort(sizes.begin(), sizes.end(), [](const std::pair<int, int>& a, const std::pair<int, int>& b) {
+    return static_cast<int64_t>(a.first) * a.second > static_cast<int64_t>(b.first) * b.second;
+  });
+  std::vector<SizeMetrics> out;
+  for (const auto& [width, height] : sizes) {
+    std::vector<ViewMetrics> of_size;
+    for (const ViewMetrics& v : views)
+      if (v.width == width && v.height == height) of_size.push_back(v);
+    SizeMetrics m;
+    m.width = width;
+    m.height = height;
+    m.views = static_cast<int>(of_size.size());
+    m.psnr = mean_of(of_size, &ViewMetrics::psnr);
+    m.ssim = mean_ssim(of_size);
+    out.push_back(m);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<float> composite_ground_truth(const Dataset& data, size_t frame, const float background[3]) {
-  const size_t n = data.pixel_count();
+  const size_t n = data.pixel_count(frame);
   const uint8_t* src = data.image(frame);
   std::vector<float> rgb(3 * n);
   for (size_t p = 0; p < n; ++p) {
@@ -89,6 +125,8 @@ nlohmann::json EvalResult::to_json() const {
   for (const ViewMetrics& v : per_view)
     list.push_back({{"index", v.index},
                     {"name", v.name},
+                    {"width", v.width},
+                    {"height", v.height},
                     {"psnr", number_or_null(v.psnr)},
                     {"ssim", number_or_null(v.ssim)},
                     {"mse", number_or_null(v.mse)}});
@@ -105,6 +143,16 @@ nlohmann::json EvalResult::to_json() const {
   j["mean"] = {{"psnr", number_or_null(psnr)}, {"ssim", number_or_null(ssim)}};
   j["seconds"] = seconds;
   j["per_view"] = list;
+  if (!per_size.empty()) {
+    nlohmann::json sizes = nlohmann::json::array();
+    for (const SizeMetrics& m : per_size)
+      sizes.push_back({{"width", m.width},
+                       {"height", m.height},
+                       {"views", m.views},
+                       {"psnr", number_or_null(m.psnr)},
+                       {"ssim", number_or_null(m.ssim)}});
+    j["per_size"] = sizes;
+  }
   return j;
 }
 
@@ -112,7 +160,7 @@ EvalResult evaluate(const Engine& engine, const Dataset& data, const EvalOptions
   if (options.stride < 1)
     throw InputError("--stride", "", "must be an integer >= 1, got " + std::to_string(options.stride));
   if (data.frames.empty()) throw InputError(data.root, data.split, "the split has no views to evaluate");
-  if (data.rgba.size() < data.frames.size() * data.pixel_count() * 4)
+  if (data.frame_images.size() != data.frames.size() || data.rgba.size() < data.total_pixels() * 4)
     throw InputError(data.root, data.split, "the split was loaded without its images; evaluation needs them");
   const auto start = std::chrono::steady_clock::now();
   EvalResult result;
@@ -128,35 +176,34 @@ EvalResult evaluate(const Engine& engine, const Dataset& data, const EvalOptions
   }
   const std::vector<std::string> names = view_names(data);
   const int total = static_cast<int>((data.frames.size() + options.stride - 1) / options.stride);
-  const bool ssim_fits = data.width >= 11 && data.height >= 11;
   for (size_t i = 0; i < data.frames.size(); i += static_cast<size_t>(options.stride)) {
     const Frame& frame = data.frames[i];
-    // The frame's own intrinsics describe the loaded (downscaled) image.
-    Intrinsics k = frame.intrinsics;
-    k.width = data.width;
-    k.height = data.height;
-    const RenderBuffers out = engine.render(frame.pose, k, options.background);
+    // The frame's own intrinsics describe its loaded (downscaled) image, size included.
+    const int w = data.frame_images[i].width, h = data.frame_images[i].height;
+    const RenderBuffers out = engine.render(frame.pose, frame.intrinsics, options.background);
     const std::vector<float> gt = composite_ground_truth(data, i, options.background);
     ViewMetrics v;
     v.index = static_cast<int>(i);
     v.name = names[i];
+    v.width = w;
+    v.height = h;
     v.mse = mse(out.rgb.data(), gt.data(), gt.size());
     v.psnr = psnr_from_mse(v.mse);
-    v.ssim = ssim_fits ? ssim(out.rgb.data(), gt.data(), data.width, data.height, 3)
-                       : std::numeric_limits<double>::quiet_NaN();
+    const bool ssim_fits = w >= 11 && h >= 11;
+    v.ssim = ssim_fits ? ssim(out.rgb.data(), gt.data(), w, h, 3) : std::numeric_limits<double>::quiet_NaN();
     if (!options.image_dir.empty()) {
       const fs::path dir(options.image_dir);
-      write_png((dir / (v.name + "_pred.png")).string(), rgb_to_image(out.rgb, data.width, data.height));
-      write_png((dir / (v.name + "_gt.png")).string(), rgb_to_image(gt, data.width, data.height));
-      write_png((dir / (v.name + "_err.png")).string(),
-                error_image(out.rgb, gt, data.width, data.height, options.error_gain));
+      write_png((dir / (v.name + "_pred.png")).string(), rgb_to_image(out.rgb, w, h));
+      write_png((dir / (v.name + "_gt.png")).string(), rgb_to_image(gt, w, h));
+      write_png((dir / (v.name + "_err.png")).string(), error_image(out.rgb, gt, w, h, options.error_gain));
     }
     result.per_view.push_back(v);
     if (options.on_view) options.on_view(static_cast<int>(result.per_view.size()), total, v);
   }
   result.views = static_cast<int>(result.per_view.size());
   result.psnr = mean_of(result.per_view, &ViewMetrics::psnr);
-  result.ssim = mean_of(result.per_view, &ViewMetrics::ssim);
+  result.ssim = mean_ssim(result.per_view);
+  result.per_size = per_size_means(result.per_view);
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
 }

@@ -2,7 +2,9 @@
 // render every (or every Nth) view of a split on a WHITE background, compare it with the
 // ground truth composited on the same background (straight alpha, sRGB [0, 1]), and report
 // PSNR and SSIM per view and their means over views (the mean of per-view PSNRs, as the
-// NeRF evaluation code averages them, not the PSNR of the pooled MSE).
+// NeRF evaluation code averages them, not the PSNR of the pooled MSE). Each view is rendered
+// at its own image size; when the split holds several (Mip-NeRF's multiscale Blender, whose
+// Table 1 reports full, 1/2, 1/4 and 1/8 resolution), the means per size are reported too.
 //
 // A library function so the CLI (`nerds eval`, `nerds bench`, `nerds demo`), the viewer and
 // the Python module evaluate identically.
@@ -27,6 +29,15 @@ struct ViewMetrics {
   double psnr = 0.0;  // dB; +inf for a perfect match (null in JSON)
   double ssim = 0.0;  // NaN when the view is smaller than SSIM's 11x11 window (null in JSON)
   double mse = 0.0;
+  int width = 0, height = 0;  // the view's image size
+};
+
+// The views of one image size (Mip-NeRF Table 1's columns).
+struct SizeMetrics {
+  int width = 0, height = 0;
+  int views = 0;
+  double psnr = 0.0;  // mean over its views
+  double ssim = 0.0;  // mean over its views; NaN below SSIM's window
 };
 
 struct EvalOptions {
@@ -45,15 +56,19 @@ struct EvalResult {
   std::string split;
   int stride = 1;
   int views = 0;  // views evaluated
-  int width = 0, height = 0;
+  int width = 0, height = 0;  // the largest view's size
   float background[3] = {1.f, 1.f, 1.f};
   double psnr = 0.0;     // mean over views of the per-view PSNR
-  double ssim = 0.0;     // mean over views of the per-view SSIM
+  double ssim = 0.0;     // mean over the views large enough for SSIM's 11x11 window (NaN: none)
   double seconds = 0.0;  // wall time of rendering and scoring (not of loading the split)
   std::vector<ViewMetrics> per_view;
+  // One per image size, largest first, when the evaluated views have more than one size.
+  std::vector<SizeMetrics> per_size;
 
   // {"split", "stride", "views", "width", "height", "background": "white" or [r,g,b],
-  //  "psnr", "ssim", "mean": {"psnr", "ssim"}, "seconds", "per_view": [{index, name, psnr, ssim, mse}]}
+  //  "psnr", "ssim", "mean": {"psnr", "ssim"}, "seconds",
+  //  "per_view": [{index, name, width, height, psnr, ssim, mse}],
+  //  and with several sizes "per_size": [{width, height, views, psnr, ssim}]}
   nlohmann::json to_json() const;
 };
 

@@ -126,9 +126,10 @@ TEST_CASE("cli evaluate: every Nth test view, finite metrics, images written") {
 
 TEST_CASE("cli evaluate: compositing on the background and the error image") {
   Dataset d;
-  d.width = 2;
-  d.height = 1;
   d.frames.resize(1);
+  d.frames[0].intrinsics.width = 2;
+  d.frames[0].intrinsics.height = 1;
+  d.lay_out_images();
   // A transparent pixel and an opaque red one (straight alpha).
   d.rgba = {0, 0, 0, 0, 255, 0, 0, 255};
   const float white[3] = {1.f, 1.f, 1.f}, black[3] = {0.f, 0.f, 0.f};

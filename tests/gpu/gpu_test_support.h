@@ -41,7 +41,6 @@ inline std::shared_ptr<nerds::Dataset> synthetic_dataset(int views, int size, ui
   auto d = std::make_shared<nerds::Dataset>();
   d->format = "synthetic";
   d->split = "train";
-  d->width = d->height = size;
   d->has_alpha = false;
   nerds::Pcg32 rng(seed, 1);
   for (int v = 0; v < views; ++v) {
@@ -55,6 +54,7 @@ inline std::shared_ptr<nerds::Dataset> synthetic_dataset(int views, int size, ui
     f.intrinsics.width = f.intrinsics.height = size;
     d->frames.push_back(f);
   }
+  d->lay_out_images();
   float blobs[8][6];
   for (auto& b : blobs)
     for (float& x : b) x = rng.next_float();

@@ -23,8 +23,8 @@ inline double seconds_since(std::chrono::steady_clock::time_point start) {
 // Frame `frame` of `data` (RGBA8, straight alpha) composited over `background`, float RGB.
 inline std::vector<float> ground_truth_over(const nerds::Dataset& data, size_t frame, const float background[3]) {
   const uint8_t* texel = data.image(frame);
-  std::vector<float> rgb(3 * data.pixel_count());
-  for (size_t p = 0; p < data.pixel_count(); ++p) {
+  std::vector<float> rgb(3 * data.pixel_count(frame));
+  for (size_t p = 0; p < data.pixel_count(frame); ++p) {
     const float a = texel[4 * p + 3] / 255.f;
     for (int k = 0; k < 3; ++k) rgb[3 * p + k] = texel[4 * p + k] / 255.f * a + background[k] * (1.f - a);
   }

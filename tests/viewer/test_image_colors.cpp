@@ -11,9 +11,10 @@ using namespace nerds::viewer;
 
 TEST_CASE("colors: the ground truth is composited over the background and box-resampled") {
   Dataset d;
-  d.width = 2;
-  d.height = 2;
   d.frames.resize(1);
+  d.frames[0].intrinsics.width = 2;
+  d.frames[0].intrinsics.height = 2;
+  d.lay_out_images();
   // Opaque red, transparent, half-transparent green, opaque white.
   d.rgba = {255, 0, 0, 255, 0, 0, 0, 0, 0, 255, 0, 128, 255, 255, 255, 255};
   const float black[3] = {0.f, 0.f, 0.f};

@@ -110,7 +110,7 @@ std::vector<float> ground_truth_rgb(const Dataset& data, size_t frame, const flo
   std::vector<float> out(3 * static_cast<size_t>(width) * height, 0.f);
   if (frame >= data.frames.size() || data.rgba.empty() || width <= 0 || height <= 0) return out;
   const uint8_t* src = data.image(frame);
-  const int sw = data.width, sh = data.height;
+  const int sw = data.frame_images[frame].width, sh = data.frame_images[frame].height;  // frames may differ in size
   for (int y = 0; y < height; ++y) {
     // The source pixels this output pixel covers (at least one).
     const int y0 = y * sh / height, y1 = std::max(y0 + 1, (y + 1) * sh / height);
