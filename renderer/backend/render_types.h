@@ -4,12 +4,16 @@
 
 #include <vector>
 
+#include "renderer/math/hierarchical_sampling.h"
 #include "renderer/math/ray_march.h"
+#include "renderer/math/sampling_ray.h"
 
 namespace nerds {
 
 struct RenderSettings {
   MarchSettings march;
+  SamplerSettings sampler;  // march (through the occupancy grid) or NeRF's hierarchical sampling
+  WarpSettings warp;        // the space rays are sampled in: the scene box, or NeRF's NDC mapped onto it
   float min_transmittance = 1e-4f;
   float background[3] = {1.f, 1.f, 1.f};
   // Mip-NeRF's cone radius per unit distance of the rendered pixels (pixel_cone_radius), for
@@ -25,10 +29,16 @@ struct RenderBuffers {
   void resize(size_t n) { rgb.assign(3 * n, 0.f); depth.assign(n, 0.f); opacity.assign(n, 0.f); samples.assign(n, 0); }
 };
 
-// Every sample along one ray with its quantities, for the ray inspector.
+// Which pass placed a sample: the marcher, or the hierarchical sampler's coarse or fine pass.
+enum class SamplePass : unsigned char { March = 0, Coarse = 1, Fine = 2 };
+
+// Every sample along one ray with its quantities, for the ray inspector. t and dt are
+// distances in the box the samples are placed in (with warp.kind = ndc: along the NDC ray,
+// from the near plane; see sampling_ray.h).
 struct RaySample {
   float t, dt, sigma, alpha, transmittance, weight;
   float rgb[3];
+  SamplePass pass = SamplePass::March;
 };
 
 }  // namespace nerds

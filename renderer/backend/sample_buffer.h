@@ -1,6 +1,8 @@
 // The samples a ray marcher emits, structure-of-arrays, as the network and the compositing
-// read them: network position and direction (3 floats each), distance, step, and the cone
-// radius of the sample's pixel (Mip-NeRF's footprint, for the integrated encoding).
+// read them: network position and direction (3 floats each), distance, step, the cone
+// radius of the sample's pixel (Mip-NeRF's footprint, for the integrated encoding) and the
+// direction of the ray in the box along which the sample was placed (3 floats: the frustum's
+// axis; the same as the direction unless a warp such as NDC bends rays, see sampling_ray.h).
 #pragma once
 
 #include <cmath>
@@ -19,7 +21,7 @@ namespace nerds {
 inline float pixel_cone_radius(float fx) { return fx > 0.f ? 2.f / (std::sqrt(12.f) * fx) : 0.f; }
 
 struct SampleBuffer {
-  std::vector<float> pos, dir, t, dt, radius;
+  std::vector<float> pos, dir, t, dt, radius, axis;
 
   void clear() {
     pos.clear();
@@ -27,14 +29,20 @@ struct SampleBuffer {
     t.clear();
     dt.clear();
     radius.clear();
+    axis.clear();
   }
   int size() const { return static_cast<int>(t.size()); }
-  void push(float ts, float dts, Vec3 network_pos, Vec3 d, float cone_radius = 0.f) {
+  // d: the direction the network's color stage sees; box_dir: the ray's direction in the box.
+  void push(float ts, float dts, Vec3 network_pos, Vec3 d, float cone_radius, Vec3 box_dir) {
     pos.insert(pos.end(), {network_pos.x, network_pos.y, network_pos.z});
     dir.insert(dir.end(), {d.x, d.y, d.z});
     t.push_back(ts);
     dt.push_back(dts);
     radius.push_back(cone_radius);
+    axis.insert(axis.end(), {box_dir.x, box_dir.y, box_dir.z});
+  }
+  void push(float ts, float dts, Vec3 network_pos, Vec3 d, float cone_radius = 0.f) {
+    push(ts, dts, network_pos, d, cone_radius, d);
   }
 };
 
@@ -50,7 +58,7 @@ inline void frustum_gaussians(const SampleBuffer& s, float box_half, std::vector
   var->resize(3 * static_cast<size_t>(n));
   for (int i = 0; i < n; ++i) {
     const size_t j = 3 * static_cast<size_t>(i);
-    const Vec3 d = make_vec3(s.dir[j], s.dir[j + 1], s.dir[j + 2]);
+    const Vec3 d = make_vec3(s.axis[j], s.axis[j + 1], s.axis[j + 2]);
     const FrustumGaussian g = conical_frustum(s.t[i] - 0.5f * s.dt[i], s.t[i] + 0.5f * s.dt[i], s.radius[i]);
     Vec3 m, v;  // relative to the sample's position, in engine units
     frustum_to_world(make_vec3(0.f, 0.f, 0.f), d, g, &m, &v);

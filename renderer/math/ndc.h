@@ -10,6 +10,8 @@
 // the principal point is taken at the image center.
 #pragma once
 
+#include <cmath>
+
 #include "renderer/math/hd.h"
 #include "renderer/math/vec3.h"
 
@@ -34,6 +36,15 @@ NERDS_HD Vec3 ndc_to_world(const NdcCamera& c, Vec3 q) {
   return make_vec3(q.x * z / ax, q.y * z / ay, z);
 }
 
+// The vector-Jacobian product of ndc_point at p: d_in = J^T d_out, with
+//   J = [[ax/z, 0, -ax x/z^2], [0, ay/z, -ay y/z^2], [0, 0, -2n/z^2]].
+NERDS_HD Vec3 ndc_point_vjp(const NdcCamera& c, Vec3 p, Vec3 d_out) {
+  const float ax = -c.fx / (0.5f * c.width), ay = -c.fy / (0.5f * c.height);
+  const float iz = 1.f / p.z;
+  return make_vec3(ax * iz * d_out.x, ay * iz * d_out.y,
+                   -(ax * p.x * d_out.x + ay * p.y * d_out.y + 2.f * c.near * d_out.z) * iz * iz);
+}
+
 // The ray o + t d (d.z < 0: forward-facing) in NDC: first its origin moves to where it meets
 // the near plane, o_n = o + t_n d with t_n = -(n + o_z) / d_z, then (Eq. 25-26)
 //   o' = ( ax o_x / o_z,  ay o_y / o_z,  1 + 2n / o_z )
@@ -47,5 +58,56 @@ NERDS_HD void ndc_ray(const NdcCamera& c, Vec3 o, Vec3 d, Vec3* o_ndc, Vec3* d_n
   *o_ndc = make_vec3(ax * o.x / o.z, ay * o.y / o.z, 1.f + 2.f * c.near / o.z);
   *d_ndc = make_vec3(ax * (d.x / d.z - o.x / o.z), ay * (d.y / d.z - o.y / o.z), -2.f * c.near / o.z);
 }
+
+// NDC as the engine's space warp (warp.kind = ndc): the rays of the engine's frame are taken
+// into the reference camera's frame (world units: the engine's p * scale + offset undone,
+// then the inverse of the reference pose), warped into NDC, and the cube [-1, 1]^3 is mapped
+// onto the scene box 0.5 +- box_half, where the occupancy grid, the marcher, the hierarchical
+// sampler and the compositing run unchanged (with box distances, as NeRF composites with NDC
+// distances). The ray's direction is normalized, so t measures length in the box.
+struct NdcWarp {
+  NdcCamera camera;
+  Pose reference_to_world;  // the reference camera (rigid, OpenGL: it looks down -z)
+  float scale = 1.f;        // world -> engine frame: p * scale + offset (Dataset::scale, offset)
+  Vec3 offset;
+};
+
+// A point of the engine's frame in the reference camera's frame: R^T ((p - offset) / scale - c).
+NERDS_HD Vec3 ndc_engine_to_reference(const NdcWarp& w, Vec3 p) {
+  const Pose& r = w.reference_to_world;
+  const Vec3 q = (p - w.offset) * (1.f / w.scale) - r.origin();
+  return make_vec3(r.m[0][0] * q.x + r.m[1][0] * q.y + r.m[2][0] * q.z,
+                   r.m[0][1] * q.x + r.m[1][1] * q.y + r.m[2][1] * q.z,
+                   r.m[0][2] * q.x + r.m[1][2] * q.y + r.m[2][2] * q.z);
+}
+
+// The engine-frame ray o + s d (d unit) as a ray of the box: *o_box where it meets the near
+// plane, *d_box of unit length. False when it does not head away from the reference camera
+// (d.z >= 0 in its frame: it never reaches depth infinity, so NDC does not hold it).
+NERDS_HD bool ndc_box_ray(const NdcWarp& w, float box_half, Vec3 o, Vec3 d, Vec3* o_box, Vec3* d_box) {
+  const Pose& r = w.reference_to_world;
+  const Vec3 dr = make_vec3(r.m[0][0] * d.x + r.m[1][0] * d.y + r.m[2][0] * d.z,
+                            r.m[0][1] * d.x + r.m[1][1] * d.y + r.m[2][1] * d.z,
+                            r.m[0][2] * d.x + r.m[1][2] * d.y + r.m[2][2] * d.z);
+  if (!(dr.z < -1e-6f)) return false;
+  Vec3 on, dn;
+  ndc_ray(w.camera, ndc_engine_to_reference(w, o), dr, &on, &dn);
+  const Vec3 half = make_vec3(0.5f, 0.5f, 0.5f);
+  *o_box = half + on * box_half;
+  *d_box = normalize(dn);  // |dn| >= 2 (its z is 2n / n_depth = 2 at the near plane)
+  return true;
+}
+
+// A point of the box back in the engine's frame (NDC z is clamped just below 1, infinity).
+NERDS_HD Vec3 ndc_box_to_engine(const NdcWarp& w, float box_half, Vec3 p_box) {
+  Vec3 q = (p_box - make_vec3(0.5f, 0.5f, 0.5f)) * (1.f / box_half);
+  q.z = q.z < 1.f - 1e-6f ? q.z : 1.f - 1e-6f;
+  return w.reference_to_world.apply(ndc_to_world(w.camera, q)) * w.scale + w.offset;
+}
+
+// Mip-NeRF's cone radius per unit box distance for NDC rays (Barron et al. 2021, Sec. 3.1; its
+// code takes the radius from neighbouring pixels' NDC directions, which differ by 2/W per unit
+// t' in x): (2/W) / |d'| * 2/sqrt(12), with |d'| ~ 2 on the reference camera's axis.
+NERDS_HD float ndc_cone_radius(const NdcWarp& w) { return 2.f / (sqrtf(12.f) * w.camera.width); }
 
 }  // namespace nerds

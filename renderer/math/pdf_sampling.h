@@ -58,12 +58,16 @@ NERDS_HD void sample_pdf(const float* edges, const float* weights, int n, float 
 }
 
 // Merges two ascending arrays into out (na + nb values, ascending): the coarse and the fine
-// samples, which NeRF's fine network evaluates together.
-NERDS_HD void merge_sorted(const float* a, int na, const float* b, int nb, float* out) {
+// samples, which NeRF's fine network evaluates together. from_b (may be null) gets 1 where
+// out[k] came from b (a fine sample), 0 where from a.
+NERDS_HD void merge_sorted(const float* a, int na, const float* b, int nb, float* out,
+                           unsigned char* from_b = nullptr) {
   int i = 0, j = 0, k = 0;
-  while (i < na && j < nb) out[k++] = b[j] < a[i] ? b[j++] : a[i++];
-  while (i < na) out[k++] = a[i++];
-  while (j < nb) out[k++] = b[j++];
+  while (i < na || j < nb) {
+    const bool take_b = i == na || (j < nb && b[j] < a[i]);
+    if (from_b) from_b[k] = take_b ? 1 : 0;
+    out[k++] = take_b ? b[j++] : a[i++];
+  }
 }
 
 }  // namespace nerds

@@ -12,6 +12,8 @@ namespace nerds {
 TechniqueModule hash_grid_encoding_module();
 TechniqueModule nerf_field_module();
 TechniqueModule occupancy_sampler_module();
+TechniqueModule hierarchical_sampler_module();
+TechniqueModule ndc_warp_module();
 TechniqueModule trainer_module();
 
 // Every module, in the order their parameters are listed.

@@ -3,7 +3,12 @@
 // 16 steps; steps of sqrt(3)/1024 (cone tracing with angle 1/256 for aabb_scale > 1); rays
 // terminate once transmittance drops below 1e-4.
 #include <cmath>
+#include <memory>
+#include <string>
+#include <vector>
 
+#include "renderer/backend/occupancy_grid.h"
+#include "renderer/math/rng.h"
 #include "renderer/techniques/modules.h"
 
 namespace nerds {
@@ -60,11 +65,57 @@ void configure(const ParamSet& p, const Dataset& data, TrainConfig& c) {
   m.box_half = 0.5f * static_cast<float>(1 << (o.cascades - 1));
   c.min_transmittance = static_cast<float>(p.get_float("march.min_transmittance"));
 }
+// The grid as training starts with it: a point of the scene box -> the cascade the marcher
+// reads there and whether that cell is occupied (1) or skipped (0). Before the first update
+// every cell is occupied except those no training camera sees (with occupancy.enabled =
+// false, or in NDC space, every cell stays occupied: the marcher skips nothing). Piecewise
+// constant, so not differentiated.
+class OccupancyCellProbe : public ModuleProbe {
+ public:
+  OccupancyCellProbe(const TrainConfig& c, const Dataset& data)
+      : grid_(c.occupancy, c.march.dt_min), box_half_(c.march.box_half), enabled_(c.occupancy.enabled) {
+    if (c.occupancy.enabled && c.warp.kind == WarpKind::None) grid_.mark_unseen(data.frames);
+  }
+  std::string name() const override {
+    return std::string("occupancy (enabled=") + (enabled_ ? "true" : "false") +
+           "): a point -> its cascade and its cell's occupied flag at the start of training";
+  }
+  int input_dim() const override { return 3; }
+  int output_dim() const override { return 2; }
+  std::vector<float> example_inputs(int n, uint64_t seed) const override {
+    Pcg32 rng(seed, 75);
+    std::vector<float> in(3 * static_cast<size_t>(n));
+    for (float& x : in) x = 0.5f + box_half_ * (2.f * rng.next_float() - 1.f);
+    return in;
+  }
+  void forward(const float* in, int n, float* out) const override {
+    const OccupancyView view = grid_.view();
+    for (int k = 0; k < n; ++k) {
+      const Vec3 p = make_vec3(in[3 * k], in[3 * k + 1], in[3 * k + 2]);
+      out[2 * k] = static_cast<float>(occupancy_cascade(p, view.cascades));
+      out[2 * k + 1] = occupancy_test(view, p) ? 1.f : 0.f;
+    }
+  }
+
+ private:
+  OccupancyGrid grid_;
+  float box_half_;
+  bool enabled_;
+};
+
+ModuleProbes probes(const ParamSet& p, const Dataset& data) {
+  TrainConfig c;
+  configure(p, data, c);
+  if (p.has("warp.kind") && p.get_string("warp.kind") == "ndc") c.warp.kind = WarpKind::Ndc;
+  ModuleProbes out;
+  out.push_back(std::make_unique<OccupancyCellProbe>(c, data));
+  return out;
+}
 }  // namespace
 
 TechniqueModule occupancy_sampler_module() {
   return {"occupancy", "occupancy-grid empty-space skipping and early termination",
-          "Müller et al. 2022 (Instant-NGP), Sec. 5.2, App. E", declare, configure};
+          "Müller et al. 2022 (Instant-NGP), Sec. 5.2, App. E", declare, configure, probes};
 }
 
 }  // namespace nerds

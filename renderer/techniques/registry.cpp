@@ -8,6 +8,8 @@ const std::vector<TechniqueModule>& technique_modules() {
       hash_grid_encoding_module(),
       nerf_field_module(),
       occupancy_sampler_module(),
+      hierarchical_sampler_module(),
+      ndc_warp_module(),
       trainer_module(),
   };
   return modules;

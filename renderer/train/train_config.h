@@ -7,8 +7,10 @@
 
 #include "renderer/backend/network_config.h"
 #include "renderer/backend/occupancy_grid.h"
+#include "renderer/math/hierarchical_sampling.h"
 #include "renderer/math/losses.h"
 #include "renderer/math/ray_march.h"
+#include "renderer/math/sampling_ray.h"
 
 namespace nerds {
 
@@ -33,12 +35,15 @@ struct TrainConfig {
   NetworkConfig network;
   OccupancyConfig occupancy;
   MarchSettings march;
+  SamplerSettings sampler;  // march (the occupancy grid's marcher) or NeRF's hierarchical sampling
+  WarpSettings warp;        // the space rays are sampled in: the scene box, or NDC mapped onto it
   OptimizerConfig optimizer;
   int batch_samples = 1 << 16;    // target samples per step seen by the loss
   LossKind loss = LossKind::L2;
   float huber_delta = 0.1f;
   Background background = Background::Random;  // training background for RGBA data
   float min_transmittance = 1e-4f;             // early ray termination
+  bool area_loss = false;  // Mip-NeRF's area loss: weigh each ray's loss (and gradient) by its image's lossmult
   uint64_t seed = 1337;
 };
 

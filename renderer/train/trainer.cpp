@@ -6,6 +6,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "renderer/backend/hierarchical_sampler.h"
 #include "renderer/backend/parallel.h"
 #include "renderer/backend/sample_buffer.h"
 #include "renderer/math/adam.h"
@@ -36,6 +37,10 @@ struct Trainer::ThreadScratch {
   std::vector<float> sigma, rgb, d_sigma, d_rgb, mean, var;
   std::vector<int> ray_begin, ray_count, used_idx;
   std::vector<float> target, background;
+  std::vector<SamplingRay> rays;  // the rays in the box the samplers work in
+  std::vector<Vec3> view_dirs;    // their directions as the color stage sees them
+  std::vector<float> radii, jitter;
+  HierarchicalScratch hierarchical;
 };
 
 namespace {
@@ -49,9 +54,26 @@ Trainer::Trainer(const TrainConfig& config, std::shared_ptr<const Dataset> train
     : config_(config), data_(std::move(train_set)), network_(config.network) {
   if (!data_ || data_->frames.empty()) throw std::invalid_argument("trainer: empty training set");
   if (data_->rgba.empty()) throw std::invalid_argument("trainer: training set has no images loaded");
+  // A runtime_error, not an InputError: the method is valid, this backend cannot run it, and
+  // the engine's --device auto then trains on the CPU.
+  if (use_cuda && (config.sampler.kind != SamplerKind::March || config.warp.kind != WarpKind::None))
+    throw std::runtime_error(
+        "the CUDA trainer implements neither NeRF's hierarchical sampling (sampler.kind=hierarchical) nor NDC rays "
+        "(warp.kind=ndc): train this method on the CPU");
   network_.initialize(config.seed);
   occupancy_ = OccupancyGrid(config.occupancy, config.march.dt_min);
-  if (config.occupancy.enabled) occupancy_.mark_unseen(data_->frames);
+  // The grid's cells lie in the box the rays are sampled in: with NDC that is NDC space, which
+  // every (forward-facing) camera sees whole, so no cell is unseen there. The hierarchical
+  // sampler does not read the grid.
+  if (config.occupancy.enabled && config.warp.kind == WarpKind::None && config.sampler.kind == SamplerKind::March)
+    occupancy_.mark_unseen(data_->frames);
+  if (config.sampler.kind == SamplerKind::Hierarchical) {
+    // The batch's ray count follows these means (Trainer::step): start them at the sampler's
+    // fixed counts (the union is evaluated whole, the coarse pass once more).
+    const SamplerSettings& hs = config.sampler;
+    ema_used_per_ray_ = static_cast<float>(hs.coarse_samples + hs.fine_samples);
+    ema_marched_per_ray_ = ema_used_per_ray_ + (hs.fine_samples > 0 ? hs.coarse_samples : 0);
+  }
   const size_t np = network_.grid().param_count();
   adam_.grid_m.assign(np, 0.f);
   adam_.grid_v.assign(np, 0.f);
@@ -65,6 +87,8 @@ Trainer::Trainer(const TrainConfig& config, std::shared_ptr<const Dataset> train
     adam_.mlp_v.emplace_back(Eigen::MatrixXf::Zero(w.rows(), w.cols()));
   }
   for (int i = 0; i < cpu_thread_count(); ++i) scratch_.emplace_back(std::make_unique<ThreadScratch>());
+  if (data_->frame_images.size() != data_->frames.size() || data_->rgba.size() < 4 * data_->total_pixels())
+    throw std::invalid_argument("trainer: the training images are not laid out (Dataset::lay_out_images)");
   for (const Frame& f : data_->frames) {
     poses_.push_back(f.pose);
     intrinsics_.push_back(f.intrinsics);
@@ -109,10 +133,11 @@ TrainingImagesView Trainer::images_view() const {
   TrainingImagesView v;
   v.poses = poses_.data();
   v.intrinsics = intrinsics_.data();
+  v.images = data_->frame_images.data();
   v.rgba = data_->rgba.data();
   v.n_images = static_cast<int>(data_->frames.size());
-  v.width = data_->width;
-  v.height = data_->height;
+  v.n_pixels = data_->total_pixels();
+  v.loss_weight_scale = static_cast<float>(1.0 / data_->mean_lossmult());
   v.background = static_cast<int>(config_.background);
   return v;
 }
@@ -140,27 +165,44 @@ void Trainer::process_chunk(int first_ray, int n_rays, ChunkResult& out, ThreadS
   s.target.resize(3 * n_rays);
   s.background.resize(3 * n_rays);
   s.samples.clear();
+  s.rays.resize(n_rays);
+  s.view_dirs.resize(n_rays);
+  s.radii.resize(n_rays);
+  s.jitter.resize(n_rays);
 
-  // 1. Rays through random pixels of random training images, marched through the grid.
+  // 1. Rays through random pixels of random training images, taken into the box the samples
+  // are placed in (sampling_ray.h: the scene box, or NDC mapped onto it), then sampled:
+  // marched through the occupancy grid, or NeRF's hierarchical sampling.
   const TrainingImagesView images = images_view();
-  // The pixels' cone radius for Mip-NeRF's IPE (Sec. 3.1). training_ray does not say which
-  // image it drew, so the first frame's focal length stands for all (datasets share one).
-  const float pixel_radius = pixel_cone_radius(intrinsics_.front().fx);
   for (int r = 0; r < n_rays; ++r) {
     const TrainingRay tr = training_ray(images, config_.seed, step_, first_ray + r);
     for (int k = 0; k < 3; ++k) {
       s.target[3 * r + k] = tr.target[k];
       s.background[3 * r + k] = tr.background[k];
     }
-    s.ray_begin[r] = s.samples.size();
-    float t0, t1;
-    if (march_bounds(ms, tr.ray.origin, tr.ray.dir, &t0, &t1)) {
-      float t = t0 + tr.jitter * march_dt(ms, t0);
-      march_ray(ms, grid, tr.ray.origin, tr.ray.dir, &t, t1, ms.max_samples, [&](float ts, float dts, Vec3 p) {
-        s.samples.push(ts, dts, network_position(p, ms.box_half), tr.ray.dir, pixel_radius);
-      });
+    s.rays[r] = sampling_ray(config_.warp, ms, tr.ray.origin, tr.ray.dir);
+    s.view_dirs[r] = tr.ray.dir;
+    s.radii[r] = sampling_cone_radius(config_.warp, tr.pixel_radius);
+    s.jitter[r] = tr.jitter;
+  }
+  int coarse_evaluated = 0;  // the hierarchical sampler's forward-only coarse pass
+  if (config_.sampler.kind == SamplerKind::Hierarchical) {
+    const SamplerJitter jitter{config_.seed, step_, first_ray};
+    coarse_evaluated = place_hierarchical_samples(network_, config_.sampler, ms.box_half, s.rays.data(),
+                                                  s.view_dirs.data(), s.radii.data(), n_rays, &jitter, s.ws,
+                                                  s.hierarchical, s.samples, s.ray_begin.data(), s.ray_count.data());
+  } else {
+    for (int r = 0; r < n_rays; ++r) {
+      const SamplingRay& ray = s.rays[r];
+      s.ray_begin[r] = s.samples.size();
+      if (ray.hit) {
+        float t = ray.t0 + s.jitter[r] * march_dt(ms, ray.t0);
+        march_ray(ms, grid, ray.origin, ray.dir, &t, ray.t1, ms.max_samples, [&](float ts, float dts, Vec3 p) {
+          s.samples.push(ts, dts, network_position(p, ms.box_half), s.view_dirs[r], s.radii[r], ray.dir);
+        });
+      }
+      s.ray_count[r] = s.samples.size() - s.ray_begin[r];
     }
-    s.ray_count[r] = s.samples.size() - s.ray_begin[r];
   }
   const int n = s.samples.size();
   std::vector<float>& pos = s.samples.pos;
@@ -170,14 +212,9 @@ void Trainer::process_chunk(int first_ray, int n_rays, ChunkResult& out, ThreadS
 
   // 2. The density stage on every marched sample; early termination depends on density
   // alone, so the samples each ray uses are known before any color is computed.
+  // (For Mip-NeRF's IPE, over each sample's conical frustum, Eq. 7-8, instead of its point.)
   s.sigma.resize(n);
-  if (n > 0 && network_.encoding_uses_footprint()) {
-    // Mip-NeRF: the IPE of each sample's conical frustum (Eq. 7-8) instead of its point.
-    frustum_gaussians(s.samples, ms.box_half, &s.mean, &s.var);
-    network_.density(s.mean.data(), n, s.ws, s.sigma.data(), s.var.data());
-  } else if (n > 0) {
-    network_.density(pos.data(), n, s.ws, s.sigma.data());
-  }
+  sample_densities(network_, ms.box_half, s.samples, s.ws, s.mean, s.var, s.sigma.data());
   s.used_idx.clear();
   for (int r = 0; r < n_rays; ++r) {
     const int b = s.ray_begin[r];
@@ -216,14 +253,17 @@ void Trainer::process_chunk(int first_ray, int n_rays, ChunkResult& out, ThreadS
                       config_.min_transmittance, &cr);
     float pred[3], d_pred[3];
     for (int k = 0; k < 3; ++k) pred[k] = cr.rgb[k] + cr.transmittance * s.background[3 * r + k];
-    loss += photometric_loss(config_.loss, pred, s.target.data() + 3 * r, config_.huber_delta, loss_scale, d_pred);
+    // Mip-NeRF's area loss: the ray's pixel weighs by its area in full-resolution pixels.
+    const float weight = config_.area_loss ? training_ray_loss_weight(images, config_.seed, step_, first_ray + r) : 1.f;
+    loss += weight * photometric_loss(config_.loss, pred, s.target.data() + 3 * r, config_.huber_delta,
+                                      loss_scale * weight, d_pred);
     composite_backward(s.sigma.data() + b, s.rgb.data() + 3 * b, dt.data() + b, cr.used, pred, d_pred,
                        s.d_sigma.data() + b, s.d_rgb.data() + 3 * b);
   }
 
   // 5. Backward through the MLPs.
   out.m = m;
-  out.marched = n;
+  out.marched = n + coarse_evaluated;
   out.used = m;
   out.loss = loss;
   out.rays = n_rays;
@@ -256,7 +296,9 @@ StepStats Trainer::step() {
 
 StepStats Trainer::cpu_step(int n_rays) {
   const double t_start = now_seconds();
-  if (config_.occupancy.enabled && step_ % config_.occupancy.interval == 0) {
+  // The hierarchical sampler does not read the grid (NeRF has none): no updates for it.
+  const bool grid_in_use = config_.occupancy.enabled && config_.sampler.kind == SamplerKind::March;
+  if (grid_in_use && step_ % config_.occupancy.interval == 0) {
     occupancy_.update(network_, step_, config_.seed);
     times_.occupancy += now_seconds() - t_start;
   }

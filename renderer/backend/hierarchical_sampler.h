@@ -1,0 +1,51 @@
+// NeRF's hierarchical sampling on the CPU backend (Mildenhall et al. 2020, Sec. 5.2; the
+// per-ray formulas are renderer/math/hierarchical_sampling.h): for a batch of rays, N_c
+// stratified coarse samples each, one forward-only density pass over all of them, the
+// weights' PDF, N_f fine samples each, and the sorted union written to a SampleBuffer for the
+// usual density -> compaction -> color -> compositing pipeline. The occupancy grid is not
+// read (NeRF has none).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "renderer/backend/nerf_network.h"
+#include "renderer/backend/sample_buffer.h"
+#include "renderer/math/hierarchical_sampling.h"
+#include "renderer/math/sampling_ray.h"
+
+namespace nerds {
+
+// Which random numbers jitter the samples: per ray a stream keyed by (seed, step, ray index),
+// so a training step places the same samples on any number of threads.
+struct SamplerJitter {
+  uint64_t seed = 0;
+  int step = 0;
+  int first_ray = 0;  // the index of the batch's ray 0 within the step
+};
+
+// Per-thread buffers, reused across calls.
+struct HierarchicalScratch {
+  SampleBuffer coarse;
+  std::vector<float> sigma, mean, var, edges, weights, fine, merged, u, jitter;
+  std::vector<unsigned char> is_fine;
+  std::vector<int> coarse_begin;
+};
+
+// Places the samples of n rays (rays[r] in the box, view_dirs[r] the direction the color
+// stage sees, radii[r] the cone radius per unit distance) and appends them to `out`, ray after
+// ray: ray r's are [begin[r], begin[r] + count[r]). jitter null: deterministic (rendering,
+// each stratum's center). is_fine (may be null) gets one flag per appended sample: 1 for a
+// fine-pass sample. Returns the number of coarse samples whose density was evaluated.
+int place_hierarchical_samples(const NerfNetwork& network, const SamplerSettings& settings, float box_half,
+                               const SamplingRay* rays, const Vec3* view_dirs, const float* radii, int n,
+                               const SamplerJitter* jitter, NetworkWorkspace& ws, HierarchicalScratch& scratch,
+                               SampleBuffer& out, int* begin, int* count,
+                               std::vector<unsigned char>* is_fine = nullptr);
+
+// The density of every sample of a buffer (forward only; the activations stay in ws): at its
+// position, or for Mip-NeRF's IPE over its conical frustum (frustum_gaussians).
+void sample_densities(const NerfNetwork& network, float box_half, const SampleBuffer& samples, NetworkWorkspace& ws,
+                      std::vector<float>& mean, std::vector<float>& var, float* sigma);
+
+}  // namespace nerds

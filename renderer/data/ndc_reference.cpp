@@ -1,0 +1,99 @@
+#include "renderer/data/ndc_reference.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace nerds {
+
+namespace {
+
+// A camera more than this far from the mean view direction is not forward-facing (LLFF's
+// captures stay within about 15 degrees; a 360 capture spans 180).
+constexpr double kMaxAngleDeg = 40.0;
+constexpr float kBoundFactor = 0.75f;  // NeRF's bd_factor: the near plane at 0.75 x the nearest content
+
+NdcReference invalid(const std::string& why) {
+  NdcReference r;
+  r.why_not = why;
+  return r;
+}
+
+Vec3 column(const Pose& p, int c) { return make_vec3(p.m[0][c], p.m[1][c], p.m[2][c]); }
+
+// The mean pose of the frames, in world units.
+Pose mean_pose(const Dataset& data) {
+  Vec3 center, back, up;
+  for (const Frame& f : data.frames) {
+    center = center + (f.pose.origin() - data.offset) * (1.f / data.scale);
+    back = back + column(f.pose, 2);
+    up = up + column(f.pose, 1);
+  }
+  center = center * (1.f / static_cast<float>(data.frames.size()));
+  const Vec3 z = normalize(back), x = normalize(cross(up, z)), y = cross(z, x);
+  Pose p;
+  for (int r = 0; r < 3; ++r) {
+    p.m[r][0] = x[r];
+    p.m[r][1] = y[r];
+    p.m[r][2] = z[r];
+    p.m[r][3] = center[r];
+  }
+  return p;
+}
+
+// The smallest depth (along -z of the reference) of the scene box's corners, in world units;
+// <= 0 when a corner is not in front of the reference camera.
+float box_nearest_depth(const Dataset& data, const NdcWarp& w) {
+  const float lo = 0.5f - 0.5f * data.aabb_scale, hi = 0.5f + 0.5f * data.aabb_scale;
+  float nearest = 3.4e38f;
+  for (int corner = 0; corner < 8; ++corner) {
+    const Vec3 p = make_vec3(corner & 1 ? hi : lo, corner & 2 ? hi : lo, corner & 4 ? hi : lo);
+    nearest = std::min(nearest, -ndc_engine_to_reference(w, p).z);
+  }
+  return nearest;
+}
+
+}  // namespace
+
+NdcReference ndc_reference(const Dataset& data) {
+  if (data.frames.empty()) return invalid("the dataset has no frames");
+  const Intrinsics& k = data.frames.front().intrinsics;
+  NdcReference ref;
+  NdcWarp& w = ref.warp;
+  w.camera.fx = k.fx;
+  w.camera.fy = k.fy;
+  w.camera.width = static_cast<float>(k.width);
+  w.camera.height = static_cast<float>(k.height);
+  w.scale = data.scale;
+  w.offset = data.offset;
+  if (data.format == "llff") {
+    w.reference_to_world = Pose();  // identity: NeRF's recentered frame
+    w.camera.near = 1.f;
+    ref.valid = true;
+    return ref;
+  }
+
+  w.reference_to_world = mean_pose(data);
+  const Vec3 view = column(w.reference_to_world, 2);
+  const double cos_max = std::cos(kMaxAngleDeg * 3.14159265358979 / 180.0);
+  for (size_t i = 0; i < data.frames.size(); ++i) {
+    const double c = dot(column(data.frames[i].pose, 2), view);
+    if (!(c >= cos_max)) {
+      const double deg = std::acos(std::clamp(c, -1.0, 1.0)) * 180.0 / 3.14159265358979;
+      return invalid("camera " + std::to_string(i) + " looks " + std::to_string(static_cast<int>(std::lround(deg))) +
+                     " degrees away from the mean view direction (forward-facing captures stay within " +
+                     std::to_string(static_cast<int>(kMaxAngleDeg)) + ")");
+    }
+  }
+  if (data.near_bound > 0.f) {
+    w.camera.near = kBoundFactor * data.near_bound;
+  } else {
+    const float nearest = box_nearest_depth(data, w);
+    if (!(nearest > 0.f))
+      return invalid("it gives no near bound and the scene box is not wholly in front of the mean camera");
+    w.camera.near = nearest;
+  }
+  ref.valid = true;
+  return ref;
+}
+
+}  // namespace nerds

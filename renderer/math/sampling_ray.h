@@ -1,0 +1,56 @@
+// The ray as the samplers see it: in the scene box 0.5 +- box_half, where the occupancy grid,
+// the marcher, the hierarchical sampler and the compositing work. Without a warp it is the
+// engine-frame ray itself; with NeRF's NDC (warp.kind = ndc; ndc.h) it is the ray warped
+// into NDC, the cube mapped onto the box, starting on the near plane. Either way its
+// direction is unit, t is length in the box, and [t0, t1] is its overlap with the box. The
+// network's color stage still sees the original (world) direction.
+#pragma once
+
+#include "renderer/math/hd.h"
+#include "renderer/math/ndc.h"
+#include "renderer/math/ray_march.h"
+#include "renderer/math/vec3.h"
+
+namespace nerds {
+
+enum class WarpKind : int { None = 0, Ndc = 1 };
+
+struct WarpSettings {
+  WarpKind kind = WarpKind::None;
+  NdcWarp ndc;  // when kind == Ndc
+};
+
+struct SamplingRay {
+  Vec3 origin, dir;  // in the box; dir unit
+  float t0 = 0.f, t1 = 0.f;
+  bool hit = false;  // false: the ray misses the box (or, in NDC, heads back past the reference camera)
+};
+
+// The engine-frame ray o + s d (d unit) as the samplers see it.
+NERDS_HD SamplingRay sampling_ray(const WarpSettings& warp, const MarchSettings& march, Vec3 o, Vec3 d) {
+  SamplingRay r;
+  r.origin = o;
+  r.dir = d;
+  if (warp.kind == WarpKind::Ndc && !ndc_box_ray(warp.ndc, march.box_half, o, d, &r.origin, &r.dir)) return r;
+  r.hit = march_bounds(march, r.origin, r.dir, &r.t0, &r.t1);
+  return r;
+}
+
+// The cone radius per unit distance of a ray's samples: the pixel's (Mip-NeRF's IPE) without
+// a warp; in NDC the NDC one (ndc_cone_radius).
+NERDS_HD float sampling_cone_radius(const WarpSettings& warp, float pixel_radius) {
+  return warp.kind == WarpKind::Ndc ? ndc_cone_radius(warp.ndc) : pixel_radius;
+}
+
+// A ray's rendered depth in the engine's frame: `depth_sum` is composite_forward's sum w_i t_i
+// in box distances and `opacity` the sum of the weights. In NDC the expected box distance's
+// point is taken back to the engine's frame and its distance from the engine-frame origin o
+// returned, times the opacity (as the unwarped sum is: consumers divide by the opacity).
+NERDS_HD float engine_depth(const WarpSettings& warp, const MarchSettings& march, const SamplingRay& r, Vec3 o,
+                            float depth_sum, float opacity) {
+  if (warp.kind != WarpKind::Ndc || !(opacity > 0.f)) return depth_sum;
+  const Vec3 p = ndc_box_to_engine(warp.ndc, march.box_half, r.origin + r.dir * (depth_sum / opacity));
+  return length(p - o) * opacity;
+}
+
+}  // namespace nerds

@@ -1,0 +1,280 @@
+// NeRF's NDC rays as the engine's space warp (Mildenhall et al. 2020, Appendix C;
+// renderer/math/ndc.h, sampling_ray.h, renderer/data/ndc_reference.*, the "warp" module):
+// the reference camera's center ray stays on the axis, its near plane becomes the box's
+// near face, rendered depth comes back in engine units, the warp's Jacobian is right, the
+// reference frame is NeRF's for LLFF and the mean camera otherwise, a 360 capture is refused,
+// and training in NDC lowers the loss on a forward-facing scene (and on fern, when present).
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "renderer/data/ndc_reference.h"
+#include "renderer/engine.h"
+#include "renderer/error.h"
+#include "renderer/math/sampling_ray.h"
+#include "renderer/techniques/modules.h"
+#include "scenes/generator/scene_maker.h"
+#include "tests/data/temp_folder.h"
+#include "tests/test_support/engine_eval.h"
+#include "tests/test_support/numeric.h"
+
+using namespace nerds;
+
+namespace {
+
+// A forward-facing rig without images: cameras on a small square around (0, 0, 3) (world),
+// looking down -z, at 64 x 48 pixels; the engine frame p * 0.25 + 0.5.
+Dataset forward_rig(float near_bound) {
+  Dataset d;
+  d.format = "nerf_synthetic";
+  d.scale = 0.25f;
+  d.offset = make_vec3(0.5f, 0.5f, 0.5f);
+  d.near_bound = near_bound;
+  for (int i = 0; i < 4; ++i) {
+    Frame f;
+    const Vec3 eye = make_vec3(i & 1 ? 0.2f : -0.2f, i & 2 ? 0.1f : -0.1f, 3.f);
+    f.pose = look_at(eye, eye - make_vec3(0.f, 0.f, 1.f), make_vec3(0.f, 1.f, 0.f));
+    for (int r = 0; r < 3; ++r) f.pose.m[r][3] = f.pose.m[r][3] * d.scale + d.offset[r];
+    f.intrinsics.fx = f.intrinsics.fy = 60.f;
+    f.intrinsics.width = 64;
+    f.intrinsics.height = 48;
+    f.intrinsics.cx = 32.f;
+    f.intrinsics.cy = 24.f;
+    d.frames.push_back(f);
+  }
+  return d;
+}
+
+WarpSettings ndc_warp_of(const Dataset& d) {
+  const NdcReference ref = ndc_reference(d);
+  REQUIRE_MESSAGE(ref.valid, ref.why_not);
+  WarpSettings w;
+  w.kind = WarpKind::Ndc;
+  w.ndc = ref.warp;
+  return w;
+}
+
+// The reference camera's center and axes in the engine frame.
+Vec3 reference_origin(const NdcWarp& w) { return w.reference_to_world.origin() * w.scale + w.offset; }
+Vec3 reference_axis(const NdcWarp& w, int c) {
+  return make_vec3(w.reference_to_world.m[0][c], w.reference_to_world.m[1][c], w.reference_to_world.m[2][c]);
+}
+
+const TechniqueModule& warp_module() {
+  for (const TechniqueModule& m : technique_modules())
+    if (m.name == "warp") return m;
+  FAIL("no warp module");
+  throw 0;
+}
+
+}  // namespace
+
+TEST_CASE("NDC reference of a forward-facing rig: the mean camera, the near plane at 0.75 x the near bound") {
+  const Dataset d = forward_rig(2.f);
+  const NdcReference ref = ndc_reference(d);
+  REQUIRE(ref.valid);
+  const Vec3 c = ref.warp.reference_to_world.origin();
+  CHECK(c.x == doctest::Approx(0.f).scale(1.f));
+  CHECK(c.y == doctest::Approx(0.f).scale(1.f));
+  CHECK(c.z == doctest::Approx(3.f));
+  CHECK(reference_axis(ref.warp, 2).z == doctest::Approx(1.f));  // looks down -z
+  CHECK(ref.warp.camera.near == doctest::Approx(1.5f));
+  CHECK(ref.warp.camera.fx == 60.f);
+  CHECK(ref.warp.camera.width == 64.f);
+  // Without a near bound: the depth of the scene box's nearest corner (world z = 2 is the
+  // box's front face, 1 unit in front of the camera at z = 3).
+  CHECK(ndc_reference(forward_rig(0.f)).warp.camera.near == doctest::Approx(1.f));
+  // LLFF: NeRF's recentered frame, the identity with near plane 1.
+  Dataset llff = forward_rig(4.f / 3.f);
+  llff.format = "llff";
+  const NdcReference l = ndc_reference(llff);
+  REQUIRE(l.valid);
+  CHECK(l.warp.camera.near == 1.f);
+  CHECK(l.warp.reference_to_world.origin().z == 0.f);
+  CHECK(reference_axis(l.warp, 0).x == 1.f);
+}
+
+TEST_CASE("warp.kind=ndc on a 360 capture is an InputError naming warp.kind") {
+  Dataset d = forward_rig(2.f);
+  // Cameras around the origin, all looking at it.
+  d.frames.clear();
+  for (int i = 0; i < 8; ++i) {
+    Frame f;
+    const float a = 6.2831853f * i / 8.f;
+    f.pose = look_at(make_vec3(3.f * std::cos(a), 3.f * std::sin(a), 1.f), make_vec3(0.f, 0.f, 0.f),
+                     make_vec3(0.f, 0.f, 1.f));
+    f.intrinsics = forward_rig(2.f).frames[0].intrinsics;
+    d.frames.push_back(f);
+  }
+  CHECK_FALSE(ndc_reference(d).valid);
+  ParamSet p = default_method_params();
+  p.set("warp.kind", std::string("ndc"));
+  TrainConfig config;
+  CHECK_THROWS_WITH_AS(warp_module().configure(p, d, config), doctest::Contains("warp.kind"), InputError);
+  p.set("warp.kind", std::string("none"));
+  CHECK_NOTHROW(warp_module().configure(p, d, config));
+  CHECK(config.warp.kind == WarpKind::None);
+}
+
+TEST_CASE("NDC: the reference camera's center ray stays on the axis; its near plane is the box's near face") {
+  const Dataset d = forward_rig(2.f);
+  const WarpSettings warp = ndc_warp_of(d);
+  MarchSettings march;  // the unit box
+  const NdcWarp& w = warp.ndc;
+  const Vec3 o = reference_origin(w), forward = -reference_axis(w, 2);
+
+  const SamplingRay center = sampling_ray(warp, march, o, forward);
+  REQUIRE(center.hit);
+  CHECK(center.origin.x == doctest::Approx(0.5f));
+  CHECK(center.origin.y == doctest::Approx(0.5f));
+  CHECK(center.origin.z == doctest::Approx(0.f).scale(1.f));  // NDC z = -1: the box's face
+  CHECK(center.dir.z == doctest::Approx(1.f));                // along the box's z axis
+  CHECK(center.t0 == doctest::Approx(0.f).scale(1.f));
+  CHECK(center.t1 == doctest::Approx(1.f));  // the far face: infinity
+
+  // Points of the near plane inside the image map onto the box's near face, at the NDC x, y
+  // the projection gives, and come back from the box to where they were.
+  nerds_test::Random rng(41);
+  for (int i = 0; i < 20; ++i) {
+    const float u = rng.uniformf(-0.95f, 0.95f), v = rng.uniformf(-0.95f, 0.95f);
+    const float n = w.camera.near;
+    const Vec3 p_ref =
+        make_vec3(u * n * 0.5f * w.camera.width / w.camera.fx, v * n * 0.5f * w.camera.height / w.camera.fy, -n);
+    CHECK(ndc_point(w.camera, p_ref).z == doctest::Approx(-1.f));
+    const Vec3 p = w.reference_to_world.apply(p_ref) * w.scale + w.offset;  // engine frame
+    const SamplingRay r = sampling_ray(warp, march, o, normalize(p - o));
+    REQUIRE(r.hit);
+    CAPTURE(i);
+    CHECK(r.origin.z == doctest::Approx(0.f).scale(1.f));
+    CHECK(r.origin.x == doctest::Approx(0.5f + 0.5f * u).epsilon(1e-4));
+    CHECK(r.origin.y == doctest::Approx(0.5f + 0.5f * v).epsilon(1e-4));
+    const Vec3 back = ndc_box_to_engine(w, march.box_half, r.origin);
+    CHECK(length(back - p) < 1e-5f);
+  }
+
+  // A ray from another camera (between the reference camera and its near plane: its origin
+  // moves on to the plane) and points on it beyond the plane: the box ray passes through their
+  // warped positions, and engine_depth gives their distances back in engine units.
+  const Vec3 o2 = o + make_vec3(0.05f, -0.03f, -0.4f) * w.scale;
+  const Vec3 d2 = normalize(make_vec3(0.1f, 0.05f, -1.f));
+  const SamplingRay r2 = sampling_ray(warp, march, o2, d2);
+  REQUIRE(r2.hit);
+  for (float s : {0.5f, 1.f, 3.f}) {
+    const Vec3 p = o2 + d2 * s;
+    const Vec3 q = make_vec3(0.5f, 0.5f, 0.5f) + ndc_point(w.camera, ndc_engine_to_reference(w, p)) * march.box_half;
+    const float t = dot(q - r2.origin, r2.dir);
+    CAPTURE(s);
+    CHECK(length(r2.origin + r2.dir * t - q) < 1e-5f);
+    const float opacity = 0.6f;
+    CHECK(engine_depth(warp, march, r2, o2, t * opacity, opacity) == doctest::Approx(s * opacity).epsilon(1e-3));
+  }
+  // A ray heading back past the reference camera has no NDC image.
+  CHECK_FALSE(sampling_ray(warp, march, o, -forward).hit);
+}
+
+TEST_CASE("ndc_point_vjp is the transpose of the warp's Jacobian") {
+  NdcCamera c;
+  c.fx = 400.f;
+  c.fy = 380.f;
+  c.width = 500.f;
+  c.height = 370.f;
+  c.near = 0.8f;
+  nerds_test::Random rng(42);
+  for (int i = 0; i < 20; ++i) {
+    const Vec3 p = make_vec3(rng.uniformf(-1.f, 1.f), rng.uniformf(-1.f, 1.f), rng.uniformf(-5.f, -1.f));
+    const Vec3 g = make_vec3(rng.uniformf(-1.f, 1.f), rng.uniformf(-1.f, 1.f), rng.uniformf(-1.f, 1.f));
+    const Vec3 analytic = ndc_point_vjp(c, p, g);
+    for (int a = 0; a < 3; ++a) {
+      const double h = 1e-3;
+      Vec3 hi = p, lo = p;
+      hi[a] += static_cast<float>(h);
+      lo[a] -= static_cast<float>(h);
+      const double numeric = (dot(ndc_point(c, hi), g) - dot(ndc_point(c, lo), g)) / (2 * h);
+      CAPTURE(i);
+      CAPTURE(a);
+      CHECK(analytic[a] == doctest::Approx(numeric).epsilon(2e-3).scale(1.0));
+    }
+  }
+}
+
+TEST_CASE("warp.kind=ndc trains on a tiny forward-facing scene: the loss falls, depth is in engine units") {
+  nerds_test::TempFolder folder("ndc_forward");
+  scenes::SceneOptions so;
+  so.resolution = 48;
+  so.train_views = 20;
+  so.val_views = 0;
+  so.test_views = 2;
+  so.samples_per_pixel = 2;
+  scenes::make_scene("forward", folder.str(), so);
+  ParamSet p = default_method_params();
+  p.set("encoding.log2_table_size", int64_t{15});
+  p.set("trainer.batch_samples", int64_t{8192});
+  p.set("occupancy.warmup_steps", int64_t{32});
+  p.set("warp.kind", std::string("ndc"));
+  EngineOptions o;
+  o.data_dir = folder.str();
+  Engine engine(o, p);
+  REQUIRE(engine.config().warp.kind == WarpKind::Ndc);
+  double first = 0.0, last = 0.0;
+  for (int i = 0; i < 60; ++i) {
+    const StepStats s = engine.train_step();
+    REQUIRE(std::isfinite(s.loss));
+    if (i < 5) first += s.loss / 5;
+    if (i >= 55) last += s.loss / 5;
+  }
+  MESSAGE("warp.kind=ndc on the forward scene: mean loss of steps 1-5 " << first << ", of steps 56-60 " << last);
+  CHECK(last < 0.75 * first);
+
+  // The forward scene's content lies 1.2 to 4.1 world units from its cameras (near_far), so
+  // the rendered depth (normalized by opacity, back in world units) falls in that range.
+  const Dataset test = engine.load_split("test");
+  const float white[3] = {1.f, 1.f, 1.f};
+  const RenderBuffers img = engine.render(test.frames[0].pose, test.frames[0].intrinsics, white);
+  double depth = 0.0, weight = 0.0;
+  for (size_t i = 0; i < img.depth.size(); ++i) {
+    REQUIRE(std::isfinite(img.depth[i]));
+    depth += img.depth[i];
+    weight += img.opacity[i];
+  }
+  REQUIRE(weight > 0.5 * img.depth.size());
+  const double mean_world = depth / weight / engine.train_set().scale;
+  MESSAGE("mean rendered depth " << mean_world << " world units");
+  CHECK(mean_world > 1.2);
+  CHECK(mean_world < 4.5);
+}
+
+TEST_CASE("warp.kind=ndc on fern (LLFF, 1/8 resolution) lowers the loss") {
+  const std::string fern = std::string(NERDS_SHARED_DATASETS) + "/fern";
+  if (!std::filesystem::is_directory(fern)) {
+    MESSAGE("skipped: " << fern << " is absent");
+    return;
+  }
+  const auto start = std::chrono::steady_clock::now();
+  ParamSet p = default_method_params();
+  p.set("encoding.log2_table_size", int64_t{16});
+  p.set("trainer.batch_samples", int64_t{8192});
+  p.set("occupancy.warmup_steps", int64_t{16});
+  p.set("warp.kind", std::string("ndc"));
+  EngineOptions o;
+  o.data_dir = fern;
+  o.downscale = 8;
+  Engine engine(o, p);
+  const NdcWarp& w = engine.config().warp.ndc;
+  CHECK(w.camera.near == 1.f);
+  CHECK(w.camera.width == static_cast<float>(engine.train_set().frames[0].intrinsics.width));
+  double first = 0.0, last = 0.0;
+  for (int i = 0; i < 60; ++i) {
+    const StepStats s = engine.train_step();
+    REQUIRE(std::isfinite(s.loss));
+    if (i < 5) first += s.loss / 5;
+    if (i >= 55) last += s.loss / 5;
+  }
+  MESSAGE("fern, warp.kind=ndc: mean loss of steps 1-5 " << first << ", of steps 56-60 " << last << " ("
+                                                         << nerds_test::seconds_since(start) << " s)");
+  CHECK(last < 0.6 * first);
+}
