@@ -56,8 +56,10 @@ view: build-demo
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure --no-tests=error --timeout 600 -j$(NPROC)
 
+# QUICK=1: every cell on tiny scenes with a few steps (what the ctest notebooks.quick runs).
+QUICK ?= 0
 notebooks: build
-	bash notebooks/run_notebooks.sh $(BUILD_DIR)
+	NERDS_NOTEBOOK_QUICK=$(QUICK) bash notebooks/run_notebooks.sh $(BUILD_DIR)
 
 bench: build
 	./$(BUILD_DIR)/nerds bench --data $(DATA)/lego_100 --seconds $(BENCH_SECONDS)

@@ -7,6 +7,8 @@
 #     BUILD_DIR  the CMake build folder holding python/nerds/ (default: build)
 #     OUT_DIR    where executed copies are written (default: a new folder under /tmp)
 #   NOTEBOOKS="01_volume_rendering.ipynb ..."  runs only those; NOTEBOOK_TIMEOUT: seconds per cell.
+#   NERDS_NOTEBOOK_QUICK=1  quick mode (the CI test notebooks.quick): every cell runs, on tiny
+#                           scenes with a few training steps (each notebook's first code cell reads it).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -38,6 +40,10 @@ else
   books=("$here"/*.ipynb)
 fi
 
+if [ "${NERDS_NOTEBOOK_QUICK:-0}" != "0" ] && [ -n "${NERDS_NOTEBOOK_QUICK:-}" ]; then
+  echo "run_notebooks: quick mode (NERDS_NOTEBOOK_QUICK=$NERDS_NOTEBOOK_QUICK): tiny scenes, few steps"
+fi
+all_start=$(date +%s)
 failed=()
 for nb in "${books[@]}"; do
   name="$(basename "$nb")"
@@ -59,4 +65,4 @@ if [ ${#failed[@]} -gt 0 ]; then
   echo "run_notebooks: ${#failed[@]} notebook(s) failed: ${failed[*]}" >&2
   exit 1
 fi
-echo "run_notebooks: all ${#books[@]} notebook(s) ran (executed copies in $out)"
+echo "run_notebooks: all ${#books[@]} notebook(s) ran in $(( $(date +%s) - all_start )) s (executed copies in $out)"

@@ -5,10 +5,11 @@
 // Rules kept here:
 //  - Only engine.h and what it exposes (plus train/evaluate.h, the library's evaluation, and
 //    the scene maker) are used; nothing deeper.
-//  - The GIL is released while the engine works (train, render, inspect, density, evaluate,
-//    save, load, make_scene); one mutex per engine serializes calls on it, so Python threads
-//    may share an Engine without racing inside it. The mutex is only ever taken with the GIL
-//    released (a training thread takes the GIL between steps while holding it).
+//  - The GIL is released while the engine works (train, render, inspect, density, color,
+//    set_params, params, evaluate, save, load, make_scene); one mutex per engine serializes
+//    calls on it, so Python threads may share an Engine without racing inside it. The mutex
+//    is only ever taken with the GIL released (a training thread takes the GIL between steps
+//    while holding it).
 //  - Bad input never crashes: nerds::InputError becomes nerds.InputError (a ValueError) with
 //    the engine's message; shapes and values are checked before they reach the engine.
 #include <pybind11/numpy.h>
@@ -66,34 +67,56 @@ py::object param_value_to_py(const ParamValue& v) {
   return py::str(std::get<std::string>(v));
 }
 
-// {"module.key": value} (or nested {"module": {"key": value}}) applied to `params`.
-void apply_params(ParamSet& params, const py::dict& values) {
+// One value from Python for a parameter path: typed, or text to parse per the declared type.
+struct PyParamValue {
+  std::string path;
+  ParamValue value;
+  bool is_text = false;  // a str: parsed as on the command line (set_from_string)
+};
+
+// {"module.key": value} (or nested {"module": {"key": value}}) as typed values; needs the GIL.
+void collect_params(const py::dict& values, std::vector<PyParamValue>& out) {
   for (const auto& item : values) {
     const std::string path = py::str(item.first);
-    const py::handle v = item.second;
+    py::object v = py::reinterpret_borrow<py::object>(item.second);
+    if (!py::isinstance<py::dict>(v) && !py::isinstance<py::bool_>(v) && !py::isinstance<py::int_>(v) &&
+        !py::isinstance<py::float_>(v) && !py::isinstance<py::str>(v) && py::hasattr(v, "item") &&
+        !py::hasattr(v, "__len__"))
+      v = v.attr("item")();  // NumPy scalars
     if (py::isinstance<py::dict>(v)) {  // nested form: {"encoding": {"levels": 8}}
       py::dict inner;
       for (const auto& sub : py::reinterpret_borrow<py::dict>(v))
         inner[py::str(path + "." + std::string(py::str(sub.first)))] = sub.second;
-      apply_params(params, inner);
+      collect_params(inner, out);
     } else if (py::isinstance<py::bool_>(v)) {
-      params.set(path, v.cast<bool>(), "params");
+      out.push_back({path, v.cast<bool>()});
     } else if (py::isinstance<py::int_>(v)) {
-      params.set(path, v.cast<int64_t>(), "params");
+      out.push_back({path, v.cast<int64_t>()});
     } else if (py::isinstance<py::float_>(v)) {
-      params.set(path, v.cast<double>(), "params");
+      out.push_back({path, v.cast<double>()});
     } else if (py::isinstance<py::str>(v)) {
-      params.set_from_string(path + "=" + v.cast<std::string>(), "params");
-    } else if (py::hasattr(v, "item") && !py::hasattr(v, "__len__")) {  // NumPy scalars
-      py::dict one;
-      one[py::str(path)] = v.attr("item")();
-      if (py::hasattr(one[py::str(path)], "item")) throw InputError("params", path, "unsupported value type");
-      apply_params(params, one);
+      out.push_back({path, v.cast<std::string>(), true});
     } else {
       const std::string type = py::str(py::type::of(v).attr("__name__"));
       throw InputError("params", path, "unsupported value type " + type + " (use bool, int, float or str)");
     }
   }
+}
+
+// Sets the values in `params` (no Python objects: callable without the GIL).
+void apply_values(ParamSet& params, const std::vector<PyParamValue>& values) {
+  for (const PyParamValue& v : values) {
+    if (v.is_text)
+      params.set_from_string(v.path + "=" + std::get<std::string>(v.value), "params");
+    else
+      params.set(v.path, v.value, "params");
+  }
+}
+
+void apply_params(ParamSet& params, const py::dict& values) {
+  std::vector<PyParamValue> collected;
+  collect_params(values, collected);
+  apply_values(params, collected);
 }
 
 py::dict params_to_dict(const ParamSet& params) {
@@ -216,20 +239,20 @@ struct PyEngine {
   Engine& e() const { return *engine; }
 };
 
+// A method's parameters through the engine's one lookup, nerds::method_params (a method file
+// path, or a name searched in scenes/methods/ from the working directory and the executable's
+// folder upwards, "" = the defaults); a bare name it would not find is also looked for in this
+// build's source tree (the Python executable lives elsewhere). Then `values` are applied.
 ParamSet build_params(const std::string& method, const py::dict& values, std::string* method_name) {
-  ParamSet params = default_method_params();
-  *method_name = "instant_ngp";
-  if (!method.empty()) {
-    std::string file = method;
-    const bool is_name = method.find('/') == std::string::npos &&
-                         (method.size() < 5 || method.compare(method.size() - 5, 5, ".json") != 0);
-    if (is_name) file = std::string(NERDS_SOURCE_DIR) + "/scenes/methods/" + method + ".json";
-    std::error_code ec;
-    if (is_name && method == "instant_ngp" && !std::filesystem::exists(file, ec)) return params;  // the defaults
-    if (is_name && !std::filesystem::exists(file, ec))
-      throw InputError(method, "", "no such method (no " + file + "; give a name there or a .json path)");
-    *method_name = load_method_file(file, params);
+  std::string source = method;
+  const bool is_name = !method.empty() && method.find('/') == std::string::npos &&
+                       (method.size() < 5 || method.compare(method.size() - 5, 5, ".json") != 0);
+  std::error_code ec;
+  if (is_name && !std::filesystem::exists(method, ec) && find_method_file(method).empty()) {
+    const std::string in_tree = std::string(NERDS_SOURCE_DIR) + "/scenes/methods/" + method + ".json";
+    if (std::filesystem::is_regular_file(in_tree, ec)) source = in_tree;
   }
+  ParamSet params = method_params(source, {}, method_name);
   apply_params(params, values);
   return params;
 }
@@ -333,16 +356,23 @@ py::dict inspect(const PyEngine& self, const FloatArray& pose_array, const py::d
   return d;
 }
 
-py::array_t<float> density(const PyEngine& self, const FloatArray& points) {
-  if (points.ndim() != 2 || points.shape(1) != 3) throw InputError("points", "", "must be an Nx3 array");
-  const py::ssize_t n = points.shape(0);
-  std::vector<Vec3> p(n);
-  auto r = points.unchecked<2>();
+// An Nx3 array of finite numbers -> points (or directions); `field` names it in errors.
+std::vector<Vec3> to_vec3s(const FloatArray& a, const char* field) {
+  if (a.ndim() != 2 || a.shape(1) != 3) throw InputError(field, "", "must be an Nx3 array");
+  const py::ssize_t n = a.shape(0);
+  std::vector<Vec3> out(n);
+  auto r = a.unchecked<2>();
   for (py::ssize_t i = 0; i < n; ++i) {
     if (!std::isfinite(r(i, 0)) || !std::isfinite(r(i, 1)) || !std::isfinite(r(i, 2)))
-      throw InputError("points", "", "has a non-finite coordinate");
-    p[i] = make_vec3(r(i, 0), r(i, 1), r(i, 2));
+      throw InputError(field, "", "has a non-finite coordinate (row " + std::to_string(i) + ")");
+    out[i] = make_vec3(r(i, 0), r(i, 1), r(i, 2));
   }
+  return out;
+}
+
+py::array_t<float> density(const PyEngine& self, const FloatArray& points) {
+  const std::vector<Vec3> p = to_vec3s(points, "points");
+  const py::ssize_t n = static_cast<py::ssize_t>(p.size());
   std::vector<float> sigma;
   {
     py::gil_scoped_release release;
@@ -350,6 +380,38 @@ py::array_t<float> density(const PyEngine& self, const FloatArray& points) {
     if (n > 0) sigma = self.e().density_at(p);
   }
   return to_array(std::move(sigma), {n});
+}
+
+py::array_t<float> color(const PyEngine& self, const FloatArray& points, const FloatArray& dirs) {
+  const std::vector<Vec3> p = to_vec3s(points, "points");
+  const std::vector<Vec3> d = to_vec3s(dirs, "dirs");
+  if (d.size() != p.size())
+    throw InputError("dirs", "", std::to_string(d.size()) + " rows for " + std::to_string(p.size()) +
+                                     " points (give one direction per point, or one for all)");
+  const py::ssize_t n = static_cast<py::ssize_t>(p.size());
+  std::vector<float> rgb;
+  {
+    py::gil_scoped_release release;
+    std::lock_guard<std::mutex> lock(self.mutex);
+    rgb = self.e().color_at(p, d);
+  }
+  return to_array(std::move(rgb), {n, 3});
+}
+
+py::list set_params(PyEngine& self, const py::dict& values) {
+  std::vector<PyParamValue> collected;
+  collect_params(values, collected);  // with the GIL; the rest without it
+  std::vector<std::string> changed;
+  {
+    py::gil_scoped_release release;
+    std::lock_guard<std::mutex> lock(self.mutex);
+    ParamSet next = self.e().params();
+    apply_values(next, collected);
+    changed = self.e().apply_params(next);
+  }
+  py::list out;
+  for (const std::string& path : changed) out.append(path);
+  return out;
 }
 
 py::list views(const PyEngine& self, const std::string& split, bool images) {
@@ -370,9 +432,11 @@ py::list views(const PyEngine& self, const std::string& split, bool images) {
     d["image_path"] = data.frames[i].image_path;
     d["pose"] = pose_to_array(data.frames[i].pose);
     d["intrinsics"] = intrinsics_to_dict(data.frames[i].intrinsics);
-    if (images && !data.rgba.empty()) {
-      std::vector<uint8_t> rgba(data.image(i), data.image(i) + data.pixel_count() * 4);
-      d["image"] = to_array(std::move(rgba), {data.height, data.width, 4});
+    d["lossmult"] = data.frames[i].lossmult;
+    if (images && !data.rgba.empty()) {  // frames may differ in size (multiscale data)
+      const Intrinsics& k = data.frames[i].intrinsics;
+      std::vector<uint8_t> rgba(data.image(i), data.image(i) + data.pixel_count(i) * 4);
+      d["image"] = to_array(std::move(rgba), {k.height, k.width, 4});
     } else {
       d["image"] = py::none();
     }
@@ -533,8 +597,26 @@ PYBIND11_MODULE(_nerds, m) {
         }
         return stats_to_dict(s);
       })
-      .def("params", [](const PyEngine& self) { return params_to_dict(self.e().params()); })
-      .def("param_info", [](const PyEngine& self) { return params_info(self.e().params()); })
+      .def("params",
+           [](const PyEngine& self) {
+             ParamSet p;
+             {
+               py::gil_scoped_release release;  // set_params may be changing them on another thread
+               std::lock_guard<std::mutex> lock(self.mutex);
+               p = self.e().params();
+             }
+             return params_to_dict(p);
+           })
+      .def("param_info",
+           [](const PyEngine& self) {
+             ParamSet p;
+             {
+               py::gil_scoped_release release;
+               std::lock_guard<std::mutex> lock(self.mutex);
+               p = self.e().params();
+             }
+             return params_info(p);
+           })
       .def_property_readonly("method", [](const PyEngine& self) { return self.method_name; })
       .def_property_readonly("device", [](const PyEngine& self) { return self.e().device(); })
       .def_property_readonly("data_dir", [](const PyEngine& self) { return self.e().options().data_dir; })
@@ -557,6 +639,8 @@ PYBIND11_MODULE(_nerds, m) {
            py::arg("background") = std::vector<float>{1.f, 1.f, 1.f})
       .def("inspect", &inspect, py::arg("pose"), py::arg("intrinsics"), py::arg("px"), py::arg("py"))
       .def("density", &density, py::arg("points"))
+      .def("color", &color, py::arg("points"), py::arg("dirs"))
+      .def("set_params", &set_params, py::arg("values"))
       .def("evaluate", &evaluate_split, py::arg("split") = "test", py::arg("stride") = 1,
            py::arg("image_dir") = "", py::arg("background") = std::vector<float>{1.f, 1.f, 1.f})
       .def("occupancy", &occupancy);

@@ -1,6 +1,7 @@
 #include "renderer/engine.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <utility>
@@ -98,6 +99,8 @@ Dataset Engine::load_split(const std::string& split, bool load_images) const {
 RenderSettings Engine::render_settings(const float background[3]) const {
   RenderSettings rs;
   rs.march = trainer_->config().march;
+  rs.sampler = trainer_->config().sampler;  // renders and the inspector sample as training does
+  rs.warp = trainer_->config().warp;
   rs.min_transmittance = trainer_->config().min_transmittance;
   for (int k = 0; k < 3; ++k) rs.background[k] = background[k];
   return rs;
@@ -152,6 +155,54 @@ std::vector<float> Engine::density_at(const std::vector<Vec3>& points) const {
   const Trainer& t = *trainer_;
   if (!points.empty()) t.network().density(pos.data(), static_cast<int>(points.size()), ws, sigma.data());
   return sigma;
+}
+
+std::vector<float> Engine::color_at(const std::vector<Vec3>& points, const std::vector<Vec3>& dirs) const {
+  if (dirs.size() != points.size())
+    throw InputError("dirs", "", std::to_string(dirs.size()) + " directions for " + std::to_string(points.size()) +
+                                     " points (give one per point)");
+  const float box_half = trainer_->config().march.box_half;
+  std::vector<float> pos, dir;
+  pos.reserve(points.size() * 3);
+  dir.reserve(points.size() * 3);
+  for (size_t i = 0; i < points.size(); ++i) {
+    const Vec3 q = network_position(points[i], box_half);
+    pos.insert(pos.end(), {q.x, q.y, q.z});
+    const float len = length(dirs[i]);
+    if (!std::isfinite(len) || !(len > 0.f))
+      throw InputError("dirs", std::to_string(i), "must be a finite, non-zero direction");
+    const Vec3 d = dirs[i] / len;
+    dir.insert(dir.end(), {d.x, d.y, d.z});
+  }
+  std::vector<float> rgb(points.size() * 3), sigma;
+  NetworkWorkspace ws;
+  const Trainer& t = *trainer_;  // the host copy (downloaded first on the CUDA backend)
+  constexpr size_t kChunk = 1 << 16;  // bounds the workspace for large queries
+  sigma.resize(std::min(points.size(), kChunk));
+  for (size_t first = 0; first < points.size(); first += kChunk) {
+    const int n = static_cast<int>(std::min(kChunk, points.size() - first));
+    t.network().forward(pos.data() + 3 * first, dir.data() + 3 * first, n, ws, sigma.data(), rgb.data() + 3 * first);
+  }
+  return rgb;
+}
+
+std::vector<std::string> Engine::apply_params(const ParamSet& params) {
+  const std::vector<std::string> changed = params_.changed_since(params);
+  for (const std::string& path : changed) {
+    if (!params.has(path) || !params_.has(path))
+      throw InputError("params", path, "is not a parameter of this engine's method");
+    const ParamEntry& now = params_.entry(path);
+    if (now.spec.needs_reset)
+      throw InputError("params", path,
+                       "needs a reset to change (" + format_param_value(now.value) + " -> " +
+                           format_param_value(params.entry(path).value) +
+                           "): it changes the model or the sampling, so retrain from scratch (a new engine)");
+  }
+  if (changed.empty()) return changed;
+  const TrainConfig config = make_train_config(params, *train_);  // may throw InputError: nothing changed yet
+  trainer_->set_live_config(config);
+  params_ = params;
+  return changed;
 }
 
 void Engine::save(const std::string& path) const {

@@ -80,6 +80,20 @@ class Engine {
   std::vector<RaySample> inspect(const Pose& pose, const Intrinsics& intrinsics, float px, float py) const;
   // Density at points of the engine's frame (for notebooks and the viewer).
   std::vector<float> density_at(const std::vector<Vec3>& points) const;
+  // The network's color c(x, d) (RGB in [0, 1], 3 per point) at points of the engine's frame
+  // seen along directions (any non-zero length; normalized here): what a sample there
+  // contributes to a ray travelling along d, before compositing. Points, not frustums: for
+  // Mip-NeRF's IPE it is the zero-footprint limit, as density_at. Throws InputError (field
+  // "dirs") when the counts differ or a direction is zero or not finite.
+  std::vector<float> color_at(const std::vector<Vec3>& points, const std::vector<Vec3>& dirs) const;
+
+  // Applies a changed parameter set to the running training without resetting it: the
+  // parameters declared with needs_reset == false (optimizer settings, learning-rate schedule,
+  // loss, training background) take effect from the next step; the model, its optimizer
+  // moments and the step count are kept. Throws InputError naming the path of any changed
+  // parameter that needs a reset (make a new engine for those), or of a value the run's
+  // configuration rejects; on a throw nothing changes. Returns the changed paths.
+  std::vector<std::string> apply_params(const ParamSet& params);
   // A copy of the occupancy grid's flags (for overlays; empty when the grid is disabled).
   OccupancyCells occupancy_cells() const;
 

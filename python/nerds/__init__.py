@@ -10,6 +10,8 @@ A thin layer over the compiled extension ``nerds._nerds`` (pybind11 over
     view = e.test_views()[0]
     out = e.render(view)               # {'rgb': HxWx3, 'depth', 'opacity', 'samples'}
     ray = e.inspect(view, 32, 32)      # one ray's samples: t, dt, sigma, alpha, ...
+    rgb = e.color_at(points, dirs)     # the field's color at points seen along directions
+    e.set_params({"trainer.lr": 5e-3}) # live: parameters that need no reset
     e.evaluate("test")["psnr"]
 
 Coordinates are the engine's frame (instant-ngp's: the scene box is
@@ -72,7 +74,8 @@ class Intrinsics:
 @dataclass
 class View:
     """One camera of a dataset split: ``pose`` (4x4 camera-to-world, engine frame),
-    ``intrinsics``, and ``image`` (HxWx4 uint8 RGBA, straight alpha) when loaded."""
+    ``intrinsics`` (its width x height is this view's image size: views of a multiscale
+    dataset differ), and ``image`` (HxWx4 uint8 RGBA, straight alpha) when loaded."""
 
     index: int
     split: str
@@ -80,6 +83,7 @@ class View:
     intrinsics: Intrinsics
     image_path: str = ""
     image: Optional[np.ndarray] = field(default=None, repr=False)
+    lossmult: float = 1.0  # the loss weight of its pixels (multiscale data: area in full-size pixels)
 
     def image_on(self, background: Sequence[float] = (1.0, 1.0, 1.0)) -> np.ndarray:
         """The ground-truth image as float RGB in [0, 1] composited over ``background``
@@ -126,8 +130,8 @@ class Engine:
     device="cpu")``: ``method`` is a method name in scenes/methods/, a method .json path, or
     ``""`` for the engine's defaults (which are Instant-NGP's); ``params`` sets parameters by path
     (``"module.key"``) or nested (``{"encoding": {"levels": 8}}``); an unknown key or a bad
-    value raises :class:`InputError`. Parameters are fixed for the engine's life: make a new
-    Engine to change them.
+    value raises :class:`InputError`. :meth:`set_params` changes the ones that need no reset
+    (optimizer, schedule, loss) while training; for the others make a new Engine.
     """
 
     def __init__(self, data_dir: str, method: str = "instant_ngp", params: Optional[Dict[str, Any]] = None,
@@ -196,7 +200,7 @@ class Engine:
         out = []
         for d in self._e.views(split, images):
             out.append(View(d["index"], d["split"], d["pose"], Intrinsics(**d["intrinsics"]),
-                            d["image_path"], d["image"]))
+                            d["image_path"], d["image"], d["lossmult"]))
         return out
 
     def train_views(self, images: bool = False) -> List[View]:
@@ -236,11 +240,32 @@ class Engine:
         return self._e.inspect(p, k, float(px), float(py))
 
     def density(self, points: Any) -> np.ndarray:
-        """Volume density sigma (after its activation) at Nx3 points of the engine's frame.
-        (The engine has no color query at points: color depends on the view direction and is
-        only exposed along rays, through :meth:`inspect`.)"""
+        """Volume density sigma (after its activation) at Nx3 points of the engine's frame."""
         p = np.asarray(points, dtype=np.float32)
         return self._e.density(p.reshape(1, 3) if p.shape == (3,) else p)
+
+    def color_at(self, points: Any, dirs: Any) -> np.ndarray:
+        """The field's color c(x, d) (RGB in [0, 1], an (N,3) float32 array) at Nx3 points of
+        the engine's frame seen along Nx3 directions ``dirs`` (or one direction, (3,), for
+        every point; any non-zero length): what a sample there contributes to a ray travelling
+        along d, before compositing (``inspect`` gives the same along a camera ray). For
+        Mip-NeRF's IPE it is the zero-footprint limit, as :meth:`density`."""
+        p = np.asarray(points, dtype=np.float32)
+        p = p.reshape(1, 3) if p.shape == (3,) else p
+        d = np.asarray(dirs, dtype=np.float32)
+        if d.shape == (3,) and p.ndim == 2:
+            d = np.broadcast_to(d, p.shape)
+        return self._e.color(p, np.ascontiguousarray(d))
+
+    def set_params(self, values: Dict[str, Any]) -> List[str]:
+        """Changes parameters of the running training without resetting it (``{"trainer.lr":
+        0.005}`` or nested, as in the constructor): those whose ``param_info()`` says
+        ``needs_reset: False`` (learning rate, Adam betas, the decay schedule, the loss, the
+        training background) take effect from the next step; the model, its optimizer moments
+        and the step count are kept. A changed parameter that needs a reset (the encoding, the
+        network, the sampler, the batch size, the seed) raises :class:`InputError` naming it,
+        and nothing changes: make a new Engine for those. Returns the paths that changed."""
+        return self._e.set_params(values)
 
     def occupancy(self) -> Dict[str, Any]:
         """The occupancy grid: resolution, cascades and ``occupied`` (cascades, R, R, R) uint8

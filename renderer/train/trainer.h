@@ -61,6 +61,22 @@ class Trainer {
   // Fraction of the training budget spent, in [0, 1], or negative when there is no budget;
   // set by the engine before each step, it selects the budget learning-rate schedule.
   void set_budget_progress(float progress) { budget_progress_ = progress; }
+  // Replaces the settings while training (Engine::apply_params): only fields filled from
+  // parameters declared needs_reset == false may differ from the current ones (the optimizer,
+  // the learning-rate schedule, the loss, the training background); the engine checks that.
+  // They are read afresh each step; the model, its Adam moments and the step count are kept.
+  // On the CUDA backend the device trainer keeps its own copy of the settings, so it is remade
+  // around the same model (downloaded here, uploaded before the next step).
+  // If remaking it throws, nothing has changed.
+  void set_live_config(const TrainConfig& config) {
+    sync_host();
+    if (device_) {
+      std::unique_ptr<DeviceTrainer> fresh = make_cuda_trainer(config, network_.grid().view(), *data_);
+      device_ = std::move(fresh);
+      upload_pending_ = true;
+    }
+    config_ = config;
+  }
 
   // Optimizer state, for snapshots.
   using AdamState = ::nerds::AdamState;
