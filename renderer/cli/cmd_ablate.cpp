@@ -145,8 +145,9 @@ int run_ablate(const AblateArgs& a) {
   AblateArgs args = a;
   args.budget = budget;
 
-  const std::string scene = a.scene.empty() ? card->scene : a.scene;
-  const fs::path out(a.out.empty() ? "runs/ablate/" + card->id + "-" + (a.data.empty() ? scene : "data") : a.out);
+  const std::string scene = !a.scene.empty() ? a.scene : !toggle.scene.empty() ? toggle.scene : card->scene;
+  const fs::path out(a.out.empty() ? "runs/ablate/" + card->id + "-" + toggle.param + "-" + (a.data.empty() ? scene : "data")
+                                   : a.out);
   make_folder(out.string());
   std::string data_dir = a.data;
   if (data_dir.empty()) {

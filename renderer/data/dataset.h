@@ -53,7 +53,8 @@ struct Dataset {
   float scale = 0.33f;            // world -> engine: p * scale + offset
   Vec3 offset = make_vec3(0.5f, 0.5f, 0.5f);
   // The scene's depth bounds over all cameras (LLFF: the nearest and farthest depth of its
-  // points), in world units (before scale/offset); 0 when the format has none. For LLFF the
+  // points; the project's scenes: the transforms files' near_far), in world units (before
+  // scale/offset); 0 when the dataset gives none. For LLFF the
   // world frame is NeRF's (recentered, near_bound = 1/0.75), where NDC uses the near plane 1.
   float near_bound = 0.f, far_bound = 0.f;
 

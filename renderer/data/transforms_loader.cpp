@@ -5,6 +5,7 @@
 // (default 1), scale (default 0.33), offset (default [0.5, 0.5, 0.5]), as instant-ngp reads them.
 // "file_path" is relative to DIR and carries its extension. There is no split in the file:
 // frames 0, 8, 16, ... are held out as "test" (== "val"), the rest are "train".
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <optional>
@@ -115,6 +116,20 @@ void read_scene_box(const json& root, const std::string& file, ParsedFrames* par
   parsed->offset = json_fields::optional_vec3(root, "offset", file, "").value_or(make_vec3(0.5f, 0.5f, 0.5f));
   if (!(parsed->aabb_scale > 0.f)) throw InputError(file, "aabb_scale", "must be positive");
   if (!(parsed->scale > 0.f)) throw InputError(file, "scale", "must be positive");
+  // The depth range of the scene's content over the cameras, [near, far] in world units (the
+  // project's scene generator writes it): NDC's near plane for forward-facing scenes.
+  if (root.contains("near_far")) {
+    const json& nf = root["near_far"];
+    if (!nf.is_array() || nf.size() != 2 || !nf[0].is_number() || !nf[1].is_number())
+      throw InputError(file, "near_far", "must be [near, far], two numbers");
+    const double near = nf[0].get<double>(), far = nf[1].get<double>();
+    if (!(near > 0.0 && far > near && std::isfinite(far)))
+      throw InputError(file, "near_far", "must satisfy 0 < near < far");
+    // Several split files: the range covering them all.
+    parsed->near_bound = parsed->near_bound > 0.f ? std::min(parsed->near_bound, static_cast<float>(near))
+                                                  : static_cast<float>(near);
+    parsed->far_bound = std::max(parsed->far_bound, static_cast<float>(far));
+  }
 }
 
 ParsedFrames parse_transforms(const std::string& dir, const std::string& split) {

@@ -18,6 +18,7 @@ struct PaperToggle {
   std::string on;     // the paper's setting
   std::string off;    // the ablation
   std::string what;   // what the comparison shows
+  std::string scene = {};  // the sample scene that shows this toggle, when not the card's
 };
 
 struct PaperCard {

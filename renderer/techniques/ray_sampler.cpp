@@ -11,7 +11,8 @@
 //   single-network variant, Barron et al. 2021, Sec. 3.2), so the coarse pass costs a density
 //   evaluation only and the coarse samples are trained as part of the union. The occupancy
 //   grid is not read (NeRF has none). fine_samples = 0 is NeRF's "no hierarchical sampling"
-//   ablation (stratified samples alone; the paper's uses 256 of them).
+//   ablation with N_c samples; stratified is the paper's form of it (Table 4, "no hierarchical":
+//   as many stratified samples as the hierarchical sampler places, N_c + N_f, and no resampling).
 #include <algorithm>
 #include <cmath>
 #include <memory>
@@ -30,11 +31,12 @@ void declare(ParamSet& p) {
   p.declare("sampler",
             {"kind",
              ParamType::Choice,
-             "where samples go along a ray: march (occupancy-grid marching, Instant-NGP) or hierarchical (NeRF: "
-             "stratified coarse samples, then fine ones drawn from their weights)",
+             "where samples go along a ray: march (occupancy-grid marching, Instant-NGP), hierarchical (NeRF: "
+             "stratified coarse samples, then fine ones drawn from their weights) or stratified (NeRF's ablation: "
+             "N_c + N_f stratified samples, no resampling)",
              0,
              0,
-             {"march", "hierarchical"}},
+             {"march", "hierarchical", "stratified"}},
             std::string("march"));
   p.declare(
       "sampler",
@@ -49,9 +51,14 @@ void declare(ParamSet& p) {
 
 void configure(const ParamSet& p, const Dataset&, TrainConfig& c) {
   SamplerSettings& s = c.sampler;
-  s.kind = p.get_string("sampler.kind") == "hierarchical" ? SamplerKind::Hierarchical : SamplerKind::March;
+  const std::string& kind = p.get_string("sampler.kind");
+  s.kind = kind == "march" ? SamplerKind::March : SamplerKind::Hierarchical;
   s.coarse_samples = static_cast<int>(p.get_int("sampler.coarse_samples"));
   s.fine_samples = static_cast<int>(p.get_int("sampler.fine_samples"));
+  if (kind == "stratified") {  // the same number of samples per ray, all of them stratified
+    s.coarse_samples += s.fine_samples;
+    s.fine_samples = 0;
+  }
 }
 
 // sampler.kind = hierarchical, as a render places the samples (no jitter): a ray's span

@@ -133,7 +133,13 @@ TEST_CASE("scene-specific properties: sparse, unbounded, forward, multiscale") {
     }
     DatasetOptions options;
     options.split = "train";
-    CHECK(opaque_fraction(load_dataset(temp.str(), options)) == 1.0);
+    const Dataset data = load_dataset(temp.str(), options);
+    CHECK(opaque_fraction(data) == 1.0);
+    // The loader reads the depth range the scene wrote (NDC's near plane comes from it).
+    const nlohmann::json& near_far = train["near_far"];
+    CHECK(data.near_bound == doctest::Approx(near_far[0].get<double>()));
+    CHECK(data.far_bound == doctest::Approx(near_far[1].get<double>()));
+    CHECK(data.near_bound > 0.f);
   }
   SUBCASE("multiscale: four camera distances, and multires/ holds each view at 1/1 to 1/8 size") {
     make_scene("multiscale", temp.str(), tiny(32));
