@@ -45,19 +45,25 @@ struct ArmResult {
   std::vector<float> view0;           // the first test view, RGB on white
 };
 
-const PaperToggle& pick_toggle(const PaperCard& card, const std::string& param) {
-  if (param.empty()) return card.toggles.front();
+// `param`, or `param=off` when a card has several toggles of one parameter
+// (encoding.kind=frequency vs encoding.kind=dense).
+const PaperToggle& pick_toggle(const PaperCard& card, const std::string& choice) {
+  if (choice.empty()) return card.toggles.front();
+  const size_t eq = choice.find('=');
+  const std::string param = choice.substr(0, eq);
+  const std::string off = eq == std::string::npos ? "" : choice.substr(eq + 1);
   for (const PaperToggle& t : card.toggles)
-    if (t.param == param) return t;
+    if (t.param == param && (off.empty() || t.off == off)) return t;
   std::string known;
-  for (const PaperToggle& t : card.toggles) known += (known.empty() ? "" : ", ") + t.param;
-  throw InputError("--toggle", "", "'" + param + "' is not a toggle of " + card.id + " (its toggles: " + known + ")");
+  for (const PaperToggle& t : card.toggles) known += (known.empty() ? "" : ", ") + t.param + "=" + t.off;
+  throw InputError("--toggle", "", "'" + choice + "' is not a toggle of " + card.id + " (its toggles: " + known + ")");
 }
 
 ArmResult run_arm(const AblateArgs& a, const std::string& data_dir, const std::string& device, const PaperToggle& t,
                   const std::string& value, const Dataset& test) {
   std::string method_name;
   MethodOptions method = a.method;
+  method.sets.insert(method.sets.begin(), t.with.begin(), t.with.end());  // the user's --set wins over these
   method.sets.push_back(t.param + "=" + value);  // the toggle wins over any --set of the same key
   const ParamSet params = build_params(method, &method_name);
   EngineOptions options;
@@ -146,7 +152,7 @@ int run_ablate(const AblateArgs& a) {
   args.budget = budget;
 
   const std::string scene = !a.scene.empty() ? a.scene : !toggle.scene.empty() ? toggle.scene : card->scene;
-  const fs::path out(a.out.empty() ? "runs/ablate/" + card->id + "-" + toggle.param + "-" + (a.data.empty() ? scene : "data")
+  const fs::path out(a.out.empty() ? "runs/ablate/" + card->id + "-" + toggle.param + "=" + toggle.off + "-" + (a.data.empty() ? scene : "data")
                                    : a.out);
   make_folder(out.string());
   std::string data_dir = a.data;
@@ -186,7 +192,8 @@ int run_ablate(const AblateArgs& a) {
 
   nlohmann::ordered_json j;
   j["paper"] = card->id;
-  j["toggle"] = {{"param", toggle.param}, {"on", toggle.on}, {"off", toggle.off}, {"what", toggle.what}};
+  j["toggle"] = {{"param", toggle.param}, {"on", toggle.on},   {"off", toggle.off},
+                 {"what", toggle.what},   {"with", toggle.with}, {"sets", a.method.sets}};
   j["data"] = data_dir;
   j["device"] = device;
   j["budget"] = {{"seconds", budget.seconds}, {"steps", budget.steps}};
@@ -214,7 +221,16 @@ int run_ablate(const AblateArgs& a) {
                    toggle.what + ". Data: `" + data_dir + "`, same seed and budget (" +
                    (budget.steps > 0 ? std::to_string(budget.steps) + " steps" : fixed(budget.seconds, 0) + " s") +
                    "), device " + device + ", " + std::to_string(j["test_views"].get<size_t>()) +
-                   " test views on white.\n\n" + results_table(on, off);
+                   " test views on white.\n\n";
+  std::vector<std::string> shared = toggle.with;
+  shared.insert(shared.end(), a.method.sets.begin(), a.method.sets.end());
+  if (!a.method.method_file.empty()) shared.insert(shared.begin(), "--method " + a.method.method_file);
+  if (!shared.empty()) {
+    md += "Both arms:";
+    for (const std::string& x : shared) md += " `" + x + "`";
+    md += ".\n\n";
+  }
+  md += results_table(on, off);
   md += "\nPSNR gain of the technique: " + fixed(on.psnr - off.psnr, 2) + " dB. The paper: " + card->headline +
         " (" + card->headline_source + ").\n\nImages: `view0_on_off_gt.png` (on | off | ground truth), "
         "`view0_difference.png` (|on - off| x 5).\n";
@@ -238,7 +254,8 @@ Command add_ablate_command(CLI::App& app) {
   CLI::App* sub = app.add_subcommand(
       "ablate", "train a paper's technique on and off (same seed and budget) and compare them (A/B table + images)");
   sub->add_option("--paper", args->paper, "paper card id (nerds papers)")->required();
-  sub->add_option("--toggle", args->toggle, "which of the card's toggles (its parameter; default: the main one)");
+  sub->add_option("--toggle", args->toggle,
+                  "which of the card's toggles: its parameter, or PARAM=OFF when several share one (default: the main one)");
   sub->add_option("--scene", args->scene, "sample scene (default: the one the card names)");
   sub->add_option("--data", args->data, "a dataset folder instead of a sample scene");
   sub->add_option("--out", args->out, "output folder (default runs/ablate/PAPER-SCENE)");

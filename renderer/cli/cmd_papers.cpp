@@ -50,7 +50,8 @@ nlohmann::ordered_json card_json(const PaperCard& c, const ParamSet& params) {
   for (const PaperToggle& t : c.toggles)
     toggles.push_back(
         {{"param", t.param}, {"on", t.on}, {"off", t.off}, {"what", t.what},
-                        {"scene", t.scene.empty() ? c.scene : t.scene}, {"available", toggle_available(t, params)}});
+                        {"scene", t.scene.empty() ? c.scene : t.scene}, {"with", t.with},
+                        {"available", toggle_available(t, params)}});
   return {{"id", c.id},
           {"title", c.title},
           {"authors", c.authors},
@@ -76,7 +77,8 @@ void print_card(const PaperCard& c, const ParamSet& params) {
   std::printf("\nToggles (compare --set PARAM=ON with --set PARAM=OFF):\n");
   for (const PaperToggle& t : c.toggles) {
     const std::string status = toggle_available(t, params) ? "" : " [not available yet]";
-    const std::string where = t.scene.empty() ? "" : " (scene " + t.scene + ")";
+    std::string where = t.scene.empty() ? "" : " (scene " + t.scene + ")";
+    for (const std::string& w : t.with) where += " (with " + w + ")";
     std::printf("%s", wrapped(t.param + " = " + t.on + " vs " + t.off + ": " + t.what + where + status, "  ").c_str());
   }
   std::printf("\nBest sample scene (nerds scene list):\n%s", wrapped(c.scene + ": " + c.scene_why, "  ").c_str());

@@ -45,7 +45,8 @@ std::vector<PaperCard> make_cards() {
       {"sampler.kind", "hierarchical", "stratified",
        "coarse-to-fine PDF sampling vs as many stratified samples alone (31.01 vs 30.06 with 256 coarse samples "
        "[S1])"},
-      {"warp.kind", "ndc", "none", "NDC rays for forward-facing captures (the forward scene, LLFF)", "forward"},
+      {"warp.kind", "ndc", "none", "NDC rays for forward-facing captures (the forward scene, LLFF)", "forward",
+       {"sampler.kind=hierarchical"}},
   };
   nerf.scene = "default";
   nerf.scene_why = "the positional-encoding and hierarchical-sampling ablations on an object; NDC shows on forward";

@@ -19,6 +19,9 @@ struct PaperToggle {
   std::string off;    // the ablation
   std::string what;   // what the comparison shows
   std::string scene = {};  // the sample scene that shows this toggle, when not the card's
+  // Settings both arms share, that the paper pairs with the technique ("sampler.kind=hierarchical"
+  // for NDC, as NeRF samples its forward-facing scenes); a user's --set wins over them.
+  std::vector<std::string> with = {};
 };
 
 struct PaperCard {

@@ -20,6 +20,7 @@
 #include "scenes/generator/scene_maker.h"
 #include "tests/data/temp_folder.h"
 #include "tests/test_support/numeric.h"
+#include "tests/test_support/small_scene.h"
 
 using namespace nerds;
 
@@ -54,15 +55,7 @@ NetworkConfig small_network() {
   return c;
 }
 
-void make_small_default_scene(const std::string& dir) {
-  scenes::SceneOptions o;
-  o.resolution = 32;
-  o.train_views = 20;
-  o.val_views = 0;
-  o.test_views = 3;
-  o.samples_per_pixel = 2;
-  scenes::make_scene("default", dir, o);
-}
+void make_small_default_scene(const std::string& dir) { nerds_test::make_small_scene("default", dir, 32, 20, 3, 2); }
 
 ParamSet small_hierarchical_params() {
   ParamSet p = default_method_params();

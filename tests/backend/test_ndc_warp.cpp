@@ -22,6 +22,7 @@
 #include "tests/data/temp_folder.h"
 #include "tests/test_support/engine_eval.h"
 #include "tests/test_support/numeric.h"
+#include "tests/test_support/small_scene.h"
 
 using namespace nerds;
 
@@ -204,13 +205,7 @@ TEST_CASE("ndc_point_vjp is the transpose of the warp's Jacobian") {
 
 TEST_CASE("warp.kind=ndc trains on a tiny forward-facing scene: the loss falls, depth is in engine units") {
   nerds_test::TempFolder folder("ndc_forward");
-  scenes::SceneOptions so;
-  so.resolution = 48;
-  so.train_views = 20;
-  so.val_views = 0;
-  so.test_views = 2;
-  so.samples_per_pixel = 2;
-  scenes::make_scene("forward", folder.str(), so);
+  nerds_test::make_small_scene("forward", folder.str(), 48, 20, 2, 2);
   ParamSet p = default_method_params();
   p.set("encoding.log2_table_size", int64_t{15});
   p.set("trainer.batch_samples", int64_t{8192});

@@ -16,6 +16,7 @@
 #include "scenes/generator/scene_maker.h"
 #include "tests/data/temp_folder.h"
 #include "tests/test_support/engine_eval.h"
+#include "tests/test_support/small_scene.h"
 
 using nerds::Engine;
 using nerds::ParamSet;
@@ -23,15 +24,7 @@ using nerds::ParamSet;
 namespace {
 
 // The default scene at 32x32: 20 training views, 1 test view (a few hundred ms to make).
-void make_tiny_scene(const std::string& dir) {
-  nerds::scenes::SceneOptions o;
-  o.resolution = 32;
-  o.train_views = 20;
-  o.val_views = 0;
-  o.test_views = 1;
-  o.samples_per_pixel = 2;
-  nerds::scenes::make_scene("default", dir, o);
-}
+void make_tiny_scene(const std::string& dir) { nerds_test::make_small_scene("default", dir, 32, 20, 1, 2); }
 
 nerds::EngineOptions options_for(const std::string& dir) {
   nerds::EngineOptions o;

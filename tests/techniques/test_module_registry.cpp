@@ -23,6 +23,7 @@
 #include "tests/data/temp_folder.h"
 #include "tests/test_support/engine_eval.h"
 #include "tests/test_support/numeric.h"
+#include "tests/test_support/small_scene.h"
 
 using namespace nerds;
 namespace fs = std::filesystem;
@@ -37,13 +38,7 @@ bool computes_nothing(const std::string& module) { return module == "trainer"; }
 const std::string& tiny_scene() {
   static nerds_test::TempFolder folder("module_registry");
   static const std::string dir = [] {
-    scenes::SceneOptions o;
-    o.resolution = 24;
-    o.train_views = 12;
-    o.val_views = 0;
-    o.test_views = 2;
-    o.samples_per_pixel = 1;
-    scenes::make_scene("forward", folder.str(), o);
+    nerds_test::make_small_scene("forward", folder.str(), 24, 12, 2);
     return folder.str();
   }();
   return dir;

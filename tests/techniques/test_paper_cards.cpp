@@ -51,6 +51,15 @@ TEST_CASE("paper cards: every field is filled") {
       CHECK(filled(t.off));
       CHECK(t.on != t.off);
       CHECK(filled(t.what));
+      if (!t.scene.empty()) CHECK(kSceneNames.count(t.scene) == 1);
+      // The settings both arms share are valid assignments of declared parameters, and not
+      // of the toggled one.
+      nerds::ParamSet params = nerds::default_method_params();
+      for (const std::string& w : t.with) {
+        INFO("with " << w);
+        CHECK_NOTHROW(params.set_from_string(w, "card"));
+        CHECK(w.rfind(t.param + "=", 0) != 0);
+      }
     }
     CHECK(kSceneNames.count(c.scene) == 1);
     CHECK(c.headline_source.find("arXiv") != std::string::npos);  // where the number comes from

@@ -11,20 +11,13 @@
 #include "renderer/train/evaluate.h"
 #include "scenes/generator/scene_maker.h"
 #include "tests/data/temp_folder.h"
+#include "tests/test_support/small_scene.h"
 
 using namespace nerds;
 
 namespace {
 
-void make_tiny_multiscale(const std::string& dir) {
-  scenes::SceneOptions o;
-  o.resolution = 32;
-  o.train_views = 8;
-  o.val_views = 0;
-  o.test_views = 2;
-  o.samples_per_pixel = 1;  // the scene raises it to its own minimum
-  scenes::make_scene("multiscale", dir, o);
-}
+void make_tiny_multiscale(const std::string& dir) { nerds_test::make_small_scene("multiscale", dir, 32, 8, 2); }
 
 ParamSet small_params(bool area_loss) {
   ParamSet p = default_method_params();
