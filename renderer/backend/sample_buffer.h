@@ -9,16 +9,17 @@
 #include <vector>
 
 #include "renderer/math/positional_encoding.h"
+#include "renderer/math/pixel_cone.h"
 #include "renderer/math/vec3.h"
 
 namespace nerds {
 
 // Mip-NeRF's cone radius per unit distance along a ray through a pixel of focal length fx
-// (Barron et al. 2021, Sec. 3.1): the pixel's width at unit depth (1/fx) times 2/sqrt(12).
-// Mip-NeRF measures t as depth; for our unit directions it is distance, which differs by
-// cos(angle to the optical axis): we take the on-axis value (at most a few % off at the
-// image corners, and the same at training and render time).
-inline float pixel_cone_radius(float fx) { return fx > 0.f ? 2.f / (std::sqrt(12.f) * fx) : 0.f; }
+// (renderer/math/pixel_cone.h, the one formula). Mip-NeRF measures t as depth; for our unit
+// directions it is distance, which differs by cos(angle to the optical axis): we take the
+// on-axis value (at most a few % off at the image corners, and the same at training and
+// render time).
+inline float pixel_cone_radius(float fx) { return cone_radius_per_unit_distance(fx); }
 
 struct SampleBuffer {
   std::vector<float> pos, dir, t, dt, radius, axis;
