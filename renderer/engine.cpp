@@ -147,7 +147,7 @@ std::vector<float> Engine::density_at(const std::vector<Vec3>& points) const {
   std::vector<float> pos;
   pos.reserve(points.size() * 3);
   for (const Vec3& p : points) {
-    const Vec3 q = network_position(p, box_half);
+    const Vec3 q = network_position(sampling_point(trainer_->config().warp, box_half, p), box_half);
     pos.insert(pos.end(), {q.x, q.y, q.z});
   }
   std::vector<float> sigma(points.size());
@@ -166,7 +166,7 @@ std::vector<float> Engine::color_at(const std::vector<Vec3>& points, const std::
   pos.reserve(points.size() * 3);
   dir.reserve(points.size() * 3);
   for (size_t i = 0; i < points.size(); ++i) {
-    const Vec3 q = network_position(points[i], box_half);
+    const Vec3 q = network_position(sampling_point(trainer_->config().warp, box_half, points[i]), box_half);
     pos.insert(pos.end(), {q.x, q.y, q.z});
     const float len = length(dirs[i]);
     if (!std::isfinite(len) || !(len > 0.f))

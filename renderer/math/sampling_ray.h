@@ -36,6 +36,14 @@ NERDS_HD SamplingRay sampling_ray(const WarpSettings& warp, const MarchSettings&
   return r;
 }
 
+// A point of the engine's frame where the samplers (and so the network) see it: itself without
+// a warp; in NDC the point's NDC position mapped onto the box (Engine::density_at/color_at).
+NERDS_HD Vec3 sampling_point(const WarpSettings& warp, float box_half, Vec3 p) {
+  if (warp.kind != WarpKind::Ndc) return p;
+  const Vec3 q = ndc_point(warp.ndc.camera, ndc_engine_to_reference(warp.ndc, p));
+  return make_vec3(0.5f, 0.5f, 0.5f) + q * box_half;
+}
+
 // The cone radius per unit distance of a ray's samples: the pixel's (Mip-NeRF's IPE) without
 // a warp; in NDC the NDC one (ndc_cone_radius).
 NERDS_HD float sampling_cone_radius(const WarpSettings& warp, float pixel_radius) {

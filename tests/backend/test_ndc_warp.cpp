@@ -16,6 +16,7 @@
 #include "renderer/data/ndc_reference.h"
 #include "renderer/engine.h"
 #include "renderer/error.h"
+#include "renderer/math/camera_ray.h"
 #include "renderer/math/sampling_ray.h"
 #include "renderer/techniques/modules.h"
 #include "scenes/generator/scene_maker.h"
@@ -241,6 +242,28 @@ TEST_CASE("warp.kind=ndc trains on a tiny forward-facing scene: the loss falls, 
   MESSAGE("mean rendered depth " << mean_world << " world units");
   CHECK(mean_world > 1.2);
   CHECK(mean_world < 4.5);
+
+  // density_at takes points of the engine's frame: at the engine-frame positions of the
+  // inspector's samples (in the NDC box) it gives the densities the ray saw.
+  const Frame& f = test.frames[0];
+  const float px = 0.5f * f.intrinsics.width, py = 0.5f * f.intrinsics.height;
+  const std::vector<RaySample> samples = engine.inspect(f.pose, f.intrinsics, px, py);
+  REQUIRE(samples.size() > 8u);
+  const Ray ray = camera_ray(f.pose, f.intrinsics, px, py);
+  const SamplingRay box_ray = sampling_ray(engine.config().warp, engine.config().march, ray.origin, ray.dir);
+  REQUIRE(box_ray.hit);
+  std::vector<Vec3> points;
+  std::vector<float> seen;
+  for (size_t i = 0; i < samples.size(); i += samples.size() / 8) {
+    points.push_back(ndc_box_to_engine(engine.config().warp.ndc, engine.config().march.box_half,
+                                       box_ray.origin + box_ray.dir * samples[i].t));
+    seen.push_back(samples[i].sigma);
+  }
+  const std::vector<float> sigma = engine.density_at(points);
+  for (size_t i = 0; i < points.size(); ++i) {
+    CAPTURE(i);
+    CHECK(sigma[i] == doctest::Approx(seen[i]).epsilon(2e-2).scale(1e-3));
+  }
 }
 
 TEST_CASE("warp.kind=ndc on fern (LLFF, 1/8 resolution) lowers the loss") {

@@ -1,6 +1,7 @@
 // The engine's worker thread on a tiny generated scene: it opens the scene, renders the view
 // progressively up to full size, steps, inspects a ray (kept up to date), and survives a
-// reset with inconsistent parameters (the error is published; the running engine stays).
+// reset with inconsistent parameters (the error is published; the running engine stays), and
+// applies a training setting to the running model without a reset.
 #include <doctest/doctest.h>
 
 #include <chrono>
@@ -114,8 +115,27 @@ TEST_CASE("engine worker: open, render progressively, step, inspect, reset") {
   CHECK(s.scene_version == scene_version);
   CHECK(s.stats.step == 3);  // the old run is untouched
 
-  w.post(cmd::Reset{s.scene->params});
+  // A training setting goes to the running model: the run keeps its steps.
+  ParamSet live = s.scene->params;
+  live.set("trainer.lr", 0.003);
+  w.post(cmd::ApplyParams{live});
   s = wait_for(w, [&](const WorkerState& s) { return s.scene_version != scene_version; });
+  CHECK(s.error.empty());
+  CHECK(s.stats.step == 3);
+  CHECK(s.scene->params.get_float("trainer.lr") == doctest::Approx(0.003));
+  CHECK(s.notice.find("trainer.lr") != std::string::npos);
+  // One that needs a new model is refused there, and nothing changes.
+  ParamSet model = s.scene->params;
+  model.set("encoding.levels", int64_t{3});
+  const uint64_t live_version = s.scene_version;
+  w.post(cmd::ApplyParams{model});
+  s = wait_for(w, [](const WorkerState& s) { return !s.error.empty(); });
+  CHECK(s.error.find("encoding.levels") != std::string::npos);
+  CHECK(s.scene_version == live_version);
+  CHECK(s.scene->params.get_int("encoding.levels") == 4);
+
+  w.post(cmd::Reset{s.scene->params});
+  s = wait_for(w, [&](const WorkerState& s) { return s.scene_version != live_version; });
   CHECK(s.stats.step == 0);
   CHECK(s.history.empty());
 }

@@ -23,6 +23,9 @@ struct StepOnce {};  // one training step, then pause
 struct Reset {       // retrain from scratch on the same data with these parameters
   ParamSet params;
 };
+struct ApplyParams {  // change training settings (needs_reset = false) of the running model
+  ParamSet params;
+};
 struct TrainTo {  // train until the engine is at `step` (a session's step), then pause unless `then_run`
   int step = 0;
   bool then_run = false;
@@ -46,7 +49,7 @@ struct SetTrainThreads {  // OpenMP threads for training steps (renders keep eve
 
 }  // namespace cmd
 
-using Command = std::variant<cmd::Open, cmd::SetTraining, cmd::StepOnce, cmd::Reset, cmd::TrainTo, cmd::Inspect,
-                             cmd::ClearInspect, cmd::SaveSnapshot, cmd::SetTrainThreads>;
+using Command = std::variant<cmd::Open, cmd::SetTraining, cmd::StepOnce, cmd::Reset, cmd::ApplyParams, cmd::TrainTo,
+                             cmd::Inspect, cmd::ClearInspect, cmd::SaveSnapshot, cmd::SetTrainThreads>;
 
 }  // namespace nerds::viewer

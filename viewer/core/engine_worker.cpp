@@ -135,6 +135,7 @@ void EngineWorker::apply(Command& command) {
       Overloaded{
           [&](cmd::Open& c) { open(c.setup); },
           [&](cmd::Reset& c) { reset(c.params); },
+          [&](cmd::ApplyParams& c) { apply_params(c.params); },
           [&](cmd::SetTraining& c) {
             training_ = c.run;
             step_once_ = false;
@@ -215,6 +216,24 @@ void EngineWorker::open(const EngineSetup& setup) {
     s.status = "ready";
     s.stats = engine_->stats();
     s.history.clear();
+    s.scene = scene_;
+    ++s.scene_version;
+  });
+}
+
+void EngineWorker::apply_params(const ParamSet& params) {
+  if (!engine_) throw InputError("apply", "", "no scene is open");
+  // Engine::apply_params refuses (InputError, nothing changed) a parameter that needs a new model.
+  const std::vector<std::string> changed = engine_->apply_params(params);
+  auto scene = std::make_shared<SceneInfo>(*scene_);
+  scene->params = engine_->params();
+  scene->loss = scene->params.has("trainer.loss") ? scene->params.get_string("trainer.loss") : "l2";
+  scene_ = scene;
+  std::string what;
+  for (const std::string& path : changed) what += (what.empty() ? "" : ", ") + path;
+  publish([&](WorkerState& s) {
+    s.error.clear();
+    s.notice = "applied to the running model: " + what;
     s.scene = scene_;
     ++s.scene_version;
   });

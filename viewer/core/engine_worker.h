@@ -59,6 +59,7 @@ class EngineWorker {
   void apply(Command& command);
   void open(const EngineSetup& setup);
   void reset(const ParamSet& params);
+  void apply_params(const ParamSet& params);
   bool render_band();
   bool train_step();
   int coarse_rays() const;

@@ -1,7 +1,8 @@
 // The method's technique modules and every parameter, generated from the parameter
 // declarations the engine exposes (type, range, choices, doc line, needs-reset flag): a new
 // paper's module shows up here with no viewer change. Edits are collected and applied on
-// request; a change retrains from scratch after asking.
+// request: training settings alone (learning rate, loss, ...) go to the running model; any
+// other change retrains from scratch after asking.
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
@@ -144,8 +145,14 @@ void technique_panel(PanelContext& c) {
   if (!ed.error.empty()) ImGui::TextColored(ImVec4(1.f, 0.45f, 0.4f, 1.f), "%s", ed.error.c_str());
   if (changed.empty()) ImGui::BeginDisabled();
   if (ImGui::Button("Apply")) {
-    ed.reset_paths = changed;
-    ImGui::OpenPopup(kRetrainPopup);
+    const bool live = std::all_of(changed.begin(), changed.end(),
+                                  [&](const std::string& path) { return !ed.edited.entry(path).spec.needs_reset; });
+    if (live) {  // training settings only: the running model keeps training with them
+      c.commands.push(cmd::ApplyParams{ed.edited});
+    } else {
+      ed.reset_paths = changed;
+      ImGui::OpenPopup(kRetrainPopup);
+    }
   }
   ImGui::SameLine();
   if (ImGui::Button("Revert")) ed.edited = scene->params;
