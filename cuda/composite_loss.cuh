@@ -28,7 +28,7 @@ struct CompositeLossBody {
     float p[3], d_pred[3];
     for (int k = 0; k < 3; ++k) p[k] = cr.rgb[k] + cr.transmittance * background[3 * r + k];
     const float weight = loss_weight ? loss_weight[r] : 1.f;
-    ray_loss[r] = weight * photometric_loss(loss, p, target + 3 * r, huber_delta, loss_scale * weight, d_pred);
+    ray_loss[r] = weighted_photometric_loss(loss, p, target + 3 * r, huber_delta, loss_scale, weight, d_pred);
     composite_backward(sigma + b, rgb + 3 * b, dt + b, cr.used, p, d_pred, d_sigma + b, d_rgb + 3 * b);
     for (int i = cr.used; i < c; ++i) {  // no gradient past early termination
       d_sigma[b + i] = 0.f;

@@ -96,7 +96,7 @@ class CudaTrainer final : public DeviceTrainer {
     images_.rgba = rgba_.data();
     images_.n_images = static_cast<int>(data.frames.size());
     images_.n_pixels = data.total_pixels();
-    images_.loss_weight_scale = static_cast<float>(1.0 / data.mean_lossmult());
+    images_.loss_weight_scale = data.loss_weight_scale();
     images_.background = static_cast<int>(config.background);
   }
 

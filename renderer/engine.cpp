@@ -142,12 +142,25 @@ OccupancyCells Engine::occupancy_cells() const {
   return cells;
 }
 
+namespace {
+// A queried point as the network's input: where the samplers see it (NDC under warp=ndc),
+// mapped to [0,1]^3 and clamped there (a point outside the scene box reads the box's edge, as
+// the encodings index their tables only inside it); a point NDC cannot map is an InputError.
+Vec3 query_position(const TrainConfig& config, Vec3 p, size_t index) {
+  const Vec3 q = network_position(sampling_point(config.warp, config.march.box_half, p), config.march.box_half);
+  if (!(std::isfinite(q.x) && std::isfinite(q.y) && std::isfinite(q.z)))
+    throw InputError("points", std::to_string(index),
+                     "has no position in the scene's sampling space (under warp.kind=ndc: a point on or behind "
+                     "the reference camera's plane)");
+  return make_vec3(std::clamp(q.x, 0.f, 1.f), std::clamp(q.y, 0.f, 1.f), std::clamp(q.z, 0.f, 1.f));
+}
+}  // namespace
+
 std::vector<float> Engine::density_at(const std::vector<Vec3>& points) const {
-  const float box_half = trainer_->config().march.box_half;
   std::vector<float> pos;
   pos.reserve(points.size() * 3);
   for (const Vec3& p : points) {
-    const Vec3 q = network_position(sampling_point(trainer_->config().warp, box_half, p), box_half);
+    const Vec3 q = query_position(trainer_->config(), p, pos.size() / 3);
     pos.insert(pos.end(), {q.x, q.y, q.z});
   }
   std::vector<float> sigma(points.size());
@@ -161,12 +174,11 @@ std::vector<float> Engine::color_at(const std::vector<Vec3>& points, const std::
   if (dirs.size() != points.size())
     throw InputError("dirs", "", std::to_string(dirs.size()) + " directions for " + std::to_string(points.size()) +
                                      " points (give one per point)");
-  const float box_half = trainer_->config().march.box_half;
   std::vector<float> pos, dir;
   pos.reserve(points.size() * 3);
   dir.reserve(points.size() * 3);
   for (size_t i = 0; i < points.size(); ++i) {
-    const Vec3 q = network_position(sampling_point(trainer_->config().warp, box_half, points[i]), box_half);
+    const Vec3 q = query_position(trainer_->config(), points[i], i);
     pos.insert(pos.end(), {q.x, q.y, q.z});
     const float len = length(dirs[i]);
     if (!std::isfinite(len) || !(len > 0.f))

@@ -78,7 +78,9 @@ class Engine {
   RenderBuffers render(const Pose& pose, const Intrinsics& intrinsics, const float background[3]) const;
   // The samples along the ray through pixel (px, py), for the ray inspector.
   std::vector<RaySample> inspect(const Pose& pose, const Intrinsics& intrinsics, float px, float py) const;
-  // Density at points of the engine's frame (for notebooks and the viewer).
+  // Density at points of the engine's frame (for notebooks and the viewer). A point outside the
+  // scene box reads the box's edge; under warp.kind=ndc a point the warp cannot map (on or
+  // behind the reference camera's plane) is an InputError (field "points", its index).
   std::vector<float> density_at(const std::vector<Vec3>& points) const;
   // The network's color c(x, d) (RGB in [0, 1], 3 per point) at points of the engine's frame
   // seen along directions (any non-zero length; normalized here): what a sample there

@@ -65,6 +65,9 @@ struct Dataset {
   bool one_image_size() const;
   // The lossmult of the mean pixel (weighted by each frame's pixel count); 1 when none is given.
   double mean_lossmult() const;
+  // What TrainingRay::loss_weight multiplies lossmult by so that the weights average 1 over
+  // the pixels (TrainingImagesView::loss_weight_scale, for both backends).
+  float loss_weight_scale() const { return static_cast<float>(1.0 / mean_lossmult()); }
   // Fills frame_images from the frames (sizes from their intrinsics, back to back in frame
   // order; lossmult) and width/height from the largest; call it after changing `frames`.
   // rgba must then hold total_pixels() * 4 bytes (or none, for a split loaded without images).

@@ -45,4 +45,12 @@ NERDS_HD float photometric_loss(LossKind kind, const float* pred, const float* t
                                  : l2_loss(pred, target, scale, d_pred);
 }
 
+// A ray's loss weighted by `weight` (Mip-NeRF's area loss, Barron et al. 2021, Sec. 4: a
+// pixel's loss times its area in full-resolution pixels; 1 without it): the weighted loss,
+// and its gradient in d_pred.
+NERDS_HD float weighted_photometric_loss(LossKind kind, const float* pred, const float* target, float huber_delta,
+                                         float scale, float weight, float* d_pred) {
+  return weight * photometric_loss(kind, pred, target, huber_delta, scale * weight, d_pred);
+}
+
 }  // namespace nerds

@@ -107,7 +107,12 @@ NERDS_HD Vec3 ndc_box_to_engine(const NdcWarp& w, float box_half, Vec3 p_box) {
 
 // Mip-NeRF's cone radius per unit box distance for NDC rays (Barron et al. 2021, Sec. 3.1; its
 // code takes the radius from neighbouring pixels' NDC directions, which differ by 2/W per unit
-// t' in x): (2/W) / |d'| * 2/sqrt(12), with |d'| ~ 2 on the reference camera's axis.
-NERDS_HD float ndc_cone_radius(const NdcWarp& w) { return 2.f / (sqrtf(12.f) * w.camera.width); }
+// t' in x): (2/W) / |d'| * 2/sqrt(12), with |d'| ~ 2 on the reference camera's axis, for the
+// reference camera's pixels. A ray through a pixel of cone radius `pixel_radius` (per unit
+// world distance, 2/(sqrt(12) fx)) has that value times its footprint relative to them, so
+// renders at another resolution get their own footprint: pixel_radius * fx_ref / W.
+NERDS_HD float ndc_cone_radius(const NdcWarp& w, float pixel_radius) {
+  return pixel_radius * w.camera.fx / w.camera.width;
+}
 
 }  // namespace nerds

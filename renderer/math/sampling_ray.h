@@ -45,9 +45,9 @@ NERDS_HD Vec3 sampling_point(const WarpSettings& warp, float box_half, Vec3 p) {
 }
 
 // The cone radius per unit distance of a ray's samples: the pixel's (Mip-NeRF's IPE) without
-// a warp; in NDC the NDC one (ndc_cone_radius).
+// a warp; in NDC the NDC one for the same pixel footprint (ndc_cone_radius).
 NERDS_HD float sampling_cone_radius(const WarpSettings& warp, float pixel_radius) {
-  return warp.kind == WarpKind::Ndc ? ndc_cone_radius(warp.ndc) : pixel_radius;
+  return warp.kind == WarpKind::Ndc ? ndc_cone_radius(warp.ndc, pixel_radius) : pixel_radius;
 }
 
 // A ray's rendered depth in the engine's frame: `depth_sum` is composite_forward's sum w_i t_i

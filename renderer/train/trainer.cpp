@@ -39,7 +39,7 @@ struct Trainer::ThreadScratch {
   std::vector<float> target, background;
   std::vector<SamplingRay> rays;  // the rays in the box the samplers work in
   std::vector<Vec3> view_dirs;    // their directions as the color stage sees them
-  std::vector<float> radii, jitter;
+  std::vector<float> radii, jitter, loss_weight;
   HierarchicalScratch hierarchical;
 };
 
@@ -89,6 +89,8 @@ Trainer::Trainer(const TrainConfig& config, std::shared_ptr<const Dataset> train
   for (int i = 0; i < cpu_thread_count(); ++i) scratch_.emplace_back(std::make_unique<ThreadScratch>());
   if (data_->frame_images.size() != data_->frames.size() || data_->rgba.size() < 4 * data_->total_pixels())
     throw std::invalid_argument("trainer: the training images are not laid out (Dataset::lay_out_images)");
+  total_pixels_ = data_->total_pixels();
+  loss_weight_scale_ = data_->loss_weight_scale();
   for (const Frame& f : data_->frames) {
     poses_.push_back(f.pose);
     intrinsics_.push_back(f.intrinsics);
@@ -136,8 +138,8 @@ TrainingImagesView Trainer::images_view() const {
   v.images = data_->frame_images.data();
   v.rgba = data_->rgba.data();
   v.n_images = static_cast<int>(data_->frames.size());
-  v.n_pixels = data_->total_pixels();
-  v.loss_weight_scale = static_cast<float>(1.0 / data_->mean_lossmult());
+  v.n_pixels = total_pixels_;
+  v.loss_weight_scale = loss_weight_scale_;
   v.background = static_cast<int>(config_.background);
   return v;
 }
@@ -169,6 +171,7 @@ void Trainer::process_chunk(int first_ray, int n_rays, ChunkResult& out, ThreadS
   s.view_dirs.resize(n_rays);
   s.radii.resize(n_rays);
   s.jitter.resize(n_rays);
+  s.loss_weight.resize(n_rays);
 
   // 1. Rays through random pixels of random training images, taken into the box the samples
   // are placed in (sampling_ray.h: the scene box, or NDC mapped onto it), then sampled:
@@ -184,6 +187,7 @@ void Trainer::process_chunk(int first_ray, int n_rays, ChunkResult& out, ThreadS
     s.view_dirs[r] = tr.ray.dir;
     s.radii[r] = sampling_cone_radius(config_.warp, tr.pixel_radius);
     s.jitter[r] = tr.jitter;
+    s.loss_weight[r] = config_.area_loss ? tr.loss_weight : 1.f;  // Mip-NeRF's area loss
   }
   int coarse_evaluated = 0;  // the hierarchical sampler's forward-only coarse pass
   if (config_.sampler.kind == SamplerKind::Hierarchical) {
@@ -253,10 +257,8 @@ void Trainer::process_chunk(int first_ray, int n_rays, ChunkResult& out, ThreadS
                       config_.min_transmittance, &cr);
     float pred[3], d_pred[3];
     for (int k = 0; k < 3; ++k) pred[k] = cr.rgb[k] + cr.transmittance * s.background[3 * r + k];
-    // Mip-NeRF's area loss: the ray's pixel weighs by its area in full-resolution pixels.
-    const float weight = config_.area_loss ? training_ray_loss_weight(images, config_.seed, step_, first_ray + r) : 1.f;
-    loss += weight * photometric_loss(config_.loss, pred, s.target.data() + 3 * r, config_.huber_delta,
-                                      loss_scale * weight, d_pred);
+    loss += weighted_photometric_loss(config_.loss, pred, s.target.data() + 3 * r, config_.huber_delta, loss_scale,
+                                      s.loss_weight[r], d_pred);
     composite_backward(s.sigma.data() + b, s.rgb.data() + 3 * b, dt.data() + b, cr.used, pred, d_pred,
                        s.d_sigma.data() + b, s.d_rgb.data() + 3 * b);
   }

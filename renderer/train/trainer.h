@@ -104,6 +104,8 @@ class Trainer {
   std::shared_ptr<const Dataset> data_;
   std::vector<Pose> poses_;
   std::vector<Intrinsics> intrinsics_;
+  size_t total_pixels_ = 0;         // of the training images (fixed for the run)
+  float loss_weight_scale_ = 1.f;   // Dataset::loss_weight_scale()
   // The model (mutable: on a device backend it is a cache that const accessors refresh).
   mutable NerfNetwork network_;
   mutable OccupancyGrid occupancy_;

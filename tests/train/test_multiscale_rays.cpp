@@ -64,7 +64,7 @@ ViewArrays view_of(const Dataset& d) {
   a.view.rgba = d.rgba.data();
   a.view.n_images = static_cast<int>(d.frames.size());
   a.view.n_pixels = d.total_pixels();
-  a.view.loss_weight_scale = static_cast<float>(1.0 / d.mean_lossmult());
+  a.view.loss_weight_scale = d.loss_weight_scale();
   a.view.background = 1;  // white: opaque texels are their own target
   return a;
 }
