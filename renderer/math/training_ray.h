@@ -84,11 +84,4 @@ NERDS_HD TrainingRay training_ray(const TrainingImagesView& v, uint64_t seed, in
   return r;
 }
 
-// training_ray(v, seed, step, ray_index).loss_weight, from the ray's first draws only.
-NERDS_HD float training_ray_loss_weight(const TrainingImagesView& v, uint64_t seed, int step, int ray_index) {
-  Pcg32 rng = training_ray_stream(seed, step, ray_index);
-  const uint64_t pixel = draw_training_pixel(v, rng);
-  return v.images[frame_holding_pixel(v.images, v.n_images, pixel)].lossmult * v.loss_weight_scale;
-}
-
 }  // namespace nerds
