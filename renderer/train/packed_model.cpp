@@ -4,15 +4,28 @@
 
 namespace nerds {
 
-namespace {
+AdamState zero_adam_state(const NerfNetwork& network) {
+  AdamState adam;
+  adam.grid_m.assign(network.grid().param_count(), 0.f);
+  adam.grid_v = adam.grid_m;
+  for (const Mlp* mlp : {&network.density_mlp(), &network.color_mlp()})
+    for (const Eigen::MatrixXf& w : mlp->weights()) {
+      adam.mlp_m.push_back(Eigen::MatrixXf::Zero(w.rows(), w.cols()));
+      adam.mlp_v.push_back(Eigen::MatrixXf::Zero(w.rows(), w.cols()));
+    }
+  return adam;
+}
 
 // Eigen matrices are column-major; the packed layout is row-major (outputs x inputs).
-void pack_matrices(const std::vector<Eigen::MatrixXf>& ms, std::vector<float>& out) {
-  out.clear();
+std::vector<float> pack_matrices(const std::vector<Eigen::MatrixXf>& ms) {
+  std::vector<float> out;
   for (const Eigen::MatrixXf& m : ms)
     for (Eigen::Index r = 0; r < m.rows(); ++r)
       for (Eigen::Index c = 0; c < m.cols(); ++c) out.push_back(m(r, c));
+  return out;
 }
+
+namespace {
 
 void unpack_matrices(const std::vector<float>& in, std::vector<Eigen::MatrixXf>& ms) {
   size_t i = 0;
@@ -29,9 +42,9 @@ PackedMlp pack_mlp(const Mlp& mlp, const std::vector<Eigen::MatrixXf>& m, const 
     p.rows.push_back(static_cast<int>(w.rows()));
     p.cols.push_back(static_cast<int>(w.cols()));
   }
-  pack_matrices(mlp.weights(), p.weights);
-  pack_matrices(m, p.adam_m);
-  pack_matrices(v, p.adam_v);
+  p.weights = pack_matrices(mlp.weights());
+  p.adam_m = pack_matrices(m);
+  p.adam_v = pack_matrices(v);
   return p;
 }
 

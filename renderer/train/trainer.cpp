@@ -74,18 +74,8 @@ Trainer::Trainer(const TrainConfig& config, std::shared_ptr<const Dataset> train
     ema_used_per_ray_ = static_cast<float>(hs.coarse_samples + hs.fine_samples);
     ema_marched_per_ray_ = ema_used_per_ray_ + (hs.fine_samples > 0 ? hs.coarse_samples : 0);
   }
-  const size_t np = network_.grid().param_count();
-  adam_.grid_m.assign(np, 0.f);
-  adam_.grid_v.assign(np, 0.f);
-  grid_grad_.assign(np, 0.f);
-  for (const auto& w : network_.density_mlp().weights()) {
-    adam_.mlp_m.emplace_back(Eigen::MatrixXf::Zero(w.rows(), w.cols()));
-    adam_.mlp_v.emplace_back(Eigen::MatrixXf::Zero(w.rows(), w.cols()));
-  }
-  for (const auto& w : network_.color_mlp().weights()) {
-    adam_.mlp_m.emplace_back(Eigen::MatrixXf::Zero(w.rows(), w.cols()));
-    adam_.mlp_v.emplace_back(Eigen::MatrixXf::Zero(w.rows(), w.cols()));
-  }
+  adam_ = zero_adam_state(network_);
+  grid_grad_.assign(network_.grid().param_count(), 0.f);
   for (int i = 0; i < cpu_thread_count(); ++i) scratch_.emplace_back(std::make_unique<ThreadScratch>());
   if (data_->frame_images.size() != data_->frames.size() || data_->rgba.size() < 4 * data_->total_pixels())
     throw std::invalid_argument("trainer: the training images are not laid out (Dataset::lay_out_images)");

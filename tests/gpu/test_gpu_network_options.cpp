@@ -23,26 +23,6 @@ namespace {
 using nerds_test::gpu_or_skip;
 using nerds_test::relative_l2;
 
-std::vector<float> flatten_rows(const std::vector<Eigen::MatrixXf>& ms) {
-  std::vector<float> out;
-  for (const Eigen::MatrixXf& g : ms)
-    for (Eigen::Index r = 0; r < g.rows(); ++r)
-      for (Eigen::Index c = 0; c < g.cols(); ++c) out.push_back(g(r, c));
-  return out;
-}
-
-AdamState zero_adam(const NerfNetwork& net) {
-  AdamState adam;
-  adam.grid_m.assign(net.grid().param_count(), 0.f);
-  adam.grid_v = adam.grid_m;
-  for (const auto* mlp : {&net.density_mlp(), &net.color_mlp()})
-    for (const Eigen::MatrixXf& w : mlp->weights()) {
-      adam.mlp_m.push_back(Eigen::MatrixXf::Zero(w.rows(), w.cols()));
-      adam.mlp_v.push_back(Eigen::MatrixXf::Zero(w.rows(), w.cols()));
-    }
-  return adam;
-}
-
 }  // namespace
 
 TEST_CASE("gpu network: the dense grid encoding matches the CPU network (values and table gradients)") {
@@ -77,12 +57,12 @@ TEST_CASE("gpu network: the dense grid encoding matches the CPU network (values 
     net.grid().backward_level(l, pos.data(), ws.d_enc.data(), n, net.encoding_dim(), d_grid.data());
 
   OccupancyGrid occupancy(config.occupancy, config.march.dt_min);
-  const PackedModel model = pack_model(net, occupancy, zero_adam(net));
+  const PackedModel model = pack_model(net, occupancy, zero_adam_state(net));
   const cuda::NetworkPass gpu = cuda::network_pass(config.network, net.grid().view(), model, pos, dir, d_sigma, d_rgb);
   std::vector<float> log_gpu(n), log_cpu(n);
   for (int i = 0; i < n; ++i) log_gpu[i] = std::log(gpu.sigma[i]), log_cpu[i] = std::log(sigma[i]);
   const double e_sigma = relative_l2(log_gpu, log_cpu), e_rgb = relative_l2(gpu.rgb, rgb);
-  const double e_grid = relative_l2(gpu.d_grid, d_grid), e_dd = relative_l2(gpu.d_density, flatten_rows(grads.density));
+  const double e_grid = relative_l2(gpu.d_grid, d_grid), e_dd = relative_l2(gpu.d_density, pack_matrices(grads.density));
   MESSAGE("dense grid: relative L2 error log sigma " << e_sigma << ", rgb " << e_rgb << ", d_grid " << e_grid
                                                      << ", d_density_mlp " << e_dd);
   // The tolerances of the hash grid's parity test (half precision inside the MLPs).

@@ -34,28 +34,6 @@ std::vector<float> uniform(size_t n, Pcg32& rng, float lo, float hi) {
   return v;
 }
 
-// Matrices (Eigen, column-major) as one row-major array, as PackedMlp lays out weights.
-std::vector<float> flatten(const std::vector<Eigen::MatrixXf>& ms) {
-  std::vector<float> out;
-  for (const Eigen::MatrixXf& g : ms)
-    for (Eigen::Index r = 0; r < g.rows(); ++r)
-      for (Eigen::Index c = 0; c < g.cols(); ++c) out.push_back(g(r, c));
-  return out;
-}
-
-// Zero Adam moments shaped like the network, so pack_model has something to read.
-AdamState zero_adam(const NerfNetwork& net) {
-  AdamState adam;
-  adam.grid_m.assign(net.grid().param_count(), 0.f);
-  adam.grid_v = adam.grid_m;
-  for (const auto* mlp : {&net.density_mlp(), &net.color_mlp()})
-    for (const Eigen::MatrixXf& w : mlp->weights()) {
-      adam.mlp_m.push_back(Eigen::MatrixXf::Zero(w.rows(), w.cols()));
-      adam.mlp_v.push_back(Eigen::MatrixXf::Zero(w.rows(), w.cols()));
-    }
-  return adam;
-}
-
 // The packed (row-major) weights of an Mlp, as PackedMlp holds them.
 PackedMlp packed(const Mlp& mlp) {
   PackedMlp p;
@@ -63,7 +41,7 @@ PackedMlp packed(const Mlp& mlp) {
     p.rows.push_back(static_cast<int>(w.rows()));
     p.cols.push_back(static_cast<int>(w.cols()));
   }
-  p.weights = flatten(mlp.weights());
+  p.weights = pack_matrices(mlp.weights());
   return p;
 }
 
@@ -108,7 +86,7 @@ TEST_CASE("gpu fused MLP: forward, input and weight gradients match the CPU MLP 
     std::vector<const float*> const_hidden(hidden_ptrs.begin(), hidden_ptrs.end());
     mlp.backward(x.data(), shape.inputs, n, const_hidden.data(), d_out.data(), d_in.data(), shape.inputs, shape.inputs, d_w,
                  s0.data(), s1.data());
-    const std::vector<float> cpu_dw = flatten(d_w);
+    const std::vector<float> cpu_dw = pack_matrices(d_w);
     // Inputs and activations rounded to half (11-bit mantissa) at every layer: about 1e-3
     // relative per layer; the weight gradients sum 1000 such products.
     const double e_out = relative_l2(gpu.out, out), e_in = relative_l2(gpu.d_in, d_in), e_w = relative_l2(gpu.d_weights, cpu_dw);
@@ -146,9 +124,9 @@ TEST_CASE("gpu network: density, color and every gradient match the CPU network"
     net.grid().backward_level(l, pos.data(), ws.d_enc.data(), n, net.encoding_dim(), d_grid.data());
 
   OccupancyGrid occupancy(config.occupancy, config.march.dt_min);
-  const PackedModel model = pack_model(net, occupancy, zero_adam(net));
+  const PackedModel model = pack_model(net, occupancy, zero_adam_state(net));
   const cuda::NetworkPass gpu = cuda::network_pass(config.network, net.grid().view(), model, pos, dir, d_sigma, d_rgb);
-  const std::vector<float> cpu_dd = flatten(grads.density), cpu_dc = flatten(grads.color);
+  const std::vector<float> cpu_dd = pack_matrices(grads.density), cpu_dc = pack_matrices(grads.color);
   // log-density passes through exp: compare it in the log domain.
   std::vector<float> log_gpu(n), log_cpu(n);
   for (int i = 0; i < n; ++i) log_gpu[i] = std::log(gpu.sigma[i]), log_cpu[i] = std::log(sigma[i]);
@@ -277,7 +255,7 @@ TEST_CASE("gpu occupancy update: the same cells, points and values as the CPU gr
   OccupancyGrid cpu(config.occupancy, config.march.dt_min);
   cpu.mark_unseen(data->frames);
   // Warm-up pass (every cell): identical queries, so values agree up to half precision.
-  const PackedModel model = pack_model(net, cpu, zero_adam(net));
+  const PackedModel model = pack_model(net, cpu, zero_adam_state(net));
   const std::vector<float> gpu_values =
       cuda::occupancy_update_pass(config.network, net.grid().view(), model, config.occupancy, config.march.dt_min, 0, 77);
   cpu.update(net, 0, 77);
