@@ -10,7 +10,7 @@
 
 #include "cuda/buffer.h"
 #include "cuda/composite_loss.cuh"
-#include "cuda/cuda_backend.h"
+#include "renderer/backend/device_info.h"
 #include "cuda/device_network.cuh"
 #include "cuda/device_occupancy.cuh"
 #include "cuda/device_scan.cuh"

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "cuda/cuda_backend.h"
+#include "renderer/backend/device_info.h"
 
 namespace nerds {
 

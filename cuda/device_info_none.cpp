@@ -1,7 +1,7 @@
 // The CUDA backend's entry points for a build without it (NERDS_CUDA=OFF or no nvcc).
 #include <stdexcept>
 
-#include "cuda/cuda_backend.h"
+#include "renderer/backend/device_info.h"
 #include "renderer/train/device_trainer.h"
 
 namespace nerds {

@@ -25,7 +25,7 @@
 
 #include "renderer/engine.h"
 #include "renderer/error.h"
-#include "renderer/techniques/modules.h"
+#include "renderer/techniques/method_files.h"
 #include "renderer/train/evaluate.h"
 #include "scenes/generator/scene_maker.h"
 
@@ -631,7 +631,7 @@ PYBIND11_MODULE(_nerds, m) {
         out["aabb_scale"] = d.aabb_scale;
         out["scale"] = d.scale;
         out["offset"] = std::vector<float>{d.offset.x, d.offset.y, d.offset.z};
-        out["box_half"] = self.e().config().march.box_half;
+        out["box_half"] = self.e().box_half();
         return out;
       })
       .def("views", &views, py::arg("split") = "train", py::arg("images") = false)

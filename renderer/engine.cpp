@@ -6,11 +6,13 @@
 #include <cstring>
 #include <utility>
 
-#include "cuda/cuda_backend.h"
+#include "renderer/backend/device_info.h"
+#include "renderer/backend/render_rays.h"
 #include "renderer/backend/sample_buffer.h"
 #include "renderer/error.h"
 #include "renderer/techniques/modules.h"
 #include "renderer/train/snapshot_file.h"
+#include "renderer/train/trainer.h"
 
 namespace nerds {
 
@@ -63,6 +65,11 @@ Engine::Engine(const EngineOptions& options, const ParamSet& params)
 }
 
 Engine::~Engine() = default;
+
+float Engine::box_half() const { return trainer_->config().march.box_half; }
+float Engine::current_lr() const { return trainer_->current_lr(); }
+const TrainConfig& Engine::config() const { return trainer_->config(); }
+const Trainer& Engine::trainer() const { return *trainer_; }
 
 void Engine::set_budget(double seconds, int steps) {
   budget_end_seconds_ = seconds > 0.0 ? stats_.train_seconds + seconds : 0.0;

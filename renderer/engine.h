@@ -1,18 +1,25 @@
-// The engine's one public face. The CLI, the viewer, the Python module and the tests are
-// clients of this header and nothing deeper: load a dataset and a method, train step by
-// step, render any camera, inspect a ray, evaluate, save and load snapshots.
+// The engine's one public face; the CLI, the viewer and the Python module are its clients:
+// load a dataset and a method, train step by step, render any camera, inspect a ray,
+// evaluate, save and load snapshots. Only plain types come through it: no Eigen, no trainer,
+// no module machinery (tests/test_engine_header.cpp checks). Besides it a client uses
+// public headers of the same kind: techniques/method_files.h (a method's parameters),
+// train/evaluate.h, techniques/paper_cards.h, data/image_io.h.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "renderer/backend/render_rays.h"
+#include "renderer/backend/render_types.h"
 #include "renderer/data/dataset.h"
 #include "renderer/techniques/params.h"
-#include "renderer/train/trainer.h"
+#include "renderer/train/step_stats.h"
 
 namespace nerds {
+
+class Trainer;
+struct TrainConfig;
 
 struct EngineOptions {
   std::string data_dir;     // dataset folder (NeRF-synthetic or transforms.json)
@@ -66,13 +73,19 @@ class Engine {
   // "cpu" or "cuda": where training and rendering run.
   const std::string& device() const { return device_; }
   const ParamSet& params() const { return params_; }
-  const TrainConfig& config() const { return trainer_->config(); }
+  // Half the edge of the scene's box (engine units): the box is 0.5 +- box_half().
+  float box_half() const;
+  // The learning rate the next step takes.
+  float current_lr() const;
   const Dataset& train_set() const { return *train_; }
   std::shared_ptr<const Dataset> train_set_ptr() const { return train_; }
   // Another split of the same folder with the same downscale (e.g. "test").
   Dataset load_split(const std::string& split, bool load_images = true) const;
   EngineStats stats() const { return stats_; }
-  const Trainer& trainer() const { return *trainer_; }
+  // The run's settings and its trainer, for white-box tests (they include
+  // renderer/train/trainer.h themselves); clients use the accessors above.
+  const TrainConfig& config() const;
+  const Trainer& trainer() const;
 
   // Renders a camera in the engine's frame. background: RGB behind the scene.
   RenderBuffers render(const Pose& pose, const Intrinsics& intrinsics, const float background[3]) const;

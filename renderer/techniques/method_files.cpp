@@ -1,5 +1,7 @@
 // Method names to method files, and a method's parameters: one lookup for every client (the
-// CLI's --method, the viewer, the Python module).
+// CLI's --method, the viewer, the Python module). default_method_params is in registry.cpp.
+#include "renderer/techniques/method_files.h"
+
 #include <filesystem>
 #include <system_error>
 #include <vector>
@@ -46,6 +48,12 @@ ParamSet method_params(const std::string& method, const std::vector<std::string>
   for (const std::string& s : sets) params.set_from_string(s, "--set");
   if (method_name) *method_name = name;
   return params;
+}
+
+std::vector<ModuleSummary> module_summaries() {
+  std::vector<ModuleSummary> out;
+  for (const TechniqueModule& m : technique_modules()) out.push_back({m.name, m.summary, m.paper});
+  return out;
 }
 
 }  // namespace nerds

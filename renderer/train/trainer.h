@@ -16,24 +16,10 @@
 #include "renderer/math/training_ray.h"
 #include "renderer/train/adam_state.h"
 #include "renderer/train/device_trainer.h"
+#include "renderer/train/step_stats.h"
 #include "renderer/train/train_config.h"
 
 namespace nerds {
-
-struct StepStats {
-  int step = 0;               // the step just taken (1-based count after it)
-  int rays = 0;
-  int64_t marched_samples = 0;  // evaluated by the forward pass
-  int64_t used_samples = 0;     // seen by the loss (after early termination): forward + backward
-  double loss = 0.0;            // mean over rays and channels
-  double seconds = 0.0;         // wall time of the step
-};
-
-struct StageTimes {  // cumulative seconds per stage, for profiles
-  double occupancy = 0, march_forward_backward = 0;
-  double hash_backward = 0;  // scatter into the table and the table's Adam update
-  double optimizer = 0;      // MLP Adam and gradient reduction
-};
 
 // On the CUDA backend (use_cuda) the steps run on the GPU and the members below are the host
 // copy of the model: the accessors bring it up to date first (a download after steps), and

@@ -17,6 +17,7 @@
 #include "renderer/engine.h"
 #include "renderer/math/hierarchical_sampling.h"
 #include "renderer/techniques/modules.h"
+#include "renderer/train/trainer.h"
 #include "scenes/generator/scene_maker.h"
 #include "tests/data/temp_folder.h"
 #include "tests/test_support/numeric.h"

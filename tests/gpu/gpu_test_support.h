@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "cuda/cuda_backend.h"
+#include "renderer/backend/device_info.h"
 #include "renderer/data/dataset.h"
 #include "renderer/math/camera.h"
 #include "renderer/math/rng.h"

@@ -7,8 +7,8 @@
 #include <cstdio>
 #include <vector>
 
-#include "cuda/cuda_backend.h"
 #include "cuda/math_kernels.h"
+#include "renderer/backend/device_info.h"
 #include "renderer/backend/hash_grid.h"
 #include "renderer/math/compositing.h"
 #include "renderer/math/rng.h"

@@ -13,6 +13,7 @@
 
 #include "renderer/engine.h"
 #include "renderer/train/metrics.h"
+#include "renderer/train/trainer.h"
 
 namespace nerds_test {
 

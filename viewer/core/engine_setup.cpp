@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "renderer/error.h"
-#include "renderer/techniques/modules.h"
+#include "renderer/techniques/method_files.h"
 
 namespace nerds::viewer {
 
@@ -14,7 +14,7 @@ namespace fs = std::filesystem;
 namespace {
 
 nlohmann::json scene_marker(const std::string& name, const scenes::SceneOptions& o) {
-  // The same fields, in the same shape, as `nerds demo` writes (renderer/cli/cmd_demo.cpp).
+  // The same fields, in the same shape, as `nerds demo` writes (cli/cmd_demo.cpp).
   return {{"scene", name},
           {"resolution", o.resolution},
           {"train_views", o.train_views},

@@ -203,7 +203,7 @@ void EngineWorker::open(const EngineSetup& setup) {
   scene->method_name = engine_->options().method_name;
   scene->snapshot = setup.snapshot;
   scene->params = engine_->params();
-  scene->box_half = engine_->config().march.box_half;
+  scene->box_half = engine_->box_half();
   scene->loss = engine_->params().has("trainer.loss") ? engine_->params().get_string("trainer.loss") : "l2";
   scene_ = scene;
   history_.clear();
@@ -249,7 +249,7 @@ void EngineWorker::reset(const ParamSet& params) {
   scene->train = engine_->train_set_ptr();
   scene->params = engine_->params();
   scene->snapshot.clear();
-  scene->box_half = engine_->config().march.box_half;
+  scene->box_half = engine_->box_half();
   scene->loss = params.has("trainer.loss") ? params.get_string("trainer.loss") : "l2";
   scene_ = scene;
   history_.clear();
@@ -289,7 +289,7 @@ bool EngineWorker::train_step() {
     train_to_ = 0;
     training_ = then_run_;
   }
-  const float lr = engine_->trainer().current_lr();
+  const float lr = engine_->current_lr();
   publish([&](WorkerState& s) {
     s.stats = st;
     s.learning_rate = lr;

@@ -12,7 +12,7 @@
 #include <string>
 
 #include "renderer/error.h"
-#include "renderer/techniques/modules.h"
+#include "renderer/techniques/method_files.h"
 #include "viewer/panels/panels.h"
 
 namespace nerds::viewer {
@@ -128,9 +128,10 @@ void technique_panel(PanelContext& c) {
   ImGui::Text("method: %s", scene->method_name.c_str());
   const std::vector<std::string> changed = ed.edited.changed_since(scene->params);
   ImGui::PushItemWidth(-150.f);
+  const std::vector<ModuleSummary> summaries = module_summaries();
   for (const std::string& module : ed.edited.modules()) {
-    const TechniqueModule* info = nullptr;
-    for (const TechniqueModule& m : technique_modules())
+    const ModuleSummary* info = nullptr;
+    for (const ModuleSummary& m : summaries)
       if (m.name == module) info = &m;
     if (!ImGui::TreeNodeEx(module.c_str(), ImGuiTreeNodeFlags_DefaultOpen)) {
       if (info && ImGui::IsItemHovered()) ImGui::SetTooltip("%s\n%s", info->summary.c_str(), info->paper.c_str());

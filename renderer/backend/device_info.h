@@ -1,6 +1,6 @@
-// What the rest of the program may know about the CUDA backend: plain C++ only (no CUDA
-// types), so renderer/ and the CLI include it without the CUDA toolkit's headers. With
-// NERDS_CUDA off, cuda_device_info() still exists and says the build has no CUDA backend.
+// Whether a CUDA device can run the engine. Declared here, defined at link time: by
+// cuda/device_info.cu in a build with the CUDA backend, by cuda/device_info_none.cpp without
+// it (then it says the build has none). Plain C++ only, so nothing here needs CUDA headers.
 #pragma once
 
 #include <string>

@@ -15,8 +15,8 @@
 #include <map>
 #include <memory>
 
-#include "renderer/cli/cli_common.h"
-#include "renderer/cli/progress_line.h"
+#include "cli/cli_common.h"
+#include "cli/progress_line.h"
 #include "renderer/error.h"
 #include "renderer/train/evaluate.h"
 #include "renderer/train/peak_memory.h"

@@ -8,10 +8,11 @@
 #include <filesystem>
 #include <memory>
 
-#include "renderer/cli/cli_common.h"
-#include "renderer/cli/progress_line.h"
-#include "renderer/cli/render_views.h"
-#include "renderer/cli/train_run.h"
+#include "cli/cli_common.h"
+#include "cli/progress_line.h"
+#include "cli/render_views.h"
+#include "cli/train_run.h"
+#include "renderer/data/json_fields.h"
 #include "renderer/error.h"
 #include "scenes/generator/scene_maker.h"
 
@@ -47,7 +48,7 @@ void ensure_scene(const DemoArgs& a, const std::string& dir) {
   if (fs::exists(marker, ec)) {
     nlohmann::json have;
     try {
-      have = read_json_file(marker.string());
+      have = json_fields::read_json_file(marker.string());
     } catch (const InputError&) {
     }
     if (have == want && fs::exists(fs::path(dir) / "transforms_test.json", ec)) {

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "renderer/cli/cli_common.h"
+#include "cli/cli_common.h"
 #include "renderer/data/image_io.h"
 #include "renderer/techniques/paper_cards.h"
 #include "renderer/train/evaluate.h"

@@ -1,6 +1,4 @@
-#include "renderer/cli/cli_common.h"
-
-#include "cuda/cuda_backend.h"
+#include "cli/cli_common.h"
 
 #include <unistd.h>
 
@@ -15,9 +13,10 @@
 #include <fstream>
 #include <sstream>
 
-#include "renderer/cli/progress_line.h"
+#include "cli/progress_line.h"
+#include "renderer/backend/device_info.h"
 #include "renderer/error.h"
-#include "renderer/techniques/modules.h"
+#include "renderer/techniques/method_files.h"
 
 namespace nerds::cli {
 
@@ -197,16 +196,6 @@ void write_json_file(const std::string& path, const nlohmann::json& j) {
   std::error_code ec;
   fs::rename(tmp, path, ec);
   if (ec) throw InputError(path, "", "cannot write the file: " + ec.message());
-}
-
-nlohmann::json read_json_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path, "", "cannot open the file");
-  try {
-    return nlohmann::json::parse(in);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw InputError(path, "", std::string("malformed JSON: ") + e.what());
-  }
 }
 
 std::string absolute_path(const std::string& path) {

@@ -86,9 +86,9 @@ std::unique_ptr<Engine> load_run(const std::string& run_dir, const std::string& 
 nlohmann::json evaluate_run(const Engine& engine, const std::string& run_dir, const std::string& split, int stride,
                             bool images);
 
-// JSON files: written atomically (temporary + rename), pretty-printed; reading names the file.
+// A JSON file written atomically (temporary + rename), pretty-printed; the CLI reads them with
+// json_fields::read_json_file (renderer/data/json_fields.h).
 void write_json_file(const std::string& path, const nlohmann::json& j);
-nlohmann::json read_json_file(const std::string& path);
 void make_folder(const std::string& path);  // create_directories, InputError on failure
 
 // A finite number, or null (JSON has no inf/NaN).

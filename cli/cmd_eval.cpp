@@ -8,8 +8,8 @@
 #include <filesystem>
 #include <memory>
 
-#include "renderer/cli/cli_common.h"
-#include "renderer/cli/progress_line.h"
+#include "cli/cli_common.h"
+#include "cli/progress_line.h"
 #include "renderer/error.h"
 #include "renderer/train/evaluate.h"
 

@@ -7,9 +7,9 @@
 #include <filesystem>
 #include <memory>
 
-#include "renderer/cli/cli_common.h"
-#include "renderer/cli/progress_line.h"
-#include "renderer/cli/train_run.h"
+#include "cli/cli_common.h"
+#include "cli/progress_line.h"
+#include "cli/train_run.h"
 #include "renderer/error.h"
 
 namespace nerds::cli {

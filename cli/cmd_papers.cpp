@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-#include "renderer/cli/cli_common.h"
+#include "cli/cli_common.h"
 #include "renderer/techniques/paper_cards.h"
 
 namespace nerds::cli {

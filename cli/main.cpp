@@ -8,7 +8,7 @@
 #include <new>
 #include <vector>
 
-#include "renderer/cli/cli_common.h"
+#include "cli/cli_common.h"
 #include "renderer/error.h"
 
 namespace {

@@ -1,8 +1,9 @@
-#include "renderer/cli/train_run.h"
+#include "cli/train_run.h"
 
 #include <filesystem>
 
-#include "renderer/cli/cli_common.h"
+#include "cli/cli_common.h"
+#include "renderer/data/json_fields.h"
 #include "renderer/error.h"
 
 namespace nerds::cli {
@@ -19,7 +20,7 @@ TrainRun::TrainRun(const Engine& engine, const std::string& out_dir, double log_
     const fs::path previous = fs::path(resumed_from) / "train_log.json";
     std::error_code ec;
     if (fs::exists(previous, ec)) {
-      const nlohmann::json j = read_json_file(previous.string());
+      const nlohmann::json j = json_fields::read_json_file(previous.string());
       if (j.is_object() && j.contains("log") && j["log"].is_array()) {
         // Entries past the snapshot's step were logged after it was saved: drop them.
         for (const nlohmann::json& e : j["log"])

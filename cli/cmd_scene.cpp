@@ -8,8 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "renderer/cli/cli_common.h"
+#include "cli/cli_common.h"
 #include "renderer/data/image_io.h"
+#include "renderer/data/json_fields.h"
 #include "scenes/generator/contact_sheet.h"
 #include "scenes/generator/scene_library.h"
 #include "scenes/generator/scene_maker.h"
@@ -80,7 +81,8 @@ int run_contact_sheet(const SheetArgs& a) {
   std::vector<scenes::SheetTile> tiles;
   for (const std::string& arg : a.folders) {
     const SheetPick pick = parse_pick(arg, a);
-    const nlohmann::json transforms = read_json_file((pick.dir / ("transforms_" + pick.split + ".json")).string());
+    const nlohmann::json transforms =
+        json_fields::read_json_file((pick.dir / ("transforms_" + pick.split + ".json")).string());
     scenes::SheetTile tile;
     tile.label = transforms.value("scene", pick.dir.filename().string());
     tile.image = read_image((pick.dir / pick.split / ("r_" + std::to_string(pick.view) + ".png")).string(), 4);

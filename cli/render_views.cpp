@@ -1,4 +1,4 @@
-#include "renderer/cli/render_views.h"
+#include "cli/render_views.h"
 
 #include <algorithm>
 #include <cmath>
@@ -6,8 +6,8 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "renderer/cli/cli_common.h"
-#include "renderer/cli/progress_line.h"
+#include "cli/cli_common.h"
+#include "cli/progress_line.h"
 #include "renderer/data/image_io.h"
 #include "renderer/data/json_fields.h"
 #include "renderer/error.h"

@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <memory>
 
-#include "renderer/cli/cli_common.h"
+#include "cli/cli_common.h"
 
 namespace nerds::cli {
 

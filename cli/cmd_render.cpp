@@ -4,8 +4,8 @@
 #include <cstdio>
 #include <memory>
 
-#include "renderer/cli/cli_common.h"
-#include "renderer/cli/render_views.h"
+#include "cli/cli_common.h"
+#include "cli/render_views.h"
 #include "renderer/error.h"
 
 namespace nerds::cli {
