@@ -4,8 +4,8 @@
 
 #include <algorithm>
 
+#include "viewer/core/dataset_cameras.h"
 #include "viewer/panels/panels.h"
-#include "viewer/ui/view_input.h"
 
 namespace nerds::viewer {
 

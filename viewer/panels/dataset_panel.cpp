@@ -22,16 +22,16 @@ void dataset_panel(PanelContext& c) {
   }
   ImGui::Text("%s camera %d", c.view.dataset_view.split.c_str(), c.view.dataset_view.index);
   const float side = std::max(40.f, (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2.f);
-  const float aspect = static_cast<float>(d.truth.height()) / std::max(d.truth.width(), 1);
+  const float aspect = static_cast<float>(d.truth.height) / std::max(d.truth.width, 1);
   const ImVec2 size(side, side * aspect);
   ImGui::BeginGroup();
-  ImGui::Image(d.truth.imgui_id(), size);
+  ImGui::Image(d.truth.imgui_id, size);
   ImGui::TextDisabled("ground truth");
   ImGui::EndGroup();
   ImGui::SameLine();
   ImGui::BeginGroup();
   if (d.has_error) {
-    ImGui::Image(d.error.imgui_id(), size);
+    ImGui::Image(d.error.imgui_id, size);
     ImGui::TextDisabled("error, step %d", d.error_step);
   } else {
     ImGui::Dummy(size);

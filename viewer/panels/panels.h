@@ -4,10 +4,10 @@
 #pragma once
 
 #include "viewer/core/command_queue.h"
+#include "viewer/core/display_info.h"
+#include "viewer/core/view_tracker.h"
 #include "viewer/core/viewer_state.h"
 #include "viewer/core/worker_state.h"
-#include "viewer/ui/display.h"
-#include "viewer/ui/view_tracker.h"
 
 namespace nerds::viewer {
 

@@ -11,6 +11,8 @@
 #include <thread>
 
 #include "renderer/error.h"
+#include "renderer/math/camera_ray.h"
+#include "viewer/core/dataset_cameras.h"
 #include "viewer/core/session_capture.h"
 #include "viewer/gl/gl.h"
 #include "viewer/gl/screenshot.h"
@@ -236,12 +238,12 @@ void App::draw_scene(const Layout& l) {
   const ViewTarget& view = tracker_.current();
   if (!view.valid) return;
   const DisplayInfo& d = display_.info();
-  if (d.image && d.main.valid()) {
+  if (d.image && display_.main_texture().valid()) {
     // An image of an older camera (moving) fills the view; one of a dataset camera keeps its shape.
     const Rect r =
         d.image_is_current ? view.image_rect : fit_rect(l.view, d.image->intrinsics.width, d.image->intrinsics.height);
     drawing_->set_area(d.image_is_current ? r : (view.dataset_view.active() ? r : l.view), scale, fb_h);
-    drawing_->draw_texture(d.main);
+    drawing_->draw_texture(display_.main_texture());
   }
   const LineSet& lines = overlay_lines();
   if (lines.vertex_count() > 0) {

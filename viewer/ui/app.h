@@ -10,13 +10,13 @@
 
 #include "viewer/core/engine_worker.h"
 #include "viewer/core/session.h"
+#include "viewer/core/view_tracker.h"
 #include "viewer/core/viewer_options.h"
 #include "viewer/gl/scene_drawing.h"
 #include "viewer/ui/display.h"
 #include "viewer/ui/layout.h"
 #include "viewer/ui/scripted_run.h"
 #include "viewer/ui/view_input.h"
-#include "viewer/ui/view_tracker.h"
 #include "viewer/ui/window.h"
 
 namespace nerds::viewer {

@@ -2,7 +2,13 @@
 
 #include <cstring>
 
+#include "viewer/core/dataset_cameras.h"
+
 namespace nerds::viewer {
+
+namespace {
+ShownTexture shown(const Texture& t) { return {t.imgui_id(), t.width(), t.height()}; }
+}  // namespace
 
 const std::vector<float>& Display::truth_at(const SceneInfo& scene, const ViewTarget& view, int width, int height) {
   for (const TruthCache& c : truth_cache_)
@@ -32,7 +38,8 @@ void Display::update(const WorkerState& worker, const ViewerState& state, const 
     if (dataset) {
       const Intrinsics& k = view.target.intrinsics;
       const ColorImage img = to_color_image(truth_at(*scene, view, k.width, k.height), k.width, k.height);
-      info_.truth.upload(img.width, img.height, img.rgba.data(), true);
+      truth_.upload(img.width, img.height, img.rgba.data(), true);
+      info_.truth = shown(truth_);
       info_.has_truth = true;
     }
   }
@@ -45,7 +52,7 @@ void Display::update(const WorkerState& worker, const ViewerState& state, const 
         current && dataset ? truth_at(*scene, view, image->intrinsics.width, image->intrinsics.height) : none;
     Colorized c = colorize(*image, state.view.mode, truth);
     // Dataset cameras are shown pixel for pixel (the error is per pixel); free views smoothly.
-    info_.main.upload(c.image.width, c.image.height, c.image.rgba.data(), dataset && current);
+    main_.upload(c.image.width, c.image.height, c.image.rgba.data(), dataset && current);
     c.image = ColorImage();
     info_.colors = std::move(c);
     info_.image = image;
@@ -54,7 +61,8 @@ void Display::update(const WorkerState& worker, const ViewerState& state, const 
     shown_version_ = view.target.version;
     if (current && dataset && image->finest && image != error_image_) {
       const Colorized e = colorize(*image, RenderMode::Error, truth);
-      info_.error.upload(e.image.width, e.image.height, e.image.rgba.data(), true);
+      error_.upload(e.image.width, e.image.height, e.image.rgba.data(), true);
+      info_.error = shown(error_);
       info_.has_error = true;
       info_.error_mse = e.mse;
       info_.error_step = image->step;

@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
+#include "viewer/core/view_tracker.h"
 #include "viewer/core/viewer_options.h"
 #include "viewer/core/viewer_state.h"
 #include "viewer/core/worker_state.h"
-#include "viewer/ui/view_tracker.h"
 
 namespace nerds::viewer {
 

@@ -5,8 +5,8 @@
 #pragma once
 
 #include "viewer/core/command_queue.h"
+#include "viewer/core/view_tracker.h"
 #include "viewer/core/viewer_state.h"
-#include "viewer/ui/view_tracker.h"
 
 namespace nerds::viewer {
 
@@ -20,12 +20,6 @@ struct MouseGesture {
 // Returns true when the camera moved.
 bool handle_view_input(ViewerState& state, MouseGesture& gesture, const SceneInfo* scene, const ViewTarget& view,
                        const Rect& view_rect, CommandQueue& commands);
-
-// Snaps the camera to a dataset camera (or leaves the dataset cameras for an invalid one).
-void snap_to_dataset_view(ViewerState& state, const SceneInfo& scene, const DatasetView& view);
-// The next (+1) or previous (-1) dataset camera, wrapping within the split; from a free
-// camera, the first training camera.
-DatasetView step_dataset_view(const SceneInfo& scene, const DatasetView& from, int direction);
 
 // Sends the inspector request for pick `slot` (its point of the current view).
 void send_pick(ViewerState& state, int slot, const ViewTarget& view, CommandQueue& commands);

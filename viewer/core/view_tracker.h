@@ -28,9 +28,4 @@ class ViewTracker {
   uint64_t next_version_ = 1;
 };
 
-// The dataset camera a view names, or null when it does not exist in the scene.
-const Frame* dataset_frame(const SceneInfo& scene, const DatasetView& view);
-// The frames of a split ("train" or "test"); null when the scene has none.
-const Dataset* dataset_split(const SceneInfo& scene, const std::string& split);
-
 }  // namespace nerds::viewer

@@ -1,7 +1,9 @@
-#include "viewer/ui/view_tracker.h"
+#include "viewer/core/view_tracker.h"
 
 #include <cmath>
 #include <cstring>
+
+#include "viewer/core/dataset_cameras.h"
 
 namespace nerds::viewer {
 
@@ -15,18 +17,6 @@ bool same_target(const RenderTarget& a, const RenderTarget& b) {
 }
 
 }  // namespace
-
-const Dataset* dataset_split(const SceneInfo& scene, const std::string& split) {
-  if (split == "train") return scene.train.get();
-  if (split == "test") return scene.test.get();
-  return nullptr;
-}
-
-const Frame* dataset_frame(const SceneInfo& scene, const DatasetView& view) {
-  const Dataset* d = view.active() ? dataset_split(scene, view.split) : nullptr;
-  if (!d || view.index >= static_cast<int>(d->frames.size())) return nullptr;
-  return &d->frames[view.index];
-}
 
 const ViewTarget& ViewTracker::update(const ViewerState& state, const SceneInfo* scene, const Rect& view_rect) {
   ViewTarget next;
