@@ -1,9 +1,13 @@
-// The CPU backend's one way to run a kernel body over items: OpenMP with dynamic scheduling
+// The project's one way to run a body over items on the CPU: OpenMP with dynamic scheduling
 // (items differ in cost: rays march different sample counts). A kernel body is a per-item
-// function, so the same body can be launched by the CUDA backend instead.
+// function, so the same body can be launched by the CUDA backend instead; the scene maker
+// renders its views with it too.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <exception>
+#include <mutex>
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -27,14 +31,46 @@ inline int cpu_thread_index() {
 #endif
 }
 
-// fn(i) for i in [0, n), items handed out `grain` at a time.
+// The first exception a body throws, kept to be rethrown on the calling thread: an exception
+// must not leave an OpenMP region (that ends the program).
+class FirstException {
+ public:
+  bool raised() const { return raised_.load(std::memory_order_relaxed); }
+  void capture() noexcept {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!error_) error_ = std::current_exception();
+    raised_.store(true, std::memory_order_relaxed);
+  }
+  void rethrow_if_raised() const {
+    if (error_) std::rethrow_exception(error_);
+  }
+
+ private:
+  std::atomic<bool> raised_{false};
+  std::mutex mutex_;
+  std::exception_ptr error_;
+};
+
+// fn(i) for i in [0, n), items handed out `grain` at a time. Which thread runs an item varies
+// from run to run, so an item's result must depend on i alone. When a body throws, the items
+// not yet started are skipped and the first exception is rethrown here.
 template <class Fn>
 void parallel_for(int64_t n, Fn&& fn, int64_t grain = 1) {
+  FirstException error;
 #pragma omp parallel for schedule(dynamic, grain)
-  for (int64_t i = 0; i < n; ++i) fn(i);
+  for (int64_t i = 0; i < n; ++i) {
+    if (error.raised()) continue;
+    try {
+      fn(i);
+    } catch (...) {
+      error.capture();
+    }
+  }
+  error.rethrow_if_raised();
 }
 
-// fn(begin, end) over [0, n) split into one contiguous range per thread (streaming loops).
+// fn(begin, end) over [0, n) split into one contiguous range per thread (streaming loops;
+// fn must not throw).
 template <class Fn>
 void parallel_ranges(int64_t n, Fn&& fn) {
 #pragma omp parallel
@@ -49,7 +85,7 @@ void parallel_ranges(int64_t n, Fn&& fn) {
   }
 }
 
-// Sum of fn(i) for i in [0, n), in double precision.
+// Sum of fn(i) for i in [0, n), in double precision (fn must not throw).
 template <class Fn>
 double parallel_sum(int64_t n, Fn&& fn) {
   double sum = 0.0;

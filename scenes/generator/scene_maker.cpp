@@ -5,10 +5,10 @@
 #include <limits>
 #include <system_error>
 
+#include "renderer/backend/parallel.h"
 #include "renderer/error.h"
 #include "scenes/generator/multiscale_views.h"
 #include "scenes/generator/nerf_synthetic_writer.h"
-#include "scenes/generator/parallel_for.h"
 #include "scenes/generator/ray_tracer.h"
 #include "scenes/generator/scene_library.h"
 #include "scenes/generator/view_camera.h"
@@ -134,7 +134,7 @@ SceneMade make_scene(const std::string& name_or_path, const std::string& out_dir
   }
   std::vector<DepthRange> ranges(jobs.size());
   // One view per task: each is rendered and written by one thread from its planned seed.
-  parallel_for(static_cast<int>(jobs.size()), [&](int j) {
+  parallel_for(static_cast<int64_t>(jobs.size()), [&](int64_t j) {
     const PlannedSplit& split = splits[jobs[j].split];
     const PlannedView& view = split.views[jobs[j].view];
     const ViewCamera camera = make_view_camera(view.pose, options.resolution, options.resolution, d.rig.camera_angle_x);
