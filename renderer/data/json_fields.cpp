@@ -1,12 +1,14 @@
-// Checked access to the JSON of a dataset: every failure is an InputError naming file + field.
+// Checked access to JSON files: every failure is an InputError naming the file and the field.
 #include "renderer/data/json_fields.h"
 
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <utility>
 
 #include "renderer/error.h"
 
@@ -15,7 +17,23 @@ namespace {
 
 using nlohmann::json;
 
-std::string type_of(const json& value) { return value.type_name(); }
+// What a value of the wrong type is, for the message: its type ("string", "array"), or the
+// number itself.
+std::string what_is(const json& value) { return value.is_number() ? value.dump() : value.type_name(); }
+
+void require_object(const json& value, const std::string& file, const std::string& where) {
+  if (!value.is_object())
+    throw InputError(file, where.empty() ? "(top level)" : where, "expected a JSON object, got " + what_is(value));
+}
+
+std::string range_text(double lo, double hi) {
+  auto text = [](double v) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof(buffer), "%g", v);
+    return std::string(buffer);
+  };
+  return "[" + text(lo) + ", " + text(hi) + "]";
+}
 
 // Replaces the non-JSON tokens NaN, Infinity and -Infinity (outside strings) by null.
 // Parse-error columns after such a token on the same line shift by a few characters.
@@ -62,10 +80,14 @@ json read_json_file(const std::string& path) {
   std::stringstream text;
   text << in.rdbuf();
   if (!in) throw InputError(path, "", "cannot read file");
+  return parse_json(nonfinite_tokens_to_null(text.str()), path);
+}
+
+json parse_json(const std::string& text, const std::string& file) {
   try {
-    return json::parse(nonfinite_tokens_to_null(text.str()));
+    return json::parse(text);
   } catch (const json::exception& e) {  // parse_error carries "at line L, column C"
-    throw InputError(path, "", std::string("malformed JSON: ") + e.what());
+    throw InputError(file, "", std::string("malformed JSON: ") + e.what());
   }
 }
 
@@ -74,21 +96,30 @@ std::string field_name(const std::string& where, const std::string& key) {
 }
 
 const json* find(const json& object, const std::string& key, const std::string& file, const std::string& where) {
-  if (!object.is_object())
-    throw InputError(file, where.empty() ? "(top level)" : where, "expected a JSON object, got " + type_of(object));
+  require_object(object, file, where);
   const auto it = object.find(key);
   if (it == object.end() || it->is_null()) return nullptr;
   return &*it;
 }
 
-std::optional<double> optional_number(const json& object, const std::string& key, const std::string& file,
-                                      const std::string& where) {
+namespace {
+// object[key] as a T when present: `is_type` says whether the value has the type `expected`
+// names ("a number").
+template <class T>
+std::optional<T> optional_field(const json& object, const std::string& key, const std::string& file,
+                                const std::string& where, bool (json::*is_type)() const, const char* expected) {
   const json* value = find(object, key, file, where);
   if (!value) return std::nullopt;
-  if (!value->is_number())
-    throw InputError(file, field_name(where, key), "expected a number, got " + type_of(*value));
-  const double number = value->get<double>();
-  if (!std::isfinite(number)) throw InputError(file, field_name(where, key), "not a finite number");
+  if (!(value->*is_type)())
+    throw InputError(file, field_name(where, key), std::string("expected ") + expected + ", got " + what_is(*value));
+  return value->get<T>();
+}
+}  // namespace
+
+std::optional<double> optional_number(const json& object, const std::string& key, const std::string& file,
+                                      const std::string& where) {
+  const std::optional<double> number = optional_field<double>(object, key, file, where, &json::is_number, "a number");
+  if (number && !std::isfinite(*number)) throw InputError(file, field_name(where, key), "not a finite number");
   return number;
 }
 
@@ -99,34 +130,47 @@ double require_number(const json& object, const std::string& key, const std::str
   return *number;
 }
 
+std::optional<int64_t> optional_integer(const json& object, const std::string& key, const std::string& file,
+                                        const std::string& where) {
+  return optional_field<int64_t>(object, key, file, where, &json::is_number_integer, "an integer");
+}
+
+std::optional<bool> optional_bool(const json& object, const std::string& key, const std::string& file,
+                                  const std::string& where) {
+  return optional_field<bool>(object, key, file, where, &json::is_boolean, "true or false");
+}
+
+std::optional<std::string> optional_string(const json& object, const std::string& key, const std::string& file,
+                                           const std::string& where) {
+  return optional_field<std::string>(object, key, file, where, &json::is_string, "a string");
+}
+
 std::string require_string(const json& object, const std::string& key, const std::string& file,
                            const std::string& where) {
-  const json* value = find(object, key, file, where);
-  if (!value) throw InputError(file, field_name(where, key), "missing required string");
-  if (!value->is_string()) throw InputError(file, field_name(where, key), "expected a string, got " + type_of(*value));
-  return value->get<std::string>();
+  const std::optional<std::string> text = optional_string(object, key, file, where);
+  if (!text) throw InputError(file, field_name(where, key), "missing required string");
+  return *text;
 }
 
 std::optional<Vec3> optional_vec3(const json& object, const std::string& key, const std::string& file,
                                   const std::string& where) {
   const json* value = find(object, key, file, where);
   if (!value) return std::nullopt;
-  if (!value->is_array() || value->size() != 3)
-    throw InputError(file, field_name(where, key), "expected an array of 3 numbers");
-  Vec3 v;
-  for (int i = 0; i < 3; ++i) {
-    const json& e = (*value)[i];
-    if (!e.is_number() || !std::isfinite(e.get<double>()))
-      throw InputError(file, field_name(where, key), "expected an array of 3 finite numbers");
-    v[i] = e.get<float>();
-  }
-  return v;
+  return read_vec3(*value, file, field_name(where, key));
+}
+
+Vec3 read_vec3(const json& value, const std::string& file, const std::string& field) {
+  bool ok = value.is_array() && value.size() == 3;
+  for (size_t i = 0; ok && i < 3; ++i) ok = value[i].is_number() && std::isfinite(value[i].get<double>());
+  if (!ok) throw InputError(file, field, "expected an array of 3 finite numbers, got " + value.dump());
+  return make_vec3(static_cast<float>(value[0].get<double>()), static_cast<float>(value[1].get<double>()),
+                   static_cast<float>(value[2].get<double>()));
 }
 
 const json& require_frames(const json& root, const std::string& file) {
   const json* frames = find(root, "frames", file, "");
   if (!frames) throw InputError(file, "frames", "missing required array");
-  if (!frames->is_array()) throw InputError(file, "frames", "expected an array, got " + type_of(*frames));
+  if (!frames->is_array()) throw InputError(file, "frames", "expected an array, got " + what_is(*frames));
   if (frames->empty()) throw InputError(file, "", "frames is empty");
   return *frames;
 }
@@ -175,6 +219,101 @@ Pose read_pose(const json& frame, const std::string& file, const std::string& wh
   for (int r = 0; r < 3; ++r)
     for (int c = 0; c < 4; ++c) pose.m[r][c] = static_cast<float>(m[r][c]);
   return pose;
+}
+
+JsonObject::JsonObject(const json& value, std::string file, std::string where)
+    : value_(value), file_(std::move(file)), where_(std::move(where)) {
+  require_object(value_, file_, where_);
+}
+
+std::string JsonObject::field(const std::string& key) const { return field_name(where_, key); }
+
+void JsonObject::fail(const std::string& key, const std::string& what) const {
+  throw InputError(file_, field(key), what);
+}
+
+const json* JsonObject::find(const std::string& key) {
+  known_.insert(key);
+  return json_fields::find(value_, key, file_, where_);
+}
+
+void JsonObject::check_range(const std::string& key, double value, double lo, double hi) const {
+  if (value < lo || value > hi) fail(key, "must be in " + range_text(lo, hi) + ", got " + value_.at(key).dump());
+}
+
+bool JsonObject::has(const std::string& key) { return find(key) != nullptr; }
+
+const json& JsonObject::raw(const std::string& key) {
+  const json* v = find(key);
+  if (!v) fail(key, "missing required field");
+  return *v;
+}
+
+double JsonObject::number(const std::string& key, double lo, double hi) {
+  known_.insert(key);
+  const double d = require_number(value_, key, file_, where_);
+  check_range(key, d, lo, hi);
+  return d;
+}
+
+double JsonObject::number(const std::string& key, double fallback, double lo, double hi) {
+  return has(key) ? number(key, lo, hi) : fallback;
+}
+
+int JsonObject::integer(const std::string& key, int fallback, int lo, int hi) {
+  known_.insert(key);
+  const std::optional<int64_t> i = optional_integer(value_, key, file_, where_);
+  if (!i) return fallback;
+  if (*i < lo || *i > hi) fail(key, "must be in " + range_text(lo, hi) + ", got " + std::to_string(*i));
+  return static_cast<int>(*i);
+}
+
+bool JsonObject::boolean(const std::string& key, bool fallback) {
+  known_.insert(key);
+  return optional_bool(value_, key, file_, where_).value_or(fallback);
+}
+
+std::string JsonObject::string(const std::string& key) {
+  known_.insert(key);
+  return require_string(value_, key, file_, where_);
+}
+
+std::string JsonObject::string(const std::string& key, const std::string& fallback) {
+  known_.insert(key);
+  return optional_string(value_, key, file_, where_).value_or(fallback);
+}
+
+Vec3 JsonObject::vec3(const std::string& key) { return read_vec3(raw(key), file_, field(key)); }
+
+Vec3 JsonObject::vec3(const std::string& key, Vec3 fallback) { return has(key) ? vec3(key) : fallback; }
+
+std::vector<double> JsonObject::numbers(const std::string& key, size_t count, double lo, double hi) {
+  const json& v = raw(key);
+  if (!v.is_array() || v.size() != count) fail(key, "must be an array of " + std::to_string(count) + " numbers");
+  std::vector<double> out;
+  for (const json& e : v) {
+    if (!e.is_number() || !std::isfinite(e.get<double>()) || e.get<double>() < lo || e.get<double>() > hi)
+      fail(key, "every entry must be a number in " + range_text(lo, hi) + ", got " + v.dump());
+    out.push_back(e.get<double>());
+  }
+  return out;
+}
+
+JsonObject JsonObject::object(const std::string& key) { return JsonObject(raw(key), file_, field(key)); }
+
+const json& JsonObject::array(const std::string& key) {
+  const json& v = raw(key);
+  if (!v.is_array() || v.empty()) fail(key, "must be a non-empty array");
+  return v;
+}
+
+void JsonObject::finish() const {
+  for (auto it = value_.begin(); it != value_.end(); ++it) {
+    if (known_.count(it.key())) continue;
+    std::string known;
+    for (const std::string& k : known_) known += (known.empty() ? "" : ", ") + k;
+    throw InputError(file_, field(it.key()), "unknown field (known here: " + known + ")");
+  }
 }
 
 }  // namespace nerds::json_fields

@@ -19,7 +19,7 @@ constexpr size_t kMaxTriangles = 20000000;  // per object, copies included: a fe
 std::string index_name(const std::string& base, size_t i) { return base + "[" + std::to_string(i) + "]"; }
 
 Vec3 srgb_color(const nlohmann::json& value, const std::string& file, const std::string& field) {
-  Vec3 c = json_vec3(value, file, field);
+  Vec3 c = json_fields::read_vec3(value, file, field);
   for (int i = 0; i < 3; ++i) {
     if (c[i] < 0.f || c[i] > 1.f) throw InputError(file, field, "sRGB components must be in [0, 1]");
   }
@@ -99,7 +99,7 @@ std::vector<Vec3> parse_points(JsonObject& o, const std::string& key) {
   const nlohmann::json& list = o.array(key);
   if (list.size() < 2) o.fail(key, "needs at least two points");
   std::vector<Vec3> points;
-  for (size_t i = 0; i < list.size(); ++i) points.push_back(json_vec3(list[i], o.file(), o.field(index_name(key, i))));
+  for (size_t i = 0; i < list.size(); ++i) points.push_back(json_fields::read_vec3(list[i], o.file(), o.field(index_name(key, i))));
   return points;
 }
 

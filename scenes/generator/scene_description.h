@@ -8,12 +8,15 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "renderer/data/json_fields.h"
 #include "scenes/generator/camera_rig.h"
-#include "scenes/generator/json_object.h"
 #include "scenes/generator/scene.h"
 #include "scenes/generator/scene_maker.h"
 
 namespace nerds::scenes {
+
+// Scene files are read with the engine's strict JSON reader.
+using json_fields::JsonObject;
 
 // Per-view changes of the training views only (val and test views stay clean).
 struct Variations {

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "renderer/data/json_fields.h"
 #include "renderer/error.h"
 #include "scenes/generator/embedded_files.h"
 
@@ -28,18 +29,10 @@ const EmbeddedFile* find_embedded(const std::string& path) {
 
 std::string library_label(const std::string& name) { return "scenes/library/" + name + ".json"; }
 
-nlohmann::json parse_text(const std::string& text, const std::string& label) {
-  try {
-    return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw InputError(label, "", std::string("not valid JSON: ") + e.what());
-  }
-}
-
 nlohmann::json library_json(const std::string& name) {
   const EmbeddedFile* file = find_embedded(name + ".json");
   if (!file) throw InputError("unknown library scene '" + name + "'");
-  return parse_text(file->text, library_label(name));
+  return json_fields::parse_json(file->text, library_label(name));
 }
 
 // The base named by "extends" with this document's fields laid over it.
@@ -136,7 +129,7 @@ SceneDescription load_scene(const std::string& name_or_path) {
                      "; or give the path of a scene .json file; see nerds scene list)");
   }
   const fs::path path(name_or_path);
-  const nlohmann::json doc = parse_text(read_disk_file(path, name_or_path, ""), name_or_path);
+  const nlohmann::json doc = json_fields::parse_json(read_disk_file(path, name_or_path, ""), name_or_path);
   return parse_scene_description(resolve_extends(doc, name_or_path, 0), name_or_path,
                                  reader_for(name_or_path, path.parent_path(), true));
 }

@@ -110,7 +110,7 @@ TEST_CASE("scene file errors name the file and the field") {
       {with("\"disk\", \"center\"", "\"sphere\", \"transform\": {}, \"center\""),
        "transform and repeat apply to the mesh shapes"},
       {with("\"radius\": 3.5}", "\"radius\": 3.5}, \"views\": {\"max_train\": 0}"), "views.max_train: must be in"},
-      {"{\"name\": \"x\",", "not valid JSON"},
+      {"{\"name\": \"x\",", "malformed JSON"},
       {"[1, 2]", "must be a JSON object"},
   };
   for (const Case& c : cases) {

@@ -132,7 +132,7 @@ TEST_CASE("session: a missing or malformed file is an InputError, never a crash"
     FAIL("no error");
   } catch (const InputError& e) {
     CHECK(std::string(e.what()).find("broken.json") != std::string::npos);
-    CHECK(std::string(e.what()).find("not valid JSON") != std::string::npos);
+    CHECK(std::string(e.what()).find("malformed JSON") != std::string::npos);
   }
 }
 
