@@ -70,7 +70,7 @@ void render_chunk_marched(const NerfNetwork& network, const OccupancyView& grid,
   std::vector<RayState> state(n);
   for (int r = 0; r < n; ++r) {
     if (!s.rays[r].hit) continue;
-    state[r].t = s.rays[r].t0 + 0.5f * march_dt(ms, s.rays[r].t0);
+    state[r].t = march_start(ms, s.rays[r].t0, 0.5f);
     state[r].t_end = s.rays[r].t1;
     state[r].alive = true;
   }
@@ -179,7 +179,7 @@ void place_ray_samples(const NerfNetwork& network, const OccupancyView& grid, co
                                nullptr, s.ws, s.hierarchical, s.samples, &begin, &count, &is_fine);
     return;
   }
-  float t = sray.t0 + 0.5f * march_dt(ms, sray.t0);
+  float t = march_start(ms, sray.t0, 0.5f);
   march_ray(ms, grid, sray.origin, sray.dir, &t, sray.t1, ms.max_samples, [&](float ts, float dts, Vec3 p) {
     s.samples.push(ts, dts, network_position(p, ms.box_half), ray.dir, s.radii[0], sray.dir);
   });
