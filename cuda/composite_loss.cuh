@@ -26,7 +26,7 @@ struct CompositeLossBody {
     CompositeResult cr;
     composite_forward(sigma + b, rgb + 3 * b, dt + b, t + b, c, min_transmittance, &cr);
     float p[3], d_pred[3];
-    for (int k = 0; k < 3; ++k) p[k] = cr.rgb[k] + cr.transmittance * background[3 * r + k];
+    composite_over_background(cr, background + 3 * r, p);
     const float weight = loss_weight ? loss_weight[r] : 1.f;
     ray_loss[r] = weighted_photometric_loss(loss, p, target + 3 * r, huber_delta, loss_scale, weight, d_pred);
     composite_backward(sigma + b, rgb + 3 * b, dt + b, cr.used, p, d_pred, d_sigma + b, d_rgb + 3 * b);

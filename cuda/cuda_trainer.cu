@@ -48,6 +48,7 @@ struct TrainingRaysBody {
   }
 };
 
+// One rendered pixel: its used samples composited (composite_pixel, as the CPU renderer's).
 struct CompositeRenderBody {
   const float *sigma, *rgb, *dt, *t;
   const int *begin, *used, *marched;
@@ -58,11 +59,11 @@ struct CompositeRenderBody {
     const int64_t b = begin[r];
     CompositeResult cr;
     composite_forward(sigma + b, rgb + 3 * b, dt + b, t + b, used[r], min_transmittance, &cr);
-    out_rgb[3 * r] = cr.rgb[0] + cr.transmittance * bg0;
-    out_rgb[3 * r + 1] = cr.rgb[1] + cr.transmittance * bg1;
-    out_rgb[3 * r + 2] = cr.rgb[2] + cr.transmittance * bg2;
-    out_depth[r] = cr.depth;
-    out_opacity[r] = 1.f - cr.transmittance;
+    const float background[3] = {bg0, bg1, bg2};
+    const CompositePixel p = composite_pixel(cr, background);
+    for (int k = 0; k < 3; ++k) out_rgb[3 * r + k] = p.rgb[k];
+    out_depth[r] = p.depth;
+    out_opacity[r] = p.opacity;
     out_samples[r] = marched[r];
   }
 };

@@ -1,5 +1,6 @@
 // The occupancy grid on the GPU (Instant-NGP, Sec. 5.2 and App. E.2), the same update as
-// renderer/backend/occupancy_grid.cpp: decay every value, raise the queried cells to the
+// renderer/backend/occupancy_grid.cpp, launching the same per-item bodies
+// (renderer/math/occupancy_update.h): decay every value, raise the queried cells to the
 // density the network now predicts at a random point inside them, then threshold at
 // min(threshold, mean). The cells to query: all of them during warm-up, then
 // update_fraction of the cells at random plus as many occupied ones, drawn from the list of
@@ -35,7 +36,7 @@ class DeviceOccupancy {
 
   OccupancyConfig config_;
   float dt_min_ = 0.f;
-  DeviceBuffer<float> values_, clamped_, query_pos_, query_sigma_;
+  DeviceBuffer<float> values_, mean_terms_, query_pos_, query_sigma_;
   DeviceBuffer<uint32_t> query_cells_;
   DeviceBuffer<uint8_t> bits_;
   DeviceBuffer<int> byte_counts_, byte_offsets_;

@@ -44,8 +44,8 @@ void reserve_at_least(DeviceBuffer<T>& b, size_t n) {
   if (b.size() < n) b.resize(n + n / 4);
 }
 
-// Where the march starts (t0 + offset * dt, offset per ray or fixed) and how many samples
-// the ray gets.
+// Where the march starts (march_start: offset per ray or fixed) and how many samples the ray
+// gets.
 struct MarchCountBody {
   MarchSettings march;
   OccupancyView grid;
@@ -63,7 +63,7 @@ struct MarchCountBody {
       count[r] = 0;
       return;
     }
-    float t = t0 + (start_offset ? start_offset[r] : fixed_offset) * march_dt(march, t0);
+    float t = march_start(march, t0, start_offset ? start_offset[r] : fixed_offset);
     t_begin[r] = t;
     t_end[r] = t1;
     count[r] = march_ray(march, grid, o, d, &t, t1, march.max_samples, [](float, float, Vec3) {});

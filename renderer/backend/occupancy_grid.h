@@ -3,7 +3,8 @@
 // the network now predicts at a random point in the cell (all cells during warm-up, then a
 // fraction of the cells at random, a quarter in instant-ngp, plus as many occupied ones); a cell is occupied when its
 // optical thickness over the minimum step exceeds min(threshold, mean). Cells no training
-// camera sees stay empty, as in instant-ngp.
+// camera sees stay empty, as in instant-ngp. The per-cell passes are the bodies of
+// renderer/math/occupancy_update.h, which the CUDA grid (cuda/device_occupancy.cu) launches.
 #pragma once
 
 #include <cstdint>

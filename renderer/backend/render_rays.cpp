@@ -51,9 +51,10 @@ void prepare_rays(const RenderSettings& rs, const Ray* rays, size_t first, int n
 
 void write_pixel(const RenderSettings& rs, const SamplingRay& sray, const Ray& ray, const CompositeResult& c,
                  size_t i, RenderBuffers& out) {
-  for (int k = 0; k < 3; ++k) out.rgb[3 * i + k] = c.rgb[k] + c.transmittance * rs.background[k];
-  out.opacity[i] = 1.f - c.transmittance;
-  out.depth[i] = engine_depth(rs.warp, rs.march, sray, ray.origin, c.depth, out.opacity[i]);
+  const CompositePixel p = composite_pixel(c, rs.background);
+  for (int k = 0; k < 3; ++k) out.rgb[3 * i + k] = p.rgb[k];
+  out.opacity[i] = p.opacity;
+  out.depth[i] = engine_depth(rs.warp, rs.march, sray, ray.origin, p.depth, p.opacity);
 }
 
 struct RayState {
@@ -70,7 +71,7 @@ void render_chunk_marched(const NerfNetwork& network, const OccupancyView& grid,
   std::vector<RayState> state(n);
   for (int r = 0; r < n; ++r) {
     if (!s.rays[r].hit) continue;
-    state[r].t = s.rays[r].t0 + 0.5f * march_dt(ms, s.rays[r].t0);
+    state[r].t = march_start(ms, s.rays[r].t0, 0.5f);
     state[r].t_end = s.rays[r].t1;
     state[r].alive = true;
   }
@@ -179,7 +180,7 @@ void place_ray_samples(const NerfNetwork& network, const OccupancyView& grid, co
                                nullptr, s.ws, s.hierarchical, s.samples, &begin, &count, &is_fine);
     return;
   }
-  float t = sray.t0 + 0.5f * march_dt(ms, sray.t0);
+  float t = march_start(ms, sray.t0, 0.5f);
   march_ray(ms, grid, sray.origin, sray.dir, &t, sray.t1, ms.max_samples, [&](float ts, float dts, Vec3 p) {
     s.samples.push(ts, dts, network_position(p, ms.box_half), ray.dir, s.radii[0], sray.dir);
   });
@@ -217,20 +218,20 @@ std::vector<RaySample> inspect_ray(const NerfNetwork& network, const OccupancyVi
   std::vector<float> sigma(n), rgb(3 * static_cast<size_t>(n));
   evaluate(network, settings.march.box_half, samples, s.mean, s.var, s.ws, sigma.data(), rgb.data());
   const bool hierarchical = settings.sampler.kind == SamplerKind::Hierarchical;
-  // The per-sample terms of the quadrature composite_forward sums (no early termination,
-  // so the inspector also shows what lies behind the surface).
+  // The per-sample terms of the quadrature composite_forward sums (composite_step; no early
+  // termination, so the inspector also shows what lies behind the surface).
   float T = 1.f;
   for (int i = 0; i < n; ++i) {
     RaySample& rs = out[i];
     rs.t = samples.t[i];
     rs.dt = samples.dt[i];
     rs.sigma = sigma[i];
-    rs.alpha = sample_alpha(sigma[i], samples.dt[i]);
-    rs.transmittance = T;
-    rs.weight = T * rs.alpha;
+    const SampleWeight w = composite_step(sigma[i], samples.dt[i], &T);
+    rs.alpha = w.alpha;
+    rs.transmittance = w.transmittance;
+    rs.weight = w.weight;
     for (int k = 0; k < 3; ++k) rs.rgb[k] = rgb[3 * i + k];
     rs.pass = !hierarchical ? SamplePass::March : (is_fine[i] ? SamplePass::Fine : SamplePass::Coarse);
-    T *= 1.f - rs.alpha;
   }
   return out;
 }

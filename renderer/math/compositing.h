@@ -3,7 +3,8 @@
 //   T_i = prod_{j<i} (1 - alpha_j),
 // with early termination once T falls below a threshold (Instant-NGP, Sec. 5.2), and its
 // exact backward. This is the one place the compositing math lives: training, rendering,
-// evaluation and the ray inspector all call these two functions.
+// evaluation and the ray inspector all call these functions (composite_step is the one
+// per-sample term, composite_over_background the one "+ T_N * background").
 #pragma once
 
 #include <cmath>
@@ -14,6 +15,22 @@ namespace nerds {
 
 // Opacity of one sample: alpha_i = 1 - exp(-sigma_i delta_i); its weight is T_i * alpha_i.
 NERDS_HD float sample_alpha(float sigma, float dt) { return 1.f - expf(-sigma * dt); }
+
+// One sample's terms of Eq. 3: alpha_i, the transmittance T_i in front of it and its weight
+// w_i = T_i alpha_i.
+struct SampleWeight {
+  float alpha, transmittance, weight;
+};
+
+// The terms of the sample (sigma_i, delta_i) given *T = T_i; advances *T to T_{i+1}.
+NERDS_HD SampleWeight composite_step(float sigma, float dt, float* T) {
+  SampleWeight s;
+  s.alpha = sample_alpha(sigma, dt);
+  s.transmittance = *T;
+  s.weight = *T * s.alpha;
+  *T *= 1.f - s.alpha;
+  return s;
+}
 
 struct CompositeResult {
   float rgb[3] = {0.f, 0.f, 0.f};  // sum of w_i c_i (no background)
@@ -30,16 +47,35 @@ NERDS_HD void composite_forward(const float* sigma, const float* rgb, const floa
   float T = state->transmittance;
   int i = 0;
   for (; i < n && T >= min_transmittance; ++i) {
-    const float alpha = sample_alpha(sigma[i], dt[i]);
-    const float w = T * alpha;
+    const float w = composite_step(sigma[i], dt[i], &T).weight;
     state->rgb[0] += w * rgb[3 * i + 0];
     state->rgb[1] += w * rgb[3 * i + 1];
     state->rgb[2] += w * rgb[3 * i + 2];
     state->depth += w * t[i];
-    T *= 1.f - alpha;
   }
   state->transmittance = T;
   state->used += i;
+}
+
+// The ray's colour: the samples' sum over the background, C = sum_i w_i c_i + T_N * background.
+NERDS_HD void composite_over_background(const CompositeResult& c, const float* background, float* rgb) {
+  for (int k = 0; k < 3; ++k) rgb[k] = c.rgb[k] + c.transmittance * background[k];
+}
+
+// A rendered pixel from its ray's composite: the colour over the background, the opacity
+// 1 - T_N, and the depth sum_i w_i t_i (along the ray the samples were placed on).
+struct CompositePixel {
+  float rgb[3];
+  float opacity;
+  float depth;
+};
+
+NERDS_HD CompositePixel composite_pixel(const CompositeResult& c, const float* background) {
+  CompositePixel p;
+  composite_over_background(c, background, p.rgb);
+  p.opacity = 1.f - c.transmittance;
+  p.depth = c.depth;
+  return p;
 }
 
 // How many of n samples composite_forward would use from a fresh ray: those before the
@@ -48,7 +84,7 @@ NERDS_HD void composite_forward(const float* sigma, const float* rgb, const floa
 NERDS_HD int composite_used_count(const float* sigma, const float* dt, int n, float min_transmittance) {
   float T = 1.f;
   int i = 0;
-  for (; i < n && T >= min_transmittance; ++i) T *= 1.f - sample_alpha(sigma[i], dt[i]);
+  for (; i < n && T >= min_transmittance; ++i) composite_step(sigma[i], dt[i], &T);
   return i;
 }
 
@@ -62,17 +98,14 @@ NERDS_HD void composite_backward(const float* sigma, const float* rgb, const flo
   float T = 1.f;
   float acc[3] = {0.f, 0.f, 0.f};
   for (int i = 0; i < used; ++i) {
-    const float alpha = sample_alpha(sigma[i], dt[i]);
-    const float w = T * alpha;
-    const float T_next = T * (1.f - alpha);
+    const float w = composite_step(sigma[i], dt[i], &T).weight;  // T is now T_{i+1}
     float g = 0.f;
     for (int k = 0; k < 3; ++k) {
       acc[k] += w * rgb[3 * i + k];
       d_rgb[3 * i + k] = w * d_color[k];
-      g += d_color[k] * (T_next * rgb[3 * i + k] - (total_rgb[k] - acc[k]));
+      g += d_color[k] * (T * rgb[3 * i + k] - (total_rgb[k] - acc[k]));
     }
     d_sigma[i] = dt[i] * g;
-    T = T_next;
   }
 }
 

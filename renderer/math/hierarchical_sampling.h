@@ -46,14 +46,10 @@ NERDS_HD void sample_interval_edges(const float* t, int n, float t0, float t1, f
 }
 
 // Step 3a: the compositing weights w_i = T_i alpha_i of n samples on the intervals `edges`
-// (NeRF Eq. 5; the same quadrature as composite_forward, without early termination).
+// (NeRF Eq. 5; composite_forward's per-sample step, without early termination).
 NERDS_HD void interval_weights(const float* sigma, const float* edges, int n, float* w) {
   float T = 1.f;
-  for (int i = 0; i < n; ++i) {
-    const float alpha = sample_alpha(sigma[i], edges[i + 1] - edges[i]);
-    w[i] = T * alpha;
-    T *= 1.f - alpha;
-  }
+  for (int i = 0; i < n; ++i) w[i] = composite_step(sigma[i], edges[i + 1] - edges[i], &T).weight;
 }
 
 // Step 3b: n_fine samples from the PDF of the n_coarse weights on `edges`, ascending;

@@ -26,6 +26,12 @@ NERDS_HD float march_dt(const MarchSettings& s, float t) {
   return clamp_f(t * s.cone_angle, s.dt_min, s.dt_max);
 }
 
+// Where a ray's march starts: `offset` in [0,1) steps into the box from its entry t0, so the
+// samples sit on the lattice t0 + (offset + k) dt (constant steps). Training draws the offset
+// per ray, so over many steps the samples cover every depth; rendering takes 0.5, the middle
+// of the first step.
+NERDS_HD float march_start(const MarchSettings& s, float t0, float offset) { return t0 + offset * march_dt(s, t0); }
+
 // The network's input position: the scene box 0.5 +- box_half mapped to [0,1]^3.
 NERDS_HD Vec3 network_position(Vec3 p, float box_half) {
   const float inv = 0.5f / box_half;

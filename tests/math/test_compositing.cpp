@@ -157,6 +157,56 @@ TEST_CASE("compositing in pieces with carried state equals one call") {
   }
 }
 
+TEST_CASE("composite_step: the per-sample terms composite_forward sums, T advanced to the next sample") {
+  Random rng(11);
+  RaySamples s;
+  for (int i = 0; i < 50; ++i)
+    s.add(rng.uniformf(0.f, 40.f), rng.uniformf(0.f, 1.f), rng.uniformf(0.f, 1.f), rng.uniformf(0.f, 1.f),
+          rng.uniformf(0.005f, 0.02f), 1.f + 0.01f * i);
+  // Alpha, T_i and w_i = T_i alpha_i of each sample; the weighted sums are composite_forward's
+  // (the same float operations in the same order: the same bits).
+  float T = 1.f;
+  float rgb[3] = {0.f, 0.f, 0.f}, depth = 0.f;
+  for (int i = 0; i < s.n(); ++i) {
+    const float T_before = T;
+    const nerds::SampleWeight w = nerds::composite_step(s.sigma[i], s.dt[i], &T);
+    CHECK(w.alpha == nerds::sample_alpha(s.sigma[i], s.dt[i]));
+    CHECK(w.transmittance == T_before);
+    CHECK(w.weight == T_before * w.alpha);
+    CHECK(T == T_before * (1.f - w.alpha));
+    for (int k = 0; k < 3; ++k) rgb[k] += w.weight * s.rgb[3 * i + k];
+    depth += w.weight * s.t[i];
+  }
+  const CompositeResult r = composite(s, 0.f);
+  CHECK(r.transmittance == T);
+  CHECK(r.depth == depth);
+  for (int k = 0; k < 3; ++k) CHECK(r.rgb[k] == rgb[k]);
+}
+
+TEST_CASE("composite_over_background and composite_pixel: C + T_N * background, opacity 1 - T_N, depth") {
+  CompositeResult c;
+  c.rgb[0] = 0.3f;
+  c.rgb[1] = 0.1f;
+  c.rgb[2] = 0.f;
+  c.transmittance = 0.25f;
+  c.depth = 1.5f;
+  const float bg[3] = {1.f, 0.5f, 0.2f};
+  float out[3];
+  nerds::composite_over_background(c, bg, out);
+  CHECK(out[0] == 0.3f + 0.25f * 1.f);
+  CHECK(out[1] == 0.1f + 0.25f * 0.5f);
+  CHECK(out[2] == 0.f + 0.25f * 0.2f);
+  const nerds::CompositePixel p = nerds::composite_pixel(c, bg);
+  for (int k = 0; k < 3; ++k) CHECK(p.rgb[k] == out[k]);
+  CHECK(p.opacity == 0.75f);
+  CHECK(p.depth == 1.5f);
+  // An empty ray shows the background alone, with no opacity.
+  const nerds::CompositePixel empty = nerds::composite_pixel(CompositeResult{}, bg);
+  for (int k = 0; k < 3; ++k) CHECK(empty.rgb[k] == bg[k]);
+  CHECK(empty.opacity == 0.f);
+  CHECK(empty.depth == 0.f);
+}
+
 TEST_CASE("composite_backward matches finite differences of a loss of the total color") {
   Random rng(12);
   for (const float threshold : {0.f, 1e-4f}) {

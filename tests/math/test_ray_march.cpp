@@ -49,7 +49,7 @@ std::vector<Sample> march_all(const MarchSettings& ms, const OccupancyView& grid
   std::vector<Sample> out;
   float t0 = 0.f, t1 = 0.f;
   if (!nerds::march_bounds(ms, o, d, &t0, &t1)) return out;
-  float t = t0 + 0.5f * nerds::march_dt(ms, t0);
+  float t = nerds::march_start(ms, t0, 0.5f);
   nerds::march_ray(ms, grid, o, d, &t, t1, max_count, [&](float ts, float dts, Vec3 p) { out.push_back({ts, dts, p}); });
   return out;
 }
@@ -106,6 +106,30 @@ TEST_CASE("ray_box: hits, misses, origins inside, rays pointing away") {
     CHECK(t0 <= dist + 1e-5f);
     CHECK(t1 >= dist - 1e-5f);
   }
+}
+
+TEST_CASE("march_start: offset in steps of the first dt from the box entry") {
+  MarchSettings ms = constant_steps(0.01f);
+  CHECK(nerds::march_start(ms, 0.3f, 0.f) == 0.3f);
+  CHECK(nerds::march_start(ms, 0.3f, 0.5f) == 0.3f + 0.5f * 0.01f);
+  CHECK(nerds::march_start(ms, 0.3f, 0.25f) == 0.3f + 0.25f * 0.01f);
+  // Cone tracing: the first step is the one at t0, dt = clamp(t0 * cone_angle, dt_min, dt_max).
+  ms.dt_min = 0.001f;
+  ms.dt_max = 0.1f;
+  ms.cone_angle = 0.01f;
+  CHECK(nerds::march_start(ms, 2.f, 0.5f) == 2.f + 0.5f * (2.f * 0.01f));
+  CHECK(nerds::march_start(ms, 0.05f, 0.5f) == 0.05f + 0.5f * 0.001f);  // clamped below
+  CHECK(nerds::march_start(ms, 20.f, 0.5f) == 20.f + 0.5f * 0.1f);      // clamped above
+  // It is the first sample the marcher emits through an occupied grid.
+  const BitGrid grid(16, true);
+  const Vec3 o = make_vec3(-0.7f, 0.2f, 1.3f);
+  const Vec3 d = nerds::normalize(make_vec3(1.f, 0.45f, -0.8f));
+  float t0 = 0.f, t1 = 0.f;
+  REQUIRE(nerds::march_bounds(ms, o, d, &t0, &t1));
+  float t = nerds::march_start(ms, t0, 0.7f);
+  float first = -1.f;
+  nerds::march_ray(ms, grid.view(), o, d, &t, t1, 1, [&](float ts, float, Vec3) { first = ts; });
+  CHECK(first == t0 + 0.7f * nerds::march_dt(ms, t0));
 }
 
 TEST_CASE("march_ray: all-occupied grid emits evenly spaced samples inside the box") {
