@@ -1,11 +1,14 @@
-// Private to renderer/data: reading a JSON file and its fields with errors (InputError) that
-// name the file and the field, e.g. "scene/transforms.json: frames[12].transform_matrix: ...".
+// The engine's strict JSON reading (datasets, paper cards): a JSON file and its fields, with
+// errors (InputError) that name the file and the field, e.g.
+// "scene/transforms.json: frames[12].transform_matrix: ...".
 #pragma once
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "renderer/math/vec3.h"
 
@@ -34,6 +37,26 @@ std::string require_string(const nlohmann::json& object, const std::string& key,
 // An array of three numbers, e.g. instant-ngp's "offset".
 std::optional<Vec3> optional_vec3(const nlohmann::json& object, const std::string& key,
                                   const std::string& file, const std::string& where);
+
+std::optional<std::string> optional_string(const nlohmann::json& object, const std::string& key,
+                                           const std::string& file, const std::string& where);
+// An integer field (a JSON number without a fraction).
+int64_t require_integer(const nlohmann::json& object, const std::string& key, const std::string& file,
+                        const std::string& where);
+std::optional<int64_t> optional_integer(const nlohmann::json& object, const std::string& key,
+                                        const std::string& file, const std::string& where);
+// An array field (any elements); throws when absent or not an array.
+const nlohmann::json& require_array(const nlohmann::json& object, const std::string& key, const std::string& file,
+                                    const std::string& where);
+// An array of strings: required (throws when absent) or optional (empty when absent).
+std::vector<std::string> require_string_array(const nlohmann::json& object, const std::string& key,
+                                              const std::string& file, const std::string& where);
+std::vector<std::string> optional_string_array(const nlohmann::json& object, const std::string& key,
+                                               const std::string& file, const std::string& where);
+// Throws when `object` holds a key that is not in `known`: a misspelt field is an error,
+// never silently ignored.
+void reject_unknown_keys(const nlohmann::json& object, const std::vector<std::string>& known,
+                         const std::string& file, const std::string& where);
 
 // The top-level "frames" array; throws when absent, not an array, or empty.
 const nlohmann::json& require_frames(const nlohmann::json& root, const std::string& file);
