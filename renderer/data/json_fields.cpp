@@ -137,7 +137,8 @@ std::optional<int64_t> optional_integer(const json& object, const std::string& k
   if (!value) return std::nullopt;
   if (!value->is_number_integer())
     throw InputError(file, field_name(where, key), "expected an integer, got " + value->dump());
-  if (value->is_number_unsigned() && value->get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
+  constexpr uint64_t kMax = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+  if (value->is_number_unsigned() && value->get<uint64_t>() > kMax)
     throw InputError(file, field_name(where, key), "integer out of range: " + value->dump());
   return value->get<int64_t>();
 }

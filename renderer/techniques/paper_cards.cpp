@@ -16,6 +16,7 @@
 
 #include "renderer/data/json_fields.h"
 #include "renderer/error.h"
+#include "renderer/techniques/find_upwards.h"
 
 namespace nerds {
 namespace {
@@ -134,7 +135,8 @@ PaperCard read_paper_card(const std::string& path) {
     const std::string where = "numbers[" + std::to_string(i) + "]";
     jf::reject_unknown_keys(numbers[i], {"what", "value", "source"}, f, where);
     card.numbers.push_back(
-        {text(numbers[i], "what", f, where), text(numbers[i], "value", f, where), text(numbers[i], "source", f, where)});
+        {text(numbers[i], "what", f, where), text(numbers[i], "value", f, where),
+         text(numbers[i], "source", f, where)});
   }
   card.departs = jf::optional_string_array(root, "departs", f, "");
   return card;
@@ -159,23 +161,11 @@ std::vector<PaperCard> load_paper_cards(const std::string& dir) {
 std::string find_papers_dir() {
   if (const char* env = std::getenv("NERDS_PAPERS_DIR"); env && *env) {
     std::error_code ec;
-    if (!fs::is_directory(env, ec)) throw InputError("NERDS_PAPERS_DIR", "", std::string("'") + env + "' is not a folder");
+    if (!fs::is_directory(env, ec))
+      throw InputError("NERDS_PAPERS_DIR", "", std::string("'") + env + "' is not a folder");
     return env;
   }
-  std::vector<fs::path> starts;
-  std::error_code ec;
-  starts.push_back(fs::current_path(ec));
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) starts.push_back(exe.parent_path());
-  for (fs::path dir : starts) {
-    for (int up = 0; up < 6 && !dir.empty(); ++up) {
-      const fs::path candidate = dir / "papers";
-      if (fs::is_directory(candidate, ec)) return candidate.string();
-      if (dir == dir.parent_path()) break;
-      dir = dir.parent_path();
-    }
-  }
-  return "";
+  return find_upwards("papers", /*directory=*/true);
 }
 
 const std::vector<PaperCard>& paper_cards(const std::string& dir) {
@@ -232,7 +222,8 @@ nlohmann::ordered_json paper_card_json(const PaperCard& c, const ParamSet* param
     toggles.push_back(j);
   }
   ojson numbers = ojson::array();
-  for (const PaperNumber& n : c.numbers) numbers.push_back({{"what", n.what}, {"value", n.value}, {"source", n.source}});
+  for (const PaperNumber& n : c.numbers)
+    numbers.push_back({{"what", n.what}, {"value", n.value}, {"source", n.source}});
   ojson j = {{"id", c.id},         {"title", c.title},         {"authors", c.authors}, {"year", c.year},
              {"venue", c.venue},   {"source", c.source},       {"idea", c.idea},       {"equations", c.equations},
              {"code", c.code},     {"scene", c.scene},         {"scene_why", c.scene_why},
