@@ -5,13 +5,13 @@
 // engine cannot run yet, an unknown paper and a bad setting on a card are errors that say so.
 #include <doctest/doctest.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "tests/data/temp_folder.h"
+#include "tests/test_support/paper_card_files.h"
 #include "tests/test_support/run_cli.h"
 
 namespace fs = std::filesystem;
@@ -60,35 +60,18 @@ TEST_CASE("nerds ablate: instant-ngp's hash grid against the paper's frequency n
 
 namespace {
 
-// NERDS_PAPERS_DIR for the programs this test starts, unset again when it ends.
-struct PapersDirOverride {
-  explicit PapersDirOverride(const fs::path& dir) { ::setenv("NERDS_PAPERS_DIR", dir.c_str(), 1); }
-  ~PapersDirOverride() { ::unsetenv("NERDS_PAPERS_DIR"); }
-};
-
 // A card of our own: its toggle gives each arm settings of its own, and a budget.
 nlohmann::json tiny_card() {
-  return {{"id", "tiny"},
-          {"title", "Tiny: a card made by a test"},
-          {"authors", {"A. Tester"}},
-          {"year", 2024},
-          {"venue", "TEST"},
-          {"source", "tests/cli/test_ablate_command.cpp"},
-          {"idea", "A toggle with settings per arm. And a budget of its own."},
-          {"equations", {"Eq. 1: none"}},
-          {"code", {"renderer/cli/cmd_ablate.cpp"}},
-          {"scene", "default"},
-          {"scene_why", "small"},
-          {"toggles",
-           {{{"param", "encoding.kind"},
-             {"on", "hash"},
-             {"off", "frequency"},
-             {"what", "per-arm settings reach their arm"},
-             {"with", {"trainer.batch_samples=4096"}},
-             {"on_with", {"encoding.levels=4", "encoding.log2_table_size=12"}},
-             {"off_with", {"encoding.frequencies=4", "field.density_hidden=32", "field.color_hidden=16"}},
-             {"steps", 2}}}},
-          {"numbers", {{{"what", "nothing"}, {"value", "0"}, {"source", "none"}}}}};
+  nlohmann::json card = nerds_test::small_paper_card("tiny", 2024);
+  card["toggles"][0] = {{"param", "encoding.kind"},
+                        {"on", "hash"},
+                        {"off", "frequency"},
+                        {"what", "per-arm settings reach their arm"},
+                        {"with", {"trainer.batch_samples=4096"}},
+                        {"on_with", {"encoding.levels=4", "encoding.log2_table_size=12"}},
+                        {"off_with", {"encoding.frequencies=4", "field.density_hidden=32", "field.color_hidden=16"}},
+                        {"steps", 2}};
+  return card;
 }
 
 }  // namespace
@@ -98,7 +81,7 @@ TEST_CASE("nerds ablate: a card's on_with / off_with reach only their arm, and i
   const fs::path cards = tmp.path() / "cards", out = tmp.path() / "ab";
   fs::create_directories(cards);
   std::ofstream(cards / "tiny.json") << tiny_card().dump(2);
-  const PapersDirOverride cards_here(cards);
+  const nerds_test::PapersDirOverride cards_here(cards);
   // No --steps / --seconds: the toggle's 2 steps; the user's --set wins over off_with.
   const nerds_test::CliOutput r = nerds_test::run_nerds_cli(
       tmp, "ablate --paper tiny --resolution 16 --views 6 --val-views 0 --test-views 1 --spp 1 "

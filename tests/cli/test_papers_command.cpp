@@ -4,7 +4,6 @@
 // naming its file and field.
 #include <doctest/doctest.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -12,6 +11,7 @@
 
 #include "renderer/techniques/paper_cards.h"
 #include "tests/data/temp_folder.h"
+#include "tests/test_support/paper_card_files.h"
 #include "tests/test_support/run_cli.h"
 
 namespace fs = std::filesystem;
@@ -35,12 +35,6 @@ std::string one_line(const std::string& text) {
   }
   return out;
 }
-
-// NERDS_PAPERS_DIR for the programs this test starts, unset again when it ends.
-struct PapersDirOverride {
-  explicit PapersDirOverride(const fs::path& dir) { ::setenv("NERDS_PAPERS_DIR", dir.c_str(), 1); }
-  ~PapersDirOverride() { ::unsetenv("NERDS_PAPERS_DIR"); }
-};
 
 // papers/nerf.json under another name, with one field changed.
 void write_variant(const fs::path& dir, const std::string& id, const std::string& key, const nlohmann::json& value) {
@@ -103,7 +97,7 @@ TEST_CASE("nerds papers: a card added as a file is listed, and a malformed one n
   const fs::path dir = tmp.path() / "cards";
   fs::create_directories(dir);
   write_variant(dir, "my-paper", "title", "My Paper: One More Card");
-  const PapersDirOverride cards_here(dir);
+  const nerds_test::PapersDirOverride cards_here(dir);
   const Output list = run_papers(tmp, "");
   CHECK(list.code == 0);
   CHECK(list.out.find("my-paper     2020 ECCV") != std::string::npos);

@@ -5,7 +5,6 @@
 // added as a file is listed with no C++; lookups by id and title.
 #include <doctest/doctest.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -15,6 +14,7 @@
 #include "renderer/techniques/modules.h"
 #include "renderer/techniques/paper_cards.h"
 #include "tests/data/temp_folder.h"
+#include "tests/test_support/paper_card_files.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -37,37 +37,10 @@ const nerds::PaperCard& real_card(const std::string& id) {
   return *card;
 }
 
-// A small valid card, to write into a temporary folder and break one field at a time.
-json small_card(const std::string& id, int year) {
-  return {{"id", id},
-          {"title", "A Test Paper " + id},
-          {"authors", {"A. Author", "B. Author"}},
-          {"year", year},
-          {"venue", "TEST"},
-          {"source", "a test card, arXiv 0000.00000"},
-          {"idea", "One idea. Another sentence."},
-          {"equations", {"Eq. 1: x = y"}},
-          {"code", {"renderer/math/compositing.h"}},
-          {"scene", "default"},
-          {"scene_why", "because"},
-          {"toggles",
-           {{{"param", "encoding.kind"},
-             {"on", "hash"},
-             {"off", "frequency"},
-             {"what", "a comparison"},
-             {"off_with", {"field.density_layers=2"}},
-             {"steps", 3}}}},
-          {"numbers", {{{"what", "a number"}, {"value", "1.0"}, {"source", "Table 1"}}}}};
-}
-
-void write_card(const fs::path& dir, const std::string& name, const json& card) {
-  std::ofstream(dir / (name + ".json")) << card.dump(2);
-}
-
 // The message of the InputError that reading `card` (as file name.json) throws, "" if none.
 std::string error_of(const json& card, const std::string& name = "broken") {
   nerds_test::TempFolder tmp("paper_card_error");
-  write_card(tmp.path(), name, card);
+  nerds_test::write_paper_card(tmp.path(), name, card);
   try {
     nerds::read_paper_card((tmp.path() / (name + ".json")).string());
   } catch (const nerds::InputError& e) {
@@ -243,10 +216,10 @@ TEST_CASE("paper cards: found by id or title, ignoring case and punctuation") {
 
 TEST_CASE("paper cards: a card added as a file is listed, with no C++") {
   nerds_test::TempFolder tmp("paper_cards_new");
-  json future = small_card("future-nerf", 2031);
+  json future = nerds_test::small_paper_card("future-nerf", 2031);
   future["toggles"][0] = {{"param", "proposal.enabled"}, {"on", "true"}, {"off", "false"}, {"what", "to come"}};
-  write_card(tmp.path(), "future-nerf", future);
-  write_card(tmp.path(), "early", small_card("early", 2019));
+  nerds_test::write_paper_card(tmp.path(), "future-nerf", future);
+  nerds_test::write_paper_card(tmp.path(), "early", nerds_test::small_paper_card("early", 2019));
   std::ofstream(tmp.path() / "README.md") << "# not a card\n";  // only *.json files are cards
   const std::vector<nerds::PaperCard> cards = nerds::load_paper_cards(tmp.str());
   REQUIRE(cards.size() == 2);
@@ -260,12 +233,14 @@ TEST_CASE("paper cards: a card added as a file is listed, with no C++") {
   CHECK(nerds::find_paper_card(nerds::paper_cards(tmp.str()), "early") != nullptr);
 
   // NERDS_PAPERS_DIR overrides the search.
-  ::setenv("NERDS_PAPERS_DIR", tmp.str().c_str(), 1);
-  const std::string found = nerds::find_papers_dir();
-  ::setenv("NERDS_PAPERS_DIR", (tmp.path() / "missing").c_str(), 1);
-  CHECK_THROWS_AS(nerds::find_papers_dir(), nerds::InputError);
-  ::unsetenv("NERDS_PAPERS_DIR");
-  CHECK(found == tmp.str());
+  {
+    const nerds_test::PapersDirOverride here(tmp.path());
+    CHECK(nerds::find_papers_dir() == tmp.str());
+  }
+  {
+    const nerds_test::PapersDirOverride missing(tmp.path() / "missing");
+    CHECK_THROWS_AS(nerds::find_papers_dir(), nerds::InputError);
+  }
 }
 
 TEST_CASE("paper cards: a malformed card is an error naming the file and the field") {
@@ -274,7 +249,7 @@ TEST_CASE("paper cards: a malformed card is an error naming the file and the fie
     INFO(message);
     CHECK(message.find("broken.json: " + field + ": " + why) != std::string::npos);
   };
-  json card = small_card("broken", 2020);
+  json card = nerds_test::small_paper_card("broken", 2020);
   CHECK(error_of(card).empty());  // the unbroken card reads
 
   json unknown = card;
@@ -316,7 +291,7 @@ TEST_CASE("paper cards: a malformed card is an error naming the file and the fie
 
   // The error reaches the folder's reader too.
   nerds_test::TempFolder tmp("paper_cards_broken");
-  write_card(tmp.path(), "broken", missing);
+  nerds_test::write_paper_card(tmp.path(), "broken", missing);
   CHECK_THROWS_WITH_AS(nerds::load_paper_cards(tmp.str()),
                        doctest::Contains("broken.json: title: missing required string"), nerds::InputError);
 }
