@@ -3,6 +3,9 @@
 // scene the card names (or --data DIR); both are evaluated on the same test views; the table
 // (PSNR, SSIM, training time, samples/s) is written as Markdown and JSON, with the first test
 // view side by side (on | off | ground truth) and the difference of the two renders.
+// The card (papers/ID.json) gives each arm its settings: `with` for both, `on_with` /
+// `off_with` for one (e.g. the paper's own baseline network), and the budget when the user
+// gives none (a comparison at equal training time); the user's --set wins over the card's.
 // A sample scene made with a multires/ folder (`multiscale`, Mip-NeRF's multiscale Blender
 // protocol) is trained and tested on that folder, and the table adds the PSNR per image size
 // (Mip-NeRF Table 1: full, 1/2, 1/4, 1/8 resolution); so does any --data whose test split
@@ -39,33 +42,57 @@ struct AblateArgs {
 
 struct ArmResult {
   std::string setting;
+  std::vector<std::string> sets;  // every assignment over the method file, in the order applied
+  nlohmann::json params;          // the arm's whole parameter set
   double psnr = 0, ssim = 0, train_seconds = 0, samples_per_second = 0;
   int steps = 0;
   std::vector<SizeMetrics> per_size;  // when the test views have several sizes, largest first
   std::vector<float> view0;           // the first test view, RGB on white
 };
 
-// `param`, or `param=off` when a card has several toggles of one parameter
+// The index of `param`, or of `param=off` when a card has several toggles of one parameter
 // (encoding.kind=frequency vs encoding.kind=dense).
-const PaperToggle& pick_toggle(const PaperCard& card, const std::string& choice) {
-  if (choice.empty()) return card.toggles.front();
+size_t pick_toggle(const PaperCard& card, const std::string& choice) {
+  if (choice.empty()) return 0;
   const size_t eq = choice.find('=');
   const std::string param = choice.substr(0, eq);
   const std::string off = eq == std::string::npos ? "" : choice.substr(eq + 1);
-  for (const PaperToggle& t : card.toggles)
-    if (t.param == param && (off.empty() || t.off == off)) return t;
+  for (size_t i = 0; i < card.toggles.size(); ++i)
+    if (card.toggles[i].param == param && (off.empty() || card.toggles[i].off == off)) return i;
   std::string known;
   for (const PaperToggle& t : card.toggles) known += (known.empty() ? "" : ", ") + t.param + "=" + t.off;
   throw InputError("--toggle", "", "'" + choice + "' is not a toggle of " + card.id + " (its toggles: " + known + ")");
 }
 
-ArmResult run_arm(const AblateArgs& a, const std::string& data_dir, const std::string& device, const PaperToggle& t,
-                  const std::string& value, const Dataset& test) {
+// One arm's parameters: the method file, then the card's settings for both arms and for this
+// arm (an error names the card file and field), then the user's --set (which win over the
+// card's), then the toggle (which wins over any --set of the same key).
+ParamSet arm_params(const AblateArgs& a, const PaperCard& card, size_t toggle_index, bool on,
+                    std::vector<std::string>* sets, std::string* method_name) {
+  const PaperToggle& t = card.toggles[toggle_index];
+  const std::string where = card.file + ": toggles[" + std::to_string(toggle_index) + "]";
+  std::vector<std::pair<std::string, std::string>> assignments;  // (setting, where it comes from)
+  for (const std::string& s : t.with) assignments.push_back({s, where + ".with"});
+  for (const std::string& s : on ? t.on_with : t.off_with)
+    assignments.push_back({s, where + (on ? ".on_with" : ".off_with")});
+  for (const std::string& s : a.method.sets) assignments.push_back({s, "--set"});
+  assignments.push_back({t.param + "=" + (on ? t.on : t.off), where + ".param"});
+  ParamSet params = build_params({a.method.method_file, {}}, method_name);
+  sets->clear();
+  for (const auto& [setting, source] : assignments) {
+    params.set_from_string(setting, source);
+    sets->push_back(setting);
+  }
+  return params;
+}
+
+ArmResult run_arm(const AblateArgs& a, const std::string& data_dir, const std::string& device, const PaperCard& card,
+                  size_t toggle_index, bool on, const Dataset& test) {
+  const PaperToggle& t = card.toggles[toggle_index];
+  const std::string& value = on ? t.on : t.off;
   std::string method_name;
-  MethodOptions method = a.method;
-  method.sets.insert(method.sets.begin(), t.with.begin(), t.with.end());  // the user's --set wins over these
-  method.sets.push_back(t.param + "=" + value);  // the toggle wins over any --set of the same key
-  const ParamSet params = build_params(method, &method_name);
+  std::vector<std::string> sets;
+  const ParamSet params = arm_params(a, card, toggle_index, on, &sets, &method_name);
   EngineOptions options;
   options.data_dir = data_dir;
   options.method_name = method_name;
@@ -79,6 +106,8 @@ ArmResult run_arm(const AblateArgs& a, const std::string& data_dir, const std::s
   const EngineStats st = engine.stats();
   ArmResult out;
   out.setting = t.param + "=" + value;
+  out.sets = sets;
+  out.params = params.to_json();
   out.psnr = r.psnr;
   out.ssim = r.ssim;
   out.per_size = r.per_size;
@@ -115,6 +144,13 @@ std::string fixed(double v, int digits) {
   return buf;
 }
 
+// "300 steps", "60 s", or "60 s or 5000 steps" (whichever comes first).
+std::string budget_text(const Budget& b) {
+  const std::string steps = std::to_string(b.steps) + " steps", seconds = fixed(b.seconds, 0) + " s";
+  if (b.steps > 0 && b.seconds > 0) return seconds + " or " + steps;
+  return b.steps > 0 ? steps : seconds;
+}
+
 // The Markdown table of both runs; with several test image sizes, a PSNR column per size
 // (largest first, as Mip-NeRF's Table 1) after the means over all views.
 std::string results_table(const ArmResult& on, const ArmResult& off) {
@@ -134,19 +170,33 @@ std::string results_table(const ArmResult& on, const ArmResult& off) {
 }
 
 int run_ablate(const AblateArgs& a) {
-  const PaperCard* card = find_paper_card(a.paper);
+  const std::vector<PaperCard>& cards = paper_cards();
+  const PaperCard* card = find_paper_card(cards, a.paper);
   if (!card) {
     std::string known;
-    for (const PaperCard& c : paper_cards()) known += (known.empty() ? "" : ", ") + c.id;
+    for (const PaperCard& c : cards) known += (known.empty() ? "" : ", ") + c.id;
     throw InputError("--paper", "", "'" + a.paper + "' is not a paper card (known: " + known + ")");
   }
-  const PaperToggle& toggle = pick_toggle(*card, a.toggle);
+  const size_t toggle_index = pick_toggle(*card, a.toggle);
+  const PaperToggle& toggle = card->toggles[toggle_index];
   if (!toggle_available(toggle, build_params(a.method, nullptr)))
     throw InputError("--paper", "",
                      card->id + ": its toggle " + toggle.param + "=" + toggle.on + "|" + toggle.off +
                          " is not available in the engine yet (nerds papers " + card->id + ")");
+  for (const bool on : {true, false}) {  // a bad setting on the card fails now, not after the first arm trained
+    std::vector<std::string> sets;
+    arm_params(a, *card, toggle_index, on, &sets, nullptr);
+  }
   const std::string device = check_device(a.device);
+  // The user's budget, else the toggle's own (the paper's comparison at equal time), else the default.
   Budget budget = a.budget;
+  const bool user_budget = budget.steps != 0 || budget.seconds != 0;
+  if (!user_budget) {
+    budget.seconds = toggle.seconds;
+    budget.steps = toggle.steps;
+  }
+  const std::string budget_from =
+      user_budget ? "command line" : toggle.seconds > 0 || toggle.steps > 0 ? card->file : "default";
   resolve_budget(budget);
   AblateArgs args = a;
   args.budget = budget;
@@ -179,8 +229,8 @@ int run_ablate(const AblateArgs& a) {
   test_options.split = "test";
   const Dataset test = load_dataset(data_dir, test_options);
 
-  const ArmResult on = run_arm(args, data_dir, device, toggle, toggle.on, test);
-  const ArmResult off = run_arm(args, data_dir, device, toggle, toggle.off, test);
+  const ArmResult on = run_arm(args, data_dir, device, *card, toggle_index, true, test);
+  const ArmResult off = run_arm(args, data_dir, device, *card, toggle_index, false, test);
 
   // Images: on | off | ground truth, and |on - off|.
   const int w = test.frame_images[0].width, h = test.frame_images[0].height;
@@ -192,11 +242,12 @@ int run_ablate(const AblateArgs& a) {
 
   nlohmann::ordered_json j;
   j["paper"] = card->id;
-  j["toggle"] = {{"param", toggle.param}, {"on", toggle.on},   {"off", toggle.off},
-                 {"what", toggle.what},   {"with", toggle.with}, {"sets", a.method.sets}};
+  j["card"] = card->file;
+  j["toggle"] = paper_card_json(*card)["toggles"][toggle_index];
+  j["toggle"]["sets"] = a.method.sets;  // the user's --set, both arms
   j["data"] = data_dir;
   j["device"] = device;
-  j["budget"] = {{"seconds", budget.seconds}, {"steps", budget.steps}};
+  j["budget"] = {{"seconds", budget.seconds}, {"steps", budget.steps}, {"from", budget_from}};
   j["test_views"] = (test.frames.size() + a.test_stride - 1) / a.test_stride;
   for (const ArmResult* r : {&on, &off}) {
     nlohmann::ordered_json run = {{"setting", r->setting},
@@ -204,7 +255,9 @@ int run_ablate(const AblateArgs& a) {
                                   {"ssim", number_or_null(r->ssim)},
                                   {"train_seconds", r->train_seconds},
                                   {"steps", r->steps},
-                                  {"samples_per_second", r->samples_per_second}};
+                                  {"samples_per_second", r->samples_per_second},
+                                  {"sets", r->sets},
+                                  {"params", r->params}};
     for (const SizeMetrics& m : r->per_size)
       run["per_size"].push_back({{"width", m.width},
                                  {"height", m.height},
@@ -214,14 +267,16 @@ int run_ablate(const AblateArgs& a) {
     j["runs"].push_back(run);
   }
   j["psnr_gain"] = number_or_null(on.psnr - off.psnr);
-  j["paper_headline"] = card->headline + " (" + card->headline_source + ")";
+  const PaperNumber& headline = card->numbers.front();
+  const std::string paper_says =
+      !toggle.paper.empty() ? toggle.paper : headline.what + ": " + headline.value + " (" + headline.source + ")";
+  j["paper_numbers"] = paper_says;
   write_json_file((out / "ablation.json").string(), j);
 
   std::string md = "# " + card->title + ": " + toggle.param + " = " + toggle.on + " vs " + toggle.off + "\n\n" +
-                   toggle.what + ". Data: `" + data_dir + "`, same seed and budget (" +
-                   (budget.steps > 0 ? std::to_string(budget.steps) + " steps" : fixed(budget.seconds, 0) + " s") +
-                   "), device " + device + ", " + std::to_string(j["test_views"].get<size_t>()) +
-                   " test views on white.\n\n";
+                   toggle.what + ". Data: `" + data_dir + "`, same seed and budget (" + budget_text(budget) +
+                   (budget_from == card->file ? ", the card's" : "") + "), device " + device + ", " +
+                   std::to_string(j["test_views"].get<size_t>()) + " test views on white.\n\n";
   std::vector<std::string> shared = toggle.with;
   shared.insert(shared.end(), a.method.sets.begin(), a.method.sets.end());
   if (!a.method.method_file.empty()) shared.insert(shared.begin(), "--method " + a.method.method_file);
@@ -230,9 +285,15 @@ int run_ablate(const AblateArgs& a) {
     for (const std::string& x : shared) md += " `" + x + "`";
     md += ".\n\n";
   }
+  for (const auto& [value, only] : {std::pair{toggle.on, toggle.on_with}, std::pair{toggle.off, toggle.off_with}}) {
+    if (only.empty()) continue;
+    md += "Only `" + toggle.param + "=" + value + "`:";
+    for (const std::string& x : only) md += " `" + x + "`";
+    md += ".\n\n";
+  }
   md += results_table(on, off);
-  md += "\nPSNR gain of the technique: " + fixed(on.psnr - off.psnr, 2) + " dB. The paper: " + card->headline +
-        " (" + card->headline_source + ").\n\nImages: `view0_on_off_gt.png` (on | off | ground truth), "
+  md += "\nPSNR gain of the technique: " + fixed(on.psnr - off.psnr, 2) + " dB. The paper: " + paper_says +
+        ".\n\nImages: `view0_on_off_gt.png` (on | off | ground truth), "
         "`view0_difference.png` (|on - off| x 5).\n";
   std::FILE* f = std::fopen((out / "ablation.md").string().c_str(), "w");
   if (!f) throw InputError((out / "ablation.md").string(), "", "cannot write");
@@ -258,10 +319,10 @@ Command add_ablate_command(CLI::App& app) {
                   "which of the card's toggles: its parameter, or PARAM=OFF when several share one (default: the main one)");
   sub->add_option("--scene", args->scene, "sample scene (default: the one the card names)");
   sub->add_option("--data", args->data, "a dataset folder instead of a sample scene");
-  sub->add_option("--out", args->out, "output folder (default runs/ablate/PAPER-SCENE)");
+  sub->add_option("--out", args->out, "output folder (default runs/ablate/PAPER-PARAM=OFF-SCENE)");
   sub->add_option("--test-stride", args->test_stride, "evaluate every Nth test view")->check(CLI::PositiveNumber)
       ->capture_default_str();
-  add_budget_options(sub, &args->budget, 60.0);
+  add_budget_options(sub, &args->budget, 60.0);  // 60 s when neither the user nor the toggle gives one
   add_scene_make_options(sub, &args->scene_options, &args->scene_seed);
   add_method_options(sub, &args->method);
   add_device_option(sub, &args->device);

@@ -1,7 +1,9 @@
-// `nerds papers`: the paper cards (renderer/techniques/paper_cards.cpp), one line each, or
-// one card in full with `nerds papers NAME`; --json prints the same as JSON. Each toggle says
-// whether the engine can run both of its settings yet (`nerds params` lists the parameters).
+// `nerds papers`: the paper cards (the files of papers/, read by renderer/techniques/
+// paper_cards.cpp), one line each, or one card in full with `nerds papers NAME`; --json prints
+// the cards in their files' form. Each toggle says whether the engine can run both of its
+// settings yet (`nerds params` lists the parameters).
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -11,6 +13,8 @@
 namespace nerds::cli {
 
 namespace {
+
+namespace fs = std::filesystem;
 
 constexpr size_t kTextWidth = 100;
 
@@ -45,57 +49,49 @@ std::string joined(const std::vector<std::string>& items) {
   return s;
 }
 
-nlohmann::ordered_json card_json(const PaperCard& c, const ParamSet& params) {
-  nlohmann::ordered_json toggles = nlohmann::ordered_json::array();
-  for (const PaperToggle& t : c.toggles)
-    toggles.push_back(
-        {{"param", t.param}, {"on", t.on}, {"off", t.off}, {"what", t.what},
-                        {"scene", t.scene.empty() ? c.scene : t.scene}, {"with", t.with},
-                        {"available", toggle_available(t, params)}});
-  return {{"id", c.id},
-          {"title", c.title},
-          {"authors", c.authors},
-          {"year", c.year},
-          {"venue", c.venue},
-          {"idea", c.idea},
-          {"equations", c.equations},
-          {"code", c.code},
-          {"toggles", toggles},
-          {"scene", c.scene},
-          {"scene_why", c.scene_why},
-          {"headline", c.headline},
-          {"headline_source", c.headline_source}};
-}
-
 void print_card(const PaperCard& c, const ParamSet& params) {
   std::printf("%s\n%s", c.title.c_str(),
-              wrapped(c.authors + ". " + c.venue + " " + std::to_string(c.year), "").c_str());
+              wrapped(joined(c.authors) + ". " + c.venue + " " + std::to_string(c.year) + ". " + c.source, "").c_str());
   std::printf("\nIdea:\n%s", wrapped(c.idea, "  ").c_str());
   std::printf("\nEquations:\n");
   for (const std::string& e : c.equations) std::printf("%s", wrapped(e, "  ").c_str());
   std::printf("\nCode:\n%s", wrapped(joined(c.code), "  ").c_str());
-  std::printf("\nToggles (compare --set PARAM=ON with --set PARAM=OFF):\n");
+  std::printf("\nToggles (compare --set PARAM=ON with --set PARAM=OFF; nerds ablate --paper %s --toggle PARAM):\n",
+              c.id.c_str());
   for (const PaperToggle& t : c.toggles) {
     const std::string status = toggle_available(t, params) ? "" : " [not available yet]";
     std::string where = t.scene.empty() ? "" : " (scene " + t.scene + ")";
-    for (const std::string& w : t.with) where += " (with " + w + ")";
+    if (!t.with.empty()) where += " (both with " + joined(t.with) + ")";
+    if (!t.on_with.empty()) where += " (" + t.on + " with " + joined(t.on_with) + ")";
+    if (!t.off_with.empty()) where += " (" + t.off + " with " + joined(t.off_with) + ")";
+    if (t.seconds > 0) where += " (budget " + number_key(t.seconds) + " s)";
+    if (t.steps > 0) where += " (budget " + std::to_string(t.steps) + " steps)";
     std::printf("%s", wrapped(t.param + " = " + t.on + " vs " + t.off + ": " + t.what + where + status, "  ").c_str());
+    if (!t.paper.empty()) std::printf("%s", wrapped("paper: " + t.paper, "      ").c_str());
   }
   std::printf("\nBest sample scene (nerds scene list):\n%s", wrapped(c.scene + ": " + c.scene_why, "  ").c_str());
-  std::printf("\nHeadline:\n%s", wrapped(c.headline + " -- " + c.headline_source, "  ").c_str());
+  std::printf("\nThe paper's numbers:\n");
+  for (const PaperNumber& n : c.numbers)
+    std::printf("%s", wrapped(n.what + ": " + n.value + " (" + n.source + ")", "  ").c_str());
+  if (!c.departs.empty()) {
+    std::printf("\nWhere we depart from the paper:\n");
+    for (const std::string& d : c.departs) std::printf("%s", wrapped(d, "  ").c_str());
+  }
+  std::printf("\n(card: %s)\n", c.file.c_str());
 }
 
 int run_papers(const PapersArgs& a) {
   const ParamSet params = default_params();
+  const std::vector<PaperCard>& cards = paper_cards();
   if (!a.name.empty()) {
-    const PaperCard* card = find_paper_card(a.name);
+    const PaperCard* card = find_paper_card(cards, a.name);
     if (!card) {
       std::vector<std::string> ids;
-      for (const PaperCard& c : paper_cards()) ids.push_back(c.id);
+      for (const PaperCard& c : cards) ids.push_back(c.id);
       throw InputError("no paper card '" + a.name + "' (known: " + joined(ids) + ")");
     }
     if (a.json) {
-      std::printf("%s\n", card_json(*card, params).dump(2).c_str());
+      std::printf("%s\n", paper_card_json(*card, &params).dump(2).c_str());
     } else {
       print_card(*card, params);
     }
@@ -103,16 +99,18 @@ int run_papers(const PapersArgs& a) {
   }
   if (a.json) {
     nlohmann::ordered_json all = nlohmann::ordered_json::array();
-    for (const PaperCard& c : paper_cards()) all.push_back(card_json(c, params));
+    for (const PaperCard& c : cards) all.push_back(paper_card_json(c, &params));
     std::printf("%s\n", all.dump(2).c_str());
     return 0;
   }
-  for (const PaperCard& c : paper_cards()) {
-    const std::string toggle = c.toggles.empty() ? "-" : c.toggles[0].param + "=" + c.toggles[0].on;
+  for (const PaperCard& c : cards) {
+    const std::string toggle = c.toggles[0].param + "=" + c.toggles[0].on;
     std::printf("%-12s %d %-8s %-11s %-24s %s\n", c.id.c_str(), c.year, c.venue.substr(0, c.venue.find(' ')).c_str(),
                 c.scene.c_str(), toggle.c_str(), c.title.c_str());
   }
-  std::printf("\n(id, year, venue, best sample scene, main toggle, title; `nerds papers ID` shows a whole card)\n");
+  std::printf("\n(id, year, venue, best sample scene, main toggle, title; `nerds papers ID` shows a whole card; "
+              "the cards: %s)\n",
+              cards.empty() ? find_papers_dir().c_str() : fs::path(cards.front().file).parent_path().c_str());
   return 0;
 }
 
@@ -120,7 +118,7 @@ int run_papers(const PapersArgs& a) {
 
 Command add_papers_command(CLI::App& app) {
   auto args = std::make_shared<PapersArgs>();
-  CLI::App* sub = app.add_subcommand("papers", "list the paper cards, or show one (nerds papers nerf)");
+  CLI::App* sub = app.add_subcommand("papers", "list the paper cards (papers/*.json), or show one (nerds papers nerf)");
   sub->add_option("name", args->name, "a card's id or title (nerf, mip-nerf, instant-ngp, ...)");
   sub->add_flag("--json", args->json, "print the card(s) as JSON");
   return {sub, [args] { return run_papers(*args); }};

@@ -26,6 +26,7 @@
 #include "renderer/engine.h"
 #include "renderer/error.h"
 #include "renderer/techniques/method_files.h"
+#include "renderer/techniques/paper_cards.h"
 #include "renderer/train/evaluate.h"
 #include "scenes/generator/scene_maker.h"
 
@@ -481,6 +482,22 @@ py::dict occupancy(const PyEngine& self) {
   return d;
 }
 
+// ---- paper cards --------------------------------------------------------------------------
+
+// The cards of `dir`, else of the folder the CLI would find (NERDS_PAPERS_DIR, papers/ from the
+// working directory upwards), else of the source tree the module was built from; read afresh
+// each call, so a card edited in a notebook session shows at once.
+std::vector<PaperCard> load_cards(const std::string& dir) {
+  std::string folder = dir.empty() ? find_papers_dir() : dir;
+  if (folder.empty()) folder = std::string(NERDS_SOURCE_DIR) + "/papers";
+  return load_paper_cards(folder);
+}
+
+// A card as a dict in its file's form (key order kept), each toggle with "available".
+py::object card_to_py(const PaperCard& card, const ParamSet& params) {
+  return py::module_::import("json").attr("loads")(paper_card_json(card, &params).dump());
+}
+
 }  // namespace
 
 PYBIND11_MODULE(_nerds, m) {
@@ -522,6 +539,32 @@ PYBIND11_MODULE(_nerds, m) {
         return out;
       },
       "The project's sample scenes: [{'name', 'purpose', 'papers'}].");
+  m.def(
+      "papers",
+      [](const std::string& dir) {
+        const ParamSet params = default_method_params();
+        py::list out;
+        for (const PaperCard& c : load_cards(dir)) out.append(card_to_py(c, params));
+        return out;
+      },
+      py::arg("dir") = "",
+      "Every paper card (papers/*.json, or the cards of `dir`) in publication order, as dicts in the files' "
+      "form; each toggle also says whether the engine can run it ('available'). InputError for a malformed card.");
+  m.def(
+      "paper",
+      [](const std::string& name, const std::string& dir) {
+        const std::vector<PaperCard> cards = load_cards(dir);
+        const PaperCard* card = find_paper_card(cards, name);
+        if (!card) {
+          std::string known;
+          for (const PaperCard& c : cards) known += (known.empty() ? "" : ", ") + c.id;
+          throw InputError("no paper card '" + name + "' (known: " + known + ")");
+        }
+        return card_to_py(*card, default_method_params());
+      },
+      py::arg("name"), py::arg("dir") = "",
+      "The paper card whose id or title is `name` (case and punctuation ignored: 'Mip-NeRF', 'mipnerf'), as a dict; "
+      "InputError when there is none.");
   m.def(
       "make_scene",
       [](const std::string& name, const std::string& out_dir, int resolution, int views, int val_views,

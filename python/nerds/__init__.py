@@ -28,7 +28,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 import numpy as np
 
 from . import _nerds
-from ._nerds import InputError, default_params, list_scenes, make_scene, param_info, resolve_device
+from ._nerds import InputError, default_params, list_scenes, make_scene, paper, papers, param_info, resolve_device
 
 __all__ = [
     "Engine",
@@ -39,6 +39,8 @@ __all__ = [
     "list_scenes",
     "make_scene",
     "method_params",
+    "paper",
+    "papers",
     "param_info",
     "resolve_device",
 ]

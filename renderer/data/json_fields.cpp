@@ -2,11 +2,13 @@
 #include "renderer/data/json_fields.h"
 
 #include <cctype>
+#include <cstdint>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <utility>
 
@@ -130,11 +132,6 @@ double require_number(const json& object, const std::string& key, const std::str
   return *number;
 }
 
-std::optional<int64_t> optional_integer(const json& object, const std::string& key, const std::string& file,
-                                        const std::string& where) {
-  return optional_field<int64_t>(object, key, file, where, &json::is_number_integer, "an integer");
-}
-
 std::optional<bool> optional_bool(const json& object, const std::string& key, const std::string& file,
                                   const std::string& where) {
   return optional_field<bool>(object, key, file, where, &json::is_boolean, "true or false");
@@ -167,12 +164,69 @@ Vec3 read_vec3(const json& value, const std::string& file, const std::string& fi
                    static_cast<float>(value[2].get<double>()));
 }
 
+std::optional<int64_t> optional_integer(const json& object, const std::string& key, const std::string& file,
+                                        const std::string& where) {
+  const json* value = find(object, key, file, where);
+  if (!value) return std::nullopt;
+  if (!value->is_number_integer())
+    throw InputError(file, field_name(where, key), "expected an integer, got " + value->dump());
+  constexpr uint64_t kMax = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+  if (value->is_number_unsigned() && value->get<uint64_t>() > kMax)
+    throw InputError(file, field_name(where, key), "integer out of range: " + value->dump());
+  return value->get<int64_t>();
+}
+
+int64_t require_integer(const json& object, const std::string& key, const std::string& file,
+                        const std::string& where) {
+  const std::optional<int64_t> number = optional_integer(object, key, file, where);
+  if (!number) throw InputError(file, field_name(where, key), "missing required integer");
+  return *number;
+}
+
+const json& require_array(const json& object, const std::string& key, const std::string& file,
+                          const std::string& where) {
+  const json* value = find(object, key, file, where);
+  if (!value) throw InputError(file, field_name(where, key), "missing required array");
+  if (!value->is_array()) throw InputError(file, field_name(where, key), "expected an array, got " + what_is(*value));
+  return *value;
+}
+
+std::vector<std::string> require_string_array(const json& object, const std::string& key, const std::string& file,
+                                              const std::string& where) {
+  const json& array = require_array(object, key, file, where);
+  std::vector<std::string> out;
+  for (size_t i = 0; i < array.size(); ++i) {
+    if (!array[i].is_string())
+      throw InputError(file, field_name(where, key) + "[" + std::to_string(i) + "]",
+                       "expected a string, got " + what_is(array[i]));
+    out.push_back(array[i].get<std::string>());
+  }
+  return out;
+}
+
+std::vector<std::string> optional_string_array(const json& object, const std::string& key, const std::string& file,
+                                               const std::string& where) {
+  if (!find(object, key, file, where)) return {};
+  return require_string_array(object, key, file, where);
+}
+
+void reject_unknown_keys(const json& object, const std::vector<std::string>& known, const std::string& file,
+                         const std::string& where) {
+  find(object, "", file, where);  // throws when `object` is not an object
+  for (auto it = object.begin(); it != object.end(); ++it) {
+    bool is_known = false;
+    for (const std::string& k : known) is_known = is_known || k == it.key();
+    if (is_known) continue;
+    std::string list;
+    for (const std::string& k : known) list += (list.empty() ? "" : ", ") + k;
+    throw InputError(file, field_name(where, it.key()), "unknown field (the fields are: " + list + ")");
+  }
+}
+
 const json& require_frames(const json& root, const std::string& file) {
-  const json* frames = find(root, "frames", file, "");
-  if (!frames) throw InputError(file, "frames", "missing required array");
-  if (!frames->is_array()) throw InputError(file, "frames", "expected an array, got " + what_is(*frames));
-  if (frames->empty()) throw InputError(file, "", "frames is empty");
-  return *frames;
+  const json& frames = require_array(root, "frames", file, "");
+  if (frames.empty()) throw InputError(file, "", "frames is empty");
+  return frames;
 }
 
 Pose read_pose(const json& frame, const std::string& file, const std::string& where) {

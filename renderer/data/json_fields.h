@@ -53,6 +53,22 @@ std::optional<Vec3> optional_vec3(const nlohmann::json& object, const std::strin
 // Any JSON value that must be an array of three finite numbers; `field` names it.
 Vec3 read_vec3(const nlohmann::json& value, const std::string& file, const std::string& field);
 
+// An integer field (a JSON number without a fraction).
+int64_t require_integer(const nlohmann::json& object, const std::string& key, const std::string& file,
+                        const std::string& where);
+// An array field (any elements); throws when absent or not an array.
+const nlohmann::json& require_array(const nlohmann::json& object, const std::string& key, const std::string& file,
+                                    const std::string& where);
+// An array of strings: required (throws when absent) or optional (empty when absent).
+std::vector<std::string> require_string_array(const nlohmann::json& object, const std::string& key,
+                                              const std::string& file, const std::string& where);
+std::vector<std::string> optional_string_array(const nlohmann::json& object, const std::string& key,
+                                               const std::string& file, const std::string& where);
+// Throws when `object` holds a key that is not in `known`: a misspelt field is an error,
+// never silently ignored.
+void reject_unknown_keys(const nlohmann::json& object, const std::vector<std::string>& known,
+                         const std::string& file, const std::string& where);
+
 // The top-level "frames" array; throws when absent, not an array, or empty.
 const nlohmann::json& require_frames(const nlohmann::json& root, const std::string& file);
 

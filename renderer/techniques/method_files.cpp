@@ -6,6 +6,7 @@
 #include <system_error>
 #include <vector>
 
+#include "renderer/techniques/find_upwards.h"
 #include "renderer/techniques/modules.h"
 
 namespace nerds {
@@ -13,20 +14,7 @@ namespace nerds {
 namespace fs = std::filesystem;
 
 std::string find_method_file(const std::string& name) {
-  std::vector<fs::path> starts;
-  std::error_code ec;
-  starts.push_back(fs::current_path(ec));
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) starts.push_back(exe.parent_path());
-  for (fs::path dir : starts) {
-    for (int up = 0; up < 6 && !dir.empty(); ++up) {
-      const fs::path candidate = dir / "scenes" / "methods" / (name + ".json");
-      if (fs::is_regular_file(candidate, ec)) return candidate.string();
-      if (dir == dir.parent_path()) break;
-      dir = dir.parent_path();
-    }
-  }
-  return "";
+  return find_upwards("scenes/methods/" + name + ".json", /*directory=*/false);
 }
 
 ParamSet method_params(const std::string& method, const std::vector<std::string>& sets, std::string* method_name) {

@@ -1,137 +1,91 @@
-// The paper cards' text, one place for the CLI and the viewer. Facts and numbers are those of
-// ../shared/design/PAPERS.md, with its source tags: [S1] NeRF (arXiv 2003.08934), [S2]
-// Mip-NeRF (arXiv 2103.13415), [S3] Instant-NGP (arXiv 2201.05989). Toggle parameters that
-// are not declared yet are the names their modules will declare (`nerds papers` marks them).
+// The paper cards' reader: papers/<id>.json, one file per paper (papers/README.md has the
+// format). Strict as every input of the project: each field is checked for presence and type
+// and an unknown key is an error, all named by file and field (renderer/data/json_fields.h).
+// A toggle's parameter is not checked against the engine here: a card may name a technique
+// still to come (toggle_available says whether it runs now).
 #include "renderer/techniques/paper_cards.h"
 
-#include "renderer/error.h"
-
+#include <algorithm>
 #include <cctype>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <system_error>
+
+#include "renderer/data/json_fields.h"
+#include "renderer/error.h"
+#include "renderer/techniques/find_upwards.h"
 
 namespace nerds {
 namespace {
 
-std::vector<PaperCard> make_cards() {
-  std::vector<PaperCard> cards;
+namespace fs = std::filesystem;
+namespace jf = json_fields;
+using nlohmann::json;
 
-  PaperCard nerf;
-  nerf.id = "nerf";
-  nerf.title = "NeRF: Representing Scenes as Neural Radiance Fields for View Synthesis";
-  nerf.authors = "Ben Mildenhall, Pratul P. Srinivasan, Matthew Tancik, Jonathan T. Barron, Ravi Ramamoorthi, Ren Ng";
-  nerf.year = 2020;
-  nerf.venue = "ECCV";
-  nerf.idea =
-      "One MLP maps a 3D position and a viewing direction to a density and a colour, and is fitted to posed "
-      "photographs through differentiable volume rendering. Encoding the inputs with sinusoids of increasing "
-      "frequency lets the MLP represent fine detail, and a coarse-to-fine (hierarchical) sampling spends the "
-      "samples where the coarse pass found content.";
-  nerf.equations = {
-      "Eq. 2: stratified samples t_i ~ U[t_n + (i-1)/N (t_f - t_n), t_n + i/N (t_f - t_n)]",
-      "Eq. 3: C = sum_i T_i (1 - exp(-sigma_i delta_i)) c_i,  T_i = exp(-sum_{j<i} sigma_j delta_j)",
-      "Eq. 4: gamma(p) = (sin(2^0 pi p), cos(2^0 pi p), ..., sin(2^{L-1} pi p), cos(2^{L-1} pi p)), "
-      "L = 10 for positions, 4 for directions",
-      "Eq. 5 and Sec. 5.2: w_i = T_i (1 - exp(-sigma_i delta_i)); N_f fine samples drawn by inverse transform "
-      "sampling from the piecewise-constant PDF w_i / sum_j w_j (N_c = 64, N_f = 128)",
-      "Eq. 6: L = sum_r ||C_c(r) - C(r)||^2 + ||C_f(r) - C(r)||^2",
-      "App. C, Eq. 25-26 (NDC, forward-facing scenes): o' = (-f/(W/2) o_x/o_z, -f/(H/2) o_y/o_z, 1 + 2n/o_z), "
-      "d' = (-f/(W/2) (d_x/d_z - o_x/o_z), -f/(H/2) (d_y/d_z - o_y/o_z), -2n/o_z)",
-  };
-  nerf.code = {"renderer/math/pdf_sampling.h",     "renderer/math/hierarchical_sampling.h",
-               "renderer/math/compositing.h",     "renderer/math/positional_encoding.h",
-               "renderer/backend/mlp.cpp",        "renderer/math/ndc.h",
-               "renderer/data/ndc_reference.cpp", "renderer/data/llff_loader.cpp"};
-  nerf.toggles = {
-      {"encoding.kind", "frequency", "none", "positional encoding vs raw xyz: fine detail (PSNR 31.01 vs 28.77 [S1])"},
-      {"sampler.kind", "hierarchical", "stratified",
-       "coarse-to-fine PDF sampling vs as many stratified samples alone (31.01 vs 30.06 with 256 coarse samples "
-       "[S1])"},
-      {"warp.kind", "ndc", "none", "NDC rays for forward-facing captures (the forward scene, LLFF)", "forward",
-       {"sampler.kind=hierarchical"}},
-  };
-  nerf.scene = "default";
-  nerf.scene_why = "the positional-encoding and hierarchical-sampling ablations on an object; NDC shows on forward";
-  nerf.headline =
-      "Blender (NeRF-synthetic) 31.01 dB PSNR / 0.947 SSIM / 0.081 LPIPS; LLFF (real forward-facing) 26.50 / "
-      "0.811 / 0.250";
-  nerf.headline_source = "[S1] Mildenhall et al. 2020, Table 1 (arXiv 2003.08934)";
-  cards.push_back(nerf);
+// A required string that is not blank.
+std::string text(const json& object, const std::string& key, const std::string& file, const std::string& where) {
+  std::string s = jf::require_string(object, key, file, where);
+  if (s.find_first_not_of(" \t\n") == std::string::npos)
+    throw InputError(file, jf::field_name(where, key), "must not be empty");
+  return s;
+}
 
-  PaperCard mip;
-  mip.id = "mip-nerf";
-  mip.title = "Mip-NeRF: A Multiscale Representation for Anti-Aliasing Neural Radiance Fields";
-  mip.authors =
-      "Jonathan T. Barron, Ben Mildenhall, Matthew Tancik, Peter Hedman, Ricardo Martin-Brualla, Pratul P. "
-      "Srinivasan";
-  mip.year = 2021;
-  mip.venue = "ICCV";
-  mip.idea =
-      "A pixel sees a cone, not a ray: each interval along it is a conical frustum, approximated by a Gaussian "
-      "and encoded by the expected positional encoding under that Gaussian (the integrated positional encoding). "
-      "Frequencies finer than the footprint fade out, so the MLP knows the sample's size and one MLP serves every "
-      "scale without aliasing.";
-  mip.equations = {
-      "Eq. 7: t_mu = (t0+t1)/2, t_delta = (t1-t0)/2; mu_t = t_mu + 2 t_mu t_delta^2 / (3 t_mu^2 + t_delta^2); "
-      "sigma_t^2 = t_delta^2/3 - 4 t_delta^4 (12 t_mu^2 - t_delta^2) / (15 (3 t_mu^2 + t_delta^2)^2); "
-      "sigma_r^2 = rdot^2 (t_mu^2/4 + 5 t_delta^2/12 - 4 t_delta^4 / (15 (3 t_mu^2 + t_delta^2)))",
-      "Eq. 8: mu = o + mu_t d,  Sigma = sigma_t^2 d d^T + sigma_r^2 (I - d d^T / |d|^2)",
-      "Sec. 3.1 (IPE): gamma(mu, Sigma) = [sin(mu_gamma) * exp(-diag(Sigma_gamma)/2), cos(mu_gamma) * "
-      "exp(-diag(Sigma_gamma)/2)],  diag(Sigma_gamma) = [diag(Sigma), 4 diag(Sigma), ..., 4^{L-1} diag(Sigma)]",
-      "cone radius rdot = the pixel's width at t = 1 times 2/sqrt(12)",
-  };
-  mip.code = {"renderer/math/positional_encoding.h", "renderer/backend/sample_buffer.h", "renderer/math/pixel_cone.h",
-              "renderer/math/training_ray.h"};
-  mip.toggles = {
-      {"encoding.kind", "ipe", "frequency",
-       "cones with the integrated encoding vs rays with the plain one: aliasing across scales"},
-      {"trainer.area_loss", "true", "false",
-       "each pixel's loss weighted by its area (lossmult) on multiscale data, so small images still count "
-       "(w/o area loss: 33.059 / 34.280 / 33.866 / 30.714 [S2 Table 1])"},
-  };
-  mip.scene = "multiscale";
-  mip.scene_why = "aliasing needs content seen at several resolutions";
-  mip.headline =
-      "single-scale Blender 33.09 dB PSNR / 0.961 SSIM / 0.043 LPIPS (NeRF 31.01); multiscale Blender PSNR at "
-      "full, 1/2, 1/4, 1/8 resolution 32.629 / 34.336 / 35.471 / 35.602 vs NeRF 31.196 / 30.647 / 26.252 / 22.533 "
-      "(mean error -60%)";
-  mip.headline_source = "[S2] Barron et al. 2021, Tables 1 and 2 (arXiv 2103.13415)";
-  cards.push_back(mip);
+// A required array of non-blank strings with at least one element.
+std::vector<std::string> texts(const json& object, const std::string& key, const std::string& file,
+                               const std::string& where) {
+  std::vector<std::string> items = jf::require_string_array(object, key, file, where);
+  if (items.empty()) throw InputError(file, jf::field_name(where, key), "must list at least one entry");
+  for (size_t i = 0; i < items.size(); ++i)
+    if (items[i].find_first_not_of(" \t\n") == std::string::npos)
+      throw InputError(file, jf::field_name(where, key) + "[" + std::to_string(i) + "]", "must not be empty");
+  return items;
+}
 
-  PaperCard ngp;
-  ngp.id = "instant-ngp";
-  ngp.title = "Instant Neural Graphics Primitives with a Multiresolution Hash Encoding";
-  ngp.authors = "Thomas Müller, Alex Evans, Christoph Schied, Alexander Keller";
-  ngp.year = 2022;
-  ngp.venue = "SIGGRAPH (ACM TOG 41(4))";
-  ngp.idea =
-      "Trainable feature vectors sit at the corners of L grids of growing resolution; the fine grids live in "
-      "fixed-size hash tables without collision handling, and the interpolated features of all levels feed a tiny "
-      "MLP. With fused kernels and an occupancy grid that skips empty space, a NeRF trains in seconds to minutes.";
-  ngp.equations = {
-      "Eq. 2-3: N_l = floor(N_min b^l),  b = exp((ln N_max - ln N_min) / (L - 1))",
-      "Eq. 4: h(x) = (XOR_{i=1..d} x_i pi_i) mod T,  pi = (1, 2654435761, 805459861); dense 1:1 indexing while "
-      "(N_l + 1)^d <= T",
-      "Sec. 5.2, App. E: 128^3 occupancy bits per cascade (EMA decay 0.95, threshold 0.01), steps of "
-      "sqrt(3)/1024, rays stop at T < 1e-4",
-  };
-  ngp.code = {"renderer/math/hash_grid.h", "renderer/backend/hash_grid.cpp", "renderer/math/occupancy.h",
-              "renderer/math/ray_march.h"};
-  ngp.toggles = {
-      {"encoding.kind", "hash", "frequency", "hash grid + tiny MLP vs frequency encoding: speed and fine detail"},
-      {"occupancy.enabled", "true", "false", "empty-space skipping with the occupancy grid"},
-      {"encoding.kind", "hash", "dense",
-       "hashed fine levels vs a multiresolution dense grid that must stop at a coarser finest level "
-       "(encoding.dense_max_resolution) to fit in memory"},
-      {"encoding.log2_table_size", "19", "14", "table size T = 2^19 vs 2^14 per level: more hash collisions, fewer parameters"},
-  };
-  ngp.scene = "fine";
-  ngp.scene_why = "hash vs frequency encoding shows on fine detail";
-  ngp.headline =
-      "Blender mean PSNR 32.64 dB after 1 min and 33.18 dB after 5 min of training on an RTX 3090 (mip-NeRF "
-      "33.09, NeRF 31.01)";
-  ngp.headline_source = "[S3] Müller et al. 2022, Table 2 (arXiv 2201.05989)";
-  cards.push_back(ngp);
+// "module.key=value" settings (the shape only: a card may name parameters still to come).
+std::vector<std::string> settings(const json& object, const std::string& key, const std::string& file,
+                                  const std::string& where) {
+  std::vector<std::string> items = jf::optional_string_array(object, key, file, where);
+  for (size_t i = 0; i < items.size(); ++i) {
+    const size_t eq = items[i].find('=');
+    const size_t dot = items[i].find('.');
+    if (eq == std::string::npos || dot == std::string::npos || dot == 0 || dot + 1 >= eq || eq + 1 == items[i].size())
+      throw InputError(file, jf::field_name(where, key) + "[" + std::to_string(i) + "]",
+                       "'" + items[i] + "' is not a setting module.key=value");
+  }
+  return items;
+}
 
-  return cards;
+PaperToggle read_toggle(const json& t, const std::string& file, const std::string& where) {
+  jf::reject_unknown_keys(t,
+                          {"param", "on", "off", "what", "scene", "with", "on_with", "off_with", "seconds", "steps",
+                           "paper"},
+                          file, where);
+  PaperToggle toggle;
+  toggle.param = text(t, "param", file, where);
+  const size_t dot = toggle.param.find('.');
+  if (dot == std::string::npos || dot == 0 || dot + 1 == toggle.param.size() || toggle.param.rfind('.') != dot)
+    throw InputError(file, jf::field_name(where, "param"), "'" + toggle.param + "' is not a parameter module.key");
+  toggle.on = text(t, "on", file, where);
+  toggle.off = text(t, "off", file, where);
+  if (toggle.on == toggle.off) throw InputError(file, jf::field_name(where, "off"), "is the same as \"on\"");
+  toggle.what = text(t, "what", file, where);
+  toggle.scene = jf::optional_string(t, "scene", file, where).value_or("");
+  toggle.with = settings(t, "with", file, where);
+  toggle.on_with = settings(t, "on_with", file, where);
+  toggle.off_with = settings(t, "off_with", file, where);
+  if (const std::optional<double> seconds = jf::optional_number(t, "seconds", file, where)) {
+    if (!(*seconds > 0.0)) throw InputError(file, jf::field_name(where, "seconds"), "must be a positive number");
+    toggle.seconds = *seconds;
+  }
+  if (const std::optional<int64_t> steps = jf::optional_integer(t, "steps", file, where)) {
+    if (*steps <= 0) throw InputError(file, jf::field_name(where, "steps"), "must be a positive number of steps");
+    toggle.steps = *steps;
+  }
+  toggle.paper = jf::optional_string(t, "paper", file, where).value_or("");
+  return toggle;
 }
 
 // Lower-case letters and digits only, so "Mip-NeRF", "mipnerf" and "mip-nerf" all match.
@@ -145,18 +99,100 @@ std::string folded(const std::string& s) {
 
 }  // namespace
 
-const std::vector<PaperCard>& paper_cards() {
-  static const std::vector<PaperCard> cards = make_cards();
+PaperCard read_paper_card(const std::string& path) {
+  const json root = jf::read_json_file(path);
+  const std::string& f = path;
+  jf::reject_unknown_keys(root,
+                          {"id", "title", "authors", "year", "venue", "source", "idea", "equations", "code", "scene",
+                           "scene_why", "toggles", "numbers", "departs"},
+                          f, "");
+  PaperCard card;
+  card.file = path;
+  card.id = text(root, "id", f, "");
+  if (card.id != fs::path(path).stem().string())
+    throw InputError(f, "id", "'" + card.id + "' must be the file's name (" + fs::path(path).stem().string() + ")");
+  card.title = text(root, "title", f, "");
+  card.authors = texts(root, "authors", f, "");
+  const int64_t year = jf::require_integer(root, "year", f, "");
+  if (year < 1900 || year > 2200) throw InputError(f, "year", "not a publication year: " + std::to_string(year));
+  card.year = static_cast<int>(year);
+  card.venue = text(root, "venue", f, "");
+  card.source = text(root, "source", f, "");
+  card.idea = text(root, "idea", f, "");
+  card.equations = texts(root, "equations", f, "");
+  card.code = texts(root, "code", f, "");
+  card.scene = text(root, "scene", f, "");
+  card.scene_why = text(root, "scene_why", f, "");
+
+  const json& toggles = jf::require_array(root, "toggles", f, "");
+  if (toggles.empty()) throw InputError(f, "toggles", "must list at least one toggle");
+  for (size_t i = 0; i < toggles.size(); ++i)
+    card.toggles.push_back(read_toggle(toggles[i], f, "toggles[" + std::to_string(i) + "]"));
+
+  const json& numbers = jf::require_array(root, "numbers", f, "");
+  if (numbers.empty()) throw InputError(f, "numbers", "must quote at least one of the paper's numbers");
+  for (size_t i = 0; i < numbers.size(); ++i) {
+    const std::string where = "numbers[" + std::to_string(i) + "]";
+    jf::reject_unknown_keys(numbers[i], {"what", "value", "source"}, f, where);
+    card.numbers.push_back(
+        {text(numbers[i], "what", f, where), text(numbers[i], "value", f, where),
+         text(numbers[i], "source", f, where)});
+  }
+  card.departs = jf::optional_string_array(root, "departs", f, "");
+  return card;
+}
+
+std::vector<PaperCard> load_paper_cards(const std::string& dir) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) throw InputError(dir, "", "no such paper-card folder");
+  std::vector<std::string> files;
+  for (const fs::directory_entry& e : fs::directory_iterator(dir, ec))
+    if (e.is_regular_file() && e.path().extension() == ".json") files.push_back(e.path().string());
+  if (ec) throw InputError(dir, "", "cannot list the folder: " + ec.message());
+  std::sort(files.begin(), files.end());  // deterministic whatever the directory order
+  std::vector<PaperCard> cards;
+  for (const std::string& file : files) cards.push_back(read_paper_card(file));
+  std::stable_sort(cards.begin(), cards.end(), [](const PaperCard& a, const PaperCard& b) {
+    return a.year != b.year ? a.year < b.year : a.id < b.id;
+  });
   return cards;
 }
 
-const PaperCard* find_paper_card(const std::string& name) {
+std::string find_papers_dir() {
+  if (const char* env = std::getenv("NERDS_PAPERS_DIR"); env && *env) {
+    std::error_code ec;
+    if (!fs::is_directory(env, ec))
+      throw InputError("NERDS_PAPERS_DIR", "", std::string("'") + env + "' is not a folder");
+    return env;
+  }
+  return find_upwards("papers", /*directory=*/true);
+}
+
+const std::vector<PaperCard>& paper_cards(const std::string& dir) {
+  const std::string folder = dir.empty() ? find_papers_dir() : dir;
+  if (folder.empty())
+    throw InputError("papers/", "",
+                     "no paper-card folder found from the working directory or beside the program "
+                     "(set NERDS_PAPERS_DIR to the repository's papers/ folder)");
+  static std::mutex mutex;
+  static std::map<std::string, std::vector<PaperCard>> loaded;  // by folder; a map keeps references valid
+  std::error_code ec;
+  const std::string key = fs::weakly_canonical(folder, ec).string();
+  const std::lock_guard<std::mutex> lock(mutex);
+  auto it = loaded.find(key);
+  if (it == loaded.end()) it = loaded.emplace(key, load_paper_cards(folder)).first;
+  return it->second;
+}
+
+const PaperCard* find_paper_card(const std::vector<PaperCard>& cards, const std::string& name) {
   const std::string wanted = folded(name);
   if (wanted.empty()) return nullptr;
-  for (const PaperCard& card : paper_cards())
+  for (const PaperCard& card : cards)
     if (folded(card.id) == wanted || folded(card.title) == wanted) return &card;
   return nullptr;
 }
+
+const PaperCard* find_paper_card(const std::string& name) { return find_paper_card(paper_cards(), name); }
 
 bool toggle_available(const PaperToggle& toggle, const ParamSet& params) {
   if (!params.has(toggle.param)) return false;
@@ -168,6 +204,32 @@ bool toggle_available(const PaperToggle& toggle, const ParamSet& params) {
     return false;
   }
   return true;
+}
+
+nlohmann::ordered_json paper_card_json(const PaperCard& c, const ParamSet* params) {
+  using ojson = nlohmann::ordered_json;
+  ojson toggles = ojson::array();
+  for (const PaperToggle& t : c.toggles) {
+    ojson j = {{"param", t.param}, {"on", t.on}, {"off", t.off}, {"what", t.what}};
+    if (!t.scene.empty()) j["scene"] = t.scene;
+    if (!t.with.empty()) j["with"] = t.with;
+    if (!t.on_with.empty()) j["on_with"] = t.on_with;
+    if (!t.off_with.empty()) j["off_with"] = t.off_with;
+    if (t.seconds > 0.0) j["seconds"] = t.seconds;
+    if (t.steps > 0) j["steps"] = t.steps;
+    if (!t.paper.empty()) j["paper"] = t.paper;
+    if (params) j["available"] = toggle_available(t, *params);
+    toggles.push_back(j);
+  }
+  ojson numbers = ojson::array();
+  for (const PaperNumber& n : c.numbers)
+    numbers.push_back({{"what", n.what}, {"value", n.value}, {"source", n.source}});
+  ojson j = {{"id", c.id},         {"title", c.title},         {"authors", c.authors}, {"year", c.year},
+             {"venue", c.venue},   {"source", c.source},       {"idea", c.idea},       {"equations", c.equations},
+             {"code", c.code},     {"scene", c.scene},         {"scene_why", c.scene_why},
+             {"toggles", toggles}, {"numbers", numbers}};
+  if (!c.departs.empty()) j["departs"] = c.departs;
+  return j;
 }
 
 }  // namespace nerds

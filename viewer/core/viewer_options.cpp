@@ -34,6 +34,7 @@ bool parse_viewer_options(int argc, char** argv, ViewerOptions* o, int* exit_cod
   app.add_option("--set", o->sets, "override one parameter: module.key=value (repeatable)")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
       ->allow_extra_args(false);
+  app.add_option("--paper", o->paper, "show this paper card (nerds papers lists them: nerf, mip-nerf, ...)");
   app.add_option("--step", o->step, "train to this step first (then keep training unless --paused)")
       ->check(CLI::Range(0, 1000000000));
   app.add_flag("--paused", o->paused, "do not keep training (after --step / the session's step)");
@@ -68,6 +69,20 @@ bool parse_viewer_options(int argc, char** argv, ViewerOptions* o, int* exit_cod
                  "nerds-view: error: --screenshot, --frame-times, --save-session and --orbit need --frames N\n");
     *exit_code = 2;
     return false;
+  }
+  if (!o->paper.empty()) {
+    try {
+      const std::vector<PaperCard>& cards = paper_cards();
+      const PaperCard* card = find_paper_card(cards, o->paper);
+      std::string known;
+      for (const PaperCard& c : cards) known += (known.empty() ? "" : ", ") + c.id;
+      if (!card) throw InputError("--paper", "", "no paper card '" + o->paper + "' (known: " + known + ")");
+      o->paper_card = *card;
+    } catch (const InputError& e) {
+      std::fprintf(stderr, "nerds-view: error: %s\n", e.what());
+      *exit_code = 2;
+      return false;
+    }
   }
   return true;
 }

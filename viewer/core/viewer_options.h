@@ -4,9 +4,11 @@
 // renders N frames in a real window, writes the screenshot and exits: tests and docs use it.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "renderer/techniques/paper_cards.h"
 #include "viewer/core/engine_setup.h"
 #include "viewer/core/session.h"
 
@@ -22,6 +24,8 @@ struct ViewerOptions {
   int downscale = 0;                                // 0: the session's (1)
   std::string method;
   std::vector<std::string> sets;
+  std::string paper;                    // --paper ID: show this paper card (papers/ID.json)
+  std::optional<PaperCard> paper_card;  // the card it names, read when the options are parsed
   // Overrides of the session.
   int step = -1;                     // train to this step first
   bool paused = false;               // do not keep training after that

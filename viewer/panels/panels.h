@@ -9,6 +9,10 @@
 #include "viewer/core/viewer_state.h"
 #include "viewer/core/worker_state.h"
 
+namespace nerds {
+struct PaperCard;
+}
+
 namespace nerds::viewer {
 
 struct PanelContext {
@@ -29,5 +33,6 @@ void session_panel(PanelContext& c);   // screenshot, save and load a session
 void dataset_panel(PanelContext& c);    // ground truth and error of a dataset camera
 void inspector_panel(PanelContext& c);  // the samples along the picked rays
 void technique_panel(PanelContext& c);  // the method's modules and parameters (generated)
+void paper_panel(PanelContext& c, const PaperCard& card);  // the card of --paper ID (read-only)
 
 }  // namespace nerds::viewer

@@ -162,6 +162,7 @@ void App::draw_panels(const Layout& l) {
   ImGui::SetNextWindowPos(ImVec2(l.right.x, l.right.y));
   ImGui::SetNextWindowSize(ImVec2(l.right.w, l.right.h));
   ImGui::Begin("##right", nullptr, kColumnFlags);
+  if (options_.paper_card) paper_panel(c, *options_.paper_card);
   dataset_panel(c);
   inspector_panel(c);
   technique_panel(c);
