@@ -208,6 +208,19 @@ TEST_CASE("snapshot file: missing, foreign, truncated, corrupt and newer files a
     CHECK(contains(msg, bad));
     CHECK(contains(msg, "newer"));
   }
+  SUBCASE("older format version, no longer read") {
+    // Version 1 held the model under fixed names; version 2 holds its tensor list.
+    std::vector<uint8_t> bytes = good;
+    bytes[8] = static_cast<uint8_t>(kOldestReadableSnapshotVersion - 1);
+    const uint32_t crc = crc32_update(0, bytes.data() + 8, bytes.size() - 8 - 4);
+    for (int k = 0; k < 4; ++k) bytes[bytes.size() - 4 + k] = static_cast<uint8_t>(crc >> (8 * k));
+    write_bytes(bad, bytes);
+    const std::string msg = read_error(bad);
+    CHECK(contains(msg, bad));
+    CHECK(contains(msg, "older"));
+    CHECK(contains(msg, "version " + std::to_string(kOldestReadableSnapshotVersion - 1)));
+    CHECK(contains(msg, "version " + std::to_string(kOldestReadableSnapshotVersion)));
+  }
 }
 
 TEST_CASE("snapshot file: a failed write keeps the previous snapshot and leaves no temporary file") {
