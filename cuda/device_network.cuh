@@ -83,8 +83,6 @@ class DeviceNetwork {
 
   const HashGridView& grid_view() const { return grid_view_; }
 
-  // The trained tensors, named and ordered as NerfNetwork::param_tensors lists them.
-  const std::vector<DeviceTensor>& tensors() const { return tensors_; }
   // Every tensor's values and Adam moments from the one of the same name in `model`.
   void upload(const PackedModel& model);
   // Every tensor's values and Adam moments into the one of the same name in `model` (each
@@ -116,7 +114,7 @@ class DeviceNetwork {
   int enc_dim_ = 0, enc_pad_ = 0, geo_ = 0, geo_pad_ = 0, color_in_ = 0, color_in_pad_ = 0;
   DeviceBuffer<float> grid_, grid_grad_, grid_m_, grid_v_;
   DeviceMlp density_, color_;
-  std::vector<DeviceTensor> tensors_;
+  std::vector<DeviceTensor> tensors_;  // named and ordered as NerfNetwork::param_tensors lists them
 };
 
 }  // namespace nerds::cuda

@@ -51,7 +51,8 @@ class TrainingBackend {
   // Replaces the backend's model with `model` (the host copy: every tensor it holds, by name).
   virtual void upload(const PackedModel& model) = 0;
   // Writes the backend's model into `model`, whose tensor list (describe_model) names what to
-  // fill: each tensor's values and Adam moments, and the occupancy values.
+  // fill: each tensor's values and Adam moments, and the occupancy values (where the backend
+  // keeps a grid: with the grid disabled, model.occupancy is left as it is).
   virtual void download(PackedModel& model) const = 0;
   // Takes over the settings that change while training (Engine::apply_params: optimizer,
   // schedule, loss, training background); the model stays as it is.

@@ -49,6 +49,7 @@ Trainer::~Trainer() = default;
 void Trainer::sync_host() const {
   if (!host_stale_) return;
   PackedModel model = describe_model(model_.param_tensors());
+  model.occupancy = model_.occupancy.values();  // kept where the backend has no grid of its own (disabled)
   backend_->download(model);
   model_.unpack(model);
   host_stale_ = false;

@@ -73,6 +73,15 @@ std::vector<ParamTensor> with_embedding(NerfNetwork& net, TestEmbedding& e) {
   return t;
 }
 
+// Saves `tensors` with `moments` as a snapshot at `path`, as the engine does.
+void save_tensors(const std::string& path, const std::vector<ParamTensor>& tensors,
+                  const std::vector<AdamMoments>& moments) {
+  nlohmann::json meta;
+  std::vector<SnapshotSection> sections;
+  put_tensors(tensors, moments, meta, sections);
+  write_snapshot_file(path, meta, sections);
+}
+
 }  // namespace
 
 TEST_CASE("param tensors: the network lists its encoding's table and every MLP layer, named and grouped") {
@@ -104,10 +113,7 @@ TEST_CASE("param tensors: a snapshot restores every tensor's values and Adam mom
   TestEmbedding embedding;
   const std::vector<ParamTensor> tensors = with_embedding(net, embedding);
   const std::vector<AdamMoments> moments = randomize(tensors, 1);
-  nlohmann::json meta;
-  std::vector<SnapshotSection> sections;
-  put_tensors(tensors, moments, meta, sections);
-  write_snapshot_file(path, meta, sections);
+  save_tensors(path, tensors, moments);
 
   NerfNetwork other(small_network());
   TestEmbedding other_embedding;
@@ -137,10 +143,7 @@ TEST_CASE("param tensors: a snapshot of another model is refused, naming the ten
   NerfNetwork net(small_network());
   TestEmbedding embedding;
   const std::vector<ParamTensor> tensors = with_embedding(net, embedding);
-  nlohmann::json meta;
-  std::vector<SnapshotSection> sections;
-  put_tensors(tensors, zero_moments(tensors), meta, sections);
-  write_snapshot_file(path, meta, sections);
+  save_tensors(path, tensors, zero_moments(tensors));
   const SnapshotContents in = read_snapshot_file(path);
 
   SUBCASE("a tensor the model does not have") {
