@@ -264,8 +264,10 @@ BackendStepResult CpuBackend::step(const StepRequest& request) {
     if (k > 0) chunks_[0]->grads.add(c.grads);
   }
   result.loss /= 3.0 * std::max(result.rays, 1);
-  // Adam on every other tensor, with the chunks' summed gradients.
-  const std::vector<float*> grads = network.gradients(chunks_[0]->grads);
+  // Adam on every other tensor, with the chunks' summed gradients (the network's come first in
+  // the list; a module of its own would put its gradient after them).
+  std::vector<float*> grads = network.gradients(chunks_[0]->grads);
+  grads.resize(tensors.size(), nullptr);
   for (size_t i = 0; i < tensors.size(); ++i)
     if (grads[i]) adam_update_range(tensors[i], model_.moments[i], adam_steps[i], grads[i], 0, tensors[i].size());
   result.optimizer_seconds = now_seconds() - t_opt;
