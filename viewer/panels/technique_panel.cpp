@@ -117,7 +117,7 @@ void tensor_list(const SceneInfo& scene) {
   for (const PackedTensor& t : scene.tensors) total += t.info.size();
   const std::string label = "trained tensors (" + std::to_string(scene.tensors.size()) + ", " +
                             std::to_string(total) + " values)";
-  if (!ImGui::TreeNode(label.c_str())) return;
+  if (!ImGui::TreeNodeEx(label.c_str(), ImGuiTreeNodeFlags_DefaultOpen)) return;
   for (const PackedTensor& t : scene.tensors)
     ImGui::TextDisabled("%s  %s  %zu  %s", t.info.name.c_str(), shape_text(t.info.shape).c_str(), t.info.size(),
                         param_group_name(t.info.group));
