@@ -248,7 +248,7 @@ TEST_CASE("param tensors: the model travels as a PackedModel by name, and a fore
   CHECK_THROWS_AS(unpack_model(packed, target, target_moments, target_occupancy), std::logic_error);
 }
 
-TEST_CASE("param tensors: the engine lists its model's tensors with their values") {
+TEST_CASE("param tensors: the engine lists its model's tensors, and a saved engine loads the same values") {
   nerds_test::TempFolder folder("param_tensors_engine");
   nerds_test::make_small_scene("default", folder.str(), 16, 4, 1);
   EngineOptions o;
@@ -260,17 +260,24 @@ TEST_CASE("param tensors: the engine lists its model's tensors with their values
   engine.train_step();
   const std::vector<PackedTensor> info = engine.param_tensors();
   const std::vector<PackedTensor> full = engine.param_tensors(true);
-  REQUIRE(info.size() == full.size());
-  REQUIRE(!info.empty());
+  REQUIRE(info.size() == 6u);  // the table, 2 density layers, 3 color layers
+  REQUIRE(full.size() == info.size());
   CHECK(info[0].info.name == "encoding.grid");
+  CHECK(info[0].info.group == ParamGroup::Sparse);
+  CHECK(info[0].info.shape[1] == 2);  // encoding.features
   CHECK(info[0].values.empty());
-  const std::vector<ParamTensor> model = engine.trainer().param_tensors();
+  CHECK(info[1].info.name == "field.density.0");
+  CHECK(info[1].info.shape == std::vector<int64_t>{64, 32});  // 16 levels x 2 features in
+  const std::string path = (folder.path() / "run.nerds").string();
+  engine.save(path);
+  const std::vector<PackedTensor> loaded = Engine::load(path)->param_tensors(true);
+  REQUIRE(loaded.size() == full.size());
   for (size_t i = 0; i < full.size(); ++i) {
     CAPTURE(full[i].info.name);
-    CHECK(full[i].info.name == model[i].name);
-    CHECK(full[i].info.shape == model[i].shape);
-    REQUIRE(full[i].values.size() == model[i].size());
-    CHECK(same_floats(full[i].values.data(), model[i].values, model[i].size()));
+    CHECK(full[i].info.name == info[i].info.name);
+    REQUIRE(full[i].values.size() == info[i].info.size());
     CHECK(full[i].adam.m.empty());
+    CHECK(loaded[i].info.name == full[i].info.name);
+    CHECK(loaded[i].values == full[i].values);
   }
 }
