@@ -1,25 +1,25 @@
-// The CUDA backend's trainer and renderer: the steps of renderer/train/trainer.cpp, each a
-// GPU pass over the whole batch. A training step: rays (training_ray) -> march (count, prefix
-// sum, write) -> density of every marched sample -> the samples before early termination,
-// packed -> the network forward on them, keeping activations -> compositing, loss and its
-// backward per ray -> the network backward -> Adam. Three small read-backs per step (sample
-// counts and the loss); everything else stays on the device.
+// The CUDA backend (renderer/backend/training_backend.h): the steps of the CPU backend
+// (renderer/backend/cpu_backend.cpp), each a GPU pass over the whole batch. A training step:
+// rays (training_ray) -> march (count, prefix sum, write) -> density of every marched sample
+// -> the samples before early termination, packed -> the network forward on them, keeping
+// activations -> compositing, loss and its backward per ray (renderer/math/ray_loss.h, the
+// CPU's body) -> the network backward -> Adam on every tensor. Three small read-backs per step
+// (sample counts and the loss); everything else stays on the device.
 #include <chrono>
 #include <stdexcept>
 #include <string>
 
 #include "cuda/buffer.h"
-#include "cuda/composite_loss.cuh"
 #include "renderer/backend/device_info.h"
 #include "cuda/device_network.cuh"
 #include "cuda/device_occupancy.cuh"
 #include "cuda/device_scan.cuh"
 #include "cuda/launch.h"
 #include "cuda/ray_samples.cuh"
+#include "renderer/backend/training_backend.h"
 #include "renderer/math/compositing.h"
-#include "renderer/math/losses.h"
+#include "renderer/math/ray_loss.h"
 #include "renderer/math/training_ray.h"
-#include "renderer/train/device_trainer.h"
 
 namespace nerds {
 namespace cuda {
@@ -72,12 +72,10 @@ double now_seconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
-class CudaTrainer final : public DeviceTrainer {
+class CudaBackend final : public TrainingBackend {
  public:
-  CudaTrainer(const TrainConfig& config, const HashGridView& grid, const Dataset& data)
-      : config_(config),
-        network_(config.network, grid),
-        occupancy_(config.occupancy, config.march.dt_min, scan_) {
+  CudaBackend(const TrainConfig& config, const Dataset& data)
+      : config_(config), network_(config.network), occupancy_(config.occupancy, config.march.dt_min, scan_) {
     if (data.frames.empty() || data.rgba.empty()) throw std::invalid_argument("cuda trainer: empty training set");
     if (data.frame_images.size() != data.frames.size())
       throw std::invalid_argument("cuda trainer: the training images are not laid out (Dataset::lay_out_images)");
@@ -102,6 +100,7 @@ class CudaTrainer final : public DeviceTrainer {
   }
 
   std::string device_name() const override { return cuda_device_info().name; }
+  bool trains_host_model() const override { return false; }
 
   void upload(const PackedModel& model) override {
     network_.upload(model);
@@ -114,17 +113,24 @@ class CudaTrainer final : public DeviceTrainer {
     if (config_.occupancy.enabled) model.occupancy = occupancy_.download();
   }
 
+  void set_live_config(const TrainConfig& config) override {
+    config_ = config;
+    images_.background = static_cast<int>(config.background);  // the one live setting kept outside config_
+  }
+
   size_t occupied_cells() const override { return occupancy_.occupied_count(); }
 
-  DeviceStepResult step(int step, float lr, int n_rays) override {
+  BackendStepResult step(const StepRequest& request) override {
+    const double t_start = now_seconds();
+    const int step = request.step, n_rays = request.n_rays;
     cudaStream_t stream = nullptr;
-    DeviceStepResult result;
+    BackendStepResult result;
     if (config_.occupancy.enabled && step % config_.occupancy.interval == 0) {
-      const double t0 = now_seconds();
       occupancy_.update(network_, batch_, step, config_.seed, scan_, stream);
       synchronize("occupancy update");
-      result.occupancy_seconds = now_seconds() - t0;
+      result.occupancy_seconds = now_seconds() - t_start;
     }
+    const double t_march = now_seconds();
     RaySamples& b = samples_;
     b.reserve_rays(n_rays);
     reserve_at_least(target_, 3 * static_cast<size_t>(n_rays));
@@ -155,11 +161,10 @@ class CudaTrainer final : public DeviceTrainer {
     launch_items("composite_loss", n_rays, composite, stream);
     const float loss_sum = scan_.sum(ray_loss_.data(), n_rays, stream);
     network_.backward(b.used_pos.data(), m, batch_, d_sigma_.data(), d_rgb_.data(), stream);
-    const OptimizerConfig& o = config_.optimizer;
-    network_.adam(make_adam_step(lr, o.beta1, o.beta2, o.eps, step + 1, 0.f),
-                  make_adam_step(lr, o.beta1, o.beta2, o.eps, step + 1, o.mlp_l2_reg), stream);
+    network_.adam(config_.optimizer, request.lr, step + 1, stream);
     synchronize("cuda training step");
 
+    result.march_seconds = now_seconds() - t_march;  // the stages are not timed apart on the GPU
     result.rays = n_rays;
     result.marched_samples = b.marched;
     result.used_samples = m;
@@ -231,15 +236,19 @@ class CudaTrainer final : public DeviceTrainer {
 }  // namespace
 }  // namespace cuda
 
-std::unique_ptr<DeviceTrainer> make_cuda_trainer(const TrainConfig& config, const HashGridView& grid,
-                                                 const Dataset& train_set) {
+std::string cuda_backend_supports(const TrainConfig& config) {
+  if (config.sampler.kind != SamplerKind::March)
+    return "the CUDA backend does not implement NeRF's hierarchical sampling (sampler.kind=hierarchical)";
+  if (config.warp.kind != WarpKind::None) return "the CUDA backend does not implement NDC rays (warp.kind=ndc)";
+  return cuda::device_network_supports(config.network);
+}
+
+std::unique_ptr<TrainingBackend> make_cuda_backend(const TrainConfig& config, const Dataset& train_set) {
+  const std::string unsupported = cuda_backend_supports(config);
+  if (!unsupported.empty()) throw std::invalid_argument(unsupported);
   const CudaDeviceInfo info = cuda_device_info();
   if (!info.available) throw std::runtime_error("cuda: " + info.reason);
-  try {
-    return std::make_unique<cuda::CudaTrainer>(config, grid, train_set);
-  } catch (const std::invalid_argument& e) {  // a configuration the kernels do not support
-    throw std::runtime_error(e.what());
-  }
+  return std::make_unique<cuda::CudaBackend>(config, train_set);
 }
 
 }  // namespace nerds

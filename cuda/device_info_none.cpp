@@ -1,8 +1,6 @@
-// The CUDA backend's entry points for a build without it (NERDS_CUDA=OFF or no nvcc).
-#include <stdexcept>
-
+// The CUDA backend's device query for a build without it (NERDS_CUDA=OFF or no nvcc); its
+// factory's stub is training_backend_none.cpp.
 #include "renderer/backend/device_info.h"
-#include "renderer/train/device_trainer.h"
 
 namespace nerds {
 
@@ -14,10 +12,6 @@ CudaDeviceInfo cuda_device_info() {
   CudaDeviceInfo r;
   r.reason = kNoCuda;
   return r;
-}
-
-std::unique_ptr<DeviceTrainer> make_cuda_trainer(const TrainConfig&, const HashGridView&, const Dataset&) {
-  throw std::runtime_error(std::string("cuda: ") + kNoCuda);
 }
 
 }  // namespace nerds

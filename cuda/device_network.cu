@@ -5,9 +5,12 @@
 #include <string>
 
 #include "cuda/launch.h"
+#include "renderer/backend/hash_grid.h"
+#include "renderer/backend/network_tensor_names.h"
 #include "renderer/math/activations.h"
 #include "renderer/math/hash_grid.h"
 #include "renderer/math/sh.h"
+#include "renderer/train/optimizer.h"
 
 namespace nerds::cuda {
 
@@ -137,24 +140,18 @@ struct DensityOutGradBody {
   }
 };
 
-struct GridAdamBody {
+// Adam on one entry of a tensor (optimizer.h): its gradient with the loss scale removed;
+// the half copy the fused MLP reads follows the float value.
+struct TensorAdamBody {
   AdamStep step;
-  float *params, *m, *v, *grads;
-  __device__ void operator()(int64_t i) const {
-    adam_update(step, grads[i], true, params + i, m + i, v + i);
-    grads[i] = 0.f;
-  }
-};
-
-struct MlpAdamBody {
-  AdamStep step;
+  bool skip_zero;
   float inv_scale;
   float *params, *m, *v, *grads;
-  __half* params_half;
+  __half* params_half;  // or null
   __device__ void operator()(int64_t i) const {
-    adam_update(step, grads[i] * inv_scale, false, params + i, m + i, v + i);
+    adam_update(step, grads[i] * inv_scale, skip_zero, params + i, m + i, v + i);
     grads[i] = 0.f;
-    params_half[i] = __float2half(params[i]);
+    if (params_half) params_half[i] = __float2half(params[i]);
   }
 };
 
@@ -185,77 +182,115 @@ void DeviceMlp::allocate(const MlpShape& padded, std::vector<int> layer_rows, st
   grads.zero();
 }
 
-namespace {
-// Unpadded row-major layers (PackedMlp) <-> the padded layout.
-std::vector<float> pad_layers(const DeviceMlp& mlp, const std::vector<float>& packed) {
-  std::vector<float> out(static_cast<size_t>(mlp.shape.weight_count()), 0.f);
-  size_t src = 0;
-  for (int k = 0; k < mlp.shape.layers(); ++k) {
-    const int64_t base = mlp.shape.layer_offset(k);
-    const int ld = mlp.shape.layer_inputs(k);
-    for (int r = 0; r < mlp.rows[k]; ++r)
-      for (int c = 0; c < mlp.cols[k]; ++c) out[base + static_cast<int64_t>(r) * ld + c] = packed.at(src++);
-  }
-  return out;
+DeviceTensor DeviceMlp::layer_tensor(const char* prefix, int k) {
+  DeviceTensor t;
+  t.info.name = mlp_layer_tensor_name(prefix, k);
+  t.info.shape = {rows[k], cols[k]};
+  t.info.column_major = true;
+  t.info.group = ParamGroup::Dense;
+  t.rows = rows[k];
+  t.cols = cols[k];
+  t.ld = shape.layer_inputs(k);
+  t.count = static_cast<int64_t>(shape.layer_outputs(k)) * shape.layer_inputs(k);
+  const int64_t offset = shape.layer_offset(k);
+  t.values = weights.data() + offset;
+  t.grads = grads.data() + offset;
+  t.adam_m = adam_m.data() + offset;
+  t.adam_v = adam_v.data() + offset;
+  t.values_half = weights_half.data() + offset;
+  t.grad_scale = kLossScale;
+  return t;
 }
-
-void unpad_layers(const DeviceMlp& mlp, const std::vector<float>& padded, std::vector<float>& packed) {
-  packed.clear();
-  for (int k = 0; k < mlp.shape.layers(); ++k) {
-    const int64_t base = mlp.shape.layer_offset(k);
-    const int ld = mlp.shape.layer_inputs(k);
-    for (int r = 0; r < mlp.rows[k]; ++r)
-      for (int c = 0; c < mlp.cols[k]; ++c) packed.push_back(padded[base + static_cast<int64_t>(r) * ld + c]);
-  }
-}
-}  // namespace
 
 std::vector<float> DeviceMlp::unpad(const std::vector<float>& padded) const {
   std::vector<float> packed;
-  unpad_layers(*this, padded, packed);
+  for (int k = 0; k < shape.layers(); ++k) {
+    const int64_t base = shape.layer_offset(k);
+    const int ld = shape.layer_inputs(k);
+    for (int c = 0; c < cols[k]; ++c)
+      for (int r = 0; r < rows[k]; ++r) packed.push_back(padded[base + static_cast<int64_t>(r) * ld + c]);
+  }
   return packed;
 }
 
-void DeviceMlp::upload(const PackedMlp& p) {
-  if (p.rows != rows || p.cols != cols) throw std::invalid_argument("cuda backend: MLP layer shapes differ from the model's");
-  weights.upload(pad_layers(*this, p.weights));
-  adam_m.upload(pad_layers(*this, p.adam_m));
-  adam_v.upload(pad_layers(*this, p.adam_v));
-  launch_items("mlp_weights_to_half", static_cast<int64_t>(weights.size()), ToHalfBody{weights.data(), weights_half.data()});
+namespace {
+// Where entry (r, c) of a tensor lies in its host storage (PackedTensor::values).
+size_t host_index(const DeviceTensor& t, int64_t r, int64_t c) {
+  return static_cast<size_t>(t.info.column_major ? c * t.rows + r : r * t.cols + c);
 }
 
-void DeviceMlp::download(PackedMlp& p) const {
-  p.rows = rows;
-  p.cols = cols;
-  unpad_layers(*this, weights.download(), p.weights);
-  unpad_layers(*this, adam_m.download(), p.adam_m);
-  unpad_layers(*this, adam_v.download(), p.adam_v);
+// Whether the device layout is the host's (no padding, the same order): copied as it is.
+bool same_layout(const DeviceTensor& t) { return !t.info.column_major && t.ld == t.cols && t.count == t.rows * t.cols; }
+
+// A host array of the tensor (values or a moment) into its device layout at `device`.
+void upload_array(const DeviceTensor& t, const std::vector<float>& host, float* device, const char* what) {
+  if (host.size() != t.info.size())
+    throw std::invalid_argument(std::string("cuda backend: ") + what + " of tensor '" + t.info.name + "': " +
+                                std::to_string(host.size()) + " floats for a tensor of " +
+                                std::to_string(t.info.size()));
+  if (same_layout(t)) {
+    check(cudaMemcpy(device, host.data(), host.size() * sizeof(float), cudaMemcpyHostToDevice), what);
+    return;
+  }
+  std::vector<float> laid_out(static_cast<size_t>(t.count), 0.f);
+  for (int64_t r = 0; r < t.rows; ++r)
+    for (int64_t c = 0; c < t.cols; ++c) laid_out[r * t.ld + c] = host[host_index(t, r, c)];
+  check(cudaMemcpy(device, laid_out.data(), laid_out.size() * sizeof(float), cudaMemcpyHostToDevice), what);
+}
+
+std::vector<float> download_array(const DeviceTensor& t, const float* device, const char* what) {
+  std::vector<float> laid_out(static_cast<size_t>(t.count));
+  check(cudaMemcpy(laid_out.data(), device, laid_out.size() * sizeof(float), cudaMemcpyDeviceToHost), what);
+  if (same_layout(t)) return laid_out;
+  std::vector<float> host(t.info.size());
+  for (int64_t r = 0; r < t.rows; ++r)
+    for (int64_t c = 0; c < t.cols; ++c) host[host_index(t, r, c)] = laid_out[r * t.ld + c];
+  return host;
+}
+}  // namespace
+
+void DeviceMlp::upload_weights(const std::vector<float>& layers) {
+  size_t first = 0;
+  for (int k = 0; k < shape.layers(); ++k) {
+    const DeviceTensor t = layer_tensor("mlp", k);
+    const size_t n = t.info.size();
+    if (first + n > layers.size()) throw std::invalid_argument("DeviceMlp::upload_weights: too few weights");
+    upload_array(t, std::vector<float>(layers.begin() + first, layers.begin() + first + n), t.values, "MLP weights");
+    first += n;
+  }
+  launch_items("mlp_weights_to_half", static_cast<int64_t>(weights.size()), ToHalfBody{weights.data(), weights_half.data()});
 }
 
 // ---- DeviceNetwork ---------------------------------------------------------------------
 
-DeviceNetwork::DeviceNetwork(const NetworkConfig& config, const HashGridView& grid)
-    : config_(config), grid_view_(grid) {
+std::string device_network_supports(const NetworkConfig& config) {
   // The dense grid is a HashGridView whose levels are all 1:1: the same kernels read it.
   if (!encoding_is_grid(config.encoding))
-    throw std::invalid_argument("cuda backend: only encoding.kind=hash or dense runs on the GPU so far");
-  if (config.density_skip_layer != 0)
-    throw std::invalid_argument(mlp_error("skip connection", "field.skip_layer must be 0"));
-  if (grid.n_features > kMaxFeatures) throw std::invalid_argument(mlp_error("encoding", "more than 8 features per level"));
-  enc_dim_ = grid.n_levels * grid.n_features;
+    return "the CUDA backend runs only encoding.kind=hash or dense so far";
+  if (config.density_skip_layer != 0) return mlp_error("skip connection", "field.skip_layer must be 0");
+  if (config.grid.features > kMaxFeatures) return mlp_error("encoding", "more than 8 features per level");
+  if (config.density_hidden != kMlpWidth || config.color_hidden != kMlpWidth)
+    return mlp_error("width", "field.density_hidden and field.color_hidden must be 64");
+  if (round_up16(config.grid.levels * config.grid.features) > kMlpWidth)
+    return mlp_error("encoding width", "encoding.levels * encoding.features must be <= 64");
+  if (round_up16(config.geo_features) > kMlpWidth ||
+      round_up16(config.geo_features + config.sh_degree * config.sh_degree) > kMlpWidth)
+    return mlp_error("color input", "field.geo_features + sh_degree^2 must be <= 64");
+  if (config.density_layers < 1 || config.color_layers < 1)
+    return mlp_error("depth", "each MLP needs at least one hidden layer");
+  return "";
+}
+
+DeviceNetwork::DeviceNetwork(const NetworkConfig& config) : config_(config) {
+  const std::string unsupported = device_network_supports(config);
+  if (!unsupported.empty()) throw std::invalid_argument(unsupported);
+  grid_view_ = hash_grid_layout(network_grid_config(config));
+  enc_dim_ = grid_view_.n_levels * grid_view_.n_features;
   enc_pad_ = round_up16(enc_dim_);
   geo_ = config.geo_features;
   geo_pad_ = round_up16(geo_);
   color_in_ = geo_ + config.sh_degree * config.sh_degree;
   color_in_pad_ = round_up16(color_in_);
-  if (config.density_hidden != kMlpWidth || config.color_hidden != kMlpWidth)
-    throw std::invalid_argument(mlp_error("width", "field.density_hidden and field.color_hidden must be 64"));
-  if (enc_pad_ > kMlpWidth)
-    throw std::invalid_argument(mlp_error("encoding width", "encoding.levels * encoding.features must be <= 64"));
-  if (geo_pad_ > kMlpWidth || color_in_pad_ > kMlpWidth)
-    throw std::invalid_argument(mlp_error("color input", "field.geo_features + sh_degree^2 must be <= 64"));
-  if (config.density_layers < 1 || config.color_layers < 1)
-    throw std::invalid_argument(mlp_error("depth", "each MLP needs at least one hidden layer"));
 
   auto layer_shapes = [](int inputs, int hidden, int layers, int outputs, std::vector<int>& r, std::vector<int>& c) {
     for (int k = 0; k <= layers; ++k) {
@@ -271,31 +306,50 @@ DeviceNetwork::DeviceNetwork(const NetworkConfig& config, const HashGridView& gr
   layer_shapes(color_in_, kMlpWidth, config.color_layers, 3, r, c);
   color_.allocate({color_in_pad_, 16, config.color_layers}, r, c);
 
-  size_t entries = 0;
-  for (int l = 0; l < grid.n_levels; ++l) entries += grid.levels[l].table_size;
-  const size_t count = entries * grid.n_features;
+  const size_t count = hash_grid_param_count(grid_view_);
   grid_.resize(count);
   grid_grad_.resize(count);
   grid_grad_.zero();
   grid_m_.resize(count);
   grid_v_.resize(count);
+
+  // The tensor list, in NerfNetwork::param_tensors' order.
+  DeviceTensor table;
+  table.info.name = kEncodingTableTensor;
+  table.info.shape = {static_cast<int64_t>(count) / grid_view_.n_features, grid_view_.n_features};
+  table.info.group = ParamGroup::Sparse;
+  table.rows = table.info.shape[0];
+  table.cols = table.ld = grid_view_.n_features;
+  table.count = static_cast<int64_t>(count);
+  table.values = grid_.data();
+  table.grads = grid_grad_.data();
+  table.adam_m = grid_m_.data();
+  table.adam_v = grid_v_.data();
+  tensors_.push_back(table);
+  for (int k = 0; k < density_.shape.layers(); ++k) tensors_.push_back(density_.layer_tensor(kDensityMlpTensors, k));
+  for (int k = 0; k < color_.shape.layers(); ++k) tensors_.push_back(color_.layer_tensor(kColorMlpTensors, k));
 }
 
 void DeviceNetwork::upload(const PackedModel& model) {
-  if (model.grid.size() != grid_.size()) throw std::invalid_argument("cuda backend: hash table size differs");
-  grid_.upload(model.grid);
-  grid_m_.upload(model.grid_m);
-  grid_v_.upload(model.grid_v);
-  density_.upload(model.density);
-  color_.upload(model.color);
+  for (const DeviceTensor& t : tensors_) {
+    const PackedTensor* p = model.find(t.info.name);
+    if (!p) throw std::invalid_argument("cuda backend: the model has no tensor '" + t.info.name + "'");
+    upload_array(t, p->values, t.values, "tensor upload");
+    upload_array(t, p->adam.m, t.adam_m, "Adam moment upload");
+    upload_array(t, p->adam.v, t.adam_v, "Adam moment upload");
+    if (t.values_half)
+      launch_items("tensor_to_half", t.count, ToHalfBody{t.values, t.values_half});
+  }
 }
 
 void DeviceNetwork::download(PackedModel& model) const {
-  model.grid = grid_.download();
-  model.grid_m = grid_m_.download();
-  model.grid_v = grid_v_.download();
-  density_.download(model.density);
-  color_.download(model.color);
+  for (const DeviceTensor& t : tensors_) {
+    PackedTensor* p = model.find(t.info.name);
+    if (!p) throw std::invalid_argument("cuda backend: the host model has no tensor '" + t.info.name + "'");
+    p->values = download_array(t, t.values, "tensor download");
+    p->adam.m = download_array(t, t.adam_m, "Adam moment download");
+    p->adam.v = download_array(t, t.adam_v, "Adam moment download");
+  }
 }
 
 void DeviceNetwork::reserve(NetworkBatch& b, int64_t n, bool training) const {
@@ -384,13 +438,11 @@ void DeviceNetwork::download_gradients(std::vector<float>& grid, std::vector<flo
   for (float& g : color) g /= kLossScale;
 }
 
-void DeviceNetwork::adam(const AdamStep& grid_step, const AdamStep& mlp_step, cudaStream_t stream) {
-  launch_items("hash_adam", static_cast<int64_t>(grid_.size()),
-               GridAdamBody{grid_step, grid_.data(), grid_m_.data(), grid_v_.data(), grid_grad_.data()}, stream);
-  for (DeviceMlp* mlp : {&density_, &color_})
-    launch_items("mlp_adam", static_cast<int64_t>(mlp->weights.size()),
-                 MlpAdamBody{mlp_step, 1.f / kLossScale, mlp->weights.data(), mlp->adam_m.data(), mlp->adam_v.data(),
-                             mlp->grads.data(), mlp->weights_half.data()},
+void DeviceNetwork::adam(const OptimizerConfig& optimizer, float lr, int t, cudaStream_t stream) {
+  for (const DeviceTensor& d : tensors_)
+    launch_items("tensor_adam", d.count,
+                 TensorAdamBody{tensor_adam_step(d.info, optimizer, lr, t), group_skips_zero_gradients(d.info.group),
+                                1.f / d.grad_scale, d.values, d.adam_m, d.adam_v, d.grads, d.values_half},
                  stream);
 }
 

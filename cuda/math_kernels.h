@@ -6,10 +6,12 @@
 
 #include <vector>
 
+#include "renderer/backend/network_config.h"
+#include "renderer/backend/occupancy_grid.h"
 #include "renderer/math/adam.h"
 #include "renderer/math/hash_grid.h"
 #include "renderer/math/losses.h"
-#include "renderer/train/device_trainer.h"
+#include "renderer/model/packed_model.h"
 
 namespace nerds::cuda {
 
@@ -44,26 +46,34 @@ CompositeGradients composite_and_backward(const CompositeBatch& batch);
 void adam(const AdamStep& step, bool skip_zero, std::vector<float>& params, const std::vector<float>& grads,
           std::vector<float>& m, std::vector<float>& v);
 
+// An MLP's layers as the CPU's Mlp holds them: per layer its (outputs x inputs), and the
+// weights of every layer one after the other, each column-major.
+struct MlpLayers {
+  std::vector<int> rows, cols;
+  std::vector<float> weights;
+};
+
 // The fused tensor-core MLP on n samples (x: n x inputs, sample after sample): its output
-// (n x outputs) and, for dL/d(output) = d_out, dL/dx (n x inputs) and dL/dW (packed like
+// (n x outputs) and, for dL/d(output) = d_out, dL/dx (n x inputs) and dL/dW (laid out like
 // mlp.weights). d_out is used as given (no loss scale): keep it of order 1e-3..1.
 struct MlpPass {
   std::vector<float> out, d_in, d_weights;
 };
-MlpPass fused_mlp_pass(const PackedMlp& mlp, const std::vector<float>& x, const std::vector<float>& d_out, int n);
+MlpPass fused_mlp_pass(const MlpLayers& mlp, const std::vector<float>& x, const std::vector<float>& d_out, int n);
 
-// The radiance field on n samples (network positions and unit directions, 3 floats each):
-// sigma, rgb, and for dL/dsigma, dL/drgb the gradients of the hash table and of both MLPs.
+// The radiance field with the tensors of `model` on n samples (network positions and unit
+// directions, 3 floats each): sigma, rgb, and for dL/dsigma, dL/drgb the gradients of the
+// hash table and of both MLPs (each MLP's layers one after the other, column-major).
 struct NetworkPass {
   std::vector<float> sigma, rgb, d_grid, d_density, d_color;
 };
-NetworkPass network_pass(const NetworkConfig& config, const HashGridView& grid, const PackedModel& model,
+NetworkPass network_pass(const NetworkConfig& config, const PackedModel& model,
                          const std::vector<float>& pos, const std::vector<float>& dir, const std::vector<float>& d_sigma,
                          const std::vector<float>& d_rgb);
 
 // One occupancy-grid update at `step` on the GPU, starting from model.occupancy; returns the
 // values after it.
-std::vector<float> occupancy_update_pass(const NetworkConfig& config, const HashGridView& grid, const PackedModel& model,
+std::vector<float> occupancy_update_pass(const NetworkConfig& config, const PackedModel& model,
                                          const OccupancyConfig& occupancy, float dt_min, int step, uint64_t seed);
 
 }  // namespace nerds::cuda

@@ -6,7 +6,7 @@
 //  - Only engine.h and what it exposes (plus train/evaluate.h, the library's evaluation, and
 //    the scene maker) are used; nothing deeper.
 //  - The GIL is released while the engine works (train, render, inspect, density, color,
-//    set_params, params, evaluate, save, load, make_scene); one mutex per engine serializes
+//    set_params, params, evaluate, save, load, make_scene, parameters); one mutex per engine serializes
 //    calls on it, so Python threads may share an Engine without racing inside it. The mutex
 //    is only ever taken with the GIL released (a training thread takes the GIL between steps
 //    while holding it).
@@ -467,6 +467,48 @@ py::dict evaluate_split(const PyEngine& self, const std::string& split, int stri
   return d;
 }
 
+// The model's trained tensors (Engine::param_tensors), values copied when with_values.
+std::vector<PackedTensor> engine_tensors(const PyEngine& self, bool with_values) {
+  py::gil_scoped_release release;
+  std::lock_guard<std::mutex> lock(self.mutex);
+  return self.e().param_tensors(with_values);
+}
+
+// [{'name', 'shape', 'size', 'group', 'lr_factor'}] in the model's order.
+py::list param_tensors(const PyEngine& self) {
+  py::list out;
+  for (const PackedTensor& t : engine_tensors(self, false)) {
+    py::dict d;
+    d["name"] = t.info.name;
+    d["shape"] = py::tuple(py::cast(t.info.shape));
+    d["size"] = t.info.size();
+    d["group"] = param_group_name(t.info.group);
+    d["lr_factor"] = t.info.lr_factor;
+    out.append(d);
+  }
+  return out;
+}
+
+// {name: ndarray of the tensor's shape}; a column-major tensor (the MLPs' [outputs, inputs]
+// weights) comes as a Fortran-ordered array of its shape, without a copy.
+py::dict parameters(const PyEngine& self) {
+  py::dict out;
+  for (PackedTensor& t : engine_tensors(self, true)) {
+    const std::vector<py::ssize_t> shape(t.info.shape.begin(), t.info.shape.end());
+    std::vector<py::ssize_t> strides(shape.size());
+    py::ssize_t stride = sizeof(float);
+    for (size_t k = 0; k < shape.size(); ++k) {  // the fastest index first
+      const size_t i = t.info.column_major ? k : shape.size() - 1 - k;
+      strides[i] = stride;
+      stride *= shape[i];
+    }
+    auto* owner = new std::vector<float>(std::move(t.values));
+    py::capsule free_when_done(owner, [](void* p) { delete static_cast<std::vector<float>*>(p); });
+    out[py::str(t.info.name)] = py::array_t<float>(shape, strides, owner->data(), free_when_done);
+  }
+  return out;
+}
+
 py::dict occupancy(const PyEngine& self) {
   OccupancyCells cells;
   {
@@ -686,5 +728,7 @@ PYBIND11_MODULE(_nerds, m) {
       .def("set_params", &set_params, py::arg("values"))
       .def("evaluate", &evaluate_split, py::arg("split") = "test", py::arg("stride") = 1,
            py::arg("image_dir") = "", py::arg("background") = std::vector<float>{1.f, 1.f, 1.f})
-      .def("occupancy", &occupancy);
+      .def("occupancy", &occupancy)
+      .def("param_tensors", &param_tensors)
+      .def("parameters", &parameters);
 }

@@ -9,8 +9,10 @@
 #include "renderer/backend/device_info.h"
 #include "renderer/backend/render_rays.h"
 #include "renderer/backend/sample_buffer.h"
+#include "renderer/backend/training_backend.h"
 #include "renderer/error.h"
 #include "renderer/techniques/modules.h"
+#include "renderer/train/model_snapshot.h"
 #include "renderer/train/snapshot_file.h"
 #include "renderer/train/trainer.h"
 
@@ -26,15 +28,6 @@ Dataset load_train_split(const EngineOptions& o) {
   return load_dataset(o.data_dir, d);
 }
 
-void put_matrices(std::vector<SnapshotSection>& out, const std::string& prefix, const std::vector<Eigen::MatrixXf>& ms) {
-  for (size_t k = 0; k < ms.size(); ++k)
-    out.push_back(make_section(prefix + "." + std::to_string(k), ms[k].data(), static_cast<size_t>(ms[k].size())));
-}
-
-void get_matrices(const SnapshotContents& in, const std::string& prefix, std::vector<Eigen::MatrixXf>& ms) {
-  for (size_t k = 0; k < ms.size(); ++k)
-    read_section(in, prefix + "." + std::to_string(k), ms[k].data(), static_cast<size_t>(ms[k].size()));
-}
 }  // namespace
 
 std::string resolve_device(const std::string& requested) {
@@ -51,16 +44,17 @@ Engine::Engine(const EngineOptions& options, const ParamSet& params)
     : options_(options), device_(resolve_device(options.device)), params_(params) {
   train_ = std::make_shared<Dataset>(load_train_split(options));
   const TrainConfig config = make_train_config(params_, *train_);
-  try {
-    trainer_ = std::make_unique<Trainer>(config, train_, device_ == "cuda");
-  } catch (const std::runtime_error& e) {
-    // "auto" means the best device that can run this method: a configuration the CUDA
-    // kernels do not support trains on the CPU instead (an explicit "cuda" fails).
-    if (device_ != "cuda" || options.device != "auto") throw;
-    std::fprintf(stderr, "nerds: %s; training on the CPU\n", e.what());
-    device_ = "cpu";
-    trainer_ = std::make_unique<Trainer>(config, train_, false);
+  if (device_ == "cuda") {
+    const std::string why = cuda_backend_supports(config);
+    if (!why.empty()) {
+      // "auto" means the best device that can run this method: a configuration the CUDA
+      // backend does not support trains on the CPU instead (an explicit "cuda" fails).
+      if (options.device != "auto") throw InputError("device", "", "cuda: " + why + "; use cpu or auto");
+      std::fprintf(stderr, "nerds: %s; training on the CPU\n", why.c_str());
+      device_ = "cpu";
+    }
   }
+  trainer_ = std::make_unique<Trainer>(config, train_, device_ == "cuda");
   stats_.total_cells = std::as_const(*trainer_).occupancy().cell_count();
 }
 
@@ -119,14 +113,9 @@ RenderBuffers Engine::render(const Pose& pose, const Intrinsics& k, const float 
   for (int y = 0; y < k.height; ++y)
     for (int x = 0; x < k.width; ++x) rays.push_back(camera_ray(pose, k, x + 0.5f, y + 0.5f));
   RenderBuffers out;
-  if (DeviceTrainer* gpu = trainer_->device()) {
-    gpu->render(rays.data(), rays.size(), render_settings(background), out);
-    return out;
-  }
-  const Trainer& t = *trainer_;  // the const accessors: no upload is scheduled
   RenderSettings rs = render_settings(background);
   rs.pixel_radius = pixel_cone_radius(k.fx);  // these pixels' footprint (Mip-NeRF's IPE)
-  render_rays(t.network(), t.occupancy().view(), rs, rays.data(), rays.size(), out);
+  trainer_->backend().render(rays.data(), rays.size(), rs, out);
   return out;
 }
 
@@ -147,6 +136,18 @@ OccupancyCells Engine::occupancy_cells() const {
   cells.occupied.resize(grid.cell_count());
   for (size_t i = 0; i < cells.occupied.size(); ++i) cells.occupied[i] = grid.is_cell_occupied(i) ? 1 : 0;
   return cells;
+}
+
+std::vector<PackedTensor> Engine::param_tensors(bool with_values) const {
+  const Trainer& t = *trainer_;  // the host copy (downloaded first on the CUDA backend)
+  std::vector<PackedTensor> out;
+  for (const ParamTensor& p : t.param_tensors()) {
+    PackedTensor c;
+    c.info = p;
+    if (with_values) c.values.assign(p.values, p.values + p.size());
+    out.push_back(std::move(c));
+  }
+  return out;
 }
 
 namespace {
@@ -241,14 +242,7 @@ void Engine::save(const std::string& path) const {
                    {"marched_samples", stats_.marched_samples},
                    {"rays", stats_.rays}};
   std::vector<SnapshotSection> sections;
-  const auto& grid = t.network().grid().params();
-  sections.push_back(make_section("hash_grid.params", grid.data(), grid.size()));
-  sections.push_back(make_section("hash_grid.adam_m", t.adam().grid_m.data(), t.adam().grid_m.size()));
-  sections.push_back(make_section("hash_grid.adam_v", t.adam().grid_v.data(), t.adam().grid_v.size()));
-  put_matrices(sections, "density_mlp", t.network().density_mlp().weights());
-  put_matrices(sections, "color_mlp", t.network().color_mlp().weights());
-  put_matrices(sections, "mlp.adam_m", t.adam().mlp_m);
-  put_matrices(sections, "mlp.adam_v", t.adam().mlp_v);
+  put_tensors(t.param_tensors(), t.moments(), meta, sections);
   const auto& occ = t.occupancy().values();
   sections.push_back(make_section("occupancy.values", occ.data(), occ.size()));
   write_snapshot_file(path, meta, sections);
@@ -275,14 +269,7 @@ std::unique_ptr<Engine> Engine::load(const std::string& path, const std::string&
   params.apply_json(field("params"), path);
   auto engine = std::make_unique<Engine>(o, params);
   Trainer& t = *engine->trainer_;
-  auto& grid = t.network().grid().params();
-  read_section(in, "hash_grid.params", grid.data(), grid.size());
-  read_section(in, "hash_grid.adam_m", t.adam().grid_m.data(), t.adam().grid_m.size());
-  read_section(in, "hash_grid.adam_v", t.adam().grid_v.data(), t.adam().grid_v.size());
-  get_matrices(in, "density_mlp", t.network().density_mlp().weights());
-  get_matrices(in, "color_mlp", t.network().color_mlp().weights());
-  get_matrices(in, "mlp.adam_m", t.adam().mlp_m);
-  get_matrices(in, "mlp.adam_v", t.adam().mlp_v);
+  get_tensors(in, t.param_tensors(), t.moments());
   auto& occ = t.occupancy().values();
   read_section(in, "occupancy.values", occ.data(), occ.size());
   t.occupancy().rebuild_bits();

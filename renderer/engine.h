@@ -13,6 +13,7 @@
 
 #include "renderer/backend/render_types.h"
 #include "renderer/data/dataset.h"
+#include "renderer/model/packed_model.h"
 #include "renderer/techniques/params.h"
 #include "renderer/train/step_stats.h"
 
@@ -111,6 +112,10 @@ class Engine {
   std::vector<std::string> apply_params(const ParamSet& params);
   // A copy of the occupancy grid's flags (for overlays; empty when the grid is disabled).
   OccupancyCells occupancy_cells() const;
+  // The model's trained tensors, in the model's order: name, shape, storage order, optimizer
+  // group and learning-rate factor, and when with_values a copy of the values (in the
+  // tensor's storage order; the Adam moments are left empty).
+  std::vector<PackedTensor> param_tensors(bool with_values = false) const;
 
  private:
   RenderSettings render_settings(const float background[3]) const;

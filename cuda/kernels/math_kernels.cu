@@ -1,9 +1,9 @@
 // Thin per-item GPU kernels over renderer/math: no formula is written here.
 #include "cuda/buffer.h"
-#include "cuda/composite_loss.cuh"
 #include "cuda/launch.h"
 #include "cuda/math_kernels.h"
 #include "renderer/math/compositing.h"
+#include "renderer/math/ray_loss.h"
 #include "renderer/math/sh.h"
 
 namespace nerds::cuda {

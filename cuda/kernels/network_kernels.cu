@@ -31,7 +31,7 @@ std::vector<float> unpad_rows(const std::vector<float>& v, int n, int cols, int 
 }
 }  // namespace
 
-MlpPass fused_mlp_pass(const PackedMlp& mlp, const std::vector<float>& x, const std::vector<float>& d_out, int n) {
+MlpPass fused_mlp_pass(const MlpLayers& mlp, const std::vector<float>& x, const std::vector<float>& d_out, int n) {
   const int layers = static_cast<int>(mlp.rows.size());
   if (layers < 2) throw std::invalid_argument("fused_mlp_pass: needs a hidden layer");
   const int inputs = mlp.cols.front(), outputs = mlp.rows.back();
@@ -40,10 +40,7 @@ MlpPass fused_mlp_pass(const PackedMlp& mlp, const std::vector<float>& x, const 
   if (inputs > kMlpWidth || outputs > kMlpWidth) throw std::invalid_argument("fused_mlp_pass: at most 64 inputs and outputs");
   DeviceMlp d;
   d.allocate({round_up16(inputs), round_up16(outputs), layers - 1}, mlp.rows, mlp.cols);
-  PackedMlp with_moments = mlp;
-  with_moments.adam_m.assign(mlp.weights.size(), 0.f);
-  with_moments.adam_v.assign(mlp.weights.size(), 0.f);
-  d.upload(with_moments);
+  d.upload_weights(mlp.weights);
   const int64_t n_pad = round_up_rows(n);
   DeviceBuffer<__half> in = to_padded_half(x, n, inputs, d.shape.inputs, 1.f);
   DeviceBuffer<__half> dout = to_padded_half(d_out, n, outputs, d.shape.outputs, 1.f);
@@ -61,10 +58,10 @@ MlpPass fused_mlp_pass(const PackedMlp& mlp, const std::vector<float>& x, const 
   return r;
 }
 
-NetworkPass network_pass(const NetworkConfig& config, const HashGridView& grid, const PackedModel& model,
+NetworkPass network_pass(const NetworkConfig& config, const PackedModel& model,
                          const std::vector<float>& pos, const std::vector<float>& dir, const std::vector<float>& d_sigma,
                          const std::vector<float>& d_rgb) {
-  DeviceNetwork net(config, grid);
+  DeviceNetwork net(config);
   net.upload(model);
   const int64_t n = static_cast<int64_t>(pos.size() / 3);
   NetworkBatch batch;
@@ -79,9 +76,9 @@ NetworkPass network_pass(const NetworkConfig& config, const HashGridView& grid, 
   return r;
 }
 
-std::vector<float> occupancy_update_pass(const NetworkConfig& config, const HashGridView& grid, const PackedModel& model,
+std::vector<float> occupancy_update_pass(const NetworkConfig& config, const PackedModel& model,
                                          const OccupancyConfig& occupancy, float dt_min, int step, uint64_t seed) {
-  DeviceNetwork net(config, grid);
+  DeviceNetwork net(config);
   net.upload(model);
   DeviceScan scan;
   DeviceOccupancy occ(occupancy, dt_min, scan);

@@ -274,6 +274,18 @@ class Engine:
         indexed [cascade, z, y, x]; cascade c covers the box 0.5 +- 2^c / 2."""
         return self._e.occupancy()
 
+    def param_tensors(self) -> List[Dict[str, Any]]:
+        """The model's trained tensors in order, as snapshots and the optimizer see them:
+        ``name`` ("encoding.grid", "field.density.0", ...), ``shape``, ``size``, optimizer
+        ``group`` ("sparse": Adam moves only entries with a gradient, no weight decay; "dense":
+        every entry, with the MLPs' L2) and ``lr_factor`` (times the schedule's rate)."""
+        return self._e.param_tensors()
+
+    def parameters(self) -> Dict[str, np.ndarray]:
+        """A copy of every trained tensor, ``{name: array of its shape}`` (an MLP layer's
+        weights are (outputs, inputs))."""
+        return self._e.parameters()
+
     def evaluate(self, split: str = "test", stride: int = 1, image_dir: str = "",
                  background: Sequence[float] = (1.0, 1.0, 1.0)) -> Dict[str, Any]:
         """PSNR and SSIM on a split as NeRF papers report them (white background; mean of the

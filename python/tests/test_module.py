@@ -210,6 +210,22 @@ def test_occupancy(trained):
         assert occ["occupied"].shape == (occ["cascades"], r, r, r)
 
 
+def test_trained_tensors(trained):
+    info = trained.param_tensors()
+    names = [t["name"] for t in info]
+    assert names[0] == "encoding.grid" and "field.density.0" in names and "field.color.0" in names
+    assert info[0]["group"] == "sparse" and info[names.index("field.density.0")]["group"] == "dense"
+    values = trained.parameters()
+    assert list(values) == names
+    for t in info:
+        assert values[t["name"]].shape == tuple(t["shape"]) and values[t["name"]].size == t["size"]
+        assert np.all(np.isfinite(values[t["name"]]))
+    # An MLP layer is (outputs, inputs): the first reads the encoding, the color output has 3 rows.
+    assert values["field.density.0"].shape[1] == values["encoding.grid"].shape[1] * trained.params()["encoding.levels"]
+    last_color = [n for n in names if n.startswith("field.color.")][-1]
+    assert values[last_color].shape[0] == 3
+
+
 def test_other_threads_can_query_while_training(scene_dir):
     """stats() and render() from the main thread while another thread trains: no deadlock."""
     e = nerds.Engine(scene_dir, params=FAST)

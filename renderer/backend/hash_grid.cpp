@@ -49,6 +49,15 @@ HashGrid::HashGrid(const HashGridConfig& config) : config_(config), view_(hash_g
   params_.assign(hash_grid_param_count(view_), 0.f);
 }
 
+ParamTensor HashGrid::param_tensor(const std::string& name) {
+  ParamTensor t;
+  t.name = name;
+  t.shape = {static_cast<int64_t>(params_.size()) / config_.features, config_.features};
+  t.group = ParamGroup::Sparse;
+  t.values = params_.data();
+  return t;
+}
+
 void HashGrid::initialize(uint64_t seed) {
   Pcg32 rng(seed, 0x4a5b);
   for (float& p : params_) p = (rng.next_float() * 2.f - 1.f) * 1e-4f;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "renderer/math/hash_grid.h"
+#include "renderer/model/param_tensor.h"
 
 namespace nerds {
 
@@ -40,6 +41,9 @@ class HashGrid {
   size_t param_count() const { return params_.size(); }
   std::vector<float>& params() { return params_; }
   const std::vector<float>& params() const { return params_; }
+  // The feature table as a trained tensor called `name`: [entries, features], row-major, in
+  // the sparse optimizer group (a step touches few entries; Adam leaves the others alone).
+  ParamTensor param_tensor(const std::string& name);
 
   // Instant-NGP's initialization: uniform in [-1e-4, 1e-4].
   void initialize(uint64_t seed);

@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "renderer/backend/network_tensor_names.h"
 #include "renderer/backend/small_gemm.h"
 #include "renderer/math/rng.h"
 
@@ -27,6 +28,20 @@ size_t Mlp::param_count() const {
   size_t n = 0;
   for (const auto& w : weights_) n += static_cast<size_t>(w.size());
   return n;
+}
+
+std::vector<ParamTensor> Mlp::param_tensors(const char* prefix) {
+  std::vector<ParamTensor> out;
+  for (size_t k = 0; k < weights_.size(); ++k) {
+    ParamTensor t;
+    t.name = mlp_layer_tensor_name(prefix, static_cast<int>(k));
+    t.shape = {weights_[k].rows(), weights_[k].cols()};
+    t.column_major = true;
+    t.group = ParamGroup::Dense;
+    t.values = weights_[k].data();
+    out.push_back(std::move(t));
+  }
+  return out;
 }
 
 void Mlp::initialize(uint64_t seed) {

@@ -11,6 +11,8 @@
 
 #include <Eigen/Core>
 
+#include "renderer/model/param_tensor.h"
+
 namespace nerds {
 
 using MatrixMap = Eigen::Map<Eigen::MatrixXf, Eigen::Unaligned, Eigen::OuterStride<>>;
@@ -38,6 +40,9 @@ class Mlp {
   std::vector<Eigen::MatrixXf>& weights() { return weights_; }
   const std::vector<Eigen::MatrixXf>& weights() const { return weights_; }
   size_t param_count() const;
+  // Each layer's weights as a trained tensor "<prefix>.<k>": [outputs, inputs], column-major
+  // (Eigen's order), in the dense optimizer group (every weight moves, with weight decay).
+  std::vector<ParamTensor> param_tensors(const char* prefix);
 
   // Xavier-uniform initialization (Glorot & Bengio 2010), as tiny-cuda-nn.
   void initialize(uint64_t seed);

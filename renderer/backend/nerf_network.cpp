@@ -4,6 +4,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "renderer/backend/network_tensor_names.h"
 #include "renderer/math/activations.h"
 #include "renderer/math/sh.h"
 
@@ -20,9 +21,8 @@ void NetworkGradients::add(const NetworkGradients& other) {
 }
 
 namespace {
-// The grid is all-dense exactly for the dense encoding, whatever the caller set.
 NetworkConfig with_grid_kind(NetworkConfig c) {
-  c.grid.all_dense = c.encoding == EncodingKind::Dense;
+  c.grid = network_grid_config(c);
   return c;
 }
 }  // namespace
@@ -46,6 +46,37 @@ NetworkGradients NerfNetwork::make_gradients() const {
   g.density = density_.zero_like();
   g.color = color_.zero_like();
   return g;
+}
+
+std::vector<ParamTensor> NerfNetwork::param_tensors() {
+  std::vector<ParamTensor> out;
+  if (encoding_is_trained()) out.push_back(grid_.param_tensor(kEncodingTableTensor));
+  for (ParamTensor& t : density_.param_tensors(kDensityMlpTensors)) out.push_back(std::move(t));
+  for (ParamTensor& t : color_.param_tensors(kColorMlpTensors)) out.push_back(std::move(t));
+  return out;
+}
+
+std::vector<float*> NerfNetwork::gradients(NetworkGradients& grads) const {
+  std::vector<float*> out;
+  if (encoding_is_trained()) out.push_back(nullptr);
+  for (Eigen::MatrixXf& g : grads.density) out.push_back(g.data());
+  for (Eigen::MatrixXf& g : grads.color) out.push_back(g.data());
+  return out;
+}
+
+std::vector<GradientSlice> NerfNetwork::encoding_gradient_slices() const {
+  std::vector<GradientSlice> out;
+  if (!encoding_is_trained()) return out;
+  const size_t F = static_cast<size_t>(grid_.config().features);
+  for (int l = 0; l < grid_.view().n_levels; ++l) {
+    const HashGridLevel& lv = grid_.view().levels[l];
+    out.push_back({0, lv.offset * F, (static_cast<size_t>(lv.offset) + lv.table_size) * F});
+  }
+  return out;
+}
+
+void NerfNetwork::encoding_backward_slice(int slice, const float* pos, const float* d_enc, int n, float* grad) const {
+  grid_.backward_level(slice, pos, d_enc, n, encoding_dim(), grad);
 }
 
 void NerfNetwork::reserve(NetworkWorkspace& ws, int n) const {

@@ -14,6 +14,7 @@
 #include "renderer/backend/hash_grid.h"
 #include "renderer/backend/mlp.h"
 #include "renderer/backend/network_config.h"
+#include "renderer/model/param_tensor.h"
 
 namespace nerds {
 
@@ -40,6 +41,13 @@ void fixed_encode(const NetworkConfig& c, const float* pos, const float* var, fl
 void fixed_encode_backward(const NetworkConfig& c, const float* pos, const float* var, const float* d_out,
                            float* d_pos, float* d_var);
 
+// One independent piece of the encoding's backward: the entries [begin, end) of tensor
+// `tensor` (an index into NerfNetwork::param_tensors()) that it alone writes.
+struct GradientSlice {
+  int tensor = 0;
+  size_t begin = 0, end = 0;
+};
+
 class NerfNetwork {
  public:
   NerfNetwork() = default;
@@ -61,6 +69,22 @@ class NerfNetwork {
   void initialize(uint64_t seed);
   void reserve(NetworkWorkspace& ws, int n) const;
   NetworkGradients make_gradients() const;
+
+  // The trained tensors, in a fixed order (network_tensor_names.h): the encoding's table when
+  // it has one ("encoding.grid"; the fixed encodings have none), then the density MLP's layers
+  // ("field.density.<k>") and the color MLP's ("field.color.<k>"). Views of this network.
+  std::vector<ParamTensor> param_tensors();
+  // Where `grads` holds each of those tensors' gradient (same order, same layout); null for
+  // the encoding's, which encoding_backward_slice scatters into a buffer of the caller's.
+  std::vector<float*> gradients(NetworkGradients& grads) const;
+  // The encoding's backward cut into slices that write disjoint entries (the grids: one level
+  // each), so a backend runs them in parallel without atomics and can update each slice while
+  // its gradient is in cache. Empty for a fixed encoding.
+  std::vector<GradientSlice> encoding_gradient_slices() const;
+  // Slice `slice` of the encoding's backward: accumulates into `grad` (the whole gradient of
+  // the slice's tensor) what n samples at pos contribute through dL/d(encoding) d_enc
+  // (E x n, column-major: backward() leaves it in ws.d_enc).
+  void encoding_backward_slice(int slice, const float* pos, const float* d_enc, int n, float* grad) const;
 
   // n samples: pos (3 each, [0,1]^3 of the grid), dir (3 each, unit). Writes sigma[n] and
   // rgb[3n]; keeps the activations in ws for backward(). var: for the IPE, each sample's

@@ -32,6 +32,14 @@ struct NetworkConfig {
   int sh_degree = 4;      // direction encoding: sh_degree^2 coefficients
 };
 
+// The grid's configuration as the network builds it: every level dense exactly for the dense
+// encoding, whatever grid.all_dense says (both backends lay the table out from this).
+inline HashGridConfig network_grid_config(const NetworkConfig& c) {
+  HashGridConfig g = c.grid;
+  g.all_dense = c.encoding == EncodingKind::Dense;
+  return g;
+}
+
 // Width of the position encoding (the density MLP's input) and of the color MLP's input.
 inline int network_encoding_width(const NetworkConfig& c) {
   return encoding_is_grid(c.encoding) ? c.grid.levels * c.grid.features : frequency_encoding_width(c.frequency);

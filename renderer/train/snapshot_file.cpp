@@ -209,7 +209,7 @@ SnapshotContents read_snapshot_file(const std::string& path) {
   SnapshotContents contents;
   contents.path = path;
   contents.version = version;
-  const bool readable = version >= 1 && version <= kSnapshotFormatVersion;
+  const bool readable = version >= kOldestReadableSnapshotVersion && version <= kSnapshotFormatVersion;
   std::string meta_text;
   if (readable) {
     meta_text.resize(r.length64("metadata size"));
@@ -236,6 +236,13 @@ SnapshotContents read_snapshot_file(const std::string& path) {
     throw InputError(path, "", "written by a newer NerdsNeRF (snapshot format version " + std::to_string(version) +
                                    ", this build reads up to " + std::to_string(kSnapshotFormatVersion) + ")");
   if (version == 0) throw InputError(path, "", "corrupt snapshot (format version 0)");
+  if (version < kOldestReadableSnapshotVersion)
+    throw InputError(path, "", "written by an older NerdsNeRF (snapshot format version " + std::to_string(version) +
+                                   ", this build reads version " + std::to_string(kOldestReadableSnapshotVersion) +
+                                   (kOldestReadableSnapshotVersion < kSnapshotFormatVersion
+                                        ? " to " + std::to_string(kSnapshotFormatVersion)
+                                        : std::string()) +
+                                   ": the model is now saved as named tensors); retrain it with this build");
   try {
     contents.meta = nlohmann::json::parse(meta_text);
   } catch (const nlohmann::json::exception&) {

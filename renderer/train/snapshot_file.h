@@ -1,5 +1,6 @@
 // The snapshot container: a versioned binary file holding JSON metadata (parameter values,
-// step count, dataset info ...) and named sections of raw bytes ("hash_grid.params", "adam.m").
+// step count, dataset info ...) and named sections of raw bytes (the model's tensors and
+// their Adam moments, "encoding.grid", "encoding.grid.adam_m", ...: model_snapshot.h).
 //
 // Layout, every integer little-endian:
 //   "NERDSNAP"                          8 bytes magic (not covered by the checksum)
@@ -10,8 +11,11 @@
 //   per section: u32 name_size, name, u64 byte_size, byte_size bytes
 //   u32 crc32                           CRC-32 (IEEE) of every byte after the magic
 // Every future version keeps the first 20 bytes and the trailing CRC, so this reader can tell
-// "written by a newer version" from "corrupt". The stored size tells truncation apart from
-// other damage.
+// "written by a newer version" (or an older one it no longer reads) from "corrupt". The stored
+// size tells truncation apart from other damage.
+//
+// Versions: 1, the model's arrays under fixed names (one hash table, two MLPs); 2, the model
+// as its list of named tensors (model_snapshot.h). Version 1 files are refused by name.
 //
 // One CRC over the whole file rather than one per section: a snapshot is always read whole
 // (resuming needs every section) and a partly intact snapshot is of no use, so a single
@@ -30,7 +34,9 @@
 
 namespace nerds {
 
-constexpr uint32_t kSnapshotFormatVersion = 1;
+constexpr uint32_t kSnapshotFormatVersion = 2;
+// The oldest version this build reads (the model's layout changed in version 2).
+constexpr uint32_t kOldestReadableSnapshotVersion = 2;
 
 struct SnapshotSection {
   std::string name;
@@ -55,7 +61,8 @@ void write_snapshot_file(const std::string& path, const nlohmann::json& meta,
                          const std::vector<SnapshotSection>& sections);
 
 // Throws InputError naming the file when it is missing, is not a snapshot, was written by a
-// newer format version, is truncated, or is corrupt (checksum mismatch, bad structure).
+// newer format version or an older one this build no longer reads (naming both versions), is
+// truncated, or is corrupt (checksum mismatch, bad structure).
 SnapshotContents read_snapshot_file(const std::string& path);
 
 // A section holding `n` floats (raw IEEE-754, little-endian).

@@ -1,47 +1,50 @@
-// One training run of the radiance field on the CPU backend: a step samples random pixels
-// of the training images, marches their rays through the occupancy grid, runs the network
-// forward, composites, takes the photometric loss, and back-propagates into the MLPs and the
-// hash table, then applies Adam. A batch is a target number of samples the loss sees; the
-// number of rays adapts to it step by step (Instant-NGP, Sec. 5.2).
+// One training run of the radiance field, on any backend (training_backend.h): the Trainer
+// keeps what every backend shares: the learning-rate schedule, the batch shape (a batch is a
+// target number of samples the loss sees; the number of rays follows the running mean of
+// samples per ray, Instant-NGP Sec. 5.2), the budget, the step count, and the host copy of the
+// model (host_model.h) that snapshots, the ray inspector and point queries read. The backend
+// takes the steps: the CPU backend trains the host copy in place; the CUDA backend trains its
+// own copy, which the accessors below bring back first (a download after steps), while the
+// mutable ones mark the host copy as changed, so it is uploaded before the next step.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <vector>
 
-#include "renderer/backend/nerf_network.h"
-#include "renderer/backend/occupancy_grid.h"
+#include "renderer/backend/host_model.h"
+#include "renderer/backend/training_backend.h"
 #include "renderer/data/dataset.h"
-#include "renderer/math/adam.h"
-#include "renderer/math/training_ray.h"
-#include "renderer/train/adam_state.h"
-#include "renderer/train/device_trainer.h"
+#include "renderer/model/param_tensor.h"
 #include "renderer/train/step_stats.h"
 #include "renderer/train/train_config.h"
 
 namespace nerds {
 
-// On the CUDA backend (use_cuda) the steps run on the GPU and the members below are the host
-// copy of the model: the accessors bring it up to date first (a download after steps), and
-// the mutable ones mark it as changed, so it is uploaded before the next step.
 class Trainer {
  public:
+  // use_cuda: train on the CUDA backend, which must support `config` (cuda_backend_supports;
+  // std::invalid_argument otherwise) and have a device (std::runtime_error otherwise).
   Trainer(const TrainConfig& config, std::shared_ptr<const Dataset> train_set, bool use_cuda = false);
   ~Trainer();
 
   StepStats step();
   int step_count() const { return step_; }
   const TrainConfig& config() const { return config_; }
-  const NerfNetwork& network() const { sync_host(); return network_; }
-  NerfNetwork& network() { sync_host(); upload_pending_ = true; return network_; }
-  const OccupancyGrid& occupancy() const { sync_host(); return occupancy_; }
-  OccupancyGrid& occupancy() { sync_host(); upload_pending_ = true; return occupancy_; }
-  // Cheap on either backend (no download).
-  size_t occupied_cell_count() const { return device_ && host_stale_ ? device_->occupied_cells() : occupancy_.occupied_count(); }
-  // The GPU trainer when training runs on one (renders go there too), else null.
-  // Its model is brought up to date with the host copy first.
-  DeviceTrainer* device() const { sync_device(); return device_.get(); }
-  TrainingImagesView images_view() const;
+  const NerfNetwork& network() const { sync_host(); return model_.network; }
+  NerfNetwork& network() { sync_host(); mark_changed(); return model_.network; }
+  const OccupancyGrid& occupancy() const { sync_host(); return model_.occupancy; }
+  OccupancyGrid& occupancy() { sync_host(); mark_changed(); return model_.occupancy; }
+  // The model's trained tensors (views of the host copy) and their Adam moments, in the
+  // list's order: what snapshots save and load. The const overloads are for reading only.
+  std::vector<ParamTensor> param_tensors() const { sync_host(); return model_.param_tensors(); }
+  std::vector<ParamTensor> param_tensors() { sync_host(); mark_changed(); return model_.param_tensors(); }
+  const std::vector<AdamMoments>& moments() const { sync_host(); return model_.moments; }
+  std::vector<AdamMoments>& moments() { sync_host(); mark_changed(); return model_.moments; }
+  // Cheap on every backend (no download).
+  size_t occupied_cell_count() const { return host_stale_ ? backend_->occupied_cells() : model_.occupancy.occupied_count(); }
+  // The backend (renders go there), its model brought up to date with the host copy first.
+  TrainingBackend& backend() const { sync_device(); return *backend_; }
   const StageTimes& stage_times() const { return times_; }
   float current_lr() const;
   // Fraction of the training budget spent, in [0, 1], or negative when there is no budget;
@@ -50,24 +53,12 @@ class Trainer {
   // Replaces the settings while training (Engine::apply_params): only fields filled from
   // parameters declared needs_reset == false may differ from the current ones (the optimizer,
   // the learning-rate schedule, the loss, the training background); the engine checks that.
-  // They are read afresh each step; the model, its Adam moments and the step count are kept.
-  // On the CUDA backend the device trainer keeps its own copy of the settings, so it is remade
-  // around the same model (downloaded here, uploaded before the next step).
-  // If remaking it throws, nothing has changed.
+  // The model, its Adam moments and the step count are kept.
   void set_live_config(const TrainConfig& config) {
-    sync_host();
-    if (device_) {
-      std::unique_ptr<DeviceTrainer> fresh = make_cuda_trainer(config, network_.grid().view(), *data_);
-      device_ = std::move(fresh);
-      upload_pending_ = true;
-    }
+    backend_->set_live_config(config);
     config_ = config;
   }
 
-  // Optimizer state, for snapshots.
-  using AdamState = ::nerds::AdamState;
-  AdamState& adam() { sync_host(); upload_pending_ = true; return adam_; }
-  const AdamState& adam() const { sync_host(); return adam_; }
   void set_step_count(int step) { step_ = step; }
   float mean_used_per_ray() const { return ema_used_per_ray_; }
   void set_mean_used_per_ray(float v) { ema_used_per_ray_ = v; }
@@ -75,33 +66,16 @@ class Trainer {
   void set_mean_marched_per_ray(float v) { ema_marched_per_ray_ = v; }
 
  private:
-  struct ChunkResult;
-  struct ThreadScratch;
-  void process_chunk(int first_ray, int n_rays, ChunkResult& out, ThreadScratch& scratch);
-  StepStats cpu_step(int n_rays);
-  StepStats device_step(int n_rays);
-  void sync_host() const;    // downloads the device's model when the host copy is stale
+  void sync_host() const;    // downloads the backend's model when the host copy is stale
   void sync_device() const;  // uploads the host copy when it changed
-  // Adam on the hash-table entries [begin, end) with a non-zero gradient; zeroes them.
-  void update_grid_range(const AdamStep& step, size_t begin, size_t end);
-  void apply_mlp_optimizer();
+  void mark_changed() { upload_pending_ = !backend_->trains_host_model(); }
 
   TrainConfig config_;
   std::shared_ptr<const Dataset> data_;
-  std::vector<Pose> poses_;
-  std::vector<Intrinsics> intrinsics_;
-  size_t total_pixels_ = 0;         // of the training images (fixed for the run)
-  float loss_weight_scale_ = 1.f;   // Dataset::loss_weight_scale()
-  // The model (mutable: on a device backend it is a cache that const accessors refresh).
-  mutable NerfNetwork network_;
-  mutable OccupancyGrid occupancy_;
-  mutable AdamState adam_;
-  std::unique_ptr<DeviceTrainer> device_;
-  mutable bool host_stale_ = false;      // the device has trained past the host copy
+  mutable HostModel model_;  // mutable: on a backend with its own model, a cache the const accessors refresh
+  std::unique_ptr<TrainingBackend> backend_;
+  mutable bool host_stale_ = false;      // the backend has trained past the host copy
   mutable bool upload_pending_ = false;  // the host copy changed: upload before the next step
-  std::vector<float> grid_grad_;
-  std::vector<std::unique_ptr<ChunkResult>> chunks_;
-  std::vector<std::unique_ptr<ThreadScratch>> scratch_;
   int step_ = 0;
   float budget_progress_ = -1.f;
   float ema_used_per_ray_ = 64.f;

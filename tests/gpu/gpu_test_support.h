@@ -14,6 +14,8 @@
 #include "renderer/data/dataset.h"
 #include "renderer/math/camera.h"
 #include "renderer/math/rng.h"
+#include "renderer/model/packed_model.h"
+#include "renderer/train/trainer.h"
 
 namespace nerds_test {
 
@@ -33,6 +35,24 @@ inline double relative_l2(const std::vector<float>& a, const std::vector<float>&
     den += double(b[i]) * b[i];
   }
   return a.size() == b.size() ? std::sqrt(num / std::max(den, 1e-30)) : 1e30;
+}
+
+// A trainer's whole model (its tensors with their Adam moments, and the occupancy values).
+inline nerds::PackedModel packed(const nerds::Trainer& t) {
+  return nerds::pack_model(t.param_tensors(), t.moments(), t.occupancy().values());
+}
+
+// What model holds of the tensors whose names start with `prefix` ("encoding.", "field.density."),
+// one after the other in the list's order: their values, or their Adam first moments.
+enum class Part { Values, AdamM };
+inline std::vector<float> joined(const nerds::PackedModel& model, const std::string& prefix, Part part = Part::Values) {
+  std::vector<float> out;
+  for (const nerds::PackedTensor& t : model.tensors)
+    if (t.info.name.compare(0, prefix.size(), prefix) == 0) {
+      const std::vector<float>& v = part == Part::Values ? t.values : t.adam.m;
+      out.insert(out.end(), v.begin(), v.end());
+    }
+  return out;
 }
 
 // Cameras on a ring around the unit cube's center, looking at it, with smooth random images

@@ -1,9 +1,9 @@
 // The CUDA backend and the two network options: Instant-NGP's multiresolution dense grid
 // (encoding.kind=dense) runs on the same kernels as the hash grid (its levels are a
 // HashGridView whose every level is 1:1), so it must match the CPU network; NeRF's skip
-// connection and 256-wide layers do not fit the fused MLP, so the CUDA trainer refuses them
-// (naming the parameter) and --device auto trains on the CPU. Every case prints "gpu test
-// skipped: ..." and returns where there is no usable GPU.
+// connection and 256-wide layers do not fit the fused MLP, so the CUDA backend says it does
+// not support them (naming the parameter) and --device auto trains on the CPU. The cases
+// that run kernels print "gpu test skipped: ..." and return where there is no usable GPU.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -13,8 +13,8 @@
 
 #include "cuda/math_kernels.h"
 #include "renderer/backend/nerf_network.h"
-#include "renderer/train/device_trainer.h"
-#include "renderer/train/packed_model.h"
+#include "renderer/backend/training_backend.h"
+#include "renderer/model/packed_model.h"
 #include "tests/gpu/gpu_test_support.h"
 
 namespace nerds {
@@ -57,12 +57,15 @@ TEST_CASE("gpu network: the dense grid encoding matches the CPU network (values 
     net.grid().backward_level(l, pos.data(), ws.d_enc.data(), n, net.encoding_dim(), d_grid.data());
 
   OccupancyGrid occupancy(config.occupancy, config.march.dt_min);
-  const PackedModel model = pack_model(net, occupancy, zero_adam_state(net));
-  const cuda::NetworkPass gpu = cuda::network_pass(config.network, net.grid().view(), model, pos, dir, d_sigma, d_rgb);
+  const std::vector<ParamTensor> tensors = net.param_tensors();
+  const PackedModel model = pack_model(tensors, zero_moments(tensors), occupancy.values());
+  const cuda::NetworkPass gpu = cuda::network_pass(config.network, model, pos, dir, d_sigma, d_rgb);
+  std::vector<float> cpu_dd;  // the density MLP's layers one after the other, as network_pass gives them
+  for (const Eigen::MatrixXf& g : grads.density) cpu_dd.insert(cpu_dd.end(), g.data(), g.data() + g.size());
   std::vector<float> log_gpu(n), log_cpu(n);
   for (int i = 0; i < n; ++i) log_gpu[i] = std::log(gpu.sigma[i]), log_cpu[i] = std::log(sigma[i]);
   const double e_sigma = relative_l2(log_gpu, log_cpu), e_rgb = relative_l2(gpu.rgb, rgb);
-  const double e_grid = relative_l2(gpu.d_grid, d_grid), e_dd = relative_l2(gpu.d_density, pack_matrices(grads.density));
+  const double e_grid = relative_l2(gpu.d_grid, d_grid), e_dd = relative_l2(gpu.d_density, cpu_dd);
   MESSAGE("dense grid: relative L2 error log sigma " << e_sigma << ", rgb " << e_rgb << ", d_grid " << e_grid
                                                      << ", d_density_mlp " << e_dd);
   // The tolerances of the hash grid's parity test (half precision inside the MLPs).
@@ -72,29 +75,22 @@ TEST_CASE("gpu network: the dense grid encoding matches the CPU network (values 
   CHECK(e_dd < 5e-2);
 }
 
-TEST_CASE("gpu trainer: NeRF's skip connection and 256-wide layers are refused, naming the parameter") {
-  if (!gpu_or_skip()) return;
-  const auto data = nerds_test::synthetic_dataset(4, 16, 3);
+TEST_CASE("gpu backend: NeRF's skip connection and 256-wide layers are not supported, naming the parameter") {
+  // A question about the configuration alone: it needs no device.
   TrainConfig config;
   config.network.grid.levels = 8;
   config.network.grid.log2_table_size = 14;
+  CHECK(cuda_backend_supports(config) == "");
   config.network.density_layers = 3;
   config.network.density_skip_layer = 2;
-  const NerfNetwork net(config.network);
-  try {
-    (void)make_cuda_trainer(config, net.grid().view(), *data);
-    FAIL("the CUDA trainer accepted a skip connection");
-  } catch (const std::runtime_error& e) {
-    CHECK(std::string(e.what()).find("field.skip_layer") != std::string::npos);
-  }
+  CHECK(cuda_backend_supports(config).find("field.skip_layer") != std::string::npos);
   config.network.density_skip_layer = 0;
   config.network.density_hidden = 256;
-  try {
-    (void)make_cuda_trainer(config, net.grid().view(), *data);
-    FAIL("the CUDA trainer accepted 256-wide layers");
-  } catch (const std::runtime_error& e) {
-    CHECK(std::string(e.what()).find("field.density_hidden") != std::string::npos);
-  }
+  CHECK(cuda_backend_supports(config).find("field.density_hidden") != std::string::npos);
+  // make_cuda_backend refuses it with the same reason, before looking for a device.
+  const auto data = nerds_test::synthetic_dataset(4, 16, 3);
+  CHECK_THROWS_WITH_AS(make_cuda_backend(config, *data), doctest::Contains("field.density_hidden"),
+                       std::invalid_argument);
 }
 
 }  // namespace nerds

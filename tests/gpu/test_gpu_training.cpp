@@ -16,8 +16,8 @@
 #include "renderer/engine.h"
 #include "renderer/math/rng.h"
 #include "renderer/techniques/modules.h"
+#include "renderer/model/packed_model.h"
 #include "renderer/train/metrics.h"
-#include "renderer/train/packed_model.h"
 #include "renderer/train/trainer.h"
 #include "tests/gpu/gpu_test_support.h"
 #include "tests/test_support/engine_eval.h"
@@ -26,6 +26,9 @@ namespace nerds {
 namespace {
 
 using nerds_test::gpu_or_skip;
+using nerds_test::joined;
+using nerds_test::packed;
+using nerds_test::Part;
 using nerds_test::relative_l2;
 
 std::vector<float> uniform(size_t n, Pcg32& rng, float lo, float hi) {
@@ -34,15 +37,27 @@ std::vector<float> uniform(size_t n, Pcg32& rng, float lo, float hi) {
   return v;
 }
 
-// The packed (row-major) weights of an Mlp, as PackedMlp holds them.
-PackedMlp packed(const Mlp& mlp) {
-  PackedMlp p;
+// Matrices one after the other, each column-major (Eigen's order, the tensors' layout).
+std::vector<float> joined_matrices(const std::vector<Eigen::MatrixXf>& ms) {
+  std::vector<float> out;
+  for (const Eigen::MatrixXf& m : ms) out.insert(out.end(), m.data(), m.data() + m.size());
+  return out;
+}
+
+cuda::MlpLayers layers_of(const Mlp& mlp) {
+  cuda::MlpLayers p;
   for (const Eigen::MatrixXf& w : mlp.weights()) {
     p.rows.push_back(static_cast<int>(w.rows()));
     p.cols.push_back(static_cast<int>(w.cols()));
   }
-  p.weights = pack_matrices(mlp.weights());
+  p.weights = joined_matrices(mlp.weights());
   return p;
+}
+
+// A fresh model of `net` and `occupancy`: its tensors with zero Adam moments.
+PackedModel fresh_model(NerfNetwork& net, const OccupancyGrid& occupancy) {
+  const std::vector<ParamTensor> tensors = net.param_tensors();
+  return pack_model(tensors, zero_moments(tensors), occupancy.values());
 }
 
 TrainConfig small_config() {
@@ -73,7 +88,7 @@ TEST_CASE("gpu fused MLP: forward, input and weight gradients match the CPU MLP 
     mlp.initialize(5);
     const std::vector<float> x = uniform(static_cast<size_t>(n) * shape.inputs, rng, -1.f, 1.f);
     const std::vector<float> d_out = uniform(static_cast<size_t>(n) * shape.outputs, rng, -0.1f, 0.1f);
-    const cuda::MlpPass gpu = cuda::fused_mlp_pass(packed(mlp), x, d_out, n);
+    const cuda::MlpPass gpu = cuda::fused_mlp_pass(layers_of(mlp), x, d_out, n);
 
     // CPU: column-major batches (one column per sample) are the row-major arrays above.
     std::vector<std::vector<float>> hidden(shape.hidden_layers, std::vector<float>(static_cast<size_t>(shape.hidden) * n));
@@ -86,7 +101,7 @@ TEST_CASE("gpu fused MLP: forward, input and weight gradients match the CPU MLP 
     std::vector<const float*> const_hidden(hidden_ptrs.begin(), hidden_ptrs.end());
     mlp.backward(x.data(), shape.inputs, n, const_hidden.data(), d_out.data(), d_in.data(), shape.inputs, shape.inputs, d_w,
                  s0.data(), s1.data());
-    const std::vector<float> cpu_dw = pack_matrices(d_w);
+    const std::vector<float> cpu_dw = joined_matrices(d_w);
     // Inputs and activations rounded to half (11-bit mantissa) at every layer: about 1e-3
     // relative per layer; the weight gradients sum 1000 such products.
     const double e_out = relative_l2(gpu.out, out), e_in = relative_l2(gpu.d_in, d_in), e_w = relative_l2(gpu.d_weights, cpu_dw);
@@ -124,9 +139,9 @@ TEST_CASE("gpu network: density, color and every gradient match the CPU network"
     net.grid().backward_level(l, pos.data(), ws.d_enc.data(), n, net.encoding_dim(), d_grid.data());
 
   OccupancyGrid occupancy(config.occupancy, config.march.dt_min);
-  const PackedModel model = pack_model(net, occupancy, zero_adam_state(net));
-  const cuda::NetworkPass gpu = cuda::network_pass(config.network, net.grid().view(), model, pos, dir, d_sigma, d_rgb);
-  const std::vector<float> cpu_dd = pack_matrices(grads.density), cpu_dc = pack_matrices(grads.color);
+  const PackedModel model = fresh_model(net, occupancy);
+  const cuda::NetworkPass gpu = cuda::network_pass(config.network, model, pos, dir, d_sigma, d_rgb);
+  const std::vector<float> cpu_dd = joined_matrices(grads.density), cpu_dc = joined_matrices(grads.color);
   // log-density passes through exp: compare it in the log domain.
   std::vector<float> log_gpu(n), log_cpu(n);
   for (int i = 0; i < n; ++i) log_gpu[i] = std::log(gpu.sigma[i]), log_cpu[i] = std::log(sigma[i]);
@@ -148,8 +163,7 @@ TEST_CASE("gpu training step: the same rays, samples, loss and parameter updates
   config.occupancy.enabled = false;  // the grid update draws its random cells differently per backend
   const auto data = nerds_test::synthetic_dataset(8, 48, 7);
   Trainer cpu(config, data), gpu(config, data, true);
-  const std::vector<float> grid_before = cpu.network().grid().params();
-  const PackedModel before = pack_model(cpu.network(), cpu.occupancy(), cpu.adam());
+  const PackedModel before = packed(cpu);
   const float lr = cpu.current_lr();
   const StepStats a = cpu.step(), b = gpu.step();
   MESSAGE("step 1: rays " << a.rays << "/" << b.rays << ", marched " << a.marched_samples << "/" << b.marched_samples
@@ -161,9 +175,9 @@ TEST_CASE("gpu training step: the same rays, samples, loss and parameter updates
 
   // Adam's first step moves every parameter with a gradient by about lr * sign(gradient):
   // the signs must agree where the CPU moved a parameter by more than half of that.
-  const PackedModel ca = pack_model(cpu.network(), cpu.occupancy(), cpu.adam());
-  const PackedModel ga = pack_model(gpu.network(), gpu.occupancy(), gpu.adam());
-  auto agreement = [&](const std::vector<float>& w0, const std::vector<float>& wc, const std::vector<float>& wg) {
+  const PackedModel ca = packed(cpu), ga = packed(gpu);
+  auto agreement = [&](const std::string& tensors) {
+    const std::vector<float> w0 = joined(before, tensors), wc = joined(ca, tensors), wg = joined(ga, tensors);
     size_t moved = 0, agree = 0;
     for (size_t i = 0; i < w0.size(); ++i) {
       const float dc = wc[i] - w0[i], dg = wg[i] - w0[i];
@@ -173,18 +187,17 @@ TEST_CASE("gpu training step: the same rays, samples, loss and parameter updates
     }
     return moved ? static_cast<double>(agree) / moved : 0.0;
   };
-  const double a_density = agreement(before.density.weights, ca.density.weights, ga.density.weights);
-  const double a_color = agreement(before.color.weights, ca.color.weights, ga.color.weights);
-  const double a_grid = agreement(grid_before, ca.grid, ga.grid);
+  const double a_density = agreement("field.density."), a_color = agreement("field.color.");
+  const double a_grid = agreement("encoding.");
   MESSAGE("update sign agreement: density MLP " << a_density << ", color MLP " << a_color << ", hash table " << a_grid);
   CHECK(a_density > 0.9);
   CHECK(a_color > 0.9);
   CHECK(a_grid > 0.9);
   // Signs do not see the gradients' size (a wrong loss scale would pass): Adam's first
   // moment after one step is (1 - beta1) * gradient, so compare it too.
-  const double m_density = relative_l2(ga.density.adam_m, ca.density.adam_m);
-  const double m_color = relative_l2(ga.color.adam_m, ca.color.adam_m);
-  const double m_grid = relative_l2(ga.grid_m, ca.grid_m);
+  const double m_density = relative_l2(joined(ga, "field.density.", Part::AdamM), joined(ca, "field.density.", Part::AdamM));
+  const double m_color = relative_l2(joined(ga, "field.color.", Part::AdamM), joined(ca, "field.color.", Part::AdamM));
+  const double m_grid = relative_l2(joined(ga, "encoding.", Part::AdamM), joined(ca, "encoding.", Part::AdamM));
   MESSAGE("first moments, relative L2: density MLP " << m_density << ", color MLP " << m_color << ", hash table " << m_grid);
   CHECK(m_density < 5e-2);
   CHECK(m_color < 5e-2);
@@ -198,7 +211,8 @@ TEST_CASE("gpu render: the same image as the CPU renderer for the same model") {
   Trainer cpu(config, data);
   for (int i = 0; i < 40; ++i) cpu.step();
   Trainer gpu(config, data, true);
-  unpack_model(pack_model(cpu.network(), cpu.occupancy(), cpu.adam()), gpu.network(), gpu.occupancy(), gpu.adam());
+  unpack_model(packed(cpu), gpu.param_tensors(), gpu.moments(), gpu.occupancy().values());
+  gpu.occupancy().rebuild_bits();
 
   const Frame& f = data->frames[3];
   std::vector<Ray> rays;
@@ -209,7 +223,7 @@ TEST_CASE("gpu render: the same image as the CPU renderer for the same model") {
   rs.min_transmittance = config.min_transmittance;
   RenderBuffers a, b;
   render_rays(cpu.network(), cpu.occupancy().view(), rs, rays.data(), rays.size(), a);
-  gpu.device()->render(rays.data(), rays.size(), rs, b);
+  gpu.backend().render(rays.data(), rays.size(), rs, b);
   const double p = psnr(b.rgb.data(), a.rgb.data(), a.rgb.size());
   double opacity_error = 0.0;
   for (size_t i = 0; i < rays.size(); ++i) opacity_error += std::fabs(a.opacity[i] - b.opacity[i]);
@@ -255,9 +269,9 @@ TEST_CASE("gpu occupancy update: the same cells, points and values as the CPU gr
   OccupancyGrid cpu(config.occupancy, config.march.dt_min);
   cpu.mark_unseen(data->frames);
   // Warm-up pass (every cell): identical queries, so values agree up to half precision.
-  const PackedModel model = pack_model(net, cpu, zero_adam_state(net));
+  const PackedModel model = fresh_model(net, cpu);
   const std::vector<float> gpu_values =
-      cuda::occupancy_update_pass(config.network, net.grid().view(), model, config.occupancy, config.march.dt_min, 0, 77);
+      cuda::occupancy_update_pass(config.network, model, config.occupancy, config.march.dt_min, 0, 77);
   cpu.update(net, 0, 77);
   const double e = relative_l2(gpu_values, cpu.values());
   const float threshold = std::min(config.occupancy.threshold, cpu.mean_value());

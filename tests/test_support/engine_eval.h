@@ -70,14 +70,20 @@ inline bool same_bits(const std::vector<Eigen::MatrixXf>& a, const std::vector<E
   return true;
 }
 
-// Every trained quantity of two runs is bit-identical: parameters, Adam moments, occupancy.
+// Every trained quantity of two runs is bit-identical: every tensor of the model's list (the
+// same names and shapes, values and Adam moments) and the occupancy grid.
 inline bool same_training_state(const nerds::Trainer& a, const nerds::Trainer& b) {
-  return same_bits(a.network().grid().params(), b.network().grid().params()) &&
-         same_bits(a.network().density_mlp().weights(), b.network().density_mlp().weights()) &&
-         same_bits(a.network().color_mlp().weights(), b.network().color_mlp().weights()) &&
-         same_bits(a.adam().grid_m, b.adam().grid_m) && same_bits(a.adam().grid_v, b.adam().grid_v) &&
-         same_bits(a.adam().mlp_m, b.adam().mlp_m) && same_bits(a.adam().mlp_v, b.adam().mlp_v) &&
-         same_bits(a.occupancy().values(), b.occupancy().values());
+  const std::vector<nerds::ParamTensor> ta = a.param_tensors(), tb = b.param_tensors();
+  if (ta.size() != tb.size()) return false;
+  for (size_t i = 0; i < ta.size(); ++i) {
+    if (ta[i].name != tb[i].name || ta[i].shape != tb[i].shape) return false;
+    const std::vector<float> va(ta[i].values, ta[i].values + ta[i].size());
+    const std::vector<float> vb(tb[i].values, tb[i].values + tb[i].size());
+    if (!same_bits(va, vb) || !same_bits(a.moments()[i].m, b.moments()[i].m) ||
+        !same_bits(a.moments()[i].v, b.moments()[i].v))
+      return false;
+  }
+  return same_bits(a.occupancy().values(), b.occupancy().values());
 }
 
 }  // namespace nerds_test

@@ -197,16 +197,29 @@ TEST_CASE("snapshot file: missing, foreign, truncated, corrupt and newer files a
       CHECK_MESSAGE(clear, "byte " << i << ": " << msg);
     }
   }
-  SUBCASE("newer format version") {
+  // The good file relabelled with another format version, its checksum made valid again: a
+  // file of that version, not a damaged one.
+  auto with_version = [&](uint32_t version) {
     std::vector<uint8_t> bytes = good;
-    bytes[8] = static_cast<uint8_t>(kSnapshotFormatVersion + 1);
-    // With a valid checksum it is a newer file, not a damaged one.
+    bytes[8] = static_cast<uint8_t>(version);
     const uint32_t crc = crc32_update(0, bytes.data() + 8, bytes.size() - 8 - 4);
     for (int k = 0; k < 4; ++k) bytes[bytes.size() - 4 + k] = static_cast<uint8_t>(crc >> (8 * k));
-    write_bytes(bad, bytes);
+    return bytes;
+  };
+  SUBCASE("newer format version") {
+    write_bytes(bad, with_version(kSnapshotFormatVersion + 1));
     const std::string msg = read_error(bad);
     CHECK(contains(msg, bad));
     CHECK(contains(msg, "newer"));
+  }
+  SUBCASE("older format version, no longer read") {
+    // Version 1 held the model under fixed names; version 2 holds its tensor list.
+    write_bytes(bad, with_version(kOldestReadableSnapshotVersion - 1));
+    const std::string msg = read_error(bad);
+    CHECK(contains(msg, bad));
+    CHECK(contains(msg, "older"));
+    CHECK(contains(msg, "version " + std::to_string(kOldestReadableSnapshotVersion - 1)));
+    CHECK(contains(msg, "version " + std::to_string(kOldestReadableSnapshotVersion)));
   }
 }
 

@@ -205,6 +205,7 @@ void EngineWorker::open(const EngineSetup& setup) {
   scene->params = engine_->params();
   scene->box_half = engine_->box_half();
   scene->loss = engine_->params().has("trainer.loss") ? engine_->params().get_string("trainer.loss") : "l2";
+  scene->tensors = engine_->param_tensors();
   scene_ = scene;
   history_.clear();
   restart_render_ = true;
@@ -251,6 +252,7 @@ void EngineWorker::reset(const ParamSet& params) {
   scene->snapshot.clear();
   scene->box_half = engine_->box_half();
   scene->loss = params.has("trainer.loss") ? params.get_string("trainer.loss") : "l2";
+  scene->tensors = engine_->param_tensors();
   scene_ = scene;
   history_.clear();
   restart_render_ = true;

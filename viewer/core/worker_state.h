@@ -22,6 +22,7 @@ struct SceneInfo {
   ParamSet params;        // the parameters the engine runs with
   float box_half = 0.5f;  // the scene box is 0.5 +- box_half in the engine's frame
   std::string loss;       // the photometric loss ("l2" makes the PSNR-from-loss meaningful)
+  std::vector<PackedTensor> tensors;  // the model's trained tensors (descriptions only, no values)
 };
 
 // One completed level of a progressive render.

@@ -2,7 +2,7 @@
 // declarations the engine exposes (type, range, choices, doc line, needs-reset flag): a new
 // paper's module shows up here with no viewer change. Edits are collected and applied on
 // request: training settings alone (learning rate, loss, ...) go to the running model; any
-// other change retrains from scratch after asking.
+// other change retrains from scratch after asking. Below them, the model's trained tensors.
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
@@ -111,6 +111,19 @@ void retrain_modal(PanelContext& c, const SceneInfo& scene) {
   ImGui::EndPopup();
 }
 
+// What the model trains: its tensor list (name, shape, size, optimizer group), read only.
+void tensor_list(const SceneInfo& scene) {
+  size_t total = 0;
+  for (const PackedTensor& t : scene.tensors) total += t.info.size();
+  const std::string label = "trained tensors (" + std::to_string(scene.tensors.size()) + ", " +
+                            std::to_string(total) + " values)";
+  if (!ImGui::TreeNodeEx(label.c_str(), ImGuiTreeNodeFlags_DefaultOpen)) return;
+  for (const PackedTensor& t : scene.tensors)
+    ImGui::TextDisabled("%s  %s  %zu  %s", t.info.name.c_str(), shape_text(t.info.shape).c_str(), t.info.size(),
+                        param_group_name(t.info.group));
+  ImGui::TreePop();
+}
+
 }  // namespace
 
 void technique_panel(PanelContext& c) {
@@ -160,6 +173,7 @@ void technique_panel(PanelContext& c) {
   if (changed.empty()) ImGui::EndDisabled();
   ImGui::SameLine();
   ImGui::TextDisabled("%zu changed", changed.size());
+  tensor_list(*scene);
 }
 
 }  // namespace nerds::viewer

@@ -1,26 +1,28 @@
 // One training ray's compositing, photometric loss and compositing backward (NeRF Eq. 3 and
-// its exact gradient, renderer/math/compositing.h), as a per-ray kernel body: the CUDA
-// trainer's and the parity tests' one version.
+// its exact gradient, compositing.h; the loss of losses.h, weighted by Mip-NeRF's area loss
+// when asked), as a per-ray kernel body: the CPU backend runs it over a chunk's rays, the
+// CUDA backend launches it over the batch, and the parity tests launch it alone.
 #pragma once
 
 #include <cstdint>
 
 #include "renderer/math/compositing.h"
+#include "renderer/math/hd.h"
 #include "renderer/math/losses.h"
 
-namespace nerds::cuda {
+namespace nerds {
 
 struct CompositeLossBody {
-  const float *sigma, *rgb, *dt, *t, *background, *target;  // samples packed ray after ray
-  const int *begin, *count;
-  float min_transmittance, huber_delta, loss_scale;
+  const float *sigma, *rgb, *dt, *t, *background, *target;  // samples packed ray after ray; 3 per ray
+  const int *begin, *count;  // each ray's first sample and its number of samples
+  float min_transmittance, huber_delta, loss_scale;  // loss_scale: 1 / (3 * rays in the batch)
   LossKind loss;
   float *ray_loss, *d_sigma, *d_rgb;
   float* pred = nullptr;  // optional: the composited color over the background, 3 per ray
   int* used = nullptr;    // optional: the samples before early termination
   // Optional: each ray's loss weight (Mip-NeRF's area loss, TrainingRay::loss_weight).
   const float* loss_weight = nullptr;
-  __device__ void operator()(int64_t r) const {
+  NERDS_HD void operator()(int64_t r) const {
     const int64_t b = begin[r];
     const int c = count[r];
     CompositeResult cr;
@@ -40,4 +42,4 @@ struct CompositeLossBody {
   }
 };
 
-}  // namespace nerds::cuda
+}  // namespace nerds

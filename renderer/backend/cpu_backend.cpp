@@ -1,0 +1,277 @@
+#include "renderer/backend/cpu_backend.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <stdexcept>
+
+#include "renderer/backend/hierarchical_sampler.h"
+#include "renderer/backend/parallel.h"
+#include "renderer/backend/render_rays.h"
+#include "renderer/backend/sample_buffer.h"
+#include "renderer/math/ray_loss.h"
+#include "renderer/math/ray_march.h"
+#include "renderer/train/optimizer.h"
+
+namespace nerds {
+
+struct CpuBackend::ChunkResult {
+  std::vector<float> pos;    // used samples' network positions (3 each)
+  std::vector<float> d_enc;  // dL/d(encoding), E x m
+  int m = 0;
+  NetworkGradients grads;
+  double loss = 0.0;
+  int64_t marched = 0, used = 0;
+  int rays = 0;
+  int rays_total_hint = 1;  // rays in the whole step: the loss is their mean
+};
+
+struct CpuBackend::ThreadScratch {
+  NetworkWorkspace ws;
+  SampleBuffer samples;
+  std::vector<float> sigma, rgb, d_sigma, d_rgb, mean, var, ray_loss;
+  std::vector<int> ray_begin, ray_count, used_idx;
+  std::vector<float> target, background;
+  std::vector<SamplingRay> rays;  // the rays in the box the samplers work in
+  std::vector<Vec3> view_dirs;    // their directions as the color stage sees them
+  std::vector<float> radii, jitter, loss_weight;
+  HierarchicalScratch hierarchical;
+};
+
+namespace {
+double now_seconds() {
+  using clock = std::chrono::steady_clock;
+  return std::chrono::duration<double>(clock::now().time_since_epoch()).count();
+}
+}  // namespace
+
+CpuBackend::CpuBackend(const TrainConfig& config, std::shared_ptr<const Dataset> train_set, HostModel& model)
+    : config_(config), data_(std::move(train_set)), model_(model) {
+  if (!data_ || data_->frames.empty()) throw std::invalid_argument("cpu backend: empty training set");
+  if (data_->frame_images.size() != data_->frames.size() || data_->rgba.size() < 4 * data_->total_pixels())
+    throw std::invalid_argument("cpu backend: the training images are not laid out (Dataset::lay_out_images)");
+  total_pixels_ = data_->total_pixels();
+  loss_weight_scale_ = data_->loss_weight_scale();
+  for (const Frame& f : data_->frames) {
+    poses_.push_back(f.pose);
+    intrinsics_.push_back(f.intrinsics);
+  }
+  const std::vector<ParamTensor> tensors = model_.param_tensors();
+  scatter_grads_.resize(tensors.size());
+  for (const GradientSlice& s : model_.network.encoding_gradient_slices())
+    scatter_grads_[s.tensor].assign(tensors[s.tensor].size(), 0.f);
+  for (int i = 0; i < cpu_thread_count(); ++i) scratch_.emplace_back(std::make_unique<ThreadScratch>());
+}
+
+CpuBackend::~CpuBackend() = default;
+
+TrainingImagesView CpuBackend::images_view() const {
+  TrainingImagesView v;
+  v.poses = poses_.data();
+  v.intrinsics = intrinsics_.data();
+  v.images = data_->frame_images.data();
+  v.rgba = data_->rgba.data();
+  v.n_images = static_cast<int>(data_->frames.size());
+  v.n_pixels = total_pixels_;
+  v.loss_weight_scale = loss_weight_scale_;
+  v.background = static_cast<int>(config_.background);
+  return v;
+}
+
+void CpuBackend::render(const Ray* rays, size_t n, const RenderSettings& settings, RenderBuffers& out) {
+  render_rays(model_.network, model_.occupancy.view(), settings, rays, n, out);
+}
+
+void CpuBackend::process_chunk(int step, int first_ray, int n_rays, ChunkResult& out, ThreadScratch& s) {
+  const NerfNetwork& network = model_.network;
+  const MarchSettings& ms = config_.march;
+  const OccupancyView grid = model_.occupancy.view();
+  s.ray_begin.resize(n_rays);
+  s.ray_count.resize(n_rays);
+  s.target.resize(3 * n_rays);
+  s.background.resize(3 * n_rays);
+  s.samples.clear();
+  s.rays.resize(n_rays);
+  s.view_dirs.resize(n_rays);
+  s.radii.resize(n_rays);
+  s.jitter.resize(n_rays);
+  s.loss_weight.resize(n_rays);
+
+  // 1. Rays through random pixels of random training images, taken into the box the samples
+  // are placed in (sampling_ray.h: the scene box, or NDC mapped onto it), then sampled:
+  // marched through the occupancy grid, or NeRF's hierarchical sampling.
+  const TrainingImagesView images = images_view();
+  for (int r = 0; r < n_rays; ++r) {
+    const TrainingRay tr = training_ray(images, config_.seed, step, first_ray + r);
+    for (int k = 0; k < 3; ++k) {
+      s.target[3 * r + k] = tr.target[k];
+      s.background[3 * r + k] = tr.background[k];
+    }
+    s.rays[r] = sampling_ray(config_.warp, ms, tr.ray.origin, tr.ray.dir);
+    s.view_dirs[r] = tr.ray.dir;
+    s.radii[r] = sampling_cone_radius(config_.warp, tr.pixel_radius);
+    s.jitter[r] = tr.jitter;
+    s.loss_weight[r] = config_.area_loss ? tr.loss_weight : 1.f;  // Mip-NeRF's area loss
+  }
+  int coarse_evaluated = 0;  // the hierarchical sampler's forward-only coarse pass
+  if (config_.sampler.kind == SamplerKind::Hierarchical) {
+    const SamplerJitter jitter{config_.seed, step, first_ray};
+    coarse_evaluated = place_hierarchical_samples(network, config_.sampler, ms.box_half, s.rays.data(),
+                                                  s.view_dirs.data(), s.radii.data(), n_rays, &jitter, s.ws,
+                                                  s.hierarchical, s.samples, s.ray_begin.data(), s.ray_count.data());
+  } else {
+    for (int r = 0; r < n_rays; ++r) {
+      const SamplingRay& ray = s.rays[r];
+      s.ray_begin[r] = s.samples.size();
+      if (ray.hit) {
+        float t = march_start(ms, ray.t0, s.jitter[r]);
+        march_ray(ms, grid, ray.origin, ray.dir, &t, ray.t1, ms.max_samples, [&](float ts, float dts, Vec3 p) {
+          s.samples.push(ts, dts, network_position(p, ms.box_half), s.view_dirs[r], s.radii[r], ray.dir);
+        });
+      }
+      s.ray_count[r] = s.samples.size() - s.ray_begin[r];
+    }
+  }
+  const int n = s.samples.size();
+  std::vector<float>& pos = s.samples.pos;
+  std::vector<float>& dir = s.samples.dir;
+  std::vector<float>& ts = s.samples.t;
+  std::vector<float>& dt = s.samples.dt;
+
+  // 2. The density stage on every marched sample; early termination depends on density
+  // alone, so the samples each ray uses are known before any color is computed.
+  // (For Mip-NeRF's IPE, over each sample's conical frustum, Eq. 7-8, instead of its point.)
+  s.sigma.resize(n);
+  sample_densities(network, ms.box_half, s.samples, s.ws, s.mean, s.var, s.sigma.data());
+  s.used_idx.clear();
+  for (int r = 0; r < n_rays; ++r) {
+    const int b = s.ray_begin[r];
+    const int used = composite_used_count(s.sigma.data() + b, dt.data() + b, s.ray_count[r], config_.min_transmittance);
+    for (int i = 0; i < used; ++i) s.used_idx.push_back(b + i);
+    s.ray_begin[r] = static_cast<int>(s.used_idx.size()) - used;  // the ray's samples after compaction
+    s.ray_count[r] = used;
+  }
+  const int m = static_cast<int>(s.used_idx.size());
+
+  // 3. Keep the used samples (in place: idx[j] >= j), then the color stage on them alone.
+  network.compact_density_stage(s.ws, s.used_idx.data(), m);
+  for (int j = 0; j < m; ++j) {
+    const int i = s.used_idx[j];
+    s.sigma[j] = s.sigma[i];
+    dt[j] = dt[i];
+    ts[j] = ts[i];
+    s.samples.radius[j] = s.samples.radius[i];
+    for (int a = 0; a < 3; ++a) {
+      pos[3 * j + a] = pos[3 * static_cast<size_t>(i) + a];
+      dir[3 * j + a] = dir[3 * static_cast<size_t>(i) + a];
+    }
+  }
+  s.rgb.resize(3 * static_cast<size_t>(m));
+  if (m > 0) network.color(dir.data(), m, s.ws, s.rgb.data());
+
+  // 4. Composite, loss, and the compositing backward, ray by ray. Each ray keeps only the
+  // samples before its early termination, so the body's zeroing past it has nothing to do.
+  s.d_sigma.resize(m);
+  s.d_rgb.resize(3 * static_cast<size_t>(m));
+  s.ray_loss.resize(n_rays);
+  const CompositeLossBody composite{s.sigma.data(), s.rgb.data(), dt.data(), ts.data(), s.background.data(),
+                                    s.target.data(), s.ray_begin.data(), s.ray_count.data(),
+                                    config_.min_transmittance, config_.huber_delta,
+                                    1.f / (3.f * static_cast<float>(out.rays_total_hint)), config_.loss,
+                                    s.ray_loss.data(), s.d_sigma.data(), s.d_rgb.data(),
+                                    nullptr, nullptr, s.loss_weight.data()};
+  double loss = 0.0;
+  for (int r = 0; r < n_rays; ++r) {
+    composite(r);
+    loss += s.ray_loss[r];
+  }
+
+  // 5. Backward through the MLPs.
+  out.m = m;
+  out.marched = n + coarse_evaluated;
+  out.used = m;
+  out.loss = loss;
+  out.rays = n_rays;
+  // The encoding's scatter backward runs after all chunks: keep what it reads (a fixed
+  // encoding has no parameters, so nothing is kept for it).
+  const bool keep_for_encoding = network.encoding_is_trained();
+  const int E = network.encoding_dim();
+  const size_t kept = keep_for_encoding ? static_cast<size_t>(m) : 0;
+  out.pos.assign(pos.begin(), pos.begin() + 3 * kept);
+  out.d_enc.resize(static_cast<size_t>(E) * kept);
+  if (out.grads.density.empty()) out.grads = network.make_gradients();
+  out.grads.set_zero();
+  if (m == 0) return;
+  network.backward(s.ws, m, s.d_sigma.data(), s.d_rgb.data(), out.grads);
+  std::memcpy(out.d_enc.data(), s.ws.d_enc.data(), static_cast<size_t>(E) * kept * sizeof(float));
+}
+
+BackendStepResult CpuBackend::step(const StepRequest& request) {
+  const double t_start = now_seconds();
+  const int step = request.step, n_rays = request.n_rays;
+  BackendStepResult result;
+  // The hierarchical sampler does not read the grid (NeRF has none): no updates for it.
+  const bool grid_in_use = config_.occupancy.enabled && config_.sampler.kind == SamplerKind::March;
+  if (grid_in_use && step % config_.occupancy.interval == 0) {
+    model_.occupancy.update(model_.network, step, config_.seed);
+    result.occupancy_seconds = now_seconds() - t_start;
+  }
+  const double t_march = now_seconds();
+  // About 4096 marched samples per chunk keeps a chunk's activations in cache.
+  const int rays_per_chunk =
+      std::clamp(static_cast<int>(4096.f / std::max(request.mean_marched_per_ray, 1.f)), 8, 4096);
+  const int n_chunks = (n_rays + rays_per_chunk - 1) / rays_per_chunk;
+  while (static_cast<int>(chunks_.size()) < n_chunks) chunks_.emplace_back(std::make_unique<ChunkResult>());
+  for (int k = 0; k < n_chunks; ++k) chunks_[k]->rays_total_hint = n_rays;
+
+  parallel_for(n_chunks, [&](int64_t k) {
+    const int first = static_cast<int>(k) * rays_per_chunk;
+    const int count = std::min(rays_per_chunk, n_rays - first);
+    process_chunk(step, first, count, *chunks_[k], *scratch_[cpu_thread_index()]);
+  });
+  const double t_scatter = now_seconds();
+  result.march_seconds = t_scatter - t_march;
+
+  // Adam's settings per tensor for this step.
+  std::vector<ParamTensor> tensors = model_.param_tensors();
+  std::vector<AdamStep> adam_steps;
+  for (const ParamTensor& t : tensors) adam_steps.push_back(tensor_adam_step(t, config_.optimizer, request.lr, step + 1));
+
+  // The encoding's scatter backward and Adam, slice by slice: each slice owns its part of the
+  // gradient, so slices run in parallel without atomics; chunks are visited in order, so the
+  // sum is deterministic; the slice's Adam update runs while its gradient is still in cache.
+  const NerfNetwork& network = model_.network;
+  const std::vector<GradientSlice> slices = network.encoding_gradient_slices();
+  parallel_for(static_cast<int64_t>(slices.size()), [&](int64_t i) {
+    const GradientSlice& slice = slices[i];
+    float* grad = scatter_grads_[slice.tensor].data();
+    for (int k = 0; k < n_chunks; ++k) {
+      const ChunkResult& c = *chunks_[k];
+      network.encoding_backward_slice(static_cast<int>(i), c.pos.data(), c.d_enc.data(), c.m, grad);
+    }
+    adam_update_range(tensors[slice.tensor], model_.moments[slice.tensor], adam_steps[slice.tensor], grad, slice.begin,
+                      slice.end);
+  });
+  const double t_opt = now_seconds();
+  result.scatter_seconds = t_opt - t_scatter;
+
+  for (int k = 0; k < n_chunks; ++k) {
+    const ChunkResult& c = *chunks_[k];
+    result.marched_samples += c.marched;
+    result.used_samples += c.used;
+    result.loss += c.loss;
+    result.rays += c.rays;
+    if (k > 0) chunks_[0]->grads.add(c.grads);
+  }
+  result.loss /= 3.0 * std::max(result.rays, 1);
+  // Adam on every other tensor, with the chunks' summed gradients (the network's come first in
+  // the list; a module of its own would put its gradient after them).
+  std::vector<float*> grads = network.gradients(chunks_[0]->grads);
+  grads.resize(tensors.size(), nullptr);
+  for (size_t i = 0; i < tensors.size(); ++i)
+    if (grads[i]) adam_update_range(tensors[i], model_.moments[i], adam_steps[i], grads[i], 0, tensors[i].size());
+  result.optimizer_seconds = now_seconds() - t_opt;
+  return result;
+}
+
+}  // namespace nerds

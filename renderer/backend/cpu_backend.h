@@ -1,0 +1,56 @@
+// The CPU backend: trains the Trainer's host model in place with threads (parallel_for) and
+// Eigen GEMMs. A step cuts the batch into chunks of about 4096 marched samples (a chunk's
+// activations stay in cache); per chunk: rays through random pixels (training_ray.h),
+// marched through the occupancy grid or placed by NeRF's hierarchical sampler, the density
+// stage, the samples before early termination kept, the color stage on them, compositing,
+// loss and the compositing backward per ray (ray_loss.h, the body the CUDA backend
+// launches), and the network's backward. Then the encoding's scatter backward slice by slice,
+// each slice's Adam update right after it, and Adam on the other tensors (optimizer.h).
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "renderer/backend/host_model.h"
+#include "renderer/backend/training_backend.h"
+#include "renderer/math/training_ray.h"
+
+namespace nerds {
+
+class CpuBackend final : public TrainingBackend {
+ public:
+  // Trains `model` (the Trainer's host copy, which must outlive this backend) on the images of
+  // `train_set` (laid out).
+  CpuBackend(const TrainConfig& config, std::shared_ptr<const Dataset> train_set, HostModel& model);
+  ~CpuBackend() override;
+
+  std::string device_name() const override { return "cpu"; }
+  bool trains_host_model() const override { return true; }
+  void upload(const PackedModel&) override {}       // the model is the host copy
+  void download(PackedModel&) const override {}     // likewise
+  void set_live_config(const TrainConfig& config) override { config_ = config; }
+  BackendStepResult step(const StepRequest& request) override;
+  size_t occupied_cells() const override { return model_.occupancy.occupied_count(); }
+  void render(const Ray* rays, size_t n, const RenderSettings& settings, RenderBuffers& out) override;
+
+ private:
+  struct ChunkResult;
+  struct ThreadScratch;
+  TrainingImagesView images_view() const;
+  void process_chunk(int step, int first_ray, int n_rays, ChunkResult& out, ThreadScratch& scratch);
+
+  TrainConfig config_;
+  std::shared_ptr<const Dataset> data_;
+  HostModel& model_;
+  std::vector<Pose> poses_;
+  std::vector<Intrinsics> intrinsics_;
+  size_t total_pixels_ = 0;        // of the training images (fixed for the run)
+  float loss_weight_scale_ = 1.f;  // Dataset::loss_weight_scale()
+  // Per tensor: the gradient the encoding's slices scatter into (empty for the others, whose
+  // gradients the chunks' NetworkGradients hold). Adam zeroes it after each step.
+  std::vector<std::vector<float>> scatter_grads_;
+  std::vector<std::unique_ptr<ChunkResult>> chunks_;
+  std::vector<std::unique_ptr<ThreadScratch>> scratch_;
+};
+
+}  // namespace nerds

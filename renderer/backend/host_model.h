@@ -1,0 +1,32 @@
+// The model as the host keeps it: the radiance field (whose modules own the trained tensors'
+// values), the occupancy grid, and the Adam moments of every tensor of param_tensors(), in
+// its order. The CPU backend trains it in place; a backend with a model of its own exchanges
+// it as a PackedModel (pack / unpack). A module with trained tensors of its own (a per-image
+// embedding, ...) is a member here and appends its tensors in param_tensors().
+#pragma once
+
+#include <vector>
+
+#include "renderer/backend/nerf_network.h"
+#include "renderer/backend/occupancy_grid.h"
+#include "renderer/model/packed_model.h"
+#include "renderer/model/param_tensor.h"
+
+namespace nerds {
+
+struct HostModel {
+  NerfNetwork network;
+  OccupancyGrid occupancy;
+  std::vector<AdamMoments> moments;  // one per tensor of param_tensors()
+
+  // Views of every trained tensor, in a fixed order.
+  std::vector<ParamTensor> param_tensors() { return network.param_tensors(); }
+  PackedModel pack() { return pack_model(param_tensors(), moments, occupancy.values()); }
+  // Takes `model` over (see unpack_model) and rebuilds the occupancy grid's bits from it.
+  void unpack(const PackedModel& model) {
+    unpack_model(model, param_tensors(), moments, occupancy.values());
+    occupancy.rebuild_bits();
+  }
+};
+
+}  // namespace nerds

@@ -1,0 +1,37 @@
+#include "renderer/model/param_tensor.h"
+
+namespace nerds {
+
+const char* param_group_name(ParamGroup group) { return group == ParamGroup::Sparse ? "sparse" : "dense"; }
+
+bool param_group_from_name(const std::string& name, ParamGroup* group) {
+  for (ParamGroup g : {ParamGroup::Sparse, ParamGroup::Dense})
+    if (name == param_group_name(g)) {
+      *group = g;
+      return true;
+    }
+  return false;
+}
+
+std::vector<AdamMoments> zero_moments(const std::vector<ParamTensor>& tensors) {
+  std::vector<AdamMoments> moments(tensors.size());
+  for (size_t i = 0; i < tensors.size(); ++i) {
+    moments[i].m.assign(tensors[i].size(), 0.f);
+    moments[i].v.assign(tensors[i].size(), 0.f);
+  }
+  return moments;
+}
+
+int find_tensor(const std::vector<ParamTensor>& tensors, const std::string& name) {
+  for (size_t i = 0; i < tensors.size(); ++i)
+    if (tensors[i].name == name) return static_cast<int>(i);
+  return -1;
+}
+
+std::string shape_text(const std::vector<int64_t>& shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
+}  // namespace nerds
