@@ -16,7 +16,7 @@
 #include "cli/progress_line.h"
 #include "renderer/backend/device_info.h"
 #include "renderer/error.h"
-#include "renderer/techniques/method_files.h"
+#include "renderer/techniques/core/method_files.h"
 
 namespace nerds::cli {
 

@@ -13,7 +13,7 @@
 
 #include "renderer/engine.h"
 #include "renderer/error.h"
-#include "renderer/techniques/params.h"
+#include "renderer/techniques/core/params.h"
 
 namespace nerds::cli {
 

@@ -19,7 +19,7 @@
 
 #include "cli/cli_common.h"
 #include "renderer/data/image_io.h"
-#include "renderer/techniques/paper_cards.h"
+#include "renderer/techniques/core/paper_cards.h"
 #include "renderer/train/evaluate.h"
 #include "scenes/generator/scene_maker.h"
 

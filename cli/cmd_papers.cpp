@@ -8,7 +8,7 @@
 #include <string>
 
 #include "cli/cli_common.h"
-#include "renderer/techniques/paper_cards.h"
+#include "renderer/techniques/core/paper_cards.h"
 
 namespace nerds::cli {
 

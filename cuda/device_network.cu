@@ -5,8 +5,8 @@
 #include <string>
 
 #include "cuda/launch.h"
-#include "renderer/backend/hash_grid.h"
-#include "renderer/backend/network_tensor_names.h"
+#include "renderer/techniques/encodings/hash_grid.h"
+#include "renderer/techniques/fields/network_tensor_names.h"
 #include "renderer/math/activations.h"
 #include "renderer/math/hash_grid.h"
 #include "renderer/math/sh.h"

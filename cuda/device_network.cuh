@@ -1,5 +1,5 @@
 // The Instant-NGP radiance field on the GPU (Müller et al. 2022, Sec. 5.4), the same network
-// as renderer/backend/nerf_network.h: hash (or dense) grid encoding -> density MLP (first output: log-density)
+// as renderer/techniques/fields/nerf_network.h: hash (or dense) grid encoding -> density MLP (first output: log-density)
 // -> color MLP on [geometry features, SH(direction)] -> sigmoid RGB. The encoding, SH,
 // activations and Adam are the renderer/math formulas run per item; the MLPs are the fused
 // tensor-core kernels of cuda/mlp. Gradients are kept in float; the MLPs' backward runs on
@@ -16,7 +16,7 @@
 
 #include "cuda/buffer.h"
 #include "cuda/mlp/fused_mlp.cuh"
-#include "renderer/backend/network_config.h"
+#include "renderer/techniques/fields/network_config.h"
 #include "renderer/model/packed_model.h"
 #include "renderer/train/train_config.h"
 

@@ -1,5 +1,5 @@
 // The occupancy grid on the GPU (Instant-NGP, Sec. 5.2 and App. E.2), the same update as
-// renderer/backend/occupancy_grid.cpp, launching the same per-item bodies
+// renderer/techniques/samplers/occupancy_grid.cpp, launching the same per-item bodies
 // (renderer/math/occupancy_update.h): decay every value, raise the queried cells to the
 // density the network now predicts at a random point inside them, then threshold at
 // min(threshold, mean). The cells to query: all of them during warm-up, then
@@ -13,7 +13,7 @@
 #include "cuda/buffer.h"
 #include "cuda/device_network.cuh"
 #include "cuda/device_scan.cuh"
-#include "renderer/backend/occupancy_grid.h"
+#include "renderer/techniques/samplers/occupancy_grid.h"
 
 namespace nerds::cuda {
 

@@ -6,8 +6,8 @@
 
 #include <vector>
 
-#include "renderer/backend/network_config.h"
-#include "renderer/backend/occupancy_grid.h"
+#include "renderer/techniques/fields/network_config.h"
+#include "renderer/techniques/samplers/occupancy_grid.h"
 #include "renderer/math/adam.h"
 #include "renderer/math/hash_grid.h"
 #include "renderer/math/losses.h"

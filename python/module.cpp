@@ -25,8 +25,8 @@
 
 #include "renderer/engine.h"
 #include "renderer/error.h"
-#include "renderer/techniques/method_files.h"
-#include "renderer/techniques/paper_cards.h"
+#include "renderer/techniques/core/method_files.h"
+#include "renderer/techniques/core/paper_cards.h"
 #include "renderer/train/evaluate.h"
 #include "scenes/generator/scene_maker.h"
 

@@ -11,7 +11,7 @@
 #include "renderer/backend/sample_buffer.h"
 #include "renderer/backend/training_backend.h"
 #include "renderer/error.h"
-#include "renderer/techniques/modules.h"
+#include "renderer/techniques/core/modules.h"
 #include "renderer/train/model_snapshot.h"
 #include "renderer/train/snapshot_file.h"
 #include "renderer/train/trainer.h"

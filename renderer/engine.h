@@ -14,7 +14,7 @@
 #include "renderer/backend/render_types.h"
 #include "renderer/data/dataset.h"
 #include "renderer/model/packed_model.h"
-#include "renderer/techniques/params.h"
+#include "renderer/techniques/core/params.h"
 #include "renderer/train/step_stats.h"
 
 namespace nerds {

@@ -25,7 +25,7 @@ struct is_complete<T, std::void_t<decltype(sizeof(T))>> : std::true_type {};
 static_assert(!is_complete<nerds::Trainer>::value, "renderer/engine.h includes renderer/train/trainer.h");
 static_assert(!is_complete<nerds::TrainConfig>::value, "renderer/engine.h includes renderer/train/train_config.h");
 
-// These names are renderer/techniques/technique_module.h's and renderer/backend/nerf_network.h's:
+// These names are renderer/techniques/core/technique_module.h's and renderer/techniques/fields/nerf_network.h's:
 // an alias of the same name compiles only when those headers did not come in.
 namespace nerds {
 using TechniqueModule = void;

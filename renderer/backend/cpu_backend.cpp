@@ -5,7 +5,7 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "renderer/backend/hierarchical_sampler.h"
+#include "renderer/techniques/samplers/hierarchical_sampler.h"
 #include "renderer/backend/parallel.h"
 #include "renderer/backend/render_rays.h"
 #include "renderer/backend/sample_buffer.h"

@@ -11,7 +11,7 @@
 #include <memory>
 #include <vector>
 
-#include "renderer/backend/host_model.h"
+#include "renderer/model/host_model.h"
 #include "renderer/backend/training_backend.h"
 #include "renderer/math/training_ray.h"
 

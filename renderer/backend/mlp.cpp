@@ -4,7 +4,7 @@
 #include <stdexcept>
 #include <utility>
 
-#include "renderer/backend/network_tensor_names.h"
+#include "renderer/techniques/fields/network_tensor_names.h"
 #include "renderer/backend/small_gemm.h"
 #include "renderer/math/rng.h"
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "renderer/backend/hierarchical_sampler.h"
+#include "renderer/techniques/samplers/hierarchical_sampler.h"
 #include "renderer/backend/parallel.h"
 #include "renderer/backend/sample_buffer.h"
 #include "renderer/math/compositing.h"

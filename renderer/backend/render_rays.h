@@ -5,7 +5,7 @@
 
 #include <vector>
 
-#include "renderer/backend/nerf_network.h"
+#include "renderer/techniques/fields/nerf_network.h"
 #include "renderer/backend/render_types.h"
 #include "renderer/math/camera_ray.h"
 #include "renderer/math/occupancy.h"

@@ -4,7 +4,7 @@
 // point in them (max, never lowered), and a cell is occupied when its value exceeds
 // min(threshold, mean over all cells). Cells no training camera sees hold -1: the decay and
 // the raise leave them alone and they are never occupied. The CPU grid
-// (renderer/backend/occupancy_grid.cpp) runs these bodies in its parallel_for and the CUDA
+// (renderer/techniques/samplers/occupancy_grid.cpp) runs these bodies in its parallel_for and the CUDA
 // grid (cuda/device_occupancy.cu) in launch_items.
 #pragma once
 

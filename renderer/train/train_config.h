@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <string>
 
-#include "renderer/backend/network_config.h"
-#include "renderer/backend/occupancy_grid.h"
+#include "renderer/techniques/fields/network_config.h"
+#include "renderer/techniques/samplers/occupancy_grid.h"
 #include "renderer/math/hierarchical_sampling.h"
 #include "renderer/math/losses.h"
 #include "renderer/math/ray_march.h"

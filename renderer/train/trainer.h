@@ -12,7 +12,7 @@
 #include <memory>
 #include <vector>
 
-#include "renderer/backend/host_model.h"
+#include "renderer/model/host_model.h"
 #include "renderer/backend/training_backend.h"
 #include "renderer/data/dataset.h"
 #include "renderer/model/param_tensor.h"

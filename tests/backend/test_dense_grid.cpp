@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "renderer/backend/hash_grid.h"
-#include "renderer/backend/nerf_network.h"
+#include "renderer/techniques/encodings/hash_grid.h"
+#include "renderer/techniques/fields/nerf_network.h"
 #include "renderer/error.h"
-#include "renderer/techniques/modules.h"
+#include "renderer/techniques/core/modules.h"
 
 using nerds::HashGridConfig;
 using nerds::HashGridLevel;

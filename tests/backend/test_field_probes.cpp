@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "renderer/backend/mlp.h"
-#include "renderer/techniques/modules.h"
-#include "renderer/techniques/network_probes.h"
+#include "renderer/techniques/core/modules.h"
+#include "renderer/techniques/fields/network_probes.h"
 #include "tests/test_support/numeric.h"
 
 using nerds::ModuleProbe;

@@ -1,5 +1,5 @@
 // NeRF's hierarchical sampling (Mildenhall et al. 2020, Sec. 5.2; renderer/math/
-// hierarchical_sampling.h, renderer/backend/hierarchical_sampler.cpp, the "sampler" module):
+// hierarchical_sampling.h, renderer/techniques/samplers/hierarchical_sampler.cpp, the "sampler" module):
 // the samples of a ray are sorted, inside its span of the box, their intervals tile the span,
 // the fine samples gather where the coarse weights are, the module's probe gives sorted
 // distances, training with it lowers the loss, renders and the ray inspector use it, and the
@@ -12,11 +12,11 @@
 #include <string>
 #include <vector>
 
-#include "renderer/backend/hierarchical_sampler.h"
+#include "renderer/techniques/samplers/hierarchical_sampler.h"
 #include "renderer/backend/training_backend.h"
 #include "renderer/engine.h"
 #include "renderer/math/hierarchical_sampling.h"
-#include "renderer/techniques/modules.h"
+#include "renderer/techniques/core/modules.h"
 #include "renderer/train/trainer.h"
 #include "scenes/generator/scene_maker.h"
 #include "tests/data/temp_folder.h"

@@ -7,7 +7,7 @@
 #include <cmath>
 #include <vector>
 
-#include "renderer/backend/nerf_network.h"
+#include "renderer/techniques/fields/nerf_network.h"
 #include "renderer/backend/sample_buffer.h"
 #include "renderer/math/ray_march.h"
 

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "renderer/engine.h"
-#include "renderer/techniques/modules.h"
+#include "renderer/techniques/core/modules.h"
 #include "tests/test_support/engine_eval.h"
 
 namespace {

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "renderer/backend/mlp.h"
-#include "renderer/backend/nerf_network.h"
+#include "renderer/techniques/fields/nerf_network.h"
 #include "tests/test_support/numeric.h"
 
 using nerds::Mlp;

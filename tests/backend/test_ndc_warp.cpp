@@ -13,12 +13,12 @@
 #include <string>
 #include <vector>
 
-#include "renderer/data/ndc_reference.h"
+#include "renderer/techniques/warps/ndc_reference.h"
 #include "renderer/engine.h"
 #include "renderer/error.h"
 #include "renderer/math/camera_ray.h"
 #include "renderer/math/sampling_ray.h"
-#include "renderer/techniques/modules.h"
+#include "renderer/techniques/core/modules.h"
 #include "scenes/generator/scene_maker.h"
 #include "tests/data/temp_folder.h"
 #include "tests/test_support/engine_eval.h"
@@ -67,7 +67,7 @@ Vec3 reference_axis(const NdcWarp& w, int c) {
   return make_vec3(w.reference_to_world.m[0][c], w.reference_to_world.m[1][c], w.reference_to_world.m[2][c]);
 }
 
-const TechniqueModule& warp_module() {
+const TechniqueModule& registered_warp_module() {
   for (const TechniqueModule& m : technique_modules())
     if (m.name == "warp") return m;
   FAIL("no warp module");
@@ -117,9 +117,9 @@ TEST_CASE("warp.kind=ndc on a 360 capture is an InputError naming warp.kind") {
   ParamSet p = default_method_params();
   p.set("warp.kind", std::string("ndc"));
   TrainConfig config;
-  CHECK_THROWS_WITH_AS(warp_module().configure(p, d, config), doctest::Contains("warp.kind"), InputError);
+  CHECK_THROWS_WITH_AS(registered_warp_module().configure(p, d, config), doctest::Contains("warp.kind"), InputError);
   p.set("warp.kind", std::string("none"));
-  CHECK_NOTHROW(warp_module().configure(p, d, config));
+  CHECK_NOTHROW(registered_warp_module().configure(p, d, config));
   CHECK(config.warp.kind == WarpKind::None);
 }
 

@@ -7,8 +7,8 @@
 #include <cmath>
 #include <vector>
 
-#include "renderer/backend/nerf_network.h"
-#include "renderer/backend/occupancy_grid.h"
+#include "renderer/techniques/fields/nerf_network.h"
+#include "renderer/techniques/samplers/occupancy_grid.h"
 #include "renderer/backend/render_rays.h"
 #include "renderer/math/compositing.h"
 #include "renderer/math/rng.h"

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "renderer/engine.h"
-#include "renderer/techniques/modules.h"
+#include "renderer/techniques/core/modules.h"
 #include "scenes/generator/scene_maker.h"
 #include "tests/data/temp_folder.h"
 #include "tests/test_support/engine_eval.h"

@@ -11,8 +11,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "renderer/techniques/modules.h"
-#include "renderer/techniques/params.h"
+#include "renderer/techniques/core/modules.h"
+#include "renderer/techniques/core/params.h"
 #include "scenes/generator/scene_maker.h"
 #include "tests/data/temp_folder.h"
 

@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "renderer/techniques/paper_cards.h"
+#include "renderer/techniques/core/paper_cards.h"
 #include "tests/data/temp_folder.h"
 #include "tests/test_support/paper_card_files.h"
 #include "tests/test_support/run_cli.h"

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "cuda/math_kernels.h"
-#include "renderer/backend/nerf_network.h"
+#include "renderer/techniques/fields/nerf_network.h"
 #include "renderer/backend/training_backend.h"
 #include "renderer/model/packed_model.h"
 #include "tests/gpu/gpu_test_support.h"

@@ -9,7 +9,7 @@
 
 #include "cuda/math_kernels.h"
 #include "renderer/backend/device_info.h"
-#include "renderer/backend/hash_grid.h"
+#include "renderer/techniques/encodings/hash_grid.h"
 #include "renderer/math/compositing.h"
 #include "renderer/math/rng.h"
 #include "renderer/math/sh.h"

@@ -11,11 +11,11 @@
 #include <vector>
 
 #include "cuda/math_kernels.h"
-#include "renderer/backend/nerf_network.h"
+#include "renderer/techniques/fields/nerf_network.h"
 #include "renderer/backend/render_rays.h"
 #include "renderer/engine.h"
 #include "renderer/math/rng.h"
-#include "renderer/techniques/modules.h"
+#include "renderer/techniques/core/modules.h"
 #include "renderer/model/packed_model.h"
 #include "renderer/train/metrics.h"
 #include "renderer/train/trainer.h"

@@ -1,4 +1,4 @@
-// The multiresolution hash encoding (renderer/math/hash_grid.h, renderer/backend/hash_grid.*):
+// The multiresolution hash encoding (renderer/math/hash_grid.h, renderer/techniques/encodings/hash_grid.*):
 // its backward against central differences of a scalar loss, continuity across cell
 // boundaries, the dense/hashed level layout of the paper's configuration and the range of
 // every table index.
@@ -9,7 +9,7 @@
 #include <set>
 #include <vector>
 
-#include "renderer/backend/hash_grid.h"
+#include "renderer/techniques/encodings/hash_grid.h"
 #include "renderer/math/hash_grid.h"
 #include "tests/test_support/numeric.h"
 

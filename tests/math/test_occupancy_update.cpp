@@ -11,7 +11,7 @@
 #include <limits>
 #include <vector>
 
-#include "renderer/backend/occupancy_grid.h"
+#include "renderer/techniques/samplers/occupancy_grid.h"
 #include "renderer/math/occupancy_update.h"
 #include "tests/test_support/numeric.h"
 

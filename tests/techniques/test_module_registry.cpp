@@ -18,7 +18,7 @@
 #include "renderer/data/dataset.h"
 #include "renderer/engine.h"
 #include "renderer/error.h"
-#include "renderer/techniques/modules.h"
+#include "renderer/techniques/core/modules.h"
 #include "scenes/generator/scene_maker.h"
 #include "tests/data/temp_folder.h"
 #include "tests/test_support/engine_eval.h"

@@ -1,4 +1,4 @@
-// The paper cards (papers/*.json, read by renderer/techniques/paper_cards.cpp): the real cards
+// The paper cards (papers/*.json, read by renderer/techniques/core/paper_cards.cpp): the real cards
 // have every field filled, well-formed toggles whose settings are valid parameters, scenes of
 // the project's list and code paths that exist, and the facts issue 12 corrected; each file
 // round-trips through the reader; a malformed card is an error naming file and field; a card
@@ -11,8 +11,8 @@
 #include <string>
 
 #include "renderer/error.h"
-#include "renderer/techniques/modules.h"
-#include "renderer/techniques/paper_cards.h"
+#include "renderer/techniques/core/modules.h"
+#include "renderer/techniques/core/paper_cards.h"
 #include "tests/data/temp_folder.h"
 #include "tests/test_support/paper_card_files.h"
 

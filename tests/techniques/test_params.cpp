@@ -11,7 +11,7 @@
 #include <stdexcept>
 
 #include "renderer/error.h"
-#include "renderer/techniques/params.h"
+#include "renderer/techniques/core/params.h"
 
 using namespace nerds;
 namespace fs = std::filesystem;

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "renderer/engine.h"
-#include "renderer/techniques/modules.h"
+#include "renderer/techniques/core/modules.h"
 #include "renderer/train/evaluate.h"
 #include "scenes/generator/scene_maker.h"
 #include "tests/data/temp_folder.h"

@@ -11,12 +11,12 @@
 #include <string>
 #include <vector>
 
-#include "renderer/backend/nerf_network.h"
+#include "renderer/techniques/fields/nerf_network.h"
 #include "renderer/engine.h"
 #include "renderer/error.h"
 #include "renderer/math/rng.h"
 #include "renderer/model/packed_model.h"
-#include "renderer/techniques/modules.h"
+#include "renderer/techniques/core/modules.h"
 #include "renderer/train/model_snapshot.h"
 #include "renderer/train/optimizer.h"
 #include "tests/data/temp_folder.h"

@@ -9,7 +9,7 @@
 #include <functional>
 #include <thread>
 
-#include "renderer/techniques/modules.h"
+#include "renderer/techniques/core/modules.h"
 #include "tests/data/temp_folder.h"
 #include "viewer/core/camera_controller.h"
 #include "viewer/core/engine_worker.h"

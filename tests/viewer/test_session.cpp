@@ -6,7 +6,7 @@
 #include <string>
 
 #include "renderer/error.h"
-#include "renderer/techniques/modules.h"
+#include "renderer/techniques/core/modules.h"
 #include "tests/data/temp_folder.h"
 #include "viewer/core/session.h"
 #include "viewer/core/session_capture.h"

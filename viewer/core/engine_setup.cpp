@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "renderer/error.h"
-#include "renderer/techniques/method_files.h"
+#include "renderer/techniques/core/method_files.h"
 
 namespace nerds::viewer {
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "renderer/engine.h"
-#include "renderer/techniques/method_files.h"
+#include "renderer/techniques/core/method_files.h"
 #include "scenes/generator/scene_maker.h"
 
 namespace nerds::viewer {

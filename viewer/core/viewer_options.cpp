@@ -6,7 +6,7 @@
 #include <filesystem>
 
 #include "renderer/error.h"
-#include "renderer/techniques/method_files.h"
+#include "renderer/techniques/core/method_files.h"
 
 namespace nerds::viewer {
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "renderer/techniques/paper_cards.h"
+#include "renderer/techniques/core/paper_cards.h"
 #include "viewer/core/engine_setup.h"
 #include "viewer/core/session.h"
 

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "renderer/techniques/paper_cards.h"
+#include "renderer/techniques/core/paper_cards.h"
 #include "viewer/panels/panels.h"
 
 namespace nerds::viewer {

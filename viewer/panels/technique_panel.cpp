@@ -12,7 +12,7 @@
 #include <string>
 
 #include "renderer/error.h"
-#include "renderer/techniques/method_files.h"
+#include "renderer/techniques/core/method_files.h"
 #include "viewer/panels/panels.h"
 
 namespace nerds::viewer {

@@ -1,9 +1,9 @@
-#include "renderer/backend/occupancy_grid.h"
+#include "renderer/techniques/samplers/occupancy_grid.h"
 
 #include <algorithm>
 #include <cmath>
 
-#include "renderer/backend/nerf_network.h"
+#include "renderer/techniques/fields/nerf_network.h"
 #include "renderer/backend/parallel.h"
 #include "renderer/math/occupancy_update.h"
 

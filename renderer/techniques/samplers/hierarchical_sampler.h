@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "renderer/backend/nerf_network.h"
+#include "renderer/techniques/fields/nerf_network.h"
 #include "renderer/backend/sample_buffer.h"
 #include "renderer/math/hierarchical_sampling.h"
 #include "renderer/math/sampling_ray.h"

@@ -8,11 +8,11 @@
 #include <vector>
 
 #include "renderer/backend/mlp.h"
-#include "renderer/backend/network_config.h"
+#include "renderer/techniques/fields/network_config.h"
 #include "renderer/math/rng.h"
 #include "renderer/math/sh.h"
-#include "renderer/techniques/modules.h"
-#include "renderer/techniques/network_probes.h"
+#include "renderer/techniques/core/modules.h"
+#include "renderer/techniques/fields/network_probes.h"
 
 namespace nerds {
 

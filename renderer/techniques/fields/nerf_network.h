@@ -11,9 +11,9 @@
 
 #include <Eigen/Core>
 
-#include "renderer/backend/hash_grid.h"
+#include "renderer/techniques/encodings/hash_grid.h"
 #include "renderer/backend/mlp.h"
-#include "renderer/backend/network_config.h"
+#include "renderer/techniques/fields/network_config.h"
 #include "renderer/model/param_tensor.h"
 
 namespace nerds {

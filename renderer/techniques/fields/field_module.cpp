@@ -5,8 +5,8 @@
 // another size: 8 ReLU layers of 256 with the encoded input concatenated to the 5th layer's
 // input (skip_layer = 4), sigma and a 256-wide feature from the trunk (geo_features = 257),
 // one 128-wide ReLU layer for color (color_layers = 1, color_hidden = 128).
-#include "renderer/techniques/modules.h"
-#include "renderer/techniques/network_probes.h"
+#include "renderer/techniques/core/modules.h"
+#include "renderer/techniques/fields/network_probes.h"
 
 namespace nerds {
 
@@ -41,7 +41,7 @@ void configure(const ParamSet& p, const Dataset&, TrainConfig& c) {
 }
 }  // namespace
 
-TechniqueModule nerf_field_module() {
+TechniqueModule field_module() {
   return {"field", "density and color MLPs with SH view encoding (and NeRF's skip connection)",
           "Müller et al. 2022 (Instant-NGP), Sec. 5.4; Mildenhall et al. 2020 (NeRF), supplement Fig. 7",
           declare, configure, field_probes};

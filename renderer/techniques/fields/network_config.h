@@ -2,7 +2,7 @@
 // storage, so that code that must not see Eigen (the CUDA backend) can read it.
 #pragma once
 
-#include "renderer/backend/hash_grid.h"
+#include "renderer/techniques/encodings/hash_grid.h"
 #include "renderer/math/positional_encoding.h"
 
 namespace nerds {

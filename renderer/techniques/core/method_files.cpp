@@ -1,13 +1,13 @@
 // Method names to method files, and a method's parameters: one lookup for every client (the
 // CLI's --method, the viewer, the Python module). default_method_params is in registry.cpp.
-#include "renderer/techniques/method_files.h"
+#include "renderer/techniques/core/method_files.h"
 
 #include <filesystem>
 #include <system_error>
 #include <vector>
 
-#include "renderer/techniques/find_upwards.h"
-#include "renderer/techniques/modules.h"
+#include "renderer/techniques/core/find_upwards.h"
+#include "renderer/techniques/core/modules.h"
 
 namespace nerds {
 

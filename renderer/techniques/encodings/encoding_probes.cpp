@@ -5,10 +5,10 @@
 #include <string>
 #include <vector>
 
-#include "renderer/backend/nerf_network.h"
+#include "renderer/techniques/fields/nerf_network.h"
 #include "renderer/math/rng.h"
-#include "renderer/techniques/modules.h"
-#include "renderer/techniques/network_probes.h"
+#include "renderer/techniques/core/modules.h"
+#include "renderer/techniques/fields/network_probes.h"
 
 namespace nerds {
 

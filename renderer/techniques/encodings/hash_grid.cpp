@@ -1,4 +1,4 @@
-#include "renderer/backend/hash_grid.h"
+#include "renderer/techniques/encodings/hash_grid.h"
 
 #include <cmath>
 #include <stdexcept>

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "renderer/backend/occupancy_grid.h"
+#include "renderer/techniques/samplers/occupancy_grid.h"
 #include "renderer/math/rng.h"
-#include "renderer/techniques/modules.h"
+#include "renderer/techniques/core/modules.h"
 
 namespace nerds {
 
@@ -113,7 +113,7 @@ ModuleProbes probes(const ParamSet& p, const Dataset& data) {
 }
 }  // namespace
 
-TechniqueModule occupancy_sampler_module() {
+TechniqueModule occupancy_module() {
   return {"occupancy", "occupancy-grid empty-space skipping and early termination",
           "Müller et al. 2022 (Instant-NGP), Sec. 5.2, App. E", declare, configure, probes};
 }

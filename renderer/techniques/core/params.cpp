@@ -1,4 +1,4 @@
-#include "renderer/techniques/params.h"
+#include "renderer/techniques/core/params.h"
 
 #include <algorithm>
 #include <cctype>

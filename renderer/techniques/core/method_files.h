@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "renderer/techniques/params.h"
+#include "renderer/techniques/core/params.h"
 
 namespace nerds {
 

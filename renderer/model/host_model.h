@@ -7,8 +7,8 @@
 
 #include <vector>
 
-#include "renderer/backend/nerf_network.h"
-#include "renderer/backend/occupancy_grid.h"
+#include "renderer/techniques/fields/nerf_network.h"
+#include "renderer/techniques/samplers/occupancy_grid.h"
 #include "renderer/model/packed_model.h"
 #include "renderer/model/param_tensor.h"
 

@@ -1,11 +1,11 @@
 // Where the samples go along a ray (sampler.kind):
 // - march: occupancy-grid ray marching (Müller et al. 2022, Instant-NGP, Sec. 5.2; the
-//   "occupancy" and "march" parameters, occupancy_sampler.cpp);
+//   "occupancy" and "march" parameters, occupancy_module.cpp);
 // - hierarchical: NeRF's hierarchical volume sampling (Mildenhall et al. 2020, Sec. 5.2,
 //   Eq. 2 and 5): N_c stratified coarse samples over the ray's span of the scene box, their
 //   densities (forward only), the weights w_i = T_i alpha_i as a piecewise-constant PDF, N_f
 //   fine samples drawn from it, and the sorted union evaluated, composited and trained
-//   (renderer/math/hierarchical_sampling.h, renderer/backend/hierarchical_sampler.cpp).
+//   (renderer/math/hierarchical_sampling.h, renderer/techniques/samplers/hierarchical_sampler.cpp).
 //   A documented simplification: NeRF trains a second, coarse network with its own loss
 //   ||C_c - C||^2 on the coarse samples; we use the one network for both passes (Mip-NeRF's
 //   single-network variant, Barron et al. 2021, Sec. 3.2), so the coarse pass costs a density
@@ -21,7 +21,7 @@
 
 #include "renderer/math/hierarchical_sampling.h"
 #include "renderer/math/rng.h"
-#include "renderer/techniques/modules.h"
+#include "renderer/techniques/core/modules.h"
 
 namespace nerds {
 
@@ -125,7 +125,7 @@ class MarchStepProbe : public ModuleProbe {
 
 ModuleProbes probes(const ParamSet& p, const Dataset& data) {
   TrainConfig c;
-  occupancy_sampler_module().configure(p, data, c);  // the march.* settings
+  occupancy_module().configure(p, data, c);  // the march.* settings
   configure(p, data, c);
   ModuleProbes out;
   if (c.sampler.kind == SamplerKind::Hierarchical) {
@@ -138,7 +138,7 @@ ModuleProbes probes(const ParamSet& p, const Dataset& data) {
 
 }  // namespace
 
-TechniqueModule hierarchical_sampler_module() {
+TechniqueModule sampler_module() {
   return {"sampler",
           "where samples go along a ray: occupancy-grid marching or NeRF's hierarchical sampling",
           "Mildenhall et al. 2020 (NeRF), Sec. 5.2, Eq. 2, 5; Müller et al. 2022 (Instant-NGP), Sec. 5.2",

@@ -5,16 +5,16 @@
 #include <vector>
 
 #include "renderer/error.h"
-#include "renderer/techniques/method_files.h"
-#include "renderer/techniques/technique_module.h"
+#include "renderer/techniques/core/method_files.h"
+#include "renderer/techniques/core/technique_module.h"
 
 namespace nerds {
 
-TechniqueModule hash_grid_encoding_module();
-TechniqueModule nerf_field_module();
-TechniqueModule occupancy_sampler_module();
-TechniqueModule hierarchical_sampler_module();
-TechniqueModule ndc_warp_module();
+TechniqueModule encoding_module();
+TechniqueModule field_module();
+TechniqueModule occupancy_module();
+TechniqueModule sampler_module();
+TechniqueModule warp_module();
 TechniqueModule trainer_module();
 
 // Every module, in the order their parameters are listed.

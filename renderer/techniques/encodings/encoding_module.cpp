@@ -16,9 +16,9 @@
 #include <stdexcept>
 #include <string>
 
-#include "renderer/backend/hash_grid.h"
-#include "renderer/techniques/modules.h"
-#include "renderer/techniques/network_probes.h"
+#include "renderer/techniques/encodings/hash_grid.h"
+#include "renderer/techniques/core/modules.h"
+#include "renderer/techniques/fields/network_probes.h"
 
 namespace nerds {
 
@@ -99,7 +99,7 @@ void configure(const ParamSet& p, const Dataset& data, TrainConfig& c) {
 }
 }  // namespace
 
-TechniqueModule hash_grid_encoding_module() {
+TechniqueModule encoding_module() {
   return {"encoding",
           "position encoding: multiresolution hash grid, NeRF frequencies, none, Mip-NeRF's IPE, or a dense grid",
           "Müller et al. 2022 (Instant-NGP), Sec. 3, Eq. 2-4, Fig. 2/3 (dense grid); "

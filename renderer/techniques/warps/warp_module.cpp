@@ -3,7 +3,7 @@
 // - ndc: NeRF's normalized device coordinates for forward-facing scenes (Mildenhall et al.
 //   2020, Appendix C, Eq. 25-26; renderer/math/ndc.h): each ray is warped into the NDC of a
 //   reference camera (its near plane -> z = -1, infinity -> +1; the reference is
-//   renderer/data/ndc_reference.h's: NeRF's frame for LLFF, the mean camera otherwise) and the
+//   renderer/techniques/warps/ndc_reference.h's: NeRF's frame for LLFF, the mean camera otherwise) and the
 //   NDC cube is mapped onto the scene box, where the occupancy grid, the marcher, the
 //   hierarchical sampler and the compositing run unchanged (NeRF composites with NDC
 //   distances too). The color network still sees the world direction. Rendered depth is
@@ -13,10 +13,10 @@
 #include <string>
 #include <vector>
 
-#include "renderer/data/ndc_reference.h"
+#include "renderer/techniques/warps/ndc_reference.h"
 #include "renderer/math/rng.h"
 #include "renderer/math/sampling_ray.h"
-#include "renderer/techniques/modules.h"
+#include "renderer/techniques/core/modules.h"
 
 namespace nerds {
 
@@ -117,7 +117,7 @@ ModuleProbes probes(const ParamSet& p, const Dataset& data) {
 
 }  // namespace
 
-TechniqueModule ndc_warp_module() {
+TechniqueModule warp_module() {
   return {"warp",
           "the space rays are sampled in: the scene box, or NeRF's NDC for forward-facing scenes",
           "Mildenhall et al. 2020 (NeRF), Appendix C, Eq. 25-26",

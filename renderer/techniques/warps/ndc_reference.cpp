@@ -1,4 +1,4 @@
-#include "renderer/data/ndc_reference.h"
+#include "renderer/techniques/warps/ndc_reference.h"
 
 #include <algorithm>
 #include <cmath>

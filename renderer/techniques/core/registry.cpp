@@ -1,15 +1,15 @@
 // The one list of technique modules. A new paper's module is added here and nowhere else.
-#include "renderer/techniques/modules.h"
+#include "renderer/techniques/core/modules.h"
 
 namespace nerds {
 
 const std::vector<TechniqueModule>& technique_modules() {
   static const std::vector<TechniqueModule> modules = {
-      hash_grid_encoding_module(),
-      nerf_field_module(),
-      occupancy_sampler_module(),
-      hierarchical_sampler_module(),
-      ndc_warp_module(),
+      encoding_module(),
+      field_module(),
+      occupancy_module(),
+      sampler_module(),
+      warp_module(),
       trainer_module(),
   };
   return modules;

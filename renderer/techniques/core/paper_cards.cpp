@@ -3,7 +3,7 @@
 // and an unknown key is an error, all named by file and field (renderer/data/json_fields.h).
 // A toggle's parameter is not checked against the engine here: a card may name a technique
 // still to come (toggle_available says whether it runs now).
-#include "renderer/techniques/paper_cards.h"
+#include "renderer/techniques/core/paper_cards.h"
 
 #include <algorithm>
 #include <cctype>
@@ -16,7 +16,7 @@
 
 #include "renderer/data/json_fields.h"
 #include "renderer/error.h"
-#include "renderer/techniques/find_upwards.h"
+#include "renderer/techniques/core/find_upwards.h"
 
 namespace nerds {
 namespace {

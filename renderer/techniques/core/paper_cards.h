@@ -12,7 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "renderer/techniques/params.h"
+#include "renderer/techniques/core/params.h"
 
 namespace nerds {
 

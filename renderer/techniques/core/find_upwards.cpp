@@ -1,4 +1,4 @@
-#include "renderer/techniques/find_upwards.h"
+#include "renderer/techniques/core/find_upwards.h"
 
 #include <filesystem>
 #include <system_error>

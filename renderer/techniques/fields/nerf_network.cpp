@@ -1,10 +1,10 @@
-#include "renderer/backend/nerf_network.h"
+#include "renderer/techniques/fields/nerf_network.h"
 
 #include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
-#include "renderer/backend/network_tensor_names.h"
+#include "renderer/techniques/fields/network_tensor_names.h"
 #include "renderer/math/activations.h"
 #include "renderer/math/sh.h"
 

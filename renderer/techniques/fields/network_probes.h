@@ -5,8 +5,8 @@
 #pragma once
 
 #include "renderer/data/dataset.h"
-#include "renderer/techniques/module_probe.h"
-#include "renderer/techniques/params.h"
+#include "renderer/techniques/core/module_probe.h"
+#include "renderer/techniques/core/params.h"
 
 namespace nerds {
 

@@ -6,8 +6,8 @@
 #include <string>
 
 #include "renderer/data/dataset.h"
-#include "renderer/techniques/module_probe.h"
-#include "renderer/techniques/params.h"
+#include "renderer/techniques/core/module_probe.h"
+#include "renderer/techniques/core/params.h"
 #include "renderer/train/train_config.h"
 
 namespace nerds {

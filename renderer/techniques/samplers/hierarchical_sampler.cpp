@@ -1,4 +1,4 @@
-#include "renderer/backend/hierarchical_sampler.h"
+#include "renderer/techniques/samplers/hierarchical_sampler.h"
 
 #include "renderer/math/rng.h"
 

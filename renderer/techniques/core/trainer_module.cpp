@@ -5,7 +5,7 @@
 // the photometric loss, the batch size in samples and the background
 // randomization for RGBA data (Sec. 5.4); Mip-NeRF's area loss (Barron et al. 2021, Sec. 4,
 // Table 1 "w/o area loss") for images of several resolutions.
-#include "renderer/techniques/modules.h"
+#include "renderer/techniques/core/modules.h"
 
 namespace nerds {
 
