@@ -34,14 +34,18 @@ void declare_frequency_params(ParamSet& p) {
             true);
 }
 
+void configure_frequencies(const ParamSet& p, bool include_input, NetworkConfig& c) {
+  c.frequency.dims = 3;
+  c.frequency.frequencies = static_cast<int>(p.get_int("encoding.frequencies"));
+  c.frequency.include_input = include_input;
+}
+
 int frequency_kind_width(const NetworkConfig& c) { return frequency_encoding_width(c.frequency); }
 
 namespace {
 
 void configure_frequency(const ParamSet& p, const Dataset&, NetworkConfig& c) {
-  c.frequency.dims = 3;
-  c.frequency.frequencies = static_cast<int>(p.get_int("encoding.frequencies"));
-  c.frequency.include_input = p.get_bool("encoding.include_input");
+  configure_frequencies(p, p.get_bool("encoding.include_input"), c);
 }
 
 // No parameters: 0 frequencies, the coordinates alone.

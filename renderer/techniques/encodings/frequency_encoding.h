@@ -33,6 +33,8 @@ inline void nerf_encoding_coordinates(const float* pos, float* p) {
 // The frequency parameters (frequencies, include_input), shared with the ipe kind, declared
 // once whichever kind declares them first.
 void declare_frequency_params(ParamSet& params);
+// Reads encoding.frequencies into config.frequency (3 coordinates), with or without the input.
+void configure_frequencies(const ParamSet& params, bool include_input, NetworkConfig& config);
 // frequency_encoding_width(config.frequency), the fixed kinds' width.
 int frequency_kind_width(const NetworkConfig& config);
 

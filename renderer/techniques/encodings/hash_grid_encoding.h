@@ -5,7 +5,6 @@
 // per-point formulas renderer/math/hash_grid.h.
 #pragma once
 
-#include "renderer/data/dataset.h"
 #include "renderer/techniques/core/params.h"
 #include "renderer/techniques/encodings/hash_grid.h"
 #include "renderer/techniques/encodings/position_encoding.h"

@@ -45,11 +45,7 @@ namespace {
 
 // Mip-NeRF's IPE drops the identity term (Sec. 3.1: the Gaussian's mean is not encoded raw),
 // so encoding.include_input does not apply.
-void configure(const ParamSet& p, const Dataset&, NetworkConfig& c) {
-  c.frequency.dims = 3;
-  c.frequency.frequencies = static_cast<int>(p.get_int("encoding.frequencies"));
-  c.frequency.include_input = false;
-}
+void configure(const ParamSet& p, const Dataset&, NetworkConfig& c) { configure_frequencies(p, false, c); }
 
 std::unique_ptr<PositionEncoding> make(const NetworkConfig& c) {
   return std::make_unique<IntegratedPositionEncoding>(c.frequency);
