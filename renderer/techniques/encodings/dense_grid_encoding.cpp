@@ -58,7 +58,7 @@ std::unique_ptr<PositionEncoding> make(const NetworkConfig& c) {
 }  // namespace
 
 EncodingKind dense_encoding_kind() {
-  return {kDenseEncoding, "multiresolution dense grid (the hash grid's ablation)",
+  return {kDenseEncoding, "multiresolution dense grid, the hash grid's ablation",
           "Müller et al. 2022 (Instant-NGP), Fig. 2/3 (dense grid)", declare, configure, grid_encoding_width, make};
 }
 

@@ -19,7 +19,7 @@ void declare(ParamSet& p) {
   std::string doc = "how positions enter the network:";
   for (const EncodingKind& k : encoding_kinds()) {
     names.push_back(k.name);
-    doc += std::string(names.size() == 1 ? " " : "; ") + k.name + ", " + k.doc;
+    doc += std::string(names.size() == 1 ? " " : "; ") + k.name + " (" + k.doc + ")";
   }
   p.declare("encoding", {"kind", ParamType::Choice, doc, 0, 0, names}, names.front());
   for (const EncodingKind& k : encoding_kinds()) k.declare(p);

@@ -69,7 +69,7 @@ EncodingKind frequency_encoding_kind() {
 }
 
 EncodingKind none_encoding_kind() {
-  return {"none", "the raw coordinates only (NeRF's no-encoding ablation)", "Mildenhall et al. 2020 (NeRF), Table 4",
+  return {"none", "the raw coordinates only, NeRF's no-encoding ablation", "Mildenhall et al. 2020 (NeRF), Table 4",
           declare_none, configure_none, frequency_kind_width, make};
 }
 
