@@ -265,7 +265,7 @@ void DeviceMlp::upload_weights(const std::vector<float>& layers) {
 
 std::string device_network_supports(const NetworkConfig& config) {
   // The dense grid is a HashGridView whose levels are all 1:1: the same kernels read it.
-  if (!encoding_is_grid(config.encoding))
+  if (!encoding_is_grid(config))
     return "the CUDA backend runs only encoding.kind=hash or dense so far";
   if (config.density_skip_layer != 0) return mlp_error("skip connection", "field.skip_layer must be 0");
   if (config.grid.features > kMaxFeatures) return mlp_error("encoding", "more than 8 features per level");

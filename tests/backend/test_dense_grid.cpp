@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "renderer/techniques/encodings/hash_grid_encoding.h"
 #include "renderer/techniques/encodings/hash_grid.h"
 #include "renderer/techniques/fields/nerf_network.h"
 #include "renderer/error.h"
@@ -96,14 +97,14 @@ TEST_CASE("dense grid: the encoding module builds it from dense_max_resolution a
   p.set("encoding.levels", int64_t{8});
   p.set("encoding.dense_max_resolution", int64_t{64});
   const nerds::TrainConfig c = nerds::make_train_config(p, data);
-  CHECK(c.network.encoding == nerds::EncodingKind::Dense);
+  CHECK(c.network.encoding == nerds::kDenseEncoding);
   CHECK(c.network.grid.all_dense);
   CHECK(c.network.grid.max_resolution == 64.f);
   const nerds::NerfNetwork net(c.network);
   CHECK(net.encoding_is_trained());
   CHECK(net.encoding_dim() == 16);
-  for (int l = 0; l < 8; ++l) CHECK(net.grid().view().levels[l].dense == 1u);
-  CHECK(net.grid().view().levels[7].scale == doctest::Approx(63.f));
+  for (int l = 0; l < 8; ++l) CHECK(nerds::grid_of(net.encoding()).view().levels[l].dense == 1u);
+  CHECK(nerds::grid_of(net.encoding()).view().levels[7].scale == doctest::Approx(63.f));
 
   // 16 levels x 2 features up to 512: 5.4e8 parameters, over the 2^28 bound.
   p.set("encoding.levels", int64_t{16});

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "renderer/techniques/encodings/hash_grid_encoding.h"
 #include "renderer/backend/mlp.h"
 #include "renderer/techniques/fields/nerf_network.h"
 #include "tests/test_support/numeric.h"
@@ -165,7 +166,7 @@ NerfNetwork make_small_network(uint64_t seed) {
   NerfNetwork net(small_network_config());
   net.initialize(seed);
   Random rng(seed);
-  for (float& p : net.grid().params()) p = rng.uniformf(-1.f, 1.f);
+  for (float& p : nerds::grid_of(net.encoding()).params()) p = rng.uniformf(-1.f, 1.f);
   return net;
 }
 
@@ -224,9 +225,9 @@ TEST_CASE("NerfNetwork backward matches finite differences (MLP weights and hash
   const std::vector<bool> base_pattern = active_pattern(net, ws, s.n);
   NetworkGradients grads = net.make_gradients();
   net.backward(ws, s.n, s.a.data(), s.b.data(), grads);
-  std::vector<float> d_table(net.grid().param_count(), 0.f);
-  for (int l = 0; l < net.grid().config().levels; ++l)
-    net.grid().backward_level(l, s.pos.data(), ws.d_enc.data(), s.n, net.encoding_dim(), d_table.data());
+  std::vector<float> d_table(nerds::grid_of(net.encoding()).param_count(), 0.f);
+  for (int l = 0; l < nerds::grid_of(net.encoding()).config().levels; ++l)
+    nerds::grid_of(net.encoding()).backward_level(l, s.pos.data(), ws.d_enc.data(), s.n, net.encoding_dim(), d_table.data());
 
   // sigma = exp(raw) and rgb = sigmoid(raw) are smooth, so the Richardson-extrapolated central
   // difference has an O(h^4) truncation error (~1e-9 at h = 1e-2 for derivatives of order
@@ -292,7 +293,7 @@ TEST_CASE("NerfNetwork backward matches finite differences (MLP weights and hash
   for (int t = 0; t < 60; ++t) {
     const size_t k = touched[static_cast<size_t>(rng.index(static_cast<int>(touched.size())))];
     bool ok = true;
-    const double numeric = fd(net.grid().params()[k], &ok);
+    const double numeric = fd(nerds::grid_of(net.encoding()).params()[k], &ok);
     if (!ok) {
       ++skipped;
       continue;

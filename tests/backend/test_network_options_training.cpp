@@ -111,7 +111,7 @@ TEST_CASE("network options: a snapshot of a dense grid with a skip MLP restores 
   const std::unique_ptr<Engine> loaded = Engine::load(path);
   REQUIRE(loaded);
   CHECK(loaded->trainer().network().density_mlp().config().skip_layer == 2);
-  CHECK(loaded->trainer().network().config().encoding == nerds::EncodingKind::Dense);
+  CHECK(loaded->trainer().network().config().encoding == nerds::kDenseEncoding);
   CHECK(nerds_test::same_training_state(engine.trainer(), loaded->trainer()));
   const nerds::StepStats a = engine.train_step(), b = loaded->train_step();
   CHECK(a.loss == b.loss);

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <vector>
 
+#include "renderer/techniques/encodings/hash_grid_encoding.h"
 #include "renderer/techniques/fields/nerf_network.h"
 #include "renderer/techniques/samplers/occupancy_grid.h"
 #include "renderer/backend/render_rays.h"
@@ -26,7 +27,7 @@ NerfNetwork random_network() {
   NerfNetwork net(c);
   net.initialize(3);
   Pcg32 rng(12, 13);
-  for (float& p : net.grid().params()) p = 4.f * rng.next_float() - 2.f;
+  for (float& p : nerds::grid_of(net.encoding()).params()) p = 4.f * rng.next_float() - 2.f;
   net.density_mlp().weights().back() *= 8.f;  // log-densities of a few units
   return net;
 }

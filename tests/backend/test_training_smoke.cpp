@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "renderer/techniques/encodings/hash_grid_encoding.h"
 #include "renderer/engine.h"
 #include "renderer/techniques/core/modules.h"
 #include "scenes/generator/scene_maker.h"
@@ -122,7 +123,7 @@ TEST_CASE("training is deterministic: the same seed gives bit-identical state af
   }
   CHECK(nerds_test::same_training_state(a.trainer(), b.trainer()));
   // A different seed gives a different run, so the comparison above can tell runs apart.
-  CHECK_FALSE(nerds_test::same_bits(a.trainer().network().grid().params(), c.trainer().network().grid().params()));
+  CHECK_FALSE(nerds_test::same_bits(nerds::grid_of(a.trainer().network().encoding()).params(), nerds::grid_of(c.trainer().network().encoding()).params()));
   CHECK_FALSE(nerds_test::same_bits(a.trainer().network().color_mlp().weights(),
                                     c.trainer().network().color_mlp().weights()));
 }

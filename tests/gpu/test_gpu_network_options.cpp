@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cuda/math_kernels.h"
+#include "renderer/techniques/encodings/hash_grid_encoding.h"
 #include "renderer/techniques/fields/nerf_network.h"
 #include "renderer/backend/training_backend.h"
 #include "renderer/model/packed_model.h"
@@ -28,14 +29,14 @@ using nerds_test::relative_l2;
 TEST_CASE("gpu network: the dense grid encoding matches the CPU network (values and table gradients)") {
   if (!gpu_or_skip()) return;
   TrainConfig config;
-  config.network.encoding = EncodingKind::Dense;
+  config.network.encoding = kDenseEncoding;
   config.network.grid.levels = 8;
   config.network.grid.max_resolution = 96;
   config.network.grid.all_dense = true;
   NerfNetwork net(config.network);
   net.initialize(5);
   Pcg32 rng(41, 42);
-  for (float& p : net.grid().params()) p = rng.next_float() * 2.f - 1.f;
+  for (float& p : nerds::grid_of(net.encoding()).params()) p = rng.next_float() * 2.f - 1.f;
   const int n = 3000;
   std::vector<float> pos(3 * static_cast<size_t>(n)), dir(3 * static_cast<size_t>(n)), d_sigma(n),
       d_rgb(3 * static_cast<size_t>(n));
@@ -52,9 +53,9 @@ TEST_CASE("gpu network: the dense grid encoding matches the CPU network (values 
   NetworkGradients grads = net.make_gradients();
   grads.set_zero();
   net.backward(ws, n, d_sigma.data(), d_rgb.data(), grads);
-  std::vector<float> d_grid(net.grid().param_count(), 0.f);
+  std::vector<float> d_grid(nerds::grid_of(net.encoding()).param_count(), 0.f);
   for (int l = 0; l < config.network.grid.levels; ++l)
-    net.grid().backward_level(l, pos.data(), ws.d_enc.data(), n, net.encoding_dim(), d_grid.data());
+    nerds::grid_of(net.encoding()).backward_level(l, pos.data(), ws.d_enc.data(), n, net.encoding_dim(), d_grid.data());
 
   OccupancyGrid occupancy(config.occupancy, config.march.dt_min);
   const std::vector<ParamTensor> tensors = net.param_tensors();

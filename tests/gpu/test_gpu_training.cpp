@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cuda/math_kernels.h"
+#include "renderer/techniques/encodings/hash_grid_encoding.h"
 #include "renderer/techniques/fields/nerf_network.h"
 #include "renderer/backend/render_rays.h"
 #include "renderer/engine.h"
@@ -119,7 +120,7 @@ TEST_CASE("gpu network: density, color and every gradient match the CPU network"
   NerfNetwork net(config.network);
   net.initialize(3);
   Pcg32 rng(31, 32);
-  for (float& p : net.grid().params()) p = rng.next_float() * 2.f - 1.f;  // larger than init, so errors show
+  for (float& p : nerds::grid_of(net.encoding()).params()) p = rng.next_float() * 2.f - 1.f;  // larger than init, so errors show
   const int n = 3000;
   std::vector<float> pos = uniform(3 * static_cast<size_t>(n), rng, 0.f, 1.f), dir(3 * static_cast<size_t>(n));
   for (int i = 0; i < n; ++i) {
@@ -134,9 +135,9 @@ TEST_CASE("gpu network: density, color and every gradient match the CPU network"
   NetworkGradients grads = net.make_gradients();
   grads.set_zero();
   net.backward(ws, n, d_sigma.data(), d_rgb.data(), grads);
-  std::vector<float> d_grid(net.grid().param_count(), 0.f);
+  std::vector<float> d_grid(nerds::grid_of(net.encoding()).param_count(), 0.f);
   for (int l = 0; l < config.network.grid.levels; ++l)
-    net.grid().backward_level(l, pos.data(), ws.d_enc.data(), n, net.encoding_dim(), d_grid.data());
+    nerds::grid_of(net.encoding()).backward_level(l, pos.data(), ws.d_enc.data(), n, net.encoding_dim(), d_grid.data());
 
   OccupancyGrid occupancy(config.occupancy, config.march.dt_min);
   const PackedModel model = fresh_model(net, occupancy);
@@ -264,7 +265,7 @@ TEST_CASE("gpu occupancy update: the same cells, points and values as the CPU gr
   NerfNetwork net(config.network);
   net.initialize(4);
   Pcg32 rng(41, 42);
-  for (float& p : net.grid().params()) p = rng.next_float() * 2.f - 1.f;
+  for (float& p : nerds::grid_of(net.encoding()).params()) p = rng.next_float() * 2.f - 1.f;
   const auto data = nerds_test::synthetic_dataset(6, 32, 3);
   OccupancyGrid cpu(config.occupancy, config.march.dt_min);
   cpu.mark_unseen(data->frames);

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "renderer/techniques/encodings/hash_grid_encoding.h"
 #include "renderer/techniques/fields/nerf_network.h"
 #include "renderer/engine.h"
 #include "renderer/error.h"
@@ -90,8 +91,8 @@ TEST_CASE("param tensors: the network lists its encoding's table and every MLP l
   REQUIRE(t.size() == 1u + 2u + 3u);  // the table, density 1 hidden + output, color 2 hidden + output
   CHECK(t[0].name == "encoding.grid");
   CHECK(t[0].group == ParamGroup::Sparse);
-  CHECK(t[0].size() == net.grid().param_count());
-  CHECK(t[0].values == net.grid().params().data());
+  CHECK(t[0].size() == nerds::grid_of(net.encoding()).param_count());
+  CHECK(t[0].values == nerds::grid_of(net.encoding()).params().data());
   CHECK(t[1].name == "field.density.0");
   CHECK(t[1].shape == std::vector<int64_t>{64, 8});  // [outputs, inputs]: 64 hidden, 4 levels x 2 features
   CHECK(t[1].column_major);
@@ -101,7 +102,7 @@ TEST_CASE("param tensors: the network lists its encoding's table and every MLP l
   CHECK(t[5].shape == std::vector<int64_t>{3, 64});
   // A fixed encoding has no table.
   NetworkConfig frequency = small_network();
-  frequency.encoding = EncodingKind::Frequency;
+  frequency.encoding = "frequency";
   NerfNetwork fixed(frequency);
   CHECK(fixed.param_tensors().front().name == "field.density.0");
 }

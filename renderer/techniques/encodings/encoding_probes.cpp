@@ -1,84 +1,46 @@
-// The "encoding" module's probe: the position encoding the parameters select, computed by
-// the backend's own functions (HashGrid for hash/dense, fixed_encode for frequency/none/ipe),
-// so the registry tests check exactly what the trainer runs.
+// The "encoding" module's probes: the position encoding the parameters select, built by its
+// kind's factory (encoding_kinds.h) and run through the PositionEncoding interface, so the
+// registry tests check exactly what the trainer runs, for every registered kind.
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "renderer/techniques/fields/nerf_network.h"
 #include "renderer/math/rng.h"
 #include "renderer/techniques/core/modules.h"
+#include "renderer/techniques/encodings/encoding_kinds.h"
 #include "renderer/techniques/fields/network_probes.h"
 
 namespace nerds {
 
 namespace {
 
-const char* kind_name(EncodingKind kind) {
-  switch (kind) {
-    case EncodingKind::Hash:
-      return "hash";
-    case EncodingKind::Dense:
-      return "dense";
-    case EncodingKind::Frequency:
-      return "frequency";
-    case EncodingKind::Ipe:
-      return "ipe";
-    case EncodingKind::None:
-      return "none";
-  }
-  return "?";
-}
-
-// Positions inside the unit cube, away from its faces.
-std::vector<float> example_positions(int n, Pcg32& rng) {
-  std::vector<float> p(static_cast<size_t>(n) * 3);
-  for (float& v : p) v = 0.05f + 0.9f * rng.next_float();
-  return p;
-}
-
-// hash / dense: trilinear interpolation of the levels' tables (Instant-NGP Eq. 2-4). Linear
-// in the table, piecewise linear in the position (whose gradient nothing trains).
-class GridEncodingProbe : public ModuleProbe {
+// One probe of an encoding: its inputs are positions in [0.05, 0.95]^3, followed by the
+// footprint's variances for a kind that reads them; its parameters are one of its trained
+// tensors (`tensor`, -1: none), set to values of order 1 (the trainer starts at 1e-4) so
+// that outputs and gradients show.
+class EncodingProbe : public ModuleProbe {
  public:
-  GridEncodingProbe(const NetworkConfig& config, uint64_t seed) : kind_(config.encoding), grid_(config.grid) {
-    // Values of order 1 (the trainer starts at 1e-4), so that outputs and gradients show.
-    Pcg32 rng(seed, 0x9e37);
-    for (float& p : grid_.params()) p = rng.next_float() * 2.f - 1.f;
+  // `encoding`: shared by the probes of one kind's tensors, its values already drawn.
+  EncodingProbe(const std::string& kind, std::shared_ptr<PositionEncoding> encoding, int tensor)
+      : kind_(kind), encoding_(std::move(encoding)), tensor_(tensor) {
+    const std::vector<ParamTensor> tensors = encoding_->param_tensors();
+    if (tensor_ >= 0) tensor_info_ = tensors[tensor_];
+    several_tensors_ = tensors.size() > 1;
   }
-  std::string name() const override { return std::string("encoding (kind=") + kind_name(kind_) + ")"; }
-  int input_dim() const override { return 3; }
-  int output_dim() const override { return grid_.output_dim(); }
+  std::string name() const override {
+    std::string s = "encoding (kind=" + kind_;
+    if (several_tensors_) s += ", " + tensor_info_.name;
+    return s + ")";
+  }
+  int input_dim() const override { return footprint() ? 6 : 3; }
+  int output_dim() const override { return encoding_->width(); }
+  // Footprints: 3 variances in [1e-3, 4e-3] (network units: a few hundredths of the box;
+  // small enough to leave the coarse frequencies undamped).
   std::vector<float> example_inputs(int n, uint64_t seed) const override {
     Pcg32 rng(seed, 0x51);
-    return example_positions(n, rng);
-  }
-  void forward(const float* in, int n, float* out) const override { grid_.encode(in, n, out, output_dim()); }
-  size_t param_count() const override { return grid_.param_count(); }
-  float* params() override { return grid_.params().data(); }
-  void backward(const float* in, const float* d_out, int n, float*, float* d_params) const override {
-    if (!d_params) return;
-    for (int l = 0; l < grid_.config().levels; ++l) grid_.backward_level(l, in, d_out, n, output_dim(), d_params);
-  }
-
- private:
-  EncodingKind kind_;
-  HashGrid grid_;
-};
-
-// frequency / none / ipe: fixed functions of the position (ipe: and its variance).
-class FixedEncodingProbe : public ModuleProbe {
- public:
-  explicit FixedEncodingProbe(const NetworkConfig& config) : config_(config) {}
-  std::string name() const override { return std::string("encoding (kind=") + kind_name(config_.encoding) + ")"; }
-  int input_dim() const override { return ipe() ? 6 : 3; }
-  int output_dim() const override { return frequency_encoding_width(config_.frequency); }
-  // ipe: 3 mean coordinates, then 3 variances in [1e-3, 4e-3] (network units: a footprint of
-  // a few hundredths of the box; small enough to leave the coarse frequencies undamped).
-  std::vector<float> example_inputs(int n, uint64_t seed) const override {
-    Pcg32 rng(seed, 0x52);
-    const std::vector<float> pos = example_positions(n, rng);
-    if (!ipe()) return pos;
+    std::vector<float> pos(static_cast<size_t>(n) * 3);
+    for (float& v : pos) v = 0.05f + 0.9f * rng.next_float();
+    if (!footprint()) return pos;
     std::vector<float> in(static_cast<size_t>(n) * 6);
     for (int i = 0; i < n; ++i)
       for (int d = 0; d < 3; ++d) {
@@ -88,36 +50,69 @@ class FixedEncodingProbe : public ModuleProbe {
     return in;
   }
   void forward(const float* in, int n, float* out) const override {
-    const int D = input_dim(), E = output_dim();
-    for (int i = 0; i < n; ++i)
-      fixed_encode(config_, in + D * i, ipe() ? in + D * i + 3 : nullptr, out + static_cast<size_t>(i) * E);
+    std::vector<float> pos, var;
+    split(in, n, pos, var);
+    encoding_->encode(pos.data(), footprint() ? var.data() : nullptr, n, out, output_dim());
   }
-  bool differentiable_inputs() const override { return true; }
-  void backward(const float* in, const float* d_out, int n, float* d_in, float*) const override {
-    if (!d_in) return;
-    const int D = input_dim(), E = output_dim();
-    for (int i = 0; i < n; ++i) {
-      float* d = d_in + D * i;
-      for (int k = 0; k < D; ++k) d[k] = 0.f;
-      fixed_encode_backward(config_, in + D * i, ipe() ? in + D * i + 3 : nullptr, d_out + static_cast<size_t>(i) * E,
-                            d, ipe() ? d + 3 : nullptr);
+  bool differentiable_inputs() const override { return encoding_->differentiable_inputs(); }
+  size_t param_count() const override { return tensor_ >= 0 ? tensor_info_.size() : 0; }
+  float* params() override { return tensor_ >= 0 ? tensor_info_.values : nullptr; }
+  void backward(const float* in, const float* d_out, int n, float* d_in, float* d_params) const override {
+    std::vector<float> pos, var;
+    split(in, n, pos, var);
+    if (d_in && differentiable_inputs()) {
+      std::vector<float> d_pos(pos.size(), 0.f), d_var(var.size(), 0.f);
+      encoding_->backward_inputs(pos.data(), footprint() ? var.data() : nullptr, d_out, n, output_dim(), d_pos.data(),
+                                 footprint() ? d_var.data() : nullptr);
+      const int D = input_dim();
+      for (int i = 0; i < n; ++i)
+        for (int d = 0; d < 3; ++d) {
+          d_in[D * i + d] = d_pos[3 * i + d];
+          if (footprint()) d_in[D * i + 3 + d] = d_var[3 * i + d];
+        }
+    }
+    if (d_params && tensor_ >= 0) {
+      const std::vector<GradientSlice> slices = encoding_->gradient_slices();
+      for (size_t s = 0; s < slices.size(); ++s)
+        if (slices[s].tensor == tensor_) encoding_->backward_slice(static_cast<int>(s), pos.data(), d_out, n, d_params);
     }
   }
 
  private:
-  bool ipe() const { return config_.encoding == EncodingKind::Ipe; }
-  NetworkConfig config_;
+  bool footprint() const { return encoding_->uses_footprint(); }
+  // The inputs as positions (3 each) and variances (3 each, footprint kinds only).
+  void split(const float* in, int n, std::vector<float>& pos, std::vector<float>& var) const {
+    const int D = input_dim();
+    pos.resize(static_cast<size_t>(n) * 3);
+    var.resize(footprint() ? static_cast<size_t>(n) * 3 : 0);
+    for (int i = 0; i < n; ++i)
+      for (int d = 0; d < 3; ++d) {
+        pos[3 * i + d] = in[D * i + d];
+        if (footprint()) var[3 * i + d] = in[D * i + 3 + d];
+      }
+  }
+
+  std::string kind_;
+  std::shared_ptr<PositionEncoding> encoding_;
+  int tensor_;
+  ParamTensor tensor_info_;
+  bool several_tensors_ = false;
 };
 
 }  // namespace
 
 ModuleProbes encoding_probes(const ParamSet& params, const Dataset& data) {
   const NetworkConfig config = make_train_config(params, data).network;
+  std::shared_ptr<PositionEncoding> encoding = make_position_encoding(config);
+  Pcg32 rng(2024, 0x9e37);
+  const std::vector<ParamTensor> tensors = encoding->param_tensors();
+  for (const ParamTensor& t : tensors)
+    for (size_t k = 0; k < t.size(); ++k) t.values[k] = rng.next_float() * 2.f - 1.f;
+  // One probe per trained tensor (its parameters), or one of the fixed function.
   ModuleProbes probes;
-  if (encoding_is_grid(config.encoding))
-    probes.push_back(std::make_unique<GridEncodingProbe>(config, 2024));
-  else
-    probes.push_back(std::make_unique<FixedEncodingProbe>(config));
+  if (tensors.empty()) probes.push_back(std::make_unique<EncodingProbe>(config.encoding, encoding, -1));
+  for (size_t t = 0; t < tensors.size(); ++t)
+    probes.push_back(std::make_unique<EncodingProbe>(config.encoding, encoding, static_cast<int>(t)));
   return probes;
 }
 

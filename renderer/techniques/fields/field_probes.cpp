@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "renderer/backend/mlp.h"
+#include "renderer/techniques/encodings/encoding_kinds.h"
 #include "renderer/techniques/fields/network_config.h"
 #include "renderer/math/rng.h"
 #include "renderer/math/sh.h"
@@ -108,7 +109,7 @@ std::string shape_name(const char* which, const MlpConfig& c) {
 
 ModuleProbes field_probes(const ParamSet& params, const Dataset& data) {
   const NetworkConfig c = make_train_config(params, data).network;
-  const MlpConfig density{network_encoding_width(c), c.density_hidden, c.density_layers, c.geo_features,
+  const MlpConfig density{position_encoding_width(c), c.density_hidden, c.density_layers, c.geo_features,
                           c.density_skip_layer};
   const MlpConfig color{network_color_input_width(c), c.color_hidden, c.color_layers, 3};
   ModuleProbes probes;

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "renderer/techniques/encodings/encoding_kinds.h"
 #include "renderer/techniques/fields/network_tensor_names.h"
 #include "renderer/math/activations.h"
 #include "renderer/math/sh.h"
@@ -20,23 +21,19 @@ void NetworkGradients::add(const NetworkGradients& other) {
   for (size_t i = 0; i < color.size(); ++i) color[i] += other.color[i];
 }
 
-namespace {
-NetworkConfig with_grid_kind(NetworkConfig c) {
-  c.grid = network_grid_config(c);
-  return c;
-}
-}  // namespace
-
-NerfNetwork::NerfNetwork(const NetworkConfig& config) : config_(with_grid_kind(config)), grid_(config_.grid) {
+NerfNetwork::NerfNetwork(const NetworkConfig& config) : config_(config) {
   if (config.sh_degree < 1 || config.sh_degree > kMaxShDegree) throw std::invalid_argument("sh_degree must be 1..4");
   if (config.geo_features < 1) throw std::invalid_argument("geo_features must be >= 1");
+  encoding_ = make_position_encoding(config_);
+  encoding_dim_ = encoding_->width();
+  encoding_tensor_count_ = static_cast<int>(encoding_->param_tensors().size());
   density_ = Mlp({encoding_dim(), config.density_hidden, config.density_layers, config.geo_features,
                   config.density_skip_layer});
   color_ = Mlp({color_input_dim(), config.color_hidden, config.color_layers, 3});
 }
 
 void NerfNetwork::initialize(uint64_t seed) {
-  grid_.initialize(seed);
+  encoding_->initialize(seed);
   density_.initialize(seed + 1);
   color_.initialize(seed + 2);
 }
@@ -50,7 +47,7 @@ NetworkGradients NerfNetwork::make_gradients() const {
 
 std::vector<ParamTensor> NerfNetwork::param_tensors() {
   std::vector<ParamTensor> out;
-  if (encoding_is_trained()) out.push_back(grid_.param_tensor(kEncodingTableTensor));
+  for (ParamTensor& t : encoding_->param_tensors()) out.push_back(std::move(t));
   for (ParamTensor& t : density_.param_tensors(kDensityMlpTensors)) out.push_back(std::move(t));
   for (ParamTensor& t : color_.param_tensors(kColorMlpTensors)) out.push_back(std::move(t));
   return out;
@@ -58,25 +55,16 @@ std::vector<ParamTensor> NerfNetwork::param_tensors() {
 
 std::vector<float*> NerfNetwork::gradients(NetworkGradients& grads) const {
   std::vector<float*> out;
-  if (encoding_is_trained()) out.push_back(nullptr);
+  out.assign(static_cast<size_t>(encoding_tensor_count_), nullptr);
   for (Eigen::MatrixXf& g : grads.density) out.push_back(g.data());
   for (Eigen::MatrixXf& g : grads.color) out.push_back(g.data());
   return out;
 }
 
-std::vector<GradientSlice> NerfNetwork::encoding_gradient_slices() const {
-  std::vector<GradientSlice> out;
-  if (!encoding_is_trained()) return out;
-  const size_t F = static_cast<size_t>(grid_.config().features);
-  for (int l = 0; l < grid_.view().n_levels; ++l) {
-    const HashGridLevel& lv = grid_.view().levels[l];
-    out.push_back({0, lv.offset * F, (static_cast<size_t>(lv.offset) + lv.table_size) * F});
-  }
-  return out;
-}
+std::vector<GradientSlice> NerfNetwork::encoding_gradient_slices() const { return encoding_->gradient_slices(); }
 
 void NerfNetwork::encoding_backward_slice(int slice, const float* pos, const float* d_enc, int n, float* grad) const {
-  grid_.backward_level(slice, pos, d_enc, n, encoding_dim(), grad);
+  encoding_->backward_slice(slice, pos, d_enc, n, grad);
 }
 
 void NerfNetwork::reserve(NetworkWorkspace& ws, int n) const {
@@ -110,44 +98,8 @@ void NerfNetwork::density(const float* pos, int n, NetworkWorkspace& ws, float* 
   for (int i = 0; i < n; ++i) sigma[i] = trunc_exp(ws.color_in[static_cast<size_t>(i) * C]);
 }
 
-void fixed_encode(const NetworkConfig& c, const float* pos, const float* var, float* out) {
-  // Network positions are in [0,1]^3; NeRF's Eq. 4 (f_0 = pi) expects [-1,1].
-  const float p[3] = {2.f * pos[0] - 1.f, 2.f * pos[1] - 1.f, 2.f * pos[2] - 1.f};
-  if (c.encoding == EncodingKind::Ipe && var != nullptr) {
-    // Mip-NeRF's IPE (Sec. 3.1, Eq. 14) of the frustum's Gaussian; p = 2 pos - 1 scales the
-    // variances by 4. Zero variance: the same numbers as frequency_encode.
-    const float v[3] = {4.f * var[0], 4.f * var[1], 4.f * var[2]};
-    integrated_encode(c.frequency, p, v, out);
-  } else {
-    frequency_encode(c.frequency, p, out);
-  }
-}
-
-void fixed_encode_backward(const NetworkConfig& c, const float* pos, const float* var, const float* d_out,
-                           float* d_pos, float* d_var) {
-  const float p[3] = {2.f * pos[0] - 1.f, 2.f * pos[1] - 1.f, 2.f * pos[2] - 1.f};
-  float d_p[3] = {0.f, 0.f, 0.f}, d_v[3] = {0.f, 0.f, 0.f};
-  if (c.encoding == EncodingKind::Ipe && var != nullptr) {
-    const float v[3] = {4.f * var[0], 4.f * var[1], 4.f * var[2]};
-    integrated_encode_backward(c.frequency, p, v, d_out, d_p, d_v);
-  } else {
-    frequency_encode_backward(c.frequency, p, d_out, d_p);
-  }
-  // Chain rule through p = 2 pos - 1 and v = 4 var.
-  for (int d = 0; d < 3; ++d) {
-    d_pos[d] += 2.f * d_p[d];
-    if (var && d_var) d_var[d] += 4.f * d_v[d];
-  }
-}
-
 void NerfNetwork::encode(const float* pos, const float* var, int n, NetworkWorkspace& ws) const {
-  const int E = encoding_dim();
-  if (encoding_is_grid(config_.encoding)) {
-    grid_.encode(pos, n, ws.enc.data(), E);
-    return;
-  }
-  for (int i = 0; i < n; ++i)
-    fixed_encode(config_, pos + 3 * i, var ? var + 3 * i : nullptr, ws.enc.data() + static_cast<size_t>(i) * E);
+  encoding_->encode(pos, var, n, ws.enc.data(), encoding_dim());
 }
 
 void NerfNetwork::color(const float* dir, int m, NetworkWorkspace& ws, float* rgb) const {

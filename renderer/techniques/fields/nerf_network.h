@@ -1,4 +1,5 @@
-// The Instant-NGP radiance field (Müller et al. 2022, Sec. 5.4): hash encoding of position ->
+// The Instant-NGP radiance field (Müller et al. 2022, Sec. 5.4): position encoding (the hash
+// grid, or any kind registered in encodings/encoding_kinds.cpp) ->
 // density MLP (its first output is log-density, all outputs are geometry features) ->
 // color MLP on [geometry features, SH(direction)] -> sigmoid RGB; density = trunc_exp.
 // With 8 hidden layers of 256, a skip into layer 5, 257 geometry features and one color
@@ -7,11 +8,12 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include <Eigen/Core>
 
-#include "renderer/techniques/encodings/hash_grid.h"
+#include "renderer/techniques/encodings/position_encoding.h"
 #include "renderer/backend/mlp.h"
 #include "renderer/techniques/fields/network_config.h"
 #include "renderer/model/param_tensor.h"
@@ -32,54 +34,40 @@ struct NetworkGradients {
   void add(const NetworkGradients& other);
 };
 
-// The fixed encodings (frequency, none, ipe) of one network position pos in [0,1]^3, as the
-// density MLP reads them: NeRF's Eq. 4 on 2 pos - 1, or Mip-NeRF's IPE (Eq. 14) of the
-// Gaussian (pos, var) mapped the same way (variances times 4); var null: points. Writes
-// frequency_encoding_width(c.frequency) values.
-void fixed_encode(const NetworkConfig& c, const float* pos, const float* var, float* out);
-// Its backward: accumulates dL/dpos, and dL/dvar when var and d_var are not null.
-void fixed_encode_backward(const NetworkConfig& c, const float* pos, const float* var, const float* d_out,
-                           float* d_pos, float* d_var);
-
-// One independent piece of the encoding's backward: the entries [begin, end) of tensor
-// `tensor` (an index into NerfNetwork::param_tensors()) that it alone writes.
-struct GradientSlice {
-  int tensor = 0;
-  size_t begin = 0, end = 0;
-};
-
 class NerfNetwork {
  public:
   NerfNetwork() = default;
   explicit NerfNetwork(const NetworkConfig& config);
 
   const NetworkConfig& config() const { return config_; }
-  HashGrid& grid() { return grid_; }
-  const HashGrid& grid() const { return grid_; }
+  // The position encoding of the configured kind (encodings/encoding_kinds.h).
+  PositionEncoding& encoding() { return *encoding_; }
+  const PositionEncoding& encoding() const { return *encoding_; }
   Mlp& density_mlp() { return density_; }
   const Mlp& density_mlp() const { return density_; }
   Mlp& color_mlp() { return color_; }
   const Mlp& color_mlp() const { return color_; }
-  int encoding_dim() const { return network_encoding_width(config_); }
-  // Only the grids (hash or dense) have trainable parameters; the frequency encodings are
-  // fixed functions.
-  bool encoding_is_trained() const { return encoding_is_grid(config_.encoding); }
+  int encoding_dim() const { return encoding_dim_; }
+  // Whether the encoding trains tensors of its own (the grids' tables; the frequency
+  // encodings are fixed functions).
+  bool encoding_is_trained() const { return encoding_tensor_count_ > 0; }
   int color_input_dim() const { return network_color_input_width(config_); }
 
   void initialize(uint64_t seed);
   void reserve(NetworkWorkspace& ws, int n) const;
   NetworkGradients make_gradients() const;
 
-  // The trained tensors, in a fixed order (network_tensor_names.h): the encoding's table when
-  // it has one ("encoding.grid"; the fixed encodings have none), then the density MLP's layers
+  // The trained tensors, in a fixed order (network_tensor_names.h): the encoding's (the grids'
+  // table "encoding.grid"; the fixed encodings have none), then the density MLP's layers
   // ("field.density.<k>") and the color MLP's ("field.color.<k>"). Views of this network.
   std::vector<ParamTensor> param_tensors();
   // Where `grads` holds each of those tensors' gradient (same order, same layout); null for
   // the encoding's, which encoding_backward_slice scatters into a buffer of the caller's.
   std::vector<float*> gradients(NetworkGradients& grads) const;
   // The encoding's backward cut into slices that write disjoint entries (the grids: one level
-  // each), so a backend runs them in parallel without atomics and can update each slice while
-  // its gradient is in cache. Empty for a fixed encoding.
+  // each; PositionEncoding::gradient_slices), so a backend runs them in parallel without
+  // atomics and can update each slice while its gradient is in cache. Empty for a fixed
+  // encoding. A slice's tensor indexes param_tensors() (the encoding's come first).
   std::vector<GradientSlice> encoding_gradient_slices() const;
   // Slice `slice` of the encoding's backward: accumulates into `grad` (the whole gradient of
   // the slice's tensor) what n samples at pos contribute through dL/d(encoding) d_enc
@@ -96,7 +84,7 @@ class NerfNetwork {
   // training forward): keeps its activations in ws.
   void density(const float* pos, int n, NetworkWorkspace& ws, float* sigma, const float* var = nullptr) const;
   // Whether the encoding reads the samples' footprints (var above): Mip-NeRF's IPE.
-  bool encoding_uses_footprint() const { return config_.encoding == EncodingKind::Ipe; }
+  bool encoding_uses_footprint() const { return encoding_->uses_footprint(); }
   // The color stage for the first m samples whose density stage is in ws (dir: 3 each).
   void color(const float* dir, int m, NetworkWorkspace& ws, float* rgb) const;
   // Keeps only columns idx[0..m) (strictly ascending) of the density stage's activations, in
@@ -113,7 +101,9 @@ class NerfNetwork {
   void encode(const float* pos, const float* var, int n, NetworkWorkspace& ws) const;
 
   NetworkConfig config_;
-  HashGrid grid_;
+  std::unique_ptr<PositionEncoding> encoding_;
+  int encoding_dim_ = 0;
+  int encoding_tensor_count_ = 0;
   Mlp density_, color_;
 };
 

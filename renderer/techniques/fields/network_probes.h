@@ -10,9 +10,11 @@
 
 namespace nerds {
 
-// One probe: positions in [0.05, 0.95]^3 (ipe: and their variances) -> the encoding, as the
-// density MLP reads it. hash/dense: the table is the parameter (inputs not differentiable);
-// frequency/none/ipe: differentiable in the inputs, no parameters.
+// The position encoding of the chosen kind, built by its registered factory: positions in
+// [0.05, 0.95]^3 (and their variances, for a kind that reads footprints) -> the encoding, as
+// the density MLP reads it. One probe per trained tensor of the kind (the hash and dense
+// grids: their table; inputs not differentiable), or one of its fixed function
+// (frequency/none/ipe: differentiable in the inputs, no parameters).
 ModuleProbes encoding_probes(const ParamSet& params, const Dataset& data);
 
 // Two probes: the density MLP (encoding -> geometry features, first = log-density, with the

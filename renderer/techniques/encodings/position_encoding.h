@@ -1,0 +1,60 @@
+// How positions enter the density MLP, as one interface over the encoding kinds (each in its
+// own file beside this one, listed once in encoding_kinds.cpp): NerfNetwork holds one and
+// never asks which kind it is. A kind maps n network positions in [0,1]^3 (with their
+// footprints' variances, for the kinds that read them) to width() features each, and may
+// train tensors of its own, whose backward it cuts into independent slices.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "renderer/model/param_tensor.h"
+
+namespace nerds {
+
+// One independent piece of an encoding's backward: the entries [begin, end) of tensor
+// `tensor` (an index into the encoding's param_tensors()) that it alone writes, so a backend
+// runs the slices in parallel without atomics and updates each while its gradient is in cache.
+struct GradientSlice {
+  int tensor = 0;
+  size_t begin = 0, end = 0;
+};
+
+class PositionEncoding {
+ public:
+  virtual ~PositionEncoding() = default;
+
+  // Features per position (the density MLP's input width).
+  virtual int width() const = 0;
+  // Whether encode() reads the samples' footprints (var): Mip-NeRF's IPE.
+  virtual bool uses_footprint() const { return false; }
+  // Draws the trained tensors' initial values (nothing for a fixed function).
+  virtual void initialize(uint64_t seed) { (void)seed; }
+
+  // Encodes n positions (3 floats each, [0,1]^3) into out, column-major (width() x n) with
+  // leading dimension ld >= width(). var: each sample's Gaussian covariance diagonal in the
+  // same coordinates (3 each), or null for points; read only when uses_footprint().
+  virtual void encode(const float* pos, const float* var, int n, float* out, int ld) const = 0;
+
+  // Whether backward_inputs() exists: the fixed functions (frequency, ipe) are smooth in
+  // their inputs; a grid's trilinear interpolation trains only its table here.
+  virtual bool differentiable_inputs() const { return false; }
+  // Given dL/d(encoding) of n positions (column-major, leading dimension ld), accumulates
+  // dL/dpos into d_pos (3 each), and dL/dvar into d_var when var and d_var are not null.
+  virtual void backward_inputs(const float* pos, const float* var, const float* d_out, int n, int ld,
+                               float* d_pos, float* d_var) const;
+
+  // The trained tensors, named "encoding.<part>" (views of this encoding's storage); none
+  // for a fixed function.
+  virtual std::vector<ParamTensor> param_tensors() { return {}; }
+  // The backward of those tensors cut into slices that write disjoint entries; empty when
+  // there are none.
+  virtual std::vector<GradientSlice> gradient_slices() const { return {}; }
+  // Slice `slice` of that backward: accumulates into `grad` (the whole gradient of the
+  // slice's tensor) what n samples at pos contribute through dL/d(encoding) d_enc
+  // (width() x n, column-major).
+  virtual void backward_slice(int slice, const float* pos, const float* d_enc, int n, float* grad) const;
+};
+
+}  // namespace nerds
