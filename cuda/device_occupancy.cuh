@@ -1,4 +1,4 @@
-// The occupancy grid on the GPU (Instant-NGP, Sec. 5.2 and App. E.2), the same update as
+// The occupancy grid on the GPU (Instant-NGP, Sec. 5.4 and App. E.2), the same update as
 // renderer/techniques/samplers/occupancy_grid.cpp, launching the same per-item bodies
 // (renderer/math/occupancy_update.h): decay every value, raise the queried cells to the
 // density the network now predicts at a random point inside them, then threshold at

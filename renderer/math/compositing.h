@@ -1,7 +1,7 @@
 // Volume rendering quadrature (NeRF, Mildenhall et al. 2020, Eq. 3):
 //   C = sum_i T_i alpha_i c_i + T_N * background,  alpha_i = 1 - exp(-sigma_i delta_i),
 //   T_i = prod_{j<i} (1 - alpha_j),
-// with early termination once T falls below a threshold (Instant-NGP, Sec. 5.2), and its
+// with early termination once T falls below a threshold (Instant-NGP, Sec. 5.4), and its
 // exact backward. This is the one place the compositing math lives: training, rendering,
 // evaluation and the ray inspector all call these functions (composite_step is the one
 // per-sample term, composite_over_background the one "+ T_N * background").

@@ -1,4 +1,4 @@
-// The occupancy grid of Instant-NGP (Müller et al. 2022, Sec. 5.2 and App. E.2): a 128^3 bit
+// The occupancy grid of Instant-NGP (Müller et al. 2022, Sec. 5.4 and App. E.2): a 128^3 bit
 // grid per cascade marking cells whose density may be non-zero, so the ray marcher skips
 // empty space. Cascade c covers the box 0.5 +- 2^c / 2 (instant-ngp's unit-cube frame); the
 // marcher uses the finest cascade that contains a point.

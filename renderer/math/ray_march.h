@@ -1,4 +1,4 @@
-// Ray marching through the occupancy grid (Instant-NGP, Sec. 5.2 / App. E.1): steps of
+// Ray marching through the occupancy grid (Instant-NGP, Sec. 5.4 / App. E.1): steps of
 // dt = clamp(t * cone_angle, dt_min, dt_max) (constant sqrt(3)/1024 for synthetic scenes),
 // empty cells skipped by jumping to the cell exit and re-aligning to the step lattice, at
 // most max_samples samples per ray.

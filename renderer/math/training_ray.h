@@ -1,4 +1,4 @@
-// One training ray (Instant-NGP, Sec. 5.2): a random pixel of the training images, a random
+// One training ray (Instant-NGP, Sec. 5.4): a random pixel of the training images, a random
 // point inside that pixel, and the pixel's color composited over the training background.
 // Each ray has its own random stream keyed by (seed, step, ray index), so both backends draw
 // exactly the same rays for a step, in any order and on any number of threads.

@@ -1,7 +1,7 @@
 // One training run of the radiance field, on any backend (training_backend.h): the Trainer
 // keeps what every backend shares: the learning-rate schedule, the batch shape (a batch is a
 // target number of samples the loss sees; the number of rays follows the running mean of
-// samples per ray, Instant-NGP Sec. 5.2), the budget, the step count, and the host copy of the
+// samples per ray, Instant-NGP Sec. 5.4), the budget, the step count, and the host copy of the
 // model (host_model.h) that snapshots, the ray inspector and point queries read. The backend
 // takes the steps: the CPU backend trains the host copy in place; the CUDA backend trains its
 // own copy, which the accessors below bring back first (a download after steps), while the

@@ -1,6 +1,6 @@
 // The "frequency" and "none" kinds: NeRF's positional encoding (Mildenhall et al. 2020,
 // Eq. 4), L frequencies of sin and cos per coordinate with or without the raw coordinate, and
-// the raw coordinates only (NeRF's "no positional encoding" ablation, Table 4).
+// the raw coordinates only (NeRF's "no positional encoding" ablation, Table 2).
 #include "renderer/techniques/encodings/frequency_encoding.h"
 
 #include "renderer/techniques/encodings/encoding_kinds.h"
@@ -69,7 +69,7 @@ EncodingKind frequency_encoding_kind() {
 }
 
 EncodingKind none_encoding_kind() {
-  return {"none", "the raw coordinates only, NeRF's no-encoding ablation", "Mildenhall et al. 2020 (NeRF), Table 4",
+  return {"none", "the raw coordinates only, NeRF's no-encoding ablation", "Mildenhall et al. 2020 (NeRF), Table 2",
           declare_none, configure_none, frequency_kind_width, make};
 }
 

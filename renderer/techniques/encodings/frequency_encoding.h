@@ -1,7 +1,7 @@
 // NeRF's positional encoding (Mildenhall et al. 2020, Eq. 4) as a position encoding: L
 // frequencies of sin and cos per coordinate of 2 pos - 1 (Eq. 4's f_0 = pi expects [-1,1]),
 // with or without the raw coordinates; 0 frequencies with the input is NeRF's "no positional
-// encoding" ablation (Table 4). The formula is renderer/math/positional_encoding.h.
+// encoding" ablation (Table 2). The formula is renderer/math/positional_encoding.h.
 #pragma once
 
 #include "renderer/math/positional_encoding.h"

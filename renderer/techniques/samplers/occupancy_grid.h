@@ -1,4 +1,4 @@
-// The occupancy grid's storage and its periodic update (Instant-NGP, Sec. 5.2 / App. E.2):
+// The occupancy grid's storage and its periodic update (Instant-NGP, Sec. 5.4 / App. E.2):
 // every `interval` steps each cell's value decays by `decay` and is raised to the density
 // the network now predicts at a random point in the cell (all cells during warm-up, then a
 // fraction of the cells at random, a quarter in instant-ngp, plus as many occupied ones); a cell is occupied when its

@@ -1,4 +1,4 @@
-// Occupancy-grid ray marching (Müller et al. 2022, Instant-NGP, Sec. 5.2 and App. E):
+// Occupancy-grid ray marching (Müller et al. 2022, Instant-NGP, Sec. 5.4 and App. E):
 // 128^3 bit grid per cascade, EMA decay 0.95, threshold 0.01 optical thickness, updated every
 // 16 steps; steps of sqrt(3)/1024 (cone tracing with angle 1/256 for aabb_scale > 1); rays
 // terminate once transmittance drops below 1e-4.
@@ -115,7 +115,7 @@ ModuleProbes probes(const ParamSet& p, const Dataset& data) {
 
 TechniqueModule occupancy_module() {
   return {"occupancy", "occupancy-grid empty-space skipping and early termination",
-          "Müller et al. 2022 (Instant-NGP), Sec. 5.2, App. E", declare, configure, probes};
+          "Müller et al. 2022 (Instant-NGP), Sec. 5.4, App. E", declare, configure, probes};
 }
 
 }  // namespace nerds

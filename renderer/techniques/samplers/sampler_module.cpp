@@ -1,5 +1,5 @@
 // Where the samples go along a ray (sampler.kind):
-// - march: occupancy-grid ray marching (Müller et al. 2022, Instant-NGP, Sec. 5.2; the
+// - march: occupancy-grid ray marching (Müller et al. 2022, Instant-NGP, Sec. 5.4; the
 //   "occupancy" and "march" parameters, occupancy_module.cpp);
 // - hierarchical: NeRF's hierarchical volume sampling (Mildenhall et al. 2020, Sec. 5.2,
 //   Eq. 2 and 5): N_c stratified coarse samples over the ray's span of the scene box, their
@@ -11,7 +11,7 @@
 //   single-network variant, Barron et al. 2021, Sec. 3.2), so the coarse pass costs a density
 //   evaluation only and the coarse samples are trained as part of the union. The occupancy
 //   grid is not read (NeRF has none). fine_samples = 0 is NeRF's "no hierarchical sampling"
-//   ablation with N_c samples; stratified is the paper's form of it (Table 4, "no hierarchical":
+//   ablation with N_c samples; stratified is the paper's form of it (Table 2, "no hierarchical":
 //   as many stratified samples as the hierarchical sampler places, N_c + N_f, and no resampling).
 #include <algorithm>
 #include <cmath>
