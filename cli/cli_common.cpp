@@ -45,6 +45,7 @@ CLI::Validator number_check(bool allow_zero) {
 
 CLI::Validator positive_number() { return number_check(false); }
 CLI::Validator non_negative_number() { return number_check(true); }
+CLI::Validator orbit_view_count() { return CLI::Range(1, kMaxOrbitViews); }
 
 // ---- parameters -------------------------------------------------------------------------
 

@@ -38,6 +38,9 @@ Command add_ablate_command(CLI::App& app);
 // A CLI11 check: the option's value is a number > 0 (or >= 0), with a short message.
 CLI::Validator positive_number();
 CLI::Validator non_negative_number();
+// --orbit N: 1 to kMaxOrbitViews cameras, each an image written (checked before any is made).
+constexpr int kMaxOrbitViews = 10000;
+CLI::Validator orbit_view_count();
 
 // --method FILE and --set k=v (repeatable), shared by train, bench, params.
 struct MethodOptions {

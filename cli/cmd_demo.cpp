@@ -120,7 +120,7 @@ Command add_demo_command(CLI::App& app) {
   sub->add_option("--out", args->out, "output folder")->capture_default_str();
   sub->add_option("--seconds", args->seconds, "training time budget")->check(positive_number())->capture_default_str();
   sub->add_option("--scene", args->scene, "sample scene (see nerds scene list)")->capture_default_str();
-  sub->add_option("--orbit", args->orbit, "orbit views to render")->check(positive_number())->capture_default_str();
+  sub->add_option("--orbit", args->orbit, "orbit views to render")->check(orbit_view_count())->capture_default_str();
   add_scene_make_options(sub, &args->scene_options, &args->seed);
   add_method_options(sub, &args->method);
   add_device_option(sub, &args->device);

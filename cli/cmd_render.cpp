@@ -6,6 +6,7 @@
 
 #include "cli/cli_common.h"
 #include "cli/render_views.h"
+#include "renderer/data/image_limits.h"
 #include "renderer/error.h"
 
 namespace nerds::cli {
@@ -39,12 +40,15 @@ Command add_render_command(CLI::App& app) {
   CLI::App* sub = app.add_subcommand("render", "render a trained run from an orbit or a camera file");
   sub->add_option("--run", args->run, "run folder (with snapshot.nerds)")->required();
   auto* orbit =
-      sub->add_option("--orbit", args->orbit, "N cameras on a circle around the scene")->check(positive_number());
+      sub->add_option("--orbit", args->orbit, "N cameras on a circle around the scene")->check(orbit_view_count());
   auto* cams = sub->add_option("--cameras", args->cameras, "transforms-style JSON of cameras (world frame)");
   orbit->excludes(cams);
   sub->add_option("--out", args->out, "output folder")->required();
-  sub->add_option("--width", args->width, "image width (default: the training images')")->check(positive_number());
-  sub->add_option("--height", args->height, "image height (default: keeps the aspect ratio)")->check(positive_number());
+  // Checked here, before a run is loaded or a pixel allocated (image_limits.h).
+  sub->add_option("--width", args->width, "image width (default: the training images')")
+      ->check(CLI::Range(1, kMaxImageSide));
+  sub->add_option("--height", args->height, "image height (default: keeps the aspect ratio)")
+      ->check(CLI::Range(1, kMaxImageSide));
   sub->add_option("--background", args->background, "white or black")->check(CLI::IsMember({"white", "black"}));
   sub->add_option("--data", args->data, "dataset folder, when it moved since training");
   return {sub, [args] { return run_render(*args); }};

@@ -60,7 +60,8 @@ int main(int argc, char** argv) {
     return input_error(e.what());
   } catch (const std::bad_alloc&) {
     std::fprintf(stderr,
-                 "nerds: error: out of memory (try a smaller encoding.log2_table_size or trainer.batch_samples)\n");
+                 "nerds: error: out of memory (in a step that does not say what it allocates; the dataset's "
+                 "images, the model and its training batch must fit together)\n");
     return kExitInternalError;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "nerds: internal error: %s\n", e.what());

@@ -9,6 +9,7 @@
 #include "cli/cli_common.h"
 #include "cli/progress_line.h"
 #include "renderer/data/image_io.h"
+#include "renderer/data/image_limits.h"
 #include "renderer/data/json_fields.h"
 #include "renderer/error.h"
 #include "renderer/train/evaluate.h"
@@ -47,6 +48,8 @@ Intrinsics scaled_intrinsics(const Intrinsics& k, int width, int height) {
   if (width <= 0 && height <= 0) return k;
   if (width <= 0) width = std::max(1, static_cast<int>(std::lround(static_cast<double>(k.width) * height / k.height)));
   if (height <= 0) height = std::max(1, static_cast<int>(std::lround(static_cast<double>(k.height) * width / k.width)));
+  // The side kept from the aspect ratio may exceed the limit the options were checked against.
+  check_image_size(width, height, "--width/--height", "the render size");
   Intrinsics out = k;
   const float sx = static_cast<float>(width) / k.width, sy = static_cast<float>(height) / k.height;
   out.fx *= sx;
@@ -97,9 +100,8 @@ std::vector<RenderCamera> read_camera_file(const std::string& path, const Datase
   const nlohmann::json& frames = jf::require_frames(root, path);
   Intrinsics k = largest_intrinsics(train);
   if (const auto fl_x = jf::optional_number(root, "fl_x", path, "")) {
-    k.width = static_cast<int>(jf::require_number(root, "w", path, ""));
-    k.height = static_cast<int>(jf::require_number(root, "h", path, ""));
-    if (k.width < 1 || k.height < 1) throw InputError(path, "w", "w and h must be positive");
+    k.width = checked_image_side(jf::require_number(root, "w", path, ""), path, "w");
+    k.height = checked_image_side(jf::require_number(root, "h", path, ""), path, "h");
     k.fx = static_cast<float>(*fl_x);
     k.fy = static_cast<float>(jf::optional_number(root, "fl_y", path, "").value_or(*fl_x));
     k.cx = static_cast<float>(jf::optional_number(root, "cx", path, "").value_or(0.5 * k.width));
@@ -108,9 +110,8 @@ std::vector<RenderCamera> read_camera_file(const std::string& path, const Datase
   } else if (const auto angle = jf::optional_number(root, "camera_angle_x", path, "")) {
     if (!(*angle > 0 && *angle < M_PI)) throw InputError(path, "camera_angle_x", "must be in (0, pi) radians");
     // The file's own size when it states one, else the training images' size.
-    k.width = static_cast<int>(jf::optional_number(root, "w", path, "").value_or(k.width));
-    k.height = static_cast<int>(jf::optional_number(root, "h", path, "").value_or(k.height));
-    if (k.width < 1 || k.height < 1) throw InputError(path, "w", "w and h must be positive");
+    k.width = checked_image_side(jf::optional_number(root, "w", path, "").value_or(k.width), path, "w");
+    k.height = checked_image_side(jf::optional_number(root, "h", path, "").value_or(k.height), path, "h");
     k.fx = k.fy = static_cast<float>(0.5 * k.width / std::tan(0.5 * *angle));
     k.cx = 0.5f * k.width;
     k.cy = 0.5f * k.height;

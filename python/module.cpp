@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "renderer/data/image_limits.h"
 #include "renderer/engine.h"
 #include "renderer/error.h"
 #include "renderer/techniques/core/method_files.h"
@@ -180,8 +181,9 @@ Intrinsics to_intrinsics(const py::dict& d) {
   k.fy = need("fy").cast<float>();
   k.cx = need("cx").cast<float>();
   k.cy = need("cy").cast<float>();
-  k.width = need("width").cast<int>();
-  k.height = need("height").cast<int>();
+  // As doubles first: 1e20 would not fit the int cast.
+  k.width = checked_image_side(need("width").cast<double>(), "intrinsics", "width");
+  k.height = checked_image_side(need("height").cast<double>(), "intrinsics", "height");
   for (const char* key : {"k1", "k2", "p1", "p2"})
     if (d.contains(key)) {
       const float v = d[key].cast<float>();
@@ -190,8 +192,6 @@ Intrinsics to_intrinsics(const py::dict& d) {
   for (float v : {k.fx, k.fy, k.cx, k.cy, k.k1, k.k2, k.p1, k.p2})
     if (!std::isfinite(v)) throw InputError("intrinsics", "", "has a non-finite value");
   if (!(k.fx > 0.f) || !(k.fy > 0.f)) throw InputError("intrinsics", "fx/fy", "must be positive");
-  if (k.width <= 0 || k.height <= 0 || k.width > 16384 || k.height > 16384)
-    throw InputError("intrinsics", "width/height", "must be in [1, 16384]");
   return k;
 }
 

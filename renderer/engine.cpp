@@ -4,12 +4,14 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <new>
 #include <utility>
 
 #include "renderer/backend/device_info.h"
 #include "renderer/backend/render_rays.h"
 #include "renderer/backend/sample_buffer.h"
 #include "renderer/backend/training_backend.h"
+#include "renderer/data/image_limits.h"
 #include "renderer/error.h"
 #include "renderer/techniques/core/modules.h"
 #include "renderer/train/model_snapshot.h"
@@ -54,7 +56,12 @@ Engine::Engine(const EngineOptions& options, const ParamSet& params)
       device_ = "cpu";
     }
   }
-  trainer_ = std::make_unique<Trainer>(config, train_, device_ == "cuda");
+  try {
+    trainer_ = std::make_unique<Trainer>(config, train_, device_ == "cuda");
+  } catch (const std::bad_alloc&) {
+    throw InputError("out of memory allocating the model and its training buffers (the hash tables grow with "
+                             "encoding.log2_table_size and encoding.levels, a batch with trainer.batch_samples)");
+  }
   stats_.total_cells = std::as_const(*trainer_).occupancy().cell_count();
 }
 
@@ -108,6 +115,7 @@ RenderSettings Engine::render_settings(const float background[3]) const {
 }
 
 RenderBuffers Engine::render(const Pose& pose, const Intrinsics& k, const float background[3]) const {
+  check_image_size(k.width, k.height, "render", "intrinsics");  // callers name their own option first
   std::vector<Ray> rays;
   rays.reserve(static_cast<size_t>(k.width) * k.height);
   for (int y = 0; y < k.height; ++y)

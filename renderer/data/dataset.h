@@ -19,6 +19,16 @@
 
 namespace nerds {
 
+// Bounds of the scene-box fields a dataset may give (instant-ngp's aabb_scale, scale, offset),
+// checked when loading so that no size reaches the engine that it cannot lay out:
+// aabb_scale at most 128, instant-ngp's largest (its powers of two 1..128), i.e. 8 occupancy
+// cascades and a finest hash-grid level of 2048 * 128 cells, both far inside 32-bit indices;
+// scale (world -> box units) from 1e-6 to 1e6 and offsets within 1000 box units, beyond which
+// float positions lose the precision of a hash-grid cell.
+constexpr double kMaxAabbScale = 128.0;
+constexpr double kMinSceneScale = 1e-6, kMaxSceneScale = 1e6;
+constexpr double kMaxSceneOffset = 1e3;
+
 struct Frame {
   std::string image_path;  // absolute or relative to the working directory
   Pose pose;               // camera-to-world in the engine's frame (already scaled/offset)

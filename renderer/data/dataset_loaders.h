@@ -42,8 +42,6 @@ ParsedFrames parse_transforms(const std::string& dir, const std::string& split);
 // The optional scene-box fields instant-ngp reads (aabb_scale, scale, offset) of a JSON root;
 // both JSON formats accept them (see transforms_loader.cpp).
 void read_scene_box(const nlohmann::json& root, const std::string& file, ParsedFrames* parsed);
-// A frame's image side ("w" or "h"): a positive integer, else InputError(file, name).
-int read_image_side(double value, const std::string& file, const std::string& name);
 // A frame's optional "lossmult" (Mip-NeRF's multiscale Blender): a positive number, 1 when absent.
 float read_lossmult(const nlohmann::json& frame, const std::string& file, const std::string& where);
 // DIR/poses_bounds.npy with DIR/images/ or DIR/images_<N>/ (LLFF). See llff_loader.cpp.

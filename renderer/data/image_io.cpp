@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "renderer/data/image_limits.h"
 #include "renderer/error.h"
 
 namespace nerds {
@@ -79,6 +80,20 @@ std::vector<uint8_t> zlib_stored(const std::vector<uint8_t>& raw) {
   return z;
 }
 
+// The fewest bytes a PNG or JPG of width x height can take, from the size its header claims:
+// a PNG's scanlines hold at least 1 bit a pixel plus a filter byte a row, and deflate packs at
+// most 258 bytes into 2 bits (1032:1, RFC 1951); a JPG codes every 8x8 block of its first
+// component with at least 1 bit (the shortest Huffman code). 0 for other formats.
+uint64_t fewest_bytes_for(const std::string& path, int width, int height) {
+  unsigned char magic[2] = {0, 0};
+  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"), std::fclose);
+  if (!file || std::fread(magic, 1, 2, file.get()) != 2) return 0;
+  const uint64_t w = static_cast<uint64_t>(width), h = static_cast<uint64_t>(height);
+  if (magic[0] == 0x89 && magic[1] == 'P') return h * (1 + (w + 7) / 8) / 1032;
+  if (magic[0] == 0xFF && magic[1] == 0xD8) return ((w + 7) / 8) * ((h + 7) / 8) / 8;
+  return 0;
+}
+
 }  // namespace
 
 ImageInfo read_image_info(const std::string& path) {
@@ -86,12 +101,25 @@ ImageInfo read_image_info(const std::string& path) {
   ImageInfo info;
   if (!stbi_info(path.c_str(), &info.width, &info.height, &info.channels))
     throw InputError(path, "", "not a readable PNG/JPG image (" + stb_reason() + ")");
+  // The header alone decides how much a decoder allocates: check it before anyone does.
+  const std::string claimed = std::to_string(info.width) + "x" + std::to_string(info.height);
+  if (info.width < 1 || info.height < 1 || info.width > kMaxImageSide || info.height > kMaxImageSide)
+    throw InputError(path, "header", "declares " + claimed + " pixels; images of 1 to " +
+                                         std::to_string(kMaxImageSide) + " pixels a side are read");
+  std::error_code ec;
+  const uint64_t bytes = std::filesystem::file_size(path, ec);
+  const uint64_t fewest = fewest_bytes_for(path, info.width, info.height);
+  if (!ec && bytes < fewest)
+    throw InputError(path, "header",
+                     "declares " + claimed + " pixels, but the file holds " + std::to_string(bytes) +
+                         " bytes, fewer than the " + std::to_string(fewest) +
+                         " any such image needs: the header is corrupt or the file truncated");
   return info;
 }
 
 Image8 read_image(const std::string& path, int channels) {
   if (channels < 0 || channels > 4) throw InputError(path, "", "bad channel count " + std::to_string(channels));
-  require_readable_file(path);
+  read_image_info(path);  // refuses a size the header cannot back before stb allocates it
   int width = 0, height = 0, stored_channels = 0;
   std::unique_ptr<stbi_uc, void (*)(void*)> data(
       stbi_load(path.c_str(), &width, &height, &stored_channels, channels), stbi_image_free);

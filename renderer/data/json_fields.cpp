@@ -28,14 +28,7 @@ void require_object(const json& value, const std::string& file, const std::strin
     throw InputError(file, where.empty() ? "(top level)" : where, "expected a JSON object, got " + what_is(value));
 }
 
-std::string range_text(double lo, double hi) {
-  auto text = [](double v) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof(buffer), "%g", v);
-    return std::string(buffer);
-  };
-  return "[" + text(lo) + ", " + text(hi) + "]";
-}
+std::string range_text(double lo, double hi) { return "[" + number_text(lo) + ", " + number_text(hi) + "]"; }
 
 // Replaces the non-JSON tokens NaN, Infinity and -Infinity (outside strings) by null.
 // Parse-error columns after such a token on the same line shift by a few characters.
@@ -91,6 +84,12 @@ json parse_json(const std::string& text, const std::string& file) {
   } catch (const json::exception& e) {  // parse_error carries "at line L, column C"
     throw InputError(file, "", std::string("malformed JSON: ") + e.what());
   }
+}
+
+std::string number_text(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "%g", value);
+  return buffer;
 }
 
 std::string field_name(const std::string& where, const std::string& key) {

@@ -24,6 +24,8 @@
 #include <vector>
 
 #include "renderer/data/dataset_loaders.h"
+#include "renderer/data/image_limits.h"
+#include "renderer/data/json_fields.h"
 #include "renderer/data/npy_file.h"
 #include "renderer/error.h"
 
@@ -90,10 +92,8 @@ LlffCamera read_camera(const NpyArray& a, size_t row, const std::string& file) {
   cam.height = m(0, 4);
   cam.width = m(1, 4);
   cam.focal = m(2, 4);
-  for (const auto& [value, name] : {std::pair{cam.height, "hwf.height"}, std::pair{cam.width, "hwf.width"}})
-    if (!(value >= 1.0 && value < 1e6 && value == std::floor(value)))
-      throw InputError(file, row_field(row, name),
-                       "expected a positive integer image size, got " + std::to_string(value));
+  checked_image_side(cam.height, file, row_field(row, "hwf.height"));
+  checked_image_side(cam.width, file, row_field(row, "hwf.width"));
   if (!(cam.focal > 0.0)) throw InputError(file, row_field(row, "hwf.focal"), "focal length must be positive");
   cam.near = a.at(row, 15);
   cam.far = a.at(row, 16);
@@ -266,9 +266,20 @@ ParsedFrames parse_llff(const std::string& dir, const std::string& split, int do
   D3 lo, hi;
   frustum_box(cams, near_bound, far_bound, &lo, &hi);
   const double side = std::max({hi.v[0] - lo.v[0], hi.v[1] - lo.v[1], hi.v[2] - lo.v[2]}) * kBoxMargin;
+  // The box the fields derive from must be one the engine can hold (dataset.h's bounds).
+  const double scale = 1.0 / side;
+  double offset[3];
+  for (int k = 0; k < 3; ++k) offset[k] = 0.5 - 0.5 * (lo.v[k] + hi.v[k]) / side;
+  const bool box_ok = scale >= kMinSceneScale && scale <= kMaxSceneScale && std::fabs(offset[0]) <= kMaxSceneOffset &&
+                      std::fabs(offset[1]) <= kMaxSceneOffset && std::fabs(offset[2]) <= kMaxSceneOffset;
+  if (!box_ok)
+    throw InputError(file, "rows",
+                     "the cameras' frustums between near and far span " + json_fields::number_text(side) +
+                         " world units after NeRF's normalization: a scene box the engine cannot hold (check "
+                         "hwf.focal, near and far)");
   parsed.aabb_scale = 1.f;
-  parsed.scale = static_cast<float>(1.0 / side);
-  for (int k = 0; k < 3; ++k) parsed.offset[k] = static_cast<float>(0.5 - 0.5 * (lo.v[k] + hi.v[k]) / side);
+  parsed.scale = static_cast<float>(scale);
+  for (int k = 0; k < 3; ++k) parsed.offset[k] = static_cast<float>(offset[k]);
   parsed.near_bound = static_cast<float>(near_bound);
   parsed.far_bound = static_cast<float>(far_bound);
 

@@ -14,6 +14,7 @@
 #include <optional>
 
 #include "renderer/data/dataset_loaders.h"
+#include "renderer/data/image_limits.h"
 #include "renderer/data/json_fields.h"
 #include "renderer/error.h"
 
@@ -56,8 +57,8 @@ void append_split(const std::string& dir, const std::string& split, ParsedFrames
                        "missing: a frame with its own image size gives w and h");
     int width = 0, height = 0;
     if (w) {
-      width = read_image_side(*w, file, field_name(where, "w"));
-      height = read_image_side(*h, file, field_name(where, "h"));
+      width = checked_image_side(*w, file, field_name(where, "w"));
+      height = checked_image_side(*h, file, field_name(where, "h"));
       origin.declares_size = true;
     } else {
       if (shared_width == 0) {  // the focal length needs the image width, which only the image knows

@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "renderer/data/dataset_loaders.h"
+#include "renderer/data/image_limits.h"
 #include "renderer/data/json_fields.h"
 #include "renderer/error.h"
 
@@ -69,9 +70,10 @@ Intrinsics read_intrinsics(const json& root, const json& frame, const std::strin
   const std::optional<double> w = camera_number(root, frame, "w", file, where);
   const std::optional<double> h = camera_number(root, frame, "h", file, where);
   if (w && h) {
-    k.width = read_image_side(*w, file, "w");
-    k.height = read_image_side(*h, file, "h");
-    origin.declares_size = json_fields::find(frame, "w", file, where) != nullptr;
+    const bool own = json_fields::find(frame, "w", file, where) != nullptr;
+    k.width = checked_image_side(*w, file, own ? field_name(where, "w") : "w");
+    k.height = checked_image_side(*h, file, json_fields::find(frame, "h", file, where) ? field_name(where, "h") : "h");
+    origin.declares_size = own;
   } else {  // instant-ngp falls back on the image's own size
     const ImageInfo info = frame_image_info(image_path, origin);
     k.width = info.width;
@@ -104,18 +106,27 @@ Intrinsics read_intrinsics(const json& root, const json& frame, const std::strin
 
 }  // namespace
 
-int read_image_side(double value, const std::string& file, const std::string& name) {
-  if (!(value >= 1.0 && value == std::floor(value) && value < 1e6))
-    throw InputError(file, name, "expected a positive integer image size");
-  return static_cast<int>(value);
-}
-
 void read_scene_box(const json& root, const std::string& file, ParsedFrames* parsed) {
-  parsed->aabb_scale = static_cast<float>(optional_number(root, "aabb_scale", file, "").value_or(1.0));
-  parsed->scale = static_cast<float>(optional_number(root, "scale", file, "").value_or(0.33));
+  // Checked as doubles, before the float conversion turns 1e39 into inf and 1e-46 into 0.
+  const double aabb_scale = optional_number(root, "aabb_scale", file, "").value_or(1.0);
+  if (!(aabb_scale > 0.0 && aabb_scale <= kMaxAabbScale))
+    throw InputError(file, "aabb_scale",
+                     "must be in (0, " + std::to_string(static_cast<int>(kMaxAabbScale)) + "], got " +
+                         json_fields::number_text(aabb_scale) + " (instant-ngp uses 1, 2, 4, ..., 128)");
+  const double scale = optional_number(root, "scale", file, "").value_or(0.33);
+  if (!(scale >= kMinSceneScale && scale <= kMaxSceneScale))
+    throw InputError(file, "scale",
+                     "must be in [" + json_fields::number_text(kMinSceneScale) + ", " +
+                         json_fields::number_text(kMaxSceneScale) + "], got " + json_fields::number_text(scale));
+  parsed->aabb_scale = static_cast<float>(aabb_scale);
+  parsed->scale = static_cast<float>(scale);
   parsed->offset = json_fields::optional_vec3(root, "offset", file, "").value_or(make_vec3(0.5f, 0.5f, 0.5f));
-  if (!(parsed->aabb_scale > 0.f)) throw InputError(file, "aabb_scale", "must be positive");
-  if (!(parsed->scale > 0.f)) throw InputError(file, "scale", "must be positive");
+  for (int k = 0; k < 3; ++k)
+    if (!(std::fabs(parsed->offset[k]) <= kMaxSceneOffset))
+      throw InputError(file, "offset[" + std::to_string(k) + "]",
+                       "must lie in [-" + json_fields::number_text(kMaxSceneOffset) + ", " +
+                           json_fields::number_text(kMaxSceneOffset) + "], got " +
+                           json_fields::number_text(parsed->offset[k]));
   // The depth range of the scene's content over the cameras, [near, far] in world units (the
   // project's scene generator writes it): NDC's near plane for forward-facing scenes.
   if (root.contains("near_far")) {

@@ -25,9 +25,10 @@ void check_options(const SceneOptions& o) {
     if (!ok) throw InputError("scene options", field, rule);
   };
   require(o.resolution >= 1 && o.resolution <= 8192, "resolution", "must be in [1, 8192]");
-  require(o.train_views >= 0, "train_views", "must be >= 0");
-  require(o.val_views >= 0, "val_views", "must be >= 0");
-  require(o.test_views >= 0, "test_views", "must be >= 0");
+  // Views are planned (and their poses held) before any is rendered: bound them first.
+  require(o.train_views >= 0 && o.train_views <= 100000, "train_views", "must be in [0, 100000]");
+  require(o.val_views >= 0 && o.val_views <= 100000, "val_views", "must be in [0, 100000]");
+  require(o.test_views >= 0 && o.test_views <= 100000, "test_views", "must be in [0, 100000]");
   require(o.samples_per_pixel >= 1 && o.samples_per_pixel <= 255, "samples_per_pixel", "must be in [1, 255]");
 }
 

@@ -222,3 +222,28 @@ TEST_CASE("cli: scenes/methods/instant_ngp.json holds exactly the default parame
       nlohmann::json::parse(read_text(fs::path(NERDS_SOURCE_DIR) / "scenes" / "methods" / "instant_ngp.json"));
   CHECK(j["params"] == nerds::default_method_params().to_json());
 }
+
+TEST_CASE("cli errors: sizes that would allocate too much are refused by name, before allocating") {
+  nerds_test::TempFolder tmp("cli_sizes");
+  const std::string scene = tiny_scene(tmp);
+  const std::string run = (tmp.path() / "run").string(), out = (tmp.path() / "renders").string();
+  // Option checks: no run needs to exist for these to fail, by the option's name.
+  check_input_error(run_nerds(tmp, "render --run " + quoted(run) + " --orbit 2 --width 100000 --out " + quoted(out)),
+                    {"--width", "16384"});
+  check_input_error(run_nerds(tmp, "render --run " + quoted(run) + " --orbit 2 --height 20000 --out " + quoted(out)),
+                    {"--height", "16384"});
+  check_input_error(run_nerds(tmp, "render --run " + quoted(run) + " --orbit 2000000000 --out " + quoted(out)),
+                    {"--orbit"});
+  check_input_error(run_nerds(tmp, "scene make default --views 2000000000 --out " + quoted(out)), {"train_views"});
+  CHECK_FALSE(fs::exists(out));
+  // A scene box of 1e9 crashed training, 1e30 hung it: now the dataset's file and field.
+  const fs::path transforms = fs::path(scene) / "transforms_train.json";
+  nlohmann::json root = nlohmann::json::parse(read_text(transforms));
+  for (double huge : {1e9, 1e30}) {
+    root["aabb_scale"] = huge;
+    std::ofstream(transforms) << root.dump();
+    check_input_error(run_nerds(tmp, "train --data " + quoted(scene) + " --out " + quoted(run) + " --steps 1"),
+                      {"transforms_train.json", "aabb_scale"});
+  }
+  CHECK_FALSE(fs::exists(fs::path(run) / "snapshot.nerds"));
+}

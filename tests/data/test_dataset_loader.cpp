@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <fstream>
 #include <initializer_list>
@@ -526,4 +527,56 @@ TEST_CASE("reference datasets: lego_100 (NeRF-synthetic) and fox (instant-ngp)")
   CHECK_FALSE(fox_test.has_alpha);
   REQUIRE(fox_test.rgba.size() == 7u * 135 * 240 * 4);
   CHECK(fox_test.image(6)[3] == 255);
+}
+
+TEST_CASE("scene-box fields out of range are InputErrors naming the field, at once (no hang, no crash)") {
+  nerds_test::TempFolder folder("scene_box_bounds");
+  const json good = write_ngp_scene(folder.path());
+  const std::string file = (folder.path() / "transforms.json").string();
+  const auto error_with = [&](const char* key, const json& value) {
+    json edited = good;
+    edited[key] = value;
+    write_json(folder.path() / "transforms.json", edited);
+    const auto start = std::chrono::steady_clock::now();
+    const std::string message = input_error_of(folder.path());
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(500));
+    return message;
+  };
+  // 1e9 overflowed a hash-grid level's 32-bit resolution (a crash), 1e30 looped on the cascades.
+  for (double huge : {1e9, 1e30, 256.0, 128.5, 1e300})
+    check_mentions(error_with("aabb_scale", huge), {file, "aabb_scale", "128"});
+  check_mentions(error_with("aabb_scale", 0), {file, "aabb_scale"});
+  check_mentions(error_with("aabb_scale", -4), {file, "aabb_scale"});
+  for (double bad : {1e-30, 1e30, 0.0, -1.0}) check_mentions(error_with("scale", bad), {file, "scale", "1e+06"});
+  check_mentions(error_with("offset", json::array({0.5, 1e30, 0.5})), {file, "offset[1]"});
+  check_mentions(error_with("offset", json::array({-2e3, 0.5, 0.5})), {file, "offset[0]"});
+  // instant-ngp's largest box still loads.
+  json largest = good;
+  largest["aabb_scale"] = 128;
+  write_json(folder.path() / "transforms.json", largest);
+  CHECK(nerds::load_dataset(folder.str()).aabb_scale == doctest::Approx(128.f));
+}
+
+TEST_CASE("image sizes: w and h beyond the limit, or unlike the image on disk, are refused before allocating") {
+  nerds_test::TempFolder folder("declared_sizes");
+  const json good = write_ngp_scene(folder.path());
+  const std::string file = (folder.path() / "transforms.json").string();
+  const auto error_with = [&](const json& w, const json& h) {
+    json edited = good;
+    edited["w"] = w;
+    edited["h"] = h;
+    write_json(folder.path() / "transforms.json", edited);
+    return input_error_of(folder.path());
+  };
+  check_mentions(error_with(999999, kNgpH), {file, "w", "16384", "999999"});
+  check_mentions(error_with(kNgpW, 1e20), {file, "h", "16384"});
+  // Within the limit but not the images' size: 9 frames of 16000 x 16000 would be 9 GiB of
+  // RGBA; the headers are compared first, so this fails at once and names both sizes.
+  check_mentions(error_with(16000, 16000), {file, "frames[1].file_path", "10x8", "16000x16000"});
+  // A frame's own w / h (nerfstudio) is named as the frame's field.
+  json per_frame = good;
+  per_frame["frames"][3]["w"] = 20000;
+  per_frame["frames"][3]["h"] = kNgpH;
+  write_json(folder.path() / "transforms.json", per_frame);
+  check_mentions(input_error_of(folder.path()), {file, "frames[3].w", "16384"});
 }

@@ -6,7 +6,9 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <vector>
 
+#include "renderer/data/crc32.h"
 #include "renderer/data/image_io.h"
 #include "renderer/error.h"
 #include "tests/data/temp_folder.h"
@@ -98,6 +100,49 @@ TEST_CASE("image errors are InputErrors naming the file") {
   inconsistent.pixels.pop_back();
   CHECK_THROWS_AS(nerds::write_png((folder.path() / "bad.png").string(), inconsistent), nerds::InputError);
   CHECK_THROWS_AS(nerds::write_png16((folder.path() / "bad16.png").string(), 3, 3, {1, 2}), nerds::InputError);
+}
+
+// A real small PNG whose IHDR is rewritten to claim width x height (its CRC recomputed, so
+// only the size lies): what a corrupt or hostile header looks like to a decoder.
+void write_png_claiming(const std::string& path, uint32_t width, uint32_t height) {
+  nerds::write_png(path, pattern_image(8, 6, 3));
+  std::vector<uint8_t> png = file_bytes(path);
+  REQUIRE(png.size() > 33);
+  REQUIRE(std::string(png.begin() + 12, png.begin() + 16) == "IHDR");  // signature 8, length 4, type 4
+  for (int k = 0; k < 4; ++k) {
+    png[16 + k] = static_cast<uint8_t>(width >> (24 - 8 * k));
+    png[20 + k] = static_cast<uint8_t>(height >> (24 - 8 * k));
+  }
+  const uint32_t crc = nerds::crc32_update(0, png.data() + 12, 4 + 13);  // type + 13 data bytes
+  for (int k = 0; k < 4; ++k) png[29 + k] = static_cast<uint8_t>(crc >> (24 - 8 * k));
+  std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(png.data()), png.size());
+}
+
+TEST_CASE("image sizes: a header claiming more pixels than the file holds, or than the limit, is refused unread") {
+  nerds_test::TempFolder folder("image_huge_header");
+  const std::string path = (folder.path() / "lying.png").string();
+  const auto read_info = [](const std::string& p) { nerds::read_image_info(p); };
+  const auto read_pixels = [](const std::string& p) { nerds::read_image(p, 4); };
+  struct Case {
+    uint32_t width, height;
+    const char* expected;
+  };
+  // 16000 x 16000 is within the side limit, but no PNG of that size fits in ~100 bytes.
+  for (const Case& c : {Case{16000, 16000, "16000x16000"}, Case{999999, 6, "999999x6"}, Case{8, 20000, "8x20000"},
+                        Case{16384, 16384, "16384x16384"}}) {
+    CAPTURE(c.expected);
+    write_png_claiming(path, c.width, c.height);
+    for (auto action : {+read_info, +read_pixels}) {
+      const std::string message = input_error_of(action, path);
+      INFO("message: " << message);
+      CHECK(message.find(path) != std::string::npos);
+      CHECK(message.find("header") != std::string::npos);
+      CHECK(message.find(c.expected) != std::string::npos);
+    }
+  }
+  // The same file with its true size reads.
+  write_png_claiming(path, 8, 6);
+  CHECK(nerds::read_image(path, 4).width == 8);
 }
 
 TEST_CASE("16-bit PNG is read back by stbi_load_16 with the exact values") {

@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <type_traits>
 
+#include "renderer/data/json_fields.h"
+#include "renderer/error.h"
 #include "renderer/math/rng.h"
 
 namespace nerds {
@@ -12,6 +14,15 @@ HashGridView hash_grid_layout(const HashGridConfig& config) {
   if (config.levels < 1 || config.levels > kMaxHashLevels) throw std::invalid_argument("hash grid: levels out of range");
   if (config.features != 1 && config.features != 2 && config.features != 4 && config.features != 8)
     throw std::invalid_argument("hash grid: features per level must be 1, 2, 4 or 8");
+  // A level's resolution is a uint32 and its dense size (N+1)^3 a uint64; past 2^24 cells a
+  // side, a float position in [0,1] cannot even tell neighbouring cells apart. Refuse here, not
+  // only where aabb_scale is read, so that no caller lays out an overflowing level.
+  if (!(config.base_resolution >= 1 && config.max_resolution >= config.base_resolution &&
+        config.max_resolution <= kMaxHashResolution))
+    throw InputError("", "encoding.max_resolution",
+                     "the finest level's resolution N_max = " + json_fields::number_text(config.max_resolution) +
+                         " (the parameter times the dataset's aabb_scale) must lie in [encoding.base_resolution = " +
+                         std::to_string(config.base_resolution) + ", 2^24]");
   HashGridView view;
   view.n_levels = config.levels;
   view.n_features = config.features;
@@ -26,10 +37,12 @@ HashGridView hash_grid_layout(const HashGridConfig& config) {
     lv.scale = static_cast<float>(std::exp2(l * log2_b) * config.base_resolution - 1.0);
     lv.resolution = static_cast<uint32_t>(std::ceil(lv.scale)) + 1;
     const uint64_t side = lv.resolution + 1;  // corner coordinates run 0..resolution
-    const uint64_t dense_size = side * side * side;
+    // (N+1)^3, saturated past 2^21 a side, where it would overflow 64 bits (and fit no table).
+    const uint64_t dense_size = side <= (uint64_t{1} << 21) ? side * side * side : UINT64_MAX;
     // Dense (1:1) while the level fits in T entries (or always, for the dense grid); sizes
     // rounded up to 8 like tcnn.
     lv.dense = config.all_dense || dense_size <= T ? 1u : 0u;
+    if (lv.dense && dense_size > UINT32_MAX) throw std::invalid_argument("hash grid: more than 2^32 table entries");
     const uint64_t size = lv.dense ? (dense_size + 7) / 8 * 8 : T;
     if (offset + size > UINT32_MAX) throw std::invalid_argument("hash grid: more than 2^32 table entries");
     lv.table_size = static_cast<uint32_t>(size);

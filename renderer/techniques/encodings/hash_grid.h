@@ -23,9 +23,14 @@ struct HashGridConfig {
   bool all_dense = false;
 };
 
+// The finest resolution a grid may have: 2^24 cells a side, a float's precision in [0,1].
+constexpr float kMaxHashResolution = 16777216.f;
+
 // The levels' resolutions, table sizes and offsets for a configuration, without allocating
 // the table (so a caller can refuse a size before it is allocated). Throws
-// std::invalid_argument for levels/features out of range or more than 2^32 entries.
+// std::invalid_argument for levels/features out of range or more than 2^32 entries, and
+// InputError (naming encoding.max_resolution) for a finest resolution outside
+// [base_resolution, kMaxHashResolution].
 HashGridView hash_grid_layout(const HashGridConfig& config);
 // Parameters (entries times features) of a layout.
 size_t hash_grid_param_count(const HashGridView& layout);

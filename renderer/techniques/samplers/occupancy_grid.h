@@ -17,6 +17,9 @@ namespace nerds {
 
 class NerfNetwork;
 
+// Cascades of the grid at most: instant-ngp's 8, a scene box up to aabb_scale 128.
+constexpr int kMaxOccupancyCascades = 8;
+
 struct OccupancyConfig {
   bool enabled = true;
   int resolution = 128;

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "renderer/data/json_fields.h"
+#include "renderer/error.h"
 #include "renderer/techniques/samplers/occupancy_grid.h"
 #include "renderer/math/rng.h"
 #include "renderer/techniques/core/modules.h"
@@ -51,7 +53,14 @@ void configure(const ParamSet& p, const Dataset& data, TrainConfig& c) {
   o.interval = static_cast<int>(p.get_int("occupancy.interval"));
   o.warmup_steps = static_cast<int>(p.get_int("occupancy.warmup_steps"));
   o.update_fraction = static_cast<float>(p.get_float("occupancy.update_fraction"));
-  // One cascade per doubling of the scene box (instant-ngp: log2(aabb_scale) + 1).
+  // One cascade per doubling of the scene box (instant-ngp: log2(aabb_scale) + 1), at most
+  // kMaxOccupancyCascades (instant-ngp's 8, aabb_scale 128): refused beyond, not looped on.
+  if (!(data.aabb_scale > 0.f && data.aabb_scale <= static_cast<float>(1 << (kMaxOccupancyCascades - 1))))
+    throw InputError(data.root, "aabb_scale",
+                     "the occupancy grid holds at most " + std::to_string(kMaxOccupancyCascades) +
+                         " cascades, i.e. a scene box up to aabb_scale " +
+                         std::to_string(1 << (kMaxOccupancyCascades - 1)) + "; got " +
+                         json_fields::number_text(data.aabb_scale));
   o.cascades = 1;
   while ((1 << (o.cascades - 1)) < data.aabb_scale) ++o.cascades;
 
