@@ -363,3 +363,19 @@ TEST_CASE("llff: the fern reference capture") {
   // Only images_8 exists: full resolution is refused with the folder that is there.
   check_mentions(error_of(fern.string()), {"images_8"});
 }
+
+TEST_CASE("llff: a scene box the engine cannot hold (absurd focal or bounds) is refused by name") {
+  nerds_test::TempFolder tmp("llff_box");
+  write_capture(tmp.path());
+  const fs::path npy = tmp.path() / "poses_bounds.npy";
+  // Column 14 is hwf.focal of row 0's third line; 15, 16 near and far.
+  const auto error_with = [&](size_t column, double value) {
+    std::vector<double> rows = capture_rows();
+    for (int r = 0; r < kCount; ++r) rows[r * 17 + column] = value;
+    write_file(npy, npy_bytes(f8_dict(kCount, 17), doubles(rows)));
+    return error_of(tmp.str());
+  };
+  check_mentions(error_with(14, 1e-300), {"poses_bounds.npy", "rows", "scene box"});
+  check_mentions(error_with(16, 1e300), {"poses_bounds.npy", "rows", "scene box"});
+  check_mentions(error_with(9, 1e9), {"poses_bounds.npy", "rows[0].hwf.width", "16384"});
+}
