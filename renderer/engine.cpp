@@ -116,15 +116,20 @@ RenderSettings Engine::render_settings(const float background[3]) const {
 
 RenderBuffers Engine::render(const Pose& pose, const Intrinsics& k, const float background[3]) const {
   check_image_size(k.width, k.height, "render", "intrinsics");  // callers name their own option first
-  std::vector<Ray> rays;
-  rays.reserve(static_cast<size_t>(k.width) * k.height);
-  for (int y = 0; y < k.height; ++y)
-    for (int x = 0; x < k.width; ++x) rays.push_back(camera_ray(pose, k, x + 0.5f, y + 0.5f));
-  RenderBuffers out;
-  RenderSettings rs = render_settings(background);
-  rs.pixel_radius = pixel_cone_radius(k.fx);  // these pixels' footprint (Mip-NeRF's IPE)
-  trainer_->backend().render(rays.data(), rays.size(), rs, out);
-  return out;
+  try {
+    std::vector<Ray> rays;
+    rays.reserve(static_cast<size_t>(k.width) * k.height);
+    for (int y = 0; y < k.height; ++y)
+      for (int x = 0; x < k.width; ++x) rays.push_back(camera_ray(pose, k, x + 0.5f, y + 0.5f));
+    RenderBuffers out;
+    RenderSettings rs = render_settings(background);
+    rs.pixel_radius = pixel_cone_radius(k.fx);  // these pixels' footprint (Mip-NeRF's IPE)
+    trainer_->backend().render(rays.data(), rays.size(), rs, out);
+    return out;
+  } catch (const std::bad_alloc&) {
+    throw InputError("out of memory rendering a " + std::to_string(k.width) + "x" + std::to_string(k.height) +
+                     " image (its rays and output buffers); render it smaller");
+  }
 }
 
 std::vector<RaySample> Engine::inspect(const Pose& pose, const Intrinsics& k, float px, float py) const {
