@@ -1,5 +1,5 @@
 // The largest image the project reads, renders or allocates for: 16384 pixels a side, so at
-// most 2^28 pixels (1 GiB as RGBA8, 5 GiB as a render's float buffers). A size beyond, or
+// most 2^28 pixels (1 GiB as RGBA8, several GiB as a render's rays and buffers). A size beyond, or
 // one a file's header claims but its bytes cannot hold, is refused before anything is
 // allocated, with an error naming the file or option it came from.
 #pragma once

@@ -2,7 +2,8 @@
 // k1 k2 p1 p2, camera_angle_x/_y) sit at the top level (instant-ngp) or in each frame
 // (nerfstudio); a frame's own value wins, so frames may differ in size; a frame may carry
 // Mip-NeRF's "lossmult" (its pixels' loss weight, default 1). Scene fields: aabb_scale
-// (default 1), scale (default 0.33), offset (default [0.5, 0.5, 0.5]), as instant-ngp reads them.
+// (default 1), scale (default 0.33), offset (default [0.5, 0.5, 0.5]), as instant-ngp reads them,
+// within dataset.h's bounds (aabb_scale at most 128); w and h within image_limits.h's.
 // "file_path" is relative to DIR and carries its extension. There is no split in the file:
 // frames 0, 8, 16, ... are held out as "test" (== "val"), the rest are "train".
 #include <algorithm>
