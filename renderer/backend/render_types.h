@@ -7,6 +7,7 @@
 #include "renderer/math/hierarchical_sampling.h"
 #include "renderer/math/ray_march.h"
 #include "renderer/math/sampling_ray.h"
+#include "renderer/techniques/samplers/sampler_settings.h"
 
 namespace nerds {
 

@@ -11,6 +11,7 @@
 #include "renderer/math/losses.h"
 #include "renderer/math/ray_march.h"
 #include "renderer/math/sampling_ray.h"
+#include "renderer/techniques/samplers/sampler_settings.h"
 
 namespace nerds {
 
