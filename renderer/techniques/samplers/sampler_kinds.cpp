@@ -3,7 +3,7 @@
 // papers/ for its ablation).
 #include "renderer/techniques/samplers/sampler_kinds.h"
 
-#include <stdexcept>
+#include "renderer/techniques/core/kind_list.h"
 
 namespace nerds {
 
@@ -22,12 +22,7 @@ const std::vector<RaySamplerKind>& sampler_kinds() {
 }
 
 const RaySamplerKind& sampler_kind(const std::string& name) {
-  std::string known;
-  for (const RaySamplerKind& k : sampler_kinds()) {
-    if (name == k.name) return k;
-    known += (known.empty() ? "" : ", ") + std::string(k.name);
-  }
-  throw std::invalid_argument("unknown sampler kind '" + name + "' (known: " + known + ")");
+  return find_kind(sampler_kinds(), name, "sampler kind");
 }
 
 std::unique_ptr<RaySampler> make_ray_sampler(const SamplerSettings& settings) {

@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "renderer/techniques/core/kind_list.h"
 #include "renderer/techniques/core/modules.h"
 #include "renderer/techniques/samplers/sampler_kinds.h"
 
@@ -63,23 +64,11 @@ ModuleProbes probes(const ParamSet& p, const Dataset& data) {
   return sampler_kind(c.sampler.kind).probes(c);
 }
 
-// "Müller et al. 2022 (Instant-NGP), Sec. 5.4, App. E; Mildenhall et al. 2020 (NeRF), ...",
-// each paper reference once.
-std::string papers() {
-  std::string out;
-  for (const RaySamplerKind& k : sampler_kinds())
-    if (out.find(k.paper) == std::string::npos) out += (out.empty() ? "" : "; ") + std::string(k.paper);
-  return out;
-}
-
-std::string summary() {
-  std::string out = "where samples go along a ray:";
-  for (const RaySamplerKind& k : sampler_kinds()) out += std::string(out.back() == ':' ? " " : ", ") + k.name;
-  return out;
-}
-
 }  // namespace
 
-TechniqueModule sampler_module() { return {"sampler", summary(), papers(), declare, configure, probes}; }
+TechniqueModule sampler_module() {
+  return {"sampler", kind_summary("where samples go along a ray:", sampler_kinds()), kind_papers(sampler_kinds()),
+          declare, configure, probes};
+}
 
 }  // namespace nerds
