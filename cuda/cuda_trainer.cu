@@ -237,8 +237,9 @@ class CudaBackend final : public TrainingBackend {
 }  // namespace cuda
 
 std::string cuda_backend_supports(const TrainConfig& config) {
-  if (config.sampler.kind != SamplerKind::March)
-    return "the CUDA backend does not implement NeRF's hierarchical sampling (sampler.kind=hierarchical)";
+  if (config.sampler.kind != kMarchSamplerKind)
+    return "the CUDA backend implements occupancy-grid marching only (sampler.kind=" + std::string(kMarchSamplerKind) +
+           "), not sampler.kind=" + config.sampler.kind;
   if (config.warp.kind != WarpKind::None) return "the CUDA backend does not implement NDC rays (warp.kind=ndc)";
   return cuda::device_network_supports(config.network);
 }

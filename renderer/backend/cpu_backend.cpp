@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "renderer/techniques/samplers/hierarchical_sampler.h"
+#include "renderer/techniques/samplers/sampler_kinds.h"
 #include "renderer/backend/parallel.h"
 #include "renderer/backend/render_rays.h"
 #include "renderer/backend/sample_buffer.h"
@@ -35,7 +36,7 @@ struct CpuBackend::ThreadScratch {
   std::vector<SamplingRay> rays;  // the rays in the box the samplers work in
   std::vector<Vec3> view_dirs;    // their directions as the color stage sees them
   std::vector<float> radii, jitter, loss_weight;
-  HierarchicalScratch hierarchical;
+  std::unique_ptr<SamplerScratch> sampler;  // the sampler's own buffers
 };
 
 namespace {
@@ -46,7 +47,7 @@ double now_seconds() {
 }  // namespace
 
 CpuBackend::CpuBackend(const TrainConfig& config, std::shared_ptr<const Dataset> train_set, HostModel& model)
-    : config_(config), data_(std::move(train_set)), model_(model) {
+    : config_(config), sampler_(make_ray_sampler(config.sampler)), data_(std::move(train_set)), model_(model) {
   if (!data_ || data_->frames.empty()) throw std::invalid_argument("cpu backend: empty training set");
   if (data_->frame_images.size() != data_->frames.size() || data_->rgba.size() < 4 * data_->total_pixels())
     throw std::invalid_argument("cpu backend: the training images are not laid out (Dataset::lay_out_images)");
@@ -99,7 +100,7 @@ void CpuBackend::process_chunk(int step, int first_ray, int n_rays, ChunkResult&
 
   // 1. Rays through random pixels of random training images, taken into the box the samples
   // are placed in (sampling_ray.h: the scene box, or NDC mapped onto it), then sampled:
-  // marched through the occupancy grid, or NeRF's hierarchical sampling.
+  // by the run's sampler (occupancy-grid marching, NeRF's hierarchical sampling, ...).
   const TrainingImagesView images = images_view();
   for (int r = 0; r < n_rays; ++r) {
     const TrainingRay tr = training_ray(images, config_.seed, step, first_ray + r);
@@ -113,25 +114,11 @@ void CpuBackend::process_chunk(int step, int first_ray, int n_rays, ChunkResult&
     s.jitter[r] = tr.jitter;
     s.loss_weight[r] = config_.area_loss ? tr.loss_weight : 1.f;  // Mip-NeRF's area loss
   }
-  int coarse_evaluated = 0;  // the hierarchical sampler's forward-only coarse pass
-  if (config_.sampler.kind == SamplerKind::Hierarchical) {
-    const SamplerJitter jitter{config_.seed, step, first_ray};
-    coarse_evaluated = place_hierarchical_samples(network, config_.sampler, ms.box_half, s.rays.data(),
-                                                  s.view_dirs.data(), s.radii.data(), n_rays, &jitter, s.ws,
-                                                  s.hierarchical, s.samples, s.ray_begin.data(), s.ray_count.data());
-  } else {
-    for (int r = 0; r < n_rays; ++r) {
-      const SamplingRay& ray = s.rays[r];
-      s.ray_begin[r] = s.samples.size();
-      if (ray.hit) {
-        float t = march_start(ms, ray.t0, s.jitter[r]);
-        march_ray(ms, grid, ray.origin, ray.dir, &t, ray.t1, ms.max_samples, [&](float ts, float dts, Vec3 p) {
-          s.samples.push(ts, dts, network_position(p, ms.box_half), s.view_dirs[r], s.radii[r], ray.dir);
-        });
-      }
-      s.ray_count[r] = s.samples.size() - s.ray_begin[r];
-    }
-  }
+  const RayBatch batch{s.rays.data(), s.view_dirs.data(), s.radii.data(), s.jitter.data(), n_rays};
+  const SamplerJitter jitter{config_.seed, step, first_ray};
+  // Samples evaluated besides the placed ones (the hierarchical sampler's forward-only coarse pass).
+  const int coarse_evaluated = sampler_->place_training_samples(network, grid, ms, batch, jitter, s.ws, s.sampler,
+                                                                s.samples, s.ray_begin.data(), s.ray_count.data());
   const int n = s.samples.size();
   std::vector<float>& pos = s.samples.pos;
   std::vector<float>& dir = s.samples.dir;
@@ -210,8 +197,8 @@ BackendStepResult CpuBackend::step(const StepRequest& request) {
   const double t_start = now_seconds();
   const int step = request.step, n_rays = request.n_rays;
   BackendStepResult result;
-  // The hierarchical sampler does not read the grid (NeRF has none): no updates for it.
-  const bool grid_in_use = config_.occupancy.enabled && config_.sampler.kind == SamplerKind::March;
+  // A sampler that does not read the grid (NeRF's have none) gets no updates of it.
+  const bool grid_in_use = config_.occupancy.enabled && sampler_->reads_occupancy_grid();
   if (grid_in_use && step % config_.occupancy.interval == 0) {
     model_.occupancy.update(model_.network, step, config_.seed);
     result.occupancy_seconds = now_seconds() - t_start;

@@ -14,6 +14,7 @@
 #include "renderer/model/host_model.h"
 #include "renderer/backend/training_backend.h"
 #include "renderer/math/training_ray.h"
+#include "renderer/techniques/samplers/sampler_kinds.h"
 
 namespace nerds {
 
@@ -28,7 +29,10 @@ class CpuBackend final : public TrainingBackend {
   bool trains_host_model() const override { return true; }
   void upload(const PackedModel&) override {}       // the model is the host copy
   void download(PackedModel&) const override {}     // likewise
-  void set_live_config(const TrainConfig& config) override { config_ = config; }
+  void set_live_config(const TrainConfig& config) override {
+    config_ = config;
+    sampler_ = make_ray_sampler(config_.sampler);
+  }
   BackendStepResult step(const StepRequest& request) override;
   size_t occupied_cells() const override { return model_.occupancy.occupied_count(); }
   void render(const Ray* rays, size_t n, const RenderSettings& settings, RenderBuffers& out) override;
@@ -40,6 +44,7 @@ class CpuBackend final : public TrainingBackend {
   void process_chunk(int step, int first_ray, int n_rays, ChunkResult& out, ThreadScratch& scratch);
 
   TrainConfig config_;
+  std::unique_ptr<RaySampler> sampler_;  // config_.sampler.kind
   std::shared_ptr<const Dataset> data_;
   HostModel& model_;
   std::vector<Pose> poses_;

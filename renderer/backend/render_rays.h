@@ -1,6 +1,6 @@
-// Inference rendering on the CPU backend: rays are marched in waves (a few samples per live
-// ray, evaluated together, composited, terminated rays dropped), as instant-ngp renders, so
-// samples behind opaque surfaces are never evaluated.
+// Inference rendering on the CPU backend: the rays in chunks, each rendered by the run's
+// sampler (settings.sampler.kind, ray_sampler.h; occupancy-grid marching renders in waves,
+// march_sampler.cpp), and the ray inspector's samples of one ray.
 #pragma once
 
 #include <vector>

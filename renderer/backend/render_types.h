@@ -7,12 +7,13 @@
 #include "renderer/math/hierarchical_sampling.h"
 #include "renderer/math/ray_march.h"
 #include "renderer/math/sampling_ray.h"
+#include "renderer/techniques/samplers/sampler_settings.h"
 
 namespace nerds {
 
 struct RenderSettings {
   MarchSettings march;
-  SamplerSettings sampler;  // march (through the occupancy grid) or NeRF's hierarchical sampling
+  SamplerSettings sampler;  // the sampler kind (sampler_kinds.h: marching, NeRF's hierarchical, ...)
   WarpSettings warp;        // the space rays are sampled in: the scene box, or NeRF's NDC mapped onto it
   float min_transmittance = 1e-4f;
   float background[3] = {1.f, 1.f, 1.f};

@@ -18,17 +18,6 @@
 
 namespace nerds {
 
-enum class SamplerKind : int {
-  March = 0,         // occupancy-grid marching (Instant-NGP), renderer/math/ray_march.h
-  Hierarchical = 1,  // NeRF's coarse-to-fine sampling, here
-};
-
-struct SamplerSettings {
-  SamplerKind kind = SamplerKind::March;
-  int coarse_samples = 64;  // N_c (NeRF: 64)
-  int fine_samples = 128;   // N_f (NeRF: 128); 0: stratified sampling alone
-};
-
 // NeRF's code pads the weights so a ray whose coarse weights are all zero still samples.
 constexpr float kFinePdfPadding = 1e-5f;
 

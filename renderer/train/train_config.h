@@ -11,6 +11,7 @@
 #include "renderer/math/losses.h"
 #include "renderer/math/ray_march.h"
 #include "renderer/math/sampling_ray.h"
+#include "renderer/techniques/samplers/sampler_settings.h"
 
 namespace nerds {
 
@@ -35,7 +36,7 @@ struct TrainConfig {
   NetworkConfig network;
   OccupancyConfig occupancy;
   MarchSettings march;
-  SamplerSettings sampler;  // march (the occupancy grid's marcher) or NeRF's hierarchical sampling
+  SamplerSettings sampler;  // the sampler kind (sampler_kinds.h: marching, NeRF's hierarchical, ...)
   WarpSettings warp;        // the space rays are sampled in: the scene box, or NDC mapped onto it
   OptimizerConfig optimizer;
   int batch_samples = 1 << 16;    // target samples per step seen by the loss

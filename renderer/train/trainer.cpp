@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <memory>
+#include <optional>
 #include <stdexcept>
 
 #include "renderer/backend/cpu_backend.h"
+#include "renderer/techniques/samplers/sampler_kinds.h"
 
 namespace nerds {
 
@@ -24,16 +27,16 @@ Trainer::Trainer(const TrainConfig& config, std::shared_ptr<const Dataset> train
   model_.network.initialize(config.seed);
   model_.occupancy = OccupancyGrid(config.occupancy, config.march.dt_min);
   // The grid's cells lie in the box the rays are sampled in: with NDC that is NDC space, which
-  // every (forward-facing) camera sees whole, so no cell is unseen there. The hierarchical
-  // sampler does not read the grid.
-  if (config.occupancy.enabled && config.warp.kind == WarpKind::None && config.sampler.kind == SamplerKind::March)
+  // every (forward-facing) camera sees whole, so no cell is unseen there. A sampler that does
+  // not read the grid (NeRF's) leaves it alone.
+  const std::unique_ptr<RaySampler> sampler = make_ray_sampler(config.sampler);
+  if (config.occupancy.enabled && config.warp.kind == WarpKind::None && sampler->reads_occupancy_grid())
     model_.occupancy.mark_unseen(data_->frames);
-  if (config.sampler.kind == SamplerKind::Hierarchical) {
-    // The batch's ray count follows these means (Trainer::step): start them at the sampler's
-    // fixed counts (the union is evaluated whole, the coarse pass once more).
-    const SamplerSettings& hs = config.sampler;
-    ema_used_per_ray_ = static_cast<float>(hs.coarse_samples + hs.fine_samples);
-    ema_marched_per_ray_ = ema_used_per_ray_ + (hs.fine_samples > 0 ? hs.coarse_samples : 0);
+  // The batch's ray count follows these means (Trainer::step): a sampler with fixed counts
+  // starts them there.
+  if (const std::optional<SamplesPerRay> per_ray = sampler->initial_samples_per_ray()) {
+    ema_used_per_ray_ = per_ray->used;
+    ema_marched_per_ray_ = per_ray->marched;
   }
   model_.moments = zero_moments(model_.param_tensors());
   if (use_cuda) {

@@ -117,7 +117,7 @@ TEST_CASE("hierarchical sampling on a network: per ray N_c + N_f sorted samples 
 
   for (const bool training : {false, true}) {
     SamplerSettings settings;
-    settings.kind = SamplerKind::Hierarchical;
+    settings.kind = "hierarchical";
     settings.coarse_samples = 16;
     settings.fine_samples = 24;
     NetworkWorkspace ws;
@@ -260,7 +260,7 @@ TEST_CASE("the CUDA backend does not support the hierarchical sampler, and says 
                 why);
   // The same configuration without the sampler is one the CUDA backend runs (where it is built).
   TrainConfig marched = config;
-  marched.sampler.kind = SamplerKind::March;
+  marched.sampler.kind = kMarchSamplerKind;
   const std::string marched_why = cuda_backend_supports(marched);
   CHECK_MESSAGE((marched_why.empty() || marched_why.find("no CUDA backend") != std::string::npos), marched_why);
 }

@@ -110,7 +110,7 @@ TEST_CASE("ray inspector: its samples composite to the rendered pixel (occupancy
 TEST_CASE("ray inspector: its samples composite to the rendered pixel (NeRF's hierarchical sampling)") {
   const NerfNetwork net = random_network();
   RenderSettings rs;
-  rs.sampler.kind = SamplerKind::Hierarchical;
+  rs.sampler.kind = "hierarchical";
   rs.sampler.coarse_samples = 32;
   rs.sampler.fine_samples = 64;
   rs.min_transmittance = 0.01f;

@@ -1,6 +1,12 @@
 #include "renderer/techniques/samplers/hierarchical_sampler.h"
 
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "renderer/backend/render_batch.h"
 #include "renderer/math/rng.h"
+#include "renderer/techniques/samplers/sampler_kinds.h"
 
 namespace nerds {
 
@@ -97,6 +103,159 @@ int place_hierarchical_samples(const NerfNetwork& network, const SamplerSettings
     count[r] = nc + nf;
   }
   return n_coarse;
+}
+
+namespace {
+
+// The RaySampler over place_hierarchical_samples. The samples per ray are fixed: N_c + N_f,
+// and the coarse pass's N_c densities before them (none without a fine pass).
+class HierarchicalSampler : public RaySampler {
+ public:
+  explicit HierarchicalSampler(const SamplerSettings& settings) : settings_(settings) {}
+
+  bool reads_occupancy_grid() const override { return false; }  // NeRF has none
+
+  std::optional<SamplesPerRay> initial_samples_per_ray() const override {
+    // The batch's ray count follows these means (Trainer::step): start them at the sampler's
+    // fixed counts (the union is evaluated whole, the coarse pass once more).
+    SamplesPerRay n;
+    n.used = static_cast<float>(settings_.coarse_samples + settings_.fine_samples);
+    n.marched = n.used + (settings_.fine_samples > 0 ? settings_.coarse_samples : 0);
+    return n;
+  }
+
+  int place_training_samples(const NerfNetwork& network, const OccupancyView&, const MarchSettings& march,
+                             const RayBatch& b, const SamplerJitter& jitter, NetworkWorkspace& ws,
+                             std::unique_ptr<SamplerScratch>& scratch, SampleBuffer& out, int* begin,
+                             int* count) const override {
+    return place_hierarchical_samples(network, settings_, march.box_half, b.rays, b.view_dirs, b.radii, b.n, &jitter,
+                                      ws, sampler_scratch<HierarchicalScratch>(scratch), out, begin, count);
+  }
+
+  // A few rays at a time (their N_c + N_f samples each are evaluated together): the density
+  // of every sample, then the color of those before early termination only, as the trainer
+  // does.
+  void render(const NerfNetwork& network, const OccupancyView&, const RenderSettings& rs, const Ray* rays,
+              size_t first, int n, RenderBuffers& out, RenderScratch& s) const override {
+    const MarchSettings& ms = rs.march;
+    HierarchicalScratch& hs = sampler_scratch<HierarchicalScratch>(s.sampler);
+    const int per_ray = settings_.coarse_samples + settings_.fine_samples;
+    const int batch = std::max(1, 8192 / per_ray);  // about 8k samples per network call
+    for (int b0 = 0; b0 < n; b0 += batch) {
+      const int nb = std::min(batch, n - b0);
+      prepare_rays(rs, rays, first + b0, nb, s);
+      s.begin.resize(nb);
+      s.count.resize(nb);
+      s.samples.clear();
+      const int coarse = place_hierarchical_samples(network, settings_, ms.box_half, s.rays.data(),
+                                                    s.view_dirs.data(), s.radii.data(), nb, nullptr, s.ws, hs,
+                                                    s.samples, s.begin.data(), s.count.data());
+      const int total = s.samples.size();
+      s.sigma.resize(total);
+      sample_densities(network, ms.box_half, s.samples, s.ws, s.mean, s.var, s.sigma.data());
+      s.used_idx.clear();
+      for (int r = 0; r < nb; ++r) {
+        const int used = composite_used_count(s.sigma.data() + s.begin[r], s.samples.dt.data() + s.begin[r],
+                                              s.count[r], rs.min_transmittance);
+        for (int i = 0; i < used; ++i) s.used_idx.push_back(s.begin[r] + i);
+        // Evaluated: the union, and the coarse pass's density before it.
+        out.samples[first + b0 + r] = s.count[r] + (s.count[r] > 0 && coarse > 0 ? settings_.coarse_samples : 0);
+        s.count[r] = used;
+      }
+      const int m = static_cast<int>(s.used_idx.size());
+      network.compact_density_stage(s.ws, s.used_idx.data(), m);
+      std::vector<float>& dir = s.samples.dir;
+      for (int j = 0; j < m; ++j) {  // in place: used_idx[j] >= j
+        const int i = s.used_idx[j];
+        s.sigma[j] = s.sigma[i];
+        s.samples.dt[j] = s.samples.dt[i];
+        s.samples.t[j] = s.samples.t[i];
+        for (int a = 0; a < 3; ++a) dir[3 * j + a] = dir[3 * static_cast<size_t>(i) + a];
+      }
+      s.rgb.resize(3 * static_cast<size_t>(m));
+      if (m > 0) network.color(dir.data(), m, s.ws, s.rgb.data());
+      int b = 0;
+      for (int r = 0; r < nb; ++r) {
+        CompositeResult c;
+        composite_forward(s.sigma.data() + b, s.rgb.data() + 3 * b, s.samples.dt.data() + b, s.samples.t.data() + b,
+                          s.count[r], rs.min_transmittance, &c);
+        b += s.count[r];
+        write_pixel(rs, s.rays[r], rays[first + b0 + r], c, first + b0 + r, out);
+      }
+    }
+  }
+
+  void place_inspected_samples(const NerfNetwork& network, const OccupancyView&, const RenderSettings& rs,
+                               RenderScratch& s, std::vector<SamplePass>& pass) const override {
+    int begin = 0, count = 0;
+    std::vector<unsigned char> is_fine;
+    place_hierarchical_samples(network, settings_, rs.march.box_half, s.rays.data(), s.view_dirs.data(),
+                               s.radii.data(), 1, nullptr, s.ws, sampler_scratch<HierarchicalScratch>(s.sampler),
+                               s.samples, &begin, &count, &is_fine);
+    pass.resize(is_fine.size());
+    for (size_t i = 0; i < is_fine.size(); ++i) pass[i] = is_fine[i] ? SamplePass::Fine : SamplePass::Coarse;
+  }
+
+ private:
+  SamplerSettings settings_;
+};
+
+// As a render places the samples (no jitter): a ray's span [t0, t1] and its N_c coarse
+// weights -> its N_c + N_f sorted sample distances. Piecewise constant in the weights (the
+// bin a sample falls into), so not differentiated.
+class HierarchicalPlacementProbe : public ModuleProbe {
+ public:
+  HierarchicalPlacementProbe(int coarse, int fine) : nc_(coarse), nf_(fine) {}
+  std::string name() const override {
+    return "sampler (kind=hierarchical): [t0, t1] and N_c coarse weights -> the N_c + N_f sorted sample distances";
+  }
+  int input_dim() const override { return 2 + nc_; }
+  int output_dim() const override { return nc_ + nf_; }
+  std::vector<float> example_inputs(int n, uint64_t seed) const override {
+    Pcg32 rng(seed, 71);
+    std::vector<float> in;
+    for (int k = 0; k < n; ++k) {
+      const float t0 = 0.05f + 0.5f * rng.next_float();
+      in.push_back(t0);
+      in.push_back(t0 + 0.5f + rng.next_float());
+      // A surface-like bump of weight at a random place over a little noise.
+      const float center = rng.next_float() * nc_, width = 1.f + 0.1f * nc_ * rng.next_float();
+      for (int i = 0; i < nc_; ++i) {
+        const float x = (i - center) / width;
+        in.push_back(std::exp(-x * x) * 0.9f + 0.01f * rng.next_float());
+      }
+    }
+    return in;
+  }
+  void forward(const float* in, int n, float* out) const override {
+    std::vector<float> scratch(2 * nc_ + 1 + 2 * nf_);
+    for (int k = 0; k < n; ++k) {
+      const float* x = in + static_cast<size_t>(k) * input_dim();
+      hierarchical_sample_positions(x[0], x[1], x + 2, nc_, nf_, scratch.data(),
+                                    out + static_cast<size_t>(k) * output_dim(), nullptr);
+    }
+  }
+
+ private:
+  int nc_, nf_;
+};
+
+}  // namespace
+
+std::unique_ptr<RaySampler> make_hierarchical_sampler(const SamplerSettings& settings) {
+  return std::make_unique<HierarchicalSampler>(settings);
+}
+
+ModuleProbes hierarchical_sampler_probes(const TrainConfig& c) {
+  ModuleProbes out;
+  out.push_back(std::make_unique<HierarchicalPlacementProbe>(c.sampler.coarse_samples, c.sampler.fine_samples));
+  return out;
+}
+
+RaySamplerKind hierarchical_sampler_kind() {
+  return {"hierarchical", "NeRF: stratified coarse samples, then fine ones drawn from their weights",
+          "Mildenhall et al. 2020 (NeRF), Sec. 5.2, Eq. 2, 5", nullptr, make_hierarchical_sampler,
+          hierarchical_sampler_probes};
 }
 
 }  // namespace nerds

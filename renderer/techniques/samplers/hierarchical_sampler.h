@@ -1,5 +1,6 @@
-// NeRF's hierarchical sampling on the CPU backend (Mildenhall et al. 2020, Sec. 5.2; the
-// per-ray formulas are renderer/math/hierarchical_sampling.h): for a batch of rays, N_c
+// sampler.kind = hierarchical: NeRF's hierarchical sampling on the CPU backend (Mildenhall et
+// al. 2020, Sec. 5.2; the per-ray formulas are renderer/math/hierarchical_sampling.h): for a
+// batch of rays, N_c
 // stratified coarse samples each, one forward-only density pass over all of them, the
 // weights' PDF, N_f fine samples each, and the sorted union written to a SampleBuffer for the
 // usual density -> compaction -> color -> compositing pipeline. The occupancy grid is not
@@ -7,25 +8,22 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "renderer/techniques/fields/nerf_network.h"
 #include "renderer/backend/sample_buffer.h"
 #include "renderer/math/hierarchical_sampling.h"
 #include "renderer/math/sampling_ray.h"
+#include "renderer/techniques/core/module_probe.h"
+#include "renderer/techniques/samplers/ray_sampler.h"
+#include "renderer/techniques/samplers/sampler_settings.h"
+#include "renderer/train/train_config.h"
 
 namespace nerds {
 
-// Which random numbers jitter the samples: per ray a stream keyed by (seed, step, ray index),
-// so a training step places the same samples on any number of threads.
-struct SamplerJitter {
-  uint64_t seed = 0;
-  int step = 0;
-  int first_ray = 0;  // the index of the batch's ray 0 within the step
-};
-
 // Per-thread buffers, reused across calls.
-struct HierarchicalScratch {
+struct HierarchicalScratch : SamplerScratch {
   SampleBuffer coarse;
   std::vector<float> sigma, mean, var, edges, weights, fine, merged, u, jitter;
   std::vector<unsigned char> is_fine;
@@ -47,5 +45,10 @@ int place_hierarchical_samples(const NerfNetwork& network, const SamplerSettings
 // position, or for Mip-NeRF's IPE over its conical frustum (frustum_gaussians).
 void sample_densities(const NerfNetwork& network, float box_half, const SampleBuffer& samples, NetworkWorkspace& ws,
                       std::vector<float>& mean, std::vector<float>& var, float* sigma);
+
+// The hierarchical sampler for settings (sampler.kind = hierarchical; with fine_samples = 0,
+// stratified sampling alone, as sampler.kind = stratified configures it), and its probes.
+std::unique_ptr<RaySampler> make_hierarchical_sampler(const SamplerSettings& settings);
+ModuleProbes hierarchical_sampler_probes(const TrainConfig& config);
 
 }  // namespace nerds

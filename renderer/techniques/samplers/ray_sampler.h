@@ -1,0 +1,95 @@
+// Where the samples go along a ray, as one interface over the sampler kinds (sampler.kind;
+// each kind in its own file beside this one, listed once in sampler_kinds.cpp). The CPU
+// backend, the renderer and the trainer hold one and never ask which kind it is. A sampler
+// works on a batch of rays at a time (a training chunk, a render chunk, the inspector's one
+// ray), so its virtual calls are per batch; the per-sample formulas are renderer/math's.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "renderer/backend/render_types.h"
+#include "renderer/backend/sample_buffer.h"
+#include "renderer/math/camera_ray.h"
+#include "renderer/math/occupancy.h"
+#include "renderer/math/ray_march.h"
+#include "renderer/math/sampling_ray.h"
+#include "renderer/techniques/fields/nerf_network.h"
+
+namespace nerds {
+
+struct RenderScratch;  // renderer/backend/render_batch.h
+
+// Which random numbers jitter the samples: per ray a stream keyed by (seed, step, ray index),
+// so a training step places the same samples on any number of threads.
+struct SamplerJitter {
+  uint64_t seed = 0;
+  int step = 0;
+  int first_ray = 0;  // the index of the batch's ray 0 within the step
+};
+
+// A batch of rays as the samplers see them: in the box the samples are placed in
+// (sampling_ray.h), the direction the color stage sees, and the cone radius per unit distance.
+struct RayBatch {
+  const SamplingRay* rays = nullptr;
+  const Vec3* view_dirs = nullptr;
+  const float* radii = nullptr;
+  const float* start_jitter = nullptr;  // per ray in [0, 1): the training ray's own jitter
+  int n = 0;
+};
+
+// A sampler's per-thread buffers, reused across batches; each kind derives its own.
+struct SamplerScratch {
+  virtual ~SamplerScratch() = default;
+};
+
+// The scratch of type T in `slot`, made there when it holds none (or another kind's).
+template <class T>
+T& sampler_scratch(std::unique_ptr<SamplerScratch>& slot) {
+  T* s = dynamic_cast<T*>(slot.get());
+  if (!s) {
+    slot = std::make_unique<T>();
+    s = static_cast<T*>(slot.get());
+  }
+  return *s;
+}
+
+// Samples per ray, used (composited) and marched (evaluated, a coarse pass included).
+struct SamplesPerRay {
+  float used = 0.f, marched = 0.f;
+};
+
+class RaySampler {
+ public:
+  virtual ~RaySampler() = default;
+
+  // Whether the samples depend on the occupancy grid: only then does training update it and
+  // mark the cells no camera sees.
+  virtual bool reads_occupancy_grid() const = 0;
+  // The samples per ray a training run starts its running means at (they size the first
+  // batches), when the sampler knows them ahead; none: the trainer's defaults.
+  virtual std::optional<SamplesPerRay> initial_samples_per_ray() const { return std::nullopt; }
+
+  // Training: appends the samples of the batch's rays to `out`, ray after ray (ray r's are
+  // [begin[r], begin[r] + count[r])), jittered by `jitter`. Returns the samples evaluated
+  // besides those (a forward-only coarse pass), for the step's marched count.
+  virtual int place_training_samples(const NerfNetwork& network, const OccupancyView& grid,
+                                     const MarchSettings& march, const RayBatch& rays, const SamplerJitter& jitter,
+                                     NetworkWorkspace& ws, std::unique_ptr<SamplerScratch>& scratch,
+                                     SampleBuffer& out, int* begin, int* count) const = 0;
+
+  // Rendering: rays [first, first + n) into out (its rgb, depth, opacity and samples).
+  virtual void render(const NerfNetwork& network, const OccupancyView& grid, const RenderSettings& settings,
+                      const Ray* rays, size_t first, int n, RenderBuffers& out, RenderScratch& s) const = 0;
+
+  // The ray inspector: the samples of the one ray in s.rays[0] (prepared, hitting the box) as
+  // a render places them, into s.samples, with the pass that placed each.
+  virtual void place_inspected_samples(const NerfNetwork& network, const OccupancyView& grid,
+                                       const RenderSettings& settings, RenderScratch& s,
+                                       std::vector<SamplePass>& pass) const = 0;
+};
+
+}  // namespace nerds
