@@ -1,11 +1,13 @@
-// What every registry of technique kinds does with its list (sampler_kinds.cpp; the encoding
-// kinds could share it): find a kind by name, and the module's summary and paper line built
-// from the kinds. A Kind has `name`, `doc` and `paper` (const char*).
+// What every registry of technique kinds (encoding_kinds.cpp, sampler_kinds.cpp) does with its
+// list: find a kind by name, declare the module's `kind` choice, and build the module's summary
+// and paper line from the kinds. A Kind has `name`, `doc` and `paper` (const char*).
 #pragma once
 
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "renderer/techniques/core/params.h"
 
 namespace nerds {
 
@@ -18,6 +20,20 @@ const Kind& find_kind(const std::vector<Kind>& kinds, const std::string& name, c
     known += (known.empty() ? "" : ", ") + std::string(k.name);
   }
   throw std::invalid_argument("unknown " + std::string(what) + " '" + name + "' (known: " + known + ")");
+}
+
+// Declares `<module>.kind`, a choice among the kinds' names (the first is the default), its doc
+// "<prefix> a (doc of a); b (doc of b)".
+template <class Kind>
+void declare_kind_choice(ParamSet& params, const std::string& module, const std::string& prefix,
+                         const std::vector<Kind>& kinds) {
+  std::vector<std::string> names;
+  std::string doc = prefix;
+  for (const Kind& k : kinds) {
+    names.push_back(k.name);
+    doc += std::string(names.size() == 1 ? " " : "; ") + k.name + " (" + k.doc + ")";
+  }
+  params.declare(module, {"kind", ParamType::Choice, doc, 0, 0, names}, names.front());
 }
 
 // "<prefix> a, b, c": the kinds' names.

@@ -5,6 +5,8 @@
 
 #include <stdexcept>
 
+#include "renderer/techniques/core/kind_list.h"
+
 namespace nerds {
 
 // Defined in each kind's file.
@@ -26,12 +28,7 @@ const std::vector<EncodingKind>& encoding_kinds() {
 }
 
 const EncodingKind& encoding_kind(const std::string& name) {
-  std::string known;
-  for (const EncodingKind& k : encoding_kinds()) {
-    if (name == k.name) return k;
-    known += (known.empty() ? "" : ", ") + std::string(k.name);
-  }
-  throw std::invalid_argument("unknown position encoding '" + name + "' (known: " + known + ")");
+  return find_kind(encoding_kinds(), name, "position encoding");
 }
 
 std::unique_ptr<PositionEncoding> make_position_encoding(const NetworkConfig& config) {

@@ -30,13 +30,7 @@ namespace nerds {
 namespace {
 
 void declare(ParamSet& p) {
-  std::vector<std::string> names;
-  std::string doc = "where samples go along a ray:";
-  for (const RaySamplerKind& k : sampler_kinds()) {
-    names.push_back(k.name);
-    doc += std::string(names.size() == 1 ? " " : "; ") + k.name + " (" + k.doc + ")";
-  }
-  p.declare("sampler", {"kind", ParamType::Choice, doc, 0, 0, names}, names.front());
+  declare_kind_choice(p, "sampler", "where samples go along a ray:", sampler_kinds());
   p.declare(
       "sampler",
       {"coarse_samples", ParamType::Int, "hierarchical: stratified coarse samples per ray N_c (NeRF: 64)", 2, 1024},
