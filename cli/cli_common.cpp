@@ -15,6 +15,7 @@
 
 #include "cli/progress_line.h"
 #include "renderer/backend/device_info.h"
+#include "renderer/data/staged_folder.h"
 #include "renderer/error.h"
 #include "renderer/techniques/core/method_files.h"
 
@@ -171,13 +172,38 @@ bool train_for(Engine& engine, const Budget& budget, const std::function<bool(co
 std::string snapshot_path(const std::string& run_dir) { return (fs::path(run_dir) / "snapshot.nerds").string(); }
 
 std::unique_ptr<Engine> load_run(const std::string& run_dir, const std::string& data_override,
-                                 const std::string& device) {
+                                 const std::string& device, bool allow_other_data) {
   std::error_code ec;
   if (!fs::is_directory(run_dir, ec)) throw InputError(run_dir, "", "no such run folder");
   const std::string snap = snapshot_path(run_dir);
   if (!fs::exists(snap, ec))
     throw InputError(snap, "", "the run has no snapshot (train it first: nerds train --out " + run_dir + ")");
-  return Engine::load(snap, data_override.empty() ? "" : absolute_path(data_override), device);
+  return Engine::load(snap, data_override.empty() ? "" : absolute_path(data_override), device, allow_other_data);
+}
+
+void add_allow_other_data_option(CLI::App* app, bool* allow) {
+  app->add_flag("--allow-other-data", *allow,
+                "use a dataset that differs from the one the run was trained on (its fingerprint in the snapshot)");
+}
+
+bool is_run_folder(const std::string& path) {
+  std::error_code ec;
+  for (const char* name : {"snapshot.nerds", "params.json", "train_log.json"})
+    if (fs::exists(fs::path(path) / name, ec)) return true;
+  return false;
+}
+
+void check_new_run_folder(const std::string& out, bool overwrite) {
+  const FolderContents c = folder_contents(out);
+  if (!c.exists || (c.is_folder && c.empty())) return;
+  if (!c.is_folder) throw InputError(out, "", "is a file, not a run folder: choose another --out");
+  if (is_run_folder(out)) {
+    if (overwrite) return;
+    throw InputError(out, "", "holds a run already (" + list_some(c.entries) +
+                                  "): pass --overwrite to replace it, or choose another --out");
+  }
+  throw InputError(out, "", "is not empty and not a run folder (it holds " + list_some(c.entries) +
+                                "): choose another --out (--overwrite replaces only a run folder)");
 }
 
 void make_folder(const std::string& path) {

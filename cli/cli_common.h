@@ -80,9 +80,23 @@ bool interrupted();  // Ctrl-C was pressed during train_for
 
 // The run folder's files.
 std::string snapshot_path(const std::string& run_dir);  // RUN/snapshot.nerds
-// Loads RUN/snapshot.nerds; InputError when RUN or its snapshot is missing.
+// Loads RUN/snapshot.nerds; InputError when RUN or its snapshot is missing, or when the dataset
+// (the snapshot's, or data_override) is not the one the run was trained on, unless
+// allow_other_data (Engine::load, renderer/data/dataset_fingerprint.h).
 std::unique_ptr<Engine> load_run(const std::string& run_dir, const std::string& data_override = "",
-                                 const std::string& device = "cpu");
+                                 const std::string& device = "cpu", bool allow_other_data = false);
+// --allow-other-data (eval, render, train --resume): load a run with a dataset that differs
+// from the one it was trained on (e.g. another scene's test split), with a note.
+void add_allow_other_data_option(CLI::App* app, bool* allow);
+
+// A run folder: one holding any of a run's files (snapshot.nerds, params.json, train_log.json).
+bool is_run_folder(const std::string& path);
+// Checks that a new run may be written to `out` (nerds train --out, nerds demo): it does not
+// exist, is an empty folder, or is a run folder and `overwrite` (--overwrite) is set. Anything
+// else (a run without --overwrite, a file, a folder of other files) is an InputError naming
+// the folder and saying what to do. Never deletes anything: TrainRun replaces the folder as a
+// whole at its first save (train_run.h).
+void check_new_run_folder(const std::string& out, bool overwrite);
 
 // Evaluates `split` (every `stride`th view) on white, writes RUN/metrics.json and, with
 // images, RUN/eval/<split>/*.png; returns the metrics JSON (cmd_eval.cpp; used by demo).

@@ -33,37 +33,17 @@ struct DemoArgs {
   int64_t seed = 1;
 };
 
-// Makes OUT/scene unless its marker says it was made with the same options.
-void ensure_scene(const DemoArgs& a, const std::string& dir) {
-  const scenes::SceneOptions& o = a.scene_options;
-  const nlohmann::json want = {{"scene", a.scene},
-                               {"resolution", o.resolution},
-                               {"train_views", o.train_views},
-                               {"val_views", o.val_views},
-                               {"test_views", o.test_views},
-                               {"samples_per_pixel", o.samples_per_pixel},
-                               {"seed", a.seed}};
-  const fs::path marker = fs::path(dir) / "nerds_scene.json";
-  std::error_code ec;
-  if (fs::exists(marker, ec)) {
-    nlohmann::json have;
-    try {
-      have = json_fields::read_json_file(marker.string());
-    } catch (const InputError&) {
-    }
-    if (have == want && fs::exists(fs::path(dir) / "transforms_test.json", ec)) {
-      std::fprintf(stderr, "nerds: reusing the scene in %s (same options)\n", dir.c_str());
-      return;
-    }
-  }
+// Makes OUT/scene unless its marker says it was made with the same options; a demo's scene
+// folder made with other options is made again, any other content is refused (ensure_scene).
+void ensure_demo_scene(const DemoArgs& a, const std::string& dir) {
   if (a.seed < 0 || a.seed > 4294967295LL) throw InputError("--seed", "", "must be in [0, 2^32)");
-  scenes::SceneOptions options = o;
+  scenes::SceneOptions options = a.scene_options;
   options.seed = static_cast<uint32_t>(a.seed);
-  std::fprintf(stderr, "nerds: rendering scene '%s' (%dx%d, %d train / %d test views) into %s\n", a.scene.c_str(),
-               o.resolution, o.resolution, o.train_views, o.test_views, dir.c_str());
-  fs::remove(marker, ec);
-  scenes::make_scene(a.scene, dir, options);
-  write_json_file(marker.string(), want);
+  const scenes::SceneOptions& o = options;
+  std::fprintf(stderr, "nerds: scene '%s' (%dx%d, %d train / %d test views) in %s\n", a.scene.c_str(), o.resolution,
+               o.resolution, o.train_views, o.test_views, dir.c_str());
+  if (!scenes::ensure_scene(a.scene, dir, options, /*replace_made_scene=*/true))
+    std::fprintf(stderr, "nerds: reusing the scene in %s (same options)\n", dir.c_str());
 }
 
 int run_demo(const DemoArgs& a) {
@@ -75,16 +55,15 @@ int run_demo(const DemoArgs& a) {
   const std::string scene_dir = (out / "scene").string(), run_dir = (out / "run").string(),
                     renders_dir = (out / "renders").string();
   make_folder(a.out);
-  ensure_scene(a, scene_dir);
+  ensure_demo_scene(a, scene_dir);
+  check_new_run_folder(run_dir, /*overwrite=*/true);  // OUT/run is the demo's own: replaced as a whole
 
   EngineOptions options;
   options.data_dir = absolute_path(scene_dir);
   options.method_name = method_name;
   options.device = device;
   Engine engine(options, params);
-  make_folder(run_dir);
   TrainRun run(engine, run_dir, 1.0);
-  run.write_params();
   Budget budget;
   budget.seconds = a.seconds;
   std::fprintf(stderr, "nerds: training %s for %s on %d threads\n", method_name.c_str(),

@@ -23,10 +23,11 @@ struct EvalArgs {
   std::string run, split = "test", data;
   int stride = 1;
   bool no_images = false;
+  bool allow_other_data = false;  // --allow-other-data
 };
 
 int run_eval(const EvalArgs& a) {
-  const std::unique_ptr<Engine> engine = load_run(a.run, a.data);
+  const std::unique_ptr<Engine> engine = load_run(a.run, a.data, "cpu", a.allow_other_data);
   const nlohmann::json metrics = evaluate_run(*engine, a.run, a.split, a.stride, !a.no_images);
   std::printf("%s: %d %s views (stride %d): PSNR %.2f dB, SSIM %.4f -> %s\n", a.run.c_str(),
               metrics["views"].get<int>(), a.split.c_str(), a.stride,
@@ -83,6 +84,7 @@ Command add_eval_command(CLI::App& app) {
   sub->add_option("--stride", args->stride, "evaluate every Nth view (1: all)")->check(positive_number());
   sub->add_flag("--no-images", args->no_images, "write only metrics.json, no pred/gt/err images");
   sub->add_option("--data", args->data, "dataset folder, when it moved since training");
+  add_allow_other_data_option(sub, &args->allow_other_data);
   return {sub, [args] { return run_eval(*args); }};
 }
 

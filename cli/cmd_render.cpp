@@ -16,6 +16,7 @@ namespace {
 struct RenderArgs {
   std::string run, cameras, out, data, background = "white";
   int orbit = 0, width = 0, height = 0;
+  bool allow_other_data = false;  // --allow-other-data
 };
 
 int run_render(const RenderArgs& a) {
@@ -23,7 +24,7 @@ int run_render(const RenderArgs& a) {
     throw InputError("--orbit/--cameras", "", "give exactly one of --orbit N and --cameras FILE");
   float bg[3] = {1.f, 1.f, 1.f};
   if (a.background == "black") bg[0] = bg[1] = bg[2] = 0.f;
-  const std::unique_ptr<Engine> engine = load_run(a.run, a.data);
+  const std::unique_ptr<Engine> engine = load_run(a.run, a.data, "cpu", a.allow_other_data);
   const std::vector<RenderCamera> cams = a.orbit > 0
                                              ? orbit_cameras(engine->train_set(), a.orbit, a.width, a.height)
                                              : read_camera_file(a.cameras, engine->train_set(), a.width, a.height);
@@ -51,6 +52,7 @@ Command add_render_command(CLI::App& app) {
       ->check(CLI::Range(1, kMaxImageSide));
   sub->add_option("--background", args->background, "white or black")->check(CLI::IsMember({"white", "black"}));
   sub->add_option("--data", args->data, "dataset folder, when it moved since training");
+  add_allow_other_data_option(sub, &args->allow_other_data);
   return {sub, [args] { return run_render(*args); }};
 }
 

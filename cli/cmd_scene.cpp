@@ -25,6 +25,7 @@ struct SceneArgs {
   std::string name, out;
   scenes::SceneOptions options;
   int64_t seed = 1;
+  bool overwrite = false;
 };
 
 struct SheetArgs {
@@ -50,7 +51,7 @@ int run_make(SceneArgs a) {
                a.name.c_str(), a.options.resolution, a.options.resolution, a.options.train_views, a.options.val_views,
                a.options.test_views, a.out.c_str());
   const auto start = std::chrono::steady_clock::now();
-  const scenes::SceneMade made = scenes::make_scene(a.name, a.out, a.options);
+  const scenes::SceneMade made = scenes::make_scene(a.name, a.out, a.options, a.overwrite);
   std::printf("made scene '%s' in %s (%d/%d/%d train/val/test views, %d spp, %.1f s)\n", made.info.name.c_str(),
               a.out.c_str(), made.train_views, made.val_views, made.test_views, made.samples_per_pixel,
               std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
@@ -115,7 +116,9 @@ Command add_scene_command(CLI::App& app) {
   CLI::App* list = sub->add_subcommand("list", "list the sample scenes (name, purpose, papers)");
   CLI::App* make = sub->add_subcommand("make", "render a sample scene into a NeRF-synthetic folder");
   make->add_option("name", args->name, "scene name (see nerds scene list) or path of a scene .json file")->required();
-  make->add_option("--out", args->out, "output folder")->required();
+  make->add_option("--out", args->out, "output folder (new or empty; written whole, moved into place at the end)")
+      ->required();
+  make->add_flag("--overwrite", args->overwrite, "replace the dataset already in --out");
   add_scene_make_options(make, &args->options, &args->seed);
   auto sheet_args = std::make_shared<SheetArgs>();
   CLI::App* sheet = sub->add_subcommand("contact-sheet", "one labelled view of each made scene folder, in a grid PNG");

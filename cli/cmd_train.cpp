@@ -2,6 +2,9 @@
 //   RUN/snapshot.nerds   the model (at the end, every --snapshot-every steps, and on Ctrl-C)
 //   RUN/params.json      every parameter's value, as a method file (usable as --method)
 //   RUN/train_log.json   step, training seconds and mean loss at intervals
+// It writes only into a new or empty folder, or with --overwrite over a run folder, and the
+// folder changes as one unit (train_run.h): a kill at any moment leaves the old run or a new
+// consistent one.
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -25,7 +28,14 @@ struct TrainArgs {
   int downscale = 1;
   int snapshot_every = 0;
   double log_every = 1.0;
+  bool overwrite = false, allow_other_data = false;
 };
+
+// True when `inner` is `outer` or lies inside it (so replacing `outer` would delete it).
+bool inside(const std::string& inner, const std::string& outer) {
+  const std::string a = absolute_path(inner), b = absolute_path(outer);
+  return a == b || a.rfind(b + "/", 0) == 0;
+}
 
 int run_train(const TrainArgs& a, CLI::App* app) {
   const std::string device = check_device(a.device);
@@ -42,16 +52,22 @@ int run_train(const TrainArgs& a, CLI::App* app) {
                          "(start a new run with --method " +
                              a.resume + "/params.json --set ... instead)");
     if (out.empty()) out = a.resume;
-    make_folder(out);
+    std::error_code ec;
+    if (!fs::equivalent(out, a.resume, ec)) {
+      check_new_run_folder(out, a.overwrite);
+      if (inside(a.resume, out)) throw InputError(out, "", "holds the run being resumed: choose another --out");
+    }
     std::fprintf(stderr, "nerds: resuming %s\n", snapshot_path(a.resume).c_str());
-    engine = load_run(a.resume, a.data, device);
+    engine = load_run(a.resume, a.data, device, a.allow_other_data);
   } else {
     if (a.data.empty()) throw InputError("--data", "", "required (the dataset folder), or --resume RUN");
     if (out.empty()) throw InputError("--out", "", "required (the run folder to write)");
     if (!fs::is_directory(a.data)) throw InputError(a.data, "", "no such dataset folder");
+    if (a.allow_other_data) throw InputError("--allow-other-data", "", "only with --resume (a new run has no other data)");
+    check_new_run_folder(out, a.overwrite);
+    if (inside(a.data, out)) throw InputError(out, "", "holds the dataset " + a.data + ": choose another --out");
     std::string method_name;
     const ParamSet params = build_params(a.method, &method_name);
-    make_folder(out);
     EngineOptions options;
     options.data_dir = absolute_path(a.data);
     options.downscale = a.downscale;
@@ -60,8 +76,10 @@ int run_train(const TrainArgs& a, CLI::App* app) {
     std::fprintf(stderr, "nerds: loading %s\n", a.data.c_str());
     engine = std::make_unique<Engine>(options, params);
   }
+  std::error_code same_ec;
+  if (a.overwrite && is_run_folder(out) && (a.resume.empty() || !fs::equivalent(out, a.resume, same_ec)))
+    std::fprintf(stderr, "nerds: replacing the run in %s at the first save (--overwrite)\n", out.c_str());
   TrainRun run(*engine, out, a.log_every, a.resume.empty() ? "" : a.resume);
-  run.write_params();
   const Dataset& train = engine->train_set();
   std::fprintf(stderr, "nerds: %s on %s: %zu training views of %dx%d, %d threads, %s\n",
                engine->options().method_name.c_str(), engine->options().data_dir.c_str(), train.frames.size(),
@@ -93,6 +111,9 @@ Command add_train_command(CLI::App& app) {
   sub->add_option("--snapshot-every", args->snapshot_every,
                   "also save the snapshot every K steps (0: only at the end)");
   sub->add_option("--resume", args->resume, "continue the run in this folder from its snapshot");
+  sub->add_flag("--overwrite", args->overwrite,
+                "replace the run already in --out (its old files are deleted after the new run's first save)");
+  add_allow_other_data_option(sub, &args->allow_other_data);
   sub->add_option("--log-every", args->log_every, "seconds of training between train_log.json entries")
       ->check(positive_number());
   add_device_option(sub, &args->device);

@@ -12,7 +12,10 @@ namespace fs = std::filesystem;
 
 TrainRun::TrainRun(const Engine& engine, const std::string& out_dir, double log_every_seconds,
                    const std::string& resumed_from)
-    : engine_(engine), dir_(out_dir), log_every_(log_every_seconds) {
+    : engine_(engine), out_(out_dir), log_every_(log_every_seconds) {
+  std::error_code same_ec;
+  const bool in_place = !resumed_from.empty() && fs::equivalent(resumed_from, out_dir, same_ec);
+  if (!in_place) staged_ = std::make_unique<StagedFolder>(out_dir);
   const EngineStats st = engine.stats();
   last_seconds_ = st.train_seconds;
   last_used_ = st.used_samples;
@@ -30,13 +33,7 @@ TrainRun::TrainRun(const Engine& engine, const std::string& out_dir, double log_
   }
 }
 
-void TrainRun::write_params() const {
-  nlohmann::json j;
-  j["name"] = engine_.options().method_name;
-  j["description"] = "every parameter of the run in " + dir_ + " (nerds train); usable as --method";
-  j["params"] = engine_.params().to_json();
-  write_json_file((fs::path(dir_) / "params.json").string(), j);
-}
+std::string TrainRun::write_dir() const { return staged_ && !staged_->published() ? staged_->path() : out_; }
 
 void TrainRun::record(const StepStats& s) {
   loss_sum_ += s.loss;
@@ -60,13 +57,24 @@ void TrainRun::flush_entry() {
 
 void TrainRun::save() {
   flush_entry();
-  engine_.save(snapshot_path(dir_));
+  const std::string dir = write_dir();
+  const bool first_of_staged = staged_ && !staged_->published();
+  if (first_of_staged || !fs::exists(fs::path(dir) / "params.json")) {
+    nlohmann::json p;
+    p["name"] = engine_.options().method_name;
+    p["description"] = "every parameter of the run in " + out_ + " (nerds train); usable as --method";
+    p["params"] = engine_.params().to_json();
+    write_json_file((fs::path(dir) / "params.json").string(), p);
+  }
+  engine_.save(snapshot_path(dir));
   nlohmann::json j;
   j["method"] = engine_.options().method_name;
   j["data"] = engine_.options().data_dir;
   j["loss"] = engine_.params().get_string("trainer.loss");
+  j["step"] = engine_.stats().step;  // the snapshot's step when this log was written
   j["log"] = log_;
-  write_json_file((fs::path(dir_) / "train_log.json").string(), j);
+  write_json_file((fs::path(dir) / "train_log.json").string(), j);
+  if (first_of_staged) staged_->publish();  // the commit point of a new run (train_run.h)
 }
 
 }  // namespace nerds::cli

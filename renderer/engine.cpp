@@ -45,6 +45,7 @@ std::string resolve_device(const std::string& requested) {
 Engine::Engine(const EngineOptions& options, const ParamSet& params)
     : options_(options), device_(resolve_device(options.device)), params_(params) {
   train_ = std::make_shared<Dataset>(load_train_split(options));
+  fingerprint_ = fingerprint_dataset(*train_);
   const TrainConfig config = make_train_config(params_, *train_);
   if (device_ == "cuda") {
     const std::string why = cuda_backend_supports(config);
@@ -245,6 +246,7 @@ void Engine::save(const std::string& path) const {
   meta["method"] = options_.method_name;
   meta["params"] = params_.to_json();
   meta["data"] = {{"dir", options_.data_dir}, {"downscale", options_.downscale}};
+  meta["dataset_fingerprint"] = fingerprint_to_json(fingerprint_);  // a meta field: no format version change
   meta["step"] = t.step_count();
   // The batch shape adapts to these running means; restoring them makes a resumed run
   // draw exactly the rays an uninterrupted one would.
@@ -262,7 +264,7 @@ void Engine::save(const std::string& path) const {
 }
 
 std::unique_ptr<Engine> Engine::load(const std::string& path, const std::string& data_dir_override,
-                                     const std::string& device) {
+                                     const std::string& device, bool accept_other_dataset) {
   const SnapshotContents in = read_snapshot_file(path);
   const nlohmann::json& meta = in.meta;
   auto field = [&](const char* key) -> const nlohmann::json& {
@@ -281,6 +283,7 @@ std::unique_ptr<Engine> Engine::load(const std::string& path, const std::string&
   ParamSet params = default_method_params();
   params.apply_json(field("params"), path);
   auto engine = std::make_unique<Engine>(o, params);
+  check_dataset_fingerprint(meta, engine->fingerprint_, o.data_dir, path, accept_other_dataset);
   Trainer& t = *engine->trainer_;
   get_tensors(in, t.param_tensors(), t.moments());
   auto& occ = t.occupancy().values();

@@ -13,6 +13,7 @@
 
 #include "renderer/backend/render_types.h"
 #include "renderer/data/dataset.h"
+#include "renderer/data/dataset_fingerprint.h"
 #include "renderer/model/packed_model.h"
 #include "renderer/techniques/core/params.h"
 #include "renderer/train/step_stats.h"
@@ -56,9 +57,12 @@ class Engine {
   // A fresh run on the training split of options.data_dir with the given parameters.
   Engine(const EngineOptions& options, const ParamSet& params);
   // Loads a snapshot written by save(); its dataset is reloaded from the folder it names
-  // unless data_dir_override is given. Throws InputError for a missing or corrupt file.
+  // unless data_dir_override is given. Throws InputError for a missing or corrupt file, and
+  // for a dataset whose training split differs from the snapshot's dataset_fingerprint (the
+  // folder's content changed, or another dataset) unless accept_other_dataset
+  // (renderer/data/dataset_fingerprint.h).
   static std::unique_ptr<Engine> load(const std::string& snapshot_path, const std::string& data_dir_override = "",
-                                      const std::string& device = "cpu");
+                                      const std::string& device = "cpu", bool accept_other_dataset = false);
   ~Engine();
 
   // Atomic (temporary file + rename): an interrupted save never damages the previous one.
@@ -79,6 +83,8 @@ class Engine {
   // The learning rate the next step takes.
   float current_lr() const;
   const Dataset& train_set() const { return *train_; }
+  // The training split's fingerprint, taken when it was loaded; save() stores it.
+  const DatasetFingerprint& dataset_fingerprint() const { return fingerprint_; }
   std::shared_ptr<const Dataset> train_set_ptr() const { return train_; }
   // Another split of the same folder with the same downscale (e.g. "test").
   Dataset load_split(const std::string& split, bool load_images = true) const;
@@ -124,6 +130,7 @@ class Engine {
   std::string device_;
   ParamSet params_;
   std::shared_ptr<const Dataset> train_;
+  DatasetFingerprint fingerprint_;
   std::unique_ptr<Trainer> trainer_;
   EngineStats stats_;
   double budget_end_seconds_ = 0.0;  // absolute training time at which the budget ends (0: none)

@@ -2,10 +2,13 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <limits>
 #include <system_error>
 
 #include "renderer/backend/parallel.h"
+#include "renderer/data/json_fields.h"
+#include "renderer/data/staged_folder.h"
 #include "renderer/error.h"
 #include "scenes/generator/multiscale_views.h"
 #include "scenes/generator/nerf_synthetic_writer.h"
@@ -100,7 +103,73 @@ void write_multires_transforms(const fs::path& root, const SceneDescription& d, 
                         frames, extra);
 }
 
+bool holds_dataset(const FolderContents& c) {
+  for (const std::string& e : c.entries)
+    if (e == kSceneMarkerFile || e == "transforms.json" || (e.rfind("transforms_", 0) == 0 && e.size() > 16) ||
+        e == "poses_bounds.npy")
+      return true;
+  return false;
+}
+
+// Refuses an out_dir that holds something, unless `overwrite` and it holds a dataset.
+void check_out_dir(const std::string& out_dir, bool overwrite) {
+  const FolderContents c = folder_contents(out_dir);
+  if (!c.exists || (c.is_folder && c.empty())) return;
+  if (!c.is_folder) throw InputError(out_dir, "", "is a file, not a folder for the scene: choose another --out");
+  if (!holds_dataset(c))
+    throw InputError(out_dir, "", "is not empty and holds no dataset (" + list_some(c.entries) +
+                                      "): choose another --out (--overwrite replaces only a dataset folder)");
+  if (!overwrite)
+    throw InputError(out_dir, "", "holds a dataset already (" + list_some(c.entries) +
+                                      "): pass --overwrite to replace it, or choose another --out");
+}
+
 }  // namespace
+
+nlohmann::json scene_marker(const std::string& name_or_path, const SceneOptions& o) {
+  return {{"scene", name_or_path},
+          {"resolution", o.resolution},
+          {"train_views", o.train_views},
+          {"val_views", o.val_views},
+          {"test_views", o.test_views},
+          {"samples_per_pixel", o.samples_per_pixel},
+          {"seed", static_cast<int64_t>(o.seed)}};
+}
+
+bool ensure_scene(const std::string& name_or_path, const std::string& dir, const SceneOptions& options,
+                  bool replace_made_scene) {
+  const nlohmann::json want = scene_marker(name_or_path, options);
+  const FolderContents c = folder_contents(dir);
+  if (!c.exists || (c.is_folder && c.empty())) {
+    make_scene(name_or_path, dir, options);
+    return true;
+  }
+  const fs::path marker = fs::path(dir) / kSceneMarkerFile;
+  std::error_code ec;
+  if (!c.is_folder || !fs::exists(marker, ec))
+    throw InputError(dir, "", std::string("holds other content than a made scene (") + list_some(c.entries) +
+                                  ", no " + kSceneMarkerFile + "): not making the scene '" + name_or_path +
+                                  "' over it; choose another folder");
+  nlohmann::json have;
+  try {
+    have = json_fields::read_json_file(marker.string());
+  } catch (const InputError&) {
+    have = nullptr;  // an unreadable marker: some other content
+  }
+  if (have == want) return false;
+  std::string differs;
+  for (const auto& [key, value] : want.items()) {
+    const nlohmann::json other = have.is_object() && have.contains(key) ? have.at(key) : nlohmann::json();
+    if (other != value) differs += (differs.empty() ? "" : ", ") + key + " " + other.dump() + " -> " + value.dump();
+  }
+  if (replace_made_scene) {
+    make_scene(name_or_path, dir, options, true);
+    return true;
+  }
+  throw InputError(marker.string(), "",
+                   "the folder holds another scene than the one asked (" + differs +
+                       "): not making it over that one; remove the folder or choose another");
+}
 
 std::vector<SceneInfo> list_scenes() {
   std::vector<SceneInfo> infos;
@@ -108,9 +177,12 @@ std::vector<SceneInfo> list_scenes() {
   return infos;
 }
 
-SceneMade make_scene(const std::string& name_or_path, const std::string& out_dir, const SceneOptions& options) {
+SceneMade make_scene(const std::string& name_or_path, const std::string& out_dir, const SceneOptions& options,
+                     bool overwrite) {
   const SceneDescription d = load_scene(name_or_path);
   check_options(options);
+  check_out_dir(out_dir, overwrite);
+  StagedFolder staged(out_dir);  // written here, moved to out_dir at the end
   SceneMade made;
   made.info = d.info;
   made.samples_per_pixel = std::max(options.samples_per_pixel, d.min_samples_per_pixel);
@@ -121,7 +193,7 @@ SceneMade make_scene(const std::string& name_or_path, const std::string& out_dir
 
   const std::vector<PlannedSplit> splits = plan_views(d, options, train_views);
   const std::vector<int> factors = multires_factors(d, options.resolution);
-  const fs::path root(out_dir);
+  const fs::path root(staged.path());
   for (const PlannedSplit& split : splits) {
     create_folder(root / split.name);
     if (!factors.empty()) create_folder(root / "multires" / split.name);
@@ -189,6 +261,12 @@ SceneMade make_scene(const std::string& name_or_path, const std::string& out_dir
   if (!factors.empty())
     made.notes.push_back("multires/ holds every view at 1/1 to 1/" + std::to_string(factors.back()) +
                          " resolution (multiscale Blender protocol; per-frame w, h, lossmult)");
+  {  // the marker last: it says what the folder holds (ensure_scene)
+    std::ofstream marker(root / kSceneMarkerFile);
+    marker << scene_marker(name_or_path, options).dump(2) << "\n";
+    if (!marker.flush()) throw InputError((fs::path(out_dir) / kSceneMarkerFile).string(), "", "cannot write the file");
+  }
+  staged.publish();
   made.train_views = static_cast<int>(splits[0].views.size());
   made.val_views = static_cast<int>(splits[1].views.size());
   made.test_views = static_cast<int>(splits[2].views.size());

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -45,9 +46,30 @@ std::vector<SceneInfo> list_scenes();
 //   <split>/r_<i>.png                  RGBA8, sRGB, straight alpha (alpha = pixel coverage)
 //   <split>/r_<i>_depth.png            16-bit gray: axial depth * depth_scale, 0 = background
 //   <split>/r_<i>_normal.png           RGB: world normal n as (n + 1) / 2, black = background
+//   nerds_scene.json                   the marker: scene_marker(name_or_path, options)
 // plus, for some scenes, transforms_train_true.json (noisy-poses) or multires/ (multiscale).
-// Throws nerds::InputError for an unknown name, a bad scene file, a bad option or an
-// unwritable folder.
-SceneMade make_scene(const std::string& name_or_path, const std::string& out_dir, const SceneOptions& options);
+// out_dir must not exist or be empty; with `overwrite` it may also hold a dataset (a made
+// scene's marker or a transforms file), which is replaced. The scene is written into a hidden
+// sibling folder and moved into place in one rename at the end (renderer/data/staged_folder.h),
+// so a failure or a kill half way leaves out_dir as it was (absent or the old dataset).
+// Throws nerds::InputError for an unknown name, a bad scene file, a bad option, a folder that
+// holds other content, or an unwritable folder.
+SceneMade make_scene(const std::string& name_or_path, const std::string& out_dir, const SceneOptions& options,
+                     bool overwrite = false);
+
+// The marker file of a made scene folder and what it holds: the scene's name (or file path)
+// and the options it was made with (resolution, views per split, samples_per_pixel, seed).
+constexpr const char* kSceneMarkerFile = "nerds_scene.json";
+nlohmann::json scene_marker(const std::string& name_or_path, const SceneOptions& options);
+
+// For clients that make a scene in a folder once and reuse it (nerds demo, the viewer's
+// session files): does nothing when dir's marker says it holds this scene made with these
+// options (returns false), makes it when dir does not exist or is empty (returns true).
+// A dir that holds anything else is refused with an InputError naming the folder and what
+// differs (the marker's other scene or options, or a folder without a marker, e.g. a real
+// dataset), except that with replace_made_scene a folder holding another made scene (a marker)
+// is made again.
+bool ensure_scene(const std::string& name_or_path, const std::string& dir, const SceneOptions& options,
+                  bool replace_made_scene = false);
 
 }  // namespace nerds::scenes

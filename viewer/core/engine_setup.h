@@ -1,5 +1,5 @@
 // What the viewer opens and how: a dataset folder (first made by the scene maker when it names
-// a built-in scene that is not there yet), the method's parameters, and optionally a snapshot
+// a built-in scene that is not there yet; an existing folder must hold that very scene), the method's parameters, and optionally a snapshot
 // to start from. open_engine() runs on the engine's worker thread, so the window is up (and
 // says what is happening) while a scene is made or a dataset loads.
 #pragma once
@@ -25,11 +25,6 @@ struct EngineSetup {
   scenes::SceneOptions scene_options;
 };
 
-
-// Makes the built-in scene `name` into `dir` unless dir/nerds_scene.json says it was made with
-// the same options (the marker `nerds demo` writes too, so a demo's scene folder is reused).
-// Returns true when it rendered the scene.
-bool ensure_scene(const std::string& name, const std::string& dir, const scenes::SceneOptions& options);
 
 // Makes the scene when asked, then loads the snapshot or starts a fresh run. `status` hears
 // what is being done ("making the scene ...", "loading ..."). Throws InputError for bad input.
