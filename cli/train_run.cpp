@@ -15,7 +15,10 @@ TrainRun::TrainRun(const Engine& engine, const std::string& out_dir, double log_
     : engine_(engine), out_(out_dir), log_every_(log_every_seconds) {
   std::error_code same_ec;
   const bool in_place = !resumed_from.empty() && fs::equivalent(resumed_from, out_dir, same_ec);
-  if (!in_place) staged_ = std::make_unique<StagedFolder>(out_dir);
+  if (in_place)
+    clean_staging_leftovers(out_dir);  // of a killed --overwrite of this run, say
+  else
+    staged_ = std::make_unique<StagedFolder>(out_dir);
   const EngineStats st = engine.stats();
   last_seconds_ = st.train_seconds;
   last_used_ = st.used_samples;
