@@ -101,6 +101,15 @@ class Runner:
     def __init__(self, nerds, work, seed):
         self.nerds, self.work, self.rng = nerds, work, random.Random(seed)
         self.kills = self.finished = 0
+        self.seen = {}  # what a kill left behind, counted (for the summary line)
+
+    def observe(self, folder):
+        """Counts what a kill left: a half-written temporary file, a staged sibling."""
+        parent, name = os.path.split(folder)
+        tmp = os.path.isdir(folder) and any(n.endswith(".tmp") for _, _, fs in os.walk(folder) for n in fs)
+        staged = bool(leftovers(parent, name))
+        key = "a .tmp file" if tmp else "a staged sibling" if staged else "clean"
+        self.seen[key] = self.seen.get(key, 0) + 1
 
     def run(self, args, check_rc=True):
         p = subprocess.run([self.nerds] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -138,6 +147,7 @@ def case_train(r, rounds):
         shutil.rmtree(run, ignore_errors=True)
         r.run_and_kill(["train", "--data", scene, "--out", run, "--steps", "100000", "--snapshot-every", "1"] + FAST,
                        1.2)
+        r.observe(run)
         if os.path.exists(run):
             check_run(run)
         check(not os.path.exists(run) or os.listdir(run), f"{run}: exists but is empty")
@@ -147,6 +157,7 @@ def case_train(r, rounds):
     step = check_run(run)
     for _ in range(rounds):
         r.run_and_kill(["train", "--resume", run, "--steps", "100000", "--snapshot-every", "1"], 1.2)
+        r.observe(run)
         now = check_run(run)
         check(now >= step, f"{run}: step went back from {step} to {now}")
         step = now
@@ -170,6 +181,7 @@ def case_overwrite(r, rounds):
         old = folder_digest(run)
         r.run_and_kill(["train", "--data", scene, "--out", run, "--overwrite", "--steps", "100000",
                         "--snapshot-every", "1"] + FAST, 1.2)
+        r.observe(run)
         check(os.path.isdir(run), f"{run}: gone after a kill during --overwrite")
         if os.path.exists(os.path.join(run, "metrics.json")):
             check(folder_digest(run) == old, f"{run}: the old run was changed (files {sorted(os.listdir(run))})")
@@ -186,18 +198,20 @@ def case_overwrite(r, rounds):
 
 def case_scene(r, rounds):
     out = os.path.join(r.work, "made")
-    args = ["--resolution", "48", "--views", "24", "--val-views", "0", "--test-views", "4", "--spp", "2"]
+    args = ["--resolution", "64", "--views", "60", "--val-views", "0", "--test-views", "4", "--spp", "4"]
     base = ["scene", "make", "default", "--out", out] + args
     for _ in range(rounds):  # into a new folder: absent or whole
         shutil.rmtree(out, ignore_errors=True)
-        r.run_and_kill(base + ["--seed", "1"], 0.35)
+        r.run_and_kill(base + ["--seed", "1"], 0.45)
+        r.observe(out)
         if os.path.exists(out):
             check(check_scene(out)["seed"] == 1, f"{out}: another scene")
     if not os.path.exists(out):
         r.run(base + ["--seed", "1"])
     for i in range(rounds):  # --overwrite over the last scene: the old one whole or the new one whole
         old_marker, old = check_scene(out), folder_digest(out)
-        r.run_and_kill(base + ["--seed", str(i + 2), "--overwrite"], 0.35)
+        r.run_and_kill(base + ["--seed", str(i + 2), "--overwrite"], 0.45)
+        r.observe(out)
         check(os.path.isdir(out), f"{out}: gone after a kill during --overwrite")
         marker = check_scene(out)
         if marker == old_marker:
@@ -228,7 +242,7 @@ def main():
         print(f"FAIL ({a.case}, seed {a.seed}): {e}")
         return 1
     print(f"{a.case}: {r.kills} kills, {r.finished} runs ended before their kill, every state old or whole "
-          f"({time.time() - start:.1f} s)")
+          f"({time.time() - start:.1f} s); left behind: {r.seen}")
     shutil.rmtree(a.work, ignore_errors=True)
     return 0
 
