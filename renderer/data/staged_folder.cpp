@@ -22,11 +22,12 @@ namespace {
 constexpr const char* kPartial = ".partial-";
 constexpr const char* kOld = ".old-";
 
-// The target as an absolute path without a trailing slash ("runs/a/" -> "/.../runs/a").
+// The target as an absolute path without a trailing slash or symbolic links ("runs/a/" ->
+// "/.../runs/a"; a link to a folder names that folder, which is the one replaced).
 fs::path normal_target(const std::string& target) {
   std::error_code ec;
-  fs::path p = fs::absolute(target, ec);
-  if (ec) p = target;
+  fs::path p = fs::weakly_canonical(fs::absolute(target, ec), ec);
+  if (ec) p = fs::absolute(target, ec);
   p = p.lexically_normal();
   if (p.filename().empty()) p = p.parent_path();
   if (p.filename().empty() || p.filename() == "." || p.filename() == "..")
@@ -102,6 +103,11 @@ StagedFolder::StagedFolder(const std::string& target_text) {
   const fs::path target = normal_target(target_text);
   target_ = target.string();
   std::error_code ec;
+  // Replacing the working folder (or one above it) would leave this process, and the shell
+  // that started it, in a deleted folder.
+  const std::string cwd = fs::current_path(ec).string();
+  if (!ec && (cwd == target_ || cwd.rfind(target_ + "/", 0) == 0))
+    throw InputError(target_text, "", "is the current folder (or holds it): choose a folder beside or below it");
   fs::create_directories(target.parent_path(), ec);
   if (ec || !fs::is_directory(target.parent_path()))
     throw InputError(target.parent_path().string(), "",
