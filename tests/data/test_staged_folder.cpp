@@ -10,6 +10,7 @@
 #include "renderer/data/staged_folder.h"
 #include "renderer/error.h"
 #include "tests/data/temp_folder.h"
+#include "tests/test_support/hidden_entries.h"
 
 namespace fs = std::filesystem;
 
@@ -27,12 +28,6 @@ std::string read_text(const fs::path& p) {
 // A pid no process has (above Linux's pid_max of 2^22).
 constexpr long kDeadPid = 99999999;
 
-int hidden_siblings(const fs::path& parent) {
-  int n = 0;
-  for (const auto& e : fs::directory_iterator(parent)) n += e.path().filename().string()[0] == '.';
-  return n;
-}
-
 }  // namespace
 
 TEST_CASE("staged folder: the target appears whole at publish, replacing the old content") {
@@ -46,7 +41,7 @@ TEST_CASE("staged folder: the target appears whole at publish, replacing the old
     CHECK(staged.published());
   }
   CHECK(read_text(target / "a.txt") == "new");
-  CHECK(hidden_siblings(tmp.path()) == 0);
+  CHECK(nerds_test::hidden_entries(tmp.path()) == 0);
 
   write_text(target / "stale.txt", "old run's file");
   {
@@ -58,7 +53,7 @@ TEST_CASE("staged folder: the target appears whole at publish, replacing the old
   CHECK(read_text(target / "b.txt") == "newer");
   CHECK_FALSE(fs::exists(target / "stale.txt"));  // nothing of the old folder is left beside it
   CHECK_FALSE(fs::exists(target / "a.txt"));
-  CHECK(hidden_siblings(tmp.path()) == 0);
+  CHECK(nerds_test::hidden_entries(tmp.path()) == 0);
 
   fs::remove_all(target);
   fs::create_directory(target);  // an empty folder is replaced too
@@ -81,7 +76,7 @@ TEST_CASE("staged folder: a write that fails before publish leaves the target as
   }  // e.g. an exception unwinds here
   CHECK(read_text(target / "old.txt") == "old");
   CHECK_FALSE(fs::exists(target / "half.txt"));
-  CHECK(hidden_siblings(tmp.path()) == 0);
+  CHECK(nerds_test::hidden_entries(tmp.path()) == 0);
   CHECK_THROWS_AS(nerds::StagedFolder("/"), nerds::InputError);
 }
 

@@ -11,6 +11,8 @@
 #include "renderer/error.h"
 #include "scenes/generator/scene_maker.h"
 #include "tests/data/temp_folder.h"
+#include "tests/test_support/hidden_entries.h"
+#include "tests/test_support/small_scene.h"
 
 namespace fs = std::filesystem;
 using nerds::InputError;
@@ -20,25 +22,10 @@ using nerds::scenes::SceneOptions;
 
 namespace {
 
-SceneOptions tiny(uint32_t seed = 1) {
-  SceneOptions o;
-  o.resolution = 12;
-  o.train_views = 3;
-  o.val_views = 0;
-  o.test_views = 1;
-  o.samples_per_pixel = 1;
-  o.seed = seed;
-  return o;
-}
+SceneOptions tiny(uint32_t seed = 1) { return nerds_test::small_scene_options(12, 3, 1, 1, seed); }
 
 nlohmann::json marker_of(const fs::path& dir) {
   return nerds::json_fields::read_json_file((dir / nerds::scenes::kSceneMarkerFile).string());
-}
-
-int hidden_siblings(const fs::path& parent) {
-  int n = 0;
-  for (const auto& e : fs::directory_iterator(parent)) n += e.path().filename().string()[0] == '.';
-  return n;
 }
 
 }  // namespace
@@ -48,7 +35,7 @@ TEST_CASE("make_scene: a new or empty folder; a dataset only with overwrite; nev
   const fs::path out = tmp.path() / "scene";
   make_scene("default", out.string(), tiny());
   CHECK(marker_of(out) == nerds::scenes::scene_marker("default", tiny()));
-  CHECK(hidden_siblings(tmp.path()) == 0);  // written beside, moved into place, nothing left
+  CHECK(nerds_test::hidden_entries(tmp.path()) == 0);  // written beside, moved into place, nothing left
 
   CHECK_THROWS_WITH_AS(make_scene("default", out.string(), tiny(2)), doctest::Contains("pass --overwrite"), InputError);
   CHECK(marker_of(out)["seed"] == 1);  // refused: untouched
@@ -62,7 +49,7 @@ TEST_CASE("make_scene: a new or empty folder; a dataset only with overwrite; nev
                        InputError);
   CHECK(fs::exists(notes / "todo.txt"));
 
-  CHECK(hidden_siblings(tmp.path()) == 0);
+  CHECK(nerds_test::hidden_entries(tmp.path()) == 0);
 }
 
 TEST_CASE("ensure_scene: reuses the very scene, refuses anything else unless it is a made scene to replace") {

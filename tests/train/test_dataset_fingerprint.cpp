@@ -108,16 +108,7 @@ TEST_CASE("Engine::load refuses another dataset unless asked; an old snapshot wi
   nerds_test::TempFolder tmp("fingerprint_engine");
   const fs::path scene = tmp.path() / "scene", other = tmp.path() / "other";
   nerds_test::make_small_scene("default", scene.string(), 16, 4, 2);
-  {
-    nerds::scenes::SceneOptions o;
-    o.resolution = 16;
-    o.train_views = 4;
-    o.val_views = 0;
-    o.test_views = 2;
-    o.samples_per_pixel = 1;
-    o.seed = 2;  // the same scene from other cameras
-    nerds::scenes::make_scene("default", other.string(), o);
-  }
+  nerds_test::make_small_scene("default", other.string(), 16, 4, 2, 1, /*seed=*/2);  // other cameras
   nerds::ParamSet p = nerds::default_method_params();
   p.set("encoding.log2_table_size", int64_t{12});
   p.set("trainer.batch_samples", int64_t{2048});

@@ -9,6 +9,7 @@
 
 #include "renderer/error.h"
 #include "tests/data/temp_folder.h"
+#include "tests/test_support/small_scene.h"
 #include "viewer/core/engine_setup.h"
 
 namespace fs = std::filesystem;
@@ -21,12 +22,7 @@ EngineSetup session_scene(const std::string& dir, uint32_t seed) {
   EngineSetup e;
   e.data_dir = dir;
   e.make_scene = "default";
-  e.scene_options.resolution = 12;
-  e.scene_options.train_views = 3;
-  e.scene_options.val_views = 0;
-  e.scene_options.test_views = 1;
-  e.scene_options.samples_per_pixel = 1;
-  e.scene_options.seed = seed;
+  e.scene_options = nerds_test::small_scene_options(12, 3, 1, 1, seed);
   e.params = nerds::default_method_params();
   e.params.set("encoding.log2_table_size", int64_t{12});
   return e;
