@@ -1,6 +1,7 @@
 // The files of a training run folder, shared by `nerds train` and `nerds demo`:
 // snapshot.nerds (Engine::save, atomic), params.json (a method file with every value) and
-// train_log.json ({"method", "data", "log": [{step, seconds, loss, samples_per_second}]}).
+// train_log.json ({"method", "data", "loss", "step": the snapshot's step when written,
+// "log": [{step, seconds, loss, samples_per_second}]}).
 //
 // A run folder changes as one unit, whatever moment a kill -9 strikes:
 // - A new run (or a run replacing another with --overwrite, or --resume A --out B) is written

@@ -135,7 +135,8 @@ TEST_CASE("the same seed gives the same bytes, another seed other bytes") {
   make_scene("default", first.path.string(), options);
   make_scene("default", second.path.string(), options);
   const auto first_files = folder_bytes(first.path);
-  CHECK(first_files.size() == 3 + 3 * (5 + 2 + 3));  // 3 JSON; RGBA, depth and normal PNGs per view
+  // 3 transforms files and the marker (nerds_scene.json); RGBA, depth and normal PNGs per view
+  CHECK(first_files.size() == 4 + 3 * (5 + 2 + 3));
   CHECK(first_files == folder_bytes(second.path));
   options.seed = 2;
   make_scene("default", third.path.string(), options);
