@@ -47,6 +47,7 @@ int run_make(SceneArgs a) {
   if (a.seed < 0 || a.seed > 4294967295LL) throw InputError("--seed", "", "must be in [0, 2^32)");
   a.options.seed = static_cast<uint32_t>(a.seed);
   scenes::load_scene(a.name);  // a bad name or scene file fails before the message below
+  scenes::check_scene_folder(a.out, a.overwrite);  // and so does a folder that holds other content
   std::fprintf(stderr, "nerds: rendering scene '%s' (%dx%d, %d/%d/%d train/val/test views asked) into %s\n",
                a.name.c_str(), a.options.resolution, a.options.resolution, a.options.train_views, a.options.val_views,
                a.options.test_views, a.out.c_str());

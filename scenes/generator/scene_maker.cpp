@@ -111,8 +111,9 @@ bool holds_dataset(const FolderContents& c) {
   return false;
 }
 
-// Refuses an out_dir that holds something, unless `overwrite` and it holds a dataset.
-void check_out_dir(const std::string& out_dir, bool overwrite) {
+}  // namespace
+
+void check_scene_folder(const std::string& out_dir, bool overwrite) {
   const FolderContents c = folder_contents(out_dir);
   if (!c.exists || (c.is_folder && c.empty())) return;
   if (!c.is_folder) throw InputError(out_dir, "", "is a file, not a folder for the scene: choose another --out");
@@ -123,8 +124,6 @@ void check_out_dir(const std::string& out_dir, bool overwrite) {
     throw InputError(out_dir, "", "holds a dataset already (" + list_some(c.entries) +
                                       "): pass --overwrite to replace it, or choose another --out");
 }
-
-}  // namespace
 
 nlohmann::json scene_marker(const std::string& name_or_path, const SceneOptions& o) {
   return {{"scene", name_or_path},
@@ -181,7 +180,7 @@ SceneMade make_scene(const std::string& name_or_path, const std::string& out_dir
                      bool overwrite) {
   const SceneDescription d = load_scene(name_or_path);
   check_options(options);
-  check_out_dir(out_dir, overwrite);
+  check_scene_folder(out_dir, overwrite);
   StagedFolder staged(out_dir);  // written here, moved to out_dir at the end
   SceneMade made;
   made.info = d.info;

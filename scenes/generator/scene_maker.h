@@ -57,6 +57,10 @@ std::vector<SceneInfo> list_scenes();
 SceneMade make_scene(const std::string& name_or_path, const std::string& out_dir, const SceneOptions& options,
                      bool overwrite = false);
 
+// The check make_scene starts with, for a client to run before it says what it is about to do:
+// InputError unless out_dir may receive a scene (see make_scene).
+void check_scene_folder(const std::string& out_dir, bool overwrite);
+
 // The marker file of a made scene folder and what it holds: the scene's name (or file path)
 // and the options it was made with (resolution, views per split, samples_per_pixel, seed).
 constexpr const char* kSceneMarkerFile = "nerds_scene.json";
