@@ -246,6 +246,14 @@ TEST_CASE("cli: malformed snapshot metadata names the snapshot and the field, ne
   const nerds_test::CliOutput good = eval_with([](json&) {});
   INFO("stderr: " << good.err);
   CHECK(good.code == 0);
+
+  // Resuming reads the run's train_log.json: a step that is not a number named the JSON
+  // library's type_error before.
+  const fs::path log_file = fs::path(t.run) / "train_log.json";
+  json log = json::parse(nerds_test::read_text_file(log_file));
+  log["log"][0]["step"] = "three";
+  write_json(log_file, log);
+  check_refused(t.nerds("train --resume " + t.run + " --steps 1"), {"train_log.json", "log[0].step"});
 }
 
 TEST_CASE("cli: a contact sheet's malformed transforms file names the file and the field") {
