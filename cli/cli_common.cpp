@@ -9,8 +9,8 @@
 #include <cctype>
 #include <chrono>
 #include <cmath>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -29,7 +29,7 @@ namespace fs = std::filesystem;
 namespace {
 // Plain decimal notation: [sign] digits [. digits] [e [sign] digits]. std::stod would also take
 // "0x10", "inf" and "nan", and CLI11 reads integers with strtoll(base 0), so "010" is 8 and
-// "0x10" 16: the checks below accept only this form and hand CLI11 a canonical one.
+// "0x10" 16: the checks below accept only this form (and whole_number hands CLI11 digits).
 bool parse_decimal(const std::string& text, double* value) {
   size_t i = 0, digits = 0;
   const size_t n = text.size();
@@ -93,6 +93,7 @@ void check_integer_options(CLI::App& app) {
   }
   for (CLI::App* sub : app.get_subcommands({})) check_integer_options(*sub);
 }
+
 CLI::Validator orbit_view_count() { return CLI::Range(1, kMaxOrbitViews); }
 
 // ---- parameters -------------------------------------------------------------------------
@@ -140,9 +141,11 @@ void add_budget_options(CLI::App* app, Budget* budget, double default_seconds) {
 
 void resolve_budget(Budget& budget) {
   if (budget.steps < 0 || budget.steps > kMaxSteps)
-    throw InputError("--steps", "", "must be in [1, " + number_key(kMaxSteps) + "], got " + std::to_string(budget.steps));
+    throw InputError("--steps", "",
+                     "must be in [1, " + number_key(kMaxSteps) + "], got " + std::to_string(budget.steps));
   if (!(budget.seconds >= 0 && budget.seconds <= kMaxTrainSeconds))
-    throw InputError("--seconds", "", "must be a positive number of seconds of at most " + number_key(kMaxTrainSeconds));
+    throw InputError("--seconds", "",
+                     "must be a positive number of seconds of at most " + number_key(kMaxTrainSeconds));
   if (budget.steps == 0 && budget.seconds == 0) budget.seconds = budget.default_seconds;
 }
 
@@ -268,8 +271,9 @@ std::vector<double> parse_number_list(const std::string& text, const std::string
     item = item.substr(b, e - b + 1);
     double v = 0;
     if (!parse_decimal(item, &v) || v < 0 || v > kMaxOptionNumber)
-      throw InputError(option, "", "'" + item + "' is not a non-negative number of at most " +
-                                       number_key(kMaxOptionNumber) + " (expected e.g. 10,30,60)");
+      throw InputError(option, "",
+                       "'" + item + "' is not a non-negative number of at most " + number_key(kMaxOptionNumber) +
+                           " (expected e.g. 10,30,60)");
     out.push_back(v);
   }
   return out;

@@ -46,9 +46,9 @@ Intrinsics largest_intrinsics(const Dataset& train) {
 // below, the image shows 1/10000 of a radian (a focal length 10^4 times the image side, a
 // typo's worth of zeros); above, a pinhole camera cannot look (180 degrees is a focal length
 // of 0; a negative one mirrors the image).
-constexpr double kMinFieldOfView = 1e-4;           // radians
-constexpr double kMaxFieldOfView = M_PI - 1e-2;    // radians, about 179.4 degrees
-constexpr double kMaxCameraDistance = 1e4;         // from the scene box's center, engine units
+constexpr double kMinFieldOfView = 1e-4;         // radians
+constexpr double kMaxFieldOfView = M_PI - 1e-2;  // radians, about 179.4 degrees
+constexpr double kMaxCameraDistance = 1e4;       // from the scene box's center, engine units
 
 // The focal length (pixels) that gives `side` pixels the field of view `angle` (radians).
 double focal_for_angle(double side, double angle) { return 0.5 * side / std::tan(0.5 * angle); }
@@ -140,7 +140,8 @@ std::vector<RenderCamera> read_camera_file(const std::string& path, const Datase
   const nlohmann::json& frames = jf::require_frames(root, path);
   // NaN / Infinity read as null (read_json_file), which would read as absent: name them.
   for (const char* key : {"fl_x", "fl_y", "cx", "cy", "w", "h", "camera_angle_x"})
-    if (root.contains(key) && root[key].is_null()) throw InputError(path, key, "not a finite number (null, NaN or Infinity)");
+    if (root.contains(key) && root[key].is_null())
+      throw InputError(path, key, "not a finite number (null, NaN or Infinity)");
   Intrinsics k = largest_intrinsics(train);
   if (const auto fl_x = jf::optional_number(root, "fl_x", path, "")) {
     k.width = checked_image_side(jf::require_number(root, "w", path, ""), path, "w");

@@ -27,7 +27,8 @@ TrainRun::TrainRun(const Engine& engine, const std::string& out_dir, double log_
         for (size_t i = 0; i < log.size(); ++i) {
           const nlohmann::json& e = log[i];
           const std::string where = "log[" + std::to_string(i) + "]";
-          if (e.is_object() && json_fields::optional_integer(e, "step", previous.string(), where).value_or(0) <= st.step)
+          if (e.is_object() &&
+              json_fields::optional_integer(e, "step", previous.string(), where).value_or(0) <= st.step)
             log_.push_back(e);
         }
       }

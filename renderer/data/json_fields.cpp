@@ -168,13 +168,15 @@ int64_t read_integer(const json& value, const std::string& file, const std::stri
   // 800.5 is not a width, and a double beyond +-2^63 does not fit.
   constexpr double kLimit = 9223372036854775808.0;  // 2^63
   if (value.is_number_integer()) {
-    if (value.is_number_unsigned() && value.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
+    if (value.is_number_unsigned() &&
+        value.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
       throw InputError(file, field, "integer out of range: " + value.dump());
     return value.get<int64_t>();
   }
   if (!value.is_number()) throw InputError(file, field, "expected an integer, got " + what_is(value));
   const double d = value.get<double>();
-  if (!std::isfinite(d) || d != std::floor(d)) throw InputError(file, field, "expected an integer (a whole number), got " + value.dump());
+  if (!std::isfinite(d) || d != std::floor(d))
+    throw InputError(file, field, "expected an integer (a whole number), got " + value.dump());
   if (d < -kLimit || d >= kLimit) throw InputError(file, field, "integer out of range: " + value.dump());
   return static_cast<int64_t>(d);
 }
@@ -335,7 +337,8 @@ int JsonObject::integer(const std::string& key, int fallback, int lo, int hi) {
 int64_t JsonObject::integer(const std::string& key, int64_t lo, int64_t hi) {
   known_.insert(key);
   const int64_t i = require_integer(value_, key, file_, where_);
-  if (i < lo || i > hi) fail(key, "must be in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got " + std::to_string(i));
+  if (i < lo || i > hi)
+    fail(key, "must be in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got " + std::to_string(i));
   return i;
 }
 
@@ -347,7 +350,8 @@ std::vector<int64_t> JsonObject::integers(const std::string& key, int64_t lo, in
     const std::string name = field(key) + "[" + std::to_string(i) + "]";
     const int64_t e = read_integer(v[i], file_, name);
     if (e < lo || e > hi)
-      throw InputError(file_, name, "must be in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got " + std::to_string(e));
+      throw InputError(file_, name,
+                       "must be in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got " + std::to_string(e));
     out.push_back(e);
   }
   return out;

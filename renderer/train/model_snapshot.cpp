@@ -58,7 +58,8 @@ void get_tensors(const SnapshotContents& in, const std::vector<ParamTensor>& ten
     const ParamTensor& t = tensors[i];
     const auto d = described.find(t.name);
     if (d == described.end())
-      throw InputError(in.path, t.name, "tensor missing from the snapshot (a snapshot of a differently configured model?)");
+      throw InputError(in.path, t.name,
+                       "tensor missing from the snapshot (a snapshot of a differently configured model?)");
     const std::vector<int64_t>& shape = d->second.shape;
     const bool column_major = d->second.column_major;
     if (shape != t.shape || column_major != t.column_major)

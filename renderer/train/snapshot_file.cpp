@@ -249,8 +249,9 @@ SnapshotContents read_snapshot_file(const std::string& path) {
     throw InputError(path, "", "corrupt snapshot (metadata is not valid JSON)");
   }
   if (!contents.meta.is_object())
-    throw InputError(path, "", std::string("corrupt snapshot (metadata is a JSON ") + contents.meta.type_name() +
-                                   ", not an object)");
+    throw InputError(
+        path, "",
+        std::string("corrupt snapshot (metadata is a JSON ") + contents.meta.type_name() + ", not an object)");
   return contents;
 }
 

@@ -239,8 +239,9 @@ MeshData parse_obj(const std::string& text, const std::string& label) {
   const size_t usable = std::count_if(mesh.triangles.begin(), mesh.triangles.end(),
                                       [&](const std::array<int, 3>& t) { return !degenerate(mesh, t); });
   if (usable == 0)
-    throw InputError(label, "", "no usable triangle: all " + std::to_string(mesh.triangles.size()) +
-                                    " have zero area (repeated or collinear vertices)");
+    throw InputError(label, "",
+                     "no usable triangle: all " + std::to_string(mesh.triangles.size()) +
+                         " have zero area (repeated or collinear vertices)");
   return mesh;
 }
 

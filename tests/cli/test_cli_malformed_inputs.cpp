@@ -90,8 +90,8 @@ TEST_CASE("cli: an absurd camera file is refused by file and field, a good one r
   // A size without a focal length used to be ignored without a word.
   check_refused(render(camera_file({{"w", 16}, {"h", 16}})), {"cams.json", "w", "without a focal length"});
   // Python's json.dump writes Infinity for an infinite focal length.
-  std::ofstream(file) << R"({"fl_x": Infinity, "w": 16, "h": 16, "frames": [{"transform_matrix": )" << kIdentityAt4.dump()
-                      << "}]}";
+  std::ofstream(file) << R"({"fl_x": Infinity, "w": 16, "h": 16, "frames": [{"transform_matrix": )"
+                      << kIdentityAt4.dump() << "}]}";
   check_refused(t.nerds("render --run " + t.run + " --cameras " + file.string() + " --out " + out),
                 {"cams.json", "fl_x", "not a finite number"});
   // Matrices: wrong shape, not a rotation, mirrored, not a number, NaN, a camera 1e30 away.
@@ -104,7 +104,8 @@ TEST_CASE("cli: an absurd camera file is refused by file and field, a good one r
       json::array({{1, 0, 0, nullptr}, {0, 1, 0, 0}, {0, 0, 1, 4}, {0, 0, 0, 1}}),
       json::array({{1, 0, 0, 0}, {0, 1, 0, 0}, {0, 0, 1, 1e30}, {0, 0, 0, 1}}),
   };
-  for (const json& m : matrices) check_refused(render(camera_file(sized, m)), {"cams.json", "frames[0].transform_matrix"});
+  for (const json& m : matrices)
+    check_refused(render(camera_file(sized, m)), {"cams.json", "frames[0].transform_matrix"});
   CHECK_FALSE(fs::exists(fs::path(out) / "0000.png"));
 
   // 16.0 is the whole number 16 (Python writes sizes as floats): accepted.
@@ -117,8 +118,8 @@ TEST_CASE("cli: an absurd camera file is refused by file and field, a good one r
 TEST_CASE("cli: command-line numbers are plain decimal, whole for integer options, and bounded") {
   nerds_test::TempFolder tmp("cli_numbers");
   // Parsing fails before any file is read, so no dataset needs to exist.
-  const std::string train = "train --data " + (tmp.path() / "no_scene").string() + " --out " +
-                            (tmp.path() / "run").string();
+  const std::string train =
+      "train --data " + (tmp.path() / "no_scene").string() + " --out " + (tmp.path() / "run").string();
   auto refused = [&](const std::string& args, std::initializer_list<std::string> parts) {
     check_refused(nerds_test::run_nerds_cli(tmp, args), parts);
   };
@@ -126,7 +127,8 @@ TEST_CASE("cli: command-line numbers are plain decimal, whole for integer option
   // trained forever; 0x10 trained 16 steps.
   for (const char* steps : {"1e20", "99999999999999999999", "0x10", "2.5", "-1", "1e12", "inf", "nan", " 5"})
     refused(train + " --steps '" + std::string(steps) + "'", {"--steps"});
-  for (const char* seconds : {"1e300", "inf", "nan", "1e8", "0", "-3"}) refused(train + " --seconds " + seconds, {"--seconds"});
+  for (const char* seconds : {"1e300", "inf", "nan", "1e8", "0", "-3"})
+    refused(train + " --seconds " + seconds, {"--seconds"});
   refused(train + " --steps 1 --downscale 2.5", {"--downscale", "whole number"});
   refused(train + " --steps 1 --downscale 1e10", {"--downscale"});
   refused(train + " --steps 1 --log-every 1e300", {"--log-every"});
@@ -147,9 +149,9 @@ TEST_CASE("cli: command-line numbers are plain decimal, whole for integer option
   nerds_test::make_small_scene("default", scene, 16, 3, 1);
   for (const char* steps : {"010", "1e1"}) {
     const std::string run = (data.path() / (std::string("run_") + steps)).string();
-    const nerds_test::CliOutput r = nerds_test::run_nerds_cli(
-        data, "train --data " + scene + " --out " + run + " --steps " + steps +
-                  " --set trainer.batch_samples=4096 --set encoding.log2_table_size=14");
+    const nerds_test::CliOutput r =
+        nerds_test::run_nerds_cli(data, "train --data " + scene + " --out " + run + " --steps " + steps +
+                                            " --set trainer.batch_samples=4096 --set encoding.log2_table_size=14");
     INFO("stderr: " << r.err);
     REQUIRE(r.code == 0);
     const json log = json::parse(nerds_test::read_text_file(fs::path(run) / "train_log.json"));
@@ -168,8 +170,10 @@ TEST_CASE("cli: a scene file's OBJ mesh that cannot be read names the file and t
                         {"materials", {{"grey", {{"albedo", {0.5, 0.5, 0.5}}}}}},
                         {"objects", json::array({{{"shape", "obj"}, {"file", "mesh.obj"}, {"material", "grey"}}})}};
     const std::string file = write_json(tmp.path() / "obj_probe.json", scene);
-    return nerds_test::run_nerds_cli(tmp, "scene make " + file + " --resolution 8 --views 1 --val-views 0 "
-                                          "--test-views 1 --spp 1 --out " + out);
+    return nerds_test::run_nerds_cli(tmp, "scene make " + file +
+                                              " --resolution 8 --views 1 --val-views 0 "
+                                              "--test-views 1 --spp 1 --out " +
+                                              out);
   };
   const std::string triangle = "v 0 0 0\nv 1 0 0\nv 0 1 0\n";
   // Each made an empty or partial scene without a word, or failed with no line number.
@@ -239,7 +243,10 @@ TEST_CASE("cli: malformed snapshot metadata names the snapshot and the field, ne
       {[](json& m) { m["tensors"][0]["name"] = 5; }, "tensors[0].name"},
       {[](json& m) { m["tensors"].push_back(m["tensors"][0]); }, "described twice"},
       {[](json& m) { m.erase("method"); }, "method"},
-      {[](json& m) { m = json::array({1, 2}); }, "not an object"},
+      {[](json& m) {
+         m = json::array({1, 2});
+       },
+       "not an object"},
   };
   for (const Case& c : cases) check_refused(eval_with(c.change), {"snapshot.nerds", c.field});
   // The unchanged metadata, rewritten the same way, still evaluates.

@@ -48,7 +48,8 @@ TEST_CASE("parse_obj: unusable vertex and face lines name the file and the line"
   }
 }
 
-TEST_CASE("parse_obj: texture and normal references, negative indices, comments and a degenerate triangle among good ones") {
+TEST_CASE(
+    "parse_obj: texture and normal references, negative indices, comments and a degenerate triangle among good ones") {
   const MeshData mesh = parse_obj(
       "# comment\nv 0 0 0\nv 1 0 0 1\nv 0 1 0 0.5 0.5 0.5\nvt 0 0\nvn 0 0 1\ng group\ns off\n"
       "f 1/1/1 2/1/1 3/1/1\nf -3//1 -2//1 -1//1\nf 1 1 2\n",
