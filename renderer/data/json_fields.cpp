@@ -30,6 +30,14 @@ void require_object(const json& value, const std::string& file, const std::strin
 
 std::string range_text(double lo, double hi) { return "[" + number_text(lo) + ", " + number_text(hi) + "]"; }
 
+// Integers print in full (%g would write 2147483647 as 2.14748e+09).
+void check_integer_range(const std::string& file, const std::string& field, int64_t value, int64_t lo, int64_t hi) {
+  if (value < lo || value > hi)
+    throw InputError(
+        file, field,
+        "must be in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got " + std::to_string(value));
+}
+
 // Replaces the non-JSON tokens NaN, Infinity and -Infinity (outside strings) by null.
 // Parse-error columns after such a token on the same line shift by a few characters.
 std::string nonfinite_tokens_to_null(const std::string& text) {
@@ -327,18 +335,13 @@ double JsonObject::number(const std::string& key, double fallback, double lo, do
 }
 
 int JsonObject::integer(const std::string& key, int fallback, int lo, int hi) {
-  known_.insert(key);
-  const std::optional<int64_t> i = optional_integer(value_, key, file_, where_);
-  if (!i) return fallback;
-  if (*i < lo || *i > hi) fail(key, "must be in " + range_text(lo, hi) + ", got " + std::to_string(*i));
-  return static_cast<int>(*i);
+  return has(key) ? static_cast<int>(integer(key, int64_t{lo}, int64_t{hi})) : fallback;
 }
 
 int64_t JsonObject::integer(const std::string& key, int64_t lo, int64_t hi) {
   known_.insert(key);
   const int64_t i = require_integer(value_, key, file_, where_);
-  if (i < lo || i > hi)
-    fail(key, "must be in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got " + std::to_string(i));
+  check_integer_range(file_, field(key), i, lo, hi);
   return i;
 }
 
@@ -349,9 +352,7 @@ std::vector<int64_t> JsonObject::integers(const std::string& key, int64_t lo, in
   for (size_t i = 0; i < v.size(); ++i) {
     const std::string name = field(key) + "[" + std::to_string(i) + "]";
     const int64_t e = read_integer(v[i], file_, name);
-    if (e < lo || e > hi)
-      throw InputError(file_, name,
-                       "must be in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got " + std::to_string(e));
+    check_integer_range(file_, name, e, lo, hi);
     out.push_back(e);
   }
   return out;
