@@ -6,9 +6,11 @@
 #include <omp.h>
 #endif
 
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -26,26 +28,73 @@ namespace fs = std::filesystem;
 // ---- option checks ------------------------------------------------------------------
 
 namespace {
-CLI::Validator number_check(bool allow_zero) {
+// Plain decimal notation: [sign] digits [. digits] [e [sign] digits]. std::stod would also take
+// "0x10", "inf" and "nan", and CLI11 reads integers with strtoll(base 0), so "010" is 8 and
+// "0x10" 16: the checks below accept only this form (and whole_number hands CLI11 digits).
+bool parse_decimal(const std::string& text, double* value) {
+  size_t i = 0, digits = 0;
+  const size_t n = text.size();
+  if (i < n && (text[i] == '+' || text[i] == '-')) ++i;
+  for (; i < n && std::isdigit(static_cast<unsigned char>(text[i])); ++i) ++digits;
+  if (i < n && text[i] == '.')
+    for (++i; i < n && std::isdigit(static_cast<unsigned char>(text[i])); ++i) ++digits;
+  if (digits == 0) return false;
+  if (i < n && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    if (i < n && (text[i] == '+' || text[i] == '-')) ++i;
+    size_t exponent_digits = 0;
+    for (; i < n && std::isdigit(static_cast<unsigned char>(text[i])); ++i) ++exponent_digits;
+    if (exponent_digits == 0) return false;
+  }
+  if (i != n) return false;
+  *value = std::strtod(text.c_str(), nullptr);  // overflow gives inf, refused by the callers
+  return std::isfinite(*value);
+}
+
+CLI::Validator number_check(bool allow_zero, double max) {
   return CLI::Validator(
-      [allow_zero](std::string& text) -> std::string {
+      [allow_zero, max](std::string& text) -> std::string {
         double v = 0;
-        size_t used = 0;
-        try {
-          v = std::stod(text, &used);
-        } catch (const std::exception&) {
-          used = 0;
-        }
-        if (used != text.size() || !std::isfinite(v) || v < 0 || (!allow_zero && v == 0))
-          return std::string("must be a ") + (allow_zero ? "non-negative" : "positive") + " number, got '" + text + "'";
+        const bool ok = parse_decimal(text, &v) && v >= 0 && (allow_zero || v > 0) && v <= max;
+        if (!ok)
+          return std::string("must be a ") + (allow_zero ? "non-negative" : "positive") + " number of at most " +
+                 number_key(max) + ", got '" + text + "'";
         return "";
       },
       allow_zero ? "NONNEGATIVE" : "POSITIVE");
 }
+
+// Every integer option: a whole number in plain decimal notation within +-2^53 (exact in a
+// double), rewritten to digits ("1e3" -> "1000"). Without it CLI11 reads "010" as octal,
+// "0x10" as hex and clamps 99999999999999999999 to INT64_MAX without a word.
+CLI::Validator whole_number() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        constexpr double kExact = 9007199254740992.0;  // 2^53
+        double v = 0;
+        if (!parse_decimal(text, &v) || v != std::floor(v)) return "must be a whole number, got '" + text + "'";
+        if (std::fabs(v) > kExact) return "is too large for a whole number, got '" + text + "'";
+        text = std::to_string(static_cast<int64_t>(v));
+        return "";
+      },
+      "");
+}
 }  // namespace
 
-CLI::Validator positive_number() { return number_check(false); }
-CLI::Validator non_negative_number() { return number_check(true); }
+CLI::Validator positive_number(double max) { return number_check(false, max); }
+CLI::Validator non_negative_number(double max) { return number_check(true, max); }
+
+void check_integer_options(CLI::App& app) {
+  for (CLI::Option* option : app.get_options()) {
+    // "INT", or "INT:POSITIVE" and the like once checks are attached.
+    const std::string type = option->get_type_name();
+    const std::string base = type.substr(0, type.find(':'));
+    // A transform (CLI11 runs it before the option's checks, and lets it rewrite the text).
+    if (base == "INT" || base == "UINT") option->transform(whole_number());
+  }
+  for (CLI::App* sub : app.get_subcommands({})) check_integer_options(*sub);
+}
+
 CLI::Validator orbit_view_count() { return CLI::Range(1, kMaxOrbitViews); }
 
 // ---- parameters -------------------------------------------------------------------------
@@ -82,19 +131,22 @@ std::string check_device(const std::string& device) {
 // ---- training loop ----------------------------------------------------------------------
 
 void add_budget_options(CLI::App* app, Budget* budget, double default_seconds) {
-  auto* steps = app->add_option("--steps", budget->steps, "train this many steps")->check(positive_number());
+  auto* steps = app->add_option("--steps", budget->steps, "train this many steps")->check(positive_number(kMaxSteps));
   auto* seconds =
       app->add_option("--seconds", budget->seconds,
                       "train for this many seconds of training time (default: " + number_key(default_seconds) + ")")
-          ->check(positive_number());
+          ->check(positive_number(kMaxTrainSeconds));
   steps->excludes(seconds);
   budget->default_seconds = default_seconds;
 }
 
 void resolve_budget(Budget& budget) {
-  if (budget.steps < 0) throw InputError("--steps", "", "must be >= 1, got " + std::to_string(budget.steps));
-  if (!(budget.seconds >= 0) || !std::isfinite(budget.seconds))
-    throw InputError("--seconds", "", "must be a positive number of seconds");
+  if (budget.steps < 0 || budget.steps > kMaxSteps)
+    throw InputError("--steps", "",
+                     "must be in [1, " + number_key(kMaxSteps) + "], got " + std::to_string(budget.steps));
+  if (!(budget.seconds >= 0 && budget.seconds <= kMaxTrainSeconds))
+    throw InputError("--seconds", "",
+                     "must be a positive number of seconds of at most " + number_key(kMaxTrainSeconds));
   if (budget.steps == 0 && budget.seconds == 0) budget.seconds = budget.default_seconds;
 }
 
@@ -243,15 +295,11 @@ std::vector<double> parse_number_list(const std::string& text, const std::string
     const size_t b = item.find_first_not_of(" \t"), e = item.find_last_not_of(" \t");
     if (b == std::string::npos) continue;
     item = item.substr(b, e - b + 1);
-    size_t used = 0;
     double v = 0;
-    try {
-      v = std::stod(item, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used != item.size() || !std::isfinite(v) || v < 0)
-      throw InputError(option, "", "'" + item + "' is not a non-negative number (expected e.g. 10,30,60)");
+    if (!parse_decimal(item, &v) || v < 0 || v > kMaxOptionNumber)
+      throw InputError(option, "",
+                       "'" + item + "' is not a non-negative number of at most " + number_key(kMaxOptionNumber) +
+                           " (expected e.g. 10,30,60)");
     out.push_back(v);
   }
   return out;

@@ -35,9 +35,23 @@ Command add_demo_command(CLI::App& app);
 Command add_papers_command(CLI::App& app);
 Command add_ablate_command(CLI::App& app);
 
-// A CLI11 check: the option's value is a number > 0 (or >= 0), with a short message.
-CLI::Validator positive_number();
-CLI::Validator non_negative_number();
+// Command-line numbers are plain decimal text ("16", "2.5", "1e5"; no hex, inf or nan).
+// The default upper bound of every number option: a count or size beyond 1e9 is a typo, and
+// it fits the int an option fills (2^31 - 1) with room to spare.
+constexpr double kMaxOptionNumber = 1e9;
+// --steps: the trainer counts steps in an int (and a resumed run adds to the count).
+constexpr double kMaxSteps = 1e9;
+// --seconds: 10^7 s is 116 days of training time; anything beyond is a typo.
+constexpr double kMaxTrainSeconds = 1e7;
+// A CLI11 check: the option's value is a number > 0 (or >= 0) and at most `max`, with a short
+// message.
+CLI::Validator positive_number(double max = kMaxOptionNumber);
+CLI::Validator non_negative_number(double max = kMaxOptionNumber);
+// Adds to every integer option of `app` and its subcommands (after they are declared) the
+// check that its value is a whole number in plain decimal notation, handed on as digits:
+// "2.5" is refused by name, "1e3" reads as 1000, and CLI11's own reading (strtoll, base 0)
+// never sees "010" (octal) or an out-of-range value it would clamp.
+void check_integer_options(CLI::App& app);
 // --orbit N: 1 to kMaxOrbitViews cameras, each an image written (checked before any is made).
 constexpr int kMaxOrbitViews = 10000;
 CLI::Validator orbit_view_count();

@@ -83,10 +83,11 @@ int run_contact_sheet(const SheetArgs& a) {
   std::vector<scenes::SheetTile> tiles;
   for (const std::string& arg : a.folders) {
     const SheetPick pick = parse_pick(arg, a);
-    const nlohmann::json transforms =
-        json_fields::read_json_file((pick.dir / ("transforms_" + pick.split + ".json")).string());
+    const std::string transforms_file = (pick.dir / ("transforms_" + pick.split + ".json")).string();
+    const nlohmann::json transforms = json_fields::read_json_file(transforms_file);
     scenes::SheetTile tile;
-    tile.label = transforms.value("scene", pick.dir.filename().string());
+    tile.label =
+        json_fields::optional_string(transforms, "scene", transforms_file, "").value_or(pick.dir.filename().string());
     tile.image = read_image((pick.dir / pick.split / ("r_" + std::to_string(pick.view) + ".png")).string(), 4);
     tiles.push_back(std::move(tile));
   }

@@ -6,6 +6,7 @@
 #include <exception>
 #include <filesystem>
 #include <new>
+#include <nlohmann/json.hpp>
 #include <vector>
 
 #include "cli/cli_common.h"
@@ -31,6 +32,7 @@ int main(int argc, char** argv) {
     commands = {add_train_command(app), add_eval_command(app),   add_render_command(app), add_bench_command(app),
                 add_scene_command(app), add_params_command(app), add_demo_command(app),   add_papers_command(app),
                 add_ablate_command(app)};
+    check_integer_options(app);
   } catch (const std::exception& e) {  // a mistake in an option declaration
     std::fprintf(stderr, "nerds: internal error: %s\n", e.what());
     return kExitInternalError;
@@ -58,6 +60,14 @@ int main(int argc, char** argv) {
     return input_error(e.what());
   } catch (const std::filesystem::filesystem_error& e) {
     return input_error(e.what());
+  } catch (const nlohmann::json::exception& e) {
+    // Files are read through renderer/data/json_fields.h, whose errors name the file and the
+    // field; reaching here means a reader bypassed it: still say that a JSON value was wrong.
+    std::fprintf(stderr,
+                 "nerds: internal error: a JSON value of an unexpected type or shape escaped the checked "
+                 "readers (please report): %s\n",
+                 e.what());
+    return kExitInternalError;
   } catch (const std::bad_alloc&) {
     std::fprintf(stderr,
                  "nerds: error: out of memory (in a step that does not say what it allocates; the dataset's "

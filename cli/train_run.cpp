@@ -29,8 +29,14 @@ TrainRun::TrainRun(const Engine& engine, const std::string& out_dir, double log_
       const nlohmann::json j = json_fields::read_json_file(previous.string());
       if (j.is_object() && j.contains("log") && j["log"].is_array()) {
         // Entries past the snapshot's step were logged after it was saved: drop them.
-        for (const nlohmann::json& e : j["log"])
-          if (e.is_object() && e.value("step", 0) <= st.step) log_.push_back(e);
+        const nlohmann::json& log = j["log"];
+        for (size_t i = 0; i < log.size(); ++i) {
+          const nlohmann::json& e = log[i];
+          const std::string where = "log[" + std::to_string(i) + "]";
+          if (e.is_object() &&
+              json_fields::optional_integer(e, "step", previous.string(), where).value_or(0) <= st.step)
+            log_.push_back(e);
+        }
       }
     }
   }

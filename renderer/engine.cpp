@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <new>
 #include <utility>
 
@@ -12,6 +13,7 @@
 #include "renderer/backend/sample_buffer.h"
 #include "renderer/backend/training_backend.h"
 #include "renderer/data/image_limits.h"
+#include "renderer/data/json_fields.h"
 #include "renderer/error.h"
 #include "renderer/techniques/core/modules.h"
 #include "renderer/train/model_snapshot.h"
@@ -266,22 +268,32 @@ void Engine::save(const std::string& path) const {
 std::unique_ptr<Engine> Engine::load(const std::string& path, const std::string& data_dir_override,
                                      const std::string& device, bool accept_other_dataset) {
   const SnapshotContents in = read_snapshot_file(path);
-  const nlohmann::json& meta = in.meta;
-  auto field = [&](const char* key) -> const nlohmann::json& {
-    if (!meta.contains(key)) throw InputError(path, key, "missing from the snapshot's metadata");
-    return meta.at(key);
-  };
+  // Every metadata field is read through json_fields, so a damaged or hand-edited snapshot
+  // names its field (never an exception of the JSON library). Fields nobody reads are
+  // tolerated: a newer minor addition must not make a snapshot unreadable.
+  json_fields::JsonObject meta(in.meta, path, "");
+  if (meta.has("meta_version")) meta.integer("meta_version", int64_t{1}, int64_t{kSnapshotMetaVersion});
   EngineOptions o;
-  try {
-    o.data_dir = data_dir_override.empty() ? field("data").at("dir").get<std::string>() : data_dir_override;
-    o.downscale = field("data").at("downscale").get<int>();
-    o.method_name = field("method").get<std::string>();
-    o.device = device;
-  } catch (const nlohmann::json::exception& e) {
-    throw InputError(path, "data", std::string("malformed snapshot metadata: ") + e.what());
-  }
+  json_fields::JsonObject data = meta.object("data");
+  o.data_dir = data_dir_override.empty() ? data.string("dir") : data_dir_override;
+  o.downscale = static_cast<int>(data.integer("downscale", int64_t{1}, int64_t{kMaxImageSide}));
+  o.method_name = meta.string("method");
+  o.device = device;
   ParamSet params = default_method_params();
-  params.apply_json(field("params"), path);
+  params.apply_json(meta.raw("params"), path);
+  // Read before the engine (and its dataset) is built, so a bad field fails fast.
+  const int step = static_cast<int>(meta.integer("step", int64_t{0}, int64_t{std::numeric_limits<int>::max()}));
+  // Running means of samples per ray: the trainer sizes its batches by them.
+  constexpr double kMaxSamplesPerRay = 1e6;
+  const double used_per_ray = meta.number("mean_used_per_ray", 0.0, kMaxSamplesPerRay);
+  const double marched_per_ray = meta.number("mean_marched_per_ray", 0.0, kMaxSamplesPerRay);
+  json_fields::JsonObject st = meta.object("stats");
+  constexpr int64_t kMaxCount = std::numeric_limits<int64_t>::max();
+  const double train_seconds = st.number("train_seconds", 0.0, 0.0, 1e12);
+  const int64_t used_samples = st.has("used_samples") ? st.integer("used_samples", int64_t{0}, kMaxCount) : 0;
+  const int64_t marched_samples = st.has("marched_samples") ? st.integer("marched_samples", int64_t{0}, kMaxCount) : 0;
+  const int64_t rays = st.has("rays") ? st.integer("rays", int64_t{0}, kMaxCount) : 0;
+
   auto engine = std::make_unique<Engine>(o, params);
   check_dataset_fingerprint(meta, engine->fingerprint_, o.data_dir, path, accept_other_dataset);
   Trainer& t = *engine->trainer_;
@@ -289,15 +301,14 @@ std::unique_ptr<Engine> Engine::load(const std::string& path, const std::string&
   auto& occ = t.occupancy().values();
   read_section(in, "occupancy.values", occ.data(), occ.size());
   t.occupancy().rebuild_bits();
-  t.set_step_count(field("step").get<int>());
-  t.set_mean_used_per_ray(field("mean_used_per_ray").get<float>());
-  t.set_mean_marched_per_ray(field("mean_marched_per_ray").get<float>());
-  const nlohmann::json& st = field("stats");
+  t.set_step_count(step);
+  t.set_mean_used_per_ray(static_cast<float>(used_per_ray));
+  t.set_mean_marched_per_ray(static_cast<float>(marched_per_ray));
   engine->stats_.step = t.step_count();
-  engine->stats_.train_seconds = st.value("train_seconds", 0.0);
-  engine->stats_.used_samples = st.value("used_samples", int64_t{0});
-  engine->stats_.marched_samples = st.value("marched_samples", int64_t{0});
-  engine->stats_.rays = st.value("rays", int64_t{0});
+  engine->stats_.train_seconds = train_seconds;
+  engine->stats_.used_samples = used_samples;
+  engine->stats_.marched_samples = marched_samples;
+  engine->stats_.rays = rays;
   engine->stats_.occupied_cells = t.occupancy().occupied_count();
   return engine;
 }

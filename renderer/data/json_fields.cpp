@@ -30,6 +30,14 @@ void require_object(const json& value, const std::string& file, const std::strin
 
 std::string range_text(double lo, double hi) { return "[" + number_text(lo) + ", " + number_text(hi) + "]"; }
 
+// Integers print in full (%g would write 2147483647 as 2.14748e+09).
+void check_integer_range(const std::string& file, const std::string& field, int64_t value, int64_t lo, int64_t hi) {
+  if (value < lo || value > hi)
+    throw InputError(
+        file, field,
+        "must be in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got " + std::to_string(value));
+}
+
 // Replaces the non-JSON tokens NaN, Infinity and -Infinity (outside strings) by null.
 // Parse-error columns after such a token on the same line shift by a few characters.
 std::string nonfinite_tokens_to_null(const std::string& text) {
@@ -163,16 +171,29 @@ Vec3 read_vec3(const json& value, const std::string& file, const std::string& fi
                    static_cast<float>(value[2].get<double>()));
 }
 
+int64_t read_integer(const json& value, const std::string& file, const std::string& field) {
+  // JSON has one number type: 800 and 800.0 are the same width (Python writes the latter),
+  // 800.5 is not a width, and a double beyond +-2^63 does not fit.
+  constexpr double kLimit = 9223372036854775808.0;  // 2^63
+  if (value.is_number_integer()) {
+    if (value.is_number_unsigned() &&
+        value.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
+      throw InputError(file, field, "integer out of range: " + value.dump());
+    return value.get<int64_t>();
+  }
+  if (!value.is_number()) throw InputError(file, field, "expected an integer, got " + what_is(value));
+  const double d = value.get<double>();
+  if (!std::isfinite(d) || d != std::floor(d))
+    throw InputError(file, field, "expected an integer (a whole number), got " + value.dump());
+  if (d < -kLimit || d >= kLimit) throw InputError(file, field, "integer out of range: " + value.dump());
+  return static_cast<int64_t>(d);
+}
+
 std::optional<int64_t> optional_integer(const json& object, const std::string& key, const std::string& file,
                                         const std::string& where) {
   const json* value = find(object, key, file, where);
   if (!value) return std::nullopt;
-  if (!value->is_number_integer())
-    throw InputError(file, field_name(where, key), "expected an integer, got " + value->dump());
-  constexpr uint64_t kMax = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
-  if (value->is_number_unsigned() && value->get<uint64_t>() > kMax)
-    throw InputError(file, field_name(where, key), "integer out of range: " + value->dump());
-  return value->get<int64_t>();
+  return read_integer(*value, file, field_name(where, key));
 }
 
 int64_t require_integer(const json& object, const std::string& key, const std::string& file,
@@ -314,11 +335,34 @@ double JsonObject::number(const std::string& key, double fallback, double lo, do
 }
 
 int JsonObject::integer(const std::string& key, int fallback, int lo, int hi) {
+  return has(key) ? static_cast<int>(integer(key, int64_t{lo}, int64_t{hi})) : fallback;
+}
+
+int64_t JsonObject::integer(const std::string& key, int64_t lo, int64_t hi) {
   known_.insert(key);
-  const std::optional<int64_t> i = optional_integer(value_, key, file_, where_);
-  if (!i) return fallback;
-  if (*i < lo || *i > hi) fail(key, "must be in " + range_text(lo, hi) + ", got " + std::to_string(*i));
-  return static_cast<int>(*i);
+  const int64_t i = require_integer(value_, key, file_, where_);
+  check_integer_range(file_, field(key), i, lo, hi);
+  return i;
+}
+
+std::vector<int64_t> JsonObject::integers(const std::string& key, int64_t lo, int64_t hi) {
+  const json& v = raw(key);
+  if (!v.is_array()) fail(key, "expected an array of whole numbers, got " + what_is(v));
+  std::vector<int64_t> out;
+  for (size_t i = 0; i < v.size(); ++i) {
+    const std::string name = field(key) + "[" + std::to_string(i) + "]";
+    const int64_t e = read_integer(v[i], file_, name);
+    check_integer_range(file_, name, e, lo, hi);
+    out.push_back(e);
+  }
+  return out;
+}
+
+bool JsonObject::boolean(const std::string& key) {
+  known_.insert(key);
+  const std::optional<bool> b = optional_bool(value_, key, file_, where_);
+  if (!b) fail(key, "missing required true or false");
+  return *b;
 }
 
 bool JsonObject::boolean(const std::string& key, bool fallback) {

@@ -42,6 +42,7 @@ double require_number(const nlohmann::json& object, const std::string& key, cons
                       const std::string& where);
 std::optional<double> optional_number(const nlohmann::json& object, const std::string& key,
                                       const std::string& file, const std::string& where);
+// A whole number (see read_integer).
 std::optional<int64_t> optional_integer(const nlohmann::json& object, const std::string& key,
                                         const std::string& file, const std::string& where);
 std::optional<bool> optional_bool(const nlohmann::json& object, const std::string& key, const std::string& file,
@@ -56,7 +57,10 @@ std::optional<Vec3> optional_vec3(const nlohmann::json& object, const std::strin
 // Any JSON value that must be an array of three finite numbers; `field` names it.
 Vec3 read_vec3(const nlohmann::json& value, const std::string& file, const std::string& field);
 
-// An integer field (a JSON number without a fraction).
+// Any JSON value that must be a whole number (800 or 800.0, not 800.5) within int64; `field`
+// names it. The one integer reader: the integer fields below and JsonObject use it.
+int64_t read_integer(const nlohmann::json& value, const std::string& file, const std::string& field);
+// An integer field (a whole JSON number, see read_integer).
 int64_t require_integer(const nlohmann::json& object, const std::string& key, const std::string& file,
                         const std::string& where);
 // An array field (any elements); throws when absent or not an array.
@@ -99,6 +103,10 @@ class JsonObject {
   double number(const std::string& key, double lo, double hi);
   double number(const std::string& key, double fallback, double lo, double hi);
   int integer(const std::string& key, int fallback, int lo, int hi);
+  int64_t integer(const std::string& key, int64_t lo, int64_t hi);  // required
+  // An array (any length) of whole numbers, each in [lo, hi].
+  std::vector<int64_t> integers(const std::string& key, int64_t lo, int64_t hi);
+  bool boolean(const std::string& key);  // required
   bool boolean(const std::string& key, bool fallback);
   std::string string(const std::string& key);
   std::string string(const std::string& key, const std::string& fallback);

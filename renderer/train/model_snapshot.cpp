@@ -1,21 +1,17 @@
 #include "renderer/train/model_snapshot.h"
 
+#include <limits>
+#include <map>
 #include <set>
 #include <string>
 
+#include "renderer/data/json_fields.h"
 #include "renderer/error.h"
 
 namespace nerds {
 
 namespace {
 const char* kMomentSuffix[2] = {".adam_m", ".adam_v"};
-
-// The description of the snapshot's tensor called `name` in meta["tensors"], or null.
-const nlohmann::json* described(const nlohmann::json& list, const std::string& name) {
-  for (const nlohmann::json& t : list)
-    if (t.is_object() && t.contains("name") && t["name"] == name) return &t;
-  return nullptr;
-}
 }  // namespace
 
 void put_tensors(const std::vector<ParamTensor>& tensors, const std::vector<AdamMoments>& moments,
@@ -37,31 +33,35 @@ void put_tensors(const std::vector<ParamTensor>& tensors, const std::vector<Adam
 
 void get_tensors(const SnapshotContents& in, const std::vector<ParamTensor>& tensors,
                  std::vector<AdamMoments>& moments) {
-  if (!in.meta.contains("tensors") || !in.meta["tensors"].is_array())
-    throw InputError(in.path, "tensors", "missing from the snapshot's metadata (or not a list)");
-  const nlohmann::json& list = in.meta["tensors"];
+  // The descriptions, read through json_fields: a damaged one names its field.
+  json_fields::JsonObject meta(in.meta, in.path, "");
+  const nlohmann::json& list = meta.raw("tensors");
+  if (!list.is_array()) meta.fail("tensors", "expected a list of tensor descriptions");
+  struct Described {
+    std::vector<int64_t> shape;
+    bool column_major = false;
+  };
+  std::map<std::string, Described> described;
   std::set<std::string> known;
   for (const ParamTensor& t : tensors) known.insert(t.name);
-  for (const nlohmann::json& d : list) {
-    const std::string name = d.is_object() && d.contains("name") && d["name"].is_string() ? d["name"] : "";
+  for (size_t i = 0; i < list.size(); ++i) {
+    json_fields::JsonObject d(list[i], in.path, "tensors[" + std::to_string(i) + "]");
+    const std::string name = d.string("name");
     if (!known.count(name))
-      throw InputError(in.path, "tensors",
-                       "the snapshot holds tensor '" + name + "', which this model does not have (a snapshot of a "
-                       "differently configured model?)");
+      d.fail("name", "the snapshot holds tensor '" + name +
+                         "', which this model does not have (a snapshot of a differently configured model?)");
+    if (described.count(name)) d.fail("name", "tensor '" + name + "' is described twice");
+    described[name] = {d.integers("shape", 0, std::numeric_limits<int64_t>::max()), d.boolean("column_major")};
   }
   moments.resize(tensors.size());
   for (size_t i = 0; i < tensors.size(); ++i) {
     const ParamTensor& t = tensors[i];
-    const nlohmann::json* d = described(list, t.name);
-    if (!d) throw InputError(in.path, t.name, "tensor missing from the snapshot (a snapshot of a differently configured model?)");
-    std::vector<int64_t> shape;
-    bool column_major = false;
-    try {
-      shape = d->at("shape").get<std::vector<int64_t>>();
-      column_major = d->at("column_major").get<bool>();
-    } catch (const nlohmann::json::exception& e) {
-      throw InputError(in.path, t.name, std::string("malformed tensor description: ") + e.what());
-    }
+    const auto d = described.find(t.name);
+    if (d == described.end())
+      throw InputError(in.path, t.name,
+                       "tensor missing from the snapshot (a snapshot of a differently configured model?)");
+    const std::vector<int64_t>& shape = d->second.shape;
+    const bool column_major = d->second.column_major;
     if (shape != t.shape || column_major != t.column_major)
       throw InputError(in.path, t.name,
                        "has shape " + shape_text(shape) + (column_major ? " (column-major)" : "") +

@@ -248,6 +248,10 @@ SnapshotContents read_snapshot_file(const std::string& path) {
   } catch (const nlohmann::json::exception&) {
     throw InputError(path, "", "corrupt snapshot (metadata is not valid JSON)");
   }
+  if (!contents.meta.is_object())
+    throw InputError(
+        path, "",
+        std::string("corrupt snapshot (metadata is a JSON ") + contents.meta.type_name() + ", not an object)");
   return contents;
 }
 

@@ -3,7 +3,10 @@
 #include <tiny_obj_loader.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstdlib>
+#include <sstream>
 
 #include "renderer/error.h"
 
@@ -153,7 +156,63 @@ void compute_vertex_normals(MeshData* mesh) {
   }
 }
 
+namespace {
+
+// The OBJ statements a mesh is made of, checked line by line before tinyobjloader reads the
+// text: it reads an unparsable number as 0 and skips what it cannot use without a word.
+// "v x y z [w | r g b]": finite numbers; "f a b c ...": three or more vertex references
+// "i", "i/t", "i//n" or "i/t/n", each i a non-zero integer naming a vertex defined above
+// (negative: counted back from the last one). Other statements (vt, vn, g, o, s, usemtl ...)
+// carry nothing the ray tracer uses and pass unchecked.
+void check_obj_lines(const std::string& text, const std::string& label) {
+  std::istringstream lines(text);
+  std::string line;
+  int64_t vertices = 0;
+  for (int number = 1; std::getline(lines, line); ++number) {
+    const std::string where = "line " + std::to_string(number);
+    std::istringstream tokens(line.substr(0, line.find('#')));
+    std::string keyword;
+    if (!(tokens >> keyword) || (keyword != "v" && keyword != "f")) continue;
+    std::vector<std::string> args;
+    for (std::string t; tokens >> t;) args.push_back(t);
+    if (keyword == "v") {
+      if (args.size() != 3 && args.size() != 4 && args.size() != 6)
+        throw InputError(label, where, "a vertex needs 3 coordinates (x y z [w]), got \"" + line + "\"");
+      for (const std::string& a : args) {
+        char* end = nullptr;
+        const double value = std::strtod(a.c_str(), &end);
+        const bool hex = a.find_first_of("xX") != std::string::npos;  // strtod reads it, tinyobjloader does not
+        if (end != a.c_str() + a.size() || hex || !std::isfinite(value))
+          throw InputError(label, where, "vertex coordinate '" + a + "' is not a finite number");
+      }
+      ++vertices;
+      continue;
+    }
+    if (args.size() < 3) throw InputError(label, where, "a face needs at least 3 vertices, got \"" + line + "\"");
+    for (const std::string& a : args) {
+      const std::string index_text = a.substr(0, a.find('/'));
+      char* end = nullptr;
+      errno = 0;
+      const long long index = std::strtoll(index_text.c_str(), &end, 10);
+      if (index_text.empty() || end != index_text.c_str() + index_text.size() || errno == ERANGE)
+        throw InputError(label, where, "face vertex '" + a + "' is not a vertex number");
+      if (index == 0 || index > vertices || index < -vertices)
+        throw InputError(label, where,
+                         "face vertex " + std::to_string(index) + " does not exist (" + std::to_string(vertices) +
+                             " vertices defined above; numbers count from 1, negative ones back from the last)");
+    }
+  }
+}
+
+bool degenerate(const MeshData& mesh, const std::array<int, 3>& t) {
+  const Vec3 a = mesh.positions[t[0]], b = mesh.positions[t[1]], c = mesh.positions[t[2]];
+  return length(cross(b - a, c - a)) == 0.f;
+}
+
+}  // namespace
+
 MeshData parse_obj(const std::string& text, const std::string& label) {
+  check_obj_lines(text, label);
   tinyobj::ObjReaderConfig config;
   config.triangulate = true;
   config.vertex_color = false;
@@ -175,6 +234,14 @@ MeshData parse_obj(const std::string& text, const std::string& label) {
     }
   }
   if (mesh.triangles.empty()) throw InputError(label, "", "the OBJ file has no faces");
+  // Degenerate triangles are harmless among others (no ray hits them), but a mesh of nothing
+  // else is invisible: a mistake, not a scene.
+  const size_t usable = std::count_if(mesh.triangles.begin(), mesh.triangles.end(),
+                                      [&](const std::array<int, 3>& t) { return !degenerate(mesh, t); });
+  if (usable == 0)
+    throw InputError(label, "",
+                     "no usable triangle: all " + std::to_string(mesh.triangles.size()) +
+                         " have zero area (repeated or collinear vertices)");
   return mesh;
 }
 

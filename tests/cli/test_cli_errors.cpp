@@ -234,7 +234,7 @@ TEST_CASE("cli errors: sizes that would allocate too much are refused by name, b
                     {"--height", "16384"});
   check_input_error(run_nerds(tmp, "render --run " + quoted(run) + " --orbit 2000000000 --out " + quoted(out)),
                     {"--orbit"});
-  check_input_error(run_nerds(tmp, "scene make default --views 2000000000 --out " + quoted(out)), {"train_views"});
+  check_input_error(run_nerds(tmp, "scene make default --views 2000000000 --out " + quoted(out)), {"--views"});
   CHECK_FALSE(fs::exists(out));
   // A scene box of 1e9 crashed training, 1e30 hung it: now the dataset's file and field.
   const fs::path transforms = fs::path(scene) / "transforms_train.json";
