@@ -105,6 +105,8 @@ StepStats Trainer::step() {
   ema_used_per_ray_ = 0.5f * ema_used_per_ray_ + 0.5f * std::max(used_per_ray, 1.f);
   ema_marched_per_ray_ = 0.5f * ema_marched_per_ray_ + 0.5f * std::max(marched_per_ray, 1.f);
   st.step = step_;
+  watch_.after_step(st, request.lr, config_.optimizer, config_.occupancy.enabled,
+                    [this] { return occupied_cell_count(); });
   return st;
 }
 
