@@ -17,8 +17,10 @@
 #include "renderer/data/image_io.h"
 #include "renderer/error.h"
 #include "tests/data/temp_folder.h"
+#include "tests/test_support/input_errors.h"
 
 namespace fs = std::filesystem;
+using nerds_test::check_mentions;
 using nlohmann::json;
 
 namespace {
@@ -52,17 +54,7 @@ json write_scene(const fs::path& dir) {
 
 std::string error_with(const fs::path& dir, const json& root) {
   std::ofstream(dir / "transforms.json") << root.dump(2);
-  try {
-    nerds::load_dataset(dir.string(), {"all", 1, false});
-  } catch (const nerds::InputError& e) {
-    return e.what();
-  }
-  return "(no InputError thrown)";
-}
-
-void check_mentions(const std::string& message, std::initializer_list<std::string> parts) {
-  INFO("message: " << message);
-  for (const std::string& part : parts) CHECK_MESSAGE(message.find(part) != std::string::npos, "missing: " << part);
+  return nerds_test::dataset_error(dir.string(), {"all", 1, false});
 }
 
 // The same root with one top-level field set (or, with a null value, removed).
@@ -194,11 +186,5 @@ TEST_CASE("camera checks: NeRF-synthetic's camera_angle_x of 1e-300 is named") {
   const json root = {{"camera_angle_x", 1e-300},
                      {"frames", json::array({{{"file_path", "./train/r_0"}, {"transform_matrix", camera_at(0, 0)}}})}};
   std::ofstream(tmp.path() / "transforms_train.json") << root.dump();
-  std::string message = "(no InputError thrown)";
-  try {
-    nerds::load_dataset(tmp.str(), {"train", 1, false});
-  } catch (const nerds::InputError& e) {
-    message = e.what();
-  }
-  check_mentions(message, {"transforms_train.json", "camera_angle_x", "field of view"});
+  check_mentions(nerds_test::dataset_error(tmp.str(), {"train", 1, false}), {"transforms_train.json", "camera_angle_x", "field of view"});
 }

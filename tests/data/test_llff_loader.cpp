@@ -18,10 +18,12 @@
 #include "renderer/error.h"
 #include "renderer/math/camera.h"
 #include "tests/data/temp_folder.h"
+#include "tests/test_support/input_errors.h"
 
 namespace fs = std::filesystem;
 using nerds::DatasetOptions;
 using nerds::Vec3;
+using nerds_test::check_mentions;
 
 namespace {
 
@@ -132,17 +134,7 @@ void check_frusta_in_box(const nerds::Dataset& d) {
 }
 
 std::string error_of(const std::string& dir, const DatasetOptions& options = {"train", 1, false}) {
-  try {
-    nerds::load_dataset(dir, options);
-  } catch (const nerds::InputError& e) {
-    return e.what();
-  }
-  return "(no InputError thrown)";
-}
-
-void check_mentions(const std::string& message, std::initializer_list<std::string> parts) {
-  INFO("message: " << message);
-  for (const std::string& part : parts) CHECK_MESSAGE(message.find(part) != std::string::npos, "missing: " << part);
+  return nerds_test::dataset_error(dir, options);
 }
 
 }  // namespace

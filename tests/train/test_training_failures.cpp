@@ -21,16 +21,13 @@
 #include "renderer/train/trainer.h"
 #include "renderer/train/training_watch.h"
 #include "tests/data/temp_folder.h"
+#include "tests/test_support/input_errors.h"
 #include "tests/test_support/small_scene.h"
 
 namespace fs = std::filesystem;
+using nerds_test::check_mentions;
 
 namespace {
-
-void check_mentions(const std::string& message, std::initializer_list<std::string> parts) {
-  INFO("message: " << message);
-  for (const std::string& part : parts) CHECK_MESSAGE(message.find(part) != std::string::npos, "missing: " << part);
-}
 
 nerds::StepStats step_with(int step, double loss, int64_t used) {
   nerds::StepStats s;
