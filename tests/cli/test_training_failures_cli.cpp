@@ -67,6 +67,30 @@ TEST_CASE("cli: cameras facing away and Adam settings that divide by zero are re
   CHECK_FALSE(fs::exists(run / "snapshot.nerds"));
 }
 
+TEST_CASE("cli: a run whose rays stop reaching the box stops with status 2 and keeps its last snapshot") {
+  nerds_test::TempFolder tmp("cli_no_samples");
+  const fs::path scene = tmp.path() / "scene";
+  nerds_test::make_small_scene("default", scene.string(), 16, 4, 2);
+  // scale 100: the cameras stand ~400 box units away, the box is a twentieth of a pixel in
+  // their views. Loading accepts it (the box's center projects into every image), but almost
+  // no pixel's ray meets it: training soon runs on zero samples.
+  for (const char* split : {"train", "test"}) {
+    const fs::path file = scene / ("transforms_" + std::string(split) + ".json");
+    nlohmann::json j = nlohmann::json::parse(nerds_test::read_text_file(file));
+    j["scale"] = 100.0;
+    std::ofstream(file) << j.dump();
+  }
+  const fs::path run = tmp.path() / "run";
+  const CliOutput r = run_nerds_cli(tmp, "train --data '" + scene.string() + "' " + kFast +
+                                             " --steps 400 --snapshot-every 10 --out '" + run.string() + "'");
+  check_input_error(r, {"no sample reached the model for 50 steps", "scene box", "keeps the last model saved before"});
+  // The snapshot kept is an intact one written before the failure.
+  const nerds::SnapshotContents kept = nerds::read_snapshot_file((run / "snapshot.nerds").string());
+  const int step = kept.meta["step"];
+  CHECK(step % 10 == 0);
+  CHECK(step < 400);
+}
+
 TEST_CASE("cli: eval, render and resume refuse a snapshot whose weights hold NaN, naming it") {
   nerds_test::TempFolder tmp("cli_nan_snapshot");
   const fs::path scene = tmp.path() / "scene";
