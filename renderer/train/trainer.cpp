@@ -66,6 +66,9 @@ void Trainer::sync_device() const {
 
 float Trainer::current_lr() const {
   const OptimizerConfig& o = config_.optimizer;
+  // lr = 0 freezes the model (the viewer and notebooks pause learning so); the budget schedule's
+  // ratio budget_lr_final / lr below would then be x / 0 and its rate 0 * inf = NaN.
+  if (o.lr == 0.f) return 0.f;
   if (budget_progress_ >= 0.f) {
     const float p = std::min(budget_progress_, 1.f);
     if (p <= o.budget_decay_from || o.budget_decay_from >= 1.f) return o.lr;

@@ -53,7 +53,7 @@ TEST_CASE("cli: cameras facing away and Adam settings that divide by zero are re
   const fs::path scene = tmp.path() / "scene";
   nerds_test::make_small_scene("default", scene.string(), 16, 4, 2);
   const fs::path run = tmp.path() / "run";
-  for (const char* setting : {"trainer.beta1=1", "trainer.beta2=1", "trainer.eps=0", "trainer.lr=0"}) {
+  for (const char* setting : {"trainer.beta1=1", "trainer.beta2=1", "trainer.eps=0", "trainer.lr=-1"}) {
     CAPTURE(setting);
     const std::string name = std::string(setting).substr(0, std::string(setting).find('='));
     check_input_error(run_nerds_cli(tmp, "train --data '" + scene.string() + "' " + kFast + " --set " + setting +

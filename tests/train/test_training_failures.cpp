@@ -98,7 +98,7 @@ TEST_CASE("training watch: 50 steps in a row without a sample stop the run, nami
 
 TEST_CASE("optimizer settings where Adam divides by zero or runs backwards are refused by parameter name") {
   for (const char* bad : {"trainer.beta1=1", "trainer.beta2=1", "trainer.beta1=0.99999999999", "trainer.beta2=1.5",
-                          "trainer.beta1=-0.1", "trainer.eps=0", "trainer.eps=-1e-8", "trainer.lr=0", "trainer.lr=-1",
+                          "trainer.beta1=-0.1", "trainer.eps=0", "trainer.eps=-1e-8", "trainer.lr=-1",
                           "trainer.lr=1e30", "trainer.lr=nan", "trainer.lr=inf"}) {
     CAPTURE(bad);
     nerds::ParamSet p = nerds::default_method_params();
@@ -111,9 +111,10 @@ TEST_CASE("optimizer settings where Adam divides by zero or runs backwards are r
     }
     check_mentions(message, {path});
   }
-  // The values of the methods in scenes/methods stay valid.
+  // The values of the methods in scenes/methods stay valid; lr = 0 freezes the model.
   nerds::ParamSet p = nerds::default_method_params();
-  for (const char* good : {"trainer.beta2=0.999", "trainer.beta1=0", "trainer.eps=1e-7", "trainer.lr=0.0005", "trainer.lr=10"})
+  for (const char* good : {"trainer.beta2=0.999", "trainer.beta1=0", "trainer.eps=1e-7", "trainer.lr=0.0005", "trainer.lr=10",
+                           "trainer.lr=0"})
     CHECK_NOTHROW(p.set_from_string(good));
 }
 
@@ -154,4 +155,26 @@ TEST_CASE("a model holding NaN stops training, is never saved over a good snapsh
   check_mentions(failure_of([&] { nerds::Engine::load(poisoned.string()); }),
                  {poisoned.string(), first, "1 of its", "index 5", "diverged"});
   CHECK_NOTHROW(nerds::Engine::load(good.string()));
+}
+
+TEST_CASE("a learning rate of 0 freezes the model under a budget schedule, without NaN") {
+  nerds_test::TempFolder tmp("frozen_model");
+  const std::string scene = (tmp.path() / "scene").string();
+  nerds_test::make_small_scene("default", scene, 16, 4, 2);
+  nerds::EngineOptions options;
+  options.data_dir = scene;
+  nerds::ParamSet params = tiny_params();
+  params.set("trainer.lr", 0.0);
+  nerds::Engine engine(options, params);
+  const std::vector<nerds::PackedTensor> before = engine.param_tensors(true);
+  engine.set_budget(0.0, 4);  // past budget_decay_from (0.3) after 2 steps: lr * (final / lr)^f
+  for (int i = 0; i < 4; ++i) {
+    const nerds::StepStats s = engine.train_step();
+    CHECK(std::isfinite(s.loss));
+    CHECK(engine.current_lr() == 0.f);
+  }
+  const std::vector<nerds::PackedTensor> after = engine.param_tensors(true);
+  REQUIRE(after.size() == before.size());
+  for (size_t i = 0; i < after.size(); ++i) CHECK(after[i].values == before[i].values);
+  CHECK_NOTHROW(engine.save((tmp.path() / "frozen.nerds").string()));
 }

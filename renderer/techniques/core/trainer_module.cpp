@@ -10,9 +10,8 @@
 namespace nerds {
 
 namespace {
-// The ends of the optimizer's ranges (see declare): the smallest learning rate and epsilon
-// (positive, far inside float's normal range), the largest beta whose float stays below 1.
-constexpr double kMinLearningRate = 1e-9;
+// The ends of the optimizer's ranges (see declare): the smallest epsilon (positive, far inside
+// float's normal range) and the largest beta whose float stays below 1.
 constexpr double kMinAdamEpsilon = 1e-30;
 constexpr double kMaxAdamBeta = 1.0 - 1e-6;
 
@@ -20,11 +19,12 @@ void declare(ParamSet& p) {
   p.declare("trainer", {"batch_samples", ParamType::Int, "target samples per step seen by the loss", 256, 1 << 22},
             int64_t{1 << 16});
   // Adam's settings (Kingma & Ba 2015, Algorithm 1) within the ranges where its step is defined:
-  // a learning rate > 0 (the budget schedule divides by it); beta1, beta2 < 1 (the bias
-  // corrections 1 - beta^t divide the step: 1 is a division by zero, and a double just below
-  // 1 rounds to 1.0f, hence 1 - 1e-6 at most); eps > 0 (with a zero gradient and zero moments
-  // the step is 0 / (0 + eps)). Bounds as closed ranges, so the viewer's sliders stay inside.
-  p.declare("trainer", {"lr", ParamType::Float, "Adam learning rate (> 0)", kMinLearningRate, 10.0, {}, false}, 1e-2);
+  // beta1, beta2 < 1 (the bias corrections 1 - beta^t divide the step: 1 is a division by zero,
+  // and a double just below 1 rounds to 1.0f, hence 1 - 1e-6 at most); eps > 0 (with a zero
+  // gradient and zero moments the step is 0 / (0 + eps)). A learning rate of 0 freezes the
+  // model (Trainer::current_lr). Closed ranges, so the viewer's sliders stay inside.
+  p.declare("trainer", {"lr", ParamType::Float, "Adam learning rate (0 freezes the model)", 0.0, 10.0, {}, false},
+            1e-2);
   p.declare("trainer", {"beta1", ParamType::Float, "Adam beta1, below 1", 0.0, kMaxAdamBeta, {}, false}, 0.9);
   p.declare("trainer", {"beta2", ParamType::Float, "Adam beta2, below 1", 0.0, kMaxAdamBeta, {}, false}, 0.99);
   p.declare("trainer", {"eps", ParamType::Float, "Adam epsilon (> 0)", kMinAdamEpsilon, 1.0, {}, false}, 1e-15);
