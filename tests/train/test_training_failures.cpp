@@ -11,6 +11,7 @@
 #include <initializer_list>
 #include <iterator>
 #include <limits>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -54,11 +55,21 @@ std::string read_bytes(const fs::path& path) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-nerds::ParamSet tiny_params() {
+nerds::ParamSet tiny_params(double lr = 1e-2) {
   nerds::ParamSet p = nerds::default_method_params();
   p.set("encoding.log2_table_size", int64_t{14});
   p.set("trainer.batch_samples", int64_t{4096});
+  p.set("trainer.lr", lr);
   return p;
+}
+
+// An engine on a 16x16 sample scene made in `tmp` (4 training views).
+std::unique_ptr<nerds::Engine> tiny_engine(const nerds_test::TempFolder& tmp, const nerds::ParamSet& params) {
+  const std::string scene = (tmp.path() / "scene").string();
+  nerds_test::make_small_scene("default", scene, 16, 4, 2);
+  nerds::EngineOptions options;
+  options.data_dir = scene;
+  return std::make_unique<nerds::Engine>(options, params);
 }
 
 }  // namespace
@@ -120,11 +131,8 @@ TEST_CASE("optimizer settings where Adam divides by zero or runs backwards are r
 
 TEST_CASE("a model holding NaN stops training, is never saved over a good snapshot, and is not loaded") {
   nerds_test::TempFolder tmp("nan_model");
-  const std::string scene = (tmp.path() / "scene").string();
-  nerds_test::make_small_scene("default", scene, 16, 4, 2);
-  nerds::EngineOptions options;
-  options.data_dir = scene;
-  nerds::Engine engine(options, tiny_params());
+  const std::unique_ptr<nerds::Engine> owned = tiny_engine(tmp, tiny_params());
+  nerds::Engine& engine = *owned;
   for (int i = 0; i < 3; ++i) engine.train_step();
   const fs::path good = tmp.path() / "good.nerds";
   engine.save(good.string());
@@ -159,13 +167,8 @@ TEST_CASE("a model holding NaN stops training, is never saved over a good snapsh
 
 TEST_CASE("a learning rate of 0 freezes the model under a budget schedule, without NaN") {
   nerds_test::TempFolder tmp("frozen_model");
-  const std::string scene = (tmp.path() / "scene").string();
-  nerds_test::make_small_scene("default", scene, 16, 4, 2);
-  nerds::EngineOptions options;
-  options.data_dir = scene;
-  nerds::ParamSet params = tiny_params();
-  params.set("trainer.lr", 0.0);
-  nerds::Engine engine(options, params);
+  const std::unique_ptr<nerds::Engine> owned = tiny_engine(tmp, tiny_params(0.0));
+  nerds::Engine& engine = *owned;
   const std::vector<nerds::PackedTensor> before = engine.param_tensors(true);
   engine.set_budget(0.0, 4);  // past budget_decay_from (0.3) after 2 steps: lr * (final / lr)^f
   for (int i = 0; i < 4; ++i) {
