@@ -3,6 +3,7 @@
 //   RUN/metrics.json                      split, stride, views, mean PSNR/SSIM, per view, and
 //                                         per image size when the split has several (multiscale)
 //   RUN/eval/<split>/<name>_{pred,gt,err}.png   unless --no-images
+// A model with NaN or infinite weights (a diverged run) is refused by name, never "PSNR nan".
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -64,6 +65,16 @@ nlohmann::json evaluate_run(const Engine& engine, const std::string& run_dir, co
   };
   const EvalResult result = evaluate(engine, data, options);
   line.finish();
+  // Weights with NaN are refused when loading (get_tensors); a finite model can still render
+  // NaN (an overflowing density): then there is no PSNR to report, and metrics.json is not written.
+  int nan_views = 0;
+  for (const ViewMetrics& v : result.per_view) nan_views += std::isnan(v.mse) ? 1 : 0;
+  if (nan_views > 0)
+    throw TrainingFailure(run_dir, "",
+                          "the model renders NaN colors on " + std::to_string(nan_views) + " of " +
+                              std::to_string(result.views) + " " + split +
+                              " views, so PSNR is undefined (metrics.json not written): training diverged; train "
+                              "it again (e.g. with a lower trainer.lr)");
   nlohmann::json j = result.to_json();
   const EngineStats st = engine.stats();
   j["method"] = engine.options().method_name;

@@ -86,12 +86,19 @@ int run_train(const TrainArgs& a, CLI::App* app) {
                train.width, train.height, thread_count(),
                budget.steps > 0 ? (std::to_string(budget.steps) + " steps").c_str()
                                 : (format_duration(budget.seconds) + " of training").c_str());
-  const bool finished = train_for(*engine, budget, [&](const StepStats& s) {
-    run.record(s);
-    if (a.snapshot_every > 0 && s.step % a.snapshot_every == 0) run.save();
-    return true;
-  });
-  run.save();
+  bool finished = false;
+  try {
+    finished = train_for(*engine, budget, [&](const StepStats& s) {
+      run.record(s);
+      if (a.snapshot_every > 0 && s.step % a.snapshot_every == 0) run.save();
+      return true;
+    });
+    run.save();
+  } catch (const TrainingFailure& e) {  // a diverged model is never saved: say what is kept
+    const bool kept = fs::exists(snapshot_path(out));
+    throw TrainingFailure(std::string(e.what()) + (kept ? "; " + snapshot_path(out) + " keeps the last model saved before"
+                                                        : "; no snapshot was saved"));
+  }
   const EngineStats st = engine->stats();
   std::printf("saved %s (step %d, %.1f s of training, %s samples/s used)\n", snapshot_path(out).c_str(), st.step,
               st.train_seconds, format_count(st.train_seconds > 0 ? st.used_samples / st.train_seconds : 0.0).c_str());

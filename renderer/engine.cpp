@@ -6,6 +6,7 @@
 #include <cstring>
 #include <limits>
 #include <new>
+#include <optional>
 #include <utility>
 
 #include "renderer/backend/device_info.h"
@@ -17,6 +18,7 @@
 #include "renderer/error.h"
 #include "renderer/techniques/core/modules.h"
 #include "renderer/train/model_snapshot.h"
+#include "renderer/train/non_finite_scan.h"
 #include "renderer/train/snapshot_file.h"
 #include "renderer/train/trainer.h"
 
@@ -243,6 +245,11 @@ std::vector<std::string> Engine::apply_params(const ParamSet& params) {
 
 void Engine::save(const std::string& path) const {
   const Trainer& t = *trainer_;
+  // Never a diverged model over a good one: refused before anything is written.
+  if (const std::optional<NonFiniteValues> bad = find_non_finite(t.param_tensors(), t.moments()))
+    throw TrainingFailure(path, bad->section,
+                          "not saved: " + non_finite_text(*bad) +
+                              ": training diverged (see trainer.lr); the file on disk, if any, is left as it was");
   nlohmann::json meta;
   meta["meta_version"] = kSnapshotMetaVersion;
   meta["method"] = options_.method_name;

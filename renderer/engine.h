@@ -66,6 +66,8 @@ class Engine {
   ~Engine();
 
   // Atomic (temporary file + rename): an interrupted save never damages the previous one.
+  // A model holding NaN or infinity is not written (TrainingFailure naming the tensor): the
+  // previous file stays. load() refuses such a model likewise.
   void save(const std::string& snapshot_path) const;
 
   StepStats train_step();

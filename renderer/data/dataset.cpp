@@ -1,12 +1,14 @@
 // load_dataset: picks the format from the folder's files (NeRF-synthetic, transforms.json,
 // LLFF's poses_bounds.npy, in that order), parses it, reads the images and
-// maps the poses into the engine's frame (instant-ngp's: p -> p * scale + offset).
+// maps the poses into the engine's frame (instant-ngp's: p -> p * scale + offset), where every
+// camera must lie near the scene box and one at least must see it (camera_checks.h).
 #include "renderer/data/dataset.h"
 
 #include <filesystem>
 #include <string>
 #include <utility>
 
+#include "renderer/data/camera_checks.h"
 #include "renderer/data/dataset_loaders.h"
 #include "renderer/error.h"
 
@@ -130,10 +132,14 @@ Dataset load_dataset(const std::string& dir, const DatasetOptions& options) {
   dataset.near_bound = parsed.near_bound;
   dataset.far_bound = parsed.far_bound;
   dataset.frames = parsed.frames;  // the parsed ones keep the full size the images are checked against
-  for (Frame& frame : dataset.frames) {
+  for (size_t i = 0; i < dataset.frames.size(); ++i) {
+    Frame& frame = dataset.frames[i];
     frame.intrinsics = downscaled(frame.intrinsics, downscale);
     frame.pose = to_engine_frame(frame.pose, dataset.scale, dataset.offset);
+    check_camera_position(frame.pose, parsed.origins[i].json_file, parsed.origins[i].field("transform_matrix"));
   }
+  // Before reading any image: a split whose cameras all miss the scene box trains on nothing.
+  check_cameras_see_box(dataset.frames, dataset.aabb_scale, parsed.origins.front().json_file, split);
   dataset.lay_out_images();
   dataset_loaders::load_frame_images(parsed, downscale, options.load_images, &dataset);
   return dataset;

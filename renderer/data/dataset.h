@@ -88,7 +88,8 @@ struct Dataset {
 // poses_bounds.npy with images/ or images_<downscale>/; see llff_loader.cpp) and throws
 // InputError naming the file and field on any bad input: malformed or missing JSON, missing
 // image, image of another size than its frame declares, NaN or non-rigid pose, empty split,
-// unknown split name.
+// unknown split name, a camera value out of camera_checks.h's bounds (focal length, principal
+// point, distortion, position), or a split none of whose cameras sees the scene box.
 // For a single transforms.json or LLFF the split is made by holding out every 8th frame
 // (frames 0, 8, 16, ... are "test"; the rest "train"; "val" == "test"; "all" = every frame).
 Dataset load_dataset(const std::string& dir, const DatasetOptions& options = {});

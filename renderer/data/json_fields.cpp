@@ -95,6 +95,7 @@ json parse_json(const std::string& text, const std::string& file) {
 }
 
 std::string number_text(double value) {
+  if (std::isnan(value)) return "NaN";  // not %g's "nan" or "-nan", whose sign means nothing
   char buffer[32];
   std::snprintf(buffer, sizeof(buffer), "%g", value);
   return buffer;

@@ -29,7 +29,7 @@ nlohmann::json parse_json(const std::string& text, const std::string& file);
 // The name of `key` inside the object found at `where` ("" = top level, else "frames[3]").
 std::string field_name(const std::string& where, const std::string& key);
 
-// A number as messages print it: "%g" (128, 1e+09, 0.33).
+// A number as messages print it: "%g" (128, 1e+09, 0.33, inf), NaN as "NaN".
 std::string number_text(double value);
 
 // `object[key]`, or nullptr when absent or null. Throws when `object` is not an object.

@@ -23,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "renderer/data/camera_checks.h"
 #include "renderer/data/dataset_loaders.h"
 #include "renderer/data/image_limits.h"
 #include "renderer/data/json_fields.h"
@@ -94,7 +95,8 @@ LlffCamera read_camera(const NpyArray& a, size_t row, const std::string& file) {
   cam.focal = m(2, 4);
   checked_image_side(cam.height, file, row_field(row, "hwf.height"));
   checked_image_side(cam.width, file, row_field(row, "hwf.width"));
-  if (!(cam.focal > 0.0)) throw InputError(file, row_field(row, "hwf.focal"), "focal length must be positive");
+  check_focal_length(cam.focal, static_cast<int>(cam.width), file, row_field(row, "hwf.focal"));
+  check_focal_length(cam.focal, static_cast<int>(cam.height), file, row_field(row, "hwf.focal"));
   cam.near = a.at(row, 15);
   cam.far = a.at(row, 16);
   if (!(cam.near > 0.0)) throw InputError(file, row_field(row, "near"), "depth bound must be positive");
@@ -102,10 +104,31 @@ LlffCamera read_camera(const NpyArray& a, size_t row, const std::string& file) {
   return cam;
 }
 
+// The smallest length of the cameras' mean back axis, of their mean up axis, and of the sine
+// of the angle between the two, for NeRF's average pose to be a frame: the mean of unit
+// vectors is 1 long for a rig of parallel cameras and ~0 when they cancel (cameras facing
+// each other, or half of them upside down), where normalizing it would divide by ~zero and
+// turn every pose into noise or NaN.
+constexpr double kMinMeanAxis = 1e-2;
+
+// The unit vector along `sum` (of `count` unit axes), or an InputError naming the file and
+// why NeRF's recentering has no mean frame.
+D3 mean_axis(D3 sum, size_t count, const char* what, const std::string& file) {
+  const double mean_length = std::sqrt(dot3(sum, sum)) / static_cast<double>(count);
+  if (!(mean_length >= kMinMeanAxis))
+    throw InputError(file, "rows",
+                     std::string("the cameras' ") + what + " axes cancel out (their mean is " +
+                         json_fields::number_text(mean_length) +
+                         " long): NeRF's recentering on the average pose has no mean frame to normalize; LLFF "
+                         "expects a forward-facing rig of cameras that look and stand roughly the same way");
+  return unit(sum);
+}
+
 // NeRF's normalization: scale so the nearest bound becomes 1 / 0.75, then express every pose
 // in the frame of the average pose (its position: the mean; its z: the mean back axis; its
 // x: up x z; its y: z x x, with up the mean up axis).
-void normalize_cameras(std::vector<LlffCamera>& cams, double* near_bound, double* far_bound) {
+void normalize_cameras(std::vector<LlffCamera>& cams, const std::string& file, double* near_bound,
+                       double* far_bound) {
   double min_near = cams[0].near, max_far = cams[0].far;
   for (const LlffCamera& c : cams) {
     min_near = std::min(min_near, c.near);
@@ -121,7 +144,14 @@ void normalize_cameras(std::vector<LlffCamera>& cams, double* near_bound, double
     back_sum = add(back_sum, c.axis[2]);
     up_sum = add(up_sum, c.axis[1]);
   }
-  const D3 z = unit(back_sum), x = unit(cross3(up_sum, z)), y = unit(cross3(z, x));
+  const D3 z = mean_axis(back_sum, cams.size(), "back (viewing)", file);
+  const D3 up = mean_axis(up_sum, cams.size(), "up", file);
+  const D3 sine = cross3(up, z);  // only checked: x below keeps NeRF's exact expression
+  if (!(std::sqrt(dot3(sine, sine)) >= kMinMeanAxis))
+    throw InputError(file, "rows",
+                     "the cameras' mean up axis is parallel to their mean viewing axis: NeRF's recentering on the "
+                     "average pose has no mean frame to normalize (the rig looks straight up or down)");
+  const D3 x = unit(cross3(up_sum, z)), y = unit(cross3(z, x));
   const D3 frame[3] = {x, y, z};
   const auto to_frame = [&](D3 v) { return d3(dot3(frame[0], v), dot3(frame[1], v), dot3(frame[2], v)); };
   for (LlffCamera& c : cams) {
@@ -262,7 +292,7 @@ ParsedFrames parse_llff(const std::string& dir, const std::string& split, int do
             std::to_string(static_cast<int>(std::lround(expected_h))) + " for " + folder.filename().string());
 
   double near_bound = 0, far_bound = 0;
-  normalize_cameras(cams, &near_bound, &far_bound);
+  normalize_cameras(cams, file, &near_bound, &far_bound);
   D3 lo, hi;
   frustum_box(cams, near_bound, far_bound, &lo, &hi);
   const double side = std::max({hi.v[0] - lo.v[0], hi.v[1] - lo.v[1], hi.v[2] - lo.v[2]}) * kBoxMargin;

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "renderer/data/camera_checks.h"
 #include "renderer/data/dataset_loaders.h"
 #include "renderer/data/image_limits.h"
 #include "renderer/data/json_fields.h"
@@ -72,7 +73,10 @@ void append_split(const std::string& dir, const std::string& split, ParsedFrames
     Intrinsics& k = frame.intrinsics;
     k.width = width;
     k.height = height;
-    k.fx = k.fy = static_cast<float>(0.5 * width / std::tan(0.5 * angle_x));
+    const double focal = 0.5 * width / std::tan(0.5 * angle_x);
+    check_focal_length(focal, width, file, "camera_angle_x");  // a field of view of 1e-300 is no lens
+    check_focal_length(focal, height, file, "camera_angle_x");
+    k.fx = k.fy = static_cast<float>(focal);
     k.cx = 0.5f * width;
     k.cy = 0.5f * height;
     parsed->frames.push_back(frame);

@@ -3,7 +3,8 @@
 // (nerfstudio); a frame's own value wins, so frames may differ in size; a frame may carry
 // Mip-NeRF's "lossmult" (its pixels' loss weight, default 1). Scene fields: aabb_scale
 // (default 1), scale (default 0.33), offset (default [0.5, 0.5, 0.5]), as instant-ngp reads them,
-// within dataset.h's bounds (aabb_scale at most 128); w and h within image_limits.h's.
+// within dataset.h's bounds (aabb_scale at most 128); w and h within image_limits.h's; focal
+// lengths, principal point and distortion within camera_checks.h's.
 // "file_path" is relative to DIR and carries its extension. There is no split in the file:
 // frames 0, 8, 16, ... are held out as "test" (== "val"), the rest are "train".
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "renderer/data/camera_checks.h"
 #include "renderer/data/dataset_loaders.h"
 #include "renderer/data/image_limits.h"
 #include "renderer/data/json_fields.h"
@@ -64,6 +66,32 @@ double focal_from_angle(double angle, int side, const std::string& file, const s
   return 0.5 * side / std::tan(0.5 * angle);
 }
 
+// The name of a camera field for messages: the frame's own (nerfstudio) or the file's.
+std::string camera_field(const json& frame, const std::string& key, const std::string& file, const std::string& where) {
+  return json_fields::find(frame, key, file, where) ? field_name(where, key) : key;
+}
+
+// A focal length from its own field or from the field of view; checked (camera_checks.h) as
+// a double, before the float conversion turns 1e300 into inf and 1e-300 into 0.
+double read_focal(const json& root, const json& frame, const std::string& focal_key, const std::string& angle_key,
+                  int side, std::optional<double> fallback, const std::string& file, const std::string& where) {
+  double focal = 0.0;
+  std::string field;
+  if (const std::optional<double> own = camera_number(root, frame, focal_key, file, where)) {
+    focal = *own;
+    field = camera_field(frame, focal_key, file, where);
+  } else if (const std::optional<double> angle = camera_number(root, frame, angle_key, file, where)) {
+    field = camera_field(frame, angle_key, file, where);
+    focal = focal_from_angle(*angle, side, file, field);
+  } else if (fallback) {
+    return *fallback;  // fl_y = fl_x, already checked
+  } else {
+    throw InputError(file, focal_key, "missing (give " + focal_key + " or " + angle_key + ", per file or per frame)");
+  }
+  check_focal_length(focal, side, file, field);
+  return focal;
+}
+
 Intrinsics read_intrinsics(const json& root, const json& frame, const std::string& file, const std::string& where,
                            const std::string& image_path, FrameOrigin& origin) {
   check_camera_model(frame, file, where);
@@ -81,27 +109,24 @@ Intrinsics read_intrinsics(const json& root, const json& frame, const std::strin
     k.height = info.height;
   }
 
-  std::optional<double> fl_x = camera_number(root, frame, "fl_x", file, where);
-  if (!fl_x) {
-    const std::optional<double> angle_x = camera_number(root, frame, "camera_angle_x", file, where);
-    if (!angle_x) throw InputError(file, "fl_x", "missing (give fl_x or camera_angle_x, per file or per frame)");
-    fl_x = focal_from_angle(*angle_x, k.width, file, "camera_angle_x");
-  }
-  std::optional<double> fl_y = camera_number(root, frame, "fl_y", file, where);
-  if (!fl_y) {
-    const std::optional<double> angle_y = camera_number(root, frame, "camera_angle_y", file, where);
-    fl_y = angle_y ? focal_from_angle(*angle_y, k.height, file, "camera_angle_y") : *fl_x;
-  }
-  if (!(*fl_x > 0.0)) throw InputError(file, "fl_x", "focal length must be positive");
-  if (!(*fl_y > 0.0)) throw InputError(file, "fl_y", "focal length must be positive");
-  k.fx = static_cast<float>(*fl_x);
-  k.fy = static_cast<float>(*fl_y);
-  k.cx = static_cast<float>(camera_number(root, frame, "cx", file, where).value_or(0.5 * k.width));
-  k.cy = static_cast<float>(camera_number(root, frame, "cy", file, where).value_or(0.5 * k.height));
+  const double fl_x = read_focal(root, frame, "fl_x", "camera_angle_x", k.width, std::nullopt, file, where);
+  const double fl_y = read_focal(root, frame, "fl_y", "camera_angle_y", k.height, fl_x, file, where);
+  k.fx = static_cast<float>(fl_x);
+  k.fy = static_cast<float>(fl_y);
+  const std::optional<double> cx = camera_number(root, frame, "cx", file, where);
+  const std::optional<double> cy = camera_number(root, frame, "cy", file, where);
+  if (cx) check_principal_point(*cx, k.width, file, camera_field(frame, "cx", file, where));
+  if (cy) check_principal_point(*cy, k.height, file, camera_field(frame, "cy", file, where));
+  k.cx = static_cast<float>(cx.value_or(0.5 * k.width));
+  k.cy = static_cast<float>(cy.value_or(0.5 * k.height));
   k.k1 = static_cast<float>(camera_number(root, frame, "k1", file, where).value_or(0.0));
   k.k2 = static_cast<float>(camera_number(root, frame, "k2", file, where).value_or(0.0));
   k.p1 = static_cast<float>(camera_number(root, frame, "p1", file, where).value_or(0.0));
   k.p2 = static_cast<float>(camera_number(root, frame, "p2", file, where).value_or(0.0));
+  bool own_distortion = false;
+  for (const char* key : {"k1", "k2", "p1", "p2"})
+    own_distortion = own_distortion || json_fields::find(frame, key, file, where) != nullptr;
+  check_distortion(k, file, own_distortion ? field_name(where, "k1 k2 p1 p2") : "k1 k2 p1 p2");
   return k;
 }
 

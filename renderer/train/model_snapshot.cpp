@@ -2,11 +2,13 @@
 
 #include <limits>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 
 #include "renderer/data/json_fields.h"
 #include "renderer/error.h"
+#include "renderer/train/non_finite_scan.h"
 
 namespace nerds {
 
@@ -74,6 +76,12 @@ void get_tensors(const SnapshotContents& in, const std::vector<ParamTensor>& ten
     read_section(in, t.name + kMomentSuffix[0], moments[i].m.data(), n);
     read_section(in, t.name + kMomentSuffix[1], moments[i].v.data(), n);
   }
+  // A diverged model (Engine::save refuses to write one; an older build did not) is refused
+  // here, so eval, render and resume all say so instead of printing "PSNR nan".
+  if (const std::optional<NonFiniteValues> bad = find_non_finite(tensors, moments))
+    throw TrainingFailure(in.path, bad->section,
+                          non_finite_text(*bad) +
+                              ": the model diverged while training; train it again (e.g. with a lower trainer.lr)");
 }
 
 }  // namespace nerds

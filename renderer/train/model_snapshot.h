@@ -20,7 +20,8 @@ void put_tensors(const std::vector<ParamTensor>& tensors, const std::vector<Adam
 
 // Reads every tensor of `tensors` and its moments back from `in`. Throws InputError naming
 // the file and the tensor when the snapshot's list differs from the model's: a tensor missing
-// or extra, another shape or storage order (a snapshot of a differently configured model).
+// or extra, another shape or storage order (a snapshot of a differently configured model);
+// TrainingFailure (an InputError) when a tensor or a moment holds NaN or infinity.
 void get_tensors(const SnapshotContents& in, const std::vector<ParamTensor>& tensors,
                  std::vector<AdamMoments>& moments);
 

@@ -66,6 +66,9 @@ void Trainer::sync_device() const {
 
 float Trainer::current_lr() const {
   const OptimizerConfig& o = config_.optimizer;
+  // lr = 0 freezes the model (the viewer and notebooks pause learning so); the budget schedule's
+  // ratio budget_lr_final / lr below would then be x / 0 and its rate 0 * inf = NaN.
+  if (o.lr == 0.f) return 0.f;
   if (budget_progress_ >= 0.f) {
     const float p = std::min(budget_progress_, 1.f);
     if (p <= o.budget_decay_from || o.budget_decay_from >= 1.f) return o.lr;
@@ -105,6 +108,8 @@ StepStats Trainer::step() {
   ema_used_per_ray_ = 0.5f * ema_used_per_ray_ + 0.5f * std::max(used_per_ray, 1.f);
   ema_marched_per_ray_ = 0.5f * ema_marched_per_ray_ + 0.5f * std::max(marched_per_ray, 1.f);
   st.step = step_;
+  watch_.after_step(st, request.lr, config_.optimizer, config_.occupancy.enabled,
+                    [this] { return occupied_cell_count(); });
   return st;
 }
 

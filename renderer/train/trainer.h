@@ -18,6 +18,7 @@
 #include "renderer/model/param_tensor.h"
 #include "renderer/train/step_stats.h"
 #include "renderer/train/train_config.h"
+#include "renderer/train/training_watch.h"
 
 namespace nerds {
 
@@ -28,6 +29,8 @@ class Trainer {
   Trainer(const TrainConfig& config, std::shared_ptr<const Dataset> train_set, bool use_cuda = false);
   ~Trainer();
 
+  // One step of the backend. Throws TrainingFailure (training_watch.h) when its loss is not
+  // finite, or when the steps have used no sample for too long: such a run cannot learn.
   StepStats step();
   int step_count() const { return step_; }
   const TrainConfig& config() const { return config_; }
@@ -81,6 +84,7 @@ class Trainer {
   float ema_used_per_ray_ = 64.f;
   float ema_marched_per_ray_ = 128.f;
   StageTimes times_;
+  TrainingWatch watch_;
 };
 
 }  // namespace nerds

@@ -565,6 +565,9 @@ TEST_CASE("image sizes: w and h beyond the limit, or unlike the image on disk, a
     json edited = good;
     edited["w"] = w;
     edited["h"] = h;
+    // The focal lengths keep a sane field of view at the declared size (camera_checks.h).
+    if (w.is_number() && w.get<double>() <= 16384) edited["fl_x"] = w.get<double>();
+    if (h.is_number() && h.get<double>() <= 16384) edited["fl_y"] = h.get<double>();
     write_json(folder.path() / "transforms.json", edited);
     return input_error_of(folder.path());
   };

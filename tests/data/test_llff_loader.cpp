@@ -18,10 +18,12 @@
 #include "renderer/error.h"
 #include "renderer/math/camera.h"
 #include "tests/data/temp_folder.h"
+#include "tests/test_support/input_errors.h"
 
 namespace fs = std::filesystem;
 using nerds::DatasetOptions;
 using nerds::Vec3;
+using nerds_test::check_mentions;
 
 namespace {
 
@@ -132,17 +134,7 @@ void check_frusta_in_box(const nerds::Dataset& d) {
 }
 
 std::string error_of(const std::string& dir, const DatasetOptions& options = {"train", 1, false}) {
-  try {
-    nerds::load_dataset(dir, options);
-  } catch (const nerds::InputError& e) {
-    return e.what();
-  }
-  return "(no InputError thrown)";
-}
-
-void check_mentions(const std::string& message, std::initializer_list<std::string> parts) {
-  INFO("message: " << message);
-  for (const std::string& part : parts) CHECK_MESSAGE(message.find(part) != std::string::npos, "missing: " << part);
+  return nerds_test::dataset_error(dir, options);
 }
 
 }  // namespace
@@ -375,7 +367,39 @@ TEST_CASE("llff: a scene box the engine cannot hold (absurd focal or bounds) is 
     write_file(npy, npy_bytes(f8_dict(kCount, 17), doubles(rows)));
     return error_of(tmp.str());
   };
-  check_mentions(error_with(14, 1e-300), {"poses_bounds.npy", "rows", "scene box"});
+  // A focal length no lens has is named at once, by its field of view (camera_checks.h).
+  check_mentions(error_with(14, 1e-300), {"poses_bounds.npy", "rows[0].hwf.focal", "field of view", "180"});
   check_mentions(error_with(16, 1e300), {"poses_bounds.npy", "rows", "scene box"});
   check_mentions(error_with(9, 1e9), {"poses_bounds.npy", "rows[0].hwf.width", "16384"});
+}
+
+TEST_CASE("llff: a rig whose up or viewing axes cancel has no mean frame, and is refused by name") {
+  nerds_test::TempFolder tmp("llff_mean_frame");
+  write_capture(tmp.path());
+  const fs::path npy = tmp.path() / "poses_bounds.npy";
+  // Row r's camera turned by (r % 3) * `step` degrees about its viewing axis (roll: the up
+  // axes of three turns 120 degrees apart sum to zero) or about its up axis (yaw: the viewing
+  // axes do).
+  const auto error_with = [&](bool roll, double step) {
+    std::vector<double> rows = capture_rows();
+    for (int r = 0; r < kCount; ++r) {
+      const double a = (r % 3) * step * M_PI / 180.0, c = std::cos(a), s = std::sin(a);
+      // OpenGL axes in world space, then LLFF's columns [down, right, back] = [-up, right, back].
+      const double right[3] = {c, roll ? s : 0.0, roll ? 0.0 : -s};
+      const double up[3] = {roll ? -s : 0.0, roll ? c : 1.0, 0.0};
+      const double back[3] = {roll ? 0.0 : s, 0.0, roll ? 1.0 : c};
+      for (int line = 0; line < 3; ++line) {
+        double* m = &rows[r * 17 + line * 5];
+        m[0] = -up[line];
+        m[1] = right[line];
+        m[2] = back[line];
+      }
+    }
+    write_file(npy, npy_bytes(f8_dict(kCount, 17), doubles(rows)));
+    return error_of(tmp.str());
+  };
+  check_mentions(error_with(true, 120.0), {"poses_bounds.npy", "rows", "up axes cancel", "mean frame"});
+  check_mentions(error_with(false, 120.0), {"poses_bounds.npy", "rows", "back (viewing) axes cancel", "mean frame"});
+  // A rig that merely spreads (30 degree turns) keeps a mean frame and loads.
+  CHECK(error_with(true, 30.0) == "(no InputError thrown)");
 }

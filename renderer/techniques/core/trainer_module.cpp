@@ -10,13 +10,24 @@
 namespace nerds {
 
 namespace {
+// The ends of the optimizer's ranges (see declare): the smallest epsilon (positive, far inside
+// float's normal range) and the largest beta whose float stays below 1.
+constexpr double kMinAdamEpsilon = 1e-30;
+constexpr double kMaxAdamBeta = 1.0 - 1e-6;
+
 void declare(ParamSet& p) {
   p.declare("trainer", {"batch_samples", ParamType::Int, "target samples per step seen by the loss", 256, 1 << 22},
             int64_t{1 << 16});
-  p.declare("trainer", {"lr", ParamType::Float, "Adam learning rate", 0.0, 10.0, {}, false}, 1e-2);
-  p.declare("trainer", {"beta1", ParamType::Float, "Adam beta1", 0.0, 1.0, {}, false}, 0.9);
-  p.declare("trainer", {"beta2", ParamType::Float, "Adam beta2", 0.0, 1.0, {}, false}, 0.99);
-  p.declare("trainer", {"eps", ParamType::Float, "Adam epsilon", 0.0, 1.0, {}, false}, 1e-15);
+  // Adam's settings (Kingma & Ba 2015, Algorithm 1) within the ranges where its step is defined:
+  // beta1, beta2 < 1 (the bias corrections 1 - beta^t divide the step: 1 is a division by zero,
+  // and a double just below 1 rounds to 1.0f, hence 1 - 1e-6 at most); eps > 0 (with a zero
+  // gradient and zero moments the step is 0 / (0 + eps)). A learning rate of 0 freezes the
+  // model (Trainer::current_lr). Closed ranges, so the viewer's sliders stay inside.
+  p.declare("trainer", {"lr", ParamType::Float, "Adam learning rate (0 freezes the model)", 0.0, 10.0, {}, false},
+            1e-2);
+  p.declare("trainer", {"beta1", ParamType::Float, "Adam beta1, below 1", 0.0, kMaxAdamBeta, {}, false}, 0.9);
+  p.declare("trainer", {"beta2", ParamType::Float, "Adam beta2, below 1", 0.0, kMaxAdamBeta, {}, false}, 0.99);
+  p.declare("trainer", {"eps", ParamType::Float, "Adam epsilon (> 0)", kMinAdamEpsilon, 1.0, {}, false}, 1e-15);
   p.declare("trainer", {"mlp_l2_reg", ParamType::Float, "L2 weight decay of the MLP weights", 0.0, 1.0, {}, false},
             1e-6);
   p.declare("trainer", {"decay_start", ParamType::Int, "step at which the learning rate starts decaying", 0, 10000000,
