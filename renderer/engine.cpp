@@ -302,7 +302,7 @@ std::unique_ptr<Engine> Engine::load(const std::string& path, const std::string&
   const int64_t rays = st.has("rays") ? st.integer("rays", int64_t{0}, kMaxCount) : 0;
 
   auto engine = std::make_unique<Engine>(o, params);
-  check_dataset_fingerprint(meta, engine->fingerprint_, o.data_dir, path, accept_other_dataset);
+  check_dataset_fingerprint(in.meta, engine->fingerprint_, o.data_dir, path, accept_other_dataset);
   Trainer& t = *engine->trainer_;
   get_tensors(in, t.param_tensors(), t.moments());
   auto& occ = t.occupancy().values();
