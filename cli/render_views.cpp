@@ -8,6 +8,7 @@
 
 #include "cli/cli_common.h"
 #include "cli/progress_line.h"
+#include "renderer/data/camera_checks.h"
 #include "renderer/data/image_io.h"
 #include "renderer/data/image_limits.h"
 #include "renderer/data/json_fields.h"
@@ -42,45 +43,8 @@ Intrinsics largest_intrinsics(const Dataset& train) {
   return train.frames.empty() ? Intrinsics{} : train.frames[best].intrinsics;
 }
 
-// What a render camera may be. The field of view lies in [kMinFieldOfView, kMaxFieldOfView]:
-// below, the image shows 1/10000 of a radian (a focal length 10^4 times the image side, a
-// typo's worth of zeros); above, a pinhole camera cannot look (180 degrees is a focal length
-// of 0; a negative one mirrors the image).
-constexpr double kMinFieldOfView = 1e-4;         // radians
-constexpr double kMaxFieldOfView = M_PI - 1e-2;  // radians, about 179.4 degrees
-constexpr double kMaxCameraDistance = 1e4;       // from the scene box's center, engine units
-
 // The focal length (pixels) that gives `side` pixels the field of view `angle` (radians).
 double focal_for_angle(double side, double angle) { return 0.5 * side / std::tan(0.5 * angle); }
-
-// Throws unless `angle` (the field `field` of `file`) is a usable field of view.
-void check_field_of_view(double angle, const std::string& file, const std::string& field) {
-  if (!(angle >= kMinFieldOfView && angle <= kMaxFieldOfView))
-    throw InputError(file, field,
-                     "must be a field of view in [" + json_fields::number_text(kMinFieldOfView) + ", " +
-                         json_fields::number_text(kMaxFieldOfView) + "] radians, got " +
-                         json_fields::number_text(angle));
-}
-
-// A focal length `focal` (pixels) for an image side of `side` pixels: positive, and a field of
-// view in the range above.
-void check_focal_length(double focal, int side, const std::string& file, const std::string& field) {
-  const double lo = focal_for_angle(side, kMaxFieldOfView), hi = focal_for_angle(side, kMinFieldOfView);
-  if (!(focal >= lo && focal <= hi))
-    throw InputError(file, field,
-                     "focal length " + json_fields::number_text(focal) + " px is not usable for an image side of " +
-                         std::to_string(side) + " px: it must lie in [" + json_fields::number_text(lo) + ", " +
-                         json_fields::number_text(hi) + "] (a field of view from 0.006 to 179 degrees)");
-}
-
-// The principal point lies within one image size of the image (further out, the image shows
-// only what lies beside the camera's axis, far outside its field of view).
-void check_principal_point(double c, int side, const std::string& file, const std::string& field) {
-  if (!(c >= -side && c <= 2.0 * side))
-    throw InputError(file, field,
-                     "principal point " + json_fields::number_text(c) + " px lies further than one image size (" +
-                         std::to_string(side) + " px) outside the image");
-}
 
 }  // namespace
 
@@ -159,11 +123,14 @@ std::vector<RenderCamera> read_camera_file(const std::string& path, const Datase
     k.cy = static_cast<float>(cy);
     k.k1 = k.k2 = k.p1 = k.p2 = 0.f;
   } else if (const auto angle = jf::optional_number(root, "camera_angle_x", path, "")) {
-    check_field_of_view(*angle, path, "camera_angle_x");
     // The file's own size when it states one, else the training images' size.
     k.width = checked_image_side(jf::optional_number(root, "w", path, "").value_or(k.width), path, "w");
     k.height = checked_image_side(jf::optional_number(root, "h", path, "").value_or(k.height), path, "h");
-    k.fx = k.fy = static_cast<float>(focal_for_angle(k.width, *angle));
+    // A field of view of 0, below 0 or from pi on is a focal length that is infinite, negative or 0.
+    const double focal = focal_for_angle(k.width, *angle);
+    check_focal_length(focal, k.width, path, "camera_angle_x");
+    check_focal_length(focal, k.height, path, "camera_angle_x");
+    k.fx = k.fy = static_cast<float>(focal);
     k.cx = 0.5f * k.width;
     k.cy = 0.5f * k.height;
     k.k1 = k.k2 = k.p1 = k.p2 = 0.f;
@@ -177,13 +144,7 @@ std::vector<RenderCamera> read_camera_file(const std::string& path, const Datase
   for (size_t i = 0; i < frames.size(); ++i) {
     Pose p = jf::read_pose(frames[i], path, "frames[" + std::to_string(i) + "]");
     for (int r = 0; r < 3; ++r) p.m[r][3] = p.m[r][3] * train.scale + train.offset[r];
-    const float distance = length(p.origin() - make_vec3(0.5f, 0.5f, 0.5f));
-    if (!(distance <= kMaxCameraDistance))
-      throw InputError(path, "frames[" + std::to_string(i) + "].transform_matrix",
-                       "the camera lies " + json_fields::number_text(distance) +
-                           " units from the scene's center in the engine's frame (where the scene box is 1 to " +
-                           "aabb_scale units wide), more than " + json_fields::number_text(kMaxCameraDistance) +
-                           ": is its translation in the training set's world units?");
+    check_camera_position(p, path, "frames[" + std::to_string(i) + "].transform_matrix");
     cams.push_back({p, k});
   }
   return cams;
