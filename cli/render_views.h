@@ -28,9 +28,10 @@ std::vector<RenderCamera> orbit_cameras(const Dataset& train, int n, int width, 
 // fl_x [fl_y cx cy] w h). Without intrinsics in the file the training set's are used.
 // Poses are mapped into the engine's frame with the training set's scale and offset.
 // Refused with an InputError naming the file and the field: a size that is not a whole
-// number in [1, 16384], a focal length or camera_angle_x outside a field of view of
-// [1e-4, pi - 0.01] radians, a principal point more than one image size outside the image, a
-// matrix that is not finite and rigid, a camera more than 10^4 units from the scene's center.
+// number in [1, 16384], and what the dataset loaders refuse (renderer/data/camera_checks.h):
+// a focal length or camera_angle_x outside a field of view of [0.01, 179] degrees, a principal
+// point more than one image size outside the image, a camera more than 1000 box units from the
+// scene box; and a matrix that is not finite and rigid.
 std::vector<RenderCamera> read_camera_file(const std::string& path, const Dataset& train, int width, int height);
 
 // Renders every camera into dir/NNNN.png (RGB over `background`) and dir/NNNN_depth.png
