@@ -80,24 +80,38 @@ std::vector<uint8_t> zlib_stored(const std::vector<uint8_t>& raw) {
   return z;
 }
 
+enum class ImageFormat { kPng, kJpg, kOther };
+
+// The format by its signature: stb would also decode BMP, TGA, PSD, GIF, HDR, PIC and PNM,
+// whose headers declare sizes that nothing below checks against the file (a 32-byte TGA can
+// declare 16384x16384 and stb fills the missing pixels with zeros), so only PNG and JPG pass.
+ImageFormat image_format(const std::string& path) {
+  unsigned char magic[8] = {0};
+  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"), std::fclose);
+  if (!file || std::fread(magic, 1, sizeof magic, file.get()) != sizeof magic) return ImageFormat::kOther;
+  static const unsigned char kPngMagic[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+  if (std::equal(magic, magic + 8, kPngMagic)) return ImageFormat::kPng;
+  if (magic[0] == 0xFF && magic[1] == 0xD8 && magic[2] == 0xFF) return ImageFormat::kJpg;
+  return ImageFormat::kOther;
+}
+
 // The fewest bytes a PNG or JPG of width x height can take, from the size its header claims:
 // a PNG's scanlines hold at least 1 bit a pixel plus a filter byte a row, and deflate packs at
 // most 258 bytes into 2 bits (1032:1, RFC 1951); a JPG codes every 8x8 block of its first
-// component with at least 1 bit (the shortest Huffman code). 0 for other formats.
-uint64_t fewest_bytes_for(const std::string& path, int width, int height) {
-  unsigned char magic[2] = {0, 0};
-  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"), std::fclose);
-  if (!file || std::fread(magic, 1, 2, file.get()) != 2) return 0;
+// component with at least 1 bit (the shortest Huffman code).
+uint64_t fewest_bytes_for(ImageFormat format, int width, int height) {
   const uint64_t w = static_cast<uint64_t>(width), h = static_cast<uint64_t>(height);
-  if (magic[0] == 0x89 && magic[1] == 'P') return h * (1 + (w + 7) / 8) / 1032;
-  if (magic[0] == 0xFF && magic[1] == 0xD8) return ((w + 7) / 8) * ((h + 7) / 8) / 8;
-  return 0;
+  if (format == ImageFormat::kPng) return h * (1 + (w + 7) / 8) / 1032;
+  return ((w + 7) / 8) * ((h + 7) / 8) / 8;
 }
 
 }  // namespace
 
 ImageInfo read_image_info(const std::string& path) {
   require_readable_file(path);
+  const ImageFormat format = image_format(path);
+  if (format == ImageFormat::kOther)
+    throw InputError(path, "", "not a PNG or JPG image (the file does not start with either signature)");
   ImageInfo info;
   if (!stbi_info(path.c_str(), &info.width, &info.height, &info.channels))
     throw InputError(path, "", "not a readable PNG/JPG image (" + stb_reason() + ")");
@@ -108,7 +122,7 @@ ImageInfo read_image_info(const std::string& path) {
                                          std::to_string(kMaxImageSide) + " pixels a side are read");
   std::error_code ec;
   const uint64_t bytes = std::filesystem::file_size(path, ec);
-  const uint64_t fewest = fewest_bytes_for(path, info.width, info.height);
+  const uint64_t fewest = fewest_bytes_for(format, info.width, info.height);
   if (!ec && bytes < fewest)
     throw InputError(path, "header",
                      "declares " + claimed + " pixels, but the file holds " + std::to_string(bytes) +
