@@ -71,7 +71,7 @@ SANITIZE_SKIP ?= $(shell cat tests/sanitize_skip.txt 2>/dev/null | grep -v '^\#'
 SANITIZE_ENV := ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:abort_on_error=0:strict_string_checks=1 \
                 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 sanitize: deps
-	cmake -S . -B $(ASAN_DIR) -DCMAKE_BUILD_TYPE=Debug -DPython_EXECUTABLE=/usr/bin/python3 \
+	cmake -S . -B $(ASAN_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPython_EXECUTABLE=/usr/bin/python3 \
 	      -DNERDS_SANITIZE=ON -DNERDS_CUDA=OFF -DNERDS_PYTHON=OFF -DNERDS_VIEWER=OFF
 	cmake --build $(ASAN_DIR) -j$(NPROC) --target nerds nerds_tests fuzz_replay_all
 	$(SANITIZE_ENV) ctest --test-dir $(ASAN_DIR) --output-on-failure --no-tests=error --timeout 600 \
