@@ -14,6 +14,7 @@
 #include <string>
 #include <unistd.h>
 
+#include "renderer/data/dataset.h"
 #include "renderer/data/image_io.h"
 #include "renderer/error.h"
 
@@ -59,6 +60,16 @@ inline void write_tiny_png(const fs::path& path, int width, int height) {
   nerds::write_png(path.string(), image);
 }
 
+// A dataset folder for the JSON loaders' targets: r_0.png and r_1.png (8x6) and small.png
+// (4x3), which the seeds' frames name.
+inline fs::path dataset_folder(const std::string& name) {
+  const fs::path folder = scratch_subfolder(name);
+  write_tiny_png(folder / "r_0.png", 8, 6);
+  write_tiny_png(folder / "r_1.png", 8, 6);
+  write_tiny_png(folder / "small.png", 4, 3);
+  return folder;
+}
+
 // Runs `load` on the input; the engine's InputError is the expected way to refuse bad input.
 // NERDS_FUZZ_VERBOSE=1 prints how each input ended (to check that a seed loads, or why not).
 template <class Load>
@@ -71,6 +82,19 @@ int expect_input_error_or_success(Load&& load) {
     if (verbose) std::fprintf(stderr, "  InputError: %s\n", e.what());
   }
   return 0;
+}
+
+// The dataset JSON targets: the input as `json_file` in the dataset folder `name`, loaded
+// whole (images included) with load_dataset for `split`.
+inline int load_dataset_json(const std::string& name, const std::string& json_file, const std::string& split,
+                             const uint8_t* data, size_t size) {
+  static const fs::path dir = dataset_folder(name);  // one dataset target per process
+  write_bytes(dir / json_file, data, size);
+  return expect_input_error_or_success([&] {
+    nerds::DatasetOptions options;
+    options.split = split;
+    nerds::load_dataset(dir.string(), options);
+  });
 }
 
 }  // namespace nerds_fuzz
