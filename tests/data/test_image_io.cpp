@@ -235,3 +235,26 @@ TEST_CASE("image formats: only PNG and JPG are read, other formats stb knows are
   REQUIRE(stbi_write_jpg(jpg.c_str(), 8, 8, 3, image.pixels.data(), 90));
   CHECK(nerds::read_image(jpg, 4).width == 8);
 }
+
+// stb 2.27 decodes a scan whose Huffman table no DHT segment defined from uninitialised
+// memory (an abort in its assert, found by fuzz/fuzz_image.cpp): such a JPG is refused first.
+TEST_CASE("image formats: a JPG scan using an undefined Huffman table is refused unread") {
+  nerds_test::TempFolder folder("jpg_tables");
+  const std::string jpg = (folder.path() / "tables.jpg").string();
+  const Image8 image = pattern_image(8, 8, 3);
+  REQUIRE(stbi_write_jpg(jpg.c_str(), 8, 8, 3, image.pixels.data(), 90));
+  CHECK(nerds::read_image(jpg, 4).width == 8);
+  std::vector<uint8_t> bytes = file_bytes(jpg);
+  size_t sos = 0;
+  for (size_t i = 0; i + 1 < bytes.size() && !sos; ++i)
+    if (bytes[i] == 0xFF && bytes[i + 1] == 0xDA) sos = i;
+  REQUIRE(sos > 0);
+  bytes[sos + 6] = 0x30;  // the first component's DC table: 3, which the file never defines
+  std::ofstream(jpg, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  for (auto action : {+[](const std::string& p) { nerds::read_image_info(p); },
+                      +[](const std::string& p) { nerds::read_image(p, 4); }}) {
+    const std::string message = input_error_of(action, jpg);
+    CHECK(message.find(jpg) != std::string::npos);
+    CHECK(message.find("Huffman table") != std::string::npos);
+  }
+}
