@@ -6,6 +6,7 @@
 # `apt-get update` and install the missing ones. Runs apt-get directly as root, else via sudo.
 #
 # Usage: bash scripts/install-deps.sh        (also run by `make deps`, `make demo`, `make test`)
+#        bash scripts/install-deps.sh --fuzz (`make fuzz`: only the fuzzing toolchain below)
 set -euo pipefail
 
 packages=(
@@ -22,6 +23,11 @@ packages=(
   python3-pytest                        # its tests
   python3-matplotlib jupyter-nbconvert python3-nbclient python3-ipykernel  # the notebooks
 )
+# `make fuzz`: clang with its runtime libraries (libFuzzer, ASan, UBSan: libclang-rt-14-dev,
+# which -fsanitize=fuzzer links). `make sanitize` uses GCC's own sanitizers (build-essential).
+if [ "${1:-}" = "--fuzz" ]; then
+  packages=(clang libclang-rt-14-dev)
+fi
 
 installed() {
   [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]

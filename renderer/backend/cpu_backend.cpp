@@ -190,7 +190,8 @@ void CpuBackend::process_chunk(int step, int first_ray, int n_rays, ChunkResult&
   out.grads.set_zero();
   if (m == 0) return;
   network.backward(s.ws, m, s.d_sigma.data(), s.d_rgb.data(), out.grads);
-  std::memcpy(out.d_enc.data(), s.ws.d_enc.data(), static_cast<size_t>(E) * kept * sizeof(float));
+  // Nothing kept (a fixed encoding): d_enc is empty and its data() may be null, which memcpy must not get.
+  if (kept != 0) std::memcpy(out.d_enc.data(), s.ws.d_enc.data(), static_cast<size_t>(E) * kept * sizeof(float));
 }
 
 BackendStepResult CpuBackend::step(const StepRequest& request) {

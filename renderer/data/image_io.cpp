@@ -80,24 +80,94 @@ std::vector<uint8_t> zlib_stored(const std::vector<uint8_t>& raw) {
   return z;
 }
 
+enum class ImageFormat { kPng, kJpg, kOther };
+
+// The format by its signature: stb would also decode BMP, TGA, PSD, GIF, HDR, PIC and PNM,
+// whose headers declare sizes that nothing below checks against the file (a 32-byte TGA can
+// declare 16384x16384 and stb fills the missing pixels with zeros), so only PNG and JPG pass.
+ImageFormat image_format(const std::string& path) {
+  unsigned char magic[8] = {0};
+  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"), std::fclose);
+  if (!file || std::fread(magic, 1, sizeof magic, file.get()) != sizeof magic) return ImageFormat::kOther;
+  static const unsigned char kPngMagic[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+  if (std::equal(magic, magic + 8, kPngMagic)) return ImageFormat::kPng;
+  if (magic[0] == 0xFF && magic[1] == 0xD8 && magic[2] == 0xFF) return ImageFormat::kJpg;
+  return ImageFormat::kOther;
+}
+
+// Whether every scan of a JPG uses only Huffman tables that a DHT segment defined before it.
+// stb (v2.27, Debian's libstb) decodes a scan with an undefined table from uninitialised
+// memory: an abort in stbi__jpeg_huff_decode's assert or reads through garbage indices
+// (found by fuzz/fuzz_image.cpp). The walk follows stb's: markers between segments (other
+// bytes skipped), and after a scan header the entropy-coded data up to the next marker that
+// is neither a stuffed 0xFF00 nor a restart marker.
+bool jpg_scans_use_defined_tables(const std::vector<unsigned char>& d) {
+  bool defined[2][4] = {};  // [class: 0 DC, 1 AC][table id]
+  size_t i = 2;
+  while (i + 1 < d.size()) {
+    if (d[i] != 0xFF) {
+      ++i;
+      continue;
+    }
+    while (i + 1 < d.size() && d[i + 1] == 0xFF) ++i;  // fill bytes
+    if (i + 3 >= d.size()) return true;
+    const unsigned char marker = d[i + 1];
+    if (marker == 0xD9) return true;  // end of image
+    if (marker == 0x00 || (marker >= 0xD0 && marker <= 0xD8)) {  // no length: stuffing, restart, SOI
+      i += 2;
+      continue;
+    }
+    const size_t end = std::min(d.size(), i + 2 + (static_cast<size_t>(d[i + 2]) << 8 | d[i + 3]));
+    if (marker == 0xC4) {  // DHT: tables of (class << 4 | id), 16 counts, the symbols
+      for (size_t t = i + 4; t + 17 <= end;) {
+        if ((d[t] >> 4) < 2 && (d[t] & 15) < 4) defined[d[t] >> 4][d[t] & 15] = true;
+        size_t symbols = 0;
+        for (int k = 1; k <= 16; ++k) symbols += d[t + k];
+        t += 17 + symbols;
+      }
+    }
+    if (marker == 0xDA && i + 4 < end) {  // SOS: per component its DC << 4 | AC table ids
+      const size_t components = d[i + 4];
+      for (size_t c = 0; c < components && i + 6 + 2 * c < end; ++c) {
+        const unsigned char tables = d[i + 6 + 2 * c];
+        if ((tables >> 4) > 3 || (tables & 15) > 3) continue;  // stb refuses these itself
+        if (!defined[0][tables >> 4] || !defined[1][tables & 15]) return false;
+      }
+    }
+    i = end;
+    if (marker == 0xDA)
+      while (i + 1 < d.size() && !(d[i] == 0xFF && d[i + 1] != 0x00 && !(d[i + 1] >= 0xD0 && d[i + 1] <= 0xD7))) ++i;
+  }
+  return true;
+}
+
+std::vector<unsigned char> file_contents(const std::string& path) {
+  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"), std::fclose);
+  std::vector<unsigned char> bytes;
+  unsigned char buffer[1 << 16];
+  size_t n = 0;
+  while (file && (n = std::fread(buffer, 1, sizeof buffer, file.get())) > 0)
+    bytes.insert(bytes.end(), buffer, buffer + n);
+  return bytes;
+}
+
 // The fewest bytes a PNG or JPG of width x height can take, from the size its header claims:
 // a PNG's scanlines hold at least 1 bit a pixel plus a filter byte a row, and deflate packs at
 // most 258 bytes into 2 bits (1032:1, RFC 1951); a JPG codes every 8x8 block of its first
-// component with at least 1 bit (the shortest Huffman code). 0 for other formats.
-uint64_t fewest_bytes_for(const std::string& path, int width, int height) {
-  unsigned char magic[2] = {0, 0};
-  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"), std::fclose);
-  if (!file || std::fread(magic, 1, 2, file.get()) != 2) return 0;
+// component with at least 1 bit (the shortest Huffman code).
+uint64_t fewest_bytes_for(ImageFormat format, int width, int height) {
   const uint64_t w = static_cast<uint64_t>(width), h = static_cast<uint64_t>(height);
-  if (magic[0] == 0x89 && magic[1] == 'P') return h * (1 + (w + 7) / 8) / 1032;
-  if (magic[0] == 0xFF && magic[1] == 0xD8) return ((w + 7) / 8) * ((h + 7) / 8) / 8;
-  return 0;
+  if (format == ImageFormat::kPng) return h * (1 + (w + 7) / 8) / 1032;
+  return ((w + 7) / 8) * ((h + 7) / 8) / 8;
 }
 
 }  // namespace
 
 ImageInfo read_image_info(const std::string& path) {
   require_readable_file(path);
+  const ImageFormat format = image_format(path);
+  if (format == ImageFormat::kOther)
+    throw InputError(path, "", "not a PNG or JPG image (the file does not start with either signature)");
   ImageInfo info;
   if (!stbi_info(path.c_str(), &info.width, &info.height, &info.channels))
     throw InputError(path, "", "not a readable PNG/JPG image (" + stb_reason() + ")");
@@ -108,12 +178,14 @@ ImageInfo read_image_info(const std::string& path) {
                                          std::to_string(kMaxImageSide) + " pixels a side are read");
   std::error_code ec;
   const uint64_t bytes = std::filesystem::file_size(path, ec);
-  const uint64_t fewest = fewest_bytes_for(path, info.width, info.height);
+  const uint64_t fewest = fewest_bytes_for(format, info.width, info.height);
   if (!ec && bytes < fewest)
     throw InputError(path, "header",
                      "declares " + claimed + " pixels, but the file holds " + std::to_string(bytes) +
                          " bytes, fewer than the " + std::to_string(fewest) +
                          " any such image needs: the header is corrupt or the file truncated");
+  if (format == ImageFormat::kJpg && !jpg_scans_use_defined_tables(file_contents(path)))
+    throw InputError(path, "", "corrupt JPG: a scan uses a Huffman table that no DHT segment defines");
   return info;
 }
 

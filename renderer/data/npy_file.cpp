@@ -125,7 +125,8 @@ NpyArray read_npy_f64(const std::string& path) {
         std::to_string(data_bytes) + " bytes of data, but the shape needs " + std::to_string(count * sizeof(double)));
   std::vector<double> raw(count);
   // The file is little-endian; so is every machine this project builds for (x86-64, CUDA hosts).
-  std::memcpy(raw.data(), bytes.data() + data_start, data_bytes);
+  // An empty array (a 0 in the shape) has no data: memcpy's null destination would be UB.
+  if (data_bytes != 0) std::memcpy(raw.data(), bytes.data() + data_start, data_bytes);
   if (!fortran || array.shape.size() < 2) {
     array.values = std::move(raw);
     return array;

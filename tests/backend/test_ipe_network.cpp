@@ -33,7 +33,7 @@ NetworkConfig small_config(const std::string& kind) {
 
 }  // namespace
 
-TEST_CASE("IPE network: zero variance is exactly the frequency encoding; a wide Gaussian damps the fine frequencies") {
+TEST_CASE("IPE network: zero variance is exactly the frequency encoding, and a wide Gaussian damps the fine frequencies") {
   NerfNetwork ipe(small_config("ipe")), freq(small_config("frequency"));
   ipe.initialize(7);
   freq.initialize(7);

@@ -84,7 +84,7 @@ TEST_CASE("Mlp skip connection: layer shapes, and bad skip layers are refused") 
 }
 
 TEST_CASE(
-    "Mlp skip connection: forward equals the written-out network; skip 0 and zero input weights give the plain MLP") {
+    "Mlp skip connection: forward equals the written-out network, and skip 0 and zero input weights give the plain MLP") {
   for (int hidden : {16, 24, 64}) {  // 16/64: the register-blocked kernel; 24: Eigen
     for (int skip : {0, 1, 2}) {
       CAPTURE(hidden);

@@ -123,7 +123,7 @@ TEST_CASE("warp.kind=ndc on a 360 capture is an InputError naming warp.kind") {
   CHECK(config.warp.kind == WarpKind::None);
 }
 
-TEST_CASE("NDC: the reference camera's center ray stays on the axis; its near plane is the box's near face") {
+TEST_CASE("NDC: the reference camera's center ray stays on the axis, and its near plane is the box's near face") {
   const Dataset d = forward_rig(2.f);
   const WarpSettings warp = ndc_warp_of(d);
   MarchSettings march;  // the unit box

@@ -144,7 +144,7 @@ TEST_CASE("cli errors: bad inputs exit with status 2 and name the file or field"
   CHECK_FALSE(fs::exists(fs::path(run) / "snapshot.nerds"));
 }
 
-TEST_CASE("cli: train, eval and render a tiny run; a damaged snapshot is refused") {
+TEST_CASE("cli: train, eval and render a tiny run, and a damaged snapshot is refused") {
   nerds_test::TempFolder tmp("cli_run");
   const std::string scene = tiny_scene(tmp);
   const fs::path run = tmp.path() / "run";

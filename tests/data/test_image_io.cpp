@@ -1,6 +1,7 @@
 // PNG reading/writing through stb, the 16-bit PNG writer, and the box downscale.
 #include <doctest/doctest.h>
 #include <stb_image.h>
+#include <stb_image_write.h>
 
 #include <cstdio>
 #include <fstream>
@@ -212,4 +213,48 @@ TEST_CASE("to_u8 rounds and clamps") {
   CHECK(nerds::to_u8(0.5f) == 128);
   CHECK(nerds::to_u8(1.f / 255.f) == 1);
   CHECK(nerds::to_u8(2.f) == 255);
+}
+
+// stb decodes BMP, TGA, PSD ... too, whose headers nothing checks against the file: a 32-byte
+// TGA declaring 16384x16384 made stb allocate 1 GiB and fill it with zeros (found by
+// fuzz/fuzz_image.cpp). Only PNG and JPG are read; the rest is refused by its signature.
+TEST_CASE("image formats: only PNG and JPG are read, other formats stb knows are refused unread") {
+  nerds_test::TempFolder folder("image_formats");
+  const std::string tga = (folder.path() / "huge.tga").string();
+  // TGA header: uncompressed true-color (type 2), 16384 x 16384, 24 bits; then 14 bytes of "pixels".
+  const uint8_t header[18] = {0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x00, 0x40, 0x00, 0x40, 24, 0};
+  std::ofstream(tga, std::ios::binary).write(reinterpret_cast<const char*>(header), sizeof header) << "fourteen bytes";
+  for (auto action : {+[](const std::string& p) { nerds::read_image_info(p); },
+                      +[](const std::string& p) { nerds::read_image(p, 4); }}) {
+    const std::string message = input_error_of(action, tga);
+    CHECK(message.find(tga) != std::string::npos);
+    CHECK(message.find("not a PNG or JPG") != std::string::npos);
+  }
+  const std::string jpg = (folder.path() / "small.jpg").string();
+  const Image8 image = pattern_image(8, 8, 3);
+  REQUIRE(stbi_write_jpg(jpg.c_str(), 8, 8, 3, image.pixels.data(), 90));
+  CHECK(nerds::read_image(jpg, 4).width == 8);
+}
+
+// stb 2.27 decodes a scan whose Huffman table no DHT segment defined from uninitialised
+// memory (an abort in its assert, found by fuzz/fuzz_image.cpp): such a JPG is refused first.
+TEST_CASE("image formats: a JPG scan using an undefined Huffman table is refused unread") {
+  nerds_test::TempFolder folder("jpg_tables");
+  const std::string jpg = (folder.path() / "tables.jpg").string();
+  const Image8 image = pattern_image(8, 8, 3);
+  REQUIRE(stbi_write_jpg(jpg.c_str(), 8, 8, 3, image.pixels.data(), 90));
+  CHECK(nerds::read_image(jpg, 4).width == 8);
+  std::vector<uint8_t> bytes = file_bytes(jpg);
+  size_t sos = 0;
+  for (size_t i = 0; i + 1 < bytes.size() && !sos; ++i)
+    if (bytes[i] == 0xFF && bytes[i + 1] == 0xDA) sos = i;
+  REQUIRE(sos > 0);
+  bytes[sos + 6] = 0x30;  // the first component's DC table: 3, which the file never defines
+  std::ofstream(jpg, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  for (auto action : {+[](const std::string& p) { nerds::read_image_info(p); },
+                      +[](const std::string& p) { nerds::read_image(p, 4); }}) {
+    const std::string message = input_error_of(action, jpg);
+    CHECK(message.find(jpg) != std::string::npos);
+    CHECK(message.find("Huffman table") != std::string::npos);
+  }
 }

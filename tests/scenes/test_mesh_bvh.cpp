@@ -138,7 +138,7 @@ TEST_CASE("a scene's BVH over objects finds the same nearest hits as testing eve
   }
 }
 
-TEST_CASE("parse_obj reads vertices and triangulates polygons; bad OBJ text is an InputError") {
+TEST_CASE("parse_obj reads vertices and triangulates polygons, and bad OBJ text is an InputError") {
   const std::string square = "# a unit square as one quad\nv 0 0 0\nv 1 0 0\nv 1 1 0\nv 0 1 0\nf 1 2 3 4\n";
   MeshData mesh = parse_obj(square, "square.obj");
   CHECK(mesh.positions.size() == 4);

@@ -337,8 +337,10 @@ void ParamSet::apply_json(const nlohmann::json& j, const std::string& file) {
   // Check everything first, then assign: a bad file leaves the set as it was.
   std::vector<std::pair<ParamEntry*, ParamValue>> staged;
   for (const auto& [module, keys] : j.items()) {
+    // By name, not by the binding: C++17 lambdas cannot capture a structured binding (clang refuses).
+    const std::string& name = module;
     const bool known_module = std::any_of(modules_.begin(), modules_.end(),
-                                          [&](const Module& m) { return m.name == module; });
+                                          [&](const Module& m) { return m.name == name; });
     if (!known_module) {
       // Name the first key too, so the suggestion can find "encodng.levels" -> "encoding.levels".
       const std::string path =
