@@ -142,7 +142,7 @@ TEST_CASE("camera checks: a camera 1e30 away, or cameras that all miss the box, 
   check_mentions(error_with(tmp.path(), with(good, "offset", {500.0, 0.5, 0.5})), {file, "scene box", "offset"});
 }
 
-TEST_CASE("camera checks: a far camera sees a small box between its probed rays; one inside sees it") {
+TEST_CASE("camera checks: a far camera sees a small box between its probed rays, one inside sees it") {
   // 400 box units away with an 8-pixel image the box is a fraction of a pixel: no probed ray
   // meets it, but its center projects into the image.
   CHECK_NOTHROW(nerds::check_cameras_see_box({frame_at(0.5f, 0.5f, 400.f)}, 1.f, "f", "train"));

@@ -27,7 +27,7 @@ std::string error_of(F read) {
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 }  // namespace
 
-TEST_CASE("json_fields: an integer is a whole number; a fraction, text or huge value names the field") {
+TEST_CASE("json_fields: an integer is a whole number, a fraction, text or huge value names the field") {
   const json j = json::parse(R"({"a": 800, "b": 800.0, "c": 800.5, "d": "800", "e": 1e20, "f": -3,
                                  "g": 18446744073709551615, "h": true, "n": null})");
   CHECK(jf::require_integer(j, "a", "f.json", "") == 800);

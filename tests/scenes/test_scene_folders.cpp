@@ -30,7 +30,7 @@ nlohmann::json marker_of(const fs::path& dir) {
 
 }  // namespace
 
-TEST_CASE("make_scene: a new or empty folder; a dataset only with overwrite; never other content") {
+TEST_CASE("make_scene: a new or empty folder, a dataset only with overwrite, never other content") {
   nerds_test::TempFolder tmp("scene_folders");
   const fs::path out = tmp.path() / "scene";
   make_scene("default", out.string(), tiny());

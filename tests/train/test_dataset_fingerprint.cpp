@@ -50,7 +50,7 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 
 }  // namespace
 
-TEST_CASE("dataset fingerprint: a copy matches; frames, files, poses and intrinsics are told apart") {
+TEST_CASE("dataset fingerprint: a copy matches, frames, files, poses and intrinsics are told apart") {
   nerds_test::TempFolder tmp("fingerprint");
   const fs::path scene = tmp.path() / "scene";
   nerds_test::make_small_scene("default", scene.string(), 16, 4, 2);
@@ -104,7 +104,7 @@ TEST_CASE("dataset fingerprint: JSON round trip, and a malformed one names the f
   CHECK(contains(fingerprint_difference(nerds::fingerprint_from_json(bad, "x"), f), "damaged"));
 }
 
-TEST_CASE("Engine::load refuses another dataset unless asked; an old snapshot without a fingerprint loads") {
+TEST_CASE("Engine::load refuses another dataset unless asked, an old snapshot without a fingerprint loads") {
   nerds_test::TempFolder tmp("fingerprint_engine");
   const fs::path scene = tmp.path() / "scene", other = tmp.path() / "other";
   nerds_test::make_small_scene("default", scene.string(), 16, 4, 2);
