@@ -10,6 +10,7 @@
 #include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "renderer/train/snapshot_file.h"
 #include "tests/data/temp_folder.h"
@@ -209,10 +210,11 @@ TEST_CASE("cli: malformed snapshot metadata names the snapshot and the field, ne
     nerds::write_snapshot_file((dir / "snapshot.nerds").string(), meta, original.sections);
     return t.nerds("eval --run " + dir.string());
   };
+  // The keys are copied: an initializer_list's array lives only until the end of the call.
   auto set = [](std::initializer_list<const char*> path, json value) {
-    return [path, value](json& meta) {
+    return [keys = std::vector<std::string>(path.begin(), path.end()), value](json& meta) {
       json* at = &meta;
-      for (const char* key : path) at = &(*at)[key];
+      for (const std::string& key : keys) at = &(*at)[key];
       *at = value;
     };
   };
