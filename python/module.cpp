@@ -417,7 +417,7 @@ PYBIND11_MODULE(_nerds, m) {
   m.def(
       "make_scene",
       [](const std::string& name, const std::string& out_dir, int resolution, int views, int val_views,
-         int test_views, int spp, int64_t seed) {
+         int test_views, int spp, int64_t seed, bool overwrite) {
         if (seed < 0 || seed > 4294967295LL) throw InputError("seed", "", "must be in [0, 2^32)");
         scenes::SceneOptions o;
         o.resolution = resolution;
@@ -429,7 +429,7 @@ PYBIND11_MODULE(_nerds, m) {
         scenes::SceneMade made;
         {
           py::gil_scoped_release release;
-          made = scenes::make_scene(name, out_dir, o);
+          made = scenes::make_scene(name, out_dir, o, overwrite);
         }
         py::dict d;
         d["name"] = made.info.name;
@@ -445,23 +445,29 @@ PYBIND11_MODULE(_nerds, m) {
       },
       py::arg("name"), py::arg("out_dir"), py::arg("resolution") = 64, py::arg("views") = 50,
       py::arg("val_views") = 0, py::arg("test_views") = 10, py::arg("spp") = 4, py::arg("seed") = 1,
-      "Renders sample scene `name` (see list_scenes) or a scene .json file into a NeRF-synthetic folder.");
+      py::arg("overwrite") = false,
+      "Renders sample scene `name` (see list_scenes) or a scene .json file into a NeRF-synthetic folder. out_dir "
+      "must be new or empty; overwrite=True replaces a dataset there (never other content). Written beside "
+      "out_dir and moved into place at the end, so an interrupted call leaves out_dir as it was.");
 
   py::class_<PyEngine>(m, "Engine")
       .def(py::init(&make_engine), py::arg("data_dir"), py::arg("method") = "", py::arg("params") = py::dict(),
            py::arg("downscale") = 1, py::arg("device") = "cpu")
       .def_static(
           "load",
-          [](const std::string& path, const std::string& data_dir, const std::string& device) {
+          [](const std::string& path, const std::string& data_dir, const std::string& device,
+             bool allow_other_data) {
             auto out = std::make_unique<PyEngine>();
             {
               py::gil_scoped_release release;
-              out->engine = Engine::load(path, data_dir, device);
+              out->engine = Engine::load(path, data_dir, device, allow_other_data);
             }
             out->method_name = out->engine->options().method_name;
             return out;
           },
-          py::arg("path"), py::arg("data_dir") = "", py::arg("device") = "cpu")
+          py::arg("path"), py::arg("data_dir") = "", py::arg("device") = "cpu", py::arg("allow_other_data") = false,
+          "Loads a snapshot. A data_dir whose training split differs from the one the snapshot was trained on "
+          "(its fingerprint: files, sizes, poses, intrinsics) is refused unless allow_other_data=True.")
       .def(
           "save",
           [](const PyEngine& self, const std::string& path) {

@@ -144,10 +144,12 @@ class Engine:
             self._e = _nerds.Engine(str(data_dir), method, params or {}, int(downscale), device)
 
     @classmethod
-    def load(cls, path: str, data_dir: str = "", device: str = "cpu") -> "Engine":
+    def load(cls, path: str, data_dir: str = "", device: str = "cpu", allow_other_data: bool = False) -> "Engine":
         """Loads a snapshot written by :meth:`save`; its dataset is reloaded from the folder it
-        names unless ``data_dir`` is given."""
-        return cls(data_dir, _impl=_nerds.Engine.load(str(path), str(data_dir), device))
+        names unless ``data_dir`` is given. A dataset whose training split differs from the one
+        the snapshot was trained on (its fingerprint) raises InputError unless
+        ``allow_other_data``."""
+        return cls(data_dir, _impl=_nerds.Engine.load(str(path), str(data_dir), device, bool(allow_other_data)))
 
     def save(self, path: str) -> None:
         """Writes a snapshot (atomically: temporary file + rename)."""

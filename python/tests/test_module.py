@@ -184,6 +184,32 @@ def test_save_and_load_render_the_same(trained, tmp_path):
         nerds.Engine.load(str(bad))
 
 
+def test_make_scene_replaces_a_dataset_only_when_asked(tmp_path):
+    out = str(tmp_path / "scene")
+    nerds.make_scene("default", out, resolution=16, views=3, test_views=1, spp=1)
+    with pytest.raises(nerds.InputError, match="overwrite"):
+        nerds.make_scene("default", out, resolution=16, views=3, test_views=1, spp=1, seed=2)
+    made = nerds.make_scene("default", out, resolution=16, views=4, test_views=1, spp=1, seed=2, overwrite=True)
+    assert made["train_views"] == 4
+    other = tmp_path / "notes"
+    other.mkdir()
+    (other / "mine.txt").write_text("not a dataset")
+    with pytest.raises(nerds.InputError):
+        nerds.make_scene("default", str(other), resolution=16, views=3, test_views=1, spp=1, overwrite=True)
+    assert (other / "mine.txt").read_text() == "not a dataset"
+
+
+def test_load_refuses_another_dataset_unless_asked(trained, tmp_path):
+    path = str(tmp_path / "snap.nerds")
+    trained.save(path)
+    other = str(tmp_path / "other")
+    nerds.make_scene("default", other, resolution=32, views=11, test_views=2, spp=1)
+    with pytest.raises(nerds.InputError, match="dataset_fingerprint"):
+        nerds.Engine.load(path, data_dir=other)
+    loaded = nerds.Engine.load(path, data_dir=other, allow_other_data=True)
+    assert loaded.stats()["step"] == trained.stats()["step"]
+
+
 def test_gil_released_while_training(scene_dir):
     """Another Python thread runs while the engine trains."""
     e = nerds.Engine(scene_dir, params=FAST)
