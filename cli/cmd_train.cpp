@@ -13,6 +13,7 @@
 #include "cli/cli_common.h"
 #include "cli/progress_line.h"
 #include "cli/train_run.h"
+#include "renderer/data/staged_folder.h"
 #include "renderer/error.h"
 
 namespace nerds::cli {
@@ -33,8 +34,7 @@ struct TrainArgs {
 
 // True when `inner` is `outer` or lies inside it (so replacing `outer` would delete it).
 bool inside(const std::string& inner, const std::string& outer) {
-  const std::string a = absolute_path(inner), b = absolute_path(outer);
-  return a == b || a.rfind(b + "/", 0) == 0;
+  return same_or_below(absolute_path(inner), absolute_path(outer));
 }
 
 int run_train(const TrainArgs& a, CLI::App* app) {

@@ -65,6 +65,10 @@ FolderContents folder_contents(const std::string& path) {
   return c;
 }
 
+bool same_or_below(const std::string& inner, const std::string& outer) {
+  return inner == outer || inner.rfind(outer + "/", 0) == 0;
+}
+
 std::string list_some(const std::vector<std::string>& entries, size_t shown) {
   std::string text;
   for (size_t i = 0; i < entries.size() && i < shown; ++i) text += (i ? ", " : "") + entries[i];
@@ -106,7 +110,7 @@ StagedFolder::StagedFolder(const std::string& target_text) {
   // Replacing the working folder (or one above it) would leave this process, and the shell
   // that started it, in a deleted folder.
   const std::string cwd = fs::current_path(ec).string();
-  if (!ec && (cwd == target_ || cwd.rfind(target_ + "/", 0) == 0))
+  if (!ec && same_or_below(cwd, target_))
     throw InputError(target_text, "", "is the current folder (or holds it): choose a folder beside or below it");
   fs::create_directories(target.parent_path(), ec);
   if (ec || !fs::is_directory(target.parent_path()))

@@ -26,6 +26,9 @@ struct FolderContents {
   bool empty() const { return entries.empty(); }
 };
 FolderContents folder_contents(const std::string& path);
+// True when the folder `inner` is `outer` or lies below it (both absolute and normalised, no
+// trailing slash): replacing `outer` would delete `inner`.
+bool same_or_below(const std::string& inner, const std::string& outer);
 // "a, b, c and 4 more": a few of a folder's entries for a message.
 std::string list_some(const std::vector<std::string>& entries, size_t shown = 4);
 
