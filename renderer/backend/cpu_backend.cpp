@@ -116,43 +116,55 @@ void CpuBackend::process_chunk(int step, int first_ray, int n_rays, ChunkResult&
   }
   const RayBatch batch{s.rays.data(), s.view_dirs.data(), s.radii.data(), s.jitter.data(), n_rays};
   const SamplerJitter jitter{config_.seed, step, first_ray};
-  // Samples evaluated besides the placed ones (the hierarchical sampler's forward-only coarse pass).
-  const int coarse_evaluated = sampler_->place_training_samples(network, grid, ms, batch, jitter, s.ws, s.sampler,
-                                                                s.samples, s.ray_begin.data(), s.ray_count.data());
-  const int n = s.samples.size();
-  std::vector<float>& pos = s.samples.pos;
+  // 2. The samples each ray uses (those before its early termination, which depends on
+  // density alone, so they are known before any color is computed) with their density stage.
+  // A marching sampler places and evaluates them together, in waves, and never evaluates the
+  // samples behind a ray's termination.
+  int marched = sampler_->place_evaluated_training_samples(network, grid, ms, batch, jitter, config_.min_transmittance,
+                                                           s.ws, s.sampler, s.samples, s.ray_begin.data(),
+                                                           s.ray_count.data(), s.sigma);
   std::vector<float>& dir = s.samples.dir;
   std::vector<float>& ts = s.samples.t;
   std::vector<float>& dt = s.samples.dt;
-
-  // 2. The density stage on every marched sample; early termination depends on density
-  // alone, so the samples each ray uses are known before any color is computed.
-  // (For Mip-NeRF's IPE, over each sample's conical frustum, Eq. 7-8, instead of its point.)
-  s.sigma.resize(n);
-  sample_densities(network, ms.box_half, s.samples, s.ws, s.mean, s.var, s.sigma.data());
-  s.used_idx.clear();
-  for (int r = 0; r < n_rays; ++r) {
-    const int b = s.ray_begin[r];
-    const int used = composite_used_count(s.sigma.data() + b, dt.data() + b, s.ray_count[r], config_.min_transmittance);
-    for (int i = 0; i < used; ++i) s.used_idx.push_back(b + i);
-    s.ray_begin[r] = static_cast<int>(s.used_idx.size()) - used;  // the ray's samples after compaction
-    s.ray_count[r] = used;
-  }
-  const int m = static_cast<int>(s.used_idx.size());
-
-  // 3. Keep the used samples (in place: idx[j] >= j), then the color stage on them alone.
-  network.compact_density_stage(s.ws, s.used_idx.data(), m);
-  for (int j = 0; j < m; ++j) {
-    const int i = s.used_idx[j];
-    s.sigma[j] = s.sigma[i];
-    dt[j] = dt[i];
-    ts[j] = ts[i];
-    s.samples.radius[j] = s.samples.radius[i];
-    for (int a = 0; a < 3; ++a) {
-      pos[3 * j + a] = pos[3 * static_cast<size_t>(i) + a];
-      dir[3 * j + a] = dir[3 * static_cast<size_t>(i) + a];
+  if (marched < 0) {
+    // Any other sampler: its samples placed, the density stage on all of them (for Mip-NeRF's
+    // IPE, over each sample's conical frustum, Eq. 7-8, instead of its point), then the used
+    // samples kept (in place: idx[j] >= j). coarse_evaluated: samples evaluated besides the
+    // placed ones (the hierarchical sampler's forward-only coarse pass).
+    const int coarse_evaluated = sampler_->place_training_samples(network, grid, ms, batch, jitter, s.ws, s.sampler,
+                                                                  s.samples, s.ray_begin.data(), s.ray_count.data());
+    const int n = s.samples.size();
+    marched = n + coarse_evaluated;
+    std::vector<float>& pos = s.samples.pos;
+    s.sigma.resize(n);
+    sample_densities(network, ms.box_half, s.samples, s.ws, s.mean, s.var, s.sigma.data());
+    s.used_idx.clear();
+    for (int r = 0; r < n_rays; ++r) {
+      const int b = s.ray_begin[r];
+      const int used = composite_used_count(s.sigma.data() + b, dt.data() + b, s.ray_count[r], config_.min_transmittance);
+      for (int i = 0; i < used; ++i) s.used_idx.push_back(b + i);
+      s.ray_begin[r] = static_cast<int>(s.used_idx.size()) - used;  // the ray's samples after compaction
+      s.ray_count[r] = used;
     }
+    const int m = static_cast<int>(s.used_idx.size());
+    network.compact_density_stage(s.ws, s.used_idx.data(), m);
+    for (int j = 0; j < m; ++j) {
+      const int i = s.used_idx[j];
+      s.sigma[j] = s.sigma[i];
+      dt[j] = dt[i];
+      ts[j] = ts[i];
+      s.samples.radius[j] = s.samples.radius[i];
+      for (int a = 0; a < 3; ++a) {
+        pos[3 * j + a] = pos[3 * static_cast<size_t>(i) + a];
+        dir[3 * j + a] = dir[3 * static_cast<size_t>(i) + a];
+      }
+    }
+    s.samples.resize(m);
   }
+  const int m = s.samples.size();
+  std::vector<float>& pos = s.samples.pos;
+
+  // 3. The color stage on the used samples.
   s.rgb.resize(3 * static_cast<size_t>(m));
   if (m > 0) network.color(dir.data(), m, s.ws, s.rgb.data());
 
@@ -175,7 +187,7 @@ void CpuBackend::process_chunk(int step, int first_ray, int n_rays, ChunkResult&
 
   // 5. Backward through the MLPs.
   out.m = m;
-  out.marched = n + coarse_evaluated;
+  out.marched = marched;
   out.used = m;
   out.loss = loss;
   out.rays = n_rays;

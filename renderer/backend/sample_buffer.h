@@ -5,6 +5,7 @@
 // axis; the same as the direction unless a warp such as NDC bends rays, see sampling_ray.h).
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -33,6 +34,28 @@ struct SampleBuffer {
     axis.clear();
   }
   int size() const { return static_cast<int>(t.size()); }
+  void resize(int n) {
+    const size_t n1 = static_cast<size_t>(n), n3 = 3 * n1;
+    pos.resize(n3);
+    dir.resize(n3);
+    t.resize(n1);
+    dt.resize(n1);
+    radius.resize(n1);
+    axis.resize(n3);
+  }
+  // Samples [first, first + count) of `src` to [dst, dst + count) of this buffer (sized for them).
+  void copy_from(int dst, const SampleBuffer& src, int first, int count) {
+    const auto copy = [&](const std::vector<float>& a, std::vector<float>& b, int width) {
+      std::copy_n(a.begin() + static_cast<size_t>(first) * width, static_cast<size_t>(count) * width,
+                  b.begin() + static_cast<size_t>(dst) * width);
+    };
+    copy(src.pos, pos, 3);
+    copy(src.dir, dir, 3);
+    copy(src.t, t, 1);
+    copy(src.dt, dt, 1);
+    copy(src.radius, radius, 1);
+    copy(src.axis, axis, 3);
+  }
   // d: the direction the network's color stage sees; box_dir: the ray's direction in the box.
   void push(float ts, float dts, Vec3 network_pos, Vec3 d, float cone_radius, Vec3 box_dir) {
     pos.insert(pos.end(), {network_pos.x, network_pos.y, network_pos.z});

@@ -135,6 +135,18 @@ void NerfNetwork::compact_density_stage(NetworkWorkspace& ws, const int* idx, in
   compact_columns(ws.color_in.data(), color_input_dim(), idx, m);
 }
 
+void NerfNetwork::copy_density_stage(const NetworkWorkspace& from, int src, NetworkWorkspace& to, int dst,
+                                     int count) const {
+  const auto copy = [&](const float* a, float* b, int rows) {
+    std::memcpy(b + static_cast<size_t>(dst) * rows, a + static_cast<size_t>(src) * rows,
+                static_cast<size_t>(count) * rows * sizeof(float));
+  };
+  copy(from.enc.data(), to.enc.data(), encoding_dim());
+  for (size_t k = 0; k < from.density_hidden_ptrs.size(); ++k)
+    copy(from.density_hidden_ptrs[k], to.density_hidden_ptrs[k], config_.density_hidden);
+  copy(from.color_in.data(), to.color_in.data(), color_input_dim());
+}
+
 void NerfNetwork::compact(NetworkWorkspace& ws, const int* idx, int m) const {
   compact_density_stage(ws, idx, m);
   for (float* h : ws.color_hidden_ptrs) compact_columns(h, config_.color_hidden, idx, m);

@@ -90,6 +90,9 @@ class NerfNetwork {
   // Keeps only columns idx[0..m) (strictly ascending) of the density stage's activations, in
   // place, so the color stage and the backward pass run on the samples the loss sees.
   void compact_density_stage(NetworkWorkspace& ws, const int* idx, int m) const;
+  // Copies columns [src, src + count) of `from`'s density stage to [dst, dst + count) of `to`
+  // (reserved for them): samples evaluated in several batches, assembled in another order.
+  void copy_density_stage(const NetworkWorkspace& from, int src, NetworkWorkspace& to, int dst, int count) const;
   // The same for every stored activation (after a full forward).
   void compact(NetworkWorkspace& ws, const int* idx, int m) const;
   // Backward for the first m stored samples given dL/dsigma and dL/drgb (after the

@@ -12,6 +12,7 @@
 #include "renderer/backend/render_batch.h"
 #include "renderer/math/ray_march.h"
 #include "renderer/math/rng.h"
+#include "renderer/techniques/samplers/march_training_waves.h"
 #include "renderer/techniques/samplers/sampler_kinds.h"
 
 namespace nerds {
@@ -48,6 +49,13 @@ class MarchSampler : public RaySampler {
       count[r] = out.size() - begin[r];
     }
     return 0;
+  }
+
+  int place_evaluated_training_samples(const NerfNetwork& network, const OccupancyView& grid, const MarchSettings& ms,
+                                       const RayBatch& b, const SamplerJitter&, float min_transmittance,
+                                       NetworkWorkspace& ws, std::unique_ptr<SamplerScratch>& scratch, SampleBuffer& out,
+                                       int* begin, int* count, std::vector<float>& sigma) const override {
+    return march_training_waves(network, grid, ms, b, min_transmittance, ws, scratch, out, begin, count, sigma);
   }
 
   // Marching in waves.

@@ -81,6 +81,22 @@ class RaySampler {
                                      NetworkWorkspace& ws, std::unique_ptr<SamplerScratch>& scratch,
                                      SampleBuffer& out, int* begin, int* count) const = 0;
 
+  // Training with the density stage evaluated while placing, for samplers that march rays
+  // front to back (the march sampler: in waves of a few samples per live ray, so the samples
+  // behind a ray's early termination are never evaluated). Leaves what placing, the density
+  // stage and keeping the used samples would: in `out` ray after ray (ray r's are
+  // [begin[r], begin[r] + count[r])) only the samples before the ray's transmittance falls
+  // below min_transmittance (composite_used_count), their densities in sigma and their density
+  // stage in ws (columns 0..out.size(), NerfNetwork::density's layout). Returns the samples
+  // evaluated; -1 (and does nothing) for a sampler that does not do this, which the caller
+  // then runs through place_training_samples.
+  virtual int place_evaluated_training_samples(const NerfNetwork&, const OccupancyView&, const MarchSettings&,
+                                               const RayBatch&, const SamplerJitter&, float /*min_transmittance*/,
+                                               NetworkWorkspace&, std::unique_ptr<SamplerScratch>&, SampleBuffer&,
+                                               int* /*begin*/, int* /*count*/, std::vector<float>& /*sigma*/) const {
+    return -1;
+  }
+
   // Rendering: rays [first, first + n) into out (its rgb, depth, opacity and samples).
   virtual void render(const NerfNetwork& network, const OccupancyView& grid, const RenderSettings& settings,
                       const Ray* rays, size_t first, int n, RenderBuffers& out, RenderScratch& s) const = 0;
