@@ -76,6 +76,16 @@ void product(const float* W, int M, int K, const float* x, int ldx, float* out, 
   }
 }
 
+// dW += G X^T, a layer's weight gradient (or a block of columns of it, leading dimension
+// ld_dw) summed over n samples: G (M x n) the gradient at the layer's output, X (K x n) its
+// input; the register-blocked kernel where the shape allows, Eigen otherwise.
+void weight_gradient(const float* G, int M, int ldg, const float* X, int K, int ldx, int n, float* dW, int ld_dw) {
+  if (small_gemm_weight_gradient(G, M, ldg, X, K, ldx, n, dW, ld_dw)) return;
+  MatrixMap d(dW, M, K, Eigen::OuterStride<>(ld_dw));
+  d.noalias() += ConstMatrixMap(G, M, n, Eigen::OuterStride<>(ldg)) *
+                 ConstMatrixMap(X, K, n, Eigen::OuterStride<>(ldx)).transpose();
+}
+
 void product(const Eigen::MatrixXf& W, const float* x, int ldx, float* out, int ldo, int n, bool relu,
              const float* mask = nullptr, int ld_mask = 0) {
   product(W.data(), static_cast<int>(W.rows()), static_cast<int>(W.cols()), x, ldx, out, ldo, n, relu, mask,
@@ -106,9 +116,8 @@ void Mlp::backward(const float* x, int ld_x, int n, const float* const* hidden, 
                    float* scratch1) const {
   const int H = config_.hidden;
   const int L = config_.hidden_layers;
-  ConstMatrixMap g_out(d_out, config_.outputs, n, Eigen::OuterStride<>(config_.outputs));
-  ConstMatrixMap last(hidden[L - 1], H, n, Eigen::OuterStride<>(H));
-  d_weights[L].noalias() += g_out * last.transpose();
+  weight_gradient(d_out, config_.outputs, config_.outputs, hidden[L - 1], H, H, n, d_weights[L].data(),
+                  config_.outputs);
 
   // g: dL/d(pre-activation) of hidden layer k: W^T times the next gradient, masked by the
   // ReLU (hidden > 0), in one pass.
@@ -117,16 +126,13 @@ void Mlp::backward(const float* x, int ld_x, int n, const float* const* hidden, 
   const Eigen::MatrixXf wt_last = weights_[L].transpose();
   product(wt_last, d_out, config_.outputs, g_buf, H, n, false, hidden[L - 1], H);
   const int I = config_.inputs, S = config_.skip_layer;
-  ConstMatrixMap in(x, I, n, Eigen::OuterStride<>(ld_x));
   for (int k = L - 1; k >= 0; --k) {
-    ConstMatrixMap gk(g_buf, H, n, Eigen::OuterStride<>(H));
     if (k > 0 && k == S) {
       // The skip layer reads [x; h_{k-1}] through W = [W_x | W_h]: W_x's gradient and its share
       // of dL/dx (the first part of it: the loop reaches this layer before layer 0), then
       // the ReLU-masked W_h^T g as for any hidden layer.
-      ConstMatrixMap prev(hidden[k - 1], H, n, Eigen::OuterStride<>(H));
-      d_weights[k].leftCols(I).noalias() += gk * in.transpose();
-      d_weights[k].rightCols(H).noalias() += gk * prev.transpose();
+      weight_gradient(g_buf, H, H, x, I, ld_x, n, d_weights[k].data(), H);
+      weight_gradient(g_buf, H, H, hidden[k - 1], H, H, n, d_weights[k].data() + static_cast<size_t>(I) * H, H);
       if (d_x) {
         const Eigen::MatrixXf wt = weights_[k].leftCols(dx_rows).transpose();
         product(wt, g_buf, H, d_x, ld_dx, n, false);
@@ -135,18 +141,17 @@ void Mlp::backward(const float* x, int ld_x, int n, const float* const* hidden, 
       product(wt, g_buf, H, next_buf, H, n, false, hidden[k - 1], H);
       std::swap(g_buf, next_buf);
     } else if (k > 0) {
-      ConstMatrixMap prev(hidden[k - 1], H, n, Eigen::OuterStride<>(H));
-      d_weights[k].noalias() += gk * prev.transpose();
+      weight_gradient(g_buf, H, H, hidden[k - 1], H, H, n, d_weights[k].data(), H);
       const Eigen::MatrixXf wt = weights_[k].transpose();
       product(wt, g_buf, H, next_buf, H, n, false, hidden[k - 1], H);
       std::swap(g_buf, next_buf);
     } else {
-      d_weights[0].noalias() += gk * in.transpose();
+      weight_gradient(g_buf, H, H, x, I, ld_x, n, d_weights[0].data(), H);
       if (d_x) {
         const Eigen::MatrixXf wt = weights_[0].leftCols(dx_rows).transpose();
         if (S > 0) {  // add to the skip layer's share
           MatrixMap dx(d_x, dx_rows, n, Eigen::OuterStride<>(ld_dx));
-          dx.noalias() += wt * gk;
+          dx.noalias() += wt * ConstMatrixMap(g_buf, H, n, Eigen::OuterStride<>(H));
         } else {
           product(wt, g_buf, H, d_x, ld_dx, n, false);
         }

@@ -54,7 +54,49 @@ void gemm_rows(const float* W, int K, const float* X, int ldx, float* C, int ldc
                  mask ? mask + static_cast<long>(j) * ld_mask : nullptr, ld_mask);
 }
 
+// C[:, k0 .. k0 + NB) += G X[k0 .. k0 + NB, :]^T, M = 16 * MB: the NB columns of C stay in
+// registers while the n samples stream by, each sample's gradient column loaded once and
+// multiplied by NB broadcast inputs.
+template <int MB, int NB>
+inline void weight_gradient_block(const float* G, int ldg, const float* X, int ldx, int n, float* C, int ldc) {
+  __m512 acc[NB][MB];
+  for (int c = 0; c < NB; ++c)
+    for (int b = 0; b < MB; ++b) acc[c][b] = _mm512_setzero_ps();
+  for (int j = 0; j < n; ++j) {
+    __m512 g[MB];
+    for (int b = 0; b < MB; ++b) g[b] = _mm512_loadu_ps(G + static_cast<long>(j) * ldg + 16 * b);
+    for (int c = 0; c < NB; ++c) {
+      const __m512 x = _mm512_set1_ps(X[static_cast<long>(j) * ldx + c]);
+      for (int b = 0; b < MB; ++b) acc[c][b] = _mm512_fmadd_ps(g[b], x, acc[c][b]);
+    }
+  }
+  for (int c = 0; c < NB; ++c)
+    for (int b = 0; b < MB; ++b) {
+      float* o = C + static_cast<long>(c) * ldc + 16 * b;
+      _mm512_storeu_ps(o, _mm512_add_ps(_mm512_loadu_ps(o), acc[c][b]));
+    }
+}
+
+template <int MB>
+void weight_gradient_rows(const float* G, int ldg, const float* X, int K, int ldx, int n, float* C, int ldc) {
+  constexpr int NB = MB == 1 ? 12 : (MB == 2 ? 10 : (MB == 3 ? 7 : 6));
+  int k = 0;
+  for (; k + NB <= K; k += NB) weight_gradient_block<MB, NB>(G, ldg, X + k, ldx, n, C + static_cast<long>(k) * ldc, ldc);
+  for (; k < K; ++k) weight_gradient_block<MB, 1>(G, ldg, X + k, ldx, n, C + static_cast<long>(k) * ldc, ldc);
+}
+
 }  // namespace
+
+bool small_gemm_weight_gradient(const float* G, int M, int ldg, const float* X, int K, int ldx, int n, float* C,
+                                int ldc) {
+  switch (M) {
+    case 16: weight_gradient_rows<1>(G, ldg, X, K, ldx, n, C, ldc); return true;
+    case 32: weight_gradient_rows<2>(G, ldg, X, K, ldx, n, C, ldc); return true;
+    case 48: weight_gradient_rows<3>(G, ldg, X, K, ldx, n, C, ldc); return true;
+    case 64: weight_gradient_rows<4>(G, ldg, X, K, ldx, n, C, ldc); return true;
+    default: return false;
+  }
+}
 
 bool small_gemm(const float* W, int M, int K, const float* X, int ldx, float* C, int ldc, int n, bool relu,
                 const float* mask, int ld_mask) {
@@ -70,6 +112,7 @@ bool small_gemm(const float* W, int M, int K, const float* X, int ldx, float* C,
 #else
 
 bool small_gemm(const float*, int, int, const float*, int, float*, int, int, bool, const float*, int) { return false; }
+bool small_gemm_weight_gradient(const float*, int, int, const float*, int, int, int, float*, int) { return false; }
 
 #endif
 
