@@ -77,12 +77,22 @@ inline void weight_gradient_block(const float* G, int ldg, const float* X, int l
     }
 }
 
+// The last K % NB columns in one pass over the samples (one pass per column would stream G
+// again for each).
+template <int MB, int R>
+void weight_gradient_rest(int rest, const float* G, int ldg, const float* X, int ldx, int n, float* C, int ldc) {
+  if constexpr (R > 0) {
+    if (rest == R) return weight_gradient_block<MB, R>(G, ldg, X, ldx, n, C, ldc);
+    weight_gradient_rest<MB, R - 1>(rest, G, ldg, X, ldx, n, C, ldc);
+  }
+}
+
 template <int MB>
 void weight_gradient_rows(const float* G, int ldg, const float* X, int K, int ldx, int n, float* C, int ldc) {
   constexpr int NB = MB == 1 ? 12 : (MB == 2 ? 10 : (MB == 3 ? 7 : 6));
   int k = 0;
   for (; k + NB <= K; k += NB) weight_gradient_block<MB, NB>(G, ldg, X + k, ldx, n, C + static_cast<long>(k) * ldc, ldc);
-  for (; k < K; ++k) weight_gradient_block<MB, 1>(G, ldg, X + k, ldx, n, C + static_cast<long>(k) * ldc, ldc);
+  weight_gradient_rest<MB, NB - 1>(K - k, G, ldg, X + k, ldx, n, C + static_cast<long>(k) * ldc, ldc);
 }
 
 }  // namespace
