@@ -55,13 +55,13 @@ void gemm_rows(const float* W, int K, const float* X, int ldx, float* C, int ldc
 }
 
 // C[:, k0 .. k0 + NB) += G X[k0 .. k0 + NB, :]^T, M = 16 * MB: the NB columns of C stay in
-// registers while the n samples stream by, each sample's gradient column loaded once and
-// multiplied by NB broadcast inputs.
+// registers while the samples stream by, each sample's gradient column loaded once and
+// multiplied by NB broadcast inputs; each entry adds its samples' terms to C one after another.
 template <int MB, int NB>
 inline void weight_gradient_block(const float* G, int ldg, const float* X, int ldx, int n, float* C, int ldc) {
   __m512 acc[NB][MB];
   for (int c = 0; c < NB; ++c)
-    for (int b = 0; b < MB; ++b) acc[c][b] = _mm512_setzero_ps();
+    for (int b = 0; b < MB; ++b) acc[c][b] = _mm512_loadu_ps(C + static_cast<long>(c) * ldc + 16 * b);
   for (int j = 0; j < n; ++j) {
     __m512 g[MB];
     for (int b = 0; b < MB; ++b) g[b] = _mm512_loadu_ps(G + static_cast<long>(j) * ldg + 16 * b);
@@ -71,10 +71,7 @@ inline void weight_gradient_block(const float* G, int ldg, const float* X, int l
     }
   }
   for (int c = 0; c < NB; ++c)
-    for (int b = 0; b < MB; ++b) {
-      float* o = C + static_cast<long>(c) * ldc + 16 * b;
-      _mm512_storeu_ps(o, _mm512_add_ps(_mm512_loadu_ps(o), acc[c][b]));
-    }
+    for (int b = 0; b < MB; ++b) _mm512_storeu_ps(C + static_cast<long>(c) * ldc + 16 * b, acc[c][b]);
 }
 
 // The last K % NB columns in one pass over the samples (one pass per column would stream G
@@ -90,9 +87,17 @@ void weight_gradient_rest(int rest, const float* G, int ldg, const float* X, int
 template <int MB>
 void weight_gradient_rows(const float* G, int ldg, const float* X, int K, int ldx, int n, float* C, int ldc) {
   constexpr int NB = MB == 1 ? 12 : (MB == 2 ? 10 : (MB == 3 ? 7 : 6));
-  int k = 0;
-  for (; k + NB <= K; k += NB) weight_gradient_block<MB, NB>(G, ldg, X + k, ldx, n, C + static_cast<long>(k) * ldc, ldc);
-  weight_gradient_rest<MB, NB - 1>(K - k, G, ldg, X + k, ldx, n, C + static_cast<long>(k) * ldc, ldc);
+  // Samples in blocks whose G and X columns stay in L1 while every block of C's columns passes
+  // over them (one pass over all samples per block of columns would stream G from L2 each time).
+  constexpr int kSamples = 64;
+  for (int j0 = 0; j0 < n; j0 += kSamples) {
+    const int nj = n - j0 < kSamples ? n - j0 : kSamples;
+    const float* Gj = G + static_cast<long>(j0) * ldg;
+    const float* Xj = X + static_cast<long>(j0) * ldx;
+    int k = 0;
+    for (; k + NB <= K; k += NB) weight_gradient_block<MB, NB>(Gj, ldg, Xj + k, ldx, nj, C + static_cast<long>(k) * ldc, ldc);
+    weight_gradient_rest<MB, NB - 1>(K - k, Gj, ldg, Xj + k, ldx, nj, C + static_cast<long>(k) * ldc, ldc);
+  }
 }
 
 }  // namespace

@@ -16,7 +16,7 @@ bool small_gemm(const float* W, int M, int K, const float* X, int ldx, float* C,
 
 // C += G X^T: G (M x n, leading dimension ldg: dL/d(layer output) per sample), X (K x n,
 // leading dimension ldx: the layer's input per sample), C (M x K, column-major, leading
-// dimension ldc). Each entry of C sums its n terms in sample order. Returns false (and does
+// dimension ldc). Each entry of C adds its n terms to itself in sample order. Returns false (and does
 // nothing) when M is not a multiple of 16 up to 64.
 bool small_gemm_weight_gradient(const float* G, int M, int ldg, const float* X, int K, int ldx, int n, float* C,
                                 int ldc);
