@@ -217,7 +217,7 @@ BackendStepResult CpuBackend::step(const StepRequest& request) {
     result.occupancy_seconds = now_seconds() - t_start;
   }
   const double t_march = now_seconds();
-  // About 4096 marched samples per chunk keeps a chunk's activations in cache.
+  // About 4096 evaluated (marched) samples per chunk keeps a chunk's activations in cache.
   const int rays_per_chunk =
       std::clamp(static_cast<int>(4096.f / std::max(request.mean_marched_per_ray, 1.f)), 8, 4096);
   const int n_chunks = (n_rays + rays_per_chunk - 1) / rays_per_chunk;

@@ -1,11 +1,14 @@
 // The CPU backend: trains the Trainer's host model in place with threads (parallel_for) and
-// Eigen GEMMs. A step cuts the batch into chunks of about 4096 marched samples (a chunk's
-// activations stay in cache); per chunk: rays through random pixels (training_ray.h),
-// marched through the occupancy grid or placed by NeRF's hierarchical sampler, the density
-// stage, the samples before early termination kept, the color stage on them, compositing,
-// loss and the compositing backward per ray (ray_loss.h, the body the CUDA backend
-// launches), and the network's backward. Then the encoding's scatter backward slice by slice,
-// each slice's Adam update right after it, and Adam on the other tensors (optimizer.h).
+// register-blocked GEMMs (small_gemm.h; Eigen for other shapes). A step cuts the batch into
+// chunks of about 4096 evaluated samples (a chunk's activations stay in cache); per chunk:
+// rays through random pixels (training_ray.h), marched through the occupancy grid in waves
+// that evaluate the density stage as they go and stop each ray at early termination
+// (march_training_waves.h), or placed by NeRF's hierarchical sampler, evaluated, and the
+// samples before early termination kept; then the color stage on the used samples,
+// compositing, loss and the compositing backward per ray (ray_loss.h, the body the CUDA
+// backend launches), and the network's backward. Then the encoding's scatter backward slice
+// by slice, each slice's Adam update right after it, and Adam on the other tensors
+// (optimizer.h).
 #pragma once
 
 #include <memory>
