@@ -28,6 +28,14 @@ struct NetworkWorkspace {
   std::vector<float*> density_hidden_ptrs, color_hidden_ptrs;
 };
 
+// Per-thread buffers of an inference pass (rendering): each layer's output only until the
+// next layer has read it (two hidden buffers in turn), nothing kept for a backward pass.
+struct InferenceWorkspace {
+  int capacity = 0;
+  std::vector<float> enc, hidden0, hidden1, color_in, color_out;
+  std::vector<float*> density_hidden_ptrs, color_hidden_ptrs;  // hidden0, hidden1, hidden0, ...
+};
+
 struct NetworkGradients {
   std::vector<Eigen::MatrixXf> density, color;
   void set_zero();
@@ -92,6 +100,16 @@ class NerfNetwork {
   void compact_density_stage(NetworkWorkspace& ws, const int* idx, int m) const;
   // The same for every stored activation (after a full forward).
   void compact(NetworkWorkspace& ws, const int* idx, int m) const;
+  // Inference (rendering; nothing is kept for a backward pass). infer_density: the density
+  // stage of n samples (pos, var as in forward()) into sigma[n]; it leaves each sample's
+  // geometry features in ws for infer_color. infer_color: the color stage of the m samples
+  // idx[0..m) (strictly ascending) of the last infer_density, seen along dir (3 per selected
+  // sample), into rgb[3m]; the same values as forward() gives those samples. A renderer runs
+  // the color stage only on the samples that its compositing uses.
+  void reserve(InferenceWorkspace& ws, int n) const;
+  void infer_density(const float* pos, const float* var, int n, InferenceWorkspace& ws, float* sigma) const;
+  void infer_color(const int* idx, int m, const float* dir, InferenceWorkspace& ws, float* rgb) const;
+
   // Backward for the first m stored samples given dL/dsigma and dL/drgb (after the
   // activations). Accumulates into grads; leaves dL/d(encoding) in ws.d_enc (E x m).
   void backward(NetworkWorkspace& ws, int m, const float* d_sigma, const float* d_rgb, NetworkGradients& grads) const;
