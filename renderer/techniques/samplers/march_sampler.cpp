@@ -25,9 +25,11 @@ struct RayState {
 };
 
 // A render's waves: the first marches this many samples per live ray, each next one twice
-// as many, up to the last.
+// as many, up to kMaxWaveSteps, and no wave more than kMaxWaveSamples samples in all (the
+// per-thread buffers are kept between renders).
 constexpr int kFirstWaveSteps = 8;
 constexpr int kMaxWaveSteps = 64;
+constexpr int kMaxWaveSamples = 8192;
 
 struct MarchScratch : SamplerScratch {
   std::vector<RayState> state;
@@ -80,6 +82,7 @@ class MarchSampler : public RaySampler {
     int steps_per_wave = kFirstWaveSteps;
     while (!m.live.empty()) {
       const int live = static_cast<int>(m.live.size());
+      steps_per_wave = std::max(1, std::min(steps_per_wave, kMaxWaveSamples / live));
       const size_t capacity = static_cast<size_t>(live) * steps_per_wave;
       m.pos.resize(3 * capacity);
       m.t.resize(capacity);
