@@ -67,7 +67,16 @@ void NerfNetwork::encoding_backward_slice(int slice, const float* pos, const flo
   encoding_->backward_slice(slice, pos, d_enc, n, grad);
 }
 
+WorkspaceLayout NerfNetwork::workspace_layout() const {
+  return {encoding_dim(), color_input_dim(), config_.geo_features, config_.density_hidden, config_.density_layers,
+          config_.color_hidden, config_.color_layers};
+}
+
 void NerfNetwork::reserve(NetworkWorkspace& ws, int n) const {
+  if (ws.layout != workspace_layout()) {
+    ws.capacity = 0;
+    ws.layout = workspace_layout();
+  }
   if (n <= ws.capacity) return;
   n = std::max(n, ws.capacity + ws.capacity / 2);
   const size_t N = static_cast<size_t>(n);
@@ -122,6 +131,10 @@ void NerfNetwork::forward(const float* pos, const float* dir, int n, NetworkWork
 }
 
 void NerfNetwork::reserve(InferenceWorkspace& ws, int n) const {
+  if (ws.layout != workspace_layout()) {
+    ws.capacity = 0;
+    ws.layout = workspace_layout();
+  }
   if (n <= ws.capacity) return;
   n = std::max(n, ws.capacity + ws.capacity / 2);
   const size_t N = static_cast<size_t>(n);

@@ -7,6 +7,7 @@
 // and with SH instead of frequencies for the direction.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -21,8 +22,13 @@
 namespace nerds {
 
 // Per-thread buffers for one batch: activations kept for the backward pass.
+// The widths a workspace's buffers were laid out for (NerfNetwork::workspace_layout): a
+// workspace kept across renders may meet a network of another shape, which lays it out anew.
+using WorkspaceLayout = std::array<int, 7>;
+
 struct NetworkWorkspace {
   int capacity = 0;
+  WorkspaceLayout layout{};
   std::vector<float> enc, density_hidden, color_in, color_hidden, color_out;
   std::vector<float> scratch0, scratch1, d_out, d_color_in, d_enc;
   std::vector<float*> density_hidden_ptrs, color_hidden_ptrs;
@@ -32,6 +38,7 @@ struct NetworkWorkspace {
 // next layer has read it (two hidden buffers in turn), nothing kept for a backward pass.
 struct InferenceWorkspace {
   int capacity = 0;
+  WorkspaceLayout layout{};
   std::vector<float> enc, hidden0, hidden1, color_in, color_out;
   std::vector<float*> density_hidden_ptrs, color_hidden_ptrs;  // hidden0, hidden1, hidden0, ...
 };
@@ -63,6 +70,7 @@ class NerfNetwork {
 
   void initialize(uint64_t seed);
   void reserve(NetworkWorkspace& ws, int n) const;
+  WorkspaceLayout workspace_layout() const;
   NetworkGradients make_gradients() const;
 
   // The trained tensors, in a fixed order (network_tensor_names.h): the encoding's (the grids'

