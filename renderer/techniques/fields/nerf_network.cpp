@@ -72,13 +72,24 @@ WorkspaceLayout NerfNetwork::workspace_layout() const {
           config_.color_hidden, config_.color_layers};
 }
 
-void NerfNetwork::reserve(NetworkWorkspace& ws, int n) const {
-  if (ws.layout != workspace_layout()) {
+namespace {
+// The capacity to lay workspace ws out for so that it holds n samples of a network of this
+// layout, or 0 when it already does: anew for a network of another shape, else growing by
+// half at least.
+template <class Workspace>
+int capacity_for(Workspace& ws, const WorkspaceLayout& layout, int n) {
+  if (ws.layout != layout) {
     ws.capacity = 0;
-    ws.layout = workspace_layout();
+    ws.layout = layout;
   }
-  if (n <= ws.capacity) return;
-  n = std::max(n, ws.capacity + ws.capacity / 2);
+  if (n <= ws.capacity) return 0;
+  return std::max(n, ws.capacity + ws.capacity / 2);
+}
+}  // namespace
+
+void NerfNetwork::reserve(NetworkWorkspace& ws, int n) const {
+  n = capacity_for(ws, workspace_layout(), n);
+  if (n == 0) return;
   const size_t N = static_cast<size_t>(n);
   const int E = encoding_dim(), G = config_.geo_features, C = color_input_dim();
   const int Hd = config_.density_hidden, Hc = config_.color_hidden;
@@ -101,14 +112,15 @@ void NerfNetwork::reserve(NetworkWorkspace& ws, int n) const {
 
 void NerfNetwork::density(const float* pos, int n, NetworkWorkspace& ws, float* sigma, const float* var) const {
   reserve(ws, n);
-  const int E = encoding_dim(), C = color_input_dim();
-  encode(pos, var, n, ws);
-  density_.forward(ws.enc.data(), E, n, ws.density_hidden_ptrs.data(), ws.color_in.data(), C);
-  for (int i = 0; i < n; ++i) sigma[i] = trunc_exp(ws.color_in[static_cast<size_t>(i) * C]);
+  density_stage(pos, var, n, ws.enc.data(), ws.density_hidden_ptrs.data(), ws.color_in.data(), sigma);
 }
 
-void NerfNetwork::encode(const float* pos, const float* var, int n, NetworkWorkspace& ws) const {
-  encoding_->encode(pos, var, n, ws.enc.data(), encoding_dim());
+void NerfNetwork::density_stage(const float* pos, const float* var, int n, float* enc, float* const* hidden,
+                                float* color_in, float* sigma) const {
+  const int E = encoding_dim(), C = color_input_dim();
+  encoding_->encode(pos, var, n, enc, E);
+  density_.forward(enc, E, n, hidden, color_in, C);
+  for (int i = 0; i < n; ++i) sigma[i] = trunc_exp(color_in[static_cast<size_t>(i) * C]);
 }
 
 void NerfNetwork::color(const float* dir, int m, NetworkWorkspace& ws, float* rgb) const {
@@ -131,12 +143,8 @@ void NerfNetwork::forward(const float* pos, const float* dir, int n, NetworkWork
 }
 
 void NerfNetwork::reserve(InferenceWorkspace& ws, int n) const {
-  if (ws.layout != workspace_layout()) {
-    ws.capacity = 0;
-    ws.layout = workspace_layout();
-  }
-  if (n <= ws.capacity) return;
-  n = std::max(n, ws.capacity + ws.capacity / 2);
+  n = capacity_for(ws, workspace_layout(), n);
+  if (n == 0) return;
   const size_t N = static_cast<size_t>(n);
   const size_t H = static_cast<size_t>(std::max(config_.density_hidden, config_.color_hidden));
   ws.enc.resize(encoding_dim() * N);
@@ -153,10 +161,7 @@ void NerfNetwork::reserve(InferenceWorkspace& ws, int n) const {
 
 void NerfNetwork::infer_density(const float* pos, const float* var, int n, InferenceWorkspace& ws, float* sigma) const {
   reserve(ws, n);
-  const int E = encoding_dim(), C = color_input_dim();
-  encoding_->encode(pos, var, n, ws.enc.data(), E);
-  density_.forward(ws.enc.data(), E, n, ws.density_hidden_ptrs.data(), ws.color_in.data(), C);
-  for (int i = 0; i < n; ++i) sigma[i] = trunc_exp(ws.color_in[static_cast<size_t>(i) * C]);
+  density_stage(pos, var, n, ws.enc.data(), ws.density_hidden_ptrs.data(), ws.color_in.data(), sigma);
 }
 
 namespace {

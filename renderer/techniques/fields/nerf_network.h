@@ -123,8 +123,11 @@ class NerfNetwork {
   void backward(NetworkWorkspace& ws, int m, const float* d_sigma, const float* d_rgb, NetworkGradients& grads) const;
 
  private:
-  // The encoding of n positions (with their variances, or null) into ws.enc (E x n, column-major).
-  void encode(const float* pos, const float* var, int n, NetworkWorkspace& ws) const;
+  // The density stage of n samples (positions, with their variances or null): the encoding
+  // into enc (E x n, column-major), the density MLP (its hidden layers into hidden[k]) into
+  // color_in's geometry rows (C x n), and sigma[n].
+  void density_stage(const float* pos, const float* var, int n, float* enc, float* const* hidden, float* color_in,
+                     float* sigma) const;
 
   NetworkConfig config_;
   std::unique_ptr<PositionEncoding> encoding_;
