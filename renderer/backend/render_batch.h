@@ -19,6 +19,7 @@ namespace nerds {
 // Per-thread buffers of a render, reused across chunks.
 struct RenderScratch {
   NetworkWorkspace ws;
+  InferenceWorkspace infer;  // the network's buffers where a sampler keeps no activations
   SampleBuffer samples;
   std::vector<float> sigma, rgb, mean, var;
   std::vector<int> begin, count, used_idx;

@@ -14,13 +14,20 @@ void render_rays(const NerfNetwork& network, const OccupancyView& grid, const Re
                  const Ray* rays, size_t n, RenderBuffers& out) {
   out.resize(n);
   const std::unique_ptr<RaySampler> sampler = make_ray_sampler(settings.sampler);
-  constexpr int kChunk = 1024;
+  // Chunks of up to 1024 rays, but at least ~8 per thread: a chunk's cost varies with what
+  // its rays see, and the viewer renders bands of a few thousand rays, which 1024-ray
+  // chunks would leave to one thread at the end.
+  const size_t per_thread = n / (8 * static_cast<size_t>(cpu_thread_count()));
+  const size_t kChunk = std::clamp<size_t>(per_thread, 128, 1024);
   const int64_t n_chunks = static_cast<int64_t>((n + kChunk - 1) / kChunk);
-  std::vector<RenderScratch> scratch(cpu_thread_count());
   parallel_for(n_chunks, [&](int64_t k) {
+    // Each thread's buffers live from one render to the next: allocating (and first
+    // touching) them afresh cost more than a small image's rays. The samplers bound them by
+    // the samples they evaluate at once.
+    thread_local RenderScratch scratch;
     const size_t first = static_cast<size_t>(k) * kChunk;
-    const int count = static_cast<int>(std::min<size_t>(kChunk, n - first));
-    sampler->render(network, grid, settings, rays, first, count, out, scratch[cpu_thread_index()]);
+    const int count = static_cast<int>(std::min(kChunk, n - first));
+    sampler->render(network, grid, settings, rays, first, count, out, scratch);
   });
 }
 

@@ -78,11 +78,13 @@ NERDS_HD CompositePixel composite_pixel(const CompositeResult& c, const float* b
   return p;
 }
 
-// How many of n samples composite_forward would use from a fresh ray: those before the
-// transmittance falls below min_transmittance. It needs only the densities, so the trainer
-// evaluates the color network on these samples alone.
-NERDS_HD int composite_used_count(const float* sigma, const float* dt, int n, float min_transmittance) {
-  float T = 1.f;
+// How many of n samples composite_forward would use from a ray whose transmittance is T
+// (1: a fresh ray): those before the transmittance falls below min_transmittance. It needs
+// only the densities, so the trainer and the renderers evaluate the color network on these
+// samples alone.
+NERDS_HD int composite_used_count(const float* sigma, const float* dt, int n, float min_transmittance,
+                                  float transmittance = 1.f) {
+  float T = transmittance;
   int i = 0;
   for (; i < n && T >= min_transmittance; ++i) composite_step(sigma[i], dt[i], &T);
   return i;

@@ -67,9 +67,29 @@ void NerfNetwork::encoding_backward_slice(int slice, const float* pos, const flo
   encoding_->backward_slice(slice, pos, d_enc, n, grad);
 }
 
+WorkspaceLayout NerfNetwork::workspace_layout() const {
+  return {encoding_dim(), color_input_dim(), config_.geo_features, config_.density_hidden, config_.density_layers,
+          config_.color_hidden, config_.color_layers};
+}
+
+namespace {
+// The capacity to lay workspace ws out for so that it holds n samples of a network of this
+// layout, or 0 when it already does: anew for a network of another shape, else growing by
+// half at least.
+template <class Workspace>
+int capacity_for(Workspace& ws, const WorkspaceLayout& layout, int n) {
+  if (ws.layout != layout) {
+    ws.capacity = 0;
+    ws.layout = layout;
+  }
+  if (n <= ws.capacity) return 0;
+  return std::max(n, ws.capacity + ws.capacity / 2);
+}
+}  // namespace
+
 void NerfNetwork::reserve(NetworkWorkspace& ws, int n) const {
-  if (n <= ws.capacity) return;
-  n = std::max(n, ws.capacity + ws.capacity / 2);
+  n = capacity_for(ws, workspace_layout(), n);
+  if (n == 0) return;
   const size_t N = static_cast<size_t>(n);
   const int E = encoding_dim(), G = config_.geo_features, C = color_input_dim();
   const int Hd = config_.density_hidden, Hc = config_.color_hidden;
@@ -92,14 +112,15 @@ void NerfNetwork::reserve(NetworkWorkspace& ws, int n) const {
 
 void NerfNetwork::density(const float* pos, int n, NetworkWorkspace& ws, float* sigma, const float* var) const {
   reserve(ws, n);
-  const int E = encoding_dim(), C = color_input_dim();
-  encode(pos, var, n, ws);
-  density_.forward(ws.enc.data(), E, n, ws.density_hidden_ptrs.data(), ws.color_in.data(), C);
-  for (int i = 0; i < n; ++i) sigma[i] = trunc_exp(ws.color_in[static_cast<size_t>(i) * C]);
+  density_stage(pos, var, n, ws.enc.data(), ws.density_hidden_ptrs.data(), ws.color_in.data(), sigma);
 }
 
-void NerfNetwork::encode(const float* pos, const float* var, int n, NetworkWorkspace& ws) const {
-  encoding_->encode(pos, var, n, ws.enc.data(), encoding_dim());
+void NerfNetwork::density_stage(const float* pos, const float* var, int n, float* enc, float* const* hidden,
+                                float* color_in, float* sigma) const {
+  const int E = encoding_dim(), C = color_input_dim();
+  encoding_->encode(pos, var, n, enc, E);
+  density_.forward(enc, E, n, hidden, color_in, C);
+  for (int i = 0; i < n; ++i) sigma[i] = trunc_exp(color_in[static_cast<size_t>(i) * C]);
 }
 
 void NerfNetwork::color(const float* dir, int m, NetworkWorkspace& ws, float* rgb) const {
@@ -121,6 +142,28 @@ void NerfNetwork::forward(const float* pos, const float* dir, int n, NetworkWork
   color(dir, n, ws, rgb);
 }
 
+void NerfNetwork::reserve(InferenceWorkspace& ws, int n) const {
+  n = capacity_for(ws, workspace_layout(), n);
+  if (n == 0) return;
+  const size_t N = static_cast<size_t>(n);
+  const size_t H = static_cast<size_t>(std::max(config_.density_hidden, config_.color_hidden));
+  ws.enc.resize(encoding_dim() * N);
+  ws.hidden0.resize(H * N);
+  ws.hidden1.resize(H * N);
+  ws.color_in.resize(color_input_dim() * N);
+  ws.color_out.resize(3 * N);
+  ws.density_hidden_ptrs.clear();
+  for (int k = 0; k < config_.density_layers; ++k) ws.density_hidden_ptrs.push_back(k % 2 ? ws.hidden1.data() : ws.hidden0.data());
+  ws.color_hidden_ptrs.clear();
+  for (int k = 0; k < config_.color_layers; ++k) ws.color_hidden_ptrs.push_back(k % 2 ? ws.hidden1.data() : ws.hidden0.data());
+  ws.capacity = n;
+}
+
+void NerfNetwork::infer_density(const float* pos, const float* var, int n, InferenceWorkspace& ws, float* sigma) const {
+  reserve(ws, n);
+  density_stage(pos, var, n, ws.enc.data(), ws.density_hidden_ptrs.data(), ws.color_in.data(), sigma);
+}
+
 namespace {
 // Moves column idx[j] of a (rows x *) column-major buffer to column j, j < m.
 void compact_columns(float* data, int rows, const int* idx, int m) {
@@ -128,6 +171,17 @@ void compact_columns(float* data, int rows, const int* idx, int m) {
     if (idx[j] != j) std::memcpy(data + static_cast<size_t>(j) * rows, data + static_cast<size_t>(idx[j]) * rows, rows * sizeof(float));
 }
 }  // namespace
+
+void NerfNetwork::infer_color(const int* idx, int m, const float* dir, InferenceWorkspace& ws, float* rgb) const {
+  const int C = color_input_dim(), G = config_.geo_features, deg = config_.sh_degree;
+  compact_columns(ws.color_in.data(), C, idx, m);
+  for (int j = 0; j < m; ++j) {
+    const float* d = dir + 3 * j;
+    sh_encode(d[0], d[1], d[2], deg, ws.color_in.data() + static_cast<size_t>(j) * C + G);
+  }
+  color_.forward(ws.color_in.data(), C, m, ws.color_hidden_ptrs.data(), ws.color_out.data(), 3);
+  for (int i = 0; i < 3 * m; ++i) rgb[i] = sigmoid(ws.color_out[i]);
+}
 
 void NerfNetwork::compact_density_stage(NetworkWorkspace& ws, const int* idx, int m) const {
   compact_columns(ws.enc.data(), encoding_dim(), idx, m);

@@ -7,6 +7,7 @@
 // and with SH instead of frequencies for the direction.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -21,11 +22,25 @@
 namespace nerds {
 
 // Per-thread buffers for one batch: activations kept for the backward pass.
+// The widths a workspace's buffers were laid out for (NerfNetwork::workspace_layout): a
+// workspace kept across renders may meet a network of another shape, which lays it out anew.
+using WorkspaceLayout = std::array<int, 7>;
+
 struct NetworkWorkspace {
   int capacity = 0;
+  WorkspaceLayout layout{};
   std::vector<float> enc, density_hidden, color_in, color_hidden, color_out;
   std::vector<float> scratch0, scratch1, d_out, d_color_in, d_enc;
   std::vector<float*> density_hidden_ptrs, color_hidden_ptrs;
+};
+
+// Per-thread buffers of an inference pass (rendering): each layer's output only until the
+// next layer has read it (two hidden buffers in turn), nothing kept for a backward pass.
+struct InferenceWorkspace {
+  int capacity = 0;
+  WorkspaceLayout layout{};
+  std::vector<float> enc, hidden0, hidden1, color_in, color_out;
+  std::vector<float*> density_hidden_ptrs, color_hidden_ptrs;  // hidden0, hidden1, hidden0, ...
 };
 
 struct NetworkGradients {
@@ -55,6 +70,7 @@ class NerfNetwork {
 
   void initialize(uint64_t seed);
   void reserve(NetworkWorkspace& ws, int n) const;
+  WorkspaceLayout workspace_layout() const;
   NetworkGradients make_gradients() const;
 
   // The trained tensors, in a fixed order (network_tensor_names.h): the encoding's (the grids'
@@ -95,13 +111,26 @@ class NerfNetwork {
   void copy_density_stage(const NetworkWorkspace& from, int src, NetworkWorkspace& to, int dst, int count) const;
   // The same for every stored activation (after a full forward).
   void compact(NetworkWorkspace& ws, const int* idx, int m) const;
+  // Inference (rendering; nothing is kept for a backward pass). infer_density: the density
+  // stage of n samples (pos, var as in forward()) into sigma[n]; it leaves each sample's
+  // geometry features in ws for infer_color. infer_color: the color stage of the m samples
+  // idx[0..m) (strictly ascending) of the last infer_density, seen along dir (3 per selected
+  // sample), into rgb[3m]; the same values as forward() gives those samples. A renderer runs
+  // the color stage only on the samples that its compositing uses.
+  void reserve(InferenceWorkspace& ws, int n) const;
+  void infer_density(const float* pos, const float* var, int n, InferenceWorkspace& ws, float* sigma) const;
+  void infer_color(const int* idx, int m, const float* dir, InferenceWorkspace& ws, float* rgb) const;
+
   // Backward for the first m stored samples given dL/dsigma and dL/drgb (after the
   // activations). Accumulates into grads; leaves dL/d(encoding) in ws.d_enc (E x m).
   void backward(NetworkWorkspace& ws, int m, const float* d_sigma, const float* d_rgb, NetworkGradients& grads) const;
 
  private:
-  // The encoding of n positions (with their variances, or null) into ws.enc (E x n, column-major).
-  void encode(const float* pos, const float* var, int n, NetworkWorkspace& ws) const;
+  // The density stage of n samples (positions, with their variances or null): the encoding
+  // into enc (E x n, column-major), the density MLP (its hidden layers into hidden[k]) into
+  // color_in's geometry rows (C x n), and sigma[n].
+  void density_stage(const float* pos, const float* var, int n, float* enc, float* const* hidden, float* color_in,
+                     float* sigma) const;
 
   NetworkConfig config_;
   std::unique_ptr<PositionEncoding> encoding_;

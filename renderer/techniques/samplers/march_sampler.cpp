@@ -22,11 +22,24 @@ namespace {
 struct RayState {
   float t = 0.f, t_end = 0.f;
   CompositeResult composite;
-  bool alive = false;
+  bool alive_after_wave = true;  // false once the march left the box
 };
+
+// A render's waves: the first marches this many samples per live ray, each next one twice
+// as many, up to kMaxWaveSteps, and no wave more than kMaxWaveSamples samples in all (the
+// per-thread buffers are kept between renders). Small waves evaluate fewer samples behind
+// the termination point: on a 700-step lego_100 model 20.4 per ray instead of 21.9 with 8, 64
+// and 8192, and 4096 samples still keep the network's products efficient.
+constexpr int kFirstWaveSteps = 4;
+constexpr int kMaxWaveSteps = 16;
+constexpr int kMaxWaveSamples = 4096;
 
 struct MarchScratch : SamplerScratch {
   std::vector<RayState> state;
+  std::vector<int> live;           // the rays still marching
+  std::vector<float> pos, t, dt;   // the wave's samples (pos: network position, 3 each)
+  std::vector<int> begin, count, used;  // per live ray: its samples in the wave, and those composited
+  std::vector<float> dirs;         // the view direction of each colored sample
 };
 
 class MarchSampler : public RaySampler {
@@ -58,55 +71,100 @@ class MarchSampler : public RaySampler {
     return march_training_waves(network, grid, ms, b, min_transmittance, ws, scratch, out, begin, count, sigma);
   }
 
-  // Marching in waves.
+  // Marching in waves: each live ray marches a few samples, the wave's densities are
+  // evaluated together, each ray's samples up to its early termination get their color, and
+  // the composite moves on; terminated rays leave the next wave. The color stage never sees a
+  // sample behind the termination point, so the image is the same as compositing all of them.
   void render(const NerfNetwork& network, const OccupancyView& grid, const RenderSettings& rs, const Ray* rays,
               size_t first, int n, RenderBuffers& out, RenderScratch& s) const override {
     const MarchSettings& ms = rs.march;
+    const bool footprint = network.encoding_uses_footprint();
     prepare_rays(rs, rays, first, n, s);
-    std::vector<RayState>& state = sampler_scratch<MarchScratch>(s.sampler).state;
-    state.assign(n, RayState{});
+    MarchScratch& m = sampler_scratch<MarchScratch>(s.sampler);
+    m.state.assign(n, RayState{});
+    m.live.clear();
     for (int r = 0; r < n; ++r) {
       if (!s.rays[r].hit) continue;
-      state[r].t = march_start(ms, s.rays[r].t0, 0.5f);
-      state[r].t_end = s.rays[r].t1;
-      state[r].alive = true;
+      m.state[r].t = march_start(ms, s.rays[r].t0, 0.5f);
+      m.state[r].t_end = s.rays[r].t1;
+      m.live.push_back(r);
     }
-    s.begin.resize(n);
-    s.count.resize(n);
-    int steps_per_wave = 8;
-    for (;;) {
+    int steps_per_wave = kFirstWaveSteps;
+    while (!m.live.empty()) {
+      const int live = static_cast<int>(m.live.size());
+      steps_per_wave = std::max(1, std::min(steps_per_wave, kMaxWaveSamples / live));
+      const size_t capacity = static_cast<size_t>(live) * steps_per_wave;
+      m.pos.resize(3 * capacity);
+      m.t.resize(capacity);
+      m.dt.resize(capacity);
+      m.begin.resize(live);
+      m.count.resize(live);
+      m.used.resize(live);
       s.samples.clear();
-      for (int r = 0; r < n; ++r) {
-        s.begin[r] = s.samples.size();
-        s.count[r] = 0;
-        if (!state[r].alive) continue;
+      int total = 0;
+      for (int j = 0; j < live; ++j) {
+        const int r = m.live[j];
         const SamplingRay& ray = s.rays[r];
         const int budget = std::min(steps_per_wave, ms.max_samples - out.samples[first + r]);
-        const int got = march_ray(ms, grid, ray.origin, ray.dir, &state[r].t, state[r].t_end, budget,
+        m.begin[j] = total;
+        const int got = march_ray(ms, grid, ray.origin, ray.dir, &m.state[r].t, m.state[r].t_end, budget,
                                   [&](float ts, float dts, Vec3 p) {
-                                    s.samples.push(ts, dts, network_position(p, ms.box_half), s.view_dirs[r],
-                                                   s.radii[r], ray.dir);
+                                    const Vec3 q = network_position(p, ms.box_half);
+                                    float* o = m.pos.data() + 3 * static_cast<size_t>(total);
+                                    o[0] = q.x;
+                                    o[1] = q.y;
+                                    o[2] = q.z;
+                                    m.t[total] = ts;
+                                    m.dt[total] = dts;
+                                    ++total;
+                                    if (footprint) s.samples.push(ts, dts, q, s.view_dirs[r], s.radii[r], ray.dir);
                                   });
-        s.count[r] = got;
-        if (got < budget) state[r].alive = false;  // left the box (or hit the sample cap)
+        m.count[j] = got;
+        if (got < budget) m.state[r].alive_after_wave = false;  // left the box (or hit the sample cap)
       }
-      const int total = s.samples.size();
       if (total == 0) break;
       s.sigma.resize(total);
-      s.rgb.resize(3 * static_cast<size_t>(total));
-      evaluate_samples(network, ms.box_half, s.samples, s.mean, s.var, s.ws, s.sigma.data(), s.rgb.data());
-      for (int r = 0; r < n; ++r) {
-        if (s.count[r] == 0) continue;
-        const int b = s.begin[r];
-        composite_forward(s.sigma.data() + b, s.rgb.data() + 3 * b, s.samples.dt.data() + b, s.samples.t.data() + b,
-                          s.count[r], rs.min_transmittance, &state[r].composite);
-        out.samples[first + r] += s.count[r];
-        if (state[r].composite.transmittance < rs.min_transmittance || out.samples[first + r] >= ms.max_samples)
-          state[r].alive = false;
+      if (footprint) {
+        frustum_gaussians(s.samples, ms.box_half, &s.mean, &s.var);
+        network.infer_density(s.mean.data(), s.var.data(), total, s.infer, s.sigma.data());
+      } else {
+        network.infer_density(m.pos.data(), nullptr, total, s.infer, s.sigma.data());
       }
-      steps_per_wave = std::min(steps_per_wave * 2, 64);
+      // The samples each ray's composite will use: those before its transmittance falls
+      // below the threshold (a prefix of its wave).
+      s.used_idx.clear();
+      m.dirs.clear();
+      for (int j = 0; j < live; ++j) {
+        const int b = m.begin[j], r = m.live[j];
+        const int used = composite_used_count(s.sigma.data() + b, m.dt.data() + b, m.count[j], rs.min_transmittance,
+                                              m.state[r].composite.transmittance);
+        const Vec3 d = s.view_dirs[r];
+        for (int i = 0; i < used; ++i) {
+          s.used_idx.push_back(b + i);
+          m.dirs.insert(m.dirs.end(), {d.x, d.y, d.z});
+        }
+        m.used[j] = used;
+      }
+      const int colored = static_cast<int>(s.used_idx.size());
+      s.rgb.resize(3 * static_cast<size_t>(colored));
+      if (colored > 0) network.infer_color(s.used_idx.data(), colored, m.dirs.data(), s.infer, s.rgb.data());
+      int c = 0;  // the ray's first colored sample
+      int still_live = 0;
+      for (int j = 0; j < live; ++j) {
+        const int b = m.begin[j], r = m.live[j];
+        RayState& st = m.state[r];
+        composite_forward(s.sigma.data() + b, s.rgb.data() + 3 * static_cast<size_t>(c), m.dt.data() + b,
+                          m.t.data() + b, m.used[j], rs.min_transmittance, &st.composite);
+        c += m.used[j];
+        out.samples[first + r] += m.count[j];
+        const bool alive = st.alive_after_wave && st.composite.transmittance >= rs.min_transmittance &&
+                           out.samples[first + r] < ms.max_samples;
+        if (alive) m.live[still_live++] = r;
+      }
+      m.live.resize(still_live);
+      steps_per_wave = std::min(steps_per_wave * 2, kMaxWaveSteps);
     }
-    for (int r = 0; r < n; ++r) write_pixel(rs, s.rays[r], rays[first + r], state[r].composite, first + r, out);
+    for (int r = 0; r < n; ++r) write_pixel(rs, s.rays[r], rays[first + r], m.state[r].composite, first + r, out);
   }
 
   void place_inspected_samples(const NerfNetwork&, const OccupancyView& grid, const RenderSettings& rs,
