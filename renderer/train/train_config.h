@@ -21,15 +21,15 @@ struct OptimizerConfig {
   float lr = 1e-2f;               // Instant-NGP, Sec. 4
   float beta1 = 0.9f, beta2 = 0.99f, eps = 1e-15f;
   float mlp_l2_reg = 1e-6f;       // weight decay on the MLP weights only
-  int decay_start = 600;          // steps before the learning rate starts to decay
-  int decay_interval = 300;       // steps per decay_factor
+  int decay_start = 1200;          // steps before the learning rate starts to decay
+  int decay_interval = 600;       // steps per decay_factor
   float decay_factor = 0.33f;     // lr *= factor^((step - start) / interval) after start
   float lr_min = 1e-3f;           // the decayed learning rate never goes below this
   // With a known training budget (steps or seconds) the rate follows the budget instead:
   // constant until `budget_decay_from` of it, then exponential down to `budget_lr_final`
   // at its end, so a 2-minute and a 10-minute run both end on a small rate.
-  float budget_decay_from = 0.3f;
-  float budget_lr_final = 3e-4f;
+  float budget_decay_from = 0.6f;
+  float budget_lr_final = 1e-3f;
 };
 
 struct TrainConfig {
@@ -39,8 +39,8 @@ struct TrainConfig {
   SamplerSettings sampler;  // the sampler kind (sampler_kinds.h: marching, NeRF's hierarchical, ...)
   WarpSettings warp;        // the space rays are sampled in: the scene box, or NDC mapped onto it
   OptimizerConfig optimizer;
-  int batch_samples = 1 << 16;    // target samples per step seen by the loss
-  LossKind loss = LossKind::L2;
+  int batch_samples = 1 << 15;    // target samples per step seen by the loss
+  LossKind loss = LossKind::Huber;
   float huber_delta = 0.1f;
   Background background = Background::Random;  // training background for RGBA data
   float min_transmittance = 1e-4f;             // early ray termination
