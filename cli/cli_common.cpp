@@ -171,7 +171,7 @@ bool train_for(Engine& engine, const Budget& budget, const std::function<bool(co
   engine.set_budget(budget.seconds, static_cast<int>(budget.steps));  // the learning rate decays over it
   ProgressLine line;
   EngineStats window = start;  // stats at the last display
-  double window_loss = 0.0;
+  double window_loss = 0.0, window_mse = 0.0;
   int window_steps = 0;
   double shown_rate = 0.0, shown_loss = std::nan("");
   const bool l2 = engine.params().get_string("trainer.loss") == "l2";
@@ -186,8 +186,14 @@ bool train_for(Engine& engine, const Budget& budget, const std::function<bool(co
       const double dt = now.train_seconds - window.train_seconds;
       if (dt > 0) shown_rate = static_cast<double>(now.used_samples - window.used_samples) / dt;
       if (window_steps > 0) shown_loss = window_loss / window_steps;
+      // The batches' mean squared error where the backend measures it (any loss), else the
+      // loss itself where it is the L2 loss.
+      const double shown_mse = window_steps > 0 && !std::isnan(window_mse) ? window_mse / window_steps
+                               : l2                                        ? shown_loss
+                                                                           : std::nan("");
       window = now;
       window_loss = 0;
+      window_mse = 0;
       window_steps = 0;
       double eta = 0;
       if (budget.steps > 0 && steps_done > 0)
@@ -197,12 +203,12 @@ bool train_for(Engine& engine, const Budget& budget, const std::function<bool(co
         eta = budget.steps > 0 ? std::min(eta, by_time) : by_time;
       }
       char buf[256];
-      // PSNR from the training loss: an approximation (random backgrounds, a batch of pixels).
+      // PSNR from the training batches: an approximation (random backgrounds, a batch of pixels).
       char psnr[32] = "-";
-      if (l2 && shown_loss > 0) std::snprintf(psnr, sizeof psnr, "%.2f dB", -10.0 * std::log10(shown_loss));
+      if (shown_mse > 0) std::snprintf(psnr, sizeof psnr, "%.2f dB", -10.0 * std::log10(shown_mse));
       char loss[32] = "-";
       if (!std::isnan(shown_loss)) std::snprintf(loss, sizeof loss, "%.5f", shown_loss);
-      std::snprintf(buf, sizeof buf, "%s step %d  %s samples/s (used)  loss %s  psnr~%s (from loss)  %s  ETA %s",
+      std::snprintf(buf, sizeof buf, "%s step %d  %s samples/s (used)  loss %s  psnr~%s (training batches)  %s  ETA %s",
                     label.c_str(), now.step, format_count(shown_rate).c_str(), loss, psnr,
                     format_duration(now.train_seconds).c_str(), format_duration(std::max(0.0, eta)).c_str());
       line.show(extra ? std::string(buf) + "  " + extra() : std::string(buf), true);
@@ -210,6 +216,7 @@ bool train_for(Engine& engine, const Budget& budget, const std::function<bool(co
     if (done) break;
     const StepStats s = engine.train_step();
     window_loss += s.loss;
+    window_mse += s.mse;  // NaN, and so the window's, where the backend does not measure it
     ++window_steps;
     if (after_step && !after_step(s)) stopped_early = true;
   }

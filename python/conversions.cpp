@@ -182,6 +182,7 @@ py::dict stats_to_dict(const EngineStats& s) {
   d["marched_samples"] = s.marched_samples;
   d["rays"] = s.rays;
   d["last_loss"] = s.last_loss;
+  d["last_mse"] = s.last_mse;  // NaN where the backend does not measure it
   d["occupied_cells"] = s.occupied_cells;
   d["total_cells"] = s.total_cells;
   return d;

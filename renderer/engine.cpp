@@ -96,6 +96,7 @@ StepStats Engine::train_step() {
   stats_.marched_samples += s.marched_samples;
   stats_.rays += s.rays;
   stats_.last_loss = s.loss;
+  stats_.last_mse = s.mse;
   stats_.occupied_cells = trainer_->occupied_cell_count();
   stats_.stages = trainer_->stage_times();
   return s;

@@ -6,6 +6,7 @@
 // train/evaluate.h, techniques/paper_cards.h, data/image_io.h.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -41,6 +42,7 @@ struct EngineStats {
   int64_t marched_samples = 0;  // total, forward
   int64_t rays = 0;
   double last_loss = 0.0;
+  double last_mse = std::nan("");  // the last batch's mean squared color error (NaN: not measured by the backend)
   size_t occupied_cells = 0, total_cells = 0;
   StageTimes stages;
 };

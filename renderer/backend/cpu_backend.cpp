@@ -21,7 +21,7 @@ struct CpuBackend::ChunkResult {
   std::vector<float> d_enc;  // dL/d(encoding), E x m
   int m = 0;
   NetworkGradients grads;
-  double loss = 0.0;
+  double loss = 0.0, squared_error = 0.0;
   int64_t marched = 0, used = 0;
   int rays = 0;
   int rays_total_hint = 1;  // rays in the whole step: the loss is their mean
@@ -30,7 +30,7 @@ struct CpuBackend::ChunkResult {
 struct CpuBackend::ThreadScratch {
   NetworkWorkspace ws;
   SampleBuffer samples;
-  std::vector<float> sigma, rgb, d_sigma, d_rgb, mean, var, ray_loss;
+  std::vector<float> sigma, rgb, d_sigma, d_rgb, mean, var, ray_loss, ray_squared_error;
   std::vector<int> ray_begin, ray_count, used_idx;
   std::vector<float> target, background;
   std::vector<SamplingRay> rays;  // the rays in the box the samplers work in
@@ -173,16 +173,19 @@ void CpuBackend::process_chunk(int step, int first_ray, int n_rays, ChunkResult&
   s.d_sigma.resize(m);
   s.d_rgb.resize(3 * static_cast<size_t>(m));
   s.ray_loss.resize(n_rays);
-  const CompositeLossBody composite{s.sigma.data(), s.rgb.data(), dt.data(), ts.data(), s.background.data(),
+  s.ray_squared_error.resize(n_rays);
+  CompositeLossBody composite{s.sigma.data(), s.rgb.data(), dt.data(), ts.data(), s.background.data(),
                                     s.target.data(), s.ray_begin.data(), s.ray_count.data(),
                                     config_.min_transmittance, config_.huber_delta,
                                     1.f / (3.f * static_cast<float>(out.rays_total_hint)), config_.loss,
                                     s.ray_loss.data(), s.d_sigma.data(), s.d_rgb.data(),
                                     nullptr, nullptr, s.loss_weight.data()};
-  double loss = 0.0;
+  composite.squared_error = s.ray_squared_error.data();
+  double loss = 0.0, squared_error = 0.0;
   for (int r = 0; r < n_rays; ++r) {
     composite(r);
     loss += s.ray_loss[r];
+    squared_error += s.ray_squared_error[r];
   }
 
   // 5. Backward through the MLPs.
@@ -190,6 +193,7 @@ void CpuBackend::process_chunk(int step, int first_ray, int n_rays, ChunkResult&
   out.marched = marched;
   out.used = m;
   out.loss = loss;
+  out.squared_error = squared_error;
   out.rays = n_rays;
   // The encoding's scatter backward runs after all chunks: keep what it reads (a fixed
   // encoding has no parameters, so nothing is kept for it).
@@ -255,15 +259,18 @@ BackendStepResult CpuBackend::step(const StepRequest& request) {
   const double t_opt = now_seconds();
   result.scatter_seconds = t_opt - t_scatter;
 
+  double squared_error = 0.0;
   for (int k = 0; k < n_chunks; ++k) {
     const ChunkResult& c = *chunks_[k];
     result.marched_samples += c.marched;
     result.used_samples += c.used;
     result.loss += c.loss;
+    squared_error += c.squared_error;
     result.rays += c.rays;
     if (k > 0) chunks_[0]->grads.add(c.grads);
   }
   result.loss /= 3.0 * std::max(result.rays, 1);
+  result.mse = squared_error / (3.0 * std::max(result.rays, 1));
   // Adam on every other tensor, with the chunks' summed gradients (the network's come first in
   // the list; a module of its own would put its gradient after them).
   std::vector<float*> grads = network.gradients(chunks_[0]->grads);

@@ -8,6 +8,7 @@
 // Eigen, renderer/ includes it without CUDA.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -35,6 +36,7 @@ struct BackendStepResult {
   int64_t marched_samples = 0;  // evaluated by the forward pass
   int64_t used_samples = 0;     // seen by the loss (after early termination)
   double loss = 0.0;            // mean over rays and channels
+  double mse = std::nan("");    // the batch's mean squared color error; NaN where not measured
   // Seconds per stage (StageTimes): the occupancy grid's update, march + forward + backward,
   // the encoding's scatter backward with its Adam update, the other tensors' Adam update.
   double occupancy_seconds = 0.0, march_seconds = 0.0, scatter_seconds = 0.0, optimizer_seconds = 0.0;

@@ -22,6 +22,9 @@ struct CompositeLossBody {
   int* used = nullptr;    // optional: the samples before early termination
   // Optional: each ray's loss weight (Mip-NeRF's area loss, TrainingRay::loss_weight).
   const float* loss_weight = nullptr;
+  // Optional: each ray's squared color error summed over its channels, unweighted, whatever
+  // the loss: the batch's mean squared error, for a PSNR estimate during training.
+  float* squared_error = nullptr;
   NERDS_HD void operator()(int64_t r) const {
     const int64_t b = begin[r];
     const int c = count[r];
@@ -39,6 +42,11 @@ struct CompositeLossBody {
     if (pred)
       for (int k = 0; k < 3; ++k) pred[3 * r + k] = p[k];
     if (used) used[r] = cr.used;
+    if (squared_error) {
+      float e = 0.f;
+      for (int k = 0; k < 3; ++k) e += (p[k] - target[3 * r + k]) * (p[k] - target[3 * r + k]);
+      squared_error[r] = e;
+    }
   }
 };
 

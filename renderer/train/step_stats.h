@@ -2,6 +2,7 @@
 // public header hands to its clients (renderer/engine.h), apart from the trainer itself.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 
 namespace nerds {
@@ -12,6 +13,7 @@ struct StepStats {
   int64_t marched_samples = 0;  // evaluated by the forward pass
   int64_t used_samples = 0;     // seen by the loss (after early termination): forward + backward
   double loss = 0.0;            // mean over rays and channels
+  double mse = std::nan("");    // the batch's mean squared color error (any loss); NaN where not measured
   double seconds = 0.0;         // wall time of the step
 };
 

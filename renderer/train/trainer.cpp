@@ -97,6 +97,7 @@ StepStats Trainer::step() {
   st.marched_samples = r.marched_samples;
   st.used_samples = r.used_samples;
   st.loss = r.loss;
+  st.mse = r.mse;
   st.seconds = now_seconds() - t_start;
   times_.occupancy += r.occupancy_seconds;
   times_.march_forward_backward += r.march_seconds;

@@ -203,3 +203,24 @@ TEST_CASE(
     CHECK(last < 0.85 * first);  // measured: hash 0.51, frequency 0.48, none 0.72, ipe 0.48 of the first loss
   }
 }
+
+TEST_CASE("training smoke: each step reports the batch's mean squared error, the L2 loss itself, any loss") {
+  nerds_test::TempFolder folder("smoke_mse");
+  make_small_scene(folder.str());
+  for (const char* loss : {"l2", "huber"}) {
+    CAPTURE(loss);
+    ParamSet p = small_params();
+    p.set("trainer.loss", std::string(loss));
+    Engine engine(options_for(folder.str()), p);
+    for (int i = 0; i < 5; ++i) {
+      const StepStats s = engine.train_step();
+      REQUIRE(std::isfinite(s.mse));
+      CHECK(s.mse > 0.0);
+      CHECK(s.mse <= 1.0);  // colors in [0,1]
+      CHECK(engine.stats().last_mse == s.mse);
+      if (std::string(loss) == "l2") CHECK(s.mse == doctest::Approx(s.loss).epsilon(1e-6));
+      // Huber (delta 0.1): 0.5 r^2 / delta within delta, so the loss is 5 r^2 where every error is small.
+      if (std::string(loss) == "huber") CHECK(s.loss <= 5.0 * s.mse * (1.0 + 1e-6));
+    }
+  }
+}

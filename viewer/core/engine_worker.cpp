@@ -285,6 +285,7 @@ bool EngineWorker::train_step() {
   p.train_seconds = st.train_seconds;
   p.used_samples = st.used_samples;
   p.loss = static_cast<float>(st.last_loss);
+  p.mse = static_cast<float>(st.last_mse);
   history_.add(p);
   step_once_ = false;
   if (train_to_ > 0 && st.step >= train_to_) {

@@ -30,7 +30,7 @@ TrainingSeries training_series(const std::vector<TrainingPoint>& points, int win
   for (size_t i = 0; i < n; ++i) {
     const TrainingPoint& p = points[i];
     s.loss.push_back(p.loss);
-    s.psnr.push_back(psnr_of_mse(p.loss));
+    s.psnr.push_back(psnr_of_mse(std::isnan(p.mse) ? p.loss : p.mse));
     const TrainingPoint& q = points[i >= static_cast<size_t>(window) ? i - window : 0];
     const double wall = p.wall_seconds - q.wall_seconds, train = p.train_seconds - q.train_seconds;
     s.steps_per_second.push_back(wall > 0.0 ? static_cast<float>((p.step - q.step) / wall) : 0.f);

@@ -1,8 +1,9 @@
 // The training curves the viewer plots: one point per step (bounded: when full, every other
 // point is dropped, so the whole run stays visible at half the density), and the series the
-// panels draw from them (loss, PSNR from the loss, steps/s, samples/s).
+// panels draw from them (loss, PSNR from the batches' squared error, steps/s, samples/s).
 #pragma once
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -15,6 +16,7 @@ struct TrainingPoint {
   double train_seconds = 0.0;  // inside train_step() only
   int64_t used_samples = 0;    // cumulative
   float loss = 0.f;
+  float mse = std::nanf("");  // the batch's mean squared color error, where the backend measures it
 };
 
 class TrainingHistory {
@@ -33,7 +35,7 @@ class TrainingHistory {
 // Plot series over the points (one value per point).
 struct TrainingSeries {
   std::vector<float> loss;
-  std::vector<float> psnr;                // -10 log10(loss): meaningful for the L2 loss only
+  std::vector<float> psnr;                // -10 log10(mse), or of the loss where no mse (meaningful for L2 only)
   std::vector<float> steps_per_second;    // over a window of wall time
   std::vector<float> samples_per_second;  // used samples per second of training time, same window
 };

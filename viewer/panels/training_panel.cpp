@@ -2,6 +2,7 @@
 // curves over the run.
 #include <imgui.h>
 
+#include <cmath>
 #include <cstdio>
 
 #include "viewer/panels/panels.h"
@@ -36,13 +37,18 @@ void training_panel(PanelContext& c) {
 
   const EngineStats& st = w.stats;
   const TrainingSeries s = training_series(w.history);
-  const bool l2 = !w.scene || w.scene->loss == "l2";
+  // The PSNR estimate: from the batches' squared error where the backend measures it, else from
+  // the loss where it is the L2 loss.
+  const bool measured = !std::isnan(st.last_mse);
+  const bool l2 = measured || !w.scene || w.scene->loss == "l2";
+  const double mse = measured ? st.last_mse : st.last_loss;
   ImGui::Text("step %d   %.1f s training", st.step, st.train_seconds);
   ImGui::Text("%.1f steps/s   %.2f M samples/s", s.steps_per_second.empty() ? 0.f : s.steps_per_second.back(),
               s.samples_per_second.empty() ? 0.f : s.samples_per_second.back() / 1e6f);
   ImGui::Text("loss %.5f   PSNR~%s", st.last_loss,
-              l2 && st.last_loss > 0 ? (std::to_string(psnr_of_mse(st.last_loss)).substr(0, 5) + " dB").c_str() : "-");
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("PSNR estimated from the training loss (L2 only; random backgrounds)");
+              l2 && mse > 0 ? (std::to_string(psnr_of_mse(mse)).substr(0, 5) + " dB").c_str() : "-");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("PSNR estimated from the training batches' squared error (random backgrounds, random pixels)");
   const double occupied = st.total_cells ? 100.0 * st.occupied_cells / st.total_cells : 0.0;
   ImGui::Text("lr %.2e   occupied cells %.1f%%   %d thr", w.learning_rate, occupied, w.train_threads);
   plot("loss", s.loss, "%.4f");
