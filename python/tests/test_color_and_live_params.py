@@ -77,10 +77,10 @@ def test_set_params_changes_the_running_training_without_reset(scene_dir):
     e.train(5)
     pts = probe_points()
     before = e.density(pts)
-    changed = e.set_params({"trainer.lr": 0.0, "trainer": {"beta1": 0.8}, "trainer.loss": "huber"})
+    changed = e.set_params({"trainer.lr": 0.0, "trainer": {"beta1": 0.8}, "trainer.loss": "l2"})
     assert sorted(changed) == ["trainer.beta1", "trainer.loss", "trainer.lr"]
     p = e.params()
-    assert p["trainer.lr"] == 0.0 and p["trainer.beta1"] == 0.8 and p["trainer.loss"] == "huber"
+    assert p["trainer.lr"] == 0.0 and p["trainer.beta1"] == 0.8 and p["trainer.loss"] == "l2"
     # No reset: the same model and step count.
     np.testing.assert_array_equal(e.density(pts), before)
     assert e.stats()["step"] == 5

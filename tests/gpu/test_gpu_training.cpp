@@ -234,7 +234,7 @@ TEST_CASE("gpu render: the same image as the CPU renderer for the same model") {
   CHECK(opacity_error < 0.01);
 }
 
-TEST_CASE("gpu lego 100 px: 300 steps on the GPU reach the CPU backend's quality floor") {
+TEST_CASE("gpu lego 100 px: 600 steps on the GPU reach the CPU backend's quality floor") {
   if (!gpu_or_skip()) return;
   const nerds_test::LegoData lego = nerds_test::find_lego_100(NERDS_SHARED_DATASETS);
   if (lego.dir.empty()) {
@@ -246,12 +246,12 @@ TEST_CASE("gpu lego 100 px: 300 steps on the GPU reach the CPU backend's quality
   options.downscale = lego.downscale;
   options.device = "cuda";
   Engine engine(options, default_method_params());
-  for (int i = 0; i < 300; ++i) engine.train_step();
+  for (int i = 0; i < 600; ++i) engine.train_step();
   const nerds_test::SplitScore score = nerds_test::score_split(engine, engine.load_split("test"), 10);
-  MESSAGE("GPU lego_100 after 300 steps (" << engine.stats().train_seconds << " s): " << score.mean_psnr
+  MESSAGE("GPU lego_100 after 600 steps (" << engine.stats().train_seconds << " s): " << score.mean_psnr
                                            << " dB over " << score.views << " views");
   CHECK(engine.stats().used_samples > 0);
-  CHECK(score.mean_psnr >= 24.75);  // the CPU test's floor for the same 300 steps
+  CHECK(score.mean_psnr >= 26.9);  // the CPU test's floor for the same 600 steps (test_lego_quality.cpp)
 }
 
 }  // namespace nerds
