@@ -19,7 +19,14 @@ struct OccupancyView {
   const uint8_t* bits = nullptr;  // cascades * resolution^3 bits, cascade-major, x fastest
   int resolution = 128;
   int cascades = 1;
+  // Optional coarse level (null: fine bits only): one bit per block of 2^coarse_shift cells
+  // per axis, set when any cell of the block is occupied; cascades * (resolution >>
+  // coarse_shift)^3 bits in the same order. The marcher jumps over an empty block at once.
+  const uint8_t* coarse_bits = nullptr;
+  int coarse_shift = 0;
 };
+
+NERDS_HD bool occupancy_bit(const uint8_t* bits, size_t i) { return (bits[i >> 3] >> (i & 7)) & 1; }
 
 // The finest cascade whose box contains p (clamped to the coarsest).
 NERDS_HD int occupancy_cascade(Vec3 p, int cascades) {
@@ -34,16 +41,31 @@ NERDS_HD int occupancy_cascade(Vec3 p, int cascades) {
   return c;
 }
 
+// 1 / 2^cascade, the cascade box's size inverted, by halving (exact, and no division).
+NERDS_HD float occupancy_cascade_inv_size(int cascade) {
+  float s = 1.f;
+  for (int c = 0; c < cascade; ++c) s *= 0.5f;
+  return s;
+}
+
+// A coordinate of p in cells of a cascade (0 at the low face of its box, `resolution` at the
+// high face); the cell is its floor.
+NERDS_HD float occupancy_cell_coordinate(float p, float inv_size, int resolution) {
+  return ((p - 0.5f) * inv_size + 0.5f) * resolution;
+}
+
+// The cell holding a cell coordinate, clamped to the grid.
+NERDS_HD int occupancy_clamped_cell(float q, int resolution) {
+  const int i = static_cast<int>(floorf(q));
+  return i < 0 ? 0 : (i >= resolution ? resolution - 1 : i);
+}
+
 // Cell index within a cascade's grid (x fastest); positions outside are clamped.
 NERDS_HD uint32_t occupancy_cell(Vec3 p, int cascade, int resolution) {
-  const float inv_size = 1.f / static_cast<float>(1 << cascade);
+  const float inv_size = occupancy_cascade_inv_size(cascade);
   uint32_t idx[3];
-  for (int a = 0; a < 3; ++a) {
-    const float q = ((p[a] - 0.5f) * inv_size + 0.5f) * resolution;
-    int i = static_cast<int>(floorf(q));
-    i = i < 0 ? 0 : (i >= resolution ? resolution - 1 : i);
-    idx[a] = static_cast<uint32_t>(i);
-  }
+  for (int a = 0; a < 3; ++a)
+    idx[a] = static_cast<uint32_t>(occupancy_clamped_cell(occupancy_cell_coordinate(p[a], inv_size, resolution), resolution));
   return idx[0] + resolution * (idx[1] + resolution * idx[2]);
 }
 
@@ -96,18 +118,58 @@ NERDS_HD bool occupancy_test(const OccupancyView& grid, Vec3 p) {
   const int c = occupancy_cascade(p, grid.cascades);
   const uint32_t cell = occupancy_cell(p, c, grid.resolution);
   const size_t bit = static_cast<size_t>(c) * grid.resolution * grid.resolution * grid.resolution + cell;
-  return (grid.bits[bit >> 3] >> (bit & 7)) & 1;
+  return occupancy_bit(grid.bits, bit);
 }
 
-// Distance along the ray from p to where it leaves p's cell (in the cascade holding p).
-NERDS_HD float occupancy_cell_exit(Vec3 p, Vec3 d, int cascade, int resolution) {
-  const float cells_per_unit = resolution / static_cast<float>(1 << cascade);
+// A ray's constants for skipping empty space, so that a skip divides nothing: per axis the
+// distance along the ray per cell of cascade 0, 1 / (d * resolution). An axis the ray does
+// not move along gets -3.4e38: the exit below then has (boundary - q) <= 0 on it and the
+// product is +huge (0 only where q lies exactly on a face: single steps there), never nearer.
+struct OccupancyRay {
+  float t_per_cell[3];
+};
+
+NERDS_HD OccupancyRay occupancy_ray(Vec3 d, int resolution) {
+  OccupancyRay r;
+  for (int a = 0; a < 3; ++a) r.t_per_cell[a] = d[a] != 0.f ? 1.f / (d[a] * resolution) : -3.4e38f;
+  return r;
+}
+
+// At a point p of the ray (direction d): -1 when p's cell is occupied, else the distance
+// along the ray to where it leaves the empty region known around p: p's coarse block when
+// the view has a coarse level and the block is empty, else p's cell (in the cascade holding
+// p). The distance is >= 0.
+NERDS_HD float occupancy_empty_distance(const OccupancyView& grid, const OccupancyRay& ray, Vec3 p, Vec3 d) {
+  const int res = grid.resolution;
+  const int c = occupancy_cascade(p, grid.cascades);
+  const float inv_size = occupancy_cascade_inv_size(c);
+  float q[3];
+  int idx[3];
+  for (int a = 0; a < 3; ++a) {
+    q[a] = occupancy_cell_coordinate(p[a], inv_size, res);
+    idx[a] = occupancy_clamped_cell(q[a], res);
+  }
+  const size_t per_cascade = static_cast<size_t>(res) * res * res;
+  if (occupancy_bit(grid.bits, c * per_cascade + idx[0] + res * (idx[1] + static_cast<size_t>(res) * idx[2]))) return -1.f;
+  float block = 1.f, inv_block = 1.f;
+  if (grid.coarse_bits) {
+    const int s = grid.coarse_shift;
+    const int cres = res >> s;
+    const size_t coarse = c * static_cast<size_t>(cres) * cres * cres + (idx[0] >> s) +
+                          cres * ((idx[1] >> s) + static_cast<size_t>(cres) * (idx[2] >> s));
+    if (!occupancy_bit(grid.coarse_bits, coarse)) {
+      block = static_cast<float>(1 << s);
+      inv_block = occupancy_cascade_inv_size(s);  // 2^-s
+    }
+  }
+  const float size = static_cast<float>(1 << c);
   float t_exit = 3.4e38f;
   for (int a = 0; a < 3; ++a) {
-    const float q = ((p[a] - 0.5f) * cells_per_unit) + 0.5f * resolution;
-    const float boundary = d[a] > 0.f ? floorf(q) + 1.f : ceilf(q) - 1.f;
-    const float da = d[a] * cells_per_unit;
-    if (da != 0.f) t_exit = min_f(t_exit, (boundary - q) / da);
+    // The faces of the block holding q (floor, as the cell index): ahead of q going up, at or
+    // behind q going down (at q: distance 0, the next lattice point is taken).
+    const float low_face = floorf(q[a] * inv_block) * block;
+    const float boundary = d[a] > 0.f ? low_face + block : low_face;
+    t_exit = min_f(t_exit, (boundary - q[a]) * (ray.t_per_cell[a] * size));
   }
   return max_f(t_exit, 0.f);
 }

@@ -49,31 +49,61 @@ NERDS_HD bool march_bounds(const MarchSettings& s, Vec3 o, Vec3 d, float* t0, fl
   return true;
 }
 
+// Skips end a hundredth of a step before the computed exit: a lattice point that close to the
+// face (within float rounding of it) is landed on and looked up, not jumped over, so which
+// points are sampled does not depend on how far one skip reached (a cell or a whole block).
+constexpr float kMarchSkipMargin = 0.01f;
+
 // Marches from *t to t_end emitting samples emit(t, dt, position) until max_count samples were
 // emitted or the ray left the box; *t is advanced so marching can resume (wavefront rendering).
-// `jitter` in [0,1) offsets the first step (training); returns the number emitted.
+// The caller's *t sets the step lattice (march_start); returns the number emitted. Empty space
+// is skipped by jumping to the exit of the empty cell (or coarse block, see OccupancyView) and
+// on to the next lattice point, so the samples are the lattice points in occupied cells
+// whatever the skips were.
 template <class Emit>
 NERDS_HD int march_ray(const MarchSettings& s, const OccupancyView& grid, Vec3 o, Vec3 d, float* t, float t_end,
                        int max_count, Emit emit) {
+  const OccupancyRay ray = occupancy_ray(d, grid.resolution);
   int n = 0;
   float tt = *t;
-  while (tt < t_end && n < max_count) {
-    const Vec3 p = o + d * tt;
+  if (s.cone_angle == 0.f) {
+    // Constant steps: a sample steps on by dt, as a resumed march would from *t; the empty
+    // space after it is crossed by counting steps k from there (t = after + k dt, no running
+    // sum), so one jump over k empty steps lands exactly where several shorter ones would.
     const float dt = march_dt(s, tt);
-    const int c = occupancy_cascade(p, grid.cascades);
-    const uint32_t cell = occupancy_cell(p, c, grid.resolution);
-    const size_t bit = static_cast<size_t>(c) * grid.resolution * grid.resolution * grid.resolution + cell;
-    if ((grid.bits[bit >> 3] >> (bit & 7)) & 1) {
-      emit(tt, dt, p);
-      ++n;
-      tt += dt;
-    } else {
-      // Skip to the cell's exit, staying on the dt lattice so sample positions do not
-      // depend on where the empty space was.
-      const float t_target = tt + occupancy_cell_exit(p, d, c, grid.resolution);
-      if (s.cone_angle == 0.f) {
-        tt += ceilf(max_f((t_target - tt) / s.dt_min, 1.f)) * s.dt_min;  // constant steps: jump directly
+    const float steps_per_t = 1.f / dt;
+    float after = tt;  // the point after the last sample (or the start)
+    int k = 0;
+    while (tt < t_end && n < max_count) {
+      const Vec3 p = o + d * tt;
+      const float empty = occupancy_empty_distance(grid, ray, p, d);
+      if (empty < 0.f) {
+        emit(tt, dt, p);
+        ++n;
+        after = tt + dt;
+        k = 0;
+        tt = after;
       } else {
+        // The first lattice point past the exit (at least the next one).
+        const float steps = ceilf(min_f(empty * steps_per_t - kMarchSkipMargin, 1e9f));
+        k += steps > 1.f ? static_cast<int>(steps) : 1;
+        tt = after + static_cast<float>(k) * dt;
+      }
+    }
+  } else {
+    const float margin = kMarchSkipMargin * s.dt_min;
+    while (tt < t_end && n < max_count) {
+      const Vec3 p = o + d * tt;
+      const float dt = march_dt(s, tt);
+      const float empty = occupancy_empty_distance(grid, ray, p, d);
+      if (empty < 0.f) {
+        emit(tt, dt, p);
+        ++n;
+        tt += dt;
+      } else {
+        // Step on along the growing steps to the exit, so the sample positions do not depend
+        // on where the empty space was.
+        const float t_target = tt + empty - margin;
         do {
           tt += march_dt(s, tt);
         } while (tt < t_target);

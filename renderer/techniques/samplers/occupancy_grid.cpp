@@ -15,6 +15,13 @@ OccupancyGrid::OccupancyGrid(const OccupancyConfig& config, float dt_min) : conf
   // Everything starts occupied so the first steps see the whole box.
   bits_.assign((values_.size() + 7) / 8, 0xff);
   occupied_ = values_.size();
+  // The coarse level needs whole blocks in a cascade and in the quarter-to-three-quarters box
+  // that the next finer cascade covers (so a block is never partly covered); else fine only.
+  const int block = 1 << kOccupancyCoarseShift;
+  if (config.resolution % (4 * block) == 0) {
+    const size_t coarse_res = static_cast<size_t>(config.resolution / block);
+    coarse_bits_.assign((coarse_res * coarse_res * coarse_res * config.cascades + 7) / 8, 0xff);
+  }
 }
 
 OccupancyView OccupancyGrid::view() const {
@@ -22,6 +29,10 @@ OccupancyView OccupancyGrid::view() const {
   v.bits = bits_.data();
   v.resolution = config_.resolution;
   v.cascades = config_.cascades;
+  if (!coarse_bits_.empty()) {
+    v.coarse_bits = coarse_bits_.data();
+    v.coarse_shift = kOccupancyCoarseShift;
+  }
   return v;
 }
 
@@ -103,6 +114,21 @@ void OccupancyGrid::rebuild_bits() {
     for (uint8_t b = bits_[byte]; b != 0; b &= static_cast<uint8_t>(b - 1))
       occupied_cells_.push_back(static_cast<uint32_t>(byte * 8 + __builtin_ctz(b)));
   occupied_ = occupied_cells_.size();
+  // The coarse level: a block is occupied when any of its cells is.
+  if (!coarse_bits_.empty()) {
+    std::fill(coarse_bits_.begin(), coarse_bits_.end(), 0);
+    const uint32_t res = static_cast<uint32_t>(config_.resolution);
+    const uint32_t per_cascade = res * res * res;
+    const uint32_t coarse_res = res >> kOccupancyCoarseShift;
+    for (const uint32_t i : occupied_cells_) {
+      const uint32_t cell = i % per_cascade;
+      const uint32_t x = (cell % res) >> kOccupancyCoarseShift, y = ((cell / res) % res) >> kOccupancyCoarseShift,
+                     z = (cell / (res * res)) >> kOccupancyCoarseShift;
+      const size_t block = (i / per_cascade) * static_cast<size_t>(coarse_res) * coarse_res * coarse_res + x +
+                           coarse_res * (y + static_cast<size_t>(coarse_res) * z);
+      coarse_bits_[block >> 3] |= static_cast<uint8_t>(1u << (block & 7));
+    }
+  }
 }
 
 }  // namespace nerds

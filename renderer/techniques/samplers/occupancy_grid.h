@@ -20,6 +20,9 @@ class NerfNetwork;
 // Cascades of the grid at most: instant-ngp's 8, a scene box up to aabb_scale 128.
 constexpr int kMaxOccupancyCascades = 8;
 
+// The coarse level's blocks: 2^shift cells per axis (OccupancyView::coarse_bits).
+constexpr int kOccupancyCoarseShift = 3;
+
 struct OccupancyConfig {
   bool enabled = true;
   int resolution = 128;
@@ -48,7 +51,7 @@ class OccupancyGrid {
   void mark_unseen(const std::vector<Frame>& frames);
   // One update pass at training step `step` (deterministic for the seed and step).
   void update(const NerfNetwork& network, int step, uint64_t seed);
-  // Recomputes the bits from the values (after loading a snapshot).
+  // Recomputes the bits (and the coarse level's) from the values (after loading a snapshot).
   void rebuild_bits();
   bool is_cell_occupied(size_t cell) const { return (bits_[cell >> 3] >> (cell & 7)) & 1; }
 
@@ -57,6 +60,7 @@ class OccupancyGrid {
   float dt_min_ = 0.f;
   std::vector<float> values_;
   std::vector<uint8_t> bits_;
+  std::vector<uint8_t> coarse_bits_;  // per block of 2^kOccupancyCoarseShift cells per axis: any occupied; empty: none
   std::vector<uint32_t> occupied_cells_;  // indices of the set bits, rebuilt with them
   size_t occupied_ = 0;
   float mean_ = 0.f;
