@@ -78,16 +78,24 @@ NERDS_HD CompositePixel composite_pixel(const CompositeResult& c, const float* b
   return p;
 }
 
+// The same count for a ray marched in pieces: *transmittance in is the ray's transmittance
+// before these samples, out after the ones used.
+NERDS_HD int composite_used_prefix(const float* sigma, const float* dt, int n, float min_transmittance,
+                                   float* transmittance) {
+  float T = *transmittance;
+  int i = 0;
+  for (; i < n && T >= min_transmittance; ++i) composite_step(sigma[i], dt[i], &T);
+  *transmittance = T;
+  return i;
+}
+
 // How many of n samples composite_forward would use from a ray whose transmittance is T
 // (1: a fresh ray): those before the transmittance falls below min_transmittance. It needs
 // only the densities, so the trainer and the renderers evaluate the color network on these
 // samples alone.
 NERDS_HD int composite_used_count(const float* sigma, const float* dt, int n, float min_transmittance,
                                   float transmittance = 1.f) {
-  float T = transmittance;
-  int i = 0;
-  for (; i < n && T >= min_transmittance; ++i) composite_step(sigma[i], dt[i], &T);
-  return i;
+  return composite_used_prefix(sigma, dt, n, min_transmittance, &transmittance);
 }
 
 // Backward of C_total = composite + T_N * background for the `used` samples of one ray.

@@ -124,15 +124,20 @@ void NerfNetwork::density_stage(const float* pos, const float* var, int n, float
 }
 
 void NerfNetwork::color(const float* dir, int m, NetworkWorkspace& ws, float* rgb) const {
+  color_stage(dir, m, ws.color_in.data(), ws.color_hidden_ptrs.data(), ws.color_out.data(), rgb);
+}
+
+void NerfNetwork::color_stage(const float* dir, int m, float* color_in, float* const* hidden, float* color_out,
+                              float* rgb) const {
   const int C = color_input_dim(), G = config_.geo_features, deg = config_.sh_degree;
   for (int i = 0; i < m; ++i) {
     const float* d = dir + 3 * i;
-    sh_encode(d[0], d[1], d[2], deg, ws.color_in.data() + static_cast<size_t>(i) * C + G);
+    sh_encode(d[0], d[1], d[2], deg, color_in + static_cast<size_t>(i) * C + G);
   }
-  color_.forward(ws.color_in.data(), C, m, ws.color_hidden_ptrs.data(), ws.color_out.data(), 3);
+  color_.forward(color_in, C, m, hidden, color_out, 3);
   for (int i = 0; i < 3 * m; ++i) {
-    ws.color_out[i] = sigmoid(ws.color_out[i]);
-    rgb[i] = ws.color_out[i];
+    color_out[i] = sigmoid(color_out[i]);  // kept: the backward pass reads the activation
+    rgb[i] = color_out[i];
   }
 }
 
@@ -173,14 +178,8 @@ void compact_columns(float* data, int rows, const int* idx, int m) {
 }  // namespace
 
 void NerfNetwork::infer_color(const int* idx, int m, const float* dir, InferenceWorkspace& ws, float* rgb) const {
-  const int C = color_input_dim(), G = config_.geo_features, deg = config_.sh_degree;
-  compact_columns(ws.color_in.data(), C, idx, m);
-  for (int j = 0; j < m; ++j) {
-    const float* d = dir + 3 * j;
-    sh_encode(d[0], d[1], d[2], deg, ws.color_in.data() + static_cast<size_t>(j) * C + G);
-  }
-  color_.forward(ws.color_in.data(), C, m, ws.color_hidden_ptrs.data(), ws.color_out.data(), 3);
-  for (int i = 0; i < 3 * m; ++i) rgb[i] = sigmoid(ws.color_out[i]);
+  compact_columns(ws.color_in.data(), color_input_dim(), idx, m);
+  color_stage(dir, m, ws.color_in.data(), ws.color_hidden_ptrs.data(), ws.color_out.data(), rgb);
 }
 
 void NerfNetwork::compact_density_stage(NetworkWorkspace& ws, const int* idx, int m) const {

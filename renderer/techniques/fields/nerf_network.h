@@ -126,6 +126,11 @@ class NerfNetwork {
   void backward(NetworkWorkspace& ws, int m, const float* d_sigma, const float* d_rgb, NetworkGradients& grads) const;
 
  private:
+  // The color stage on m samples whose geometry features are in color_in: their directions'
+  // SH into color_in, the color MLP, sigmoid (kept in color_out) into rgb. Training and
+  // inference run it on their own buffers.
+  void color_stage(const float* dir, int m, float* color_in, float* const* hidden, float* color_out,
+                   float* rgb) const;
   // The density stage of n samples (positions, with their variances or null): the encoding
   // into enc (E x n, column-major), the density MLP (its hidden layers into hidden[k]) into
   // color_in's geometry rows (C x n), and sigma[n].

@@ -80,19 +80,17 @@ int march_training_waves(const NerfNetwork& network, const OccupancyView& grid, 
     evaluated += n;
     wave.sigma.resize(n);
     sample_densities(network, ms.box_half, wave.samples, wave.ws, s.mean, s.var, wave.sigma.data());
-    // The transmittance through the new samples, as composite_used_count runs it over a whole ray.
+    // The samples each ray uses, and its transmittance after them.
     for (size_t k = 0; k < s.live.size(); ++k) {
       const int r = s.live[k];
       MarchingRay& mr = s.rays[r];
       const int first = wave.first[k];
       const int marched = (k + 1 < s.live.size() ? wave.first[k + 1] : n) - first;
-      float T = mr.transmittance;
-      int i = 0;
-      for (; i < marched && T >= min_transmittance; ++i) composite_step(wave.sigma[first + i], wave.samples.dt[first + i], &T);
-      mr.transmittance = T;
-      wave.used[k] = i;
-      count[r] += i;
-      if (!s.march_ended[k] && T >= min_transmittance) s.next_live.push_back(r);
+      const int used = composite_used_prefix(wave.sigma.data() + first, wave.samples.dt.data() + first, marched,
+                                             min_transmittance, &mr.transmittance);
+      wave.used[k] = used;
+      count[r] += used;
+      if (!s.march_ended[k] && mr.transmittance >= min_transmittance) s.next_live.push_back(r);
     }
     std::swap(s.live, s.next_live);
   }
