@@ -7,9 +7,11 @@
 #include <limits>
 #include <new>
 #include <optional>
+#include <stdexcept>
 #include <utility>
 
 #include "renderer/backend/device_info.h"
+#include "renderer/backend/frozen_model.h"
 #include "renderer/backend/render_rays.h"
 #include "renderer/backend/sample_buffer.h"
 #include "renderer/backend/training_backend.h"
@@ -121,6 +123,24 @@ RenderSettings Engine::render_settings(const float background[3]) const {
 }
 
 RenderBuffers Engine::render(const Pose& pose, const Intrinsics& k, const float background[3]) const {
+  return render_camera(pose, k, background, nullptr);
+}
+
+void Engine::freeze() {
+  const Trainer& t = *trainer_;  // the host copy (downloaded first on the CUDA backend)
+  if (!frozen_) frozen_ = std::make_unique<FrozenModel>(t.config().network);
+  frozen_->copy_from(t.param_tensors(), t.occupancy(), stats_.step);
+}
+
+int Engine::frozen_step() const { return frozen_ ? frozen_->step() : -1; }
+
+RenderBuffers Engine::render_frozen(const Pose& pose, const Intrinsics& k, const float background[3]) const {
+  if (!frozen_) throw std::logic_error("Engine::render_frozen before freeze()");
+  return render_camera(pose, k, background, frozen_.get());
+}
+
+RenderBuffers Engine::render_camera(const Pose& pose, const Intrinsics& k, const float background[3],
+                                    const FrozenModel* frozen) const {
   check_image_size(k.width, k.height, "render", "intrinsics");  // callers name their own option first
   try {
     std::vector<Ray> rays;
@@ -130,7 +150,10 @@ RenderBuffers Engine::render(const Pose& pose, const Intrinsics& k, const float 
     RenderBuffers out;
     RenderSettings rs = render_settings(background);
     rs.pixel_radius = pixel_cone_radius(k.fx);  // these pixels' footprint (Mip-NeRF's IPE)
-    trainer_->backend().render(rays.data(), rays.size(), rs, out);
+    if (frozen)
+      frozen->render(rays.data(), rays.size(), rs, out);
+    else
+      trainer_->backend().render(rays.data(), rays.size(), rs, out);
     return out;
   } catch (const std::bad_alloc&) {
     throw InputError("out of memory rendering a " + std::to_string(k.width) + "x" + std::to_string(k.height) +

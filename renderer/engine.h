@@ -23,6 +23,7 @@ namespace nerds {
 
 class Trainer;
 struct TrainConfig;
+class FrozenModel;
 
 struct EngineOptions {
   std::string data_dir;     // dataset folder (NeRF-synthetic or transforms.json)
@@ -100,6 +101,16 @@ class Engine {
 
   // Renders a camera in the engine's frame. background: RGB behind the scene.
   RenderBuffers render(const Pose& pose, const Intrinsics& intrinsics, const float background[3]) const;
+  // A copy of the model for rendering while training goes on (renderer/backend/frozen_model.h):
+  // freeze() copies the model as it is now (its tensors' values and its occupancy grid, not the
+  // Adam moments), and render_frozen() renders that copy as render() renders the live model,
+  // whatever steps were trained since. An image rendered in pieces with training steps between
+  // them (the viewer's progressive bands) so shows one model state. The copy renders on the CPU.
+  void freeze();
+  // The training step of the frozen copy; -1 when there is none.
+  int frozen_step() const;
+  // Throws std::logic_error without a frozen copy.
+  RenderBuffers render_frozen(const Pose& pose, const Intrinsics& intrinsics, const float background[3]) const;
   // The samples along the ray through pixel (px, py), for the ray inspector.
   std::vector<RaySample> inspect(const Pose& pose, const Intrinsics& intrinsics, float px, float py) const;
   // Density at points of the engine's frame (for notebooks and the viewer). A point outside the
@@ -129,6 +140,9 @@ class Engine {
 
  private:
   RenderSettings render_settings(const float background[3]) const;
+  // render() and render_frozen(): the camera's rays, rendered by the live model or the frozen copy.
+  RenderBuffers render_camera(const Pose& pose, const Intrinsics& intrinsics, const float background[3],
+                              const FrozenModel* frozen) const;
 
   EngineOptions options_;
   std::string device_;
@@ -139,6 +153,7 @@ class Engine {
   EngineStats stats_;
   double budget_end_seconds_ = 0.0;  // absolute training time at which the budget ends (0: none)
   int budget_end_step_ = 0;          // absolute step at which the budget ends (0: none)
+  std::unique_ptr<FrozenModel> frozen_;  // freeze()'s copy, kept for its storage
 };
 
 }  // namespace nerds

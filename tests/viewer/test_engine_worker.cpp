@@ -150,3 +150,46 @@ TEST_CASE("engine worker: a missing dataset is an error in the state, not a cras
   CHECK_FALSE(s.ready);
   CHECK(s.error.find("/nonexistent/nerds/dataset") != std::string::npos);
 }
+
+TEST_CASE("engine worker: while training steps interleave with a level's bands, every band shows one model state") {
+  nerds_test::TempFolder folder("worker-bands");
+  WorkerSettings settings;
+  settings.band_seconds = 1e-6;  // bands of band_rays_min rays: 5 rows of the 80-pixel view
+  settings.band_rays_min = 400;
+  settings.camera_priority_seconds = 0.0;  // a training step after every band
+  settings.refresh_seconds = 0.0;          // re-render the still view for each newer model
+  settings.render_share = 1.0;
+  EngineWorker w(settings);
+  w.post(cmd::Open{tiny_setup(folder.str() + "/scene")});
+  WorkerState s = wait_for(w, [](const WorkerState& s) { return s.ready || !s.error.empty(); });
+  REQUIRE_MESSAGE(s.ready, s.error);
+  ViewRequest view;
+  view.target.version = 1;
+  view.target.pose = look_at(make_vec3(0.5f, -1.f, 0.9f), make_vec3(0.5f, 0.5f, 0.5f), make_vec3(0.f, 0.f, 1.f));
+  view.target.intrinsics = intrinsics_for_fov(80, 60, 50.f);
+  w.set_view(view);
+  w.post(cmd::SetTraining{true});
+  // Every image the worker publishes until two full-size ones were rendered while it trained.
+  std::vector<std::shared_ptr<const RenderedImage>> seen;
+  int interleaved_finest = 0;
+  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+  while (interleaved_finest < 2 && std::chrono::steady_clock::now() < end) {
+    s = w.state();
+    REQUIRE_MESSAGE(s.error.empty(), s.error);
+    if (s.image && (seen.empty() || seen.back() != s.image)) {
+      seen.push_back(s.image);
+      if (s.image->finest && s.image->end_step > s.image->start_step) ++interleaved_finest;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  w.post(cmd::SetTraining{false});
+  REQUIRE(interleaved_finest == 2);  // training went on between the bands of a level
+  for (const auto& img : seen) {
+    CAPTURE(img->start_step);
+    CAPTURE(img->end_step);
+    REQUIRE_FALSE(img->band_steps.empty());
+    for (int band_step : img->band_steps) CHECK(band_step == img->step);
+    CHECK(img->step == img->start_step);  // the state when its first band was rendered
+    if (img->finest) CHECK(img->band_steps.size() == 12u);  // 60 rows in bands of 5
+  }
+}

@@ -70,14 +70,15 @@ TEST_CASE("progressive: bands cover every row of every level once, and the image
     out.resize(static_cast<size_t>(b.rows) * b.level.width);
     for (int y = 0; y < b.rows; ++y)
       for (int x = 0; x < b.level.width; ++x) out.depth[static_cast<size_t>(y) * b.level.width + x] = float(b.y0 + y);
-    if (job.store(b, out)) {
-      Intrinsics level;
-      int divisor = 0;
-      const RenderBuffers img = job.take_level(&level, &divisor);
+    if (job.store(b, out, 5)) {
+      const ProgressiveRender::Level done = job.take_level();
+      const Intrinsics& level = done.intrinsics;
+      const RenderBuffers& img = done.buffers;
       REQUIRE(img.depth.size() == static_cast<size_t>(level.width) * level.height);
       for (int y = 0; y < level.height; ++y) CHECK(img.depth[static_cast<size_t>(y) * level.width] == float(y));
+      CHECK(done.model_step == 5);
       ++completed;
-      if (!job.active()) CHECK(divisor == 1);
+      if (!job.active()) CHECK(done.divisor == 1);
     }
   }
   CHECK(completed == levels);
@@ -85,6 +86,33 @@ TEST_CASE("progressive: bands cover every row of every level once, and the image
   job.start(t, 1000, true);  // a refresh: only the full size
   CHECK(job.levels() == 1);
   CHECK(job.next_band(1 << 20).rows == 60);
+}
+
+TEST_CASE("progressive: a band of another model state restarts its level, so a level shows one state") {
+  RenderTarget t;
+  t.version = 1;
+  t.intrinsics = intrinsics_for_fov(20, 12, 50.f);
+  ProgressiveRender job;
+  job.start(t, 1000, true);  // one level of 12 rows, in bands of 4
+  auto band = [&](int step) {
+    const ProgressiveRender::Band b = job.next_band(4 * 20);
+    RenderBuffers out;
+    out.resize(static_cast<size_t>(b.rows) * b.level.width);
+    return job.store(b, out, step);
+  };
+  CHECK_FALSE(band(3));
+  CHECK(job.level_step() == 3);
+  CHECK_FALSE(band(4));  // the model moved on: the level starts again
+  CHECK(job.restarts() == 1);
+  CHECK(job.level_step() == -1);
+  CHECK(job.next_band(80).y0 == 0);
+  CHECK_FALSE(band(4));
+  CHECK_FALSE(band(4));
+  CHECK(band(4));
+  const ProgressiveRender::Level done = job.take_level();
+  CHECK(done.model_step == 4);
+  CHECK(done.band_steps == std::vector<int>{4, 4, 4});
+  CHECK_FALSE(job.active());
 }
 
 TEST_CASE("view geometry: letterboxing and screen-to-image mapping") {

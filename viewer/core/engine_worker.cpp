@@ -108,7 +108,8 @@ void EngineWorker::run() {
     try {
       busy |= refresh_inspections();
       busy |= render_band();
-      if (wants_training() && seconds_between(last_move_, Clock::now()) > settings_.camera_priority_seconds)
+      if (wants_training() && !level_holds_training() &&
+          seconds_between(last_move_, Clock::now()) > settings_.camera_priority_seconds)
         busy |= train_step();
       bool want_occupancy;
       {
@@ -270,6 +271,13 @@ void EngineWorker::reset(const ParamSet& params) {
   });
 }
 
+bool EngineWorker::renders_frozen() const { return engine_->device() == "cpu"; }
+
+bool EngineWorker::level_holds_training() const {
+  // Rendered live, a level's bands must see no step between them; its first band is in.
+  return !renders_frozen() && job_.active() && job_.level_step() >= 0;
+}
+
 bool EngineWorker::wants_training() const {
   return engine_ && (training_ || step_once_ || train_to_ > engine_->stats().step);
 }
@@ -334,33 +342,55 @@ bool EngineWorker::render_band() {
     job_.start(view.target, coarse_rays(), true);
     job_render_seconds_ = 0.0;
   }
-  const int max_rays = rays_per_second_ > 0.0
-                           ? std::clamp(static_cast<int>(rays_per_second_ * settings_.band_seconds), 1024, 1 << 18)
-                           : 4096;
+  const int max_rays =
+      rays_per_second_ > 0.0
+          ? std::clamp(static_cast<int>(rays_per_second_ * settings_.band_seconds), settings_.band_rays_min, 1 << 18)
+          : std::max(4096, settings_.band_rays_min);
   const ProgressiveRender::Band band = job_.next_band(max_rays);
-  if (band.y0 == 0) job_start_step_ = step;  // the model this level starts with
+  if (band.y0 == 0) {
+    job_start_step_ = step;
+    job_freeze_seconds_ = 0.0;
+  }
+  // A level shows one model state (ProgressiveRender::store restarts it otherwise). A level
+  // in one band is rendered from the live model; a level in several bands, with training
+  // steps between them, from a copy of the model frozen when the level starts (on the CPU; a
+  // GPU engine renders live and trains only between levels, see level_holds_training).
+  const bool whole_level = band.y0 == 0 && band.rows == band.level.height;
+  const bool frozen = !whole_level && renders_frozen();
   const Clock::time_point t0 = Clock::now();
-  const RenderBuffers out = engine_->render(job_.target().pose, band.band, job_.target().background);
-  const double seconds = seconds_between(t0, Clock::now());
-  job_render_seconds_ += seconds;
+  if (frozen && band.y0 == 0 && engine_->frozen_step() != step) {
+    engine_->freeze();
+    job_freeze_seconds_ += seconds_between(t0, Clock::now());
+  }
+  const Clock::time_point t1 = Clock::now();
+  const RenderBuffers out = frozen ? engine_->render_frozen(job_.target().pose, band.band, job_.target().background)
+                                   : engine_->render(job_.target().pose, band.band, job_.target().background);
+  const double seconds = seconds_between(t1, Clock::now());
+  job_render_seconds_ += seconds_between(t0, Clock::now());
   const double rays = static_cast<double>(out.opacity.size());
   if (seconds > 0.0) {
     const double rate = rays / seconds;
     rays_per_second_ = rays_per_second_ > 0.0 ? 0.7 * rays_per_second_ + 0.3 * rate : rate;
   }
-  if (!job_.store(band, out)) return true;
+  if (!job_.store(band, out, frozen ? engine_->frozen_step() : step)) return true;
   auto image = std::make_shared<RenderedImage>();
-  image->buffers = job_.take_level(&image->intrinsics, &image->divisor);
+  ProgressiveRender::Level level = job_.take_level();
+  image->buffers = std::move(level.buffers);
+  image->intrinsics = level.intrinsics;
+  image->divisor = level.divisor;
+  image->band_steps = std::move(level.band_steps);
   image->view_version = job_.target().version;
-  image->step = step;
+  image->step = level.model_step;
   image->start_step = job_start_step_;
+  image->end_step = step;
   image->finest = !job_.active();
   image->pose = job_.target().pose;
   std::copy(job_.target().background, job_.target().background + 3, image->background);
   image->seconds = job_render_seconds_;
+  image->freeze_seconds = job_freeze_seconds_;
   if (image->finest) {
     rendered_version_ = image->view_version;
-    rendered_step_ = step;
+    rendered_step_ = image->step;
     const double share = std::clamp(settings_.render_share, 0.05, 1.0);
     const double wait = std::max(settings_.refresh_seconds, job_render_seconds_ * (1.0 - share) / share);
     next_refresh_ = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(wait));

@@ -5,7 +5,11 @@
 //
 // Per pass of its loop the worker does at most one band of a render and one training step,
 // so a moving camera waits for at most one step; while the camera moves (and for a moment
-// after) training pauses so the coarse images follow the mouse.
+// after) training pauses so the coarse images follow the mouse. Every image it publishes
+// shows one model state: on the CPU a level of several bands is rendered from a copy of the
+// model frozen when the level starts (Engine::freeze: a memory copy of the tensors, a fraction
+// of one band's time), so training steps go on between its bands; a GPU engine renders the
+// model itself (a level there is one band or a few) and trains only between levels.
 #pragma once
 
 #include <array>
@@ -31,6 +35,7 @@ struct WorkerSettings {
   double coarse_seconds = 0.08;                         // the first (moving-camera) level takes about this long...
   int coarse_rays_min = 1024, coarse_rays_max = 16384;  // ...within these rays (4096 before any is timed)
   double band_seconds = 0.05;                           // target time of one band of a render
+  int band_rays_min = 1024;                             // a band has at least these rays (or one row)
   double camera_priority_seconds = 0.25;                // no training step this long after the camera moved
   double refresh_seconds = 1.0;    // a still view is re-rendered for a newer model at most this often...
   double render_share = 0.35;      // ...and so that re-rendering takes at most this share of the time
@@ -67,6 +72,8 @@ class EngineWorker {
   void refresh_occupancy(bool wanted);
   void inspect(int slot);
   bool wants_training() const;
+  bool renders_frozen() const;        // levels of several bands are rendered from Engine::freeze's copy
+  bool level_holds_training() const;  // a level rendered from the live model is half done
   void set_threads(int threads);
   template <class F>
   void publish(F&& change);
@@ -90,6 +97,7 @@ class EngineWorker {
   Clock::time_point next_refresh_, last_move_, last_occupancy_;
   double job_render_seconds_ = 0.0;
   int job_start_step_ = 0;
+  double job_freeze_seconds_ = 0.0;
   double rays_per_second_ = 0.0;
   bool training_ = false, step_once_ = false, then_run_ = false;
   int train_to_ = 0;

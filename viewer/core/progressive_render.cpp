@@ -27,6 +27,9 @@ void ProgressiveRender::start(const RenderTarget& target, int coarse_rays, bool 
   level_done_ = false;
   active_ = true;
   buffer_ = RenderBuffers();
+  level_step_ = -1;
+  band_steps_.clear();
+  restarts_ = 0;
 }
 
 ProgressiveRender::Band ProgressiveRender::next_band(int max_rays) const {
@@ -40,11 +43,23 @@ ProgressiveRender::Band ProgressiveRender::next_band(int max_rays) const {
   return b;
 }
 
-bool ProgressiveRender::store(const Band& band, const RenderBuffers& out) {
+bool ProgressiveRender::store(const Band& band, const RenderBuffers& out, int model_step) {
   const size_t w = static_cast<size_t>(band.level.width), n = w * band.rows;
   if (out.opacity.size() != n || out.rgb.size() != 3 * n || band.y0 != next_row_)
     throw std::logic_error("ProgressiveRender::store: not the band that was asked for");
-  if (band.y0 == 0) buffer_.resize(w * band.level.height);
+  if (band.y0 == 0) {
+    buffer_.resize(w * band.level.height);
+    level_step_ = model_step;
+    band_steps_.clear();
+  } else if (model_step != level_step_) {
+    // The model moved on under the level: its rows so far show another state. Start it again.
+    next_row_ = 0;
+    level_step_ = -1;
+    band_steps_.clear();
+    ++restarts_;
+    return false;
+  }
+  band_steps_.push_back(model_step);
   const size_t at = static_cast<size_t>(band.y0) * w;
   std::copy(out.rgb.begin(), out.rgb.end(), buffer_.rgb.begin() + 3 * at);
   std::copy(out.depth.begin(), out.depth.end(), buffer_.depth.begin() + at);
@@ -55,12 +70,17 @@ bool ProgressiveRender::store(const Band& band, const RenderBuffers& out) {
   return level_done_;
 }
 
-RenderBuffers ProgressiveRender::take_level(Intrinsics* level, int* divisor) {
+ProgressiveRender::Level ProgressiveRender::take_level() {
   if (!level_done_) throw std::logic_error("ProgressiveRender::take_level before the level is complete");
-  *divisor = divisors_[level_];
-  *level = downscaled(target_.intrinsics, *divisor);
-  RenderBuffers done = std::move(buffer_);
+  Level done;
+  done.divisor = divisors_[level_];
+  done.intrinsics = downscaled(target_.intrinsics, done.divisor);
+  done.buffers = std::move(buffer_);
+  done.model_step = level_step_;
+  done.band_steps = std::move(band_steps_);
   buffer_ = RenderBuffers();
+  band_steps_.clear();
+  level_step_ = -1;
   ++level_;
   next_row_ = 0;
   level_done_ = false;

@@ -2,7 +2,9 @@
 // thousand rays: fast enough to follow a moving camera) and then at twice the resolution,
 // level after level, up to the full size while the camera stays still. Each level is
 // rendered in bands of rows, so the worker can take a training step between two bands and a
-// full-size render never stalls training (or a newer camera) for long.
+// full-size render never stalls training (or a newer camera) for long. A level shows one
+// model state: every band of it must come from the same training step (the worker renders
+// them from a frozen copy of the model); a band of another step restarts the level.
 #pragma once
 
 #include <cstdint>
@@ -43,12 +45,28 @@ class ProgressiveRender {
 
   // The next band: whole rows, at most max_rays rays but at least one row.
   Band next_band(int max_rays) const;
-  // Stores a rendered band (its buffers hold band.rows * level width rays). Returns true when
-  // it completed a level: take_level() then hands the image over.
-  bool store(const Band& band, const RenderBuffers& out);
-  // The completed level's image (moved out), its intrinsics and divisor; then moves on to the
-  // next level, or ends (active() false) after the finest.
-  RenderBuffers take_level(Intrinsics* level, int* divisor);
+  // Stores a band (its buffers hold band.rows * level width rays) rendered from the model
+  // state of training step `model_step`. Returns true when it completed a level: take_level()
+  // then hands the image over. A band from another step than the level's first band is not
+  // stored: the level restarts from its first row (restarts() counts it) and this returns false.
+  bool store(const Band& band, const RenderBuffers& out, int model_step);
+  // The model step the level in progress is rendered from; -1 before its first band.
+  int level_step() const { return level_step_; }
+  // Levels restarted because a band came from another model state (since start()).
+  int restarts() const { return restarts_; }
+
+  // A completed level: its image, the model step every one of its bands was rendered from
+  // (band_steps: one per band, in order, all equal to model_step).
+  struct Level {
+    RenderBuffers buffers;
+    Intrinsics intrinsics;
+    int divisor = 1;
+    int model_step = -1;
+    std::vector<int> band_steps;
+  };
+  // The completed level (its image moved out); then moves on to the next level, or ends
+  // (active() false) after the finest.
+  Level take_level();
 
  private:
   RenderTarget target_;
@@ -58,6 +76,9 @@ class ProgressiveRender {
   bool level_done_ = false;
   bool active_ = false;
   RenderBuffers buffer_;
+  int level_step_ = -1;
+  std::vector<int> band_steps_;
+  int restarts_ = 0;
 };
 
 }  // namespace nerds::viewer

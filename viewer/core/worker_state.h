@@ -28,15 +28,19 @@ struct SceneInfo {
 // One completed level of a progressive render.
 struct RenderedImage {
   uint64_t view_version = 0;  // the RenderTarget it renders
-  int step = 0;               // the training step of the model it shows
-  int start_step = 0;         // the step when its first band was rendered (== step: one model throughout)
+  int step = 0;  // the training step of the model state it shows (every band of it: band_steps)
+  // The engine's training step when its first and its last band were rendered: training goes
+  // on between the bands (then the bands come from a frozen copy of the model at `step`).
+  int start_step = 0, end_step = 0;
+  std::vector<int> band_steps;  // the model step each band was rendered from, top to bottom
   int divisor = 1;            // 1: full size
   bool finest = false;
   Pose pose;
   Intrinsics intrinsics;  // of this image (width x height pixels)
   float background[3] = {1.f, 1.f, 1.f};
   RenderBuffers buffers;
-  double seconds = 0.0;  // render time of this level
+  double seconds = 0.0;         // render time of this level (its model copy included)
+  double freeze_seconds = 0.0;  // of which copying the model (Engine::freeze); 0 when none was needed
 };
 
 // The ray inspector's result for one ray.

@@ -59,10 +59,10 @@ void ScriptedRun::observe(const WorkerState& w, const ViewerState& state, const 
   }
   if (phase_ == Phase::Settling) {
     const auto& img = w.image;
-    // Paused: the full-size image of this very model (one model throughout). Training: any
-    // full-size image of this view (the model moves on between its bands).
+    // Paused: the full-size image of this very model. Training: any full-size image of this
+    // view (each shows one model state, img->step, while the model moves on).
     bool ready = img && img->finest && img->view_version == view.target.version &&
-                 (w.training || (img->start_step == img->step && img->step == w.stats.step));
+                 (w.training || img->step == w.stats.step);
     for (int slot = 0; slot < 2; ++slot) {
       if (!state.picks[slot].active) continue;
       const auto& r = w.inspect[slot];

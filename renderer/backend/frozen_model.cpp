@@ -1,0 +1,26 @@
+#include "renderer/backend/frozen_model.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "renderer/backend/render_rays.h"
+
+namespace nerds {
+
+void FrozenModel::copy_from(const std::vector<ParamTensor>& from, const OccupancyGrid& occupancy, int step) {
+  const std::vector<ParamTensor> to = network_.param_tensors();
+  if (from.size() != to.size()) throw std::logic_error("FrozenModel::copy_from: another network configuration");
+  for (size_t i = 0; i < from.size(); ++i) {
+    if (from[i].name != to[i].name || from[i].size() != to[i].size())
+      throw std::logic_error("FrozenModel::copy_from: tensor " + from[i].name + " differs");
+    std::copy(from[i].values, from[i].values + from[i].size(), to[i].values);
+  }
+  occupancy_ = occupancy;  // vectors assigned in place: their storage is reused
+  step_ = step;
+}
+
+void FrozenModel::render(const Ray* rays, size_t n, const RenderSettings& settings, RenderBuffers& out) const {
+  render_rays(network_, occupancy_.view(), settings, rays, n, out);
+}
+
+}  // namespace nerds
