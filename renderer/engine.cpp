@@ -19,6 +19,7 @@
 #include "renderer/data/json_fields.h"
 #include "renderer/error.h"
 #include "renderer/techniques/core/modules.h"
+#include "renderer/techniques/encodings/hash_grid_encoding.h"
 #include "renderer/train/model_snapshot.h"
 #include "renderer/train/non_finite_scan.h"
 #include "renderer/train/snapshot_file.h"
@@ -246,6 +247,27 @@ std::vector<float> Engine::color_at(const std::vector<Vec3>& points, const std::
     t.network().forward(pos.data() + 3 * first, dir.data() + 3 * first, n, ws, sigma.data(), rgb.data() + 3 * first);
   }
   return rgb;
+}
+
+GridSlice Engine::grid_slice(int level, int axis, float offset, int size) const {
+  const Trainer& t = *trainer_;  // the host copy (downloaded first on the CUDA backend)
+  const PositionEncoding& encoding = t.network().encoding();
+  const HashGrid* grid = nullptr;
+  try {
+    grid = &grid_of(encoding);
+  } catch (const std::invalid_argument&) {
+    throw InputError("", "encoding.kind",
+                     "'" + (params_.has("encoding.kind") ? params_.get_string("encoding.kind") : std::string("?")) +
+                         "' is not a grid encoding: only the hash and dense kinds have levels to slice");
+  }
+  const int levels = grid->view().n_levels;
+  if (level < 0 || level >= levels)
+    throw InputError("", "level", std::to_string(level) + " is not a level of the grid (0 to " +
+                                      std::to_string(levels - 1) + ")");
+  if (axis < 0 || axis > 2) throw InputError("", "axis", "must be 0 (x), 1 (y) or 2 (z)");
+  if (!(offset >= 0.f && offset <= 1.f)) throw InputError("", "offset", "must lie in [0, 1] (a fraction of the box)");
+  if (size < 1 || size > 4096) throw InputError("", "size", "must lie in [1, 4096] samples a side");
+  return hash_grid_slice(*grid, level, axis, offset, size, size);
 }
 
 std::vector<std::string> Engine::apply_params(const ParamSet& params) {

@@ -16,6 +16,7 @@
 #include "renderer/data/dataset.h"
 #include "renderer/data/dataset_fingerprint.h"
 #include "renderer/model/packed_model.h"
+#include "renderer/techniques/encodings/grid_slice.h"
 #include "renderer/techniques/core/params.h"
 #include "renderer/train/step_stats.h"
 
@@ -123,6 +124,14 @@ class Engine {
   // Mip-NeRF's IPE it is the zero-footprint limit, as density_at. Throws InputError (field
   // "dirs") when the counts differ or a direction is zero or not finite.
   std::vector<float> color_at(const std::vector<Vec3>& points, const std::vector<Vec3>& dirs) const;
+
+  // One level of the model's grid encoding (encoding.kind hash or dense) on an axis-aligned
+  // plane through the scene box: its features at size x size samples of the plane `axis` (0 x,
+  // 1 y, 2 z) = offset (in [0,1] of the box; under warp.kind=ndc, of the warped space the grid
+  // covers). See renderer/techniques/encodings/grid_slice.h. Throws InputError naming
+  // "encoding.kind" when the model's encoding is not a grid, and "level", "axis", "offset" or
+  // "size" for an argument out of range.
+  GridSlice grid_slice(int level, int axis, float offset, int size) const;
 
   // Applies a changed parameter set to the running training without resetting it: the
   // parameters declared with needs_reset == false (optimizer settings, learning-rate schedule,

@@ -161,6 +161,13 @@ void HashGrid::encode(const float* pos, int n, float* out, int ld) const {
   });
 }
 
+void HashGrid::encode_one_level(int level, const float* pos, int n, float* out) const {
+  dispatch_features(config_.features, [&](auto F) {
+    // Output offset l = 0 with the leading dimension F: the level's features alone.
+    encode_level<decltype(F)::value>(view_.levels[level], 0, params_.data(), pos, n, out, config_.features);
+  });
+}
+
 void HashGrid::backward_level(int level, const float* pos, const float* d_out, int n, int ld, float* d_params) const {
   dispatch_features(config_.features, [&](auto F) {
     backward_level_impl<decltype(F)::value>(view_.levels[level], level, pos, d_out, n, ld, d_params);

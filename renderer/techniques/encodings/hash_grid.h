@@ -56,6 +56,9 @@ class HashGrid {
   // Encodes n points (pos: 3 floats each, in [0,1]^3) into out, a column-major
   // (output_dim x n) matrix with leading dimension ld (>= output_dim).
   void encode(const float* pos, int n, float* out, int ld) const;
+  // One level of encode(): n points' features at `level` into out (F values per point, point
+  // after point), by the same kernel.
+  void encode_one_level(int level, const float* pos, int n, float* out) const;
 
   // Scatters dL/d(encoding) of n points (column-major, leading dimension ld) into d_params
   // for one level. Levels own disjoint ranges of d_params, so levels may run in parallel.
