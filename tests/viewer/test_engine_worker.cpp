@@ -193,3 +193,37 @@ TEST_CASE("engine worker: while training steps interleave with a level's bands, 
     if (img->finest) CHECK(img->band_steps.size() == 12u);  // 60 rows in bands of 5
   }
 }
+
+TEST_CASE("engine worker: a grid slice is published while asked for, and the step it shows") {
+  nerds_test::TempFolder folder("worker-slice");
+  EngineWorker w;
+  w.post(cmd::Open{tiny_setup(folder.str() + "/scene")});
+  WorkerState s = wait_for(w, [](const WorkerState& s) { return s.ready || !s.error.empty(); });
+  REQUIRE_MESSAGE(s.ready, s.error);
+  cmd::SliceGrid slice;
+  slice.on = true;
+  slice.level = 3;
+  slice.axis = 0;
+  slice.offset = 0.25f;
+  slice.size = 20;
+  w.post(slice);
+  s = wait_for(w, [](const WorkerState& s) { return s.grid_slice != nullptr; });
+  REQUIRE(s.grid_slice);
+  CHECK(s.grid_slice->note.empty());
+  CHECK(s.grid_slice->slice.level == 3);
+  CHECK(s.grid_slice->slice.levels == 4);
+  CHECK(s.grid_slice->slice.values.size() == 20u * 20u * 2u);
+  CHECK(s.grid_slice->step == 0);
+  w.post(cmd::StepOnce{});
+  s = wait_for(w, [](const WorkerState& s) { return s.grid_slice && s.grid_slice->step == 1; });
+  CHECK(s.grid_slice->step == 1);  // refreshed for the newer model
+  slice.level = 9;  // no such level: said, not an error of the run
+  w.post(slice);
+  s = wait_for(w, [](const WorkerState& s) { return s.grid_slice && !s.grid_slice->note.empty(); });
+  CHECK(s.grid_slice->note.find("level") != std::string::npos);
+  CHECK(s.error.empty());
+  slice.on = false;
+  w.post(slice);
+  s = wait_for(w, [](const WorkerState& s) { return s.grid_slice == nullptr; });
+  CHECK(s.grid_slice == nullptr);
+}

@@ -47,9 +47,18 @@ struct SetTrainThreads {  // OpenMP threads for training steps (renders keep eve
   int threads = 0;        // 0: all
 };
 
+struct SliceGrid {  // keep a slice through a level of the grid encoding up to date (Engine::grid_slice)
+  bool on = false;    // off: no slice is computed
+  int level = 0;
+  int axis = 2;         // the plane's normal: 0 x, 1 y, 2 z
+  float offset = 0.5f;  // in [0,1] of the box
+  int size = 128;       // samples a side
+};
+
 }  // namespace cmd
 
 using Command = std::variant<cmd::Open, cmd::SetTraining, cmd::StepOnce, cmd::Reset, cmd::ApplyParams, cmd::TrainTo,
-                             cmd::Inspect, cmd::ClearInspect, cmd::SaveSnapshot, cmd::SetTrainThreads>;
+                             cmd::Inspect, cmd::ClearInspect, cmd::SaveSnapshot, cmd::SetTrainThreads,
+                             cmd::SliceGrid>;
 
 }  // namespace nerds::viewer

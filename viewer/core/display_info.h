@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <vector>
 
 #include "viewer/core/image_colors.h"
 #include "viewer/core/worker_state.h"
@@ -26,6 +27,11 @@ struct DisplayInfo {
   bool has_truth = false, has_error = false;
   double error_mse = -1.0;  // of the full-size render
   int error_step = -1;      // the model step it was measured at
+  // The grid slice (WorkerState::grid_slice) in colour (grid_slice_colors.h), and each
+  // channel's value at full colour.
+  ShownTexture grid_slice;
+  bool has_grid_slice = false;
+  std::vector<float> grid_slice_scale;
 };
 
 }  // namespace nerds::viewer

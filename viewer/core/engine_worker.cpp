@@ -107,6 +107,7 @@ void EngineWorker::run() {
     bool busy = false;
     try {
       busy |= refresh_inspections();
+      busy |= refresh_grid_slice();
       busy |= render_band();
       if (wants_training() && !level_holds_training() &&
           seconds_between(last_move_, Clock::now()) > settings_.camera_priority_seconds)
@@ -170,6 +171,11 @@ void EngineWorker::apply(Command& command) {
             engine_->save(c.path);
             publish([&](WorkerState& s) { s.notice = "saved the model to " + c.path; });
           },
+          [&](cmd::SliceGrid& c) {
+            slice_request_ = c;
+            slice_step_ = -1;  // due now
+            if (!c.on) publish([&](WorkerState& s) { s.grid_slice.reset(); });
+          },
           [&](cmd::SetTrainThreads& c) {
             train_threads_ = std::clamp(c.threads, 0, max_threads_);
             publish([&](WorkerState& s) { s.train_threads = train_threads_ > 0 ? train_threads_ : max_threads_; });
@@ -212,6 +218,7 @@ void EngineWorker::open(const EngineSetup& setup) {
   restart_render_ = true;
   rendered_step_ = -1;
   occupancy_step_ = -1;
+  slice_step_ = -1;
   opened_at_ = Clock::now();
   publish([&](WorkerState& s) {
     s.ready = true;
@@ -259,6 +266,7 @@ void EngineWorker::reset(const ParamSet& params) {
   restart_render_ = true;
   rendered_step_ = -1;
   occupancy_step_ = -1;
+  slice_step_ = -1;
   for (int& step : inspected_step_) step = -1;
   opened_at_ = Clock::now();
   publish([&](WorkerState& s) {
@@ -432,6 +440,27 @@ bool EngineWorker::refresh_inspections() {
     did = true;
   }
   return did;
+}
+
+bool EngineWorker::refresh_grid_slice() {
+  if (!slice_request_.on) return false;
+  const int step = engine_->stats().step;
+  if (slice_step_ >= 0 &&
+      (slice_step_ == step || seconds_between(sliced_at_, Clock::now()) < settings_.inspect_seconds))
+    return false;
+  auto result = std::make_shared<GridSliceResult>();
+  result->request = slice_request_;
+  result->step = step;
+  try {
+    const cmd::SliceGrid& r = slice_request_;
+    result->slice = engine_->grid_slice(r.level, r.axis, r.offset, r.size);
+  } catch (const InputError& e) {  // not a grid, or a level the model does not have: said in the panel
+    result->note = e.what();
+  }
+  slice_step_ = step;
+  sliced_at_ = Clock::now();
+  publish([&](WorkerState& s) { s.grid_slice = result; });
+  return true;
 }
 
 void EngineWorker::refresh_occupancy(bool wanted) {

@@ -39,7 +39,7 @@ struct WorkerSettings {
   double camera_priority_seconds = 0.25;                // no training step this long after the camera moved
   double refresh_seconds = 1.0;    // a still view is re-rendered for a newer model at most this often...
   double render_share = 0.35;      // ...and so that re-rendering takes at most this share of the time
-  double inspect_seconds = 0.5;    // inspected rays are re-inspected at most this often while training
+  double inspect_seconds = 0.5;    // inspected rays (and the grid slice) are refreshed at most this often while training
   double occupancy_seconds = 1.0;  // the occupancy overlay is refreshed at most this often
 };
 
@@ -70,6 +70,7 @@ class EngineWorker {
   int coarse_rays() const;
   bool refresh_inspections();
   void refresh_occupancy(bool wanted);
+  bool refresh_grid_slice();
   void inspect(int slot);
   bool wants_training() const;
   bool renders_frozen() const;        // levels of several bands are rendered from Engine::freeze's copy
@@ -106,6 +107,9 @@ class EngineWorker {
   std::array<Clock::time_point, 2> inspected_at_;
   std::array<int, 2> inspected_step_ = {-1, -1};
   int occupancy_step_ = -1;
+  cmd::SliceGrid slice_request_;
+  int slice_step_ = -1;  // the model step of the published slice; -1: due now
+  Clock::time_point sliced_at_;
   Clock::time_point opened_at_;
   std::thread thread_;  // last: starts after every member above exists
 };

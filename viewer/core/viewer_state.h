@@ -67,12 +67,26 @@ struct ParamEditor {
   std::string error;
 };
 
+// The grid-slice view's controls (not stored in session files): the worker computes a slice
+// only while its section is open.
+struct GridSliceSettings {
+  bool open = false;
+  int level = 0;
+  int axis = 2;  // the plane's normal: 0 x, 1 y, 2 z
+  float offset = 0.5f;
+  int size = 128;  // samples a side
+  bool operator==(const GridSliceSettings& o) const {
+    return open == o.open && level == o.level && axis == o.axis && offset == o.offset && size == o.size;
+  }
+};
+
 struct ViewerState {
   CameraController camera;
   ViewSettings view;
   std::array<RayPick, 2> picks;
   ParamEditor params;
   int train_threads = 0;  // 0: all
+  GridSliceSettings grid_slice, grid_slice_sent;  // the controls, and what the worker was last asked
   std::string session_path = "runs/view-session.json";
   bool session_with_model = false;  // also save the trained model beside the session file
   std::string screenshot_path = "runs/view-screenshot.png";

@@ -52,6 +52,14 @@ struct InspectResult {
   int step = 0;
 };
 
+// A slice through a level of the model's grid encoding (cmd::SliceGrid), or why there is none.
+struct GridSliceResult {
+  cmd::SliceGrid request;
+  GridSlice slice;   // empty values when `note` says why
+  std::string note;  // e.g. the encoding is not a grid
+  int step = 0;      // the model step it was taken at
+};
+
 struct WorkerState {
   uint64_t version = 0;   // changes with anything below
   std::string status;     // what the worker is doing ("making the scene ...", "training", ...)
@@ -70,6 +78,7 @@ struct WorkerState {
   bool render_settled = false;                 // the current view is rendered at full size for this model
   std::shared_ptr<const OccupancyCells> occupancy;
   std::array<std::shared_ptr<const InspectResult>, 2> inspect;
+  std::shared_ptr<const GridSliceResult> grid_slice;  // while a cmd::SliceGrid is on
 };
 
 }  // namespace nerds::viewer

@@ -34,5 +34,8 @@ void dataset_panel(PanelContext& c);    // ground truth and error of a dataset c
 void inspector_panel(PanelContext& c);  // the samples along the picked rays
 void technique_panel(PanelContext& c);  // the method's modules and parameters (generated)
 void paper_panel(PanelContext& c, const PaperCard& card);  // the card of --paper ID (read-only)
+void grid_slice_panel(PanelContext& c);  // a level of the grid encoding on a plane through the box
+// Over the view: the model step the image on screen shows.
+void view_caption(PanelContext& c);
 
 }  // namespace nerds::viewer

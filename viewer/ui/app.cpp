@@ -165,8 +165,10 @@ void App::draw_panels(const Layout& l) {
   if (options_.paper_card) paper_panel(c, *options_.paper_card);
   dataset_panel(c);
   inspector_panel(c);
+  grid_slice_panel(c);
   technique_panel(c);
   ImGui::End();
+  view_caption(c);
 }
 
 void App::draw_pick_markers() {
@@ -323,7 +325,8 @@ void App::write_layout(const std::string& png, const Layout& l) const {
       {"panels", {rect(l.left), rect(l.right)}},
       {"clear_color", {std::lround(kClear[0] * 255), std::lround(kClear[1] * 255), std::lround(kClear[2] * 255)}},
       {"step", worker_state_.stats.step},
-      {"image_step", worker_state_.image ? worker_state_.image->step : -1}};
+      // The model step of the image on screen (all of it: one model state).
+      {"image_step", display_.info().image ? display_.info().image->step : -1}};
   fs::path path(png);
   path.replace_extension(".json");
   std::ofstream(path) << j.dump(2) << "\n";

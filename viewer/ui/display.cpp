@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "viewer/core/dataset_cameras.h"
+#include "viewer/core/grid_slice_colors.h"
 
 namespace nerds::viewer {
 
@@ -72,6 +73,16 @@ void Display::update(const WorkerState& worker, const ViewerState& state, const 
   if (!image) {
     info_.image.reset();
     info_.image_is_current = false;
+  }
+  if (worker.grid_slice != grid_slice_source_) {
+    grid_slice_source_ = worker.grid_slice;
+    info_.has_grid_slice = grid_slice_source_ && !grid_slice_source_->slice.values.empty();
+    if (info_.has_grid_slice) {
+      const GridSliceColors c = colorize_grid_slice(grid_slice_source_->slice);
+      grid_slice_.upload(c.image.width, c.image.height, c.image.rgba.data(), false);
+      info_.grid_slice = shown(grid_slice_);
+      info_.grid_slice_scale = c.scale;
+    }
   }
 }
 

@@ -26,7 +26,8 @@ class Display {
   const std::vector<float>& truth_at(const SceneInfo& scene, const ViewTarget& view, int width, int height);
 
   DisplayInfo info_;
-  Texture main_, truth_, error_;
+  Texture main_, truth_, error_, grid_slice_;
+  std::shared_ptr<const GridSliceResult> grid_slice_source_;
   RenderMode shown_mode_ = RenderMode::Rgb;
   uint64_t shown_version_ = 0;  // the view version the colors were made for
   std::shared_ptr<const RenderedImage> error_image_;
