@@ -18,6 +18,7 @@ bool parse_viewer_options(int argc, char** argv, ViewerOptions* o, int* exit_cod
       "'default' scene in runs/view-default (once) and trains it live.",
       "nerds-view"};
   app.failure_message(CLI::FailureMessage::simple);
+  std::string grid_slice;  // parsed below
   auto* data = app.add_option("--data", o->data_dir, "dataset folder (NeRF-synthetic or transforms.json)");
   auto* run = app.add_option("--run", o->run_dir, "a run folder of `nerds train` (RUN/snapshot.nerds)");
   auto* session = app.add_option("--session", o->session_file, "a session file saved by the viewer");
@@ -54,6 +55,8 @@ bool parse_viewer_options(int argc, char** argv, ViewerOptions* o, int* exit_cod
   app.add_option("--save-session", o->save_session, "scripted mode: save the session file here at the end");
   app.add_option("--orbit", o->orbit_per_frame,
                  "scripted mode: orbit the camera this many degrees per frame while the frames are drawn");
+  app.add_option("--grid-slice", grid_slice,
+                 "open the hash-grid slice view: LEVEL[:AXIS[:OFFSET]] (AXIS x, y or z; OFFSET in [0, 1])");
   app.add_option("--timeout", o->timeout_seconds, "scripted mode: give up after this many seconds")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
@@ -69,6 +72,15 @@ bool parse_viewer_options(int argc, char** argv, ViewerOptions* o, int* exit_cod
                  "nerds-view: error: --screenshot, --frame-times, --save-session and --orbit need --frames N\n");
     *exit_code = 2;
     return false;
+  }
+  if (!grid_slice.empty()) {
+    try {
+      o->grid_slice = parse_grid_slice(grid_slice, "--grid-slice");
+    } catch (const InputError& e) {
+      std::fprintf(stderr, "nerds-view: error: %s\n", e.what());
+      *exit_code = 2;
+      return false;
+    }
   }
   if (!o->paper.empty()) {
     try {
@@ -104,6 +116,40 @@ std::array<float, 2> parse_point(const std::string& text, const std::string& opt
   if (!(p[0] >= 0.f && p[0] <= 1.f && p[1] >= 0.f && p[1] <= 1.f))
     throw InputError(option, "", "'" + text + "': U and V must be in [0, 1]");
   return p;
+}
+
+GridSliceSettings parse_grid_slice(const std::string& text, const std::string& option) {
+  GridSliceSettings g;
+  g.open = true;
+  std::vector<std::string> parts;
+  for (size_t from = 0;;) {
+    const size_t colon = text.find(':', from);
+    parts.push_back(text.substr(from, colon == std::string::npos ? std::string::npos : colon - from));
+    if (colon == std::string::npos) break;
+    from = colon + 1;
+  }
+  const std::string form = "' is not LEVEL[:AXIS[:OFFSET]] (e.g. 8:z:0.5)";
+  try {
+    size_t used = 0;
+    g.level = std::stoi(parts[0], &used);
+    if (used != parts[0].size() || parts.size() > 3) throw std::invalid_argument("junk");
+    if (parts.size() > 1) {
+      const std::string& a = parts[1];
+      if (a != "x" && a != "y" && a != "z") throw InputError(option, "", "'" + text + "': AXIS is x, y or z");
+      g.axis = a[0] - 'x';
+    }
+    if (parts.size() > 2) {
+      g.offset = std::stof(parts[2], &used);
+      if (used != parts[2].size()) throw std::invalid_argument("junk");
+    }
+  } catch (const InputError&) {
+    throw;
+  } catch (const std::exception&) {
+    throw InputError(option, "", "'" + text + form);
+  }
+  if (g.level < 0) throw InputError(option, "", "'" + text + "': LEVEL must be 0 or more");
+  if (!(g.offset >= 0.f && g.offset <= 1.f)) throw InputError(option, "", "'" + text + "': OFFSET must be in [0, 1]");
+  return g;
 }
 
 DatasetView parse_dataset_view(const std::string& text, const std::string& option) {

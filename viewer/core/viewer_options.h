@@ -41,6 +41,7 @@ struct ViewerOptions {
   std::string save_session;        // scripted mode: also save the session (as the Save button does) at the end
   float orbit_per_frame = 0.f;     // scripted mode: turn the camera this many degrees per counted frame
   double timeout_seconds = 900.0;  // scripted mode gives up (exit 1) after this long
+  std::optional<GridSliceSettings> grid_slice;  // --grid-slice: the grid-slice view open at this level and plane
 };
 
 // Parses argv; prints help / errors and returns false with *exit_code set when the program
@@ -55,6 +56,9 @@ Session starting_session(const ViewerOptions& options);
 // naming the option.
 std::array<float, 2> parse_point(const std::string& text, const std::string& option);
 DatasetView parse_dataset_view(const std::string& text, const std::string& option);
+// "LEVEL[:AXIS[:OFFSET]]" (AXIS x, y or z; OFFSET in [0, 1]), e.g. "8:z:0.5" -> the grid-slice
+// view open at that level and plane. Throws InputError naming the option.
+GridSliceSettings parse_grid_slice(const std::string& text, const std::string& option);
 
 // The engine setup for a session (the method's parameters with the session's applied over).
 EngineSetup engine_setup(const Session& session, const std::string& source);

@@ -29,8 +29,9 @@ cmd::SliceGrid request_of(const GridSliceSettings& g) {
 void grid_slice_panel(PanelContext& c) {
   GridSliceSettings& g = c.state.grid_slice;
   ImGui::SetNextItemOpen(g.open);
-  g.open = ImGui::CollapsingHeader("Hash grid slice") && c.worker.ready;
-  if (g.open) {
+  g.open = ImGui::CollapsingHeader("Hash grid slice");
+  if (g.open && c.worker.ready) {
+    ImGui::PushTextWrapPos(0.f);  // the column is narrow: wrap every line at its edge
     const auto& result = c.worker.grid_slice;
     const int levels = result && result->slice.levels > 0 ? result->slice.levels : g.level + 1;
     ImGui::SetNextItemWidth(160.f);
@@ -51,9 +52,9 @@ void grid_slice_panel(PanelContext& c) {
       const GridSlice& s = result->slice;
       int first = 0, second = 0;
       grid_slice_axes(s.axis, &first, &second);
-      ImGui::TextDisabled("level %d of %d: %d vertices a side, %s; %s = %.3f; step %d", s.level, s.levels,
-                          s.resolution, s.hashed ? "hashed" : "dense (1:1)", kAxisNames[s.axis], s.offset,
-                          result->step);
+      ImGui::TextDisabled("level %d of %d: %d vertices a side, %s", s.level, s.levels, s.resolution,
+                          s.hashed ? "hashed" : "dense (1:1)");
+      ImGui::TextDisabled("plane %s = %.3f, model at step %d", kAxisNames[s.axis], s.offset, result->step);
       const float side = std::min(ImGui::GetContentRegionAvail().x, 320.f);
       ImGui::Image(c.display.grid_slice.imgui_id, ImVec2(side, side));
       ImGui::TextDisabled("%s to the right, %s up", kAxisNames[first], kAxisNames[second]);
@@ -69,6 +70,7 @@ void grid_slice_panel(PanelContext& c) {
     } else {
       ImGui::TextDisabled("slicing ...");
     }
+    ImGui::PopTextWrapPos();
   }
   if (!(g == c.state.grid_slice_sent)) {
     c.state.grid_slice_sent = g;

@@ -40,6 +40,7 @@ App::App(const ViewerOptions& options, const Session& session)
   drawing_ = std::make_unique<SceneDrawing>();
   if (options.frames > 0) script_.emplace(options, session.step);
   open(session);
+  if (options.grid_slice) state_.grid_slice = *options.grid_slice;
 }
 
 App::~App() = default;
@@ -327,6 +328,11 @@ void App::write_layout(const std::string& png, const Layout& l) const {
       {"step", worker_state_.stats.step},
       // The model step of the image on screen (all of it: one model state).
       {"image_step", display_.info().image ? display_.info().image->step : -1}};
+  if (const auto& g = worker_state_.grid_slice; g && state_.grid_slice.open)
+    j["grid_slice"] = {{"level", g->slice.level},       {"axis", g->request.axis},
+                       {"offset", g->request.offset},   {"resolution", g->slice.resolution},
+                       {"hashed", g->slice.hashed},     {"step", g->step},
+                       {"note", g->note}};
   fs::path path(png);
   path.replace_extension(".json");
   std::ofstream(path) << j.dump(2) << "\n";

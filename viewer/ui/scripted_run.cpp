@@ -68,6 +68,12 @@ void ScriptedRun::observe(const WorkerState& w, const ViewerState& state, const 
       const auto& r = w.inspect[slot];
       ready = ready && r && (w.training || r->step == w.stats.step);
     }
+    if (const GridSliceSettings& want = state.grid_slice; want.open) {  // --grid-slice: this plane, this model
+      const auto& g = w.grid_slice;
+      ready = ready && g && g->request.level == want.level && g->request.axis == want.axis &&
+              g->request.offset == want.offset && g->request.size == want.size &&
+              (w.training || g->step == w.stats.step);
+    }
     if (ready) phase_ = Phase::Tail;
   }
 }

@@ -1,9 +1,9 @@
 // The scripted mode (--frames N --screenshot PATH [--frame-times PATH]): wait until the scene
 // is open and the session's step is reached, draw N frames (timing each one: training goes on
 // meanwhile if the session trains), wait until the view is rendered at full size for the
-// model on screen and the inspected rays are up to date, draw two more frames (so every panel
-// has its final size), then write the screenshot and its layout file and end. Gives up with
-// exit status 1 after the timeout or on an error.
+// model on screen and the inspected rays (and the grid slice of --grid-slice) are up to date,
+// draw two more frames (so every panel has its final size), then write the screenshot and its
+// layout file and end. Gives up with exit status 1 after the timeout or on an error.
 #pragma once
 
 #include <chrono>
