@@ -4,22 +4,15 @@
 
 #include "renderer/engine.h"
 #include "renderer/math/camera.h"
-#include "renderer/techniques/core/method_files.h"
 #include "tests/data/temp_folder.h"
-#include "tests/test_support/small_scene.h"
+#include "tests/test_support/small_engine.h"
 
 using namespace nerds;
 
 TEST_CASE("frozen model: renders the state it copied while the live model trains on") {
   nerds_test::TempFolder folder("frozen_model");
-  nerds_test::make_small_scene("default", folder.str(), 24, 8, 0);
-  EngineOptions o;
-  o.data_dir = folder.str();
-  ParamSet p = default_method_params();
-  p.set("encoding.levels", int64_t{4});
-  p.set("encoding.log2_table_size", int64_t{12});
-  p.set("trainer.batch_samples", int64_t{4096});
-  Engine e(o, p);
+  const std::unique_ptr<Engine> engine = nerds_test::small_engine(folder.str(), {"trainer.batch_samples=4096"});
+  Engine& e = *engine;
   const Frame& f = e.train_set().frames[0];
   const float bg[3] = {1.f, 1.f, 1.f};
   CHECK(e.frozen_step() == -1);

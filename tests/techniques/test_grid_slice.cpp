@@ -10,11 +10,10 @@
 #include "renderer/engine.h"
 #include "renderer/error.h"
 #include "renderer/math/rng.h"
-#include "renderer/techniques/core/method_files.h"
 #include "renderer/techniques/encodings/grid_slice.h"
 #include "renderer/techniques/encodings/hash_grid.h"
 #include "tests/data/temp_folder.h"
-#include "tests/test_support/small_scene.h"
+#include "tests/test_support/small_engine.h"
 
 using namespace nerds;
 
@@ -90,13 +89,8 @@ TEST_CASE("grid slice: each sample is the level's encoded features at its positi
 
 TEST_CASE("grid slice: the engine slices its model's grid, and says when the encoding is not one") {
   nerds_test::TempFolder folder("grid_slice");
-  nerds_test::make_small_scene("default", folder.str(), 24, 4, 0);
-  EngineOptions o;
-  o.data_dir = folder.str();
-  ParamSet p = default_method_params();
-  p.set("encoding.levels", int64_t{4});
-  p.set("encoding.log2_table_size", int64_t{12});
-  Engine e(o, p);
+  const std::unique_ptr<Engine> hash = nerds_test::small_engine(folder.str() + "/hash", {}, 24, 4);
+  const Engine& e = *hash;
   const GridSlice s = e.grid_slice(3, 2, 0.5f, 16);
   CHECK(s.level == 3);
   CHECK(s.levels == 4);
@@ -105,7 +99,8 @@ TEST_CASE("grid slice: the engine slices its model's grid, and says when the enc
   CHECK_THROWS_WITH_AS(e.grid_slice(4, 2, 0.5f, 16), doctest::Contains("level"), InputError);
   CHECK_THROWS_WITH_AS(e.grid_slice(0, 2, 1.5f, 16), doctest::Contains("offset"), InputError);
 
-  p.set_from_string("encoding.kind=frequency");
-  Engine f(o, p);
+  const std::unique_ptr<Engine> frequency =
+      nerds_test::small_engine(folder.str() + "/frequency", {"encoding.kind=frequency"}, 24, 4);
+  const Engine& f = *frequency;
   CHECK_THROWS_WITH_AS(f.grid_slice(0, 2, 0.5f, 16), doctest::Contains("not a grid encoding"), InputError);
 }
