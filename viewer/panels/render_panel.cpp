@@ -54,6 +54,10 @@ void render_panel(PanelContext& c) {
   if (const auto& img = c.display.image) {
     ImGui::TextDisabled("image %dx%d (1/%d), step %d, %.0f ms", img->intrinsics.width, img->intrinsics.height,
                         img->divisor, img->step, 1000.0 * img->seconds);
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("every band of it rendered from the model at step %d (training was at %d to %d meanwhile);\n"
+                        "copying the model for it took %.0f ms",
+                        img->step, img->start_step, img->end_step, 1000.0 * img->freeze_seconds);
   }
   ImGui::SliderFloat("resolution", &v.render_scale, 0.1f, 1.f, "%.2f x view");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("full-size render / view pixels (dataset cameras: their own size)");
