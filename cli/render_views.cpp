@@ -43,6 +43,10 @@ Intrinsics largest_intrinsics(const Dataset& train) {
   return train.frames.empty() ? Intrinsics{} : train.frames[best].intrinsics;
 }
 
+bool same_intrinsics(const Intrinsics& a, const Intrinsics& b) {
+  return a.fx == b.fx && a.fy == b.fy && a.cx == b.cx && a.cy == b.cy && a.width == b.width && a.height == b.height;
+}
+
 // The focal length (pixels) that gives `side` pixels the field of view `angle` (radians).
 double focal_for_angle(double side, double angle) { return 0.5 * side / std::tan(0.5 * angle); }
 
@@ -150,6 +154,24 @@ std::vector<RenderCamera> read_camera_file(const std::string& path, const Datase
   return cams;
 }
 
+std::vector<RenderCamera> path_cameras(const CameraPath& path, const std::string& file, double fps,
+                                       const Dataset& train, int width, int height) {
+  if (path.keys.empty()) throw InputError(file, "keys", "the camera path has no keys");
+  const double frames = std::floor(path_seconds(path) * fps) + 1;
+  if (frames > kMaxPathFrames)
+    throw InputError(file, "keys", "the path lasts " + json_fields::number_text(path_seconds(path)) + " s: at " +
+                                       json_fields::number_text(fps) + " fps that is more than " +
+                                       std::to_string(kMaxPathFrames) + " frames");
+  const Intrinsics size = scaled_intrinsics(largest_intrinsics(train), width, height);
+  for (size_t i = 0; i < path.keys.size(); ++i)
+    check_camera_position(to_engine_frame(pose_of(path.keys[i]), train), file,
+                          "keys[" + std::to_string(i) + "].position");
+  std::vector<RenderCamera> cams;
+  for (const CameraPathPoint& p : sample_camera_path(path, fps))
+    cams.push_back({to_engine_frame(p.pose, train), intrinsics_for_fov(size.width, size.height, p.fov_y_deg)});
+  return cams;
+}
+
 int render_cameras(const Engine& engine, const std::vector<RenderCamera>& cameras, const std::string& dir,
                    const float background[3]) {
   make_folder(dir);
@@ -179,9 +201,12 @@ int render_cameras(const Engine& engine, const std::vector<RenderCamera>& camera
       m.push_back(
           {cam.pose.m[r][0], cam.pose.m[r][1], cam.pose.m[r][2], (cam.pose.m[r][3] - train.offset[r]) / train.scale});
     m.push_back({0, 0, 0, 1});
-    frames.push_back({{"file_path", "./" + frame_name(static_cast<int>(i))},
-                      {"depth_file_path", "./" + frame_name(static_cast<int>(i)) + "_depth"},
-                      {"transform_matrix", m}});
+    nlohmann::json frame = {{"file_path", "./" + frame_name(static_cast<int>(i))},
+                            {"depth_file_path", "./" + frame_name(static_cast<int>(i)) + "_depth"},
+                            {"transform_matrix", m}};
+    if (!same_intrinsics(k, cameras[0].intrinsics))
+      frame.update({{"fl_x", k.fx}, {"fl_y", k.fy}, {"cx", k.cx}, {"cy", k.cy}, {"w", k.width}, {"h", k.height}});
+    frames.push_back(frame);
     char text[96];
     std::snprintf(text, sizeof text, "render %zu/%zu (%dx%d)", i + 1, cameras.size(), k.width, k.height);
     line.show(text, i + 1 == cameras.size());

@@ -10,6 +10,7 @@
 
 #include "renderer/engine.h"
 #include "viewer/core/camera_controller.h"
+#include "viewer/core/camera_path_editor.h"
 
 namespace nerds::viewer {
 
@@ -72,6 +73,7 @@ struct ViewerState {
   ViewSettings view;
   std::array<RayPick, 2> picks;
   ParamEditor params;
+  CameraPathEditor camera_path;  // keyframes for slides (camera-path panel)
   int train_threads = 0;  // 0: all
   std::string session_path = "runs/view-session.json";
   bool session_with_model = false;  // also save the trained model beside the session file

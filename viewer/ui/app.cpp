@@ -112,7 +112,7 @@ void App::frame() {
   const double since = std::chrono::duration<double>(Clock::now() - last_frame_).count();
   if (since < kFrameSeconds) std::this_thread::sleep_for(std::chrono::duration<double>(kFrameSeconds - since));
   last_frame_ = Clock::now();
-  const bool idle = !script_ && !worker_state_.training && worker_state_.train_to == 0 &&
+  const bool idle = !script_ && !worker_state_.training && worker_state_.train_to == 0 && !state_.camera_path.playing &&
                     worker_state_.render_settled && !ImGui::IsAnyMouseDown();
   window_.begin_frame(idle ? 0.05 : 0.0);
   worker_.state_if_newer(worker_state_.version, &worker_state_);
@@ -122,6 +122,8 @@ void App::frame() {
   const SceneInfo* scene = worker_state_.ready ? worker_state_.scene.get() : nullptr;
   if (scene && worker_state_.scene_version != seen_scene_version_) on_new_scene(layout);
   if (scene) handle_view_input(state_, gesture_, scene, tracker_.current(), layout.view, worker_.commands());
+  if (scene && advance_playback(state_.camera_path, state_.camera, *scene->train, io.DeltaTime))
+    state_.view.dataset_view = DatasetView{};  // a playing camera path leaves the dataset cameras
   if (scene && script_ && script_->drawing_frames() && options_.orbit_per_frame != 0.f) {
     CameraInput turn;  // as if the mouse dragged the camera around (--orbit)
     turn.orbit[0] = options_.orbit_per_frame / state_.camera.orbit_deg_per_pixel;
@@ -156,6 +158,7 @@ void App::draw_panels(const Layout& l) {
   status_panel(c);
   training_panel(c);
   camera_panel(c);
+  camera_path_panel(c);
   render_panel(c);
   session_panel(c);
   ImGui::End();
