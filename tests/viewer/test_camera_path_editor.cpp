@@ -10,6 +10,7 @@
 #include "renderer/error.h"
 #include "tests/data/temp_folder.h"
 #include "viewer/core/camera_path_editor.h"
+#include "viewer/core/camera_path_overlay.h"
 
 using namespace nerds;
 using namespace nerds::viewer;
@@ -121,4 +122,31 @@ TEST_CASE("camera path editor: save and load keep the keys; a bad file names the
     CHECK(std::string(err.what()).find("keys[0].orientation_wxyz") != std::string::npos);
   }
   CHECK(loaded.path.keys.size() == 2);  // a failed load keeps the path
+}
+
+TEST_CASE("camera path editor: the overlay draws the keys' frustums and the curve from the first key to the last") {
+  const Dataset train = unit_train_set();
+  CameraPathEditor e;
+  const Pose a = engine_view(make_vec3(1.5f, 0.5f, 0.7f)), b = engine_view(make_vec3(0.5f, 1.5f, 0.9f));
+  add_camera_key(e, a, 50.f, train);
+  LineSet one;
+  const LineColor key{1, 1, 1, 255}, selected{2, 2, 2, 255}, curve{3, 3, 3, 255};
+  add_camera_path_lines(one, e, train, 0.05f, key, selected, curve);
+  const size_t frustum_vertices = one.vertex_count();
+  CHECK(frustum_vertices > 0);
+  CHECK(one.rgba[0] == 2);  // the only key is selected
+  add_camera_key(e, b, 40.f, train);
+  e.selected = -1;
+  LineSet lines;
+  add_camera_path_lines(lines, e, train, 0.05f, key, selected, curve);
+  const size_t curve_vertices = lines.vertex_count() - 2 * frustum_vertices;
+  REQUIRE(curve_vertices >= 2);
+  CHECK(lines.rgba[0] == 1);
+  CHECK(lines.rgba[lines.rgba.size() - 4] == 3);
+  const size_t first = 2 * frustum_vertices * 3, last = lines.xyz.size() - 3;
+  CHECK(lines.xyz[first] == doctest::Approx(a.origin().x).epsilon(1e-5));
+  CHECK(lines.xyz[first + 1] == doctest::Approx(a.origin().y).epsilon(1e-5));
+  CHECK(lines.xyz[last] == doctest::Approx(b.origin().x).epsilon(1e-5));
+  CHECK(lines.xyz[last + 1] == doctest::Approx(b.origin().y).epsilon(1e-5));
+  CHECK(lines.xyz[last + 2] == doctest::Approx(b.origin().z).epsilon(1e-5));
 }

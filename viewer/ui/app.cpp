@@ -12,6 +12,7 @@
 
 #include "renderer/error.h"
 #include "renderer/math/camera_ray.h"
+#include "viewer/core/camera_path_overlay.h"
 #include "viewer/core/dataset_cameras.h"
 #include "viewer/core/session_capture.h"
 #include "viewer/gl/gl.h"
@@ -31,7 +32,8 @@ constexpr ImGuiWindowFlags kColumnFlags = ImGuiWindowFlags_NoTitleBar | ImGuiWin
                                           ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoCollapse |
                                           ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoSavedSettings;
 const LineColor kFrustum{110, 170, 255, 150}, kDatasetCamera{255, 230, 80, 255}, kBox{210, 90, 210, 220},
-    kOccupied{90, 255, 140, 90}, kRays[2] = {{80, 255, 120, 255}, {255, 160, 40, 255}};
+    kOccupied{90, 255, 140, 90}, kRays[2] = {{80, 255, 120, 255}, {255, 160, 40, 255}},
+    kPathKey{255, 110, 60, 230}, kPathSelectedKey{255, 40, 40, 255}, kPathCurve{255, 110, 60, 200};
 
 }  // namespace
 
@@ -39,6 +41,11 @@ App::App(const ViewerOptions& options, const Session& session)
     : options_(options), window_(options.width, options.height, "nerds-view") {
   drawing_ = std::make_unique<SceneDrawing>();
   if (options.frames > 0) script_.emplace(options, session.step);
+  if (options.camera_path) {
+    state_.camera_path.path = *options.camera_path;
+    state_.camera_path.file = options.camera_path_file;
+    state_.camera_path.open = true;
+  }
   open(session);
 }
 
@@ -208,6 +215,9 @@ const LineSet& App::overlay_lines() {
     if (const Frame* f = dataset_frame(*scene, dv); f && dv.split == "test")
       add_frustum(lines_, f->pose, f->intrinsics, kFrustumDepth, kDatasetCamera);
   }
+  if (!state_.camera_path.playing)  // while it plays the curve would run through the eye
+    add_camera_path_lines(lines_, state_.camera_path, *scene->train, kFrustumDepth, kPathKey, kPathSelectedKey,
+                          kPathCurve);
   if (o.rays) {
     for (int slot = 0; slot < 2; ++slot) {
       const auto& r = worker_state_.inspect[slot];
