@@ -13,12 +13,13 @@
 #include "renderer/error.h"
 #include "tests/data/temp_folder.h"
 #include "tests/test_support/input_errors.h"
+#include "tests/test_support/pose_checks.h"
 
 using namespace nerds;
 
 namespace {
 
-Vec3 column(const Pose& p, int c) { return make_vec3(p.m[0][c], p.m[1][c], p.m[2][c]); }
+Vec3 column(const Pose& p, int c) { return nerds_test::pose_column(p, c); }
 
 // Keys on a rough orbit around the origin, looking at it, with uneven spacing and durations.
 CameraPath orbit_path() {
@@ -37,17 +38,6 @@ double key_time(const CameraPath& path, size_t i) {
   double t = 0.0;
   for (size_t k = 0; k < i; ++k) t += path.keys[k].seconds;
   return t;
-}
-
-// The 3x3 block is a rotation: orthonormal columns, right-handed.
-void check_rotation(const Pose& p) {
-  const Vec3 x = column(p, 0), y = column(p, 1), z = column(p, 2);
-  CHECK(length(x) == doctest::Approx(1.0).epsilon(1e-5));
-  CHECK(length(y) == doctest::Approx(1.0).epsilon(1e-5));
-  CHECK(length(z) == doctest::Approx(1.0).epsilon(1e-5));
-  CHECK(std::fabs(dot(x, y)) < 1e-5f);
-  CHECK(std::fabs(dot(y, z)) < 1e-5f);
-  CHECK(dot(cross(x, y), z) == doctest::Approx(1.0).epsilon(1e-5));
 }
 
 float orientation_length(const Orientation& q) { return std::sqrt(q.w * q.w + q.x * q.x + q.y * q.y + q.z * q.z); }
@@ -100,7 +90,7 @@ TEST_CASE("camera path: orientations stay rotations everywhere, and the path mov
     const double t = total * s / 600.0;
     INFO("t = " << t);
     const CameraPathPoint at = camera_at(path, t);
-    check_rotation(at.pose);
+    nerds_test::check_rigid(at.pose);
     CHECK(orientation_length(orientation_of(at.pose)) == doctest::Approx(1.0).epsilon(1e-6));
     // 1/600 of the path moves the camera a little, never a jump (the keys are ~4 apart).
     CHECK(length(at.pose.origin() - previous.origin()) < 0.2f);
@@ -124,7 +114,7 @@ TEST_CASE("camera path: two keys give a straight line at the pace of the first k
     CHECK(std::fabs(at.pose.origin().y) < 1e-5f);
     CHECK(std::fabs(at.pose.origin().z) < 1e-5f);
     CHECK(at.fov_y_deg == doctest::Approx(50.0 - 20.0 * t / 4.0).epsilon(1e-5));
-    check_rotation(at.pose);
+    nerds_test::check_rigid(at.pose);
   }
   // Halfway in time is halfway in angle: slerp between the two orientations.
   const Vec3 z0 = column(pose_of(path.keys[0]), 2), z1 = column(pose_of(path.keys[1]), 2);
@@ -169,7 +159,7 @@ TEST_CASE("camera path: two keys at one place only turn the camera") {
   for (int s = 0; s <= 10; ++s) {
     const CameraPathPoint at = camera_at(path, s / 10.0);
     CHECK(length(at.pose.origin() - eye) < 1e-5f);
-    check_rotation(at.pose);
+    nerds_test::check_rigid(at.pose);
   }
 }
 
