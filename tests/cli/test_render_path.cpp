@@ -30,7 +30,7 @@ nerds::CameraPath path_through_training_cameras(const fs::path& scene) {
   for (int i = 0; i < 2; ++i) {
     const nerds::Pose pose =
         nerds::json_fields::read_pose(transforms["frames"][i], "transforms_train.json", "frames[" + std::to_string(i) + "]");
-    path.keys.push_back(nerds::camera_key(pose, 40.f, 1.f));
+    path.keys.push_back(nerds::camera_key(pose, 40.f + 10.f * i, 1.f));  // the field of view widens
   }
   return path;
 }
@@ -71,6 +71,10 @@ TEST_CASE("cli render --path: a tiny run's camera path to frames, and to an MP4 
   const nlohmann::json cameras = nerds::json_fields::read_json_file((frames / "cameras.json").string());
   REQUIRE(cameras["frames"].size() == 3);
   CHECK(cameras["w"] == 12);
+  // The field of view changes along the path: the later frames carry their own focal length.
+  CHECK_FALSE(cameras["frames"][0].contains("fl_x"));
+  REQUIRE(cameras["frames"][2].contains("fl_y"));
+  CHECK(cameras["frames"][2]["fl_y"].get<double>() < cameras["fl_y"].get<double>());
 
   // --path excludes --orbit and --cameras; --video needs --path.
   r = run_nerds_cli(tmp, render + " --orbit 2");

@@ -90,6 +90,15 @@ TEST_CASE("camera path editor: playback puts the camera on each key at its time 
   CHECK(camera.apply(turn, 100.f));
   CHECK(length(camera.pose().origin() - c.origin()) < 0.5f);
 
+  // Moving the camera (mouse, keys) while it plays stops playback where the user took over.
+  start_playing(e);
+  CHECK(advance_playback(e, camera, train, 0.5));
+  CHECK(camera.apply(turn, 100.f));
+  const Pose taken = camera.pose();
+  CHECK_FALSE(advance_playback(e, camera, train, 0.1));
+  CHECK_FALSE(e.playing);
+  check_same_origin(camera.pose(), taken);
+
   // One key is not a path to play.
   CameraPathEditor one;
   add_camera_key(one, a, 50.f, train);

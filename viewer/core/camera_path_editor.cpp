@@ -1,6 +1,7 @@
 #include "viewer/core/camera_path_editor.h"
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <utility>
 
@@ -57,18 +58,22 @@ void place_camera_on_path(CameraController& camera, const CameraPath& path, doub
 void start_playing(CameraPathEditor& e) {
   e.playing = e.path.keys.size() >= 2 && path_seconds(e.path) > 0.0;
   e.play_seconds = 0.0;
+  e.placed = false;
 }
 
 void stop_playing(CameraPathEditor& e) { e.playing = false; }
 
 bool advance_playback(CameraPathEditor& e, CameraController& camera, const Dataset& train, double dt) {
   if (!e.playing) return false;
-  if (e.path.keys.empty()) {
-    e.playing = false;
+  const Pose now = camera.pose();
+  if (e.path.keys.empty() || (e.placed && std::memcmp(&now, &e.placed_pose, sizeof(Pose)) != 0)) {
+    e.playing = false;  // no path left, or the mouse or keys moved the camera
     return false;
   }
   e.play_seconds = std::min(e.play_seconds + std::max(dt, 0.0), path_seconds(e.path));
   place_camera_on_path(camera, e.path, e.play_seconds, train);
+  e.placed = true;
+  e.placed_pose = camera.pose();
   if (e.play_seconds >= path_seconds(e.path)) e.playing = false;
   return true;
 }

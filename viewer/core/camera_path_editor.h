@@ -21,6 +21,8 @@ struct CameraPathEditor {
   bool open = false;  // the panel's section is expanded
   bool playing = false;
   double play_seconds = 0.0;  // where playback is along the path
+  bool placed = false;        // playback put the camera at placed_pose (the last frame)
+  Pose placed_pose;
   float new_key_seconds = 2.f;  // the duration a new key gets
 };
 
@@ -41,7 +43,8 @@ double key_seconds(const CameraPath& path, int index);
 void start_playing(CameraPathEditor& e);
 void stop_playing(CameraPathEditor& e);
 // One frame of playback, `dt` seconds after the last: moves the camera along the path and
-// stops at its end (the camera on the last key). Returns true when it moved the camera.
+// stops at its end (the camera on the last key), or where the user took the camera over (it
+// is no longer where the last frame put it). Returns true when it moved the camera.
 bool advance_playback(CameraPathEditor& e, CameraController& camera, const Dataset& train, double dt);
 
 // Save and load through the camera path file format (errors: InputError naming the file and
