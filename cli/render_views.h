@@ -26,7 +26,8 @@ std::vector<RenderCamera> orbit_cameras(const Dataset& train, int n, int width, 
 
 // A transforms-style camera file (NeRF-synthetic layout: camera_angle_x and frames with a
 // 4x4 camera-to-world "transform_matrix" in the dataset's world frame; or instant-ngp's
-// fl_x [fl_y cx cy] w h). Without intrinsics in the file the training set's are used.
+// fl_x [fl_y cx cy] w h). Without intrinsics in the file the training set's are used; a frame
+// stating its own (fl_x ... or camera_angle_x, as render_cameras writes them) uses those.
 // Poses are mapped into the engine's frame with the training set's scale and offset.
 // Refused with an InputError naming the file and the field: a size that is not a whole
 // number in [1, 16384], and what the dataset loaders refuse (renderer/data/camera_checks.h):

@@ -75,6 +75,13 @@ TEST_CASE("cli render --path: a tiny run's camera path to frames, and to an MP4 
   CHECK_FALSE(cameras["frames"][0].contains("fl_x"));
   REQUIRE(cameras["frames"][2].contains("fl_y"));
   CHECK(cameras["frames"][2]["fl_y"].get<double>() < cameras["fl_y"].get<double>());
+  // ... which `render --cameras` reads: the same images again.
+  const fs::path again = tmp.path() / "again";
+  r = run_nerds_cli(tmp, "render --run '" + run.string() + "' --cameras '" + (frames / "cameras.json").string() +
+                             "' --out '" + again.string() + "'");
+  REQUIRE(r.code == 0);
+  for (const char* f : {"0000.png", "0002.png"})
+    CHECK_MESSAGE(nerds_test::read_text_file(again / f) == nerds_test::read_text_file(frames / f), f);
 
   // --path excludes --orbit and --cameras; --video needs --path.
   r = run_nerds_cli(tmp, render + " --orbit 2");
