@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "camera_path/camera_path_file.h"
+#include "renderer/error.h"
 
 namespace nerds::viewer {
 
@@ -78,17 +79,27 @@ bool advance_playback(CameraPathEditor& e, CameraController& camera, const Datas
   return true;
 }
 
-void save_camera_path(const CameraPathEditor& e) {
-  const std::filesystem::path parent = std::filesystem::path(e.file).parent_path();
-  std::error_code ec;  // a folder that cannot be made fails the write below, which names the file
-  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-  write_camera_path(e.file, e.path);
+std::string save_camera_path(const CameraPathEditor& e) {
+  try {
+    const std::filesystem::path parent = std::filesystem::path(e.file).parent_path();
+    std::error_code ec;  // a folder that cannot be made fails the write below, which names the file
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+    write_camera_path(e.file, e.path);
+    return "saved the camera path to " + e.file;
+  } catch (const InputError& err) {
+    return err.what();
+  }
 }
 
-void load_camera_path(CameraPathEditor& e) {
-  e.path = read_camera_path(e.file);
+std::string load_camera_path(CameraPathEditor& e) {
+  try {
+    e.path = read_camera_path(e.file);
+  } catch (const InputError& err) {
+    return err.what();
+  }
   e.selected = -1;
   stop_playing(e);
+  return "opened the camera path " + e.file;
 }
 
 }  // namespace nerds::viewer

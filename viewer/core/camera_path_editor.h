@@ -47,9 +47,10 @@ void stop_playing(CameraPathEditor& e);
 // is no longer where the last frame put it). Returns true when it moved the camera.
 bool advance_playback(CameraPathEditor& e, CameraController& camera, const Dataset& train, double dt);
 
-// Save and load through the camera path file format (errors: InputError naming the file and
-// the field; a failed save leaves the file as it was). Loading stops playback and selects none.
-void save_camera_path(const CameraPathEditor& e);
-void load_camera_path(CameraPathEditor& e);
+// Save and load through the camera path file format; each returns the line the window shows:
+// what it did, or the error naming the file and the field. A failed save leaves the file as it
+// was, a failed load the path; a load stops playback and selects no key.
+std::string save_camera_path(const CameraPathEditor& e);
+std::string load_camera_path(CameraPathEditor& e);
 
 }  // namespace nerds::viewer

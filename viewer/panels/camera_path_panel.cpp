@@ -3,9 +3,8 @@
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
-#include <string>
+#include <cstdio>
 
-#include "renderer/error.h"
 #include "viewer/core/camera_path_editor.h"
 #include "viewer/panels/panels.h"
 
@@ -67,19 +66,9 @@ void camera_path_panel(PanelContext& c) {
 
   ImGui::InputText("##path_file", &e.file);
   ImGui::SameLine();
-  try {
-    if (ImGui::Button("Save##path")) {
-      save_camera_path(e);
-      s.message = "saved the camera path to " + e.file;
-    }
-    ImGui::SameLine();
-    if (ImGui::Button("Load##path")) {
-      load_camera_path(e);
-      s.message = "opened the camera path " + e.file;
-    }
-  } catch (const InputError& err) {
-    s.message = err.what();
-  }
+  if (ImGui::Button("Save##path")) s.message = save_camera_path(e);
+  ImGui::SameLine();
+  if (ImGui::Button("Load##path")) s.message = load_camera_path(e);
   ImGui::TextDisabled("nerds render --run RUN --path FILE --video FILE.mp4");
 }
 
