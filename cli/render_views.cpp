@@ -50,6 +50,52 @@ bool same_intrinsics(const Intrinsics& a, const Intrinsics& b) {
 // The focal length (pixels) that gives `side` pixels the field of view `angle` (radians).
 double focal_for_angle(double side, double angle) { return 0.5 * side / std::tan(0.5 * angle); }
 
+// The intrinsics `object` (the file's top level, or one frame at `where`) states over `k`:
+// fl_x [fl_y cx cy] w h, or camera_angle_x [w h]; `k` itself when it states none.
+Intrinsics stated_intrinsics(const nlohmann::json& object, Intrinsics k, const std::string& path,
+                             const std::string& where) {
+  namespace jf = json_fields;
+  // NaN / Infinity read as null (read_json_file), which would read as absent: name them.
+  for (const char* key : {"fl_x", "fl_y", "cx", "cy", "w", "h", "camera_angle_x"})
+    if (object.contains(key) && object[key].is_null())
+      throw InputError(path, jf::field_name(where, key), "not a finite number (null, NaN or Infinity)");
+  if (const auto fl_x = jf::optional_number(object, "fl_x", path, where)) {
+    k.width = checked_image_side(jf::require_number(object, "w", path, where), path, jf::field_name(where, "w"));
+    k.height = checked_image_side(jf::require_number(object, "h", path, where), path, jf::field_name(where, "h"));
+    const double fl_y = jf::optional_number(object, "fl_y", path, where).value_or(*fl_x);
+    const double cx = jf::optional_number(object, "cx", path, where).value_or(0.5 * k.width);
+    const double cy = jf::optional_number(object, "cy", path, where).value_or(0.5 * k.height);
+    check_focal_length(*fl_x, k.width, path, jf::field_name(where, "fl_x"));
+    check_focal_length(fl_y, k.height, path, jf::field_name(where, jf::find(object, "fl_y", path, where) ? "fl_y" : "fl_x"));
+    check_principal_point(cx, k.width, path, jf::field_name(where, "cx"));
+    check_principal_point(cy, k.height, path, jf::field_name(where, "cy"));
+    k.fx = static_cast<float>(*fl_x);
+    k.fy = static_cast<float>(fl_y);
+    k.cx = static_cast<float>(cx);
+    k.cy = static_cast<float>(cy);
+    k.k1 = k.k2 = k.p1 = k.p2 = 0.f;
+  } else if (const auto angle = jf::optional_number(object, "camera_angle_x", path, where)) {
+    // The object's own size when it states one, else the size so far.
+    k.width = checked_image_side(jf::optional_number(object, "w", path, where).value_or(k.width), path,
+                                 jf::field_name(where, "w"));
+    k.height = checked_image_side(jf::optional_number(object, "h", path, where).value_or(k.height), path,
+                                  jf::field_name(where, "h"));
+    // A field of view of 0, below 0 or from pi on is a focal length that is infinite, negative or 0.
+    const double focal = focal_for_angle(k.width, *angle);
+    check_focal_length(focal, k.width, path, jf::field_name(where, "camera_angle_x"));
+    check_focal_length(focal, k.height, path, jf::field_name(where, "camera_angle_x"));
+    k.fx = k.fy = static_cast<float>(focal);
+    k.cx = 0.5f * k.width;
+    k.cy = 0.5f * k.height;
+    k.k1 = k.k2 = k.p1 = k.p2 = 0.f;
+  } else {
+    for (const char* key : {"fl_y", "cx", "cy", "w", "h"})
+      if (jf::find(object, key, path, where))
+        throw InputError(path, jf::field_name(where, key), "is given without a focal length (fl_x, or camera_angle_x)");
+  }
+  return k;
+}
+
 }  // namespace
 
 Intrinsics scaled_intrinsics(const Intrinsics& k, int width, int height) {
@@ -101,56 +147,6 @@ std::vector<RenderCamera> orbit_cameras(const Dataset& train, int n, int width, 
   return cams;
 }
 
-namespace {
-
-// The intrinsics `object` (the file's top level, or one frame at `where`) states over `k`:
-// fl_x [fl_y cx cy] w h, or camera_angle_x [w h]; `k` itself when it states none.
-Intrinsics stated_intrinsics(const nlohmann::json& object, Intrinsics k, const std::string& path,
-                             const std::string& where) {
-  namespace jf = json_fields;
-  // NaN / Infinity read as null (read_json_file), which would read as absent: name them.
-  for (const char* key : {"fl_x", "fl_y", "cx", "cy", "w", "h", "camera_angle_x"})
-    if (object.contains(key) && object[key].is_null())
-      throw InputError(path, jf::field_name(where, key), "not a finite number (null, NaN or Infinity)");
-  if (const auto fl_x = jf::optional_number(object, "fl_x", path, where)) {
-    k.width = checked_image_side(jf::require_number(object, "w", path, where), path, jf::field_name(where, "w"));
-    k.height = checked_image_side(jf::require_number(object, "h", path, where), path, jf::field_name(where, "h"));
-    const double fl_y = jf::optional_number(object, "fl_y", path, where).value_or(*fl_x);
-    const double cx = jf::optional_number(object, "cx", path, where).value_or(0.5 * k.width);
-    const double cy = jf::optional_number(object, "cy", path, where).value_or(0.5 * k.height);
-    check_focal_length(*fl_x, k.width, path, jf::field_name(where, "fl_x"));
-    check_focal_length(fl_y, k.height, path, jf::field_name(where, jf::find(object, "fl_y", path, where) ? "fl_y" : "fl_x"));
-    check_principal_point(cx, k.width, path, jf::field_name(where, "cx"));
-    check_principal_point(cy, k.height, path, jf::field_name(where, "cy"));
-    k.fx = static_cast<float>(*fl_x);
-    k.fy = static_cast<float>(fl_y);
-    k.cx = static_cast<float>(cx);
-    k.cy = static_cast<float>(cy);
-    k.k1 = k.k2 = k.p1 = k.p2 = 0.f;
-  } else if (const auto angle = jf::optional_number(object, "camera_angle_x", path, where)) {
-    // The object's own size when it states one, else the size so far.
-    k.width = checked_image_side(jf::optional_number(object, "w", path, where).value_or(k.width), path,
-                                 jf::field_name(where, "w"));
-    k.height = checked_image_side(jf::optional_number(object, "h", path, where).value_or(k.height), path,
-                                  jf::field_name(where, "h"));
-    // A field of view of 0, below 0 or from pi on is a focal length that is infinite, negative or 0.
-    const double focal = focal_for_angle(k.width, *angle);
-    check_focal_length(focal, k.width, path, jf::field_name(where, "camera_angle_x"));
-    check_focal_length(focal, k.height, path, jf::field_name(where, "camera_angle_x"));
-    k.fx = k.fy = static_cast<float>(focal);
-    k.cx = 0.5f * k.width;
-    k.cy = 0.5f * k.height;
-    k.k1 = k.k2 = k.p1 = k.p2 = 0.f;
-  } else {
-    for (const char* key : {"fl_y", "cx", "cy", "w", "h"})
-      if (jf::find(object, key, path, where))
-        throw InputError(path, jf::field_name(where, key), "is given without a focal length (fl_x, or camera_angle_x)");
-  }
-  return k;
-}
-
-}  // namespace
-
 std::vector<RenderCamera> read_camera_file(const std::string& path, const Dataset& train, int width, int height) {
   namespace jf = json_fields;
   const nlohmann::json root = jf::read_json_file(path);
@@ -162,7 +158,7 @@ std::vector<RenderCamera> read_camera_file(const std::string& path, const Datase
   for (size_t i = 0; i < frames.size(); ++i) {
     const std::string where = "frames[" + std::to_string(i) + "]";
     Pose p = jf::read_pose(frames[i], path, where);
-    for (int r = 0; r < 3; ++r) p.m[r][3] = p.m[r][3] * train.scale + train.offset[r];
+    p = to_engine_frame(p, train);
     check_camera_position(p, path, where + ".transform_matrix");
     // A frame with a focal length of its own (cameras.json of a camera path whose field of view
     // changes, nerfstudio's per-frame intrinsics) is rendered with it; other per-frame fields
@@ -215,10 +211,9 @@ int render_cameras(const Engine& engine, const std::vector<RenderCamera>& camera
         depth[p] = static_cast<uint16_t>(std::clamp(std::lround(axial * kDepthScale), 0L, 65535L));
       }
     write_png16((out / (frame_name(static_cast<int>(i)) + "_depth.png")).string(), k.width, k.height, depth);
+    const Pose world = to_world_frame(cam.pose, train);
     nlohmann::json m = nlohmann::json::array();
-    for (int r = 0; r < 3; ++r)
-      m.push_back(
-          {cam.pose.m[r][0], cam.pose.m[r][1], cam.pose.m[r][2], (cam.pose.m[r][3] - train.offset[r]) / train.scale});
+    for (int r = 0; r < 3; ++r) m.push_back({world.m[r][0], world.m[r][1], world.m[r][2], world.m[r][3]});
     m.push_back({0, 0, 0, 1});
     nlohmann::json frame = {{"file_path", "./" + frame_name(static_cast<int>(i))},
                             {"depth_file_path", "./" + frame_name(static_cast<int>(i)) + "_depth"},
