@@ -17,6 +17,7 @@
 
 #include "cli/progress_line.h"
 #include "renderer/backend/device_info.h"
+#include "renderer/data/json_fields.h"
 #include "renderer/data/staged_folder.h"
 #include "renderer/error.h"
 #include "renderer/techniques/core/method_files.h"
@@ -271,18 +272,7 @@ void make_folder(const std::string& path) {
   if (ec || !fs::is_directory(path)) throw InputError(path, "", "cannot create the folder: " + ec.message());
 }
 
-void write_json_file(const std::string& path, const nlohmann::json& j) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    if (!out) throw InputError(path, "", "cannot write the file");
-    out << j.dump(2) << "\n";
-    if (!out.flush()) throw InputError(path, "", "cannot write the file");
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) throw InputError(path, "", "cannot write the file: " + ec.message());
-}
+void write_json_file(const std::string& path, const nlohmann::json& j) { json_fields::write_json_file(path, j); }
 
 std::string absolute_path(const std::string& path) {
   std::error_code ec;

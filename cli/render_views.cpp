@@ -43,8 +43,58 @@ Intrinsics largest_intrinsics(const Dataset& train) {
   return train.frames.empty() ? Intrinsics{} : train.frames[best].intrinsics;
 }
 
+bool same_intrinsics(const Intrinsics& a, const Intrinsics& b) {
+  return a.fx == b.fx && a.fy == b.fy && a.cx == b.cx && a.cy == b.cy && a.width == b.width && a.height == b.height;
+}
+
 // The focal length (pixels) that gives `side` pixels the field of view `angle` (radians).
 double focal_for_angle(double side, double angle) { return 0.5 * side / std::tan(0.5 * angle); }
+
+// The intrinsics `object` (the file's top level, or one frame at `where`) states over `k`:
+// fl_x [fl_y cx cy] w h, or camera_angle_x [w h]; `k` itself when it states none.
+Intrinsics stated_intrinsics(const nlohmann::json& object, Intrinsics k, const std::string& path,
+                             const std::string& where) {
+  namespace jf = json_fields;
+  // NaN / Infinity read as null (read_json_file), which would read as absent: name them.
+  for (const char* key : {"fl_x", "fl_y", "cx", "cy", "w", "h", "camera_angle_x"})
+    if (object.contains(key) && object[key].is_null())
+      throw InputError(path, jf::field_name(where, key), "not a finite number (null, NaN or Infinity)");
+  if (const auto fl_x = jf::optional_number(object, "fl_x", path, where)) {
+    k.width = checked_image_side(jf::require_number(object, "w", path, where), path, jf::field_name(where, "w"));
+    k.height = checked_image_side(jf::require_number(object, "h", path, where), path, jf::field_name(where, "h"));
+    const double fl_y = jf::optional_number(object, "fl_y", path, where).value_or(*fl_x);
+    const double cx = jf::optional_number(object, "cx", path, where).value_or(0.5 * k.width);
+    const double cy = jf::optional_number(object, "cy", path, where).value_or(0.5 * k.height);
+    check_focal_length(*fl_x, k.width, path, jf::field_name(where, "fl_x"));
+    check_focal_length(fl_y, k.height, path, jf::field_name(where, jf::find(object, "fl_y", path, where) ? "fl_y" : "fl_x"));
+    check_principal_point(cx, k.width, path, jf::field_name(where, "cx"));
+    check_principal_point(cy, k.height, path, jf::field_name(where, "cy"));
+    k.fx = static_cast<float>(*fl_x);
+    k.fy = static_cast<float>(fl_y);
+    k.cx = static_cast<float>(cx);
+    k.cy = static_cast<float>(cy);
+    k.k1 = k.k2 = k.p1 = k.p2 = 0.f;
+  } else if (const auto angle = jf::optional_number(object, "camera_angle_x", path, where)) {
+    // The object's own size when it states one, else the size so far.
+    k.width = checked_image_side(jf::optional_number(object, "w", path, where).value_or(k.width), path,
+                                 jf::field_name(where, "w"));
+    k.height = checked_image_side(jf::optional_number(object, "h", path, where).value_or(k.height), path,
+                                  jf::field_name(where, "h"));
+    // A field of view of 0, below 0 or from pi on is a focal length that is infinite, negative or 0.
+    const double focal = focal_for_angle(k.width, *angle);
+    check_focal_length(focal, k.width, path, jf::field_name(where, "camera_angle_x"));
+    check_focal_length(focal, k.height, path, jf::field_name(where, "camera_angle_x"));
+    k.fx = k.fy = static_cast<float>(focal);
+    k.cx = 0.5f * k.width;
+    k.cy = 0.5f * k.height;
+    k.k1 = k.k2 = k.p1 = k.p2 = 0.f;
+  } else {
+    for (const char* key : {"fl_y", "cx", "cy", "w", "h"})
+      if (jf::find(object, key, path, where))
+        throw InputError(path, jf::field_name(where, key), "is given without a focal length (fl_x, or camera_angle_x)");
+  }
+  return k;
+}
 
 }  // namespace
 
@@ -102,51 +152,38 @@ std::vector<RenderCamera> read_camera_file(const std::string& path, const Datase
   const nlohmann::json root = jf::read_json_file(path);
   if (!root.is_object()) throw InputError(path, "", "expected a JSON object with \"frames\"");
   const nlohmann::json& frames = jf::require_frames(root, path);
-  // NaN / Infinity read as null (read_json_file), which would read as absent: name them.
-  for (const char* key : {"fl_x", "fl_y", "cx", "cy", "w", "h", "camera_angle_x"})
-    if (root.contains(key) && root[key].is_null())
-      throw InputError(path, key, "not a finite number (null, NaN or Infinity)");
-  Intrinsics k = largest_intrinsics(train);
-  if (const auto fl_x = jf::optional_number(root, "fl_x", path, "")) {
-    k.width = checked_image_side(jf::require_number(root, "w", path, ""), path, "w");
-    k.height = checked_image_side(jf::require_number(root, "h", path, ""), path, "h");
-    const double fl_y = jf::optional_number(root, "fl_y", path, "").value_or(*fl_x);
-    const double cx = jf::optional_number(root, "cx", path, "").value_or(0.5 * k.width);
-    const double cy = jf::optional_number(root, "cy", path, "").value_or(0.5 * k.height);
-    check_focal_length(*fl_x, k.width, path, "fl_x");
-    check_focal_length(fl_y, k.height, path, jf::find(root, "fl_y", path, "") ? "fl_y" : "fl_x");
-    check_principal_point(cx, k.width, path, "cx");
-    check_principal_point(cy, k.height, path, "cy");
-    k.fx = static_cast<float>(*fl_x);
-    k.fy = static_cast<float>(fl_y);
-    k.cx = static_cast<float>(cx);
-    k.cy = static_cast<float>(cy);
-    k.k1 = k.k2 = k.p1 = k.p2 = 0.f;
-  } else if (const auto angle = jf::optional_number(root, "camera_angle_x", path, "")) {
-    // The file's own size when it states one, else the training images' size.
-    k.width = checked_image_side(jf::optional_number(root, "w", path, "").value_or(k.width), path, "w");
-    k.height = checked_image_side(jf::optional_number(root, "h", path, "").value_or(k.height), path, "h");
-    // A field of view of 0, below 0 or from pi on is a focal length that is infinite, negative or 0.
-    const double focal = focal_for_angle(k.width, *angle);
-    check_focal_length(focal, k.width, path, "camera_angle_x");
-    check_focal_length(focal, k.height, path, "camera_angle_x");
-    k.fx = k.fy = static_cast<float>(focal);
-    k.cx = 0.5f * k.width;
-    k.cy = 0.5f * k.height;
-    k.k1 = k.k2 = k.p1 = k.p2 = 0.f;
-  } else {
-    for (const char* key : {"fl_y", "cx", "cy", "w", "h"})
-      if (jf::find(root, key, path, ""))
-        throw InputError(path, key, "is given without a focal length (fl_x, or camera_angle_x)");
-  }
-  k = scaled_intrinsics(k, width, height);
+  const Intrinsics file_k = stated_intrinsics(root, largest_intrinsics(train), path, "");
+  const Intrinsics k = scaled_intrinsics(file_k, width, height);
   std::vector<RenderCamera> cams;
   for (size_t i = 0; i < frames.size(); ++i) {
-    Pose p = jf::read_pose(frames[i], path, "frames[" + std::to_string(i) + "]");
-    for (int r = 0; r < 3; ++r) p.m[r][3] = p.m[r][3] * train.scale + train.offset[r];
-    check_camera_position(p, path, "frames[" + std::to_string(i) + "].transform_matrix");
-    cams.push_back({p, k});
+    const std::string where = "frames[" + std::to_string(i) + "]";
+    Pose p = jf::read_pose(frames[i], path, where);
+    p = to_engine_frame(p, train);
+    check_camera_position(p, path, where + ".transform_matrix");
+    // A frame with a focal length of its own (cameras.json of a camera path whose field of view
+    // changes, nerfstudio's per-frame intrinsics) is rendered with it; other per-frame fields
+    // are other tools' and ignored, as before.
+    const bool own = frames[i].contains("fl_x") || frames[i].contains("camera_angle_x");
+    cams.push_back({p, own ? scaled_intrinsics(stated_intrinsics(frames[i], file_k, path, where), width, height) : k});
   }
+  return cams;
+}
+
+std::vector<RenderCamera> path_cameras(const CameraPath& path, const std::string& file, double fps,
+                                       const Dataset& train, int width, int height) {
+  if (path.keys.empty()) throw InputError(file, "keys", "the camera path has no keys");
+  const double frames = std::floor(path_seconds(path) * fps) + 1;
+  if (frames > kMaxPathFrames)
+    throw InputError(file, "keys", "the path lasts " + json_fields::number_text(path_seconds(path)) + " s: at " +
+                                       json_fields::number_text(fps) + " fps that is more than " +
+                                       std::to_string(kMaxPathFrames) + " frames");
+  const Intrinsics size = scaled_intrinsics(largest_intrinsics(train), width, height);
+  for (size_t i = 0; i < path.keys.size(); ++i)
+    check_camera_position(to_engine_frame(pose_of(path.keys[i]), train), file,
+                          "keys[" + std::to_string(i) + "].position");
+  std::vector<RenderCamera> cams;
+  for (const CameraPathPoint& p : sample_camera_path(path, fps))
+    cams.push_back({to_engine_frame(p.pose, train), intrinsics_for_fov(size.width, size.height, p.fov_y_deg)});
   return cams;
 }
 
@@ -174,14 +211,16 @@ int render_cameras(const Engine& engine, const std::vector<RenderCamera>& camera
         depth[p] = static_cast<uint16_t>(std::clamp(std::lround(axial * kDepthScale), 0L, 65535L));
       }
     write_png16((out / (frame_name(static_cast<int>(i)) + "_depth.png")).string(), k.width, k.height, depth);
+    const Pose world = to_world_frame(cam.pose, train);
     nlohmann::json m = nlohmann::json::array();
-    for (int r = 0; r < 3; ++r)
-      m.push_back(
-          {cam.pose.m[r][0], cam.pose.m[r][1], cam.pose.m[r][2], (cam.pose.m[r][3] - train.offset[r]) / train.scale});
+    for (int r = 0; r < 3; ++r) m.push_back({world.m[r][0], world.m[r][1], world.m[r][2], world.m[r][3]});
     m.push_back({0, 0, 0, 1});
-    frames.push_back({{"file_path", "./" + frame_name(static_cast<int>(i))},
-                      {"depth_file_path", "./" + frame_name(static_cast<int>(i)) + "_depth"},
-                      {"transform_matrix", m}});
+    nlohmann::json frame = {{"file_path", "./" + frame_name(static_cast<int>(i))},
+                            {"depth_file_path", "./" + frame_name(static_cast<int>(i)) + "_depth"},
+                            {"transform_matrix", m}};
+    if (!same_intrinsics(k, cameras[0].intrinsics))
+      frame.update({{"fl_x", k.fx}, {"fl_y", k.fy}, {"cx", k.cx}, {"cy", k.cy}, {"w", k.width}, {"h", k.height}});
+    frames.push_back(frame);
     char text[96];
     std::snprintf(text, sizeof text, "render %zu/%zu (%dx%d)", i + 1, cameras.size(), k.width, k.height);
     line.show(text, i + 1 == cameras.size());

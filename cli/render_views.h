@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "camera_path/camera_path.h"
 #include "renderer/engine.h"
 
 namespace nerds::cli {
@@ -25,7 +26,8 @@ std::vector<RenderCamera> orbit_cameras(const Dataset& train, int n, int width, 
 
 // A transforms-style camera file (NeRF-synthetic layout: camera_angle_x and frames with a
 // 4x4 camera-to-world "transform_matrix" in the dataset's world frame; or instant-ngp's
-// fl_x [fl_y cx cy] w h). Without intrinsics in the file the training set's are used.
+// fl_x [fl_y cx cy] w h). Without intrinsics in the file the training set's are used; a frame
+// stating its own (fl_x ... or camera_angle_x, as render_cameras writes them) uses those.
 // Poses are mapped into the engine's frame with the training set's scale and offset.
 // Refused with an InputError naming the file and the field: a size that is not a whole
 // number in [1, 16384], and what the dataset loaders refuse (renderer/data/camera_checks.h):
@@ -34,10 +36,19 @@ std::vector<RenderCamera> orbit_cameras(const Dataset& train, int n, int width, 
 // scene box; and a matrix that is not finite and rigid.
 std::vector<RenderCamera> read_camera_file(const std::string& path, const Dataset& train, int width, int height);
 
+// The frames of a camera path (camera_path/camera_path.h: keys in the dataset's world frame) at
+// `fps`: each a pinhole with the path's field of view at that time, of the training images'
+// size or width x height (as scaled_intrinsics). `file` names the path in errors: a camera more
+// than 1000 box units from the scene box, more than kMaxPathFrames frames.
+constexpr long kMaxPathFrames = 100000;
+std::vector<RenderCamera> path_cameras(const CameraPath& path, const std::string& file, double fps,
+                                       const Dataset& train, int width, int height);
+
 // Renders every camera into dir/NNNN.png (RGB over `background`) and dir/NNNN_depth.png
 // (16-bit: axial depth in the dataset's world units * 1000, 0 where the ray's opacity is
 // below 0.5), and writes dir/cameras.json (the cameras in the world frame, readable by
-// read_camera_file). Returns the number of images.
+// read_camera_file; where the cameras' intrinsics differ, as a camera path's field of view
+// may, each frame also carries its own fl_x fl_y cx cy w h). Returns the number of images.
 int render_cameras(const Engine& engine, const std::vector<RenderCamera>& cameras, const std::string& dir,
                    const float background[3]);
 

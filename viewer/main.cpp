@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <exception>
 
+#include "camera_path/camera_path_file.h"
 #include "renderer/error.h"
 #include "viewer/core/viewer_options.h"
 #include "viewer/ui/app.h"
@@ -15,6 +16,7 @@ int main(int argc, char** argv) {
   if (!parse_viewer_options(argc, argv, &options, &exit_code)) return exit_code;
   try {
     const Session session = starting_session(options);
+    if (!options.camera_path_file.empty()) options.camera_path = nerds::read_camera_path(options.camera_path_file);
     App app(options, session);
     return app.run();
   } catch (const nerds::InputError& e) {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -84,6 +85,34 @@ json read_json_file(const std::string& path) {
   text << in.rdbuf();
   if (!in) throw InputError(path, "", "cannot read file");
   return parse_json(nonfinite_tokens_to_null(text.str()), path);
+}
+
+json shortest_float(float v) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.9g", v);
+  for (int digits = 1; digits <= 9; ++digits) {
+    char shorter[32];
+    std::snprintf(shorter, sizeof shorter, "%.*g", digits, v);
+    if (std::strtof(shorter, nullptr) == v) return std::strtod(shorter, nullptr);
+  }
+  return std::strtod(text, nullptr);
+}
+
+void write_json_file(const std::string& path, const json& j) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    if (!out) throw InputError(path, "", "cannot write the file");
+    out << j.dump(2) << "\n";
+    if (!out.flush()) throw InputError(path, "", "cannot write the file");
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
+    const std::string why = ec.message();
+    std::filesystem::remove(tmp, ec);
+    throw InputError(path, "", "cannot write the file: " + why);
+  }
 }
 
 json parse_json(const std::string& text, const std::string& file) {

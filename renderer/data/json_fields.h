@@ -22,6 +22,12 @@ namespace nerds::json_fields {
 // which is not JSON; those tokens are read as null so that the field holding them can be
 // named in the error (a pose with NaN is then reported by read_pose, not as a parse error).
 nlohmann::json read_json_file(const std::string& path);
+// A float as the shortest decimal that reads back to the same float ("0.3", not
+// 0.30000001192092896), for files people read and edit.
+nlohmann::json shortest_float(float v);
+// Writes `j` pretty-printed to `path` through `path.tmp` and a rename, so a failed write never
+// damages the file that was there; InputError naming `path` on failure.
+void write_json_file(const std::string& path, const nlohmann::json& j);
 // Parses `text` (the contents of `file`) as standard JSON; "malformed JSON" with the parser's
 // line and column otherwise.
 nlohmann::json parse_json(const std::string& text, const std::string& file);

@@ -104,4 +104,19 @@ NERDS_HD Pose look_at(Vec3 eye, Vec3 target, Vec3 up) {
   return p;
 }
 
+// A pinhole camera of width x height pixels (each at least 1) with a vertical field of view
+// in degrees (clamped to [1, 179]): square pixels, principal point at the center, no
+// distortion. The viewer's free camera and `nerds render --path` see through it.
+NERDS_HD Intrinsics intrinsics_for_fov(int width, int height, float fov_y_deg) {
+  Intrinsics k;
+  k.width = width > 1 ? width : 1;
+  k.height = height > 1 ? height : 1;
+  const float fov = fminf(fmaxf(fov_y_deg, 1.f), 179.f) * 3.14159265358979f / 180.f;
+  k.fy = 0.5f * k.height / tanf(0.5f * fov);
+  k.fx = k.fy;
+  k.cx = 0.5f * k.width;
+  k.cy = 0.5f * k.height;
+  return k;
+}
+
 }  // namespace nerds

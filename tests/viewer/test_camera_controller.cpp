@@ -5,6 +5,7 @@
 #include <cmath>
 #include <vector>
 
+#include "tests/test_support/pose_checks.h"
 #include "viewer/core/camera_controller.h"
 
 using namespace nerds;
@@ -12,17 +13,8 @@ using namespace nerds::viewer;
 
 namespace {
 
-Vec3 column(const Pose& p, int c) { return make_vec3(p.m[0][c], p.m[1][c], p.m[2][c]); }
-
-void check_rigid(const Pose& p) {
-  const Vec3 x = column(p, 0), y = column(p, 1), z = column(p, 2);
-  CHECK(length(x) == doctest::Approx(1.0).epsilon(1e-5));
-  CHECK(length(y) == doctest::Approx(1.0).epsilon(1e-5));
-  CHECK(length(z) == doctest::Approx(1.0).epsilon(1e-5));
-  CHECK(std::fabs(dot(x, y)) < 1e-5f);
-  CHECK(std::fabs(dot(y, z)) < 1e-5f);
-  CHECK(dot(cross(x, y), z) == doctest::Approx(1.0).epsilon(1e-5));  // right-handed
-}
+Vec3 column(const Pose& p, int c) { return nerds_test::pose_column(p, c); }
+using nerds_test::check_rigid;
 
 // Cosine between the camera's view axis (-z) and the direction to `p`.
 float looks_at(const Pose& pose, Vec3 p) { return dot(-column(pose, 2), normalize(p - pose.origin())); }

@@ -22,17 +22,7 @@ namespace {
 
 constexpr int kSessionVersion = 1;
 
-// A float as the shortest decimal that reads back to the same float ("0.3", not 0.30000001...).
-json number(float v) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.9g", v);
-  for (int digits = 1; digits <= 9; ++digits) {
-    char shorter[32];
-    std::snprintf(shorter, sizeof shorter, "%.*g", digits, v);
-    if (std::strtof(shorter, nullptr) == v) return std::strtod(shorter, nullptr);
-  }
-  return std::strtod(text, nullptr);
-}
+json number(float v) { return json_fields::shortest_float(v); }
 
 json vec3(float x, float y, float z) { return json::array({number(x), number(y), number(z)}); }
 

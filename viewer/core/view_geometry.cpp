@@ -9,18 +9,6 @@ namespace {
 constexpr float kPi = 3.14159265358979f;
 }
 
-Intrinsics intrinsics_for_fov(int width, int height, float fov_y_deg) {
-  Intrinsics k;
-  k.width = std::max(width, 1);
-  k.height = std::max(height, 1);
-  const float fov = std::clamp(fov_y_deg, 1.f, 179.f) * kPi / 180.f;
-  k.fy = 0.5f * k.height / std::tan(0.5f * fov);
-  k.fx = k.fy;
-  k.cx = 0.5f * k.width;
-  k.cy = 0.5f * k.height;
-  return k;
-}
-
 float fov_y_deg_of(const Intrinsics& k) { return 2.f * std::atan(0.5f * k.height / k.fy) * 180.f / kPi; }
 
 Intrinsics downscaled(const Intrinsics& k, int divisor) {

@@ -10,8 +10,8 @@
 namespace nerds::viewer {
 
 // A pinhole camera of width x height pixels with a vertical field of view (square pixels,
-// principal point at the center).
-Intrinsics intrinsics_for_fov(int width, int height, float fov_y_deg);
+// principal point at the center): renderer/math/camera.h's, which `nerds render --path` shares.
+using nerds::intrinsics_for_fov;
 // The vertical field of view of a camera (degrees).
 float fov_y_deg_of(const Intrinsics& k);
 

@@ -36,6 +36,7 @@ bool parse_viewer_options(int argc, char** argv, ViewerOptions* o, int* exit_cod
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
       ->allow_extra_args(false);
   app.add_option("--paper", o->paper, "show this paper card (nerds papers lists them: nerf, mip-nerf, ...)");
+  app.add_option("--camera-path", o->camera_path_file, "open this camera path (JSON) in the camera-path panel");
   app.add_option("--step", o->step, "train to this step first (then keep training unless --paused)")
       ->check(CLI::Range(0, 1000000000));
   app.add_flag("--paused", o->paused, "do not keep training (after --step / the session's step)");

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "camera_path/camera_path.h"
 #include "renderer/techniques/core/paper_cards.h"
 #include "viewer/core/engine_setup.h"
 #include "viewer/core/session.h"
@@ -26,6 +27,8 @@ struct ViewerOptions {
   std::vector<std::string> sets;
   std::string paper;                    // --paper ID: show this paper card (papers/ID.json)
   std::optional<PaperCard> paper_card;  // the card it names, read when the options are parsed
+  std::string camera_path_file;           // --camera-path FILE: into the camera-path panel
+  std::optional<CameraPath> camera_path;  // read by main() before the window opens
   // Overrides of the session.
   int step = -1;                     // train to this step first
   bool paused = false;               // do not keep training after that

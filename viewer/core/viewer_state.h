@@ -10,6 +10,7 @@
 
 #include "renderer/engine.h"
 #include "viewer/core/camera_controller.h"
+#include "viewer/core/camera_path_editor.h"
 
 namespace nerds::viewer {
 
@@ -85,6 +86,7 @@ struct ViewerState {
   ViewSettings view;
   std::array<RayPick, 2> picks;
   ParamEditor params;
+  CameraPathEditor camera_path;  // keyframes for slides (camera-path panel)
   int train_threads = 0;  // 0: all
   GridSliceSettings grid_slice, grid_slice_sent;  // the controls, and what the worker was last asked
   std::string session_path = "runs/view-session.json";

@@ -27,6 +27,7 @@ struct PanelContext {
 void status_panel(PanelContext& c);    // what the worker does, errors, notices
 void training_panel(PanelContext& c);  // start / pause / step / reset, numbers and curves
 void camera_panel(PanelContext& c);    // field of view, reset, dataset cameras
+void camera_path_panel(PanelContext& c);  // keyframes for slides: edit, play, save, load
 void render_panel(PanelContext& c);    // render mode, resolution, background, overlays, threads
 void session_panel(PanelContext& c);   // screenshot, save and load a session
 // Right column.

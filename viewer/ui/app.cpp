@@ -12,6 +12,7 @@
 
 #include "renderer/error.h"
 #include "renderer/math/camera_ray.h"
+#include "viewer/core/camera_path_overlay.h"
 #include "viewer/core/dataset_cameras.h"
 #include "viewer/core/session_capture.h"
 #include "viewer/gl/gl.h"
@@ -31,7 +32,8 @@ constexpr ImGuiWindowFlags kColumnFlags = ImGuiWindowFlags_NoTitleBar | ImGuiWin
                                           ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoCollapse |
                                           ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoSavedSettings;
 const LineColor kFrustum{110, 170, 255, 150}, kDatasetCamera{255, 230, 80, 255}, kBox{210, 90, 210, 220},
-    kOccupied{90, 255, 140, 90}, kRays[2] = {{80, 255, 120, 255}, {255, 160, 40, 255}};
+    kOccupied{90, 255, 140, 90}, kRays[2] = {{80, 255, 120, 255}, {255, 160, 40, 255}},
+    kPathKey{255, 110, 60, 230}, kPathSelectedKey{255, 40, 40, 255}, kPathCurve{255, 110, 60, 200};
 
 }  // namespace
 
@@ -39,6 +41,11 @@ App::App(const ViewerOptions& options, const Session& session)
     : options_(options), window_(options.width, options.height, "nerds-view") {
   drawing_ = std::make_unique<SceneDrawing>();
   if (options.frames > 0) script_.emplace(options, session.step);
+  if (options.camera_path) {
+    state_.camera_path.path = *options.camera_path;
+    state_.camera_path.file = options.camera_path_file;
+    state_.camera_path.open = true;
+  }
   open(session);
   if (options.grid_slice) state_.grid_slice = *options.grid_slice;
 }
@@ -113,7 +120,7 @@ void App::frame() {
   const double since = std::chrono::duration<double>(Clock::now() - last_frame_).count();
   if (since < kFrameSeconds) std::this_thread::sleep_for(std::chrono::duration<double>(kFrameSeconds - since));
   last_frame_ = Clock::now();
-  const bool idle = !script_ && !worker_state_.training && worker_state_.train_to == 0 &&
+  const bool idle = !script_ && !worker_state_.training && worker_state_.train_to == 0 && !state_.camera_path.playing &&
                     worker_state_.render_settled && !ImGui::IsAnyMouseDown();
   window_.begin_frame(idle ? 0.05 : 0.0);
   worker_.state_if_newer(worker_state_.version, &worker_state_);
@@ -123,6 +130,8 @@ void App::frame() {
   const SceneInfo* scene = worker_state_.ready ? worker_state_.scene.get() : nullptr;
   if (scene && worker_state_.scene_version != seen_scene_version_) on_new_scene(layout);
   if (scene) handle_view_input(state_, gesture_, scene, tracker_.current(), layout.view, worker_.commands());
+  if (scene && advance_playback(state_.camera_path, state_.camera, *scene->train, io.DeltaTime))
+    state_.view.dataset_view = DatasetView{};  // a playing camera path leaves the dataset cameras
   if (scene && script_ && script_->drawing_frames() && options_.orbit_per_frame != 0.f) {
     CameraInput turn;  // as if the mouse dragged the camera around (--orbit)
     turn.orbit[0] = options_.orbit_per_frame / state_.camera.orbit_deg_per_pixel;
@@ -157,6 +166,7 @@ void App::draw_panels(const Layout& l) {
   status_panel(c);
   training_panel(c);
   camera_panel(c);
+  camera_path_panel(c);
   render_panel(c);
   session_panel(c);
   ImGui::End();
@@ -208,6 +218,9 @@ const LineSet& App::overlay_lines() {
     if (const Frame* f = dataset_frame(*scene, dv); f && dv.split == "test")
       add_frustum(lines_, f->pose, f->intrinsics, kFrustumDepth, kDatasetCamera);
   }
+  if (!state_.camera_path.playing)  // while it plays the curve would run through the eye
+    add_camera_path_lines(lines_, state_.camera_path, *scene->train, kFrustumDepth, kPathKey, kPathSelectedKey,
+                          kPathCurve);
   if (o.rays) {
     for (int slot = 0; slot < 2; ++slot) {
       const auto& r = worker_state_.inspect[slot];
