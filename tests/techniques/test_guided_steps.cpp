@@ -2,7 +2,8 @@
 // written back as it was; a bad step is an error naming the card file and the field; a step's
 // toggle is one of the card's and plays on the card's scene; the NeRF, Mip-NeRF and
 // Instant-NGP cards carry steps that fit the scene compare mode makes (views and rays inside
-// its images); a ray's pixel becomes the inspector's normalized view point.
+// its images); a step's pose lands in the engine's frame; a ray's pixel becomes the
+// inspector's normalized view point.
 #include <doctest/doctest.h>
 
 #include <string>
@@ -219,6 +220,20 @@ TEST_CASE("guided steps: views and rays are checked against the dataset the mode
                        nerds::InputError);
   CHECK_THROWS_WITH_AS(nerds::check_guided_step_views(c.steps, split_of("train", 1, 100, 20), c.file),
                        doctest::Contains("steps[1].rays[0]: pixel (10, 20) is outside"), nerds::InputError);
+
+  // A step's pose in the engine's frame: a dataset view's own, or the matrix mapped by the
+  // dataset's scale and offset.
+  nerds::Dataset test = split_of("test", 4, 100, 100);
+  test.frames[3].pose.m[0][3] = 0.25f;
+  CHECK(nerds::guided_step_pose(*c.steps[0].camera, test).m[0][3] == 0.25f);
+  test.scale = 0.5f;
+  test.offset = nerds::make_vec3(0.5f, 0.25f, 0.f);
+  const nerds::Pose pose = nerds::guided_step_pose(*c.steps[2].camera, test);
+  CHECK(pose.m[0][3] == doctest::Approx(0.75));
+  CHECK(pose.m[1][3] == doctest::Approx(-0.375));
+  CHECK(pose.m[2][3] == doctest::Approx(2.0));
+  CHECK(pose.m[1][1] == 1.f);
+  CHECK(pose.m[0][1] == 0.f);
 
   // The inspector's view point is the pixel's centre over the image.
   const std::array<float, 2> p = nerds::guided_ray_view_point({10, 20}, 100, 50);

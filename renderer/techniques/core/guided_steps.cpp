@@ -207,6 +207,14 @@ void check_guided_step_views(const std::vector<GuidedStep>& steps, const Dataset
   }
 }
 
+Pose guided_step_pose(const GuidedStepCamera& camera, const Dataset& views) {
+  if (camera.is_dataset_view()) return views.frames.at(static_cast<size_t>(camera.index)).pose;
+  Pose pose;
+  for (int r = 0; r < 3; ++r)
+    for (int c = 0; c < 4; ++c) pose.m[r][c] = static_cast<float>(camera.pose[static_cast<size_t>(r)][static_cast<size_t>(c)]);
+  return to_engine_frame(pose, views.scale, views.offset);
+}
+
 std::array<float, 2> guided_ray_view_point(const std::array<int, 2>& pixel, int width, int height) {
   return {static_cast<float>((pixel[0] + 0.5) / width), static_cast<float>((pixel[1] + 0.5) / height)};
 }

@@ -76,6 +76,12 @@ nlohmann::ordered_json guided_step_json(const GuidedStep& step);
 void check_guided_step_views(const std::vector<GuidedStep>& steps, const Dataset& split_views,
                              const std::string& file);
 
+// The engine-frame pose of a step's camera over `views` (the split it names, or any split of
+// the data for an explicit pose): a dataset view's own pose, or the explicit matrix mapped by
+// the dataset's scale and offset (to_engine_frame). The step must have a camera, and a view's
+// index must lie in `views` (check_guided_step_views).
+Pose guided_step_pose(const GuidedStepCamera& camera, const Dataset& views);
+
 // A step's ray as the viewer's inspector takes it: the pixel's centre, normalized to [0,1]^2
 // over an image of width x height pixels.
 std::array<float, 2> guided_ray_view_point(const std::array<int, 2>& pixel, int width, int height);
