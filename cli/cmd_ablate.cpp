@@ -21,7 +21,7 @@
 
 #include "cli/cli_common.h"
 #include "renderer/data/image_io.h"
-#include "renderer/techniques/core/compare_arms.h"
+#include "renderer/techniques/core/compare_request.h"
 #include "renderer/techniques/core/paper_cards.h"
 #include "renderer/train/evaluate.h"
 #include "scenes/generator/scene_maker.h"
@@ -132,15 +132,10 @@ std::string results_table(const ArmResult& on, const ArmResult& off) {
 }
 
 int run_ablate(const AblateArgs& a) {
+  // Both arms' parameters now: an unknown card or a bad setting on it fails before the first arm trained.
   const std::vector<PaperCard>& cards = paper_cards();
+  const ComparePlan plan = plan_compare({a.paper, a.toggle, "", {a.method.method_file, a.method.sets}}, cards);
   const PaperCard* card = find_paper_card(cards, a.paper);
-  if (!card) {
-    std::string known;
-    for (const PaperCard& c : cards) known += (known.empty() ? "" : ", ") + c.id;
-    throw InputError("--paper", "", "'" + a.paper + "' is not a paper card (known: " + known + ")");
-  }
-  // Both arms' parameters now: a bad setting on the card fails before the first arm trained.
-  const ComparePlan plan = plan_card_compare(*card, a.toggle, {a.method.method_file, a.method.sets});
   const size_t toggle_index = static_cast<size_t>(plan.toggle_index);
   const PaperToggle& toggle = plan.toggle;
   const std::string device = check_device(a.device);

@@ -3,7 +3,8 @@
 // in both; the user's --set wins over the card's); a free --compare PARAM[=OFF] gives arm A
 // that value and arm B the method's; bad input is an error naming the option or the card file
 // and field; the budget comes from the user, else the toggle; a multiscale scene trains on its
-// multires/ folder.
+// multires/ folder; a compare request (card and toggle, or --compare) gives the arms and
+// round-trips through a session's JSON.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -15,6 +16,7 @@
 
 #include "renderer/error.h"
 #include "renderer/techniques/core/compare_arms.h"
+#include "renderer/techniques/core/compare_request.h"
 #include "renderer/techniques/core/method_files.h"
 #include "tests/data/temp_folder.h"
 #include "tests/test_support/paper_card_files.h"
@@ -236,4 +238,44 @@ TEST_CASE("compare arms: a scene with a multires/ folder trains on it") {
   CHECK(nerds::compare_data_folder(tmp.str()) == tmp.str());  // an empty folder is not a dataset
   std::ofstream(tmp.path() / "multires" / "transforms_train.json") << "{}";
   CHECK(nerds::compare_data_folder(tmp.str()) == (tmp.path() / "multires").string());
+}
+
+TEST_CASE("compare request: a card and toggle, or a free --compare, to the arms; to a session's JSON and back") {
+  const std::vector<nerds::PaperCard>& cards = nerds::paper_cards(kPapersDir);
+  const nerds::ComparePlan card = nerds::plan_compare({"Mip-NeRF", "trainer.area_loss", "", {"", {}}}, cards);
+  CHECK(card.card_id == "mip-nerf");
+  CHECK(card.toggle_index == 1);
+  CHECK(card.a.setting == "trainer.area_loss=false");
+  const nerds::ComparePlan main = nerds::plan_compare({"nerf", "", "", {"", {}}}, cards);
+  CHECK(main.toggle_index == 0);
+  CHECK(main.b.setting == "encoding.kind=frequency");
+  const nerds::ComparePlan free = nerds::plan_compare({"mip-nerf", "", "encoding.kind=frequency", {"", {}}}, cards);
+  CHECK(free.toggle_index == -1);
+  CHECK(free.scene == "multiscale");
+  CHECK(free.b.setting == "encoding.kind=hash");
+  CHECK(nerds::plan_compare({"", "", "occupancy.enabled", {"", {}}}, cards).scene.empty());
+
+  const auto error = [&](const nerds::CompareRequest& r) { return error_of([&] { nerds::plan_compare(r, cards); }); };
+  CHECK(error({"gaussian-splatting", "", "", {"", {}}}) ==
+        "--paper: 'gaussian-splatting' is not a paper card (known: nerf, mip-nerf, instant-ngp)");
+  CHECK(error({"mip-nerf", "encoding.kind", "encoding.kind=frequency", {"", {}}}).find("not both") != std::string::npos);
+  CHECK(error({"", "", "", {"", {}}}) == "--compare: name a paper card (--paper ID) or a parameter (--compare PARAM[=OFF])");
+  CHECK(error({"", "encoding.kind", "", {"", {}}}).find("--compare: name a paper card") == 0);
+
+  // A session's form: only what is set, read back the same; strict about keys and types.
+  const nerds::CompareRequest request{"mip-nerf", "encoding.kind", "", {"nerf", {"trainer.lr=0.001"}}};
+  const nlohmann::ordered_json j = nerds::compare_request_json(request);
+  CHECK(j.dump() == R"({"paper":"mip-nerf","toggle":"encoding.kind","method":"nerf","sets":["trainer.lr=0.001"]})");
+  const nerds::CompareRequest back = nerds::read_compare_request(json::parse(j.dump()), "s.json", "compare");
+  CHECK(back.paper == request.paper);
+  CHECK(back.toggle == request.toggle);
+  CHECK(back.compare.empty());
+  CHECK(back.shared.method_file == "nerf");
+  CHECK(back.shared.sets == request.shared.sets);
+  CHECK(nerds::compare_request_json({}).dump() == "{}");
+  CHECK(error_of([] { nerds::read_compare_request(json{{"arm", "a"}}, "s.json", "compare"); })
+            .find("s.json: compare.arm: unknown field") == 0);
+  CHECK(error_of([] { nerds::read_compare_request(json{{"sets", "trainer.lr=1"}}, "s.json", "compare"); })
+            .find("s.json: compare.sets: expected an array") == 0);
+  CHECK(error_of([] { nerds::read_compare_request(json::array(), "s.json", "compare"); }).find("s.json: compare") == 0);
 }
