@@ -52,15 +52,12 @@ std::string joined(const std::vector<std::string>& items) {
 // What a guided step sets, in a few words: "test 3, error, size 1/8, ray (50, 50), encoding.kind: both arms".
 std::string step_settings(const PaperCard& c, const GuidedStep& s) {
   std::vector<std::string> parts;
-  if (s.camera) {
-    parts.push_back(s.camera->is_dataset_view() ? s.camera->split + " " + std::to_string(s.camera->index)
-                                                : "a pose");
-  }
+  if (s.camera)
+    parts.push_back(s.camera->is_dataset_view() ? s.camera->split + " " + std::to_string(s.camera->index) : "a pose");
   if (!s.mode.empty()) parts.push_back(s.mode);
-  if (s.size) {
-    parts.push_back(s.size->divisor > 0 ? "size 1/" + std::to_string(s.size->divisor)
-                                        : "size " + std::to_string(s.size->width) + "x" + std::to_string(s.size->height));
-  }
+  if (s.size && s.size->divisor > 0) parts.push_back("size 1/" + std::to_string(s.size->divisor));
+  if (s.size && s.size->divisor == 0)
+    parts.push_back("size " + std::to_string(s.size->width) + "x" + std::to_string(s.size->height));
   if (!s.rays.empty()) {
     std::string rays = s.rays.size() == 1 ? "ray" : "rays";
     for (const std::array<int, 2>& p : s.rays)

@@ -51,8 +51,8 @@ nerds::PaperCard tiny_card(const nerds_test::TempFolder& tmp) {
                         {"on_with", {"encoding.levels=4"}},
                         {"off_with", {"encoding.frequencies=4", "field.density_hidden=32"}},
                         {"steps", 2}};
-  card["toggles"][1] = {{"param", "occupancy.enabled"}, {"on", "true"}, {"off", "false"}, {"what", "skipping"},
-                        {"scene", "fine"}};
+  card["toggles"][1] = {
+      {"param", "occupancy.enabled"}, {"on", "true"}, {"off", "false"}, {"what", "skipping"}, {"scene", "fine"}};
   nerds_test::write_paper_card(tmp.path(), "tiny", card);
   return nerds::read_paper_card((tmp.path() / "tiny.json").string());
 }
@@ -85,18 +85,19 @@ TEST_CASE("compare arms: a card's toggle gives arm A off and arm B on, differing
   CHECK(plan.a.method_name == "instant_ngp");
   CHECK(plan.a.sets == std::vector<std::string>{"trainer.batch_samples=4096", "encoding.frequencies=4",
                                                 "field.density_hidden=32", "encoding.kind=frequency"});
-  CHECK(plan.b.sets == std::vector<std::string>{"trainer.batch_samples=4096", "encoding.levels=4", "encoding.kind=hash"});
+  CHECK(plan.b.sets ==
+        std::vector<std::string>{"trainer.batch_samples=4096", "encoding.levels=4", "encoding.kind=hash"});
   // The toggle, on_with's and off_with's keys; `with` is in both, so it does not differ.
-  CHECK(differing(plan) == std::set<std::string>{"encoding.kind", "encoding.levels", "encoding.frequencies",
-                                                 "field.density_hidden"});
+  CHECK(differing(plan) ==
+        std::set<std::string>{"encoding.kind", "encoding.levels", "encoding.frequencies", "field.density_hidden"});
   CHECK(plan.a.params.get_int("trainer.batch_samples") == 4096);
   CHECK(plan.b.params.get_int("trainer.batch_samples") == 4096);
   CHECK(plan.a.params.get_int("field.density_hidden") == 32);
   CHECK(plan.b.params.get_int("encoding.levels") == 4);
 
   // The user's --set wins over the card's settings (and is in both arms), the toggle over --set.
-  const nerds::ComparePlan user = nerds::plan_card_compare(
-      card, "encoding.kind", {"", {"field.density_hidden=48", "encoding.kind=dense"}});
+  const nerds::ComparePlan user =
+      nerds::plan_card_compare(card, "encoding.kind", {"", {"field.density_hidden=48", "encoding.kind=dense"}});
   CHECK(user.a.params.get_int("field.density_hidden") == 48);
   CHECK(user.b.params.get_int("field.density_hidden") == 48);
   CHECK(user.a.params.get_string("encoding.kind") == "frequency");
@@ -120,7 +121,8 @@ TEST_CASE("compare arms: the real cards' toggles, chosen by parameter or PARAM=O
                                                  "field.density_hidden", "field.color_layers", "field.color_hidden",
                                                  "trainer.lr"});
   CHECK(main.a.params.get_int("field.density_layers") == 7);
-  CHECK(main.b.params.get_int("field.density_layers") == nerds::default_method_params().get_int("field.density_layers"));
+  CHECK(main.b.params.get_int("field.density_layers") ==
+        nerds::default_method_params().get_int("field.density_layers"));
 
   const nerds::ComparePlan dense = nerds::plan_card_compare(ngp, "encoding.kind=dense", {"", {}});
   CHECK(dense.toggle_index == 2);
@@ -154,13 +156,13 @@ TEST_CASE("compare arms: a free --compare PARAM[=OFF] gives arm A that value and
   CHECK(differing(plan) == std::set<std::string>{"encoding.kind"});
 
   // The shared --set reach both arms; arm B keeps the method's value after them.
-  const nerds::ComparePlan ipe =
-      nerds::plan_free_compare(" encoding.kind = frequency ", {"", {"encoding.kind=ipe", "encoding.frequencies=6"}},
-                               nullptr);
+  const nerds::ComparePlan ipe = nerds::plan_free_compare(
+      " encoding.kind = frequency ", {"", {"encoding.kind=ipe", "encoding.frequencies=6"}}, nullptr);
   CHECK(ipe.card_id.empty());
   CHECK(ipe.scene.empty());  // no card: the client's own data
   CHECK(ipe.b.setting == "encoding.kind=ipe");
-  CHECK(ipe.a.sets == std::vector<std::string>{"encoding.kind=ipe", "encoding.frequencies=6", "encoding.kind=frequency"});
+  CHECK(ipe.a.sets ==
+        std::vector<std::string>{"encoding.kind=ipe", "encoding.frequencies=6", "encoding.kind=frequency"});
   CHECK(ipe.a.params.get_int("encoding.frequencies") == 6);
   CHECK(ipe.b.params.get_int("encoding.frequencies") == 6);
   CHECK(differing(ipe) == std::set<std::string>{"encoding.kind"});
@@ -224,7 +226,8 @@ TEST_CASE("compare arms: the budget is the user's, else the toggle's, else the c
   CHECK(user.seconds == 30);
   CHECK(user.steps == 0);
   CHECK(user.from == "command line");
-  const nerds::CompareBudget none = nerds::compare_budget(nerds::plan_card_compare(card, "occupancy.enabled", {"", {}}), 0, 0);
+  const nerds::CompareBudget none =
+      nerds::compare_budget(nerds::plan_card_compare(card, "occupancy.enabled", {"", {}}), 0, 0);
   CHECK(none.seconds == 0);
   CHECK(none.steps == 0);
   CHECK(none.from == "default");
@@ -258,8 +261,10 @@ TEST_CASE("compare request: a card and toggle, or a free --compare, to the arms;
   const auto error = [&](const nerds::CompareRequest& r) { return error_of([&] { nerds::plan_compare(r, cards); }); };
   CHECK(error({"gaussian-splatting", "", "", {"", {}}}) ==
         "--paper: 'gaussian-splatting' is not a paper card (known: nerf, mip-nerf, instant-ngp)");
-  CHECK(error({"mip-nerf", "encoding.kind", "encoding.kind=frequency", {"", {}}}).find("not both") != std::string::npos);
-  CHECK(error({"", "", "", {"", {}}}) == "--compare: name a paper card (--paper ID) or a parameter (--compare PARAM[=OFF])");
+  CHECK(error({"mip-nerf", "encoding.kind", "encoding.kind=frequency", {"", {}}}).find("not both") !=
+        std::string::npos);
+  CHECK(error({"", "", "", {"", {}}}) ==
+        "--compare: name a paper card (--paper ID) or a parameter (--compare PARAM[=OFF])");
   CHECK(error({"", "encoding.kind", "", {"", {}}}).find("--compare: name a paper card") == 0);
 
   // A session's form: only what is set, read back the same; strict about keys and types.
@@ -273,9 +278,11 @@ TEST_CASE("compare request: a card and toggle, or a free --compare, to the arms;
   CHECK(back.shared.method_file == "nerf");
   CHECK(back.shared.sets == request.shared.sets);
   CHECK(nerds::compare_request_json({}).dump() == "{}");
-  CHECK(error_of([] { nerds::read_compare_request(json{{"arm", "a"}}, "s.json", "compare"); })
-            .find("s.json: compare.arm: unknown field") == 0);
-  CHECK(error_of([] { nerds::read_compare_request(json{{"sets", "trainer.lr=1"}}, "s.json", "compare"); })
-            .find("s.json: compare.sets: expected an array") == 0);
+  CHECK(error_of([] {
+          nerds::read_compare_request(json{{"arm", "a"}}, "s.json", "compare");
+        }).find("s.json: compare.arm: unknown field") == 0);
+  CHECK(error_of([] {
+          nerds::read_compare_request(json{{"sets", "trainer.lr=1"}}, "s.json", "compare");
+        }).find("s.json: compare.sets: expected an array") == 0);
   CHECK(error_of([] { nerds::read_compare_request(json::array(), "s.json", "compare"); }).find("s.json: compare") == 0);
 }

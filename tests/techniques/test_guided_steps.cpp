@@ -27,22 +27,21 @@ json card_with_steps() {
   card["toggles"][1] = {{"param", "occupancy.enabled"}, {"on", "true"}, {"off", "false"}, {"what", "skipping"}};
   card["toggles"][2] = {
       {"param", "warp.kind"}, {"on", "ndc"}, {"off", "none"}, {"what", "forward"}, {"scene", "forward"}};
-  card["steps"] = {
-      {{"text", "1. Test view 3 at 1/8 size."},
-       {"camera", {{"split", "test"}, {"index", 3}}},
-       {"mode", "rgb"},
-       {"size", "1/8"},
-       {"toggle", {{"param", "encoding.kind"}, {"show", "both"}}}},
-      {{"text", "2. Error, two rays."},
-       {"camera", {{"split", "train"}, {"index", 0}}},
-       {"mode", "error"},
-       {"size", {{"width", 320}, {"height", 240}}},
-       {"rays", {{10, 20}, {99, 0}}},
-       {"toggle", {{"param", "occupancy.enabled=false"}, {"show", "off"}}}},
-      {{"text", "3. A pose."},
-       {"camera", {{"transform_matrix", {{1, 0, 0, 0.5}, {0, 1, 0, -1.25}, {0, 0, 1, 4}, {0, 0, 0, 1}}}}},
-       {"mode", "samples"}},
-      {{"text", "4. Words only."}}};
+  card["steps"] = {{{"text", "1. Test view 3 at 1/8 size."},
+                    {"camera", {{"split", "test"}, {"index", 3}}},
+                    {"mode", "rgb"},
+                    {"size", "1/8"},
+                    {"toggle", {{"param", "encoding.kind"}, {"show", "both"}}}},
+                   {{"text", "2. Error, two rays."},
+                    {"camera", {{"split", "train"}, {"index", 0}}},
+                    {"mode", "error"},
+                    {"size", {{"width", 320}, {"height", 240}}},
+                    {"rays", {{10, 20}, {99, 0}}},
+                    {"toggle", {{"param", "occupancy.enabled=false"}, {"show", "off"}}}},
+                   {{"text", "3. A pose."},
+                    {"camera", {{"transform_matrix", {{1, 0, 0, 0.5}, {0, 1, 0, -1.25}, {0, 0, 1, 4}, {0, 0, 0, 1}}}}},
+                    {"mode", "samples"}},
+                   {{"text", "4. Words only."}}};
   return card;
 }
 
@@ -155,7 +154,8 @@ TEST_CASE("guided steps: a bad step is an error naming the card file and the fie
   check_error(with("text", "two\nlines"), "steps[0].text", "must be one line");
   check_error(with("text", 3), "steps[0].text", "expected a string");
 
-  check_error(with("mode", "normals"), "steps[0].mode", "'normals' is not a render mode (rgb, depth, opacity, samples, error)");
+  check_error(with("mode", "normals"), "steps[0].mode",
+              "'normals' is not a render mode (rgb, depth, opacity, samples, error)");
   check_error(with("mode", 1), "steps[0].mode", "expected a string");
 
   check_error(with("camera", {{"split", "test"}}), "steps[0].camera.index", "missing");
@@ -166,7 +166,8 @@ TEST_CASE("guided steps: a bad step is an error naming the card file and the fie
   check_error(with("camera", {{"split", "test"}, {"index", 0}, {"fov", 40}}), "steps[0].camera.fov", "unknown field");
   check_error(with("camera", json::object()), "steps[0].camera", "give a dataset view");
   check_error(with("camera", {{"split", "test"}, {"index", 0}, {"transform_matrix", {{1, 0, 0, 0}}}}),
-              "steps[0].camera", "give a dataset view (\"split\" and \"index\") or a pose (\"transform_matrix\"), not both or neither");
+              "steps[0].camera",
+              "give a dataset view (\"split\" and \"index\") or a pose (\"transform_matrix\"), not both or neither");
   check_error(with("camera", {{"transform_matrix", {{2, 0, 0, 0}, {0, 1, 0, 0}, {0, 0, 1, 0}, {0, 0, 0, 1}}}}),
               "steps[0].camera.transform_matrix", "");
   check_error(with("camera", {{"transform_matrix", {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}}}),
@@ -177,6 +178,8 @@ TEST_CASE("guided steps: a bad step is an error naming the card file and the fie
   check_error(with("size", "1/128"), "steps[0].size", "'1/128' is not an image size");
   check_error(with("size", "2/8"), "steps[0].size", "'2/8' is not an image size");
   check_error(with("size", "1/8px"), "steps[0].size", "'1/8px' is not an image size");
+  check_error(with("size", "1/ 8"), "steps[0].size", "'1/ 8' is not an image size");
+  check_error(with("size", "1/-8"), "steps[0].size", "'1/-8' is not an image size");
   check_error(with("size", 8), "steps[0].size", "expected \"1/N\" or {\"width\": W, \"height\": H}");
   check_error(with("size", {{"width", 320}}), "steps[0].size.height", "");
   check_error(with("size", {{"width", 0}, {"height", 10}}), "steps[0].size.width", "must be in");
@@ -255,9 +258,8 @@ TEST_CASE("guided steps: the NeRF, Mip-NeRF and Instant-NGP cards walk through t
     // a scene with a multires/ folder (Mip-NeRF's) trains on it, every view at 4 sizes.
     const bool multires = card->scene == "multiscale";
     const int levels = multires ? 4 : 1;
-    const nerds::Dataset test =
-        split_of("test", static_cast<size_t>(nerds::kCompareSceneTestViews * levels), nerds::kCompareSceneResolution,
-                 nerds::kCompareSceneResolution);
+    const nerds::Dataset test = split_of("test", static_cast<size_t>(nerds::kCompareSceneTestViews * levels),
+                                         nerds::kCompareSceneResolution, nerds::kCompareSceneResolution);
     nerds::Dataset small_frames = test;  // multires: frame 4k + l is 100 / 2^l px
     for (size_t i = 0; i < small_frames.frames.size(); ++i) {
       const int side = nerds::kCompareSceneResolution >> (i % levels);
@@ -271,7 +273,8 @@ TEST_CASE("guided steps: the NeRF, Mip-NeRF and Instant-NGP cards walk through t
       REQUIRE(s.camera);  // every step of these cards sets the camera
       CHECK(s.camera->split == "test");
       REQUIRE(s.toggle);
-      CHECK(nerds::toggle_available(card->toggles[static_cast<size_t>(s.toggle->index)], nerds::default_method_params()));
+      CHECK(
+          nerds::toggle_available(card->toggles[static_cast<size_t>(s.toggle->index)], nerds::default_method_params()));
       toggles_main = toggles_main || s.toggle->index == 0;
     }
     CHECK(toggles_main);

@@ -41,9 +41,9 @@ CompareArm make_arm(bool on, const std::string& param, const std::string& value,
 ComparePlan plan_card_compare(const PaperCard& card, const std::string& toggle_choice, const CompareShared& shared) {
   const int index = find_toggle(card, toggle_choice);
   if (index < 0)
-    throw InputError("--toggle", "",
-                     "'" + toggle_choice + "' is not a toggle of " + card.id + " (its toggles: " + toggle_choices(card) +
-                         ")");
+    throw InputError(
+        "--toggle", "",
+        "'" + toggle_choice + "' is not a toggle of " + card.id + " (its toggles: " + toggle_choices(card) + ")");
   const PaperToggle& t = card.toggles[static_cast<size_t>(index)];
   if (!toggle_available(t, method_params(shared.method_file, shared.sets, nullptr)))
     throw InputError("--paper", "",
@@ -82,8 +82,8 @@ ComparePlan plan_free_compare(const std::string& spec, const CompareShared& shar
   if (eq == std::string::npos) {
     if (entry.spec.type != ParamType::Bool)
       throw InputError("--compare", param,
-                       "give arm A's value, " + param + "=VALUE (only a true/false parameter may omit it; the "
-                       "method's value is " + on + ")");
+                       "give arm A's value, " + param + "=VALUE (only a true/false parameter may omit it; " +
+                           "the method's value is " + on + ")");
     off = std::get<bool>(entry.value) ? "false" : "true";
   } else {
     ParamSet check = method;
@@ -91,8 +91,8 @@ ComparePlan plan_free_compare(const std::string& spec, const CompareShared& shar
     off = format_param_value(check.entry(param).value);
     if (off == on)
       throw InputError("--compare", param,
-                       "'" + off + "' is already the method's value: both arms would be the same (give arm A's "
-                       "other value)");
+                       "'" + off + "' is already the method's value: both arms would be the same " +
+                           "(give arm A's other value)");
   }
   ComparePlan plan;
   if (card) {

@@ -24,9 +24,9 @@ struct CompareShared {
 
 // One arm: its setting of the compared parameter and every parameter it trains with.
 struct CompareArm {
-  bool on = false;          // false: arm A (the technique off); true: arm B (on)
-  std::string setting;      // "encoding.kind=frequency"
-  std::string label;        // "off: encoding.kind=frequency", "on: encoding.kind=ipe"
+  bool on = false;      // false: arm A (the technique off); true: arm B (on)
+  std::string setting;  // "encoding.kind=frequency"
+  std::string label;    // "off: encoding.kind=frequency", "on: encoding.kind=ipe"
   // Every assignment applied over the method file, in order (the card's with, on_with or
   // off_with, the user's --set, then the setting itself).
   std::vector<std::string> sets;

@@ -23,8 +23,7 @@ ComparePlan plan_compare(const CompareRequest& request, const std::vector<PaperC
                        "give --toggle (one of the card's toggles) or --compare (any parameter), not both");
     return plan_free_compare(request.compare, request.shared, card);
   }
-  if (!card)
-    throw InputError("--compare", "", "name a paper card (--paper ID) or a parameter (--compare PARAM[=OFF])");
+  if (!card) throw InputError("--compare", "", "name a paper card (--paper ID) or a parameter (--compare PARAM[=OFF])");
   return plan_card_compare(*card, request.toggle, request.shared);
 }
 

@@ -4,10 +4,9 @@
 // viewer's options and a reopened session build the same arms from the same words.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "renderer/techniques/core/compare_arms.h"
 #include "renderer/techniques/core/paper_cards.h"
@@ -15,9 +14,9 @@
 namespace nerds {
 
 struct CompareRequest {
-  std::string paper;    // --paper: a card's id or title; "" for none
-  std::string toggle;   // --toggle: the card's toggle (PARAM or PARAM=OFF; "" = its main one)
-  std::string compare;  // --compare PARAM[=OFF]: any parameter instead of a card's toggle
+  std::string paper;     // --paper: a card's id or title; "" for none
+  std::string toggle;    // --toggle: the card's toggle (PARAM or PARAM=OFF; "" = its main one)
+  std::string compare;   // --compare PARAM[=OFF]: any parameter instead of a card's toggle
   CompareShared shared;  // --method and --set, both arms
 };
 

@@ -5,7 +5,6 @@
 #include "renderer/techniques/core/guided_steps.h"
 
 #include <algorithm>
-#include <cmath>
 
 #include "renderer/data/json_fields.h"
 #include "renderer/error.h"
@@ -56,14 +55,12 @@ GuidedStepSize read_size(const json& value, const std::string& file, const std::
   GuidedStepSize size;
   if (value.is_string()) {
     const std::string s = value.get<std::string>();
-    size_t used = 0;
-    int divisor = 0;
-    try {
-      if (s.rfind("1/", 0) == 0) divisor = std::stoi(s.substr(2), &used);
-    } catch (const std::exception&) {
-      divisor = 0;
-    }
-    if (s.rfind("1/", 0) != 0 || used + 2 != s.size() || divisor < 1 || divisor > kMaxGuidedStepDivisor)
+    const std::string digits = s.rfind("1/", 0) == 0 ? s.substr(2) : "";
+    // Digits only, no leading zero: the card re-emits the size as it was written.
+    const bool whole = !digits.empty() && digits.size() <= 2 && digits[0] != '0' &&
+                       digits.find_first_not_of("0123456789") == std::string::npos;
+    const int divisor = whole ? std::stoi(digits) : 0;
+    if (divisor < 1 || divisor > kMaxGuidedStepDivisor)
       throw InputError(file, field,
                        "'" + s + "' is not an image size 1/N with N in [1, " + std::to_string(kMaxGuidedStepDivisor) +
                            "] (or give {\"width\": W, \"height\": H})");
@@ -154,7 +151,8 @@ const std::vector<std::string>& guided_step_splits() {
 std::vector<GuidedStep> read_guided_steps(const json& steps, const std::string& file) {
   if (!steps.is_array() || steps.empty()) throw InputError(file, "steps", "must be a non-empty array of steps");
   std::vector<GuidedStep> out;
-  for (size_t i = 0; i < steps.size(); ++i) out.push_back(read_step(steps[i], file, "steps[" + std::to_string(i) + "]"));
+  for (size_t i = 0; i < steps.size(); ++i)
+    out.push_back(read_step(steps[i], file, "steps[" + std::to_string(i) + "]"));
   return out;
 }
 
@@ -211,7 +209,8 @@ Pose guided_step_pose(const GuidedStepCamera& camera, const Dataset& views) {
   if (camera.is_dataset_view()) return views.frames.at(static_cast<size_t>(camera.index)).pose;
   Pose pose;
   for (int r = 0; r < 3; ++r)
-    for (int c = 0; c < 4; ++c) pose.m[r][c] = static_cast<float>(camera.pose[static_cast<size_t>(r)][static_cast<size_t>(c)]);
+    for (int c = 0; c < 4; ++c)
+      pose.m[r][c] = static_cast<float>(camera.pose[static_cast<size_t>(r)][static_cast<size_t>(c)]);
   return to_engine_frame(pose, views.scale, views.offset);
 }
 

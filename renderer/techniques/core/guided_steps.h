@@ -7,11 +7,10 @@
 #pragma once
 
 #include <array>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "renderer/data/dataset.h"
 
@@ -73,8 +72,7 @@ nlohmann::ordered_json guided_step_json(const GuidedStep& step);
 // Checks the steps' dataset views of `split_views.split` against that split: the index names
 // a frame of it and each ray lies inside that frame's image. Throws InputError naming `file`
 // (the card) and the step's field.
-void check_guided_step_views(const std::vector<GuidedStep>& steps, const Dataset& split_views,
-                             const std::string& file);
+void check_guided_step_views(const std::vector<GuidedStep>& steps, const Dataset& split_views, const std::string& file);
 
 // The engine-frame pose of a step's camera over `views` (the split it names, or any split of
 // the data for an explicit pose): a dataset view's own pose, or the explicit matrix mapped by
