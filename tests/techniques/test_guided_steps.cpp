@@ -180,6 +180,7 @@ TEST_CASE("guided steps: a bad step is an error naming the card file and the fie
   check_error(with("size", "1/8px"), "steps[0].size", "'1/8px' is not an image size");
   check_error(with("size", "1/ 8"), "steps[0].size", "'1/ 8' is not an image size");
   check_error(with("size", "1/-8"), "steps[0].size", "'1/-8' is not an image size");
+  check_error(with("size", "1/08"), "steps[0].size", "'1/08' is not an image size");
   check_error(with("size", 8), "steps[0].size", "expected \"1/N\" or {\"width\": W, \"height\": H}");
   check_error(with("size", {{"width", 320}}), "steps[0].size.height", "");
   check_error(with("size", {{"width", 0}, {"height", 10}}), "steps[0].size.width", "must be in");
