@@ -243,7 +243,7 @@ TEST_CASE("compare arms: a scene with a multires/ folder trains on it") {
   CHECK(nerds::compare_data_folder(tmp.str()) == (tmp.path() / "multires").string());
 }
 
-TEST_CASE("compare request: a card and toggle, or a free --compare, to the arms; to a session's JSON and back") {
+TEST_CASE("compare request: a card and toggle, or a free --compare, to the arms, and to a session's JSON and back") {
   const std::vector<nerds::PaperCard>& cards = nerds::paper_cards(kPapersDir);
   const nerds::ComparePlan card = nerds::plan_compare({"Mip-NeRF", "trainer.area_loss", "", {"", {}}}, cards);
   CHECK(card.card_id == "mip-nerf");
