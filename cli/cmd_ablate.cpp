@@ -6,6 +6,8 @@
 // The card (papers/ID.json) gives each arm its settings: `with` for both, `on_with` /
 // `off_with` for one (e.g. the paper's own baseline network), and the budget when the user
 // gives none (a comparison at equal training time); the user's --set wins over the card's.
+// The arms themselves are the engine's compare arms (techniques/core/compare_arms.h), which
+// the viewer's compare mode shares.
 // A sample scene made with a multires/ folder (`multiscale`, Mip-NeRF's multiscale Blender
 // protocol) is trained and tested on that folder, and the table adds the PSNR per image size
 // (Mip-NeRF Table 1: full, 1/2, 1/4, 1/8 resolution); so does any --data whose test split
@@ -19,6 +21,7 @@
 
 #include "cli/cli_common.h"
 #include "renderer/data/image_io.h"
+#include "renderer/techniques/core/compare_request.h"
 #include "renderer/techniques/core/paper_cards.h"
 #include "renderer/train/evaluate.h"
 #include "scenes/generator/scene_maker.h"
@@ -50,64 +53,23 @@ struct ArmResult {
   std::vector<float> view0;           // the first test view, RGB on white
 };
 
-// The index of `param`, or of `param=off` when a card has several toggles of one parameter
-// (encoding.kind=frequency vs encoding.kind=dense).
-size_t pick_toggle(const PaperCard& card, const std::string& choice) {
-  if (choice.empty()) return 0;
-  const size_t eq = choice.find('=');
-  const std::string param = choice.substr(0, eq);
-  const std::string off = eq == std::string::npos ? "" : choice.substr(eq + 1);
-  for (size_t i = 0; i < card.toggles.size(); ++i)
-    if (card.toggles[i].param == param && (off.empty() || card.toggles[i].off == off)) return i;
-  std::string known;
-  for (const PaperToggle& t : card.toggles) known += (known.empty() ? "" : ", ") + t.param + "=" + t.off;
-  throw InputError("--toggle", "", "'" + choice + "' is not a toggle of " + card.id + " (its toggles: " + known + ")");
-}
-
-// One arm's parameters: the method file, then the card's settings for both arms and for this
-// arm (an error names the card file and field), then the user's --set (which win over the
-// card's), then the toggle (which wins over any --set of the same key).
-ParamSet arm_params(const AblateArgs& a, const PaperCard& card, size_t toggle_index, bool on,
-                    std::vector<std::string>* sets, std::string* method_name) {
-  const PaperToggle& t = card.toggles[toggle_index];
-  const std::string where = card.file + ": toggles[" + std::to_string(toggle_index) + "]";
-  std::vector<std::pair<std::string, std::string>> assignments;  // (setting, where it comes from)
-  for (const std::string& s : t.with) assignments.push_back({s, where + ".with"});
-  for (const std::string& s : on ? t.on_with : t.off_with)
-    assignments.push_back({s, where + (on ? ".on_with" : ".off_with")});
-  for (const std::string& s : a.method.sets) assignments.push_back({s, "--set"});
-  assignments.push_back({t.param + "=" + (on ? t.on : t.off), where + ".param"});
-  ParamSet params = build_params({a.method.method_file, {}}, method_name);
-  sets->clear();
-  for (const auto& [setting, source] : assignments) {
-    params.set_from_string(setting, source);
-    sets->push_back(setting);
-  }
-  return params;
-}
-
-ArmResult run_arm(const AblateArgs& a, const std::string& data_dir, const std::string& device, const PaperCard& card,
-                  size_t toggle_index, bool on, const Dataset& test) {
-  const PaperToggle& t = card.toggles[toggle_index];
-  const std::string& value = on ? t.on : t.off;
-  std::string method_name;
-  std::vector<std::string> sets;
-  const ParamSet params = arm_params(a, card, toggle_index, on, &sets, &method_name);
+ArmResult run_arm(const AblateArgs& a, const std::string& data_dir, const std::string& device, const CompareArm& arm,
+                  const Dataset& test) {
   EngineOptions options;
   options.data_dir = data_dir;
-  options.method_name = method_name;
+  options.method_name = arm.method_name;
   options.device = device;
-  Engine engine(options, params);
-  std::fprintf(stderr, "nerds ablate: %s=%s on %s\n", t.param.c_str(), value.c_str(), engine.device().c_str());
-  train_for(engine, a.budget, [](const StepStats&) { return true; }, t.param + "=" + value);
+  Engine engine(options, arm.params);
+  std::fprintf(stderr, "nerds ablate: %s on %s\n", arm.setting.c_str(), engine.device().c_str());
+  train_for(engine, a.budget, [](const StepStats&) { return true; }, arm.setting);
   EvalOptions eval;
   eval.stride = a.test_stride;
   const EvalResult r = evaluate(engine, test, eval);
   const EngineStats st = engine.stats();
   ArmResult out;
-  out.setting = t.param + "=" + value;
-  out.sets = sets;
-  out.params = params.to_json();
+  out.setting = arm.setting;
+  out.sets = arm.sets;
+  out.params = arm.params.to_json();
   out.psnr = r.psnr;
   out.ssim = r.ssim;
   out.per_size = r.per_size;
@@ -170,38 +132,24 @@ std::string results_table(const ArmResult& on, const ArmResult& off) {
 }
 
 int run_ablate(const AblateArgs& a) {
+  // Both arms' parameters now: an unknown card or a bad setting on it fails before the first arm trained.
   const std::vector<PaperCard>& cards = paper_cards();
+  const ComparePlan plan = plan_compare({a.paper, a.toggle, "", {a.method.method_file, a.method.sets}}, cards);
   const PaperCard* card = find_paper_card(cards, a.paper);
-  if (!card) {
-    std::string known;
-    for (const PaperCard& c : cards) known += (known.empty() ? "" : ", ") + c.id;
-    throw InputError("--paper", "", "'" + a.paper + "' is not a paper card (known: " + known + ")");
-  }
-  const size_t toggle_index = pick_toggle(*card, a.toggle);
-  const PaperToggle& toggle = card->toggles[toggle_index];
-  if (!toggle_available(toggle, build_params(a.method, nullptr)))
-    throw InputError("--paper", "",
-                     card->id + ": its toggle " + toggle.param + "=" + toggle.on + "|" + toggle.off +
-                         " is not available in the engine yet (nerds papers " + card->id + ")");
-  for (const bool on : {true, false}) {  // a bad setting on the card fails now, not after the first arm trained
-    std::vector<std::string> sets;
-    arm_params(a, *card, toggle_index, on, &sets, nullptr);
-  }
+  const size_t toggle_index = static_cast<size_t>(plan.toggle_index);
+  const PaperToggle& toggle = plan.toggle;
   const std::string device = check_device(a.device);
   // The user's budget, else the toggle's own (the paper's comparison at equal time), else the default.
+  const CompareBudget arm_budget = compare_budget(plan, a.budget.seconds, a.budget.steps);
   Budget budget = a.budget;
-  const bool user_budget = budget.steps != 0 || budget.seconds != 0;
-  if (!user_budget) {
-    budget.seconds = toggle.seconds;
-    budget.steps = toggle.steps;
-  }
-  const std::string budget_from =
-      user_budget ? "command line" : toggle.seconds > 0 || toggle.steps > 0 ? card->file : "default";
+  budget.seconds = arm_budget.seconds;
+  budget.steps = arm_budget.steps;
+  const std::string& budget_from = arm_budget.from;
   resolve_budget(budget);
   AblateArgs args = a;
   args.budget = budget;
 
-  const std::string scene = !a.scene.empty() ? a.scene : !toggle.scene.empty() ? toggle.scene : card->scene;
+  const std::string scene = !a.scene.empty() ? a.scene : plan.scene;
   const fs::path out(a.out.empty() ? "runs/ablate/" + card->id + "-" + toggle.param + "=" + toggle.off + "-" + (a.data.empty() ? scene : "data")
                                    : a.out);
   make_folder(out.string());
@@ -215,11 +163,11 @@ int run_ablate(const AblateArgs& a) {
                    o.resolution, data_dir.c_str());
       scenes::make_scene(scene, data_dir, o);
     }
-    const fs::path multires = fs::path(data_dir) / "multires";
-    if (fs::exists(multires / "transforms_train.json")) {
+    const std::string multires = compare_data_folder(data_dir);
+    if (multires != data_dir) {
       std::fprintf(stderr, "nerds ablate: training and testing on %s (every view at 1/1 to 1/8 size)\n",
-                   multires.string().c_str());
-      data_dir = multires.string();
+                   multires.c_str());
+      data_dir = multires;
     }
   } else if (!fs::is_directory(data_dir)) {
     throw InputError(data_dir, "", "no such dataset folder");
@@ -229,8 +177,8 @@ int run_ablate(const AblateArgs& a) {
   test_options.split = "test";
   const Dataset test = load_dataset(data_dir, test_options);
 
-  const ArmResult on = run_arm(args, data_dir, device, *card, toggle_index, true, test);
-  const ArmResult off = run_arm(args, data_dir, device, *card, toggle_index, false, test);
+  const ArmResult on = run_arm(args, data_dir, device, plan.b, test);
+  const ArmResult off = run_arm(args, data_dir, device, plan.a, test);
 
   // Images: on | off | ground truth, and |on - off|.
   const int w = test.frame_images[0].width, h = test.frame_images[0].height;
@@ -309,9 +257,9 @@ int run_ablate(const AblateArgs& a) {
 
 Command add_ablate_command(CLI::App& app) {
   auto args = std::make_shared<AblateArgs>();
-  args->scene_options.resolution = 100;
-  args->scene_options.train_views = 100;
-  args->scene_options.test_views = 20;
+  args->scene_options.resolution = kCompareSceneResolution;
+  args->scene_options.train_views = kCompareSceneTrainViews;
+  args->scene_options.test_views = kCompareSceneTestViews;
   CLI::App* sub = app.add_subcommand(
       "ablate", "train a paper's technique on and off (same seed and budget) and compare them (A/B table + images)");
   sub->add_option("--paper", args->paper, "paper card id (nerds papers)")->required();

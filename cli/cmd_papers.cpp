@@ -49,6 +49,29 @@ std::string joined(const std::vector<std::string>& items) {
   return s;
 }
 
+// What a guided step sets, in a few words: "test 3, error, size 1/8, ray (50, 50), encoding.kind: both arms".
+std::string step_settings(const PaperCard& c, const GuidedStep& s) {
+  std::vector<std::string> parts;
+  if (s.camera)
+    parts.push_back(s.camera->is_dataset_view() ? s.camera->split + " " + std::to_string(s.camera->index) : "a pose");
+  if (!s.mode.empty()) parts.push_back(s.mode);
+  if (s.size && s.size->divisor > 0) parts.push_back("size 1/" + std::to_string(s.size->divisor));
+  if (s.size && s.size->divisor == 0)
+    parts.push_back("size " + std::to_string(s.size->width) + "x" + std::to_string(s.size->height));
+  if (!s.rays.empty()) {
+    std::string rays = s.rays.size() == 1 ? "ray" : "rays";
+    for (const std::array<int, 2>& p : s.rays)
+      rays += " (" + std::to_string(p[0]) + ", " + std::to_string(p[1]) + ")";
+    parts.push_back(rays);
+  }
+  if (s.toggle) {
+    const PaperToggle& t = c.toggles[static_cast<size_t>(s.toggle->index)];
+    const std::string shown = s.toggle->show == "both" ? "both arms" : s.toggle->show == "on" ? t.on : t.off;
+    parts.push_back(t.param + ": " + shown);
+  }
+  return joined(parts);
+}
+
 void print_card(const PaperCard& c, const ParamSet& params) {
   std::printf("%s\n%s", c.title.c_str(),
               wrapped(joined(c.authors) + ". " + c.venue + " " + std::to_string(c.year) + ". " + c.source, "").c_str());
@@ -76,6 +99,14 @@ void print_card(const PaperCard& c, const ParamSet& params) {
   if (!c.departs.empty()) {
     std::printf("\nWhere we depart from the paper:\n");
     for (const std::string& d : c.departs) std::printf("%s", wrapped(d, "  ").c_str());
+  }
+  if (!c.steps.empty()) {
+    std::printf("\nGuided steps (nerds-view --paper %s):\n", c.id.c_str());
+    for (size_t i = 0; i < c.steps.size(); ++i) {
+      std::printf("%s", wrapped(std::to_string(i + 1) + ". " + c.steps[i].text, "  ").c_str());
+      const std::string settings = step_settings(c, c.steps[i]);
+      if (!settings.empty()) std::printf("%s", wrapped("[" + settings + "]", "       ").c_str());
+    }
   }
   std::printf("\n(card: %s)\n", c.file.c_str());
 }

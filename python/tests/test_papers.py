@@ -39,6 +39,7 @@ def _card(card_id, year):
     nerf = nerds.paper("nerf")
     card = {k: v for k, v in nerf.items()}
     card["toggles"] = [{k: v for k, v in t.items() if k != "available"} for t in nerf["toggles"]]
+    card.pop("steps", None)  # they name the nerf card's toggles, which the tests replace
     card["id"] = card_id
     card["title"] = "A Card Written By A Test " + card_id
     card["year"] = year

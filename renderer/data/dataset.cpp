@@ -35,13 +35,12 @@ Intrinsics downscaled(Intrinsics k, int factor) {
   return k;  // distortion acts on normalized coordinates: unchanged
 }
 
-// Camera-to-world into the engine's frame: positions scale and shift, axes stay.
+}  // namespace
+
 Pose to_engine_frame(Pose pose, float scale, Vec3 offset) {
   for (int r = 0; r < 3; ++r) pose.m[r][3] = pose.m[r][3] * scale + offset[r];
   return pose;
 }
-
-}  // namespace
 
 size_t Dataset::total_pixels() const {
   if (frame_images.empty()) return 0;

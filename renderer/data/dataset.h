@@ -94,4 +94,9 @@ struct Dataset {
 // (frames 0, 8, 16, ... are "test"; the rest "train"; "val" == "test"; "all" = every frame).
 Dataset load_dataset(const std::string& dir, const DatasetOptions& options = {});
 
+// A camera-to-world pose of the dataset's world frame (as its files write it) in the engine's
+// frame: positions scale and shift (p * scale + offset), axes stay. The loaders map every
+// frame with it; a client maps a pose it reads elsewhere (a card's guided step) the same way.
+Pose to_engine_frame(Pose pose, float scale, Vec3 offset);
+
 }  // namespace nerds

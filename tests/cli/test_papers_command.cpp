@@ -1,4 +1,5 @@
-// `nerds papers` end to end: the list has one line per card of papers/, a card prints in full,
+// `nerds papers` end to end: the list has one line per card of papers/, a card prints in full
+// (its guided steps too),
 // --json gives the cards in their files' form, an unknown name is "nerds: error:" with exit
 // status 2; a card added as a file (NERDS_PAPERS_DIR) is listed, a malformed one is an error
 // naming its file and field.
@@ -66,6 +67,10 @@ TEST_CASE("nerds papers: list, one card, JSON, unknown name") {
   CHECK(mip.find("encoding.kind = ipe vs frequency") != std::string::npos);
   CHECK(mip.find("29.876 / 32.160 / 33.679 / 29.647") != std::string::npos);
   CHECK(mip.find("Where we depart from the paper:") != std::string::npos);
+  // The guided steps, numbered, each with what it sets.
+  CHECK(mip.find("Guided steps (nerds-view --paper mip-nerf): 1. Test frame 0 of multires/") != std::string::npos);
+  CHECK(mip.find("[test 3, error, encoding.kind: both arms] 4. Test frame 12") != std::string::npos);
+  CHECK(mip.find("[test 12, error, ray (50, 50), encoding.kind: both arms]") != std::string::npos);
   const std::string ngp = one_line(run_papers(tmp, "instant-ngp").out);
   CHECK(ngp.find("(frequency with encoding.frequencies=16, field.density_layers=7,") != std::string::npos);
   CHECK(ngp.find("(budget 60 s)") != std::string::npos);
@@ -82,6 +87,9 @@ TEST_CASE("nerds papers: list, one card, JSON, unknown name") {
   CHECK(one["id"] == "instant-ngp");
   CHECK(one["toggles"][0]["seconds"] == 60);
   CHECK(one["toggles"][0]["off_with"].size() == 6);
+  REQUIRE(one.contains("steps"));
+  CHECK(one["steps"][0]["camera"] == nlohmann::json{{"split", "test"}, {"index", 0}});
+  CHECK(one["steps"][0]["toggle"]["show"] == "both");
   bool occupancy_available = false;
   for (const auto& t : one["toggles"])
     if (t["param"] == "occupancy.enabled") occupancy_available = t["available"].get<bool>();

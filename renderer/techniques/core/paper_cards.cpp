@@ -99,12 +99,51 @@ std::string folded(const std::string& s) {
 
 }  // namespace
 
+int find_toggle(const PaperCard& card, const std::string& choice) {
+  if (choice.empty()) return card.toggles.empty() ? -1 : 0;
+  const size_t eq = choice.find('=');
+  const std::string param = choice.substr(0, eq);
+  const std::string off = eq == std::string::npos ? "" : choice.substr(eq + 1);
+  for (size_t i = 0; i < card.toggles.size(); ++i)
+    if (card.toggles[i].param == param && (off.empty() || card.toggles[i].off == off)) return static_cast<int>(i);
+  return -1;
+}
+
+std::string toggle_choices(const PaperCard& card) {
+  std::string known;
+  for (const PaperToggle& t : card.toggles) known += (known.empty() ? "" : ", ") + t.param + "=" + t.off;
+  return known;
+}
+
+namespace {
+
+// A step's toggle names one of the card's toggles, and one that plays on the card's scene (the
+// steps' views are views of that scene).
+void resolve_step_toggles(PaperCard& card) {
+  for (size_t i = 0; i < card.steps.size(); ++i) {
+    if (!card.steps[i].toggle) continue;
+    GuidedStepToggle& t = *card.steps[i].toggle;
+    const std::string field = "steps[" + std::to_string(i) + "].toggle.param";
+    t.index = find_toggle(card, t.choice);
+    if (t.index < 0)
+      throw InputError(card.file, field,
+                       "'" + t.choice + "' is not a toggle of this card (its toggles: " + toggle_choices(card) + ")");
+    const PaperToggle& toggle = card.toggles[static_cast<size_t>(t.index)];
+    if (!toggle.scene.empty() && toggle.scene != card.scene)
+      throw InputError(card.file, field,
+                       "toggle " + toggle.param + "=" + toggle.off + " plays on scene '" + toggle.scene +
+                           "', and the steps on the card's scene '" + card.scene + "'");
+  }
+}
+
+}  // namespace
+
 PaperCard read_paper_card(const std::string& path) {
   const json root = jf::read_json_file(path);
   const std::string& f = path;
   jf::reject_unknown_keys(root,
                           {"id", "title", "authors", "year", "venue", "source", "idea", "equations", "code", "scene",
-                           "scene_why", "toggles", "numbers", "departs"},
+                           "scene_why", "toggles", "numbers", "departs", "steps"},
                           f, "");
   PaperCard card;
   card.file = path;
@@ -139,6 +178,8 @@ PaperCard read_paper_card(const std::string& path) {
          text(numbers[i], "source", f, where)});
   }
   card.departs = jf::optional_string_array(root, "departs", f, "");
+  if (const json* steps = jf::find(root, "steps", f, "")) card.steps = read_guided_steps(*steps, f);
+  resolve_step_toggles(card);
   return card;
 }
 
@@ -229,6 +270,10 @@ nlohmann::ordered_json paper_card_json(const PaperCard& c, const ParamSet* param
              {"code", c.code},     {"scene", c.scene},         {"scene_why", c.scene_why},
              {"toggles", toggles}, {"numbers", numbers}};
   if (!c.departs.empty()) j["departs"] = c.departs;
+  if (!c.steps.empty()) {
+    j["steps"] = ojson::array();
+    for (const GuidedStep& s : c.steps) j["steps"].push_back(guided_step_json(s));
+  }
   return j;
 }
 

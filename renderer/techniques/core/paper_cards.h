@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "renderer/techniques/core/guided_steps.h"
 #include "renderer/techniques/core/params.h"
 
 namespace nerds {
@@ -56,6 +57,7 @@ struct PaperCard {
   std::vector<PaperToggle> toggles;  // the first one is the card's main toggle
   std::vector<PaperNumber> numbers;  // the first one is the headline
   std::vector<std::string> departs;  // where our protocol departs from the paper's
+  std::vector<GuidedStep> steps;     // the viewer's guided walk through the idea (may be empty)
 };
 
 // Reads one card file. Strict: a missing or mistyped field, an unknown key, or an id that is
@@ -74,6 +76,12 @@ const std::vector<PaperCard>& paper_cards(const std::string& dir = "");
 // The card whose id or title is `name`, ignoring case and punctuation; nullptr when none.
 const PaperCard* find_paper_card(const std::vector<PaperCard>& cards, const std::string& name);
 const PaperCard* find_paper_card(const std::string& name);  // in paper_cards()
+// The index of the card's toggle named `choice`: its parameter (the first toggle of it), or
+// PARAM=OFF when several toggles share one parameter (encoding.kind=frequency vs
+// encoding.kind=dense); "" is the main toggle (0). -1 when none matches.
+int find_toggle(const PaperCard& card, const std::string& choice);
+// The card's toggles as `choice` names them, for messages: "encoding.kind=frequency, ...".
+std::string toggle_choices(const PaperCard& card);
 // True when the engine can run both settings of the toggle now: its parameter is declared
 // and accepts both values (a technique still to come is named but not available).
 bool toggle_available(const PaperToggle& toggle, const ParamSet& params);
