@@ -75,7 +75,7 @@ double now_seconds() {
 class CudaBackend final : public TrainingBackend {
  public:
   CudaBackend(const TrainConfig& config, const Dataset& data)
-      : config_(config), network_(config.network), occupancy_(config.occupancy, config.march.dt_min, scan_) {
+      : config_(config), network_(config.network), occupancy_(config.occupancy, scan_) {
     if (data.frames.empty() || data.rgba.empty()) throw std::invalid_argument("cuda trainer: empty training set");
     if (data.frame_images.size() != data.frames.size())
       throw std::invalid_argument("cuda trainer: the training images are not laid out (Dataset::lay_out_images)");

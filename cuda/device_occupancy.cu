@@ -25,8 +25,8 @@ struct OccupiedListBody {
 
 }  // namespace
 
-DeviceOccupancy::DeviceOccupancy(const OccupancyConfig& config, float dt_min, DeviceScan& scan)
-    : config_(config), dt_min_(dt_min) {
+DeviceOccupancy::DeviceOccupancy(const OccupancyConfig& config, DeviceScan& scan)
+    : config_(config) {
   const size_t n = static_cast<size_t>(config.resolution) * config.resolution * config.resolution * config.cascades;
   values_.resize(n);
   values_.zero();
@@ -88,7 +88,7 @@ void DeviceOccupancy::update(const DeviceNetwork& network, NetworkBatch& batch, 
   }
   launch_items("occupancy_decay", total, OccupancyDecayBody{config_.decay, values_.data()}, stream);
   launch_items("occupancy_raise", queries,
-               OccupancyRaiseBody{query_cells_.data(), query_sigma_.data(), config_.resolution, dt_min_, values_.data()},
+               OccupancyRaiseBody{query_cells_.data(), query_sigma_.data(), config_.resolution, config_.thickness_step, values_.data()},
                stream);
   rebuild_bits(scan, stream);
 }

@@ -19,7 +19,7 @@ namespace nerds::cuda {
 
 class DeviceOccupancy {
  public:
-  DeviceOccupancy(const OccupancyConfig& config, float dt_min, DeviceScan& scan);
+  DeviceOccupancy(const OccupancyConfig& config, DeviceScan& scan);
 
   OccupancyView view() const;
   size_t occupied_count() const { return occupied_; }
@@ -35,7 +35,6 @@ class DeviceOccupancy {
   void rebuild_bits(DeviceScan& scan, cudaStream_t stream);
 
   OccupancyConfig config_;
-  float dt_min_ = 0.f;
   DeviceBuffer<float> values_, mean_terms_, query_pos_, query_sigma_;
   DeviceBuffer<uint32_t> query_cells_;
   DeviceBuffer<uint8_t> bits_;

@@ -74,6 +74,6 @@ NetworkPass network_pass(const NetworkConfig& config, const PackedModel& model,
 // One occupancy-grid update at `step` on the GPU, starting from model.occupancy; returns the
 // values after it.
 std::vector<float> occupancy_update_pass(const NetworkConfig& config, const PackedModel& model,
-                                         const OccupancyConfig& occupancy, float dt_min, int step, uint64_t seed);
+                                         const OccupancyConfig& occupancy, int step, uint64_t seed);
 
 }  // namespace nerds::cuda

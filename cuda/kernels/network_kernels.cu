@@ -77,11 +77,11 @@ NetworkPass network_pass(const NetworkConfig& config, const PackedModel& model,
 }
 
 std::vector<float> occupancy_update_pass(const NetworkConfig& config, const PackedModel& model,
-                                         const OccupancyConfig& occupancy, float dt_min, int step, uint64_t seed) {
+                                         const OccupancyConfig& occupancy, int step, uint64_t seed) {
   DeviceNetwork net(config);
   net.upload(model);
   DeviceScan scan;
-  DeviceOccupancy occ(occupancy, dt_min, scan);
+  DeviceOccupancy occ(occupancy, scan);
   occ.upload(model.occupancy, scan);
   NetworkBatch batch;
   occ.update(net, batch, step, seed, scan, nullptr);

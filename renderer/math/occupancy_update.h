@@ -1,5 +1,6 @@
 // The occupancy grid's update, one body per pass (Instant-NGP, Müller et al. 2022, App. E.2):
-// every `interval` steps each cell's value (its optical thickness sigma * dt_min) decays by
+// every `interval` steps each cell's value (its optical thickness sigma * dt, dt Instant-NGP's
+// minimum step sqrt(3)/1024: OccupancyConfig::thickness_step) decays by
 // 0.95, the queried cells are raised to the density the network now predicts at a random
 // point in them (max, never lowered), and a cell is occupied when its value exceeds
 // min(threshold, mean over all cells). Cells no training camera sees hold -1: the decay and
@@ -61,20 +62,20 @@ NERDS_HD void raise_to_at_least(float* value, float v) {
 #endif
 }
 
-// Query i raises its cell to the optical thickness sigma_i * dt_min the network now predicts,
+// Query i raises its cell to the optical thickness sigma_i * dt the network now predicts,
 // except cells no camera sees and cells a finer cascade covers (the marcher never reads them).
 struct OccupancyRaiseBody {
   const uint32_t* cells;
   const float* sigma;
   int resolution;
-  float dt_min;
+  float dt;  // OccupancyConfig::thickness_step
   float* values;
   NERDS_HD void operator()(int64_t i) const {
     const uint32_t cell = cells[i];
     if (values[cell] < 0.f) return;  // never seen by a training camera
     const uint32_t per_cascade = static_cast<uint32_t>(resolution) * resolution * resolution;
     if (occupancy_covered_by_finer_cascade(cell % per_cascade, static_cast<int>(cell / per_cascade), resolution)) return;
-    raise_to_at_least(values + cell, sigma[i] * dt_min);
+    raise_to_at_least(values + cell, sigma[i] * dt);
   }
 };
 

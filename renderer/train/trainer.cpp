@@ -25,7 +25,7 @@ Trainer::Trainer(const TrainConfig& config, std::shared_ptr<const Dataset> train
   if (data_->rgba.empty()) throw std::invalid_argument("trainer: training set has no images loaded");
   model_.network = NerfNetwork(config.network);
   model_.network.initialize(config.seed);
-  model_.occupancy = OccupancyGrid(config.occupancy, config.march.dt_min);
+  model_.occupancy = OccupancyGrid(config.occupancy);
   // The grid's cells lie in the box the rays are sampled in: with NDC that is NDC space, which
   // every (forward-facing) camera sees whole, so no cell is unseen there. A sampler that does
   // not read the grid (NeRF's) leaves it alone.

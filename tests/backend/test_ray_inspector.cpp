@@ -51,7 +51,7 @@ std::vector<Ray> test_rays(int n) {
 void check_inspector_matches_render(const NerfNetwork& net, const RenderSettings& rs) {
   OccupancyConfig oc;
   oc.resolution = 32;
-  const OccupancyGrid grid(oc, rs.march.dt_min);  // fresh: every cell occupied
+  const OccupancyGrid grid(oc);  // fresh: every cell occupied
   const std::vector<Ray> rays = test_rays(12);
   RenderBuffers img;
   render_rays(net, grid.view(), rs, rays.data(), rays.size(), img);

@@ -57,7 +57,7 @@ TEST_CASE("gpu network: the dense grid encoding matches the CPU network (values 
   for (int l = 0; l < config.network.grid.levels; ++l)
     nerds::grid_of(net.encoding()).backward_level(l, pos.data(), ws.d_enc.data(), n, net.encoding_dim(), d_grid.data());
 
-  OccupancyGrid occupancy(config.occupancy, config.march.dt_min);
+  OccupancyGrid occupancy(config.occupancy);
   const std::vector<ParamTensor> tensors = net.param_tensors();
   const PackedModel model = pack_model(tensors, zero_moments(tensors), occupancy.values());
   const cuda::NetworkPass gpu = cuda::network_pass(config.network, model, pos, dir, d_sigma, d_rgb);

@@ -139,7 +139,7 @@ TEST_CASE("gpu network: density, color and every gradient match the CPU network"
   for (int l = 0; l < config.network.grid.levels; ++l)
     nerds::grid_of(net.encoding()).backward_level(l, pos.data(), ws.d_enc.data(), n, net.encoding_dim(), d_grid.data());
 
-  OccupancyGrid occupancy(config.occupancy, config.march.dt_min);
+  OccupancyGrid occupancy(config.occupancy);
   const PackedModel model = fresh_model(net, occupancy);
   const cuda::NetworkPass gpu = cuda::network_pass(config.network, model, pos, dir, d_sigma, d_rgb);
   const std::vector<float> cpu_dd = joined_matrices(grads.density), cpu_dc = joined_matrices(grads.color);
@@ -267,12 +267,12 @@ TEST_CASE("gpu occupancy update: the same cells, points and values as the CPU gr
   Pcg32 rng(41, 42);
   for (float& p : nerds::grid_of(net.encoding()).params()) p = rng.next_float() * 2.f - 1.f;
   const auto data = nerds_test::synthetic_dataset(6, 32, 3);
-  OccupancyGrid cpu(config.occupancy, config.march.dt_min);
+  OccupancyGrid cpu(config.occupancy);
   cpu.mark_unseen(data->frames);
   // Warm-up pass (every cell): identical queries, so values agree up to half precision.
   const PackedModel model = fresh_model(net, cpu);
   const std::vector<float> gpu_values =
-      cuda::occupancy_update_pass(config.network, model, config.occupancy, config.march.dt_min, 0, 77);
+      cuda::occupancy_update_pass(config.network, model, config.occupancy, 0, 77);
   cpu.update(net, 0, 77);
   const double e = relative_l2(gpu_values, cpu.values());
   const float threshold = std::min(config.occupancy.threshold, cpu.mean_value());

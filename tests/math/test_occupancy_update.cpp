@@ -31,7 +31,7 @@ TEST_CASE("occupancy decay: seen cells scale by the decay, unseen cells (-1) sta
   }
 }
 
-TEST_CASE("occupancy raise: the max of the value and sigma * dt_min, never lowered, in any order") {
+TEST_CASE("occupancy raise: the max of the value and sigma * dt, never lowered, in any order") {
   const int res = 8;
   const uint32_t per_cascade = res * res * res;
   const float dt_min = 0.01f;
@@ -159,7 +159,7 @@ TEST_CASE("OccupancyGrid::rebuild_bits: the bits body over the values at min(thr
   nerds::OccupancyConfig config;
   config.resolution = 16;
   config.threshold = 0.01f;
-  nerds::OccupancyGrid grid(config, 0.002f);
+  nerds::OccupancyGrid grid(config);
   Random rng(8);
   for (float& v : grid.values()) v = rng.uniform() < 0.1 ? -1.f : rng.uniformf(0.f, 0.015f);
   grid.rebuild_bits();

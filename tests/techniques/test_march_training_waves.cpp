@@ -37,7 +37,7 @@ void check_waves_match_full_march(float min_transmittance, int max_samples) {
   const std::unique_ptr<RaySampler> sampler = make_ray_sampler(config.sampler);
   NerfNetwork network(config.network);
   network.initialize(9);
-  const OccupancyGrid grid(config.occupancy, config.march.dt_min);  // every cell occupied
+  const OccupancyGrid grid(config.occupancy);  // every cell occupied
   const MarchSettings& ms = config.march;
 
   std::vector<SamplingRay> rays;

@@ -47,7 +47,7 @@ OccupancyGrid scene_grid(int resolution, int cascades, uint64_t seed, double sca
   OccupancyConfig config;
   config.resolution = resolution;
   config.cascades = cascades;
-  OccupancyGrid grid(config, 1.7320508f / 1024.f);
+  OccupancyGrid grid(config);
   Random rng(seed);
   struct Ball {
     Vec3 c;
@@ -148,7 +148,7 @@ TEST_CASE("occupancy coarse level: a block is occupied exactly when one of its c
   // A fresh grid is all occupied, its coarse level too.
   OccupancyConfig config;
   config.resolution = 32;
-  const OccupancyGrid fresh(config, 0.01f);
+  const OccupancyGrid fresh(config);
   for (int b = 0; b < 4 * 4 * 4; ++b) CHECK(nerds::occupancy_bit(fresh.view().coarse_bits, b));
 }
 

@@ -49,7 +49,7 @@ TEST_CASE("sampler kinds: every kind builds and places sorted samples inside eac
 
     NerfNetwork network(config.network);
     network.initialize(5);
-    const OccupancyGrid grid(config.occupancy, config.march.dt_min);  // fresh: every cell occupied
+    const OccupancyGrid grid(config.occupancy);  // fresh: every cell occupied
 
     // Rays from around the box towards its middle, and one that misses it.
     const MarchSettings& ms = config.march;

@@ -9,7 +9,7 @@
 
 namespace nerds {
 
-OccupancyGrid::OccupancyGrid(const OccupancyConfig& config, float dt_min) : config_(config), dt_min_(dt_min) {
+OccupancyGrid::OccupancyGrid(const OccupancyConfig& config) : config_(config) {
   const size_t per_cascade = static_cast<size_t>(config.resolution) * config.resolution * config.resolution;
   values_.assign(per_cascade * config.cascades, 0.f);
   // Everything starts occupied so the first steps see the whole box.
@@ -94,7 +94,7 @@ void OccupancyGrid::update(const NerfNetwork& network, int step, uint64_t seed) 
     for (int64_t i = begin; i < end; ++i) decay_cell(i);
   });
   // One query after another: several may raise the same cell (the GPU's raise is atomic).
-  const OccupancyRaiseBody raise_cell{cells.data(), fresh.data(), res, dt_min_, values_.data()};
+  const OccupancyRaiseBody raise_cell{cells.data(), fresh.data(), res, config_.thickness_step, values_.data()};
   for (int64_t i = 0; i < queries; ++i) raise_cell(i);
   rebuild_bits();
 }

@@ -28,7 +28,11 @@ struct OccupancyConfig {
   int resolution = 128;
   int cascades = 1;
   float decay = 0.95f;
-  float threshold = 0.01f;   // optical thickness sigma * dt_min
+  float threshold = 0.01f;   // optical thickness sigma * thickness_step
+  // The step a cell's optical thickness is measured over: Instant-NGP's minimum step
+  // sqrt(3)/1024 (App. E.2), whatever step the marcher takes (march.steps may be coarser), so
+  // that the threshold stands for the same density at every march step.
+  float thickness_step = 1.7320508f / 1024.f;
   int interval = 16;         // steps between updates
   int warmup_steps = 256;    // update every cell until then
   float update_fraction = 0.25f;  // after warm-up: this fraction of all cells at random, and as many occupied ones
@@ -37,7 +41,7 @@ struct OccupancyConfig {
 class OccupancyGrid {
  public:
   OccupancyGrid() = default;
-  OccupancyGrid(const OccupancyConfig& config, float dt_min);
+  explicit OccupancyGrid(const OccupancyConfig& config);
 
   const OccupancyConfig& config() const { return config_; }
   OccupancyView view() const;
@@ -57,7 +61,6 @@ class OccupancyGrid {
 
  private:
   OccupancyConfig config_;
-  float dt_min_ = 0.f;
   std::vector<float> values_;
   std::vector<uint8_t> bits_;
   std::vector<uint8_t> coarse_bits_;  // per block of 2^kOccupancyCoarseShift cells per axis: any occupied; empty: none

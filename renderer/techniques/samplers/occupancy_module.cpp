@@ -1,5 +1,6 @@
 // Occupancy-grid ray marching (Müller et al. 2022, Instant-NGP, Sec. 5.4 and App. E):
-// 128^3 bit grid per cascade, EMA decay 0.95, threshold 0.01 optical thickness, updated every
+// 128^3 bit grid per cascade, EMA decay 0.95, threshold 0.01 optical thickness (over the
+// paper's minimum step sqrt(3)/1024, whatever march.steps is), updated every
 // 16 steps; steps of sqrt(3)/1024 (cone tracing with angle 1/256 for aabb_scale > 1; by default
 // coarser where the training pixels are coarser, march_steps below); rays
 // terminate once transmittance drops below 1e-4.
@@ -22,7 +23,7 @@ void declare(ParamSet& p) {
   p.declare("occupancy", {"enabled", ParamType::Bool, "skip empty space with the occupancy grid"}, true);
   p.declare("occupancy", {"resolution", ParamType::Int, "cells per axis of each cascade", 16, 256}, int64_t{128});
   p.declare("occupancy", {"decay", ParamType::Float, "EMA decay of the cell densities per update", 0.0, 1.0}, 0.95);
-  p.declare("occupancy", {"threshold", ParamType::Float, "optical thickness above which a cell is occupied", 0.0, 1.0},
+  p.declare("occupancy", {"threshold", ParamType::Float, "optical thickness sigma * sqrt(3)/1024 above which a cell is occupied", 0.0, 1.0},
             0.01);
   p.declare("occupancy", {"interval", ParamType::Int, "training steps between grid updates", 1, 10000}, int64_t{16});
   p.declare("occupancy",
@@ -105,7 +106,7 @@ void configure(const ParamSet& p, const Dataset& data, TrainConfig& c) {
 class OccupancyCellProbe : public ModuleProbe {
  public:
   OccupancyCellProbe(const TrainConfig& c, const Dataset& data)
-      : grid_(c.occupancy, c.march.dt_min), box_half_(c.march.box_half), enabled_(c.occupancy.enabled) {
+      : grid_(c.occupancy), box_half_(c.march.box_half), enabled_(c.occupancy.enabled) {
     if (c.occupancy.enabled && c.warp.kind == WarpKind::None) grid_.mark_unseen(data.frames);
   }
   std::string name() const override {
