@@ -96,8 +96,12 @@ inline void prepare_block(const HashGridLevel& level, const float* pos, int i0, 
     hash_grid_corners(level, pos + 3 * (i0 + b), &bc.c[b]);
     for (int c = 0; c < 8; ++c) {
       const float* e = table + static_cast<size_t>(bc.c[b].entry[c]) * F;
+      // The scatter's entries are prefetched into L2 only (locality 2: prefetcht1), not for
+      // writing into L1 (prefetchw): 128 exclusive-ownership requests in flight per block
+      // stalled the scatter on them (perf annotate), and the L2 hint made the training step
+      // ~3.7% faster on lego_100 with identical gradients (issue 14).
       if (for_write)
-        __builtin_prefetch(e, 1);
+        __builtin_prefetch(e, 0, 2);
       else
         __builtin_prefetch(e, 0);
     }
