@@ -120,7 +120,7 @@ TEST_CASE("dense grid: the encoding module builds it from dense_max_resolution a
   CHECK_THROWS_AS(nerds::make_train_config(p, data), nerds::InputError);
   p.set("encoding.dense_max_resolution", int64_t{8});  // below base_resolution = 16
   CHECK_THROWS_AS(nerds::make_train_config(p, data), nerds::InputError);
-  // The hash grid's own max_resolution is unaffected.
+  // The hash grid's own max_resolution is unaffected (the paper's 2048 x aabb_scale).
   p.set("encoding.kind", std::string("hash"));
   CHECK(nerds::make_train_config(p, data).network.grid.max_resolution == 2048.f * 4.f);
   CHECK_FALSE(nerds::make_train_config(p, data).network.grid.all_dense);

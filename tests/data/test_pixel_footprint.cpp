@@ -32,6 +32,12 @@ float auto_dt_min(const nerds::Dataset& data, const std::string& extra = "") {
   return nerds::make_train_config(p, data).march.dt_min;
 }
 
+float auto_max_resolution(const nerds::Dataset& data, const std::string& extra = "") {
+  nerds::ParamSet p = nerds::default_method_params();
+  if (!extra.empty()) p.set_from_string(extra);
+  return nerds::make_train_config(p, data).network.grid.max_resolution;
+}
+
 }  // namespace
 
 TEST_CASE("pixel footprint: the median over frames of distance to the box centre over fx") {
@@ -41,19 +47,22 @@ TEST_CASE("pixel footprint: the median over frames of distance to the box centre
   CHECK(nerds::median_pixel_footprint(data) == doctest::Approx(0.02f));
 }
 
-TEST_CASE("march.steps = 0: the fewest power-of-two steps no longer than the footprint, 64 to 1024") {
+TEST_CASE("march.steps = 0: the fewest power-of-two steps no longer than two footprints, 256 to 1024") {
   nerds::Dataset data;
-  // Footprint sqrt(3)/181 (lego at 100 px): 128 steps would be longer than a pixel, 256 are not.
-  data.frames = {frame_at(1.33f, 1.33f * 181.f / kSqrt3)};
-  CHECK(auto_dt_min(data) == doctest::Approx(kSqrt3 / 256.f));
-  // Footprint sqrt(3)/723 (lego at 400 px): 1024.
+  // Footprint sqrt(3)/723 (lego at 400 px): 256 steps are longer than two pixels, 512 are not.
   data.frames = {frame_at(1.33f, 1.33f * 723.f / kSqrt3)};
+  CHECK(auto_dt_min(data) == doctest::Approx(kSqrt3 / 512.f));
+  // Footprint sqrt(3)/1446 (800 px): 1024.
+  data.frames = {frame_at(1.33f, 1.33f * 1446.f / kSqrt3)};
   CHECK(auto_dt_min(data) == doctest::Approx(kSqrt3 / 1024.f));
-  // Finer than the paper's step: still the paper's 1024. Coarser than 64 steps: 64.
+  // Finer than the paper's step: still the paper's 1024. Coarse pixels (lego at 100 px,
+  // sqrt(3)/181, or 10 px): never fewer than 256.
   data.frames = {frame_at(1.33f, 1.33f * 5000.f / kSqrt3)};
   CHECK(auto_dt_min(data) == doctest::Approx(kSqrt3 / 1024.f));
+  data.frames = {frame_at(1.33f, 1.33f * 181.f / kSqrt3)};
+  CHECK(auto_dt_min(data) == doctest::Approx(kSqrt3 / 256.f));
   data.frames = {frame_at(1.33f, 1.33f * 10.f / kSqrt3)};
-  CHECK(auto_dt_min(data) == doctest::Approx(kSqrt3 / 64.f));
+  CHECK(auto_dt_min(data) == doctest::Approx(kSqrt3 / 256.f));
   // A step given explicitly wins; a larger box (cone-traced, aabb_scale > 1) keeps the paper's.
   data.frames = {frame_at(1.33f, 1.33f * 181.f / kSqrt3)};
   CHECK(auto_dt_min(data, "march.steps=512") == doctest::Approx(kSqrt3 / 512.f));
@@ -61,7 +70,27 @@ TEST_CASE("march.steps = 0: the fewest power-of-two steps no longer than the foo
   CHECK(auto_dt_min(data) == doctest::Approx(kSqrt3 / 1024.f));
 }
 
-TEST_CASE("march.steps = 0 on NeRF-synthetic lego: 256 steps at 100 px, 1024 at 400 px") {
+TEST_CASE("encoding.max_resolution = 0: the paper's 2048, halved while a pixel's footprint spans 4 finest cells") {
+  nerds::Dataset data;
+  // Footprint sqrt(3)/181 (lego at 100 px, 0.0096): 512 * 0.0096 = 4.9 cells, 256 would give 2.4.
+  data.frames = {frame_at(1.33f, 1.33f * 181.f / kSqrt3)};
+  CHECK(auto_max_resolution(data) == 512.f);
+  // 400 px (footprint 0.0024): 1024 cells would give 2.5 per footprint, so the paper's 2048.
+  data.frames = {frame_at(1.33f, 1.33f * 723.f / kSqrt3)};
+  CHECK(auto_max_resolution(data) == 2048.f);
+  // Very coarse pixels: never below encoding.base_resolution.
+  data.frames = {frame_at(1.33f, 1.33f * 2.f / kSqrt3)};
+  CHECK(auto_max_resolution(data) == 16.f);
+  CHECK(auto_max_resolution(data, "encoding.base_resolution=32") == 32.f);
+  // A value given explicitly wins (per unit of box, times aabb_scale); a larger box keeps the paper's.
+  data.frames = {frame_at(1.33f, 1.33f * 181.f / kSqrt3)};
+  CHECK(auto_max_resolution(data, "encoding.max_resolution=2048") == 2048.f);
+  data.aabb_scale = 4.f;
+  CHECK(auto_max_resolution(data) == 2048.f * 4.f);
+  CHECK(auto_max_resolution(data, "encoding.max_resolution=1024") == 1024.f * 4.f);
+}
+
+TEST_CASE("auto march steps and N_max on NeRF-synthetic lego: 256 and 512 at 100 px, 512 and 2048 at 400 px") {
   const std::string root = std::string(NERDS_SHARED_DATASETS);
   if (!std::filesystem::exists(root + "/lego_100/transforms_train.json") ||
       !std::filesystem::exists(root + "/lego_400/transforms_train.json")) {
@@ -70,6 +99,10 @@ TEST_CASE("march.steps = 0 on NeRF-synthetic lego: 256 steps at 100 px, 1024 at 
   }
   nerds::DatasetOptions o;
   o.load_images = false;
-  CHECK(auto_dt_min(nerds::load_dataset(root + "/lego_100", o)) == doctest::Approx(kSqrt3 / 256.f));
-  CHECK(auto_dt_min(nerds::load_dataset(root + "/lego_400", o)) == doctest::Approx(kSqrt3 / 1024.f));
+  const nerds::Dataset lego_100 = nerds::load_dataset(root + "/lego_100", o);
+  const nerds::Dataset lego_400 = nerds::load_dataset(root + "/lego_400", o);
+  CHECK(auto_dt_min(lego_100) == doctest::Approx(kSqrt3 / 256.f));
+  CHECK(auto_dt_min(lego_400) == doctest::Approx(kSqrt3 / 512.f));
+  CHECK(auto_max_resolution(lego_100) == 512.f);
+  CHECK(auto_max_resolution(lego_400) == 2048.f);
 }

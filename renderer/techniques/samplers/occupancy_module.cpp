@@ -39,9 +39,9 @@ void declare(ParamSet& p) {
             0.0625);
   p.declare("march",
             {"steps", ParamType::Int,
-             "steps across the unit cube diagonal (dt_min = sqrt(3)/steps); 0 = auto: the fewest (a power of two, "
-             "at most the paper's 1024) whose step is no longer than a training pixel's footprint at the scene's "
-             "centre (256 for NeRF-synthetic at 100 px, 1024 at 400 px and up)",
+             "steps across the unit cube diagonal (dt_min = sqrt(3)/steps); 0 = auto: the fewest (a power of two "
+             "from 256 to the paper's 1024) whose step is no longer than two training pixels' footprints at the "
+             "scene's centre (256 for NeRF-synthetic at 100 and 200 px, 512 at 400 px, 1024 at 800 px)",
              0, 8192},
             int64_t{0});
   p.declare("march", {"max_samples", ParamType::Int, "samples per ray at most", 1, 8192}, int64_t{1024});
@@ -53,18 +53,22 @@ void declare(ParamSet& p) {
 }
 
 // march.steps, with 0 (auto) resolved from the training pixels' footprint (pixel_footprint.h):
-// on lego_100 (footprint sqrt(3)/181 of the box) 256 steps reached 29.85 dB after 800 steps
-// where the paper's 1024 reached 29.16 (issue 14's A/Bs): steps finer than the footprint only
-// spend samples. Scenes with a larger box (aabb_scale > 1, cone-traced) or sampled in NDC keep
-// the paper's 1024.
+// the fewest power-of-two steps no longer than two footprints, at least 256 and at most the
+// paper's 1024. Steps finer than the pixels only spend the batch's samples on fewer rays: on
+// lego_400 (footprint sqrt(3)/723) 512 steps reached 31.37 dB after 3000 steps where 1024
+// reached 30.55; on lego_100 (sqrt(3)/181) 256 steps reached 29.85 dB after 800 steps where
+// 1024 reached 29.16 (issue 14's A/Bs). Coarser than 256 loses the scene's own detail: on
+// lego_100 128 steps lost 0.27 dB to 256 after 2900 steps. Scenes with a larger box
+// (aabb_scale > 1, cone-traced) or sampled in NDC keep the paper's 1024.
 int march_steps(const ParamSet& p, const Dataset& data) {
   const int64_t steps = p.get_int("march.steps");
   if (steps > 0) return static_cast<int>(steps);
-  constexpr int kPaperSteps = 1024, kFewestSteps = 64;
+  constexpr int kPaperSteps = 1024, kFewestSteps = 256;
+  constexpr float kFootprintsPerStep = 2.f;
   const float footprint = median_pixel_footprint(data);
   if (data.aabb_scale > 1.f || p.get_string("warp.kind") != "none" || !(footprint > 0.f)) return kPaperSteps;
   int n = kFewestSteps;
-  while (n < kPaperSteps && 1.7320508f / static_cast<float>(n) > footprint) n *= 2;
+  while (n < kPaperSteps && 1.7320508f / static_cast<float>(n) > kFootprintsPerStep * footprint) n *= 2;
   return n;
 }
 
