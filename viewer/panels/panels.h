@@ -4,6 +4,7 @@
 #pragma once
 
 #include "viewer/core/command_queue.h"
+#include "viewer/core/compare_mode.h"
 #include "viewer/core/display_info.h"
 #include "viewer/core/view_tracker.h"
 #include "viewer/core/viewer_state.h"
@@ -21,6 +22,7 @@ struct PanelContext {
   CommandQueue& commands;
   const DisplayInfo& display;
   const ViewTarget& view;
+  const WorkerState* arm_b = nullptr;  // compare mode: arm B (`worker` is arm A)
 };
 
 // Left column.
@@ -34,7 +36,11 @@ void session_panel(PanelContext& c);   // screenshot, save and load a session
 void dataset_panel(PanelContext& c);    // ground truth and error of a dataset camera
 void inspector_panel(PanelContext& c);  // the samples along the picked rays
 void technique_panel(PanelContext& c);  // the method's modules and parameters (generated)
-void paper_panel(PanelContext& c, const PaperCard& card);  // the card of --paper ID (read-only)
+void paper_panel(PanelContext& c, const PaperCard& card);
+// Compare mode: how the arms are drawn, each arm's setting, step and PSNR, the card (when the
+// plan has one) with its toggles to choose from, and its guided steps.
+void compare_panel(PanelContext& c, const CompareMode& mode, const WorkerState& b, const DisplayInfo& display_b,
+                   float difference_span);  // the card of --paper ID (read-only)
 void grid_slice_panel(PanelContext& c);  // a level of the grid encoding on a plane through the box
 // Over the view: the model step the image on screen shows.
 void view_caption(PanelContext& c);
