@@ -23,6 +23,8 @@ int main(int argc, char** argv) {
     if (options.compare) {  // the arms' plan and their scene, before the window opens
       compare = prepare_compare(compare_request(options), options.scene_dir, compare_scene_options(options), session);
       compare->guided_step = options.guided_step;
+    } else if (session.compare) {  // a compare session
+      compare = compare_from_session(session);
     }
     App app(options, session, std::move(compare));
     return app.run();

@@ -141,3 +141,48 @@ TEST_CASE("compare mode: a guided step sets the camera, mode, rays and shown arm
   CHECK(e.note.find("no test view 7") != std::string::npos);
   CHECK(state.view.dataset_view == DatasetView{"test", 1});
 }
+
+TEST_CASE("compare mode: a compare session saves and reopens") {
+  Session s;
+  s.data_dir = "/data/scene/multires";
+  s.step = 120;
+  s.snapshot = "/runs/look.nerds";
+  SessionCompare c;
+  c.request.paper = "mip-nerf";
+  c.request.toggle = "trainer.area_loss";
+  c.request.shared.sets = {"trainer.batch_samples=4096"};
+  c.view.layout = CompareLayout::Split;
+  c.view.split = 0.25f;
+  c.guided_step = 2;
+  c.step_b = 118;
+  c.snapshot_b = "look-b.nerds";
+  s.compare = c;
+  const nlohmann::json j = session_to_json(s);
+  CHECK(j["compare"]["guided_step"] == 3);  // 1-based in the file
+  const Session back = session_from_json(j, "look.json", "/runs");
+  REQUIRE(back.compare);
+  const SessionCompare& b = *back.compare;
+  CHECK(b.request.paper == "mip-nerf");
+  CHECK(b.request.toggle == "trainer.area_loss");
+  CHECK(b.request.shared.sets == c.request.shared.sets);
+  CHECK(b.view.layout == CompareLayout::Split);
+  CHECK(b.view.split == 0.25f);
+  CHECK(b.guided_step == 2);
+  CHECK(b.step_b == 118);
+  CHECK(b.snapshot_b == "/runs/look-b.nerds");  // beside the session file
+  CHECK(back.step == 120);
+
+  // Reopened: the same arms, over the session's data.
+  const CompareMode m = compare_from_session(back);
+  CHECK(m.data_dir == s.data_dir);
+  CHECK(m.guided_step == 2);
+  CHECK(m.plan.a.params.get_bool("trainer.area_loss") == false);
+  CHECK(m.plan.b.params.get_bool("trainer.area_loss") == true);
+
+  nlohmann::json bad = j;
+  bad["compare"]["layout"] = "stacked";
+  CHECK_THROWS_WITH_AS(session_from_json(bad, "look.json", "/runs"), doctest::Contains("compare.layout"), InputError);
+  bad = j;
+  bad["compare"]["request"]["colour"] = 1;
+  CHECK_THROWS_AS(session_from_json(bad, "look.json", "/runs"), InputError);
+}

@@ -34,6 +34,17 @@ CompareMode prepare_compare(const CompareRequest& request, const std::string& sc
   return m;
 }
 
+CompareMode compare_from_session(const Session& session) {
+  if (!session.compare) throw InputError("session", "compare", "not a compare session");
+  CompareMode m;
+  m.request = session.compare->request;
+  m.plan = plan_compare(m.request, paper_cards());
+  m.data_dir = session.data_dir;
+  m.downscale = session.downscale;
+  m.guided_step = session.compare->guided_step;
+  return m;
+}
+
 EngineSetup arm_setup(const CompareMode& mode, const CompareArm& arm) {
   EngineSetup e;
   e.data_dir = mode.data_dir;

@@ -33,6 +33,10 @@ struct CompareMode {
 CompareMode prepare_compare(const CompareRequest& request, const std::string& scene_dir,
                             const scenes::SceneOptions& scene_options, const Session& fallback);
 
+// Compare mode as a session file reopens it: the session's request planned again over its
+// data folder (the one the arms trained on; no scene is made), its view and guided step.
+CompareMode compare_from_session(const Session& session);
+
 // The engine setup of one arm: the mode's data, the arm's whole parameter set.
 EngineSetup arm_setup(const CompareMode& mode, const CompareArm& arm);
 

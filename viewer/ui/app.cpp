@@ -62,7 +62,7 @@ App::App(const ViewerOptions& options, const Session& session, std::optional<Com
     difference_ = std::make_unique<Texture>();
     if (!options.compare_layout.empty()) parse_compare_layout(options.compare_layout, &state_.compare.layout);
     if (options.compare_split >= 0.f) state_.compare.split = options.compare_split;
-    state_.guided_step_request = compare_->guided_step;  // --guided-step: applied once the scene is open
+    if (options.guided_step >= 0) state_.guided_step_request = options.guided_step;  // applied once the scene is open
   }
   if (options.frames > 0) script_.emplace(options, session.step);
   if (options.camera_path) {
@@ -78,15 +78,31 @@ App::~App() = default;
 
 void App::open(const Session& s) {
   // A bad parameter fails here, before anything changes. Compare mode: each arm its plan's.
-  const EngineSetup setup = compare_ ? arm_setup(*compare_, compare_->plan.a) : engine_setup(s, "session");
+  // A compare session's arms start from their own snapshots and steps (arm A: the session's).
+  EngineSetup setup = compare_ ? arm_setup(*compare_, compare_->plan.a) : engine_setup(s, "session");
+  EngineSetup setup_b;
+  if (compare_) {
+    setup.snapshot = s.snapshot;
+    setup_b = arm_setup(*compare_, compare_->plan.b);
+    if (s.compare) setup_b.snapshot = s.compare->snapshot_b;
+  }
   opened_ = s;
   worker_.post(cmd::Open{setup});
-  if (worker_b_) worker_b_->post(cmd::Open{arm_setup(*compare_, compare_->plan.b)});
+  if (worker_b_) worker_b_->post(cmd::Open{setup_b});
   if (s.threads > 0) post_all(cmd::SetTrainThreads{s.threads});
-  if (s.step > 0)
-    post_all(cmd::TrainTo{s.step, s.running});
-  else
-    post_all(cmd::SetTraining{s.running});
+  const int step_b = s.compare ? s.compare->step_b : s.step;
+  for (EngineWorker* w : {&worker_, worker_b_.get()}) {
+    if (!w) continue;
+    const int step = w == &worker_ ? s.step : step_b;
+    if (step > 0)
+      w->post(cmd::TrainTo{step, s.running});
+    else
+      w->post(cmd::SetTraining{s.running});
+  }
+  if (compare_ && s.compare) {
+    state_.compare = s.compare->view;
+    state_.guided_step = s.compare->guided_step;
+  }
   state_.train_threads = s.threads;
   state_.view = s.view;
   for (RayPick& p : state_.picks) p = RayPick{};
@@ -389,11 +405,18 @@ void App::save_session() {
   const fs::path path(state_.session_path);
   std::error_code ec;
   if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
+  if (compare_) s.compare = capture_compare(*compare_, worker_state_b_, state_);
   if (state_.session_with_model) {
     fs::path snapshot = path;
     snapshot.replace_extension(".nerds");
     worker_.post(cmd::SaveSnapshot{snapshot.string()});
     s.snapshot = snapshot.filename().string();  // beside the session file
+    if (compare_) {                             // arm B's beside it
+      fs::path b = path;
+      b.replace_filename(path.stem().string() + "-b.nerds");
+      worker_b_->post(cmd::SaveSnapshot{b.string()});
+      s.compare->snapshot_b = b.filename().string();
+    }
   }
   write_session(state_.session_path, s);
   state_.message =
@@ -402,6 +425,19 @@ void App::save_session() {
 
 void App::load_session() {
   const Session s = read_session(state_.session_path);
+  // Compare mode follows the file: a compare session opens both arms (a second worker when
+  // there was none), a plain one closes arm B.
+  std::optional<CompareMode> mode;
+  if (s.compare) mode = compare_from_session(s);  // a bad request fails here, before anything changes
+  compare_ = std::move(mode);
+  if (compare_ && !worker_b_) {
+    worker_b_ = std::make_unique<EngineWorker>(worker_settings(true));
+    difference_ = std::make_unique<Texture>();
+  }
+  if (!compare_) {
+    worker_b_.reset();
+    worker_state_b_ = WorkerState{};
+  }
   open(s);
   state_.message = "opened the session " + state_.session_path;
 }

@@ -2,7 +2,8 @@
 # arms (encoding.kind=frequency vs ipe) of a tiny multiscale scene to step 3, walks to the
 # card's guided step 3 (test frame 3, error mode) and writes a screenshot; its layout JSON must
 # hold both arms ("compare": {"a", "b"}), each at a step > 0 with a PSNR against that test view,
-# and the arms' toggles as the plan says (A off, B on).
+# and the arms' toggles as the plan says (A off, B on). The run saves its session; reopened,
+# it is compare mode again with both arms at their steps, the same layout and guided step.
 #   cmake -DVIEWER=... -DXVFB_RUN=... -DWORK_DIR=... -P compare_window_test.cmake
 if(NOT XVFB_RUN OR NOT EXISTS "${XVFB_RUN}")
   message("viewer window test skipped: xvfb-run was not found (apt-get install xvfb xauth)")
@@ -15,7 +16,8 @@ execute_process(
   COMMAND "${XVFB_RUN}" -a -s "-screen 0 1280x720x24" "${VIEWER}" --paper mip-nerf --compare --scene-dir scene
           --scene-resolution 24 --scene-views 8 --scene-test-views 2 --set trainer.batch_samples=4096
           --step 3 --paused --guided-step 3 --compare-view difference --frames 3
-          --screenshot "${WORK_DIR}/compare.png" --frame-times "${WORK_DIR}/frames.json" --timeout 240
+          --screenshot "${WORK_DIR}/compare.png" --frame-times "${WORK_DIR}/frames.json"
+          --save-session "${WORK_DIR}/session.json" --timeout 240
   WORKING_DIRECTORY "${WORK_DIR}"
   RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
@@ -51,4 +53,21 @@ string(JSON timed_arms LENGTH "${frames}" arms)
 if(NOT timed_arms EQUAL 2)
   message(FATAL_ERROR "frames.json: ${timed_arms} arms timed, want 2")
 endif()
+execute_process(
+  COMMAND "${XVFB_RUN}" -a -s "-screen 0 1280x720x24" "${VIEWER}" --session "${WORK_DIR}/session.json" --frames 2
+          --screenshot "${WORK_DIR}/reopened.png" --timeout 240
+  WORKING_DIRECTORY "${WORK_DIR}"
+  RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "nerds-view --session (a compare session) failed (exit ${rc})")
+endif()
+file(READ "${WORK_DIR}/reopened.json" reopened)
+foreach(key layout guided_step a:toggle b:toggle a:step b:step)
+  string(REPLACE ":" ";" path "${key}")
+  string(JSON before GET "${layout}" compare ${path})
+  string(JSON after GET "${reopened}" compare ${path})
+  if(NOT before STREQUAL after)
+    message(FATAL_ERROR "reopened compare session: compare.${key} is '${after}', saved '${before}'")
+  endif()
+endforeach()
 message("compare window test: ${layout}")
