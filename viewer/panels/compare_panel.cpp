@@ -13,12 +13,6 @@ namespace nerds::viewer {
 
 namespace {
 
-void wrapped(const std::string& text) {
-  ImGui::PushTextWrapPos(0.f);
-  ImGui::TextUnformatted(text.c_str());
-  ImGui::PopTextWrapPos();
-}
-
 // The arm's PSNR: against the dataset view's ground truth when the view is one, else the
 // training batches' estimate.
 std::string arm_psnr(const WorkerState& w, const DisplayInfo& d) {
@@ -40,6 +34,7 @@ void arm_lines(const CompareMode& m, int arm, const WorkerState& w, const Displa
     ImGui::TextDisabled("%s", w.error.empty() ? w.status.c_str() : w.error.c_str());
   } else {
     ImGui::Text("step %d   %.1f s   %s", w.stats.step, w.stats.train_seconds, arm_psnr(w, d).c_str());
+    if (!w.error.empty()) ImGui::TextColored(ImVec4(1.f, 0.4f, 0.4f, 1.f), "%s", w.error.c_str());
   }
   ImGui::Unindent();
 }
@@ -96,7 +91,10 @@ void compare_panel(PanelContext& c, const CompareMode& m, const WorkerState& b, 
       if (ImGui::Button("Next")) c.state.guided_step_request = k + 1;
       ImGui::EndDisabled();
       ImGui::SameLine();
-      ImGui::Text("guided step %d of %d  (keys: , and .)", k + 1, n);
+      if (k >= 0)
+        ImGui::Text("guided step %d of %d  (keys: , and .)", k + 1, n);
+      else
+        ImGui::Text("%d guided steps: Next starts  (keys: , and .)", n);
       if (k >= 0 && k < n) wrapped(std::to_string(k + 1) + ". " + card->steps[static_cast<size_t>(k)].text);
     }
     ImGui::Separator();

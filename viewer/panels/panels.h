@@ -3,6 +3,8 @@
 // None keeps state of its own.
 #pragma once
 
+#include <string>
+
 #include "viewer/core/command_queue.h"
 #include "viewer/core/compare_mode.h"
 #include "viewer/core/display_info.h"
@@ -24,6 +26,9 @@ struct PanelContext {
   const ViewTarget& view;
   const WorkerState* arm_b = nullptr;  // compare mode: arm B (`worker` is arm A)
 };
+
+// Text that wraps at the column's edge (and is not a printf format: cards hold '%').
+void wrapped(const std::string& text);
 
 // Left column.
 void status_panel(PanelContext& c);    // what the worker does, errors, notices
