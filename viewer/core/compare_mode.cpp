@@ -1,14 +1,11 @@
 #include "viewer/core/compare_mode.h"
 
 #include <cstdio>
-#include <filesystem>
 
 #include "renderer/error.h"
 #include "renderer/techniques/core/paper_cards.h"
 
 namespace nerds::viewer {
-
-namespace fs = std::filesystem;
 
 CompareMode prepare_compare(const CompareRequest& request, const std::string& scene_dir,
                             const scenes::SceneOptions& scene_options, const Session& fallback) {
@@ -28,10 +25,7 @@ CompareMode prepare_compare(const CompareRequest& request, const std::string& sc
     scenes::ensure_scene(m.plan.scene, dir, scene_options);
     m.data_dir = compare_data_folder(dir);
   }
-  std::error_code ec;
-  const fs::path absolute = fs::absolute(m.data_dir, ec);
-  if (!ec) m.data_dir = absolute.lexically_normal().string();
-  return m;
+  return m;  // as given: the engine opens it by its absolute path (open_engine)
 }
 
 CompareMode compare_from_session(const Session& session) {
