@@ -87,6 +87,8 @@ void EngineWorker::run() {
   // The trainer sizes its per-thread scratch from this thread's maximum when it is built:
   // a training step may use fewer threads later, never more.
   max_threads_ = omp_get_max_threads();
+  if (settings_.max_threads > 0) max_threads_ = std::min(max_threads_, settings_.max_threads);
+  omp_set_num_threads(max_threads_);
 #endif
   publish([&](WorkerState& s) { s.train_threads = max_threads_; });
   while (!stop_) {

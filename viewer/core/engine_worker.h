@@ -41,6 +41,7 @@ struct WorkerSettings {
   double render_share = 0.35;      // ...and so that re-rendering takes at most this share of the time
   double inspect_seconds = 0.5;    // inspected rays (and the grid slice) are refreshed at most this often while training
   double occupancy_seconds = 1.0;  // the occupancy overlay is refreshed at most this often
+  int max_threads = 0;  // threads this worker trains and renders with at most (0: OpenMP's; compare mode: a share)
 };
 
 class EngineWorker {

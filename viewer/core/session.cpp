@@ -121,6 +121,20 @@ void read_view(JsonObject f, Session& s) {
   f.finish();
 }
 
+void read_compare(JsonObject f, Session& s, const std::string& base_dir) {
+  SessionCompare c;
+  if (!f.has("request")) f.fail("request", "missing: {\"paper\": ID} or {\"compare\": PARAM=OFF}");
+  c.request = read_compare_request(f.raw("request"), f.file(), f.field("request"));
+  const std::string layout = f.string("layout", compare_layout_name(c.view.layout));
+  if (!parse_compare_layout(layout, &c.view.layout)) f.fail("layout", "must be side-by-side, split or difference");
+  c.view.split = read_float(f, "split", c.view.split, 0.0, 1.0);
+  c.guided_step = f.integer("guided_step", 0, 0, 1000) - 1;
+  c.step_b = f.integer("step_b", c.step_b, 0, 1000000000);
+  c.snapshot_b = resolve(f.string("snapshot_b", ""), base_dir);
+  f.finish();
+  s.compare = c;
+}
+
 }  // namespace
 
 Session session_from_json(const json& j, const std::string& file, const std::string& base_dir) {
@@ -161,6 +175,7 @@ Session session_from_json(const json& j, const std::string& file, const std::str
       s.inspect.push_back({p[0].get<float>(), p[1].get<float>()});
     }
   }
+  if (top.has("compare")) read_compare(top.object("compare"), s, base_dir);
   top.finish();
   return s;
 }
@@ -218,6 +233,15 @@ json session_to_json(const Session& s) {
   json inspect = json::array();
   for (const auto& uv : s.inspect) inspect.push_back({number(uv[0]), number(uv[1])});
   j["inspect"] = inspect;
+  if (s.compare) {
+    const SessionCompare& c = *s.compare;
+    j["compare"] = {{"request", compare_request_json(c.request)},
+                    {"layout", compare_layout_name(c.view.layout)},
+                    {"split", number(c.view.split)},
+                    {"step_b", c.step_b}};
+    if (c.guided_step >= 0) j["compare"]["guided_step"] = c.guided_step + 1;
+    if (!c.snapshot_b.empty()) j["compare"]["snapshot_b"] = c.snapshot_b;
+  }
   return j;
 }
 

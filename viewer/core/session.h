@@ -15,8 +15,13 @@
 //                 "overlays": {"frustums": true, "bbox": true, "occupancy": false, "rays": true,
 //                              "occupancy_resolution": 32, "occupancy_cascade": 0},
 //                 "panels": {"training": true, ...}},
-//    "inspect":  [[0.5, 0.5], [0.42, 0.61]]}
+//    "inspect":  [[0.5, 0.5], [0.42, 0.61]],
+//    "compare":  {"request": {"paper": "mip-nerf", "toggle": "encoding.kind"}, "layout": "split",
+//                 "split": 0.4, "guided_step": 3, "step_b": 300, "snapshot_b": "look-b.nerds"}}
 //
+// "compare" (optional) reopens compare mode: the request (compare_request_json) plans the two
+// arms again over the scene's data (the folder they train on); "training" is arm A's, "step_b"
+// and "snapshot_b" arm B's; "guided_step" counts from 1.
 // Only "scene.data" is required. Relative paths are relative to the session file's folder.
 // "method.name" is a label; "method.params" is applied over the default parameters (a saved
 // session lists them all, so no method file is needed to open it).
@@ -29,11 +34,21 @@
 #include <string>
 #include <vector>
 
+#include "renderer/techniques/core/compare_request.h"
 #include "scenes/generator/scene_maker.h"
 #include "viewer/core/camera_controller.h"
 #include "viewer/core/viewer_state.h"
 
 namespace nerds::viewer {
+
+// A compare session's own part (see above).
+struct SessionCompare {
+  CompareRequest request;
+  CompareLayoutState view;
+  int guided_step = -1;  // 0-based here, 1-based in the file; -1: none
+  int step_b = 0;
+  std::string snapshot_b;
+};
 
 struct Session {
   std::string data_dir;
@@ -49,6 +64,7 @@ struct Session {
   std::optional<OrbitState> camera;
   ViewSettings view;
   std::vector<std::array<float, 2>> inspect;  // up to two picked rays
+  std::optional<SessionCompare> compare;      // compare mode
 };
 
 // `base_dir`: where relative paths in the file start from.

@@ -23,4 +23,14 @@ Session capture_session(const Session& opened, const WorkerState& worker, const 
   return s;
 }
 
+SessionCompare capture_compare(const CompareMode& mode, const WorkerState& arm_b, const ViewerState& state) {
+  SessionCompare c;
+  c.request = mode.request;
+  c.view = state.compare;
+  c.guided_step = state.guided_step;
+  c.step_b = arm_b.stats.step;
+  c.snapshot_b = arm_b.scene ? arm_b.scene->snapshot : "";
+  return c;
+}
+
 }  // namespace nerds::viewer

@@ -7,6 +7,7 @@
 
 #include "renderer/error.h"
 #include "renderer/techniques/core/method_files.h"
+#include "viewer/core/compare_mode.h"
 
 namespace nerds::viewer {
 
@@ -35,7 +36,22 @@ bool parse_viewer_options(int argc, char** argv, ViewerOptions* o, int* exit_cod
   app.add_option("--set", o->sets, "override one parameter: module.key=value (repeatable)")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
       ->allow_extra_args(false);
-  app.add_option("--paper", o->paper, "show this paper card (nerds papers lists them: nerf, mip-nerf, ...)");
+  auto* paper = app.add_option(
+      "--paper", o->paper,
+      "review a paper: its card, and its toggle off (arm A) and on (arm B) trained side by side on its sample scene "
+      "(nerds papers lists them: nerf, mip-nerf, ...; with --run or --session: the card only)");
+  auto* compare = app.add_option("--compare", o->compare_param,
+                                 "compare mode: PARAM[=OFF] off (arm A) vs the method's value (arm B), with --method "
+                                 "and --set shared by both arms; with --paper and no PARAM: the card's toggle")
+                      ->expected(0, 1);
+  app.add_option("--toggle", o->toggle, "compare mode: the card's toggle (its parameter, or PARAM=OFF)")->needs(paper);
+  app.add_option("--compare-view", o->compare_layout, "compare mode: side-by-side, split or difference");
+  app.add_option("--split", o->compare_split, "compare mode: the wipe line's place across the view (0..1)")
+      ->check(CLI::Range(0.0, 1.0));
+  app.add_option("--guided-step", o->guided_step, "compare mode: show the card's guided step K (1 = the first)")
+      ->check(CLI::Range(1, 1000))
+      ->needs(paper);
+  compare->excludes(run)->excludes(session);
   app.add_option("--camera-path", o->camera_path_file, "open this camera path (JSON) in the camera-path panel");
   app.add_option("--step", o->step, "train to this step first (then keep training unless --paused)")
       ->check(CLI::Range(0, 1000000000));
@@ -71,6 +87,15 @@ bool parse_viewer_options(int argc, char** argv, ViewerOptions* o, int* exit_cod
       (!o->screenshot.empty() || !o->frame_times.empty() || !o->save_session.empty() || o->orbit_per_frame != 0.f)) {
     std::fprintf(stderr,
                  "nerds-view: error: --screenshot, --frame-times, --save-session and --orbit need --frames N\n");
+    *exit_code = 2;
+    return false;
+  }
+  o->compare = (!o->paper.empty() && o->run_dir.empty() && o->session_file.empty()) || compare->count() > 0;
+  if (o->guided_step > 0) --o->guided_step;
+  CompareLayout layout;
+  if (!o->compare_layout.empty() && !parse_compare_layout(o->compare_layout, &layout)) {
+    std::fprintf(stderr, "nerds-view: error: --compare-view: '%s' is not side-by-side, split or difference\n",
+                 o->compare_layout.c_str());
     *exit_code = 2;
     return false;
   }
@@ -170,6 +195,24 @@ DatasetView parse_dataset_view(const std::string& text, const std::string& optio
   if ((v.split != "train" && v.split != "test") || v.index < 0)
     throw InputError(option, "", "'" + text + "' is not train:N or test:N");
   return v;
+}
+
+CompareRequest compare_request(const ViewerOptions& o) {
+  CompareRequest r;
+  r.paper = o.paper;
+  r.toggle = o.toggle;
+  r.compare = o.compare_param;
+  r.shared.method_file = o.method;
+  r.shared.sets = o.sets;
+  return r;
+}
+
+scenes::SceneOptions compare_scene_options(const ViewerOptions& o) {
+  scenes::SceneOptions s;
+  s.resolution = o.scene_resolution > 0 ? o.scene_resolution : kCompareSceneResolution;
+  s.train_views = o.scene_train_views > 0 ? o.scene_train_views : kCompareSceneTrainViews;
+  s.test_views = o.scene_test_views >= 0 ? o.scene_test_views : kCompareSceneTestViews;
+  return s;
 }
 
 Session starting_session(const ViewerOptions& o) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "camera_path/camera_path.h"
+#include "renderer/techniques/core/compare_request.h"
 #include "renderer/techniques/core/paper_cards.h"
 #include "viewer/core/engine_setup.h"
 #include "viewer/core/session.h"
@@ -27,6 +28,13 @@ struct ViewerOptions {
   std::vector<std::string> sets;
   std::string paper;                    // --paper ID: show this paper card (papers/ID.json)
   std::optional<PaperCard> paper_card;  // the card it names, read when the options are parsed
+  // Compare mode (compare_mode.h): --paper ID and/or --compare [PARAM[=OFF]], --toggle.
+  bool compare = false;        // compare mode: --paper without --run/--session, or --compare
+  std::string compare_param;   // --compare PARAM[=OFF] ("" with --paper: the card's toggle)
+  std::string toggle;          // --toggle: which of the card's toggles
+  std::string compare_layout;  // --compare-view: side-by-side, split or difference
+  float compare_split = -1.f;  // --split: the wipe line's place (0..1)
+  int guided_step = -1;        // --guided-step K: the card's step K (1-based on the command line; 0-based here)
   std::string camera_path_file;           // --camera-path FILE: into the camera-path panel
   std::optional<CameraPath> camera_path;  // read by main() before the window opens
   // Overrides of the session.
@@ -54,6 +62,11 @@ bool parse_viewer_options(int argc, char** argv, ViewerOptions* options, int* ex
 // The session to start with: the session file, --run's snapshot, --data, or the built-in
 // scene, with the command line's overrides applied. Throws InputError for bad values.
 Session starting_session(const ViewerOptions& options);
+
+// Compare mode's request (--paper, --toggle, --compare, --method, --set) and the size its
+// sample scene is made at: kCompareScene*, or --scene-resolution / --scene-views / --scene-test-views.
+CompareRequest compare_request(const ViewerOptions& options);
+scenes::SceneOptions compare_scene_options(const ViewerOptions& options);
 
 // "0.5,0.25" -> {0.5, 0.25}, each in [0, 1]; "train:3" -> {"train", 3}. Throw InputError
 // naming the option.

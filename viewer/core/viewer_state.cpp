@@ -21,4 +21,27 @@ bool parse_render_mode(const std::string& name, RenderMode* mode) {
   return false;
 }
 
+const char* compare_layout_name(CompareLayout layout) {
+  switch (layout) {
+    case CompareLayout::SideBySide:
+      return "side-by-side";
+    case CompareLayout::Split:
+      return "split";
+    case CompareLayout::Difference:
+      return "difference";
+  }
+  return "side-by-side";
+}
+
+bool parse_compare_layout(const std::string& name, CompareLayout* layout) {
+  for (int i = 0; i < kCompareLayoutCount; ++i) {
+    const auto l = static_cast<CompareLayout>(i);
+    if (name == compare_layout_name(l)) {
+      *layout = l;
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace nerds::viewer

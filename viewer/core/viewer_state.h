@@ -81,6 +81,17 @@ struct GridSliceSettings {
   }
 };
 
+// How compare mode draws its two arms: side by side, one view split by a wipe line (A left,
+// B right), or |A - B| through a colour scale.
+enum class CompareLayout { SideBySide, Split, Difference };
+constexpr int kCompareLayoutCount = 3;
+const char* compare_layout_name(CompareLayout layout);  // "side-by-side", "split", "difference"
+bool parse_compare_layout(const std::string& name, CompareLayout* layout);
+struct CompareLayoutState {
+  CompareLayout layout = CompareLayout::SideBySide;
+  float split = 0.5f;  // the wipe line's place across the image, 0..1
+};
+
 struct ViewerState {
   CameraController camera;
   ViewSettings view;
@@ -96,6 +107,13 @@ struct ViewerState {
   bool save_session_requested = false;  // the window writes session_path (it knows the opened scene)
   bool load_session_requested = false;
   std::string message;  // the last thing the window did or failed to do
+  // Compare mode (compare_mode.h): how the arms are drawn, the guided step shown (-1: none),
+  // and a toggle of the card the compare panel asked for ("" = none pending).
+  CompareLayoutState compare;
+  int guided_step = -1;
+  int guided_step_request = -1;  // a step the panel or a key asked for (-1: none pending)
+  std::string toggle_request;
+  bool toggle_requested = false;
 };
 
 }  // namespace nerds::viewer

@@ -1,12 +1,15 @@
 // The ray inspector: for the picked rays (A: click, B: Shift+click) every sample's distance,
 // density, alpha, transmittance, weight and color, as curves over the distance along the ray
 // (both rays on the same distance axis, side by side), with the composited color and depth
-// the engine computes, and every sample in a table.
+// the engine computes, and every sample in a table. In compare mode the two columns are the
+// two arms' models along the first picked ray, on the same axes.
 #include <imgui.h>
 
 #include <algorithm>
+#include <array>
 #include <cfloat>
 #include <cmath>
+#include <memory>
 #include <vector>
 
 #include "viewer/panels/panels.h"
@@ -70,9 +73,9 @@ void strip(const std::vector<ImU32>& colors) {
   ImGui::Dummy(ImVec2(w, h));
 }
 
-void sample_table(const InspectResult& r, int slot) {
-  const std::string label = std::string("samples of ray ") + (slot ? "B" : "A") + " (" +
-                            std::to_string(r.samples.size()) + ")##table" + std::to_string(slot);
+void sample_table(const InspectResult& r, int slot, const char* name) {
+  const std::string label =
+      std::string("samples of ") + name + " (" + std::to_string(r.samples.size()) + ")##table" + std::to_string(slot);
   if (!ImGui::TreeNode(label.c_str())) return;
   const ImGuiTableFlags flags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV;
   if (ImGui::BeginTable("samples", 7, flags, ImVec2(0.f, 160.f))) {
@@ -106,7 +109,11 @@ void inspector_panel(PanelContext& c) {
   ImGui::SetNextItemOpen(c.state.view.panels.inspector);
   c.state.view.panels.inspector = ImGui::CollapsingHeader("Ray inspector");
   if (!c.state.view.panels.inspector) return;
-  const auto& results = c.worker.inspect;
+  const bool arms = c.arm_b != nullptr;  // compare mode: ray A in arm A's and arm B's model
+  const std::array<std::shared_ptr<const InspectResult>, 2> results =
+      arms ? std::array<std::shared_ptr<const InspectResult>, 2>{c.worker.inspect[0], c.arm_b->inspect[0]}
+           : c.worker.inspect;
+  const char* names[2] = {arms ? "arm A" : "ray A", arms ? "arm B" : "ray B"};
   if (!results[0] && !results[1]) {
     ImGui::TextWrapped("Click the view to inspect a ray (A); Shift+click for a second one (B).");
     return;
@@ -136,16 +143,17 @@ void inspector_panel(PanelContext& c) {
       ImGui::TableNextColumn();
       ImGui::PushID(k);
       const auto& r = results[k];
-      ImGui::TextColored(kRayColor[k], "ray %s", k ? "B" : "A");
+      ImGui::TextColored(kRayColor[k], "%s", names[k]);
       if (!r) {
-        ImGui::TextDisabled(k ? "Shift+click" : "click");
+        ImGui::TextDisabled(arms ? "waiting for the model" : k ? "Shift+click" : "click");
         ImGui::PopID();
         continue;
       }
       ImGui::SameLine();
       if (ImGui::SmallButton("clear")) {
-        c.state.picks[k].active = false;
-        c.commands.push(cmd::ClearInspect{k});
+        const int slot = arms ? 0 : k;  // compare mode: the ray in both models
+        c.state.picks[slot].active = false;
+        c.commands.push(cmd::ClearInspect{slot});
       }
       ImGui::TextDisabled("pixel %.0f,%.0f", r->request.px, r->request.py);
       ImGui::ColorButton("##rgb", ImVec4(r->rgb[0], r->rgb[1], r->rgb[2], 1.f), 0, ImVec2(18.f, 18.f));
@@ -173,7 +181,7 @@ void inspector_panel(PanelContext& c) {
     ImGui::EndTable();
   }
   for (int k = 0; k < 2; ++k)
-    if (results[k]) sample_table(*results[k], k);
+    if (results[k]) sample_table(*results[k], k, names[k]);
 }
 
 }  // namespace nerds::viewer

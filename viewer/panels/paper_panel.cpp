@@ -10,14 +10,13 @@
 
 namespace nerds::viewer {
 
-namespace {
-
-// Text that wraps at the column's edge (and is not a printf format: cards hold '%').
 void wrapped(const std::string& text) {
   ImGui::PushTextWrapPos(0.f);
   ImGui::TextUnformatted(text.c_str());
   ImGui::PopTextWrapPos();
 }
+
+namespace {
 
 // A section's name, dimmed.
 void heading(const std::string& text) {

@@ -1,5 +1,7 @@
 #include "viewer/ui/app.h"
 
+#define GLFW_INCLUDE_NONE
+#include <GLFW/glfw3.h>  // key codes (the guided steps' keys)
 #include <imgui.h>
 
 #include <algorithm>
@@ -12,8 +14,10 @@
 
 #include "renderer/error.h"
 #include "renderer/math/camera_ray.h"
+#include "renderer/techniques/core/paper_cards.h"
 #include "viewer/core/camera_path_overlay.h"
 #include "viewer/core/dataset_cameras.h"
+#include "viewer/core/guided_step_view.h"
 #include "viewer/core/session_capture.h"
 #include "viewer/gl/gl.h"
 #include "viewer/gl/screenshot.h"
@@ -35,11 +39,31 @@ const LineColor kFrustum{110, 170, 255, 150}, kDatasetCamera{255, 230, 80, 255},
     kOccupied{90, 255, 140, 90}, kRays[2] = {{80, 255, 120, 255}, {255, 160, 40, 255}},
     kPathKey{255, 110, 60, 230}, kPathSelectedKey{255, 40, 40, 255}, kPathCurve{255, 110, 60, 200};
 
+constexpr float kSideBySideGap = 6.f;  // window pixels between the arms side by side
+constexpr float kSplitGrab = 8.f;      // the wipe line is dragged from this close (window pixels)
+
+// Compare mode shares the cores between the arms: each worker trains and renders with its half.
+WorkerSettings worker_settings(bool compare) {
+  WorkerSettings w;
+  if (compare) w.max_threads = std::max(1u, std::thread::hardware_concurrency() / 2);
+  return w;
+}
+
 }  // namespace
 
-App::App(const ViewerOptions& options, const Session& session)
-    : options_(options), window_(options.width, options.height, "nerds-view") {
+App::App(const ViewerOptions& options, const Session& session, std::optional<CompareMode> compare)
+    : options_(options),
+      window_(options.width, options.height, "nerds-view"),
+      worker_(worker_settings(compare.has_value())) {
   drawing_ = std::make_unique<SceneDrawing>();
+  if (compare) {
+    compare_ = std::move(compare);
+    worker_b_ = std::make_unique<EngineWorker>(worker_settings(true));
+    difference_ = std::make_unique<Texture>();
+    if (!options.compare_layout.empty()) parse_compare_layout(options.compare_layout, &state_.compare.layout);
+    if (options.compare_split >= 0.f) state_.compare.split = options.compare_split;
+    if (options.guided_step >= 0) state_.guided_step_request = options.guided_step;  // applied once the scene is open
+  }
   if (options.frames > 0) script_.emplace(options, session.step);
   if (options.camera_path) {
     state_.camera_path.path = *options.camera_path;
@@ -53,14 +77,32 @@ App::App(const ViewerOptions& options, const Session& session)
 App::~App() = default;
 
 void App::open(const Session& s) {
-  const EngineSetup setup = engine_setup(s, "session");  // a bad parameter fails here, before anything changes
+  // A bad parameter fails here, before anything changes. Compare mode: each arm its plan's.
+  // A compare session's arms start from their own snapshots and steps (arm A: the session's).
+  EngineSetup setup = compare_ ? arm_setup(*compare_, compare_->plan.a) : engine_setup(s, "session");
+  EngineSetup setup_b;
+  if (compare_) {
+    setup.snapshot = s.snapshot;
+    setup_b = arm_setup(*compare_, compare_->plan.b);
+    if (s.compare) setup_b.snapshot = s.compare->snapshot_b;
+  }
   opened_ = s;
   worker_.post(cmd::Open{setup});
-  if (s.threads > 0) worker_.post(cmd::SetTrainThreads{s.threads});
-  if (s.step > 0)
-    worker_.post(cmd::TrainTo{s.step, s.running});
-  else
-    worker_.post(cmd::SetTraining{s.running});
+  if (worker_b_) worker_b_->post(cmd::Open{setup_b});
+  if (s.threads > 0) post_all(cmd::SetTrainThreads{s.threads});
+  const int step_b = s.compare ? s.compare->step_b : s.step;
+  for (EngineWorker* w : {&worker_, worker_b_.get()}) {
+    if (!w) continue;
+    const int step = w == &worker_ ? s.step : step_b;
+    if (step > 0)
+      w->post(cmd::TrainTo{step, s.running});
+    else
+      w->post(cmd::SetTraining{s.running});
+  }
+  if (compare_ && s.compare) {
+    state_.compare = s.compare->view;
+    state_.guided_step = s.compare->guided_step;
+  }
   state_.train_threads = s.threads;
   state_.view = s.view;
   for (RayPick& p : state_.picks) p = RayPick{};
@@ -124,12 +166,16 @@ void App::frame() {
                     worker_state_.render_settled && !ImGui::IsAnyMouseDown();
   window_.begin_frame(idle ? 0.05 : 0.0);
   worker_.state_if_newer(worker_state_.version, &worker_state_);
+  if (worker_b_) worker_b_->state_if_newer(worker_state_b_.version, &worker_state_b_);
 
   const ImGuiIO& io = ImGui::GetIO();
   const Layout layout = compute_layout(io.DisplaySize.x, io.DisplaySize.y);
   const SceneInfo* scene = worker_state_.ready ? worker_state_.scene.get() : nullptr;
   if (scene && worker_state_.scene_version != seen_scene_version_) on_new_scene(layout);
-  if (scene) handle_view_input(state_, gesture_, scene, tracker_.current(), layout.view, worker_.commands());
+  const Rect view_rect = render_rect(layout);
+  if (scene && compare_) walk_guided_steps(*scene, view_rect);
+  if (scene && compare_) handle_split_drag(tracker_.current());
+  if (scene && !dragging_split_) handle_view_input(state_, gesture_, scene, tracker_.current(), view_rect, commands());
   if (scene && advance_playback(state_.camera_path, state_.camera, *scene->train, io.DeltaTime))
     state_.view.dataset_view = DatasetView{};  // a playing camera path leaves the dataset cameras
   if (scene && script_ && script_->drawing_frames() && options_.orbit_per_frame != 0.f) {
@@ -137,29 +183,40 @@ void App::frame() {
     turn.orbit[0] = options_.orbit_per_frame / state_.camera.orbit_deg_per_pixel;
     if (state_.camera.apply(turn, layout.view.h)) state_.view.dataset_view = DatasetView{};
   }
-  const ViewTarget& view = tracker_.update(state_, scene, layout.view);
+  const ViewTarget& view = tracker_.update(state_, scene, view_rect);
   if (view.valid) worker_.set_view({view.target, state_.view.overlays.occupancy});
+  if (view.valid && worker_b_) worker_b_->set_view({view.target, state_.view.overlays.occupancy});
   if (picks_pending_ && view.valid) {
     for (int slot = 0; slot < 2; ++slot) {
       state_.picks[slot].view_version = view.target.version;
-      send_pick(state_, slot, view, worker_.commands());
+      send_pick(state_, slot, view, commands());
     }
     picks_pending_ = false;
   }
   display_.update(worker_state_, state_, view);
-  if (script_) script_->observe(worker_state_, state_, view);
+  if (worker_b_) {
+    display_b_.update(worker_state_b_, state_, view);
+    update_difference();
+  }
+  if (script_) script_->observe(arms(), state_, view);
 
   draw_panels(layout);
   draw_pick_markers();
   draw_scene(layout);
+  if (compare_) draw_compare_labels(layout, view);
   window_.render_imgui();
   after_draw(layout);
+  if (compare_) {
+    if (state_.toggle_requested) replan_toggle();
+    forward_commands();
+  }
   window_.present();
   if (script_) script_->frame_done();
 }
 
 void App::draw_panels(const Layout& l) {
-  PanelContext c{worker_state_, state_, worker_.commands(), display_.info(), tracker_.current()};
+  PanelContext c{worker_state_, state_, commands(), display_.info(), tracker_.current()};
+  if (compare_) c.arm_b = &worker_state_b_;
   ImGui::SetNextWindowPos(ImVec2(l.left.x, l.left.y));
   ImGui::SetNextWindowSize(ImVec2(l.left.w, l.left.h));
   ImGui::Begin("##left", nullptr, kColumnFlags);
@@ -173,7 +230,10 @@ void App::draw_panels(const Layout& l) {
   ImGui::SetNextWindowPos(ImVec2(l.right.x, l.right.y));
   ImGui::SetNextWindowSize(ImVec2(l.right.w, l.right.h));
   ImGui::Begin("##right", nullptr, kColumnFlags);
-  if (options_.paper_card) paper_panel(c, *options_.paper_card);
+  if (compare_)
+    compare_panel(c, *compare_, worker_state_b_, display_b_.info(), difference_info_.span);
+  else if (options_.paper_card)
+    paper_panel(c, *options_.paper_card);
   dataset_panel(c);
   inspector_panel(c);
   grid_slice_panel(c);
@@ -254,18 +314,53 @@ void App::draw_scene(const Layout& l) {
   glClear(GL_COLOR_BUFFER_BIT);
   const ViewTarget& view = tracker_.current();
   if (!view.valid) return;
-  const DisplayInfo& d = display_.info();
-  if (d.image && display_.main_texture().valid()) {
-    // An image of an older camera (moving) fills the view; one of a dataset camera keeps its shape.
-    const Rect r =
-        d.image_is_current ? view.image_rect : fit_rect(l.view, d.image->intrinsics.width, d.image->intrinsics.height);
-    drawing_->set_area(d.image_is_current ? r : (view.dataset_view.active() ? r : l.view), scale, fb_h);
-    drawing_->draw_texture(display_.main_texture());
+  const Rect view_rect = render_rect(l);
+  // Where a display's image goes, `dx` to the right of the tracker's place: an image of an
+  // older camera (moving) fills the view; one of a dataset camera keeps its shape.
+  auto area = [&](const DisplayInfo& d, float dx) {
+    Rect r = d.image_is_current ? view.image_rect
+                                : (view.dataset_view.active()
+                                       ? fit_rect(view_rect, d.image->intrinsics.width, d.image->intrinsics.height)
+                                       : view_rect);
+    r.x += dx;
+    return r;
+  };
+  auto draw = [&](const Display& display, float dx) {
+    const DisplayInfo& d = display.info();
+    if (!d.image || !display.main_texture().valid()) return;
+    drawing_->set_area(area(d, dx), scale, fb_h);
+    drawing_->draw_texture(display.main_texture());
+  };
+  const CompareLayout layout = compare_ ? state_.compare.layout : CompareLayout::SideBySide;
+  std::vector<float> line_offsets = {0.f};
+  if (compare_ && layout == CompareLayout::Difference) {
+    if (difference_->valid() && display_.info().image) {
+      drawing_->set_area(area(display_.info(), 0.f), scale, fb_h);
+      drawing_->draw_texture(*difference_);
+    }
+  } else {
+    draw(display_, 0.f);
+    if (compare_ && layout == CompareLayout::SideBySide) {
+      const float dx = view_rect.w + kSideBySideGap;
+      draw(display_b_, dx);
+      line_offsets.push_back(dx);
+    } else if (compare_ && layout == CompareLayout::Split) {
+      // B right of the wipe line, over A.
+      const float x = view.image_rect.x + state_.compare.split * view.image_rect.w;
+      glEnable(GL_SCISSOR_TEST);
+      glScissor(static_cast<GLint>(x * scale), 0, fb_w, fb_h);
+      draw(display_b_, 0.f);
+      glDisable(GL_SCISSOR_TEST);
+    }
   }
   const LineSet& lines = overlay_lines();
   if (lines.vertex_count() > 0) {
-    drawing_->set_area(view.image_rect, scale, fb_h);
-    drawing_->draw_lines(lines, view_projection(view.target.pose, view.target.intrinsics, 0.01f, 100.f), 1.f);
+    for (float dx : line_offsets) {
+      Rect r = view.image_rect;
+      r.x += dx;
+      drawing_->set_area(r, scale, fb_h);
+      drawing_->draw_lines(lines, view_projection(view.target.pose, view.target.intrinsics, 0.01f, 100.f), 1.f);
+    }
   }
   glViewport(0, 0, fb_w, fb_h);
 }
@@ -279,7 +374,7 @@ void App::after_draw(const Layout& layout) {
         write_layout(options_.screenshot, layout);
         std::fprintf(stderr, "nerds-view: wrote %s (step %d)\n", options_.screenshot.c_str(), worker_state_.stats.step);
       }
-      if (!options_.frame_times.empty()) script_->write_frame_times(options_.frame_times, worker_state_);
+      if (!options_.frame_times.empty()) script_->write_frame_times(options_.frame_times, arms());
       if (!options_.save_session.empty()) {
         state_.session_path = options_.save_session;
         save_session();
@@ -310,11 +405,18 @@ void App::save_session() {
   const fs::path path(state_.session_path);
   std::error_code ec;
   if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
+  if (compare_) s.compare = capture_compare(*compare_, worker_state_b_, state_);
   if (state_.session_with_model) {
     fs::path snapshot = path;
     snapshot.replace_extension(".nerds");
     worker_.post(cmd::SaveSnapshot{snapshot.string()});
     s.snapshot = snapshot.filename().string();  // beside the session file
+    if (compare_) {                             // arm B's beside it
+      fs::path b = path;
+      b.replace_filename(path.stem().string() + "-b.nerds");
+      worker_b_->post(cmd::SaveSnapshot{b.string()});
+      s.compare->snapshot_b = b.filename().string();
+    }
   }
   write_session(state_.session_path, s);
   state_.message =
@@ -323,6 +425,19 @@ void App::save_session() {
 
 void App::load_session() {
   const Session s = read_session(state_.session_path);
+  // Compare mode follows the file: a compare session opens both arms (a second worker when
+  // there was none), a plain one closes arm B.
+  std::optional<CompareMode> mode;
+  if (s.compare) mode = compare_from_session(s);  // a bad request fails here, before anything changes
+  compare_ = std::move(mode);
+  if (compare_ && !worker_b_) {
+    worker_b_ = std::make_unique<EngineWorker>(worker_settings(true));
+    difference_ = std::make_unique<Texture>();
+  }
+  if (!compare_) {
+    worker_b_.reset();
+    worker_state_b_ = WorkerState{};
+  }
   open(s);
   state_.message = "opened the session " + state_.session_path;
 }
@@ -346,9 +461,212 @@ void App::write_layout(const std::string& png, const Layout& l) const {
                        {"offset", g->request.offset},   {"resolution", g->slice.resolution},
                        {"hashed", g->slice.hashed},     {"step", g->step},
                        {"note", g->note}};
+  if (compare_) j["compare"] = compare_layout_json();
   fs::path path(png);
   path.replace_extension(".json");
   std::ofstream(path) << j.dump(2) << "\n";
+}
+
+void App::post_all(const Command& command) {
+  worker_.post(command);
+  if (worker_b_) worker_b_->post(command);
+}
+
+std::vector<const WorkerState*> App::arms() const {
+  std::vector<const WorkerState*> a = {&worker_state_};
+  if (worker_b_) a.push_back(&worker_state_b_);
+  return a;
+}
+
+void App::forward_commands() {
+  for (Command& c : broadcast_.take_all()) {
+    if (auto* reset = std::get_if<cmd::Reset>(&c)) {  // each arm retrains with its own parameters
+      (void)reset;
+      worker_.post(cmd::Reset{compare_->plan.a.params});
+      worker_b_->post(cmd::Reset{compare_->plan.b.params});
+    } else if (std::holds_alternative<cmd::ApplyParams>(c)) {
+      state_.message =
+          "compare mode: the arms' parameters come from the compare plan (choose the toggle in the "
+          "Compare section; --set for both)";
+    } else if (auto* save = std::get_if<cmd::SaveSnapshot>(&c)) {
+      fs::path b = save->path;
+      b.replace_filename(b.stem().string() + "-b" + b.extension().string());
+      worker_.post(*save);
+      worker_b_->post(cmd::SaveSnapshot{b.string()});
+    } else {
+      post_all(c);
+    }
+  }
+}
+
+Rect App::render_rect(const Layout& l) const {
+  if (!compare_ || state_.compare.layout != CompareLayout::SideBySide) return l.view;
+  Rect r = l.view;
+  r.w = std::max(1.f, 0.5f * (l.view.w - kSideBySideGap));
+  return r;
+}
+
+void App::update_difference() {
+  const DisplayInfo& a = display_.info();
+  const DisplayInfo& b = display_b_.info();
+  if (state_.compare.layout != CompareLayout::Difference || !a.image || !b.image) return;
+  if (a.image == difference_of_[0] && b.image == difference_of_[1] && state_.view.mode == difference_mode_) return;
+  DifferenceImage d = difference_image(display_.main_pixels(), display_b_.main_pixels());
+  if (d.image.rgba.empty()) return;  // the arms' images differ in size: wait for the other arm's
+  difference_->upload(d.image.width, d.image.height, d.image.rgba.data(), a.image_is_current);
+  d.image = ColorImage();
+  difference_info_ = std::move(d);
+  difference_of_[0] = a.image;
+  difference_of_[1] = b.image;
+  difference_mode_ = state_.view.mode;
+}
+
+void App::handle_split_drag(const ViewTarget& view) {
+  const ImGuiIO& io = ImGui::GetIO();
+  if (state_.compare.layout != CompareLayout::Split || !view.valid) {
+    dragging_split_ = false;
+    return;
+  }
+  const Rect& r = view.image_rect;
+  const float x = r.x + state_.compare.split * r.w;
+  if (!dragging_split_ && !io.WantCaptureMouse && ImGui::IsMouseClicked(ImGuiMouseButton_Left) &&
+      std::fabs(io.MousePos.x - x) <= kSplitGrab && io.MousePos.y >= r.y && io.MousePos.y <= r.y + r.h)
+    dragging_split_ = true;
+  if (dragging_split_) {
+    state_.compare.split = std::clamp((io.MousePos.x - r.x) / std::max(r.w, 1.f), 0.f, 1.f);
+    if (!ImGui::IsMouseDown(ImGuiMouseButton_Left)) dragging_split_ = false;
+  }
+}
+
+void App::draw_compare_labels(const Layout& l, const ViewTarget& view) {
+  if (!view.valid) return;
+  ImDrawList* dl = ImGui::GetBackgroundDrawList();
+  const Rect& r = view.image_rect;
+  const ImU32 text = IM_COL32(255, 255, 255, 255), shade = IM_COL32(0, 0, 0, 160);
+  auto label = [&](float x, float y, const std::string& s) {
+    const ImVec2 size = ImGui::CalcTextSize(s.c_str());
+    dl->AddRectFilled(ImVec2(x - 2.f, y - 1.f), ImVec2(x + size.x + 2.f, y + size.y + 1.f), shade);
+    dl->AddText(ImVec2(x, y), text, s.c_str());
+  };
+  auto arm_line = [&](int arm) {
+    const WorkerState& w = arm == 0 ? worker_state_ : worker_state_b_;
+    return arm_title(*compare_, arm) + "  step " + std::to_string(w.stats.step);
+  };
+  switch (state_.compare.layout) {
+    case CompareLayout::SideBySide:
+      label(r.x + 4.f, r.y + 4.f, arm_line(0));
+      label(r.x + render_rect(l).w + kSideBySideGap + 4.f, r.y + 4.f, arm_line(1));
+      break;
+    case CompareLayout::Split: {
+      const float x = r.x + state_.compare.split * r.w;
+      dl->AddLine(ImVec2(x, r.y), ImVec2(x, r.y + r.h), IM_COL32(255, 255, 255, 230), 2.f);
+      label(r.x + 4.f, r.y + 4.f, arm_line(0));
+      label(r.x + 4.f, r.y + 22.f, arm_line(1) + "  (right of the line)");
+      break;
+    }
+    case CompareLayout::Difference: {
+      char buf[96];
+      std::snprintf(buf, sizeof buf, "|A - B|  colour scale 0 .. %.3f  (mean %.4f)", difference_info_.span,
+                    difference_info_.mean);
+      label(r.x + 4.f, r.y + 4.f, buf);
+      break;
+    }
+  }
+}
+
+void App::walk_guided_steps(const SceneInfo& scene, const Rect& view_rect) {
+  const PaperCard* card = compare_->plan.card_id.empty() ? nullptr : find_paper_card(compare_->plan.card_id);
+  if (!card || card->steps.empty()) return;
+  const int n = static_cast<int>(card->steps.size());
+  if (!ImGui::GetIO().WantCaptureKeyboard) {  // '.' next, ',' previous
+    if (ImGui::IsKeyPressed(GLFW_KEY_PERIOD)) state_.guided_step_request = std::min(state_.guided_step + 1, n - 1);
+    if (ImGui::IsKeyPressed(GLFW_KEY_COMMA) && state_.guided_step > 0)
+      state_.guided_step_request = state_.guided_step - 1;
+  }
+  if (state_.guided_step_request < 0) return;
+  const int k = state_.guided_step_request;
+  state_.guided_step_request = -1;
+  if (k >= n) {
+    state_.message = "the card has " + std::to_string(n) + " guided steps, not " + std::to_string(k + 1);
+    return;
+  }
+  try {
+    if (scene.test) check_guided_step_views(card->steps, *scene.test, card->file);
+  } catch (const std::exception& e) {
+    state_.message = e.what();
+  }
+  const GuidedStepEffect effect = apply_guided_step(state_, scene, card->steps, k, compare_->plan, view_rect.w);
+  compare_->guided_step = k;
+  if (!effect.note.empty()) state_.message = effect.note;
+  if (effect.picks_changed) {
+    for (int slot = 0; slot < 2; ++slot)
+      if (!state_.picks[slot].active) post_all(cmd::ClearInspect{slot});
+    picks_pending_ = true;
+  }
+  if (!effect.toggle.empty()) {
+    state_.toggle_request = effect.toggle;
+    state_.toggle_requested = true;
+  }
+}
+
+void App::replan_toggle() {
+  state_.toggle_requested = false;
+  CompareRequest request = compare_->request;
+  request.toggle = state_.toggle_request;
+  request.compare.clear();  // a card's toggle replaces a free compare
+  try {
+    CompareMode mode = prepare_compare(request, "", compare_scene_options(options_), opened_);
+    mode.downscale = compare_->downscale;
+    mode.guided_step = compare_->guided_step;
+    const bool same_data = mode.data_dir == compare_->data_dir;
+    compare_ = std::move(mode);
+    if (same_data) {  // same scene: retrain both arms from scratch with the new settings
+      worker_.post(cmd::Reset{compare_->plan.a.params});
+      worker_b_->post(cmd::Reset{compare_->plan.b.params});
+    } else {
+      worker_.post(cmd::Open{arm_setup(*compare_, compare_->plan.a)});
+      worker_b_->post(cmd::Open{arm_setup(*compare_, compare_->plan.b)});
+    }
+    post_all(cmd::SetTraining{true});
+    state_.message = "comparing " + compare_->plan.toggle.param + ": both arms restarted";
+  } catch (const std::exception& e) {
+    state_.message = e.what();
+  }
+}
+
+nlohmann::ordered_json App::compare_layout_json() const {
+  const CompareMode& m = *compare_;
+  nlohmann::ordered_json j;
+  j["paper"] = m.plan.card_id;
+  j["param"] = m.plan.toggle.param;
+  j["data"] = m.data_dir;
+  j["layout"] = compare_layout_name(state_.compare.layout);
+  j["split"] = state_.compare.split;
+  j["guided_step"] = state_.guided_step >= 0 ? nlohmann::ordered_json(state_.guided_step + 1) : nullptr;
+  const DatasetView& dv = tracker_.current().dataset_view;
+  for (int arm = 0; arm < 2; ++arm) {
+    const WorkerState& w = arm == 0 ? worker_state_ : worker_state_b_;
+    const DisplayInfo& d = arm == 0 ? display_.info() : display_b_.info();
+    const CompareArm& plan = arm == 0 ? m.plan.a : m.plan.b;
+    nlohmann::ordered_json a;
+    a["toggle"] = plan.setting;
+    a["label"] = plan.label;
+    a["step"] = w.stats.step;
+    a["image_step"] = d.image ? d.image->step : -1;
+    // Against the snapped dataset view's ground truth (the newest full-size render), else the
+    // training batches' estimate.
+    if (d.has_error && d.error_mse > 0.0) {
+      a["psnr"] = psnr_of_mse(d.error_mse);
+      a["psnr_of"] = dv.split + ":" + std::to_string(dv.index);
+      a["psnr_step"] = d.error_step;
+    } else {
+      const double mse = std::isnan(w.stats.last_mse) ? w.stats.last_loss : w.stats.last_mse;
+      a["psnr"] = mse > 0.0 ? nlohmann::ordered_json(psnr_of_mse(mse)) : nullptr;
+      a["psnr_of"] = "training batches";
+    }
+    j[arm == 0 ? "a" : "b"] = a;
+  }
+  return j;
 }
 
 }  // namespace nerds::viewer

@@ -6,8 +6,12 @@
 
 #include <chrono>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
+#include <vector>
 
+#include "viewer/core/compare_difference.h"
+#include "viewer/core/compare_mode.h"
 #include "viewer/core/engine_worker.h"
 #include "viewer/core/session.h"
 #include "viewer/core/view_tracker.h"
@@ -23,7 +27,8 @@ namespace nerds::viewer {
 
 class App {
  public:
-  App(const ViewerOptions& options, const Session& session);
+  // With `compare`: compare mode, arm A on worker_ and arm B on a second worker.
+  App(const ViewerOptions& options, const Session& session, std::optional<CompareMode> compare = {});
   ~App();
   int run();
 
@@ -40,14 +45,38 @@ class App {
   void save_session();
   void load_session();
   void write_layout(const std::string& png, const Layout& layout) const;
+  // Compare mode.
+  CommandQueue& commands() { return compare_ ? broadcast_ : worker_.commands(); }
+  void post_all(const Command& command);  // to every arm
+  void forward_commands();                // the panels' commands (broadcast_) to both arms
+  std::vector<const WorkerState*> arms() const;
+  Rect render_rect(const Layout& layout) const;  // where the tracker's image goes (side by side: the left half)
+  void update_difference();
+  void handle_split_drag(const ViewTarget& view);
+  void draw_compare_labels(const Layout& layout, const ViewTarget& view);
+  void replan_toggle();
+  void walk_guided_steps(const SceneInfo& scene, const Rect& view_rect);  // keys, and a step asked for
+  nlohmann::ordered_json compare_layout_json() const;
 
   ViewerOptions options_;
   Session opened_;
   Window window_;  // first: the OpenGL context outlives every GL object below
   std::unique_ptr<SceneDrawing> drawing_;
   Display display_;
-  EngineWorker worker_;
+  EngineWorker worker_;  // the model; in compare mode arm A
   WorkerState worker_state_;
+  // Compare mode: the plan, arm B's worker, state and display, the panels' commands for both
+  // arms, and the difference view.
+  std::optional<CompareMode> compare_;
+  std::unique_ptr<EngineWorker> worker_b_;
+  WorkerState worker_state_b_;
+  Display display_b_;
+  CommandQueue broadcast_;
+  std::unique_ptr<Texture> difference_;
+  DifferenceImage difference_info_;  // its span and mean (no pixels kept)
+  std::shared_ptr<const RenderedImage> difference_of_[2];
+  RenderMode difference_mode_ = RenderMode::Rgb;
+  bool dragging_split_ = false;
   ViewerState state_;
   ViewTracker tracker_;
   MouseGesture gesture_;

@@ -54,6 +54,7 @@ void Display::update(const WorkerState& worker, const ViewerState& state, const 
     Colorized c = colorize(*image, state.view.mode, truth);
     // Dataset cameras are shown pixel for pixel (the error is per pixel); free views smoothly.
     main_.upload(c.image.width, c.image.height, c.image.rgba.data(), dataset && current);
+    main_pixels_ = std::move(c.image);
     c.image = ColorImage();
     info_.colors = std::move(c);
     info_.image = image;

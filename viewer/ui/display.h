@@ -20,6 +20,8 @@ class Display {
   const DisplayInfo& info() const { return info_; }
   // The newest render in the chosen mode (info().image, colorized).
   const Texture& main_texture() const { return main_; }
+  // Its pixels as uploaded (compare mode's difference view reads both arms').
+  const ColorImage& main_pixels() const { return main_pixels_; }
 
  private:
   // The ground truth of the current dataset view at width x height (cached).
@@ -27,6 +29,7 @@ class Display {
 
   DisplayInfo info_;
   Texture main_, truth_, error_, grid_slice_;
+  ColorImage main_pixels_;
   std::shared_ptr<const GridSliceResult> grid_slice_source_;
   RenderMode shown_mode_ = RenderMode::Rgb;
   uint64_t shown_version_ = 0;  // the view version the colors were made for

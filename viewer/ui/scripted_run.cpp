@@ -38,9 +38,30 @@ void ScriptedRun::fail(const std::string& why) {
   phase_ = Phase::Failed;
 }
 
-void ScriptedRun::observe(const WorkerState& w, const ViewerState& state, const ViewTarget& view) {
+bool ScriptedRun::arm_ready(const WorkerState& w, const ViewerState& state, const ViewTarget& view) const {
+  const auto& img = w.image;
+  // Paused: the full-size image of this very model. Training: any full-size image of this
+  // view (each shows one model state, img->step, while the model moves on).
+  bool ready =
+      img && img->finest && img->view_version == view.target.version && (w.training || img->step == w.stats.step);
+  for (int slot = 0; slot < 2; ++slot) {
+    if (!state.picks[slot].active) continue;
+    const auto& r = w.inspect[slot];
+    ready = ready && r && (w.training || r->step == w.stats.step);
+  }
+  if (const GridSliceSettings& want = state.grid_slice; want.open) {  // --grid-slice: this plane, this model
+    const auto& g = w.grid_slice;
+    ready = ready && g && g->request.level == want.level && g->request.axis == want.axis &&
+            g->request.offset == want.offset && g->request.size == want.size && (w.training || g->step == w.stats.step);
+  }
+  return ready;
+}
+
+void ScriptedRun::observe(const std::vector<const WorkerState*>& arms, const ViewerState& state,
+                          const ViewTarget& view) {
   if (finished()) return;
-  if (!w.ready && !w.error.empty()) return fail(w.error);
+  for (const WorkerState* w : arms)
+    if (!w->ready && !w->error.empty()) return fail(w->error);
   const double elapsed = std::chrono::duration<double>(Clock::now() - started_).count();
   if (elapsed > options_.timeout_seconds) {
     const char* doing = phase_ == Phase::Starting ? "opening the scene and training to the step"
@@ -48,32 +69,28 @@ void ScriptedRun::observe(const WorkerState& w, const ViewerState& state, const 
                                                   : "waiting for the full-size render";
     return fail("timed out after " + std::to_string(static_cast<int>(elapsed)) + " s " + doing);
   }
-  if (phase_ == Phase::Starting && w.ready && view.valid && w.stats.step >= target_step_ && w.train_to == 0) {
+  bool at_step = view.valid;
+  for (const WorkerState* w : arms) at_step = at_step && w->ready && w->stats.step >= target_step_ && w->train_to == 0;
+  if (phase_ == Phase::Starting && at_step) {
     phase_ = Phase::Frames;
-    steps_at_frames_start_ = w.stats.step;
-    train_seconds_at_start_ = w.stats.train_seconds;
+    counters_.assign(arms.size(), ArmCounters{});
+    for (size_t i = 0; i < arms.size(); ++i) {
+      counters_[i].steps_start = arms[i]->stats.step;
+      counters_[i].train_seconds_start = arms[i]->stats.train_seconds;
+      counters_[i].samples_start = arms[i]->stats.used_samples;
+    }
   }
-  if (phase_ == Phase::Settling && steps_at_frames_end_ < 0) {
-    steps_at_frames_end_ = w.stats.step;
-    train_seconds_at_end_ = w.stats.train_seconds;
+  if (phase_ == Phase::Settling && !counted_end_) {
+    counted_end_ = true;
+    for (size_t i = 0; i < arms.size() && i < counters_.size(); ++i) {
+      counters_[i].steps_end = arms[i]->stats.step;
+      counters_[i].train_seconds_end = arms[i]->stats.train_seconds;
+      counters_[i].samples_end = arms[i]->stats.used_samples;
+    }
   }
   if (phase_ == Phase::Settling) {
-    const auto& img = w.image;
-    // Paused: the full-size image of this very model. Training: any full-size image of this
-    // view (each shows one model state, img->step, while the model moves on).
-    bool ready = img && img->finest && img->view_version == view.target.version &&
-                 (w.training || img->step == w.stats.step);
-    for (int slot = 0; slot < 2; ++slot) {
-      if (!state.picks[slot].active) continue;
-      const auto& r = w.inspect[slot];
-      ready = ready && r && (w.training || r->step == w.stats.step);
-    }
-    if (const GridSliceSettings& want = state.grid_slice; want.open) {  // --grid-slice: this plane, this model
-      const auto& g = w.grid_slice;
-      ready = ready && g && g->request.level == want.level && g->request.axis == want.axis &&
-              g->request.offset == want.offset && g->request.size == want.size &&
-              (w.training || g->step == w.stats.step);
-    }
+    bool ready = true;
+    for (const WorkerState* w : arms) ready = ready && arm_ready(*w, state, view);
     if (ready) phase_ = Phase::Tail;
   }
 }
@@ -98,11 +115,13 @@ void ScriptedRun::frame_done() {
   last_frame_ = now;
 }
 
-void ScriptedRun::write_frame_times(const std::string& path, const WorkerState& w) const {
+void ScriptedRun::write_frame_times(const std::string& path, const std::vector<const WorkerState*>& arms) const {
   std::vector<double> ms;
   for (double s : frame_seconds_) ms.push_back(1000.0 * s);
   double sum = 0.0;
   for (double v : ms) sum += v;
+  const WorkerState& w = *arms.front();
+  const double wall = sum / 1000.0;
   nlohmann::ordered_json j;
   j["frames"] = ms.size();
   j["median_ms"] = percentile(ms, 0.5);
@@ -111,11 +130,23 @@ void ScriptedRun::write_frame_times(const std::string& path, const WorkerState& 
   j["max_ms"] = ms.empty() ? 0.0 : *std::max_element(ms.begin(), ms.end());
   j["training"] = w.training;
   j["train_threads"] = w.train_threads;
-  j["steps_during_frames"] = steps_at_frames_end_ - steps_at_frames_start_;
-  j["train_seconds_during_frames"] = train_seconds_at_end_ - train_seconds_at_start_;
-  j["wall_seconds_of_frames"] = sum / 1000.0;
+  const ArmCounters none;
+  const ArmCounters& c = counters_.empty() ? none : counters_.front();
+  j["steps_during_frames"] = c.steps_end - c.steps_start;
+  j["train_seconds_during_frames"] = c.train_seconds_end - c.train_seconds_start;
+  j["wall_seconds_of_frames"] = wall;
   j["step_at_end"] = w.stats.step;
   j["load_average_at_end"] = load_average();
+  // Each model's samples per second of wall time while the frames were drawn (what a second
+  // arm costs the first: compare with a single model's run).
+  for (size_t i = 0; i < counters_.size() && i < arms.size(); ++i) {
+    const ArmCounters& a = counters_[i];
+    j["arms"].push_back({{"steps_during_frames", a.steps_end - a.steps_start},
+                         {"train_seconds_during_frames", a.train_seconds_end - a.train_seconds_start},
+                         {"samples_during_frames", a.samples_end - a.samples_start},
+                         {"samples_per_second", wall > 0.0 ? (a.samples_end - a.samples_start) / wall : 0.0},
+                         {"train_threads", arms[i]->train_threads}});
+  }
   j["frame_ms"] = ms;
   std::ofstream out(path);
   out << j.dump(2) << "\n";

@@ -3,7 +3,8 @@
 // meanwhile if the session trains), wait until the view is rendered at full size for the
 // model on screen and the inspected rays (and the grid slice of --grid-slice) are up to date,
 // draw two more frames (so every panel has its final size), then write the screenshot and its
-// layout file and end. Gives up with exit status 1 after the timeout or on an error.
+// layout file and end. Gives up with exit status 1 after the timeout or on an error. In compare
+// mode every arm must be open, at the step, and rendered so (each arm is one WorkerState).
 #pragma once
 
 #include <chrono>
@@ -22,7 +23,7 @@ class ScriptedRun {
   ScriptedRun(const ViewerOptions& options, int target_step);
 
   // Called once per frame before drawing; decides whether this frame is the screenshot.
-  void observe(const WorkerState& worker, const ViewerState& state, const ViewTarget& view);
+  void observe(const std::vector<const WorkerState*>& arms, const ViewerState& state, const ViewTarget& view);
   bool screenshot_now() const { return phase_ == Phase::Screenshot; }
   bool drawing_frames() const { return phase_ == Phase::Frames; }
   // Called after the frame was presented.
@@ -31,13 +32,21 @@ class ScriptedRun {
   int exit_code() const { return phase_ == Phase::Failed ? 1 : 0; }
   const std::string& failure() const { return failure_; }
   const std::vector<double>& frame_seconds() const { return frame_seconds_; }
-  // Writes the frame times (JSON: each frame's milliseconds, median, 95th percentile, ...).
-  void write_frame_times(const std::string& path, const WorkerState& worker) const;
+  // Writes the frame times (JSON: each frame's milliseconds, median, 95th percentile, ...), and
+  // each arm's training steps and samples/s while the frames were drawn.
+  void write_frame_times(const std::string& path, const std::vector<const WorkerState*>& arms) const;
 
  private:
   enum class Phase { Starting, Frames, Settling, Tail, Screenshot, Done, Failed };
   using Clock = std::chrono::steady_clock;
   void fail(const std::string& why);
+  bool arm_ready(const WorkerState& w, const ViewerState& state, const ViewTarget& view) const;
+  // One arm's training while the frames were drawn.
+  struct ArmCounters {
+    int steps_start = 0, steps_end = -1;
+    double train_seconds_start = 0.0, train_seconds_end = 0.0;
+    int64_t samples_start = 0, samples_end = 0;
+  };
 
   ViewerOptions options_;
   int target_step_ = 0;
@@ -46,8 +55,8 @@ class ScriptedRun {
   Clock::time_point started_, last_frame_;
   bool timing_ = false;
   std::vector<double> frame_seconds_;
-  int steps_at_frames_start_ = 0, steps_at_frames_end_ = -1;
-  double train_seconds_at_start_ = 0.0, train_seconds_at_end_ = 0.0;
+  std::vector<ArmCounters> counters_;
+  bool counted_end_ = false;
   std::string failure_;
 };
 
