@@ -43,6 +43,8 @@ struct ClearInspect {
 struct SaveSnapshot {  // Engine::save (a session's model)
   std::string path;
 };
+struct ScoreTestViews {  // the mean PSNR of the model over the test split (train/evaluate.h), once
+};
 struct SetTrainThreads {  // OpenMP threads for training steps (renders keep every thread)
   int threads = 0;        // 0: all
 };
@@ -58,7 +60,7 @@ struct SliceGrid {  // keep a slice through a level of the grid encoding up to d
 }  // namespace cmd
 
 using Command = std::variant<cmd::Open, cmd::SetTraining, cmd::StepOnce, cmd::Reset, cmd::ApplyParams, cmd::TrainTo,
-                             cmd::Inspect, cmd::ClearInspect, cmd::SaveSnapshot, cmd::SetTrainThreads,
-                             cmd::SliceGrid>;
+                             cmd::Inspect, cmd::ClearInspect, cmd::SaveSnapshot, cmd::ScoreTestViews,
+                             cmd::SetTrainThreads, cmd::SliceGrid>;
 
 }  // namespace nerds::viewer

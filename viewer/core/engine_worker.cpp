@@ -9,6 +9,7 @@
 #endif
 
 #include "renderer/error.h"
+#include "renderer/train/evaluate.h"
 #include "viewer/core/view_geometry.h"
 
 namespace nerds::viewer {
@@ -172,6 +173,19 @@ void EngineWorker::apply(Command& command) {
             if (!engine_) throw InputError(c.path, "", "nothing to save: no scene is open");
             engine_->save(c.path);
             publish([&](WorkerState& s) { s.notice = "saved the model to " + c.path; });
+          },
+          [&](cmd::ScoreTestViews&) {
+            if (!engine_) throw InputError("", "", "nothing to score: no scene is open");
+            auto score = std::make_shared<TestViewsScore>();
+            score->step = engine_->stats().step;
+            if (scene_ && scene_->test && !scene_->test->frames.empty()) {
+              const EvalResult r = evaluate(*engine_, *scene_->test, EvalOptions{});
+              score->views = r.views;
+              score->psnr = r.psnr;
+            } else {
+              score->note = "the data has no test views";
+            }
+            publish([&](WorkerState& s) { s.test_score = std::move(score); });
           },
           [&](cmd::SliceGrid& c) {
             slice_request_ = c;

@@ -60,6 +60,14 @@ struct GridSliceResult {
   int step = 0;      // the model step it was taken at
 };
 
+// The model's mean PSNR over the test views (cmd::ScoreTestViews), or why there is none.
+struct TestViewsScore {
+  int views = 0;      // views scored; 0 when `note` says why not
+  double psnr = 0.0;  // dB, the mean of per-view PSNRs, white background (train/evaluate.h)
+  int step = 0;       // the model step it was scored at
+  std::string note;
+};
+
 struct WorkerState {
   uint64_t version = 0;   // changes with anything below
   std::string status;     // what the worker is doing ("making the scene ...", "training", ...)
@@ -79,6 +87,7 @@ struct WorkerState {
   std::shared_ptr<const OccupancyCells> occupancy;
   std::array<std::shared_ptr<const InspectResult>, 2> inspect;
   std::shared_ptr<const GridSliceResult> grid_slice;  // while a cmd::SliceGrid is on
+  std::shared_ptr<const TestViewsScore> test_score;   // after a cmd::ScoreTestViews
 };
 
 }  // namespace nerds::viewer

@@ -198,6 +198,14 @@ void App::frame() {
     display_b_.update(worker_state_b_, state_, view);
     update_difference();
   }
+  // Scripted compare off the dataset views: the layout's PSNR is each arm's test-view mean, of
+  // its model once the frames are drawn.
+  if (script_ && compare_ && script_->settling() && !test_scores_posted_ &&
+      !tracker_.current().dataset_view.active()) {
+    post_all(cmd::ScoreTestViews{});
+    script_->require_test_scores();
+    test_scores_posted_ = true;
+  }
   if (script_) script_->observe(arms(), state_, view);
 
   draw_panels(layout);
@@ -654,11 +662,15 @@ nlohmann::ordered_json App::compare_layout_json() const {
     a["step"] = w.stats.step;
     a["image_step"] = d.image ? d.image->step : -1;
     // Against the snapped dataset view's ground truth (the newest full-size render), else the
-    // training batches' estimate.
+    // test views' mean (scripted runs score them), else the training batches' estimate.
     if (d.has_error && d.error_mse > 0.0) {
       a["psnr"] = psnr_of_mse(d.error_mse);
       a["psnr_of"] = dv.split + ":" + std::to_string(dv.index);
       a["psnr_step"] = d.error_step;
+    } else if (w.test_score && w.test_score->views > 0) {
+      a["psnr"] = w.test_score->psnr;
+      a["psnr_of"] = "test views (" + std::to_string(w.test_score->views) + ")";
+      a["psnr_step"] = w.test_score->step;
     } else {
       const double mse = std::isnan(w.stats.last_mse) ? w.stats.last_loss : w.stats.last_mse;
       a["psnr"] = mse > 0.0 ? nlohmann::ordered_json(psnr_of_mse(mse)) : nullptr;

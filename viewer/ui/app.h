@@ -83,6 +83,7 @@ class App {
   std::optional<ScriptedRun> script_;
   bool session_view_pending_ = false;  // apply opened_'s camera, view and picks when its scene is ready
   bool picks_pending_ = false;         // send the picks once the view is valid
+  bool test_scores_posted_ = false;    // scripted compare: each arm scores the test views once
   uint64_t seen_scene_version_ = 0;
   std::string seen_data_dir_;
   Clock::time_point last_frame_;

@@ -54,6 +54,7 @@ bool ScriptedRun::arm_ready(const WorkerState& w, const ViewerState& state, cons
     ready = ready && g && g->request.level == want.level && g->request.axis == want.axis &&
             g->request.offset == want.offset && g->request.size == want.size && (w.training || g->step == w.stats.step);
   }
+  if (test_scores_) ready = ready && w.test_score;
   return ready;
 }
 

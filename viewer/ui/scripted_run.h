@@ -26,6 +26,10 @@ class ScriptedRun {
   void observe(const std::vector<const WorkerState*>& arms, const ViewerState& state, const ViewTarget& view);
   bool screenshot_now() const { return phase_ == Phase::Screenshot; }
   bool drawing_frames() const { return phase_ == Phase::Frames; }
+  bool settling() const { return phase_ == Phase::Settling; }
+  // The layout's PSNR needs each arm's test-view score (the window posted cmd::ScoreTestViews
+  // once the frames were drawn): the screenshot waits for it.
+  void require_test_scores() { test_scores_ = true; }
   // Called after the frame was presented.
   void frame_done();
   bool finished() const { return phase_ == Phase::Done || phase_ == Phase::Failed; }
@@ -57,6 +61,7 @@ class ScriptedRun {
   std::vector<double> frame_seconds_;
   std::vector<ArmCounters> counters_;
   bool counted_end_ = false;
+  bool test_scores_ = false;
   std::string failure_;
 };
 

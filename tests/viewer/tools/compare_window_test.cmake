@@ -4,6 +4,8 @@
 # hold both arms ("compare": {"a", "b"}), each at a step > 0 with a PSNR against that test view,
 # and the arms' toggles as the plan says (A off, B on). The run saves its session; reopened,
 # it is compare mode again with both arms at their steps, the same layout and guided step.
+# A third run of the same scene keeps the free camera (no dataset view): each arm's PSNR is
+# then its model's mean over the scene's test views ("psnr_of": "test views (N)").
 #   cmake -DVIEWER=... -DXVFB_RUN=... -DWORK_DIR=... -P compare_window_test.cmake
 if(NOT XVFB_RUN OR NOT EXISTS "${XVFB_RUN}")
   message("viewer window test skipped: xvfb-run was not found (apt-get install xvfb xauth)")
@@ -68,6 +70,26 @@ foreach(key layout guided_step a:toggle b:toggle a:step b:step)
   string(JSON after GET "${reopened}" compare ${path})
   if(NOT before STREQUAL after)
     message(FATAL_ERROR "reopened compare session: compare.${key} is '${after}', saved '${before}'")
+  endif()
+endforeach()
+
+execute_process(
+  COMMAND "${XVFB_RUN}" -a -s "-screen 0 1280x720x24" "${VIEWER}" --paper mip-nerf --compare --scene-dir scene
+          --scene-resolution 24 --scene-views 8 --scene-test-views 2 --set trainer.batch_samples=4096
+          --step 2 --paused --frames 1 --screenshot "${WORK_DIR}/free.png" --timeout 240
+  WORKING_DIRECTORY "${WORK_DIR}"
+  RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "nerds-view --paper mip-nerf --compare (free camera) failed (exit ${rc})")
+endif()
+file(READ "${WORK_DIR}/free.json" free)
+foreach(arm a b)
+  string(JSON psnr GET "${free}" compare ${arm} psnr)
+  string(JSON psnr_of GET "${free}" compare ${arm} psnr_of)
+  string(JSON psnr_step GET "${free}" compare ${arm} psnr_step)
+  if(NOT psnr_of MATCHES "^test views \\([1-9][0-9]*\\)$" OR NOT psnr GREATER 0 OR NOT psnr_step EQUAL 2)
+    message(FATAL_ERROR "free camera compare.json: arm ${arm} PSNR ${psnr} of '${psnr_of}' at step ${psnr_step}, "
+                        "want > 0 over 'test views (N)' at step 2")
   endif()
 endforeach()
 message("compare window test: ${layout}")
