@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "cli/cli_common.h"
+#include "cli/side_by_side_image.h"
 #include "renderer/data/image_io.h"
 #include "renderer/techniques/core/compare_request.h"
 #include "renderer/techniques/core/paper_cards.h"
@@ -78,25 +79,6 @@ ArmResult run_arm(const AblateArgs& a, const std::string& data_dir, const std::s
   out.samples_per_second = st.train_seconds > 0 ? st.used_samples / st.train_seconds : 0.0;
   const float white[3] = {1.f, 1.f, 1.f};
   out.view0 = engine.render(test.frames[0].pose, test.frames[0].intrinsics, white).rgb;
-  return out;
-}
-
-// Images placed left to right (same height), as one RGB image.
-Image8 side_by_side(const std::vector<Image8>& parts) {
-  Image8 out;
-  out.channels = 3;
-  out.height = parts.front().height;
-  for (const Image8& p : parts) out.width += p.width;
-  out.pixels.assign(static_cast<size_t>(out.width) * out.height * 3, 0);
-  int x0 = 0;
-  for (const Image8& p : parts) {
-    for (int y = 0; y < p.height; ++y)
-      for (int x = 0; x < p.width; ++x)
-        for (int c = 0; c < 3; ++c)
-          out.pixels[(static_cast<size_t>(y) * out.width + x0 + x) * 3 + c] =
-              p.pixels[(static_cast<size_t>(y) * p.width + x) * p.channels + c];
-    x0 += p.width;
-  }
   return out;
 }
 

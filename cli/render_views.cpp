@@ -26,12 +26,6 @@ constexpr float kDepthMinOpacity = 0.5f;  // below: background (0)
 
 Vec3 column(const Pose& p, int c) { return make_vec3(p.m[0][c], p.m[1][c], p.m[2][c]); }
 
-std::string frame_name(int i) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d", i);
-  return buf;
-}
-
 // The training images' intrinsics renders default to: those of the largest image (a
 // multiscale set holds every view at 1/1 to 1/8 size; render at full size).
 Intrinsics largest_intrinsics(const Dataset& train) {
@@ -97,6 +91,12 @@ Intrinsics stated_intrinsics(const nlohmann::json& object, Intrinsics k, const s
 }
 
 }  // namespace
+
+std::string frame_name(int i) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d", i);
+  return buf;
+}
 
 Intrinsics scaled_intrinsics(const Intrinsics& k, int width, int height) {
   if (width <= 0 && height <= 0) return k;

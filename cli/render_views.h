@@ -44,6 +44,9 @@ constexpr long kMaxPathFrames = 100000;
 std::vector<RenderCamera> path_cameras(const CameraPath& path, const std::string& file, double fps,
                                        const Dataset& train, int width, int height);
 
+// "0007": the NNNN of frame 7's file names (render_cameras; ffmpeg reads them as %04d.png).
+std::string frame_name(int i);
+
 // Renders every camera into dir/NNNN.png (RGB over `background`) and dir/NNNN_depth.png
 // (16-bit: axial depth in the dataset's world units * 1000, 0 where the ray's opacity is
 // below 0.5), and writes dir/cameras.json (the cameras in the world frame, readable by

@@ -8,8 +8,10 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <tuple>
 
 #include "camera_path/camera_path_file.h"
+#include "renderer/data/image_io.h"
 #include "renderer/data/json_fields.h"
 #include "tests/test_support/run_cli.h"
 #include "tests/test_support/small_scene.h"
@@ -137,4 +139,80 @@ TEST_CASE("cli render --path: a bad camera path file is refused naming the file 
   CHECK(r.code == 2);
   CHECK(contains(r.err, "bad_path.json"));
   CHECK(contains(r.err, "keys[0].orientation_wxyz"));
+}
+
+TEST_CASE("cli render --run-b: two tiny runs along one camera path, side by side (A | B), and the MP4") {
+  nerds_test::TempFolder tmp("render_path_compare");
+  const fs::path scene = tmp.path() / "scene", other_scene = tmp.path() / "other_scene";
+  const fs::path run_a = tmp.path() / "run_a", run_b = tmp.path() / "run_b", run_other = tmp.path() / "run_other";
+  nerds_test::make_small_scene("default", scene.string(), 16, 4, 1);
+  nerds_test::make_small_scene("default", other_scene.string(), 20, 4, 1);
+  const std::string train = "train --set trainer.batch_samples=4096 --set encoding.log2_table_size=14 ";
+  for (const auto& [data, run, steps] : {std::tuple{scene, run_a, 3}, std::tuple{scene, run_b, 6},
+                                         std::tuple{other_scene, run_other, 3}}) {
+    const nerds_test::CliOutput r = run_nerds_cli(tmp, train + "--data '" + data.string() + "' --steps " +
+                                                           std::to_string(steps) + " --out '" + run.string() + "'");
+    INFO("train stderr: " << r.err);
+    REQUIRE(r.code == 0);
+  }
+  const fs::path path_file = tmp.path() / "path.json";
+  nerds::write_camera_path(path_file.string(), path_through_training_cameras(scene));
+
+  // Arm B as a snapshot file, as a viewer compare session saves it (NAME-b.nerds).
+  const fs::path frames = tmp.path() / "frames";
+  const std::string render = "render --run '" + run_a.string() + "' --run-b '" + (run_b / "snapshot.nerds").string() +
+                             "' --path '" + path_file.string() + "' --fps 2 --width 12 --out '" + frames.string() + "'";
+  nerds_test::CliOutput r = run_nerds_cli(tmp, render);
+  INFO("render stderr: " << r.err);
+  REQUIRE(r.code == 0);
+  for (int i = 0; i < 3; ++i) {
+    const std::string name = "000" + std::to_string(i) + ".png";
+    const nerds::Image8 both = nerds::read_image((frames / name).string(), 3);
+    const nerds::Image8 a = nerds::read_image((frames / "a" / name).string(), 3);
+    const nerds::Image8 b = nerds::read_image((frames / "b" / name).string(), 3);
+    REQUIRE(a.width == 12);
+    CHECK(b.width == 12);
+    CHECK(both.width == 2 * a.width);
+    CHECK(both.height == a.height);
+    // A on the left, B on the right, pixel for pixel.
+    bool left_is_a = true, right_is_b = true;
+    for (int y = 0; y < a.height; ++y)
+      for (int x = 0; x < a.width * 3; ++x) {
+        const size_t row = static_cast<size_t>(y) * both.width * 3;
+        left_is_a = left_is_a && both.pixels[row + x] == a.pixels[static_cast<size_t>(y) * a.width * 3 + x];
+        right_is_b = right_is_b && both.pixels[row + a.width * 3 + x] == b.pixels[static_cast<size_t>(y) * b.width * 3 + x];
+      }
+    CHECK_MESSAGE(left_is_a, name);
+    CHECK_MESSAGE(right_is_b, name);
+    CHECK(a.pixels != b.pixels);  // the arms trained for different steps
+  }
+  CHECK_FALSE(fs::exists(frames / "0003.png"));
+  CHECK(fs::exists(frames / "b" / "cameras.json"));
+
+  // Mismatched inputs are refused naming the option.
+  r = run_nerds_cli(tmp, "render --run '" + run_a.string() + "' --run-b '" + run_other.string() + "' --path '" +
+                             path_file.string() + "' --fps 2 --out '" + (tmp.path() / "mismatch").string() + "'");
+  CHECK(r.code == 2);
+  CHECK(contains(r.err, "--run-b"));
+  CHECK(contains(r.err, "20x20"));
+  r = run_nerds_cli(tmp, "render --run '" + run_a.string() + "' --run-b '" + run_a.string() + "' --path '" +
+                             path_file.string() + "' --out '" + (tmp.path() / "same").string() + "'");
+  CHECK(r.code == 2);
+  CHECK(contains(r.err, "--run-b"));
+  r = run_nerds_cli(tmp, "render --run '" + run_a.string() + "' --run-b '" + (tmp.path() / "no_run").string() +
+                             "' --path '" + path_file.string() + "' --out '" + (tmp.path() / "missing").string() + "'");
+  CHECK(r.code == 2);
+  CHECK(contains(r.err, "no_run"));
+
+  if (!have_program("ffmpeg")) {
+    MESSAGE("the MP4 part skipped: ffmpeg is not installed (Debian package ffmpeg)");
+    return;
+  }
+  const fs::path video = tmp.path() / "compare.mp4";
+  r = run_nerds_cli(tmp, render + " --video '" + video.string() + "'");
+  INFO("render --video stderr: " << r.err);
+  REQUIRE(r.code == 0);
+  REQUIRE(fs::exists(video));
+  CHECK(fs::file_size(video) > 0);
+  if (have_program("ffprobe")) CHECK(video_frames(tmp, video) == 3);
 }
