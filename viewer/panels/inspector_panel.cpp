@@ -1,8 +1,8 @@
 // The ray inspector: for the picked rays (A: click, B: Shift+click) every sample's distance,
 // density, alpha, transmittance, weight and color, as curves over the distance along the ray
 // (both rays on the same distance axis, side by side), with the composited color and depth
-// the engine computes, and every sample in a table. In compare mode the two columns are the
-// two arms' models along the first picked ray, on the same axes.
+// the engine computes, and every sample in a table. In compare mode the first picked ray is
+// inspected in both arms' models: one column, each plot with both arms' curves (legend A/B).
 #include <imgui.h>
 
 #include <algorithm>
@@ -62,6 +62,34 @@ Binned bin(const std::vector<RaySample>& samples, float t0, float t1) {
 void plot(const char* id, const std::vector<float>& v, float lo, float hi) {
   ImGui::PlotLines(id, v.data(), static_cast<int>(v.size()), 0, nullptr, lo, hi,
                    ImVec2(ImGui::GetContentRegionAvail().x, 42.f));
+}
+
+// Both arms' curves on one plot (compare mode), each in its arm's colour, over [lo, hi].
+void plot_overlay(const char* id, const std::vector<float>* series[2], float lo, float hi) {
+  const float w = ImGui::GetContentRegionAvail().x, h = 42.f;
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(p, ImVec2(p.x + w, p.y + h), ImGui::GetColorU32(ImGuiCol_FrameBg));
+  const float span = std::max(hi - lo, 1e-6f);
+  for (int k = 0; k < 2; ++k) {
+    if (!series[k] || series[k]->size() < 2) continue;
+    const std::vector<float>& v = *series[k];
+    std::vector<ImVec2> points(v.size());
+    for (size_t i = 0; i < v.size(); ++i) {
+      const float f = std::clamp((v[i] - lo) / span, 0.f, 1.f);
+      points[i] = ImVec2(p.x + w * i / (v.size() - 1), p.y + h - 1.f - f * (h - 2.f));
+    }
+    dl->AddPolyline(points.data(), static_cast<int>(points.size()), ImGui::ColorConvertFloat4ToU32(kRayColor[k]),
+                    ImDrawFlags_None, 1.f);
+  }
+  ImGui::InvisibleButton(id, ImVec2(w, h));
+}
+
+float max_of(const std::vector<float>& a, const std::vector<float>& b) {
+  float m = 1e-6f;
+  for (float v : a) m = std::max(m, v);
+  for (float v : b) m = std::max(m, v);
+  return m;
 }
 
 void strip(const std::vector<ImU32>& colors) {
@@ -138,22 +166,66 @@ void inspector_panel(PanelContext& c) {
         "every curve runs over the distance t along the ray (left to right, %d bins,\n"
         "the same for both rays); empty bins are skipped space",
         kBins);
-  if (ImGui::BeginTable("rays", 2, ImGuiTableFlags_SizingStretchSame)) {
+  if (arms) {  // one column: each plot overlays arm A's and arm B's curves
+    for (int k = 0; k < 2; ++k) {
+      ImGui::PushID(k);
+      const auto& r = results[k];
+      ImGui::TextColored(kRayColor[k], "%s", names[k]);
+      ImGui::SameLine();
+      if (!r) {
+        ImGui::TextDisabled("waiting for the model");
+      } else {
+        const float depth = r->opacity > 1e-4f ? r->depth / r->opacity : 0.f;
+        ImGui::ColorButton("##rgb", ImVec4(r->rgb[0], r->rgb[1], r->rgb[2], 1.f), 0, ImVec2(14.f, 14.f));
+        ImGui::SameLine();
+        ImGui::Text("%zu samples, depth %.3f, opacity %.3f (step %d)", r->samples.size(), depth, r->opacity, r->step);
+      }
+      ImGui::PopID();
+    }
+    if (ImGui::SmallButton("clear")) {
+      c.state.picks[0].active = false;
+      c.commands.push(cmd::ClearInspect{0});
+    }
+    ImGui::SameLine();
+    ImGui::TextDisabled("pixel %.0f,%.0f", (results[0] ? results[0] : results[1])->request.px,
+                        (results[0] ? results[0] : results[1])->request.py);
+    auto pair = [&](std::vector<float> Binned::*field) {
+      return std::array<const std::vector<float>*, 2>{results[0] ? &(binned[0].*field) : nullptr,
+                                                      results[1] ? &(binned[1].*field) : nullptr};
+    };
+    ImGui::TextUnformatted("density");  // the legend: each arm's colour
+    for (int k = 0; k < 2; ++k) {
+      ImGui::SameLine();
+      ImGui::TextColored(kRayColor[k], "%s", k ? "B" : "A");
+    }
+    plot_overlay("##sigma", pair(&Binned::sigma).data(), 0.f, sigma_max);
+    ImGui::TextUnformatted("alpha");
+    plot_overlay("##alpha", pair(&Binned::alpha).data(), 0.f, 1.f);
+    ImGui::TextUnformatted("transmittance");
+    plot_overlay("##T", pair(&Binned::transmittance).data(), 0.f, 1.f);
+    ImGui::TextUnformatted("weight");
+    plot_overlay("##w", pair(&Binned::weight).data(), 0.f, max_of(binned[0].weight, binned[1].weight));
+    for (int k = 0; k < 2; ++k) {
+      if (!results[k]) continue;
+      ImGui::TextColored(kRayColor[k], "%s color / weighted", k ? "B" : "A");
+      strip(binned[k].color);
+      strip(binned[k].weighted_color);
+    }
+  } else if (ImGui::BeginTable("rays", 2, ImGuiTableFlags_SizingStretchSame)) {
     for (int k = 0; k < 2; ++k) {
       ImGui::TableNextColumn();
       ImGui::PushID(k);
       const auto& r = results[k];
       ImGui::TextColored(kRayColor[k], "%s", names[k]);
       if (!r) {
-        ImGui::TextDisabled(arms ? "waiting for the model" : k ? "Shift+click" : "click");
+        ImGui::TextDisabled(k ? "Shift+click" : "click");
         ImGui::PopID();
         continue;
       }
       ImGui::SameLine();
       if (ImGui::SmallButton("clear")) {
-        const int slot = arms ? 0 : k;  // compare mode: the ray in both models
-        c.state.picks[slot].active = false;
-        c.commands.push(cmd::ClearInspect{slot});
+        c.state.picks[k].active = false;
+        c.commands.push(cmd::ClearInspect{k});
       }
       ImGui::TextDisabled("pixel %.0f,%.0f", r->request.px, r->request.py);
       ImGui::ColorButton("##rgb", ImVec4(r->rgb[0], r->rgb[1], r->rgb[2], 1.f), 0, ImVec2(18.f, 18.f));
