@@ -19,4 +19,10 @@ float median_pixel_footprint(const Dataset& data) {
   return widths[widths.size() / 2];
 }
 
+float auto_settings_footprint(const Dataset& data, bool ndc) {
+  if (data.aabb_scale > 1.f || ndc) return 0.f;
+  const float footprint = median_pixel_footprint(data);
+  return footprint > 0.f ? footprint : 0.f;
+}
+
 }  // namespace nerds

@@ -12,4 +12,9 @@ namespace nerds {
 // The median over the frames of |camera centre - box centre| / fx; 0 for no frames.
 float median_pixel_footprint(const Dataset& data);
 
+// The footprint the automatic settings follow (march.steps = 0, encoding.max_resolution = 0),
+// or 0 where they keep the paper's values: a box larger than the unit cube (aabb_scale > 1,
+// cone-traced), NDC space (`ndc`: the footprint is not in the box's units there), no frames.
+float auto_settings_footprint(const Dataset& data, bool ndc);
+
 }  // namespace nerds

@@ -85,9 +85,8 @@ float max_resolution(const ParamSet& p, const Dataset& data, int base_resolution
   if (set > 0) return static_cast<float>(set) * data.aabb_scale;
   constexpr int kPaperMax = 2048;
   constexpr float kCellsPerFootprint = 4.f;
-  const float footprint = median_pixel_footprint(data);
-  if (data.aabb_scale > 1.f || p.get_string("warp.kind") != "none" || !(footprint > 0.f))
-    return static_cast<float>(kPaperMax) * data.aabb_scale;
+  const float footprint = auto_settings_footprint(data, p.get_string("warp.kind") != "none");
+  if (footprint == 0.f) return static_cast<float>(kPaperMax) * data.aabb_scale;
   int n = kPaperMax;
   while (n / 2 >= base_resolution && static_cast<float>(n / 2) * footprint >= kCellsPerFootprint) n /= 2;
   return static_cast<float>(n);

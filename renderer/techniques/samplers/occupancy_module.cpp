@@ -65,8 +65,8 @@ int march_steps(const ParamSet& p, const Dataset& data) {
   if (steps > 0) return static_cast<int>(steps);
   constexpr int kPaperSteps = 1024, kFewestSteps = 256;
   constexpr float kFootprintsPerStep = 2.f;
-  const float footprint = median_pixel_footprint(data);
-  if (data.aabb_scale > 1.f || p.get_string("warp.kind") != "none" || !(footprint > 0.f)) return kPaperSteps;
+  const float footprint = auto_settings_footprint(data, p.get_string("warp.kind") != "none");
+  if (footprint == 0.f) return kPaperSteps;
   int n = kFewestSteps;
   while (n < kPaperSteps && 1.7320508f / static_cast<float>(n) > kFootprintsPerStep * footprint) n *= 2;
   return n;
