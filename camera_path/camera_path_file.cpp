@@ -43,8 +43,8 @@ CameraKey read_key(JsonObject f) {
 
 }  // namespace
 
-CameraPath camera_path_from_json(const json& j, const std::string& file) {
-  JsonObject top(j, file, "");
+CameraPath camera_path_from_json(const json& j, const std::string& file, const std::string& where) {
+  JsonObject top(j, file, where);
   if (!top.has("nerds_camera_path"))
     top.fail("nerds_camera_path", "missing: the format version (" + std::to_string(kCameraPathVersion) + ")");
   const int64_t version = top.integer("nerds_camera_path", int64_t{0}, int64_t{1000000});
@@ -55,7 +55,7 @@ CameraPath camera_path_from_json(const json& j, const std::string& file) {
   const json& keys = top.array("keys");
   CameraPath path;
   for (size_t i = 0; i < keys.size(); ++i)
-    path.keys.push_back(read_key(JsonObject(keys[i], file, "keys[" + std::to_string(i) + "]")));
+    path.keys.push_back(read_key(JsonObject(keys[i], file, top.field("keys") + "[" + std::to_string(i) + "]")));
   top.finish();
   return path;
 }

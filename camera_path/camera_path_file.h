@@ -22,7 +22,9 @@ constexpr int kCameraPathVersion = 1;
 // quaternion that is not of unit length (within 1e-2; it is then normalized) or an unknown
 // version is an InputError naming the file and the field ("path.json: keys[2].seconds: ...").
 CameraPath read_camera_path(const std::string& file);
-CameraPath camera_path_from_json(const nlohmann::json& j, const std::string& file);
+// `where`: the object's path inside the file when it is part of a larger one (a viewer
+// session's "camera_path"), so errors name "camera_path.keys[2].seconds".
+CameraPath camera_path_from_json(const nlohmann::json& j, const std::string& file, const std::string& where = "");
 
 // Writes through a temporary file and a rename: a failed write leaves an existing file as it
 // was. An empty path is refused (InputError).

@@ -49,6 +49,15 @@ Session example_session() {
   s.view.panels.technique = true;
   s.view.panels.training = false;
   s.inspect = {{0.25f, 0.5f}, {0.75f, 0.125f}};
+  CameraPath path;
+  CameraKey k0, k1;
+  k0.position = make_vec3(1.f, 2.f, 3.f);
+  k0.orientation = {0.f, 0.f, 1.f, 0.f};
+  k0.seconds = 1.5f;
+  k1.position = make_vec3(-1.f, 0.5f, 2.f);
+  k1.fov_y_deg = 35.f;
+  path.keys = {k0, k1};
+  s.camera_path = path;
   return s;
 }
 
@@ -97,6 +106,12 @@ TEST_CASE("session: everything survives a write and a read") {
   CHECK_FALSE(b.view.panels.training);
   REQUIRE(b.inspect.size() == 2);
   CHECK(b.inspect[1][1] == doctest::Approx(0.125f));
+  REQUIRE(b.camera_path.has_value());
+  REQUIRE(b.camera_path->keys.size() == 2);
+  CHECK(b.camera_path->keys[0].position.z == doctest::Approx(3.f));
+  CHECK(b.camera_path->keys[0].orientation.y == doctest::Approx(1.f));
+  CHECK(b.camera_path->keys[0].seconds == doctest::Approx(1.5f));
+  CHECK(b.camera_path->keys[1].fov_y_deg == doctest::Approx(35.f));
   // And the same JSON again: nothing lost or invented.
   CHECK(session_to_json(b) == session_to_json(a));
 }
@@ -108,6 +123,11 @@ TEST_CASE("session: unknown keys, wrong types and bad values name the file and t
             .find("look.json: camera.fov: unknown field") != std::string::npos);
   CHECK(error_of({{"scene", {{"data", "lego"}}}, {"colour", 1}}).find("look.json: colour: unknown field") !=
         std::string::npos);
+  // A camera path inside a session names its place in the session.
+  const json key = {{"position", {0, 0, 0}}, {"orientation_wxyz", {1, 0, 0, 0}}, {"seconds", -2}};
+  CHECK(error_of({{"scene", {{"data", "lego"}}},
+                  {"camera_path", {{"nerds_camera_path", 1}, {"keys", {key}}}}})
+            .find("look.json: camera_path.keys[0].seconds") != std::string::npos);
   CHECK(error_of({{"scene", {{"data", "lego"}}}, {"training", {{"step", "ten"}}}}).find("training.step") !=
         std::string::npos);
   CHECK(error_of({{"scene", {{"data", "lego"}}}, {"view", {{"mode", "normals"}}}}).find("view.mode") !=
@@ -207,6 +227,9 @@ TEST_CASE("session: what the window shows is captured: the run, the camera, the 
   v.view.mode = RenderMode::Opacity;
   v.picks[1] = {true, 0.25f, 0.75f, 3};
   v.train_threads = 1;
+  CameraKey key;
+  key.position = make_vec3(0.5f, -2.f, 1.f);
+  v.camera_path.path.keys = {key, key};
   const Session s = capture_session(opened, w, v);
   CHECK(s.data_dir == "/data/scene");
   CHECK(s.make_scene == "default");  // how to make the scene travels with it
@@ -221,6 +244,9 @@ TEST_CASE("session: what the window shows is captured: the run, the camera, the 
   CHECK(s.view.mode == RenderMode::Opacity);
   REQUIRE(s.inspect.size() == 1);
   CHECK(s.inspect[0][0] == doctest::Approx(0.25f));
+  REQUIRE(s.camera_path.has_value());  // the camera-path panel's keys
+  CHECK(s.camera_path->keys.size() == 2);
+  CHECK(s.camera_path->keys[1].position.y == doctest::Approx(-2.f));
   // And it opens again with the same parameters.
   const EngineSetup setup = engine_setup(session_from_json(session_to_json(s), "s.json", "/"), "s.json");
   CHECK(setup.params.get_int("encoding.levels") == 6);

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <utility>
 
+#include "camera_path/camera_path_file.h"
 #include "renderer/data/json_fields.h"
 #include "renderer/error.h"
 
@@ -175,6 +176,7 @@ Session session_from_json(const json& j, const std::string& file, const std::str
       s.inspect.push_back({p[0].get<float>(), p[1].get<float>()});
     }
   }
+  if (top.has("camera_path")) s.camera_path = camera_path_from_json(top.raw("camera_path"), file, "camera_path");
   if (top.has("compare")) read_compare(top.object("compare"), s, base_dir);
   top.finish();
   return s;
@@ -233,6 +235,7 @@ json session_to_json(const Session& s) {
   json inspect = json::array();
   for (const auto& uv : s.inspect) inspect.push_back({number(uv[0]), number(uv[1])});
   j["inspect"] = inspect;
+  if (s.camera_path && !s.camera_path->keys.empty()) j["camera_path"] = camera_path_to_json(*s.camera_path);
   if (s.compare) {
     const SessionCompare& c = *s.compare;
     j["compare"] = {{"request", compare_request_json(c.request)},

@@ -16,9 +16,11 @@
 //                              "occupancy_resolution": 32, "occupancy_cascade": 0},
 //                 "panels": {"training": true, ...}},
 //    "inspect":  [[0.5, 0.5], [0.42, 0.61]],
+//    "camera_path": {"nerds_camera_path": 1, "keys": [...]},     (camera_path_file.h's format)
 //    "compare":  {"request": {"paper": "mip-nerf", "toggle": "encoding.kind"}, "layout": "split",
 //                 "split": 0.4, "guided_step": 3, "step_b": 300, "snapshot_b": "look-b.nerds"}}
 //
+// "camera_path" (optional) is the camera-path panel's keyframes, in the dataset's world frame.
 // "compare" (optional) reopens compare mode: the request (compare_request_json) plans the two
 // arms again over the scene's data (the folder they train on); "training" is arm A's, "step_b"
 // and "snapshot_b" arm B's; "guided_step" counts from 1.
@@ -64,6 +66,7 @@ struct Session {
   std::optional<OrbitState> camera;
   ViewSettings view;
   std::vector<std::array<float, 2>> inspect;  // up to two picked rays
+  std::optional<CameraPath> camera_path;      // the camera-path panel's keys (none: no keys)
   std::optional<SessionCompare> compare;      // compare mode
 };
 

@@ -20,6 +20,8 @@ Session capture_session(const Session& opened, const WorkerState& worker, const 
   s.inspect.clear();
   for (const RayPick& p : state.picks)
     if (p.active) s.inspect.push_back({p.u, p.v});
+  s.camera_path.reset();
+  if (!state.camera_path.path.keys.empty()) s.camera_path = state.camera_path.path;
   return s;
 }
 
