@@ -13,12 +13,17 @@ namespace nerds::viewer {
 
 namespace {
 
-// The arm's PSNR: against the dataset view's ground truth when the view is one, else the
+// The arm's PSNR: against the dataset view's ground truth when the view is one, else the mean
+// over the test views when they were scored (the "Score test views" button), else the
 // training batches' estimate.
 std::string arm_psnr(const WorkerState& w, const DisplayInfo& d) {
-  char buf[64];
+  char buf[96];
   if (d.has_error && d.error_mse > 0.0) {
     std::snprintf(buf, sizeof buf, "PSNR %.2f dB (this view, step %d)", psnr_of_mse(d.error_mse), d.error_step);
+    return buf;
+  }
+  if (const auto& t = w.test_score; t && t->views > 0) {
+    std::snprintf(buf, sizeof buf, "PSNR %.2f dB (%d test views, step %d)", t->psnr, t->views, t->step);
     return buf;
   }
   const double mse = std::isnan(w.stats.last_mse) ? w.stats.last_loss : w.stats.last_mse;
@@ -33,7 +38,9 @@ void arm_lines(const CompareMode& m, int arm, const WorkerState& w, const Displa
   if (!w.ready) {
     ImGui::TextDisabled("%s", w.error.empty() ? w.status.c_str() : w.error.c_str());
   } else {
-    ImGui::Text("step %d   %.1f s   %s", w.stats.step, w.stats.train_seconds, arm_psnr(w, d).c_str());
+    char line[64];
+    std::snprintf(line, sizeof line, "step %d   %.1f s   ", w.stats.step, w.stats.train_seconds);
+    wrapped(line + arm_psnr(w, d));
     if (!w.error.empty()) ImGui::TextColored(ImVec4(1.f, 0.4f, 0.4f, 1.f), "%s", w.error.c_str());
   }
   ImGui::Unindent();
@@ -59,6 +66,12 @@ void compare_panel(PanelContext& c, const CompareMode& m, const WorkerState& b, 
                           difference_span);
     arm_lines(m, 0, c.worker, c.display);
     arm_lines(m, 1, b, display_b);
+    // Both arms scored on the same views, each at the step it has reached (the panel's command
+    // goes to both).
+    if (ImGui::Button("Score test views")) c.commands.push(cmd::ScoreTestViews{});
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("each arm's mean PSNR over the data's test views, at its current step (takes seconds)");
+    if (const auto& t = c.worker.test_score; t && !t->note.empty()) ImGui::TextDisabled("%s", t->note.c_str());
     if (!p.toggle.paper.empty()) wrapped("paper: " + p.toggle.paper);
     ImGui::TextDisabled("data: %s", m.data_dir.c_str());
 

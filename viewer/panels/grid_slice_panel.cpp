@@ -1,7 +1,8 @@
 // The model's internal state, Instant-NGP's grid: one level's features on an axis-aligned
 // plane through the scene box (Engine::grid_slice), kept up to date while training. A slider
 // picks the level, buttons the plane's normal, a slider where it cuts the box; the colours
-// are grid_slice_colors.h's (each channel normalised by its 99th percentile of |value|).
+// are grid_slice_colors.h's (each channel normalised by its 99th percentile of |value|). In
+// compare mode both arms are sliced (the command goes to both) and drawn A | B.
 #include <imgui.h>
 
 #include <algorithm>
@@ -55,8 +56,33 @@ void grid_slice_panel(PanelContext& c) {
       ImGui::TextDisabled("level %d of %d: %d vertices a side, %s", s.level, s.levels, s.resolution,
                           s.hashed ? "hashed" : "dense (1:1)");
       ImGui::TextDisabled("plane %s = %.3f, model at step %d", kAxisNames[s.axis], s.offset, result->step);
-      const float side = std::min(ImGui::GetContentRegionAvail().x, 320.f);
-      ImGui::Image(c.display.grid_slice.imgui_id, ImVec2(side, side));
+      const float avail = ImGui::GetContentRegionAvail().x;
+      if (c.arm_b && c.display_b) {
+        // Compare mode: both arms' slices of the same plane and level, A | B.
+        const float side = std::min(0.5f * avail - 4.f, 240.f);
+        ImGui::BeginGroup();
+        ImGui::TextUnformatted("A");
+        ImGui::Image(c.display.grid_slice.imgui_id, ImVec2(side, side));
+        ImGui::EndGroup();
+        ImGui::SameLine();
+        ImGui::BeginGroup();
+        const auto& b = c.arm_b->grid_slice;
+        if (b && !b->note.empty()) {
+          ImGui::TextUnformatted("B");
+          ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + side);
+          ImGui::TextWrapped("no slice: %s", b->note.c_str());
+          ImGui::PopTextWrapPos();
+        } else if (b && c.display_b->has_grid_slice) {
+          ImGui::Text("B: level %d/%d, step %d", b->slice.level, b->slice.levels, b->step);
+          ImGui::Image(c.display_b->grid_slice.imgui_id, ImVec2(side, side));
+        } else {
+          ImGui::TextDisabled("B: slicing ...");
+        }
+        ImGui::EndGroup();
+      } else {
+        const float side = std::min(avail, 320.f);
+        ImGui::Image(c.display.grid_slice.imgui_id, ImVec2(side, side));
+      }
       ImGui::TextDisabled("%s to the right, %s up", kAxisNames[first], kAxisNames[second]);
       const std::vector<float>& k = c.display.grid_slice_scale;
       if (s.features == 2 && k.size() == 2)

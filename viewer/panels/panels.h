@@ -24,7 +24,8 @@ struct PanelContext {
   CommandQueue& commands;
   const DisplayInfo& display;
   const ViewTarget& view;
-  const WorkerState* arm_b = nullptr;  // compare mode: arm B (`worker` is arm A)
+  const WorkerState* arm_b = nullptr;     // compare mode: arm B (`worker` is arm A)
+  const DisplayInfo* display_b = nullptr;  // and what the window shows of it
 };
 
 // Text that wraps at the column's edge (and is not a printf format: cards hold '%').

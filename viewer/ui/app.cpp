@@ -65,12 +65,12 @@ App::App(const ViewerOptions& options, const Session& session, std::optional<Com
     if (options.guided_step >= 0) state_.guided_step_request = options.guided_step;  // applied once the scene is open
   }
   if (options.frames > 0) script_.emplace(options, session.step);
-  if (options.camera_path) {
+  open(session);
+  if (options.camera_path) {  // --camera-path over the session's keys
     state_.camera_path.path = *options.camera_path;
     state_.camera_path.file = options.camera_path_file;
     state_.camera_path.open = true;
   }
-  open(session);
   if (options.grid_slice) state_.grid_slice = *options.grid_slice;
 }
 
@@ -105,6 +105,10 @@ void App::open(const Session& s) {
   }
   state_.train_threads = s.threads;
   state_.view = s.view;
+  // The session's camera path replaces the panel's keys (its file name and key duration stay).
+  stop_playing(state_.camera_path);
+  state_.camera_path.path = s.camera_path ? *s.camera_path : CameraPath{};
+  state_.camera_path.selected = -1;
   for (RayPick& p : state_.picks) p = RayPick{};
   session_view_pending_ = true;
   seen_data_dir_.clear();
@@ -224,7 +228,10 @@ void App::frame() {
 
 void App::draw_panels(const Layout& l) {
   PanelContext c{worker_state_, state_, commands(), display_.info(), tracker_.current()};
-  if (compare_) c.arm_b = &worker_state_b_;
+  if (compare_) {
+    c.arm_b = &worker_state_b_;
+    c.display_b = &display_b_.info();
+  }
   ImGui::SetNextWindowPos(ImVec2(l.left.x, l.left.y));
   ImGui::SetNextWindowSize(ImVec2(l.left.w, l.left.h));
   ImGui::Begin("##left", nullptr, kColumnFlags);
@@ -298,20 +305,22 @@ const LineSet& App::overlay_lines() {
       lines_.add(ray.origin + ray.dir * t0, ray.origin + ray.dir * t1, kRays[slot]);
     }
   }
-  if (o.occupancy && worker_state_.occupancy) {
-    if (worker_state_.occupancy != occupancy_source_ || o.occupancy_resolution != occupancy_resolution_ ||
-        o.occupancy_cascade != occupancy_cascade_) {
-      occupancy_lines_.clear();
-      occupancy_drawn_ = add_occupancy(occupancy_lines_, *worker_state_.occupancy, o.occupancy_cascade,
-                                       o.occupancy_resolution, kOccupied);
-      occupancy_source_ = worker_state_.occupancy;
-      occupancy_resolution_ = o.occupancy_resolution;
-      occupancy_cascade_ = o.occupancy_cascade;
-    }
-    lines_.xyz.insert(lines_.xyz.end(), occupancy_lines_.xyz.begin(), occupancy_lines_.xyz.end());
-    lines_.rgba.insert(lines_.rgba.end(), occupancy_lines_.rgba.begin(), occupancy_lines_.rgba.end());
-  }
   return lines_;
+}
+
+const LineSet* App::occupancy_lines(int arm) {
+  const Overlays& o = state_.view.overlays;
+  const std::shared_ptr<const OccupancyCells>& cells = (arm == 0 ? worker_state_ : worker_state_b_).occupancy;
+  if (!o.occupancy || !cells) return nullptr;
+  OccupancyLines& l = occupancy_lines_[arm];
+  if (cells != l.source || o.occupancy_resolution != l.resolution || o.occupancy_cascade != l.cascade) {
+    l.lines.clear();
+    add_occupancy(l.lines, *cells, o.occupancy_cascade, o.occupancy_resolution, kOccupied);
+    l.source = cells;
+    l.resolution = o.occupancy_resolution;
+    l.cascade = o.occupancy_cascade;
+  }
+  return &l.lines;
 }
 
 void App::draw_scene(const Layout& l) {
@@ -361,13 +370,29 @@ void App::draw_scene(const Layout& l) {
       glDisable(GL_SCISSOR_TEST);
     }
   }
+  // The shared lines over each image; each arm's occupied cells over its own (split: A left of
+  // the wipe line, B right of it; the difference view shows arm A's).
   const LineSet& lines = overlay_lines();
-  if (lines.vertex_count() > 0) {
-    for (float dx : line_offsets) {
-      Rect r = view.image_rect;
-      r.x += dx;
-      drawing_->set_area(r, scale, fb_h);
-      drawing_->draw_lines(lines, view_projection(view.target.pose, view.target.intrinsics, 0.01f, 100.f), 1.f);
+  const auto clip = view_projection(view.target.pose, view.target.intrinsics, 0.01f, 100.f);
+  for (size_t i = 0; i < line_offsets.size(); ++i) {
+    Rect r = view.image_rect;
+    r.x += line_offsets[i];
+    drawing_->set_area(r, scale, fb_h);
+    if (lines.vertex_count() > 0) drawing_->draw_lines(lines, clip, 1.f);
+    const bool split = compare_ && layout == CompareLayout::Split;
+    const int arms = split ? 2 : 1;
+    for (int a = 0; a < arms; ++a) {
+      const int arm = split ? a : static_cast<int>(i);
+      const LineSet* cells = occupancy_lines(arm);
+      if (!cells || cells->vertex_count() == 0) continue;
+      if (split) {
+        const float x = view.image_rect.x + state_.compare.split * view.image_rect.w;
+        glEnable(GL_SCISSOR_TEST);
+        glScissor(a == 0 ? 0 : static_cast<GLint>(x * scale), 0,
+                  a == 0 ? static_cast<GLsizei>(x * scale) : fb_w, fb_h);
+      }
+      drawing_->draw_lines(*cells, clip, 1.f);
+      if (split) glDisable(GL_SCISSOR_TEST);
     }
   }
   glViewport(0, 0, fb_w, fb_h);
@@ -676,6 +701,8 @@ nlohmann::ordered_json App::compare_layout_json() const {
       a["psnr"] = mse > 0.0 ? nlohmann::ordered_json(psnr_of_mse(mse)) : nullptr;
       a["psnr_of"] = "training batches";
     }
+    if (const auto& g = w.grid_slice; g && state_.grid_slice.open)  // each arm slices its own grid
+      a["grid_slice"] = {{"level", g->slice.level}, {"levels", g->slice.levels}, {"step", g->step}, {"note", g->note}};
     j[arm == 0 ? "a" : "b"] = a;
   }
   return j;

@@ -40,7 +40,9 @@ class App {
   void draw_panels(const Layout& layout);
   void draw_scene(const Layout& layout);
   void draw_pick_markers();
-  const LineSet& overlay_lines();
+  const LineSet& overlay_lines();  // the arms' shared lines (box, cameras, path, picked rays)
+  // An arm's occupied cells (compare mode: each arm's own grid over its own image).
+  const LineSet* occupancy_lines(int arm);
   void after_draw(const Layout& layout);
   void save_session();
   void load_session();
@@ -88,10 +90,13 @@ class App {
   std::string seen_data_dir_;
   Clock::time_point last_frame_;
   // Overlay lines, rebuilt only when what they show changes.
-  LineSet lines_, occupancy_lines_;
-  std::shared_ptr<const OccupancyCells> occupancy_source_;
-  int occupancy_resolution_ = 0, occupancy_cascade_ = -1;
-  size_t occupancy_drawn_ = 0;
+  LineSet lines_;
+  struct OccupancyLines {
+    LineSet lines;
+    std::shared_ptr<const OccupancyCells> source;
+    int resolution = 0, cascade = -1;
+  };
+  OccupancyLines occupancy_lines_[2];  // per arm
 };
 
 }  // namespace nerds::viewer

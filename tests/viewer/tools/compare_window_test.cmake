@@ -76,7 +76,7 @@ endforeach()
 execute_process(
   COMMAND "${XVFB_RUN}" -a -s "-screen 0 1280x720x24" "${VIEWER}" --paper mip-nerf --compare --scene-dir scene
           --scene-resolution 24 --scene-views 8 --scene-test-views 2 --set trainer.batch_samples=4096
-          --step 2 --paused --frames 1 --screenshot "${WORK_DIR}/free.png" --timeout 240
+          --step 2 --paused --frames 1 --grid-slice 1 --screenshot "${WORK_DIR}/free.png" --timeout 240
   WORKING_DIRECTORY "${WORK_DIR}"
   RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
@@ -90,6 +90,13 @@ foreach(arm a b)
   if(NOT psnr_of MATCHES "^test views \\([1-9][0-9]*\\)$" OR NOT psnr GREATER 0 OR NOT psnr_step EQUAL 2)
     message(FATAL_ERROR "free camera compare.json: arm ${arm} PSNR ${psnr} of '${psnr_of}' at step ${psnr_step}, "
                         "want > 0 over 'test views (N)' at step 2")
+  endif()
+  # --grid-slice goes to both arms; Mip-NeRF's encodings (frequency, ipe) are no grid: each says so.
+  string(JSON slice_step GET "${free}" compare ${arm} grid_slice step)
+  string(JSON slice_note GET "${free}" compare ${arm} grid_slice note)
+  if(NOT slice_step EQUAL 2 OR NOT slice_note MATCHES "grid")
+    message(FATAL_ERROR "free camera compare.json: arm ${arm} grid slice at step ${slice_step}, note '${slice_note}', "
+                        "want step 2 and a note that the encoding is not a grid")
   endif()
 endforeach()
 message("compare window test: ${layout}")
