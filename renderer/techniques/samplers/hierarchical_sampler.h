@@ -41,6 +41,11 @@ int place_hierarchical_samples(const NerfNetwork& network, const SamplerSettings
                                SampleBuffer& out, int* begin, int* count,
                                std::vector<unsigned char>* is_fine = nullptr);
 
+// The jitter of batch ray `ray`'s samples: `count` numbers in [0, 1) from its own stream,
+// keyed by (seed, step, the ray's index in the step), so a step places the same samples on
+// any number of threads (the hierarchical and the proposal sampler draw from it).
+void fill_jitter(const SamplerJitter& jitter, int ray, int count, float* out);
+
 // The density of every sample of a buffer (forward only; the activations stay in ws): at its
 // position, or for Mip-NeRF's IPE over its conical frustum (frustum_gaussians).
 void sample_densities(const NerfNetwork& network, float box_half, const SampleBuffer& samples, NetworkWorkspace& ws,
