@@ -176,20 +176,7 @@ class HierarchicalPlacementProbe : public ModuleProbe {
   int input_dim() const override { return 2 + nc_; }
   int output_dim() const override { return nc_ + nf_; }
   std::vector<float> example_inputs(int n, uint64_t seed) const override {
-    Pcg32 rng(seed, 71);
-    std::vector<float> in;
-    for (int k = 0; k < n; ++k) {
-      const float t0 = 0.05f + 0.5f * rng.next_float();
-      in.push_back(t0);
-      in.push_back(t0 + 0.5f + rng.next_float());
-      // A surface-like bump of weight at a random place over a little noise.
-      const float center = rng.next_float() * nc_, width = 1.f + 0.1f * nc_ * rng.next_float();
-      for (int i = 0; i < nc_; ++i) {
-        const float x = (i - center) / width;
-        in.push_back(std::exp(-x * x) * 0.9f + 0.01f * rng.next_float());
-      }
-    }
-    return in;
+    return ray_span_and_weights_examples(n, nc_, seed);
   }
   void forward(const float* in, int n, float* out) const override {
     std::vector<float> scratch(2 * nc_ + 1 + 2 * nf_);
@@ -205,6 +192,23 @@ class HierarchicalPlacementProbe : public ModuleProbe {
 };
 
 }  // namespace
+
+std::vector<float> ray_span_and_weights_examples(int n, int bins, uint64_t seed) {
+  Pcg32 rng(seed, 71);
+  std::vector<float> in;
+  for (int k = 0; k < n; ++k) {
+    const float t0 = 0.05f + 0.5f * rng.next_float();
+    in.push_back(t0);
+    in.push_back(t0 + 0.5f + rng.next_float());
+    // A surface-like bump of weight at a random place over a little noise.
+    const float center = rng.next_float() * bins, width = 1.f + 0.1f * bins * rng.next_float();
+    for (int i = 0; i < bins; ++i) {
+      const float x = (i - center) / width;
+      in.push_back(std::exp(-x * x) * 0.9f + 0.01f * rng.next_float());
+    }
+  }
+  return in;
+}
 
 std::unique_ptr<RaySampler> make_hierarchical_sampler(const SamplerSettings& settings) {
   return std::make_unique<HierarchicalSampler>(settings);

@@ -51,6 +51,11 @@ void fill_jitter(const SamplerJitter& jitter, int ray, int count, float* out);
 void sample_densities(const NerfNetwork& network, float box_half, const SampleBuffer& samples, NetworkWorkspace& ws,
                       std::vector<float>& mean, std::vector<float>& var, float* sigma);
 
+// Probe inputs of a resampling step (the hierarchical and the proposal sampler's probes): n
+// rows of [t0, t1, then `bins` weights, a surface-like bump at a random place over a little
+// noise], drawn with `seed`.
+std::vector<float> ray_span_and_weights_examples(int n, int bins, uint64_t seed);
+
 // The hierarchical sampler for settings (sampler.kind = hierarchical; with fine_samples = 0,
 // stratified sampling alone, as sampler.kind = stratified configures it), and its probes.
 std::unique_ptr<RaySampler> make_hierarchical_sampler(const SamplerSettings& settings);

@@ -9,6 +9,7 @@
 #include "renderer/math/proposal_loss.h"
 #include "renderer/math/proposal_sampling.h"
 #include "renderer/math/rng.h"
+#include "renderer/techniques/samplers/hierarchical_sampler.h"
 
 namespace nerds {
 
@@ -116,19 +117,7 @@ class ResamplingProbe : public ModuleProbe {
   int input_dim() const override { return 2 + n_; }
   int output_dim() const override { return m_ + 1; }
   std::vector<float> example_inputs(int n, uint64_t seed) const override {
-    Pcg32 rng(seed, 37);
-    std::vector<float> in;
-    for (int k = 0; k < n; ++k) {
-      const float t0 = 0.05f + 0.5f * rng.next_float();
-      in.push_back(t0);
-      in.push_back(t0 + 0.5f + rng.next_float());
-      const float center = rng.next_float() * n_, width = 1.f + 0.1f * n_ * rng.next_float();
-      for (int i = 0; i < n_; ++i) {
-        const float x = (i - center) / width;
-        in.push_back(std::exp(-x * x) * 0.9f + 0.01f * rng.next_float());
-      }
-    }
-    return in;
+    return ray_span_and_weights_examples(n, n_, seed);
   }
   void forward(const float* in, int n, float* out) const override {
     std::vector<float> edges(n_ + 1), u(m_), centers(m_);
