@@ -46,6 +46,7 @@ std::string TrainRun::write_dir() const { return staged_ && !staged_->published(
 
 void TrainRun::record(const StepStats& s) {
   loss_sum_ += s.loss;
+  sampler_loss_sum_ += s.sampler_loss;
   ++loss_steps_;
   if (engine_.stats().train_seconds - last_seconds_ >= log_every_) flush_entry();
 }
@@ -54,13 +55,17 @@ void TrainRun::flush_entry() {
   if (loss_steps_ == 0) return;
   const EngineStats st = engine_.stats();
   const double dt = st.train_seconds - last_seconds_;
-  log_.push_back({{"step", st.step},
-                  {"seconds", st.train_seconds},
-                  {"loss", number_or_null(loss_sum_ / loss_steps_)},
-                  {"samples_per_second", dt > 0 ? (st.used_samples - last_used_) / dt : 0.0}});
+  nlohmann::json entry = {{"step", st.step},
+                           {"seconds", st.train_seconds},
+                           {"loss", number_or_null(loss_sum_ / loss_steps_)},
+                           {"samples_per_second", dt > 0 ? (st.used_samples - last_used_) / dt : 0.0}};
+  // A sampler with a loss of its own (the proposal sampler's L_prop, StepStats::sampler_loss).
+  if (sampler_loss_sum_ != 0.0) entry["sampler_loss"] = number_or_null(sampler_loss_sum_ / loss_steps_);
+  log_.push_back(entry);
   last_seconds_ = st.train_seconds;
   last_used_ = st.used_samples;
   loss_sum_ = 0;
+  sampler_loss_sum_ = 0;
   loss_steps_ = 0;
 }
 

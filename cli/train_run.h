@@ -48,6 +48,7 @@ class TrainRun {
   double last_seconds_ = 0.0;
   int64_t last_used_ = 0;
   double loss_sum_ = 0.0;
+  double sampler_loss_sum_ = 0.0;
   int loss_steps_ = 0;
 };
 

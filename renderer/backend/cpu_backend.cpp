@@ -22,6 +22,8 @@ struct CpuBackend::ChunkResult {
   int m = 0;
   NetworkGradients grads;
   double loss = 0.0, squared_error = 0.0;
+  double sampler_loss = 0.0;  // the sampler's own (the proposal sampler's L_prop), RaySampler::placement_loss
+  std::unique_ptr<SamplerGradients> sampler_grads;  // and its gradients
   int64_t marched = 0, used = 0;
   int rays = 0;
   int rays_total_hint = 1;  // rays in the whole step: the loss is their mean
@@ -138,6 +140,9 @@ void CpuBackend::process_chunk(int step, int first_ray, int n_rays, ChunkResult&
     std::vector<float>& pos = s.samples.pos;
     s.sigma.resize(n);
     sample_densities(network, ms.box_half, s.samples, s.ws, s.mean, s.var, s.sigma.data());
+    // A sampler whose placement is trained takes its loss and gradients from these densities.
+    out.sampler_loss = sampler_->placement_loss(network, batch, s.samples, s.ray_begin.data(), s.ray_count.data(),
+                                                s.sigma.data(), out.rays_total_hint, s.sampler, out.sampler_grads);
     s.used_idx.clear();
     for (int r = 0; r < n_rays; ++r) {
       const int b = s.ray_begin[r];
@@ -256,6 +261,23 @@ BackendStepResult CpuBackend::step(const StepRequest& request) {
     adam_update_range(tensors[slice.tensor], model_.moments[slice.tensor], adam_steps[slice.tensor], grad, slice.begin,
                       slice.end);
   });
+  // The networks the sampler's placement trains (the proposal sampler's), slice by slice in
+  // the same way, the chunks' gradients summed in their order.
+  const std::vector<GradientSlice> placement = sampler_->placement_gradient_slices(network, tensors);
+  if (!placement.empty()) {
+    std::vector<const SamplerGradients*> chunk_grads(n_chunks);
+    for (int k = 0; k < n_chunks; ++k) chunk_grads[k] = chunks_[k]->sampler_grads.get();
+    for (const GradientSlice& slice : placement)
+      if (scatter_grads_[slice.tensor].size() != tensors[slice.tensor].size())
+        scatter_grads_[slice.tensor].assign(tensors[slice.tensor].size(), 0.f);
+    parallel_for(static_cast<int64_t>(placement.size()), [&](int64_t i) {
+      const GradientSlice& slice = placement[i];
+      float* grad = scatter_grads_[slice.tensor].data();
+      sampler_->placement_backward_slice(network, static_cast<int>(i), chunk_grads.data(), n_chunks, grad);
+      adam_update_range(tensors[slice.tensor], model_.moments[slice.tensor], adam_steps[slice.tensor], grad,
+                        slice.begin, slice.end);
+    });
+  }
   const double t_opt = now_seconds();
   result.scatter_seconds = t_opt - t_scatter;
 
@@ -265,6 +287,7 @@ BackendStepResult CpuBackend::step(const StepRequest& request) {
     result.marched_samples += c.marched;
     result.used_samples += c.used;
     result.loss += c.loss;
+    result.sampler_loss += c.sampler_loss;
     squared_error += c.squared_error;
     result.rays += c.rays;
     if (k > 0) chunks_[0]->grads.add(c.grads);

@@ -37,6 +37,9 @@ struct BackendStepResult {
   int64_t used_samples = 0;     // seen by the loss (after early termination)
   double loss = 0.0;            // mean over rays and channels
   double mse = std::nan("");    // the batch's mean squared color error; NaN where not measured
+  // The sampler's own training loss, weighted, mean over rays (the proposal sampler's L_prop,
+  // RaySampler::placement_loss); 0 for samplers without one. Not part of `loss`.
+  double sampler_loss = 0.0;
   // Seconds per stage (StageTimes): the occupancy grid's update, march + forward + backward,
   // the encoding's scatter backward with its Adam update, the other tensors' Adam update.
   double occupancy_seconds = 0.0, march_seconds = 0.0, scatter_seconds = 0.0, optimizer_seconds = 0.0;

@@ -14,6 +14,7 @@ struct StepStats {
   int64_t used_samples = 0;     // seen by the loss (after early termination): forward + backward
   double loss = 0.0;            // mean over rays and channels
   double mse = std::nan("");    // the batch's mean squared color error (any loss); NaN where not measured
+  double sampler_loss = 0.0;    // the sampler's own loss (the proposal sampler's L_prop, weighted); 0 for others
   double seconds = 0.0;         // wall time of the step
 };
 

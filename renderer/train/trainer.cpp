@@ -98,6 +98,7 @@ StepStats Trainer::step() {
   st.used_samples = r.used_samples;
   st.loss = r.loss;
   st.mse = r.mse;
+  st.sampler_loss = r.sampler_loss;
   st.seconds = now_seconds() - t_start;
   times_.occupancy += r.occupancy_seconds;
   times_.march_forward_backward += r.march_seconds;

@@ -30,12 +30,14 @@ NerfNetwork::NerfNetwork(const NetworkConfig& config) : config_(config) {
   density_ = Mlp({encoding_dim(), config.density_hidden, config.density_layers, config.geo_features,
                   config.density_skip_layer});
   color_ = Mlp({color_input_dim(), config.color_hidden, config.color_layers, 3});
+  for (int k = 0; k < config.proposal.count; ++k) proposals_.emplace_back(config.proposal, k);
 }
 
 void NerfNetwork::initialize(uint64_t seed) {
   encoding_->initialize(seed);
   density_.initialize(seed + 1);
   color_.initialize(seed + 2);
+  for (size_t k = 0; k < proposals_.size(); ++k) proposals_[k].initialize(seed + 3 + 2 * k);
 }
 
 NetworkGradients NerfNetwork::make_gradients() const {
@@ -50,6 +52,9 @@ std::vector<ParamTensor> NerfNetwork::param_tensors() {
   for (ParamTensor& t : encoding_->param_tensors()) out.push_back(std::move(t));
   for (ParamTensor& t : density_.param_tensors(kDensityMlpTensors)) out.push_back(std::move(t));
   for (ParamTensor& t : color_.param_tensors(kColorMlpTensors)) out.push_back(std::move(t));
+  for (size_t k = 0; k < proposals_.size(); ++k)
+    for (ParamTensor& t : proposals_[k].param_tensors(proposal_tensor_prefix(static_cast<int>(k))))
+      out.push_back(std::move(t));
   return out;
 }
 

@@ -18,6 +18,7 @@
 #include "renderer/backend/mlp.h"
 #include "renderer/techniques/fields/network_config.h"
 #include "renderer/model/param_tensor.h"
+#include "renderer/techniques/samplers/proposal_network.h"
 
 namespace nerds {
 
@@ -62,6 +63,10 @@ class NerfNetwork {
   const Mlp& density_mlp() const { return density_; }
   Mlp& color_mlp() { return color_; }
   const Mlp& color_mlp() const { return color_; }
+  // The proposal sampler's density networks, one per stage (config.proposal; none for the
+  // other samplers). Trained by their own loss (proposal_sampler.cpp), not by backward().
+  const std::vector<ProposalNetwork>& proposals() const { return proposals_; }
+  std::vector<ProposalNetwork>& proposals() { return proposals_; }
   int encoding_dim() const { return encoding_dim_; }
   // Whether the encoding trains tensors of its own (the grids' tables; the frequency
   // encodings are fixed functions).
@@ -75,10 +80,12 @@ class NerfNetwork {
 
   // The trained tensors, in a fixed order (network_tensor_names.h): the encoding's (the grids'
   // table "encoding.grid"; the fixed encodings have none), then the density MLP's layers
-  // ("field.density.<k>") and the color MLP's ("field.color.<k>"). Views of this network.
+  // ("field.density.<k>") and the color MLP's ("field.color.<k>"), then the proposal
+  // networks' ("sampler.proposal.<stage>.grid", ".mlp.<k>"). Views of this network.
   std::vector<ParamTensor> param_tensors();
   // Where `grads` holds each of those tensors' gradient (same order, same layout); null for
-  // the encoding's, which encoding_backward_slice scatters into a buffer of the caller's.
+  // the encoding's, which encoding_backward_slice scatters into a buffer of the caller's. The
+  // proposal networks' tensors come after the list's end (their sampler computes theirs).
   std::vector<float*> gradients(NetworkGradients& grads) const;
   // The encoding's backward cut into slices that write disjoint entries (the grids: one level
   // each; PositionEncoding::gradient_slices), so a backend runs them in parallel without
@@ -142,6 +149,7 @@ class NerfNetwork {
   int encoding_dim_ = 0;
   int encoding_tensor_count_ = 0;
   Mlp density_, color_;
+  std::vector<ProposalNetwork> proposals_;
 };
 
 }  // namespace nerds

@@ -6,6 +6,7 @@
 
 #include "renderer/techniques/encodings/hash_grid.h"
 #include "renderer/math/positional_encoding.h"
+#include "renderer/techniques/samplers/proposal_network_config.h"
 
 namespace nerds {
 
@@ -31,6 +32,9 @@ struct NetworkConfig {
   int color_hidden = 64;
   int color_layers = 2;
   int sh_degree = 4;      // direction encoding: sh_degree^2 coefficients
+  // The proposal sampler's density networks, which the model holds beside the field (none
+  // unless sampler.kind = proposal).
+  ProposalNetworkConfig proposal;
 };
 
 // Whether the configured encoding is one of the grid kinds (a HashGrid table).

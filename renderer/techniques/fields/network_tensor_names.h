@@ -11,6 +11,9 @@ constexpr const char* kEncodingTableTensor = "encoding.grid";  // the hash or de
 constexpr const char* kDensityMlpTensors = "field.density";    // + ".<layer>"
 constexpr const char* kColorMlpTensors = "field.color";        // + ".<layer>"
 
+// The proposal sampler's stage k: "sampler.proposal.<k>" + ".grid" / ".mlp.<layer>".
+inline std::string proposal_tensor_prefix(int stage) { return "sampler.proposal." + std::to_string(stage); }
+
 inline std::string mlp_layer_tensor_name(const char* mlp, int layer) { return std::string(mlp) + "." + std::to_string(layer); }
 
 }  // namespace nerds

@@ -6,20 +6,12 @@
 
 #include "renderer/backend/render_batch.h"
 #include "renderer/math/rng.h"
+#include "renderer/techniques/samplers/placed_samples_render.h"
 #include "renderer/techniques/samplers/sampler_kinds.h"
 
 namespace nerds {
 
 namespace {
-
-// A stream apart from the training ray's own (training_ray draws from (seed, step, ray)).
-constexpr uint64_t kSamplerStreamSalt = 0x9e3779b97f4a7c15ULL;
-
-void fill_jitter(const SamplerJitter& j, int ray, int count, float* out) {
-  Pcg32 rng(j.seed ^ kSamplerStreamSalt,
-            (static_cast<uint64_t>(static_cast<uint32_t>(j.step)) << 32) | static_cast<uint32_t>(j.first_ray + ray));
-  for (int i = 0; i < count; ++i) out[i] = rng.next_float();
-}
 
 // Appends the samples at positions t[0..n) of ray r, with intervals from sample_interval_edges.
 void push_ray_samples(const SamplingRay& ray, Vec3 view_dir, float radius, float box_half, const float* t, int n,
@@ -31,6 +23,15 @@ void push_ray_samples(const SamplingRay& ray, Vec3 view_dir, float radius, float
 }
 
 }  // namespace
+
+// A stream apart from the training ray's own (training_ray draws from (seed, step, ray)).
+constexpr uint64_t kSamplerStreamSalt = 0x9e3779b97f4a7c15ULL;
+
+void fill_jitter(const SamplerJitter& j, int ray, int count, float* out) {
+  Pcg32 rng(j.seed ^ kSamplerStreamSalt,
+            (static_cast<uint64_t>(static_cast<uint32_t>(j.step)) << 32) | static_cast<uint32_t>(j.first_ray + ray));
+  for (int i = 0; i < count; ++i) out[i] = rng.next_float();
+}
 
 void sample_densities(const NerfNetwork& network, float box_half, const SampleBuffer& samples, NetworkWorkspace& ws,
                       std::vector<float>& mean, std::vector<float>& var, float* sigma) {
@@ -132,57 +133,20 @@ class HierarchicalSampler : public RaySampler {
                                       ws, sampler_scratch<HierarchicalScratch>(scratch), out, begin, count);
   }
 
-  // A few rays at a time (their N_c + N_f samples each are evaluated together): the density
-  // of every sample, then the color of those before early termination only, as the trainer
-  // does.
+  // A few rays at a time (their N_c + N_f samples each are evaluated together):
+  // placed_samples_render.h.
   void render(const NerfNetwork& network, const OccupancyView&, const RenderSettings& rs, const Ray* rays,
               size_t first, int n, RenderBuffers& out, RenderScratch& s) const override {
-    const MarchSettings& ms = rs.march;
     HierarchicalScratch& hs = sampler_scratch<HierarchicalScratch>(s.sampler);
-    const int per_ray = settings_.coarse_samples + settings_.fine_samples;
-    const int batch = std::max(1, 8192 / per_ray);  // about 8k samples per network call
-    for (int b0 = 0; b0 < n; b0 += batch) {
-      const int nb = std::min(batch, n - b0);
-      prepare_rays(rs, rays, first + b0, nb, s);
-      s.begin.resize(nb);
-      s.count.resize(nb);
-      s.samples.clear();
-      const int coarse = place_hierarchical_samples(network, settings_, ms.box_half, s.rays.data(),
-                                                    s.view_dirs.data(), s.radii.data(), nb, nullptr, s.ws, hs,
-                                                    s.samples, s.begin.data(), s.count.data());
-      const int total = s.samples.size();
-      s.sigma.resize(total);
-      sample_densities(network, ms.box_half, s.samples, s.ws, s.mean, s.var, s.sigma.data());
-      s.used_idx.clear();
-      for (int r = 0; r < nb; ++r) {
-        const int used = composite_used_count(s.sigma.data() + s.begin[r], s.samples.dt.data() + s.begin[r],
-                                              s.count[r], rs.min_transmittance);
-        for (int i = 0; i < used; ++i) s.used_idx.push_back(s.begin[r] + i);
-        // Evaluated: the union, and the coarse pass's density before it.
-        out.samples[first + b0 + r] = s.count[r] + (s.count[r] > 0 && coarse > 0 ? settings_.coarse_samples : 0);
-        s.count[r] = used;
-      }
-      const int m = static_cast<int>(s.used_idx.size());
-      network.compact_density_stage(s.ws, s.used_idx.data(), m);
-      std::vector<float>& dir = s.samples.dir;
-      for (int j = 0; j < m; ++j) {  // in place: used_idx[j] >= j
-        const int i = s.used_idx[j];
-        s.sigma[j] = s.sigma[i];
-        s.samples.dt[j] = s.samples.dt[i];
-        s.samples.t[j] = s.samples.t[i];
-        for (int a = 0; a < 3; ++a) dir[3 * j + a] = dir[3 * static_cast<size_t>(i) + a];
-      }
-      s.rgb.resize(3 * static_cast<size_t>(m));
-      if (m > 0) network.color(dir.data(), m, s.ws, s.rgb.data());
-      int b = 0;
-      for (int r = 0; r < nb; ++r) {
-        CompositeResult c;
-        composite_forward(s.sigma.data() + b, s.rgb.data() + 3 * b, s.samples.dt.data() + b, s.samples.t.data() + b,
-                          s.count[r], rs.min_transmittance, &c);
-        b += s.count[r];
-        write_pixel(rs, s.rays[r], rays[first + b0 + r], c, first + b0 + r, out);
-      }
-    }
+    const float box_half = rs.march.box_half;
+    render_placed_samples(network, rs, rays, first, n, settings_.coarse_samples + settings_.fine_samples, out, s,
+                          [&](int nb, RenderScratch& rs_scratch) {
+                            const int coarse = place_hierarchical_samples(
+                                network, settings_, box_half, rs_scratch.rays.data(), rs_scratch.view_dirs.data(),
+                                rs_scratch.radii.data(), nb, nullptr, rs_scratch.ws, hs, rs_scratch.samples,
+                                rs_scratch.begin.data(), rs_scratch.count.data());
+                            return coarse > 0 ? settings_.coarse_samples : 0;  // the coarse pass's densities
+                          });
   }
 
   void place_inspected_samples(const NerfNetwork& network, const OccupancyView&, const RenderSettings& rs,
@@ -212,20 +176,7 @@ class HierarchicalPlacementProbe : public ModuleProbe {
   int input_dim() const override { return 2 + nc_; }
   int output_dim() const override { return nc_ + nf_; }
   std::vector<float> example_inputs(int n, uint64_t seed) const override {
-    Pcg32 rng(seed, 71);
-    std::vector<float> in;
-    for (int k = 0; k < n; ++k) {
-      const float t0 = 0.05f + 0.5f * rng.next_float();
-      in.push_back(t0);
-      in.push_back(t0 + 0.5f + rng.next_float());
-      // A surface-like bump of weight at a random place over a little noise.
-      const float center = rng.next_float() * nc_, width = 1.f + 0.1f * nc_ * rng.next_float();
-      for (int i = 0; i < nc_; ++i) {
-        const float x = (i - center) / width;
-        in.push_back(std::exp(-x * x) * 0.9f + 0.01f * rng.next_float());
-      }
-    }
-    return in;
+    return ray_span_and_weights_examples(n, nc_, seed);
   }
   void forward(const float* in, int n, float* out) const override {
     std::vector<float> scratch(2 * nc_ + 1 + 2 * nf_);
@@ -241,6 +192,23 @@ class HierarchicalPlacementProbe : public ModuleProbe {
 };
 
 }  // namespace
+
+std::vector<float> ray_span_and_weights_examples(int n, int bins, uint64_t seed) {
+  Pcg32 rng(seed, 71);
+  std::vector<float> in;
+  for (int k = 0; k < n; ++k) {
+    const float t0 = 0.05f + 0.5f * rng.next_float();
+    in.push_back(t0);
+    in.push_back(t0 + 0.5f + rng.next_float());
+    // A surface-like bump of weight at a random place over a little noise.
+    const float center = rng.next_float() * bins, width = 1.f + 0.1f * bins * rng.next_float();
+    for (int i = 0; i < bins; ++i) {
+      const float x = (i - center) / width;
+      in.push_back(std::exp(-x * x) * 0.9f + 0.01f * rng.next_float());
+    }
+  }
+  return in;
+}
 
 std::unique_ptr<RaySampler> make_hierarchical_sampler(const SamplerSettings& settings) {
   return std::make_unique<HierarchicalSampler>(settings);

@@ -41,10 +41,20 @@ int place_hierarchical_samples(const NerfNetwork& network, const SamplerSettings
                                SampleBuffer& out, int* begin, int* count,
                                std::vector<unsigned char>* is_fine = nullptr);
 
+// The jitter of batch ray `ray`'s samples: `count` numbers in [0, 1) from its own stream,
+// keyed by (seed, step, the ray's index in the step), so a step places the same samples on
+// any number of threads (the hierarchical and the proposal sampler draw from it).
+void fill_jitter(const SamplerJitter& jitter, int ray, int count, float* out);
+
 // The density of every sample of a buffer (forward only; the activations stay in ws): at its
 // position, or for Mip-NeRF's IPE over its conical frustum (frustum_gaussians).
 void sample_densities(const NerfNetwork& network, float box_half, const SampleBuffer& samples, NetworkWorkspace& ws,
                       std::vector<float>& mean, std::vector<float>& var, float* sigma);
+
+// Probe inputs of a resampling step (the hierarchical and the proposal sampler's probes): n
+// rows of [t0, t1, then `bins` weights, a surface-like bump at a random place over a little
+// noise], drawn with `seed`.
+std::vector<float> ray_span_and_weights_examples(int n, int bins, uint64_t seed);
 
 // The hierarchical sampler for settings (sampler.kind = hierarchical; with fine_samples = 0,
 // stratified sampling alone, as sampler.kind = stratified configures it), and its probes.

@@ -57,6 +57,12 @@ T& sampler_scratch(std::unique_ptr<SamplerScratch>& slot) {
   return *s;
 }
 
+// What a sampler whose placement is trained (the proposal sampler) keeps of one training
+// chunk until the step's update: its networks' gradients. Each such kind derives its own.
+struct SamplerGradients {
+  virtual ~SamplerGradients() = default;
+};
+
 // Samples per ray, used (composited) and marched (evaluated, a coarse pass included).
 struct SamplesPerRay {
   float used = 0.f, marched = 0.f;
@@ -96,6 +102,29 @@ class RaySampler {
                                                int* /*begin*/, int* /*count*/, std::vector<float>& /*sigma*/) const {
     return -1;
   }
+
+  // Training, once per chunk after the radiance field's density of every sample that
+  // place_training_samples placed (sigma in that order, begin/count as it left them, before
+  // any compaction): a sampler whose placement is trained (the proposal sampler, by L_prop)
+  // computes its loss on the chunk's rays, weighted and divided by rays_total (so the chunks'
+  // sum is the step's mean over rays), and keeps its gradients in `grads` (made there when
+  // empty) for the step's update. Returns that loss; the others return 0 and keep nothing.
+  virtual double placement_loss(const NerfNetwork&, const RayBatch&, const SampleBuffer& /*samples*/,
+                                const int* /*begin*/, const int* /*count*/, const float* /*sigma*/,
+                                int /*rays_total*/, std::unique_ptr<SamplerScratch>&,
+                                std::unique_ptr<SamplerGradients>& /*grads*/) const {
+    return 0.0;
+  }
+  // That update cut into slices that write disjoint entries (as the encoding's backward); a
+  // slice's tensor indexes `tensors`, the model's list. Empty for the other samplers.
+  virtual std::vector<GradientSlice> placement_gradient_slices(const NerfNetwork&,
+                                                               const std::vector<ParamTensor>& /*tensors*/) const {
+    return {};
+  }
+  // Slice `slice`: sums what the chunks' gradients hold for it (in the chunks' order, so the
+  // sum is deterministic) into `grad`, the whole gradient of the slice's tensor.
+  virtual void placement_backward_slice(const NerfNetwork&, int /*slice*/, const SamplerGradients* const* /*chunks*/,
+                                        int /*n_chunks*/, float* /*grad*/) const {}
 
   // Rendering: rays [first, first + n) into out (its rgb, depth, opacity and samples).
   virtual void render(const NerfNetwork& network, const OccupancyView& grid, const RenderSettings& settings,

@@ -11,12 +11,14 @@ namespace nerds {
 RaySamplerKind march_sampler_kind();         // march_sampler.cpp
 RaySamplerKind hierarchical_sampler_kind();  // hierarchical_sampler.cpp
 RaySamplerKind stratified_sampler_kind();    // stratified_sampler.cpp
+RaySamplerKind proposal_sampler_kind();      // proposal_sampler.cpp
 
 const std::vector<RaySamplerKind>& sampler_kinds() {
   static const std::vector<RaySamplerKind> kinds = {
       march_sampler_kind(),
       hierarchical_sampler_kind(),
       stratified_sampler_kind(),
+      proposal_sampler_kind(),
   };
   return kinds;
 }
