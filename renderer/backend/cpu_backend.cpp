@@ -10,6 +10,7 @@
 #include "renderer/backend/parallel.h"
 #include "renderer/backend/render_rays.h"
 #include "renderer/backend/sample_buffer.h"
+#include "renderer/math/distortion_loss.h"
 #include "renderer/math/ray_loss.h"
 #include "renderer/math/ray_march.h"
 #include "renderer/train/optimizer.h"
@@ -36,6 +37,7 @@ struct CpuBackend::ThreadScratch {
   std::vector<SamplingRay> rays;  // the rays in the box the samplers work in
   std::vector<Vec3> view_dirs;    // their directions as the color stage sees them
   std::vector<float> radii, jitter, loss_weight;
+  std::vector<float> distortion_w, distortion_d_w;  // one ray's weights and dL_dist/dw
   std::unique_ptr<SamplerScratch> sampler;  // the sampler's own buffers
 };
 
@@ -186,6 +188,21 @@ void CpuBackend::process_chunk(int step, int first_ray, int n_rays, ChunkResult&
     composite(r);
     loss += s.ray_loss[r];
     squared_error += s.ray_squared_error[r];
+  }
+  // Mip-NeRF 360's distortion loss on each ray's used samples, s normalised over the ray's
+  // range in the box: its gradient (the batch mean times the weight) joins the compositing's
+  // in d_sigma; the loss sum is over rays and channels, so a ray adds 3 times its term.
+  if (config_.distortion_weight > 0.f) {
+    const float scale = config_.distortion_weight / static_cast<float>(out.rays_total_hint);
+    for (int r = 0; r < n_rays; ++r) {
+      const int b = s.ray_begin[r], c = s.ray_count[r];
+      s.distortion_w.resize(c);
+      s.distortion_d_w.resize(c);
+      loss += 3.0 * ray_distortion_loss(s.sigma.data() + b, dt.data() + b, ts.data() + b, c, s.rays[r].t0,
+                                        s.rays[r].t1, scale, s.distortion_w.data(), s.distortion_d_w.data(),
+                                        s.d_sigma.data() + b) *
+              out.rays_total_hint;
+    }
   }
 
   // 5. Backward through the MLPs.
