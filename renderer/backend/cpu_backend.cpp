@@ -19,6 +19,7 @@ namespace nerds {
 
 struct CpuBackend::ChunkResult {
   std::vector<float> pos;    // used samples' network positions (3 each)
+  std::vector<float> footprint;  // their footprints, for an encoding that reads them (else empty)
   std::vector<float> d_enc;  // dL/d(encoding), E x m
   int m = 0;
   NetworkGradients grads;
@@ -159,6 +160,7 @@ void CpuBackend::process_chunk(int step, int first_ray, int n_rays, ChunkResult&
       for (int a = 0; a < 3; ++a) {
         pos[3 * j + a] = pos[3 * static_cast<size_t>(i) + a];
         dir[3 * j + a] = dir[3 * static_cast<size_t>(i) + a];
+        s.samples.axis[3 * j + a] = s.samples.axis[3 * static_cast<size_t>(i) + a];
       }
     }
     s.samples.resize(m);
@@ -218,6 +220,13 @@ void CpuBackend::process_chunk(int step, int first_ray, int n_rays, ChunkResult&
   const int E = network.encoding_dim();
   const size_t kept = keep_for_encoding ? static_cast<size_t>(m) : 0;
   out.pos.assign(pos.begin(), pos.begin() + 3 * kept);
+  out.footprint.clear();
+  if (keep_for_encoding && network.encoding_uses_footprint()) {
+    // The footprints the forward read (Zip-NeRF's points are a function of the sample alone).
+    const float* p = encoding_footprints(network.encoding_footprint_kind(), s.samples, ms.box_half, &s.mean,
+                                         &out.footprint);
+    out.pos.assign(p, p + 3 * kept);
+  }
   out.d_enc.resize(static_cast<size_t>(E) * kept);
   if (out.grads.density.empty()) out.grads = network.make_gradients();
   out.grads.set_zero();
@@ -268,7 +277,8 @@ BackendStepResult CpuBackend::step(const StepRequest& request) {
     float* grad = scatter_grads_[slice.tensor].data();
     for (int k = 0; k < n_chunks; ++k) {
       const ChunkResult& c = *chunks_[k];
-      network.encoding_backward_slice(static_cast<int>(i), c.pos.data(), c.d_enc.data(), c.m, grad);
+      network.encoding_backward_slice(static_cast<int>(i), c.pos.data(),
+                                      c.footprint.empty() ? nullptr : c.footprint.data(), c.d_enc.data(), c.m, grad);
     }
     adam_update_range(tensors[slice.tensor], model_.moments[slice.tensor], adam_steps[slice.tensor], grad, slice.begin,
                       slice.end);
