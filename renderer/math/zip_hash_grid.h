@@ -12,9 +12,13 @@
 
 namespace nerds {
 
-// The factor of point k's trilinear feature in level l: w_l / K.
-NERDS_HD float zip_point_factor(const HashGridLevel& level, const float* point, int K, bool downweight) {
-  const float w = downweight ? zip_level_weight(point[3], level.scale) : 1.f;
+// Point k of a sample's K points (4 floats each) in one level: the 8 corners of its cell, and
+// the factor w_l / K of its trilinear feature.
+NERDS_HD float zip_point_corners(const HashGridLevel& level, const float* points, int k, int K, bool downweight,
+                                 HashGridCorners* corners) {
+  const float* p = points + 4 * k;
+  hash_grid_corners(level, p, corners);
+  const float w = downweight ? zip_level_weight(p[3], level.scale) : 1.f;
   return w / static_cast<float>(K);
 }
 
@@ -25,10 +29,8 @@ NERDS_HD void zip_hash_grid_encode_level(const HashGridView& grid, int l, const 
   const int F = grid.n_features;
   for (int f = 0; f < F; ++f) out[f] = 0.f;
   for (int k = 0; k < K; ++k) {
-    const float* p = points + 4 * k;
-    const float factor = zip_point_factor(grid.levels[l], p, K, downweight);
     HashGridCorners corners;
-    hash_grid_corners(grid.levels[l], p, &corners);
+    const float factor = zip_point_corners(grid.levels[l], points, k, K, downweight, &corners);
     for (int c = 0; c < 8; ++c) {
       const float* e = params + static_cast<size_t>(corners.entry[c]) * F;
       for (int f = 0; f < F; ++f) out[f] += factor * corners.weight[c] * e[f];
@@ -44,10 +46,8 @@ NERDS_HD void zip_hash_grid_backward_level(const HashGridView& grid, int l, cons
                                            Accumulate accumulate) {
   const int F = grid.n_features;
   for (int k = 0; k < K; ++k) {
-    const float* p = points + 4 * k;
-    const float factor = zip_point_factor(grid.levels[l], p, K, downweight);
     HashGridCorners corners;
-    hash_grid_corners(grid.levels[l], p, &corners);
+    const float factor = zip_point_corners(grid.levels[l], points, k, K, downweight, &corners);
     for (int c = 0; c < 8; ++c) {
       float* e = d_params + static_cast<size_t>(corners.entry[c]) * F;
       for (int f = 0; f < F; ++f) accumulate(e + f, factor * corners.weight[c] * d_level[f]);

@@ -53,6 +53,13 @@ double brute_force(const Ray& r) {
   return loss;
 }
 
+void require_close(const GradientCheck& check) {
+  INFO("worst at " << check.worst_index << ": analytic " << check.worst_analytic << ", numeric "
+                   << check.worst_numeric);
+  CHECK(check.worst <= 1.0);
+  CHECK(check.checked > 20);
+}
+
 }  // namespace
 
 TEST_CASE("distortion loss: the linear-time form equals Eq. 15's double sum on random rays") {
@@ -86,10 +93,7 @@ TEST_CASE("distortion loss: its gradient in the weights matches finite differenc
       check.add(i, d_w[i], numeric, 1e-4, 1e-3);
     }
   }
-  INFO("worst at " << check.worst_index << ": analytic " << check.worst_analytic << ", numeric "
-                   << check.worst_numeric);
-  CHECK(check.worst <= 1.0);
-  CHECK(check.checked > 20);
+  require_close(check);
 }
 
 TEST_CASE("distortion loss: a ray's gradient in the densities matches finite differences") {
@@ -118,10 +122,7 @@ TEST_CASE("distortion loss: a ray's gradient in the densities matches finite dif
       check.add(i, d_sigma[i] - 0.25f, numeric, 1e-4, 2e-3);
     }
   }
-  INFO("worst at " << check.worst_index << ": analytic " << check.worst_analytic << ", numeric "
-                   << check.worst_numeric);
-  CHECK(check.worst <= 1.0);
-  CHECK(check.checked > 20);
+  require_close(check);
 }
 
 TEST_CASE("composite_weights_backward: the gradient of sum_i c_i w_i is the compositing backward's") {
