@@ -14,9 +14,8 @@ namespace {
 void declare(ParamSet& p) {
   p.declare("loss",
             {"distortion_weight", ParamType::Float,
-             "Mip-NeRF 360's distortion loss L_dist (Eq. 15) weight; 0 = off, the paper's 0.01", 0.0, 10.0, {},
-             false},
-            0.0);
+             "Mip-NeRF 360's distortion loss L_dist (Eq. 15) weight; 0 = off, the paper's 0.01", 0.0, 10.0},
+            0.0);  // needs a reset: a new engine asks the backend whether it runs the loss (CUDA does not)
 }
 
 void configure(const ParamSet& p, const Dataset&, TrainConfig& c) {
