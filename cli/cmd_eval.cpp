@@ -1,7 +1,8 @@
 // `nerds eval`: the NeRF-synthetic protocol on a trained run: every (or every Nth) view of a
 // split rendered on white and compared with the ground truth composited on white.
 //   RUN/metrics.json                      split, stride, views, mean PSNR/SSIM, per view, and
-//                                         per image size when the split has several (multiscale)
+//                                         per image size when the split has several (multiscale);
+//                                         depth_error and floater_share where it has true depth
 //   RUN/eval/<split>/<name>_{pred,gt,err}.png   unless --no-images
 // A model with NaN or infinite weights (a diverged run) is refused by name, never "PSNR nan".
 #include <cmath>
@@ -35,6 +36,10 @@ int run_eval(const EvalArgs& a) {
               metrics["psnr"].is_number() ? metrics["psnr"].get<double>() : NAN,
               metrics["ssim"].is_number() ? metrics["ssim"].get<double>() : NAN,
               (fs::path(a.run) / "metrics.json").string().c_str());
+  if (metrics.contains("depth_error"))  // the project's scenes: true depth per view
+    std::printf("  depth error %.4f (world units), floater share %.4f (weight > 5%% of the depth off the surface)\n",
+                metrics["depth_error"].is_number() ? metrics["depth_error"].get<double>() : NAN,
+                metrics["floater_share"].is_number() ? metrics["floater_share"].get<double>() : NAN);
   if (metrics.contains("per_size"))  // Mip-NeRF's multiscale Blender: one line per resolution
     for (const nlohmann::json& m : metrics["per_size"])
       std::printf("  %dx%d: %d views, PSNR %.2f dB, SSIM %.4f\n", m["width"].get<int>(), m["height"].get<int>(),

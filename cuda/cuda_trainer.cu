@@ -241,6 +241,11 @@ std::string cuda_backend_supports(const TrainConfig& config) {
     return "the CUDA backend implements occupancy-grid marching only (sampler.kind=" + std::string(kMarchSamplerKind) +
            "), not sampler.kind=" + config.sampler.kind;
   if (config.warp.kind != WarpKind::None) return "the CUDA backend does not implement NDC rays (warp.kind=ndc)";
+  if (config.network.grid.zip_downweight || config.network.grid.zip_multisample)
+    return std::string("the CUDA backend does not implement Zip-NeRF's anti-aliased grid (encoding.") +
+           (config.network.grid.zip_downweight ? "zip_downweight" : "zip_multisample") + "=true)";
+  if (config.distortion_weight > 0.f)
+    return "the CUDA backend does not implement Mip-NeRF 360's distortion loss (loss.distortion_weight > 0)";
   return cuda::device_network_supports(config.network);
 }
 

@@ -10,6 +10,7 @@
 #include "renderer/backend/parallel.h"
 #include "renderer/backend/render_rays.h"
 #include "renderer/backend/sample_buffer.h"
+#include "renderer/math/distortion_loss.h"
 #include "renderer/math/ray_loss.h"
 #include "renderer/math/ray_march.h"
 #include "renderer/train/optimizer.h"
@@ -18,6 +19,7 @@ namespace nerds {
 
 struct CpuBackend::ChunkResult {
   std::vector<float> pos;    // used samples' network positions (3 each)
+  std::vector<float> footprint;  // their footprints, for an encoding that reads them (else empty)
   std::vector<float> d_enc;  // dL/d(encoding), E x m
   int m = 0;
   NetworkGradients grads;
@@ -38,6 +40,7 @@ struct CpuBackend::ThreadScratch {
   std::vector<SamplingRay> rays;  // the rays in the box the samplers work in
   std::vector<Vec3> view_dirs;    // their directions as the color stage sees them
   std::vector<float> radii, jitter, loss_weight;
+  std::vector<float> distortion_w, distortion_d_w;  // one ray's weights and dL_dist/dw
   std::unique_ptr<SamplerScratch> sampler;  // the sampler's own buffers
 };
 
@@ -162,6 +165,7 @@ void CpuBackend::process_chunk(int step, int first_ray, int n_rays, ChunkResult&
       for (int a = 0; a < 3; ++a) {
         pos[3 * j + a] = pos[3 * static_cast<size_t>(i) + a];
         dir[3 * j + a] = dir[3 * static_cast<size_t>(i) + a];
+        s.samples.axis[3 * j + a] = s.samples.axis[3 * static_cast<size_t>(i) + a];
       }
     }
     s.samples.resize(m);
@@ -192,6 +196,21 @@ void CpuBackend::process_chunk(int step, int first_ray, int n_rays, ChunkResult&
     loss += s.ray_loss[r];
     squared_error += s.ray_squared_error[r];
   }
+  // Mip-NeRF 360's distortion loss on each ray's used samples, s normalised over the ray's
+  // range in the box: its gradient (the batch mean times the weight) joins the compositing's
+  // in d_sigma; the loss sum is over rays and channels, so a ray adds 3 times its term.
+  if (config_.distortion_weight > 0.f) {
+    const float scale = config_.distortion_weight / static_cast<float>(out.rays_total_hint);
+    for (int r = 0; r < n_rays; ++r) {
+      const int b = s.ray_begin[r], c = s.ray_count[r];
+      s.distortion_w.resize(c);
+      s.distortion_d_w.resize(c);
+      loss += 3.0 * ray_distortion_loss(s.sigma.data() + b, dt.data() + b, ts.data() + b, c, s.rays[r].t0,
+                                        s.rays[r].t1, scale, s.distortion_w.data(), s.distortion_d_w.data(),
+                                        s.d_sigma.data() + b) *
+              out.rays_total_hint;
+    }
+  }
 
   // 5. Backward through the MLPs.
   out.m = m;
@@ -206,6 +225,13 @@ void CpuBackend::process_chunk(int step, int first_ray, int n_rays, ChunkResult&
   const int E = network.encoding_dim();
   const size_t kept = keep_for_encoding ? static_cast<size_t>(m) : 0;
   out.pos.assign(pos.begin(), pos.begin() + 3 * kept);
+  out.footprint.clear();
+  if (keep_for_encoding && network.encoding_uses_footprint()) {
+    // The footprints the forward read (Zip-NeRF's points are a function of the sample alone).
+    const float* p = encoding_footprints(network.encoding_footprint_kind(), s.samples, ms.box_half, &s.mean,
+                                         &out.footprint);
+    out.pos.assign(p, p + 3 * kept);
+  }
   out.d_enc.resize(static_cast<size_t>(E) * kept);
   if (out.grads.density.empty()) out.grads = network.make_gradients();
   out.grads.set_zero();
@@ -256,7 +282,8 @@ BackendStepResult CpuBackend::step(const StepRequest& request) {
     float* grad = scatter_grads_[slice.tensor].data();
     for (int k = 0; k < n_chunks; ++k) {
       const ChunkResult& c = *chunks_[k];
-      network.encoding_backward_slice(static_cast<int>(i), c.pos.data(), c.d_enc.data(), c.m, grad);
+      network.encoding_backward_slice(static_cast<int>(i), c.pos.data(),
+                                      c.footprint.empty() ? nullptr : c.footprint.data(), c.d_enc.data(), c.m, grad);
     }
     adam_update_range(tensors[slice.tensor], model_.moments[slice.tensor], adam_steps[slice.tensor], grad, slice.begin,
                       slice.end);

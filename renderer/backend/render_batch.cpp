@@ -10,8 +10,8 @@ void evaluate_samples(const NerfNetwork& network, float box_half, const SampleBu
     network.forward(samples.pos.data(), samples.dir.data(), n, ws, sigma, rgb);
     return;
   }
-  frustum_gaussians(samples, box_half, &mean, &var);
-  network.forward(mean.data(), samples.dir.data(), n, ws, sigma, rgb, var.data());
+  const float* pos = encoding_footprints(network.encoding_footprint_kind(), samples, box_half, &mean, &var);
+  network.forward(pos, samples.dir.data(), n, ws, sigma, rgb, var.data());
 }
 
 void prepare_rays(const RenderSettings& rs, const Ray* rays, size_t first, int n, RenderScratch& s) {

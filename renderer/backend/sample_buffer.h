@@ -9,9 +9,11 @@
 #include <cmath>
 #include <vector>
 
+#include "renderer/math/footprint_kind.h"
 #include "renderer/math/positional_encoding.h"
 #include "renderer/math/pixel_cone.h"
 #include "renderer/math/vec3.h"
+#include "renderer/math/zip_multisample.h"
 
 namespace nerds {
 
@@ -92,6 +94,34 @@ inline void frustum_gaussians(const SampleBuffer& s, float box_half, std::vector
       (*var)[j + a] = v[a] * scale * scale;
     }
   }
+}
+
+// Zip-NeRF's points of each sample (zip_multisample.h: K = 6 multisamples or the sample's own
+// point, 4 floats each: position in network coordinates and isotropic scale), the footprint of
+// the hash grid with encoding.zip_*.
+inline void zip_footprints(const SampleBuffer& s, float box_half, int K, std::vector<float>* points) {
+  const int n = s.size();
+  const float to_network = 0.5f / box_half;
+  points->resize(static_cast<size_t>(n) * 4 * K);
+  for (int i = 0; i < n; ++i) {
+    const size_t j = 3 * static_cast<size_t>(i);
+    zip_sample_points(s.t[i], s.dt[i], s.radius[i], make_vec3(s.axis[j], s.axis[j + 1], s.axis[j + 2]),
+                      make_vec3(s.pos[j], s.pos[j + 1], s.pos[j + 2]), to_network, K,
+                      points->data() + static_cast<size_t>(i) * 4 * K);
+  }
+}
+
+// What an encoding that reads footprints of `kind` gets for the samples: the positions it
+// returns (the Gaussians' means for Mip-NeRF's IPE, else the samples' own) and the footprints
+// in *footprint (frustum_gaussians' variances, or zip_footprints' points).
+inline const float* encoding_footprints(FootprintKind kind, const SampleBuffer& s, float box_half,
+                                        std::vector<float>* mean, std::vector<float>* footprint) {
+  if (kind == FootprintKind::Gaussian) {
+    frustum_gaussians(s, box_half, mean, footprint);
+    return mean->data();
+  }
+  zip_footprints(s, box_half, zip_points_per_sample(kind), footprint);
+  return s.pos.data();
 }
 
 }  // namespace nerds

@@ -205,6 +205,19 @@ Image8 read_image(const std::string& path, int channels) {
   return image;
 }
 
+Image16 read_png16(const std::string& path) {
+  read_image_info(path);  // refuses a size the header cannot back before stb allocates it
+  int width = 0, height = 0, stored_channels = 0;
+  std::unique_ptr<stbi_us, void (*)(void*)> data(stbi_load_16(path.c_str(), &width, &height, &stored_channels, 1),
+                                                 stbi_image_free);
+  if (!data) throw InputError(path, "", "cannot decode 16-bit image (" + stb_reason() + ")");
+  Image16 image;
+  image.width = width;
+  image.height = height;
+  image.values.assign(data.get(), data.get() + static_cast<size_t>(width) * height);
+  return image;
+}
+
 void write_png(const std::string& path, const Image8& image) {
   const bool valid_channels = image.channels == 1 || image.channels == 3 || image.channels == 4;
   if (!valid_channels || image.width <= 0 || image.height <= 0 ||

@@ -21,6 +21,13 @@ struct ImageInfo {
 ImageInfo read_image_info(const std::string& path);  // throws InputError
 // Writes an 8-bit PNG (1, 3 or 4 channels); creates no directories. Throws InputError.
 void write_png(const std::string& path, const Image8& image);
+// A 16-bit single-channel PNG (depth maps, as write_png16 writes them): row-major values.
+struct Image16 {
+  int width = 0, height = 0;
+  std::vector<uint16_t> values;
+};
+// Reads one (an 8-bit gray PNG is widened to 16 bits); throws InputError naming the file.
+Image16 read_png16(const std::string& path);
 // Writes a 16-bit single-channel PNG (for depth maps).
 void write_png16(const std::string& path, int width, int height, const std::vector<uint16_t>& values);
 // Box-filter downscale by an integer factor (area average per channel; straight alpha kept).

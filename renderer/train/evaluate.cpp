@@ -9,8 +9,10 @@
 #include <set>
 #include <utility>
 
+#include "renderer/data/true_depth.h"
 #include "renderer/engine.h"
 #include "renderer/error.h"
+#include "renderer/math/off_surface_weight.h"
 #include "renderer/train/metrics.h"
 
 namespace nerds {
@@ -78,6 +80,45 @@ std::vector<SizeMetrics> per_size_means(const std::vector<ViewMetrics>& views) {
   return out;
 }
 
+// The mean of `field` over the views that have it (NaN: none).
+double mean_of_measured(const std::vector<ViewMetrics>& views, double ViewMetrics::*field) {
+  std::vector<ViewMetrics> measured;
+  for (const ViewMetrics& v : views)
+    if (!std::isnan(v.*field)) measured.push_back(v);
+  return mean_of(measured, field);
+}
+
+// depth_error of one view (evaluate.h): rendered against true depth, in world units.
+double depth_error(const RenderBuffers& out, const TrueDepth& truth, float scene_scale) {
+  double sum = 0.0;
+  size_t count = 0;
+  for (size_t p = 0; p < truth.distance.size(); ++p) {
+    if (truth.distance[p] <= 0.f) continue;
+    const float rendered = out.opacity[p] > 1e-3f ? out.depth[p] / out.opacity[p] : 0.f;
+    sum += std::fabs(rendered - truth.distance[p]) / scene_scale;
+    ++count;
+  }
+  return count ? sum / static_cast<double>(count) : std::numeric_limits<double>::quiet_NaN();
+}
+
+// floater_share of one view (evaluate.h): the inspector's samples of every stride-th pixel's
+// ray, their distances along the ray being the engine's.
+double floater_share(const Engine& engine, const Frame& frame, const TrueDepth& truth, int stride) {
+  double sum = 0.0;
+  size_t count = 0;
+  for (int y = stride / 2; y < truth.height; y += stride)
+    for (int x = stride / 2; x < truth.width; x += stride) {
+      const float surface = truth.distance[static_cast<size_t>(y) * truth.width + x];
+      if (surface <= 0.f) continue;
+      OffSurfaceWeight share;
+      for (const RaySample& s : engine.inspect(frame.pose, frame.intrinsics, x + 0.5f, y + 0.5f))
+        share.add(s.t, s.weight, surface);
+      sum += share.share();
+      ++count;
+    }
+  return count ? sum / static_cast<double>(count) : std::numeric_limits<double>::quiet_NaN();
+}
+
 }  // namespace
 
 std::vector<float> composite_ground_truth(const Dataset& data, size_t frame, const float background[3]) {
@@ -143,6 +184,21 @@ nlohmann::json EvalResult::to_json() const {
   j["mean"] = {{"psnr", number_or_null(psnr)}, {"ssim", number_or_null(ssim)}};
   j["seconds"] = seconds;
   j["per_view"] = list;
+  if (!std::isnan(depth_error)) {
+    j["depth_error"] = number_or_null(depth_error);
+    j["floater_share"] = number_or_null(floater_share);
+    j["depth_metrics"] = {
+        {"depth_error",
+         "mean over pixels with a true surface of |rendered depth - true depth|, world units (rendered depth = "
+         "sum w_i t_i / opacity)"},
+        {"floater_share",
+         "mean over rays (every floater_stride-th pixel with a true surface) of the share of the ray's weight lying "
+         "farther than 5% of the true depth from the true surface"}};
+    for (size_t i = 0; i < per_view.size(); ++i) {
+      j["per_view"][i]["depth_error"] = number_or_null(per_view[i].depth_error);
+      j["per_view"][i]["floater_share"] = number_or_null(per_view[i].floater_share);
+    }
+  }
   if (!per_size.empty()) {
     nlohmann::json sizes = nlohmann::json::array();
     for (const SizeMetrics& m : per_size)
@@ -175,6 +231,9 @@ EvalResult evaluate(const Engine& engine, const Dataset& data, const EvalOptions
     if (ec) throw InputError(options.image_dir, "", "cannot create the folder: " + ec.message());
   }
   const std::vector<std::string> names = view_names(data);
+  const std::vector<TrueDepth> truth = load_true_depth(data);
+  // The inspector's t is the engine's distance only without a warp (NDC's is along the NDC ray).
+  const bool engine_distances = engine.params().get_string("warp.kind") == "none";
   const int total = static_cast<int>((data.frames.size() + options.stride - 1) / options.stride);
   for (size_t i = 0; i < data.frames.size(); i += static_cast<size_t>(options.stride)) {
     const Frame& frame = data.frames[i];
@@ -189,6 +248,11 @@ EvalResult evaluate(const Engine& engine, const Dataset& data, const EvalOptions
     v.height = h;
     v.mse = mse(out.rgb.data(), gt.data(), gt.size());
     v.psnr = psnr_from_mse(v.mse);
+    if (!truth[i].empty()) {
+      v.depth_error = depth_error(out, truth[i], data.scale);
+      if (options.floater_stride > 0 && engine_distances)
+        v.floater_share = floater_share(engine, frame, truth[i], options.floater_stride);
+    }
     const bool ssim_fits = w >= 11 && h >= 11;
     v.ssim = ssim_fits ? ssim(out.rgb.data(), gt.data(), w, h, 3) : std::numeric_limits<double>::quiet_NaN();
     if (!options.image_dir.empty()) {
@@ -204,6 +268,8 @@ EvalResult evaluate(const Engine& engine, const Dataset& data, const EvalOptions
   result.psnr = mean_of(result.per_view, &ViewMetrics::psnr);
   result.ssim = mean_ssim(result.per_view);
   result.per_size = per_size_means(result.per_view);
+  result.depth_error = mean_of_measured(result.per_view, &ViewMetrics::depth_error);
+  result.floater_share = mean_of_measured(result.per_view, &ViewMetrics::floater_share);
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
 }

@@ -6,12 +6,22 @@
 // at its own image size; when the split holds several (Mip-NeRF's multiscale Blender, whose
 // Table 1 reports full, 1/2, 1/4 and 1/8 resolution), the means per size are reported too.
 //
+// Where the split gives true depth (the project's generated scenes, renderer/data/true_depth.h)
+// two depth measures are reported too, per view and as means over those views:
+//   depth_error    mean over the pixels with a true surface of |rendered depth - true depth|
+//                  (world units; rendered depth = sum_i w_i t_i / opacity, 0 without opacity),
+//   floater_share  mean over rays of the share of the ray's weight lying farther than 5% of the
+//                  true depth from the true surface (renderer/math/off_surface_weight.h), on
+//                  the rays through every floater_stride-th pixel in x and y that have a true
+//                  surface; measured where the samples' distances are the engine's (warp.kind=none).
+//
 // A library function so the CLI (`nerds eval`, `nerds bench`, `nerds demo`), the viewer and
 // the Python module evaluate identically.
 #pragma once
 
 #include <cstddef>
 #include <functional>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -30,6 +40,8 @@ struct ViewMetrics {
   double ssim = 0.0;  // NaN when the view is smaller than SSIM's 11x11 window (null in JSON)
   double mse = 0.0;
   int width = 0, height = 0;  // the view's image size
+  double depth_error = std::numeric_limits<double>::quiet_NaN();    // NaN: no true depth (null in JSON)
+  double floater_share = std::numeric_limits<double>::quiet_NaN();  // NaN: not measured (null in JSON)
 };
 
 // The views of one image size (Mip-NeRF Table 1's columns).
@@ -48,6 +60,8 @@ struct EvalOptions {
   std::string image_dir;
   float background[3] = {1.f, 1.f, 1.f};  // the NeRF-synthetic protocol: white
   float error_gain = 5.f;                 // the error image shows mean |pred - gt| * gain
+  // The floater measure's rays: every floater_stride-th pixel in x and y (0: not measured).
+  int floater_stride = 4;
   // Called after each view (for progress lines); may be empty.
   std::function<void(int done, int total, const ViewMetrics& view)> on_view;
 };
@@ -61,6 +75,9 @@ struct EvalResult {
   double psnr = 0.0;     // mean over views of the per-view PSNR
   double ssim = 0.0;     // mean over the views large enough for SSIM's 11x11 window (NaN: none)
   double seconds = 0.0;  // wall time of rendering and scoring (not of loading the split)
+  // Means over the views with true depth (see the top of this file); NaN: none.
+  double depth_error = std::numeric_limits<double>::quiet_NaN();
+  double floater_share = std::numeric_limits<double>::quiet_NaN();
   std::vector<ViewMetrics> per_view;
   // One per image size, largest first, when the evaluated views have more than one size.
   std::vector<SizeMetrics> per_size;
@@ -68,7 +85,9 @@ struct EvalResult {
   // {"split", "stride", "views", "width", "height", "background": "white" or [r,g,b],
   //  "psnr", "ssim", "mean": {"psnr", "ssim"}, "seconds",
   //  "per_view": [{index, name, width, height, psnr, ssim, mse}],
-  //  and with several sizes "per_size": [{width, height, views, psnr, ssim}]}
+  //  and with several sizes "per_size": [{width, height, views, psnr, ssim}],
+  //  and where the split has true depth "depth_error", "floater_share" (and per view), with
+  //  "depth_metrics": their definitions in words}
   nlohmann::json to_json() const;
 };
 

@@ -44,6 +44,8 @@ struct TrainConfig {
   float huber_delta = 0.1f;
   Background background = Background::Random;  // training background for RGBA data
   float min_transmittance = 1e-4f;             // early ray termination
+  // Mip-NeRF 360's distortion loss weight (loss.distortion_weight; 0 = off).
+  float distortion_weight = 0.f;
   bool area_loss = false;  // Mip-NeRF's area loss: weigh each ray's loss (and gradient) by its image's lossmult
   uint64_t seed = 1337;
 };

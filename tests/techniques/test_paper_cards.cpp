@@ -98,7 +98,9 @@ TEST_CASE("paper cards: every field of the real cards is filled") {
     for (const nerds::PaperNumber& n : c.numbers) {
       CHECK(filled(n.what));
       CHECK(filled(n.value));
-      CHECK(n.source.find("[S") == 0);  // the source tags of ../shared/design/PAPERS.md
+      // A source tag of ../shared/design/PAPERS.md: [S4] for a paper, [ZA] / [ZR] for Zip-NeRF's abstract and code.
+      CHECK(n.source.find('[') == 0);
+      CHECK(n.source.find(']') != std::string::npos);
     }
     // The idea is two or three sentences.
     size_t sentences = 0;

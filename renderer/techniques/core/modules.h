@@ -16,6 +16,7 @@ TechniqueModule occupancy_module();
 TechniqueModule sampler_module();
 TechniqueModule warp_module();
 TechniqueModule trainer_module();
+TechniqueModule distortion_loss_module();
 
 // Every module, in the order their parameters are listed.
 const std::vector<TechniqueModule>& technique_modules();

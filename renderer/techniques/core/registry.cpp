@@ -11,6 +11,7 @@ const std::vector<TechniqueModule>& technique_modules() {
       sampler_module(),
       warp_module(),
       trainer_module(),
+      distortion_loss_module(),
   };
   return modules;
 }

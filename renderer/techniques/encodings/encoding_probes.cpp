@@ -32,21 +32,29 @@ class EncodingProbe : public ModuleProbe {
     if (several_tensors_) s += ", " + tensor_info_.name;
     return s + ")";
   }
-  int input_dim() const override { return footprint() ? 6 : 3; }
+  int input_dim() const override { return 3 + (footprint() ? footprint_width(encoding_->footprint_kind()) : 0); }
   int output_dim() const override { return encoding_->width(); }
-  // Footprints: 3 variances in [1e-3, 4e-3] (network units: a few hundredths of the box;
-  // small enough to leave the coarse frequencies undamped).
+  // Footprints: Gaussian: 3 variances in [1e-3, 4e-3] (network units: a few hundredths of the
+  // box; small enough to leave the coarse frequencies undamped); Zip-NeRF's points: each
+  // within 0.02 of the position, with scales in [1e-3, 2e-2] (from no downweighting of the
+  // coarse levels to strong downweighting of the fine ones).
   std::vector<float> example_inputs(int n, uint64_t seed) const override {
     Pcg32 rng(seed, 0x51);
     std::vector<float> pos(static_cast<size_t>(n) * 3);
     for (float& v : pos) v = 0.05f + 0.9f * rng.next_float();
     if (!footprint()) return pos;
-    std::vector<float> in(static_cast<size_t>(n) * 6);
-    for (int i = 0; i < n; ++i)
-      for (int d = 0; d < 3; ++d) {
-        in[6 * i + d] = pos[3 * i + d];
-        in[6 * i + 3 + d] = 1e-3f + 3e-3f * rng.next_float();
+    const int D = input_dim();
+    const bool gaussian = encoding_->footprint_kind() == FootprintKind::Gaussian;
+    std::vector<float> in(static_cast<size_t>(n) * D);
+    for (int i = 0; i < n; ++i) {
+      for (int d = 0; d < 3; ++d) in[D * i + d] = pos[3 * i + d];
+      for (int k = 3; k < D; ++k) {
+        const bool scale = !gaussian && (k - 3) % 4 == 3;
+        in[D * i + k] = gaussian ? 1e-3f + 3e-3f * rng.next_float()
+                        : scale  ? 1e-3f + 1.9e-2f * rng.next_float()
+                                 : pos[3 * i + (k - 3) % 4] + 0.04f * (rng.next_float() - 0.5f);
       }
+    }
     return in;
   }
   void forward(const float* in, int n, float* out) const override {
@@ -64,32 +72,32 @@ class EncodingProbe : public ModuleProbe {
       std::vector<float> d_pos(pos.size(), 0.f), d_var(var.size(), 0.f);
       encoding_->backward_inputs(pos.data(), footprint() ? var.data() : nullptr, d_out, n, output_dim(), d_pos.data(),
                                  footprint() ? d_var.data() : nullptr);
-      const int D = input_dim();
-      for (int i = 0; i < n; ++i)
-        for (int d = 0; d < 3; ++d) {
-          d_in[D * i + d] = d_pos[3 * i + d];
-          if (footprint()) d_in[D * i + 3 + d] = d_var[3 * i + d];
-        }
+      const int D = input_dim(), W = D - 3;
+      for (int i = 0; i < n; ++i) {
+        for (int d = 0; d < 3; ++d) d_in[D * i + d] = d_pos[3 * i + d];
+        for (int k = 0; k < W; ++k) d_in[D * i + 3 + k] = d_var[static_cast<size_t>(W) * i + k];
+      }
     }
     if (d_params && tensor_ >= 0) {
       const std::vector<GradientSlice> slices = encoding_->gradient_slices();
       for (size_t s = 0; s < slices.size(); ++s)
-        if (slices[s].tensor == tensor_) encoding_->backward_slice(static_cast<int>(s), pos.data(), d_out, n, d_params);
+        if (slices[s].tensor == tensor_)
+          encoding_->backward_slice(static_cast<int>(s), pos.data(), footprint() ? var.data() : nullptr, d_out, n,
+                                    d_params);
     }
   }
 
  private:
   bool footprint() const { return encoding_->uses_footprint(); }
-  // The inputs as positions (3 each) and variances (3 each, footprint kinds only).
+  // The inputs as positions (3 each) and footprints (footprint kinds only, W each).
   void split(const float* in, int n, std::vector<float>& pos, std::vector<float>& var) const {
-    const int D = input_dim();
+    const int D = input_dim(), W = D - 3;
     pos.resize(static_cast<size_t>(n) * 3);
-    var.resize(footprint() ? static_cast<size_t>(n) * 3 : 0);
-    for (int i = 0; i < n; ++i)
-      for (int d = 0; d < 3; ++d) {
-        pos[3 * i + d] = in[D * i + d];
-        if (footprint()) var[3 * i + d] = in[D * i + 3 + d];
-      }
+    var.resize(static_cast<size_t>(n) * W);
+    for (int i = 0; i < n; ++i) {
+      for (int d = 0; d < 3; ++d) pos[3 * i + d] = in[D * i + d];
+      for (int k = 0; k < W; ++k) var[static_cast<size_t>(W) * i + k] = in[D * i + 3 + k];
+    }
   }
 
   std::string kind_;

@@ -1,5 +1,7 @@
 #include "renderer/techniques/encodings/hash_grid.h"
 
+#include "renderer/math/zip_hash_grid.h"
+
 #include <cmath>
 #include <stdexcept>
 #include <type_traits>
@@ -176,6 +178,23 @@ void HashGrid::backward_level(int level, const float* pos, const float* d_out, i
   dispatch_features(config_.features, [&](auto F) {
     backward_level_impl<decltype(F)::value>(view_.levels[level], level, pos, d_out, n, ld, d_params);
   });
+}
+
+void HashGrid::encode_zip(const float* points, int K, int n, float* out, int ld) const {
+  const size_t stride = 4 * static_cast<size_t>(K);
+  for (int i = 0; i < n; ++i)
+    for (int l = 0; l < view_.n_levels; ++l)
+      zip_hash_grid_encode_level(view_, l, params_.data(), points + i * stride, K, config_.zip_downweight,
+                                 out + static_cast<size_t>(i) * ld + l * config_.features);
+}
+
+void HashGrid::backward_level_zip(int level, const float* points, int K, const float* d_out, int n, int ld,
+                                  float* d_params) const {
+  const size_t stride = 4 * static_cast<size_t>(K);
+  const auto add = [](float* target, float value) { *target += value; };
+  for (int i = 0; i < n; ++i)
+    zip_hash_grid_backward_level(view_, level, points + i * stride, K, config_.zip_downweight,
+                                 d_out + static_cast<size_t>(i) * ld + level * config_.features, d_params, add);
 }
 
 }  // namespace nerds

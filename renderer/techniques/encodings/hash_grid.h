@@ -21,6 +21,11 @@ struct HashGridConfig {
   // Every level 1:1, whatever its size (Instant-NGP's "multiresolution dense grid" ablation,
   // Fig. 2/3): log2_table_size is then unused and level l holds (N_l + 1)^3 entries.
   bool all_dense = false;
+  // Zip-NeRF's anti-aliased grid (Barron et al. 2023; renderer/math/zip_hash_grid.h), hash
+  // kind only: each level's features downweighted by erf(1 / (sqrt(8) sigma n_l)), and each
+  // sample's frustum taken as 6 multisamples instead of its point. Both off: point samples.
+  bool zip_downweight = false;
+  bool zip_multisample = false;
 };
 
 // The finest resolution a grid may have: 2^24 cells a side, a float's precision in [0,1].
@@ -63,6 +68,12 @@ class HashGrid {
   // Scatters dL/d(encoding) of n points (column-major, leading dimension ld) into d_params
   // for one level. Levels own disjoint ranges of d_params, so levels may run in parallel.
   void backward_level(int level, const float* pos, const float* d_out, int n, int ld, float* d_params) const;
+
+  // Zip-NeRF's encode and backward_level (zip_hash_grid.h): n samples of K points each
+  // (points: 4K floats per sample, x y z sigma), downweighted when config().zip_downweight.
+  void encode_zip(const float* points, int K, int n, float* out, int ld) const;
+  void backward_level_zip(int level, const float* points, int K, const float* d_out, int n, int ld,
+                          float* d_params) const;
 
  private:
   HashGridConfig config_;

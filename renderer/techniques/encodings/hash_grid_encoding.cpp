@@ -12,8 +12,18 @@
 
 namespace nerds {
 
-void HashGridEncoding::encode(const float* pos, const float*, int n, float* out, int ld) const {
-  grid_.encode(pos, n, out, ld);
+FootprintKind HashGridEncoding::footprint_kind() const {
+  const HashGridConfig& c = grid_.config();
+  return c.zip_multisample ? FootprintKind::ZipMultisample
+                           : c.zip_downweight ? FootprintKind::ZipPoint : FootprintKind::None;
+}
+
+void HashGridEncoding::encode(const float* pos, const float* var, int n, float* out, int ld) const {
+  const int K = zip_points_per_sample(footprint_kind());
+  if (K > 0 && var)
+    grid_.encode_zip(var, K, n, out, ld);
+  else
+    grid_.encode(pos, n, out, ld);
 }
 
 std::vector<ParamTensor> HashGridEncoding::param_tensors() { return {grid_.param_tensor(kEncodingTableTensor)}; }
@@ -28,8 +38,13 @@ std::vector<GradientSlice> HashGridEncoding::gradient_slices() const {
   return out;
 }
 
-void HashGridEncoding::backward_slice(int slice, const float* pos, const float* d_enc, int n, float* grad) const {
-  grid_.backward_level(slice, pos, d_enc, n, width(), grad);
+void HashGridEncoding::backward_slice(int slice, const float* pos, const float* var, const float* d_enc, int n,
+                                      float* grad) const {
+  const int K = zip_points_per_sample(footprint_kind());
+  if (K > 0 && var)
+    grid_.backward_level_zip(slice, var, K, d_enc, n, width(), grad);
+  else
+    grid_.backward_level(slice, pos, d_enc, n, width(), grad);
 }
 
 HashGrid& grid_of(PositionEncoding& encoding) {
@@ -72,6 +87,17 @@ void declare(ParamSet& p) {
              "scene's centre) no coarser than that (512 for NeRF-synthetic at 100 px)",
              0, 65536},
             int64_t{0});
+  // Zip-NeRF (Barron et al. 2023), renderer/math/zip_hash_grid.h; off: Instant-NGP's point samples.
+  p.declare("encoding",
+            {"zip_downweight", ParamType::Bool,
+             "Zip-NeRF's downweighting (hash kind): each level's features times erf(1 / (sqrt(8) sigma n_l)), sigma "
+             "the sample's footprint scale, n_l the level's cells per unit"},
+            false);
+  p.declare("encoding",
+            {"zip_multisample", ParamType::Bool,
+             "Zip-NeRF's multisampling (hash kind): each sample's conical frustum as 6 points on a spiral around "
+             "the ray, their features averaged"},
+            false);
 }
 
 // encoding.max_resolution = 0: the paper's N_max = 2048 (x aabb_scale) sets the finest level for
@@ -98,6 +124,8 @@ void configure(const ParamSet& p, const Dataset& data, NetworkConfig& c) {
   g.log2_table_size = static_cast<int>(p.get_int("encoding.log2_table_size"));
   g.all_dense = false;
   g.max_resolution = max_resolution(p, data, g.base_resolution);
+  g.zip_downweight = p.get_bool("encoding.zip_downweight");
+  g.zip_multisample = p.get_bool("encoding.zip_multisample");
   if (g.max_resolution < g.base_resolution)
     throw InputError("", "encoding.max_resolution", "must not be below encoding.base_resolution");
 }

@@ -22,12 +22,15 @@ class HashGridEncoding : public PositionEncoding {
   int width() const override { return grid_.output_dim(); }
   // Instant-NGP's initialization of the table: uniform in [-1e-4, 1e-4].
   void initialize(uint64_t seed) override { grid_.initialize(seed); }
+  // Zip-NeRF's anti-aliased grid (HashGridConfig::zip_*): its points as the footprint.
+  FootprintKind footprint_kind() const override;
   void encode(const float* pos, const float* var, int n, float* out, int ld) const override;
   // The table ("encoding.grid"), in the sparse optimizer group.
   std::vector<ParamTensor> param_tensors() override;
   // One slice per level: the levels own disjoint ranges of the table.
   std::vector<GradientSlice> gradient_slices() const override;
-  void backward_slice(int slice, const float* pos, const float* d_enc, int n, float* grad) const override;
+  void backward_slice(int slice, const float* pos, const float* var, const float* d_enc, int n,
+                      float* grad) const override;
 
  private:
   HashGrid grid_;

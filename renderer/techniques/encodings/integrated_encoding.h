@@ -14,7 +14,7 @@ class IntegratedPositionEncoding : public FrequencyPositionEncoding {
  public:
   using FrequencyPositionEncoding::FrequencyPositionEncoding;
 
-  bool uses_footprint() const override { return true; }
+  FootprintKind footprint_kind() const override { return FootprintKind::Gaussian; }
   void encode(const float* pos, const float* var, int n, float* out, int ld) const override;
   void backward_inputs(const float* pos, const float* var, const float* d_out, int n, int ld, float* d_pos,
                        float* d_var) const override;

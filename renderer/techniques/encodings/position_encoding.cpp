@@ -11,7 +11,7 @@ void PositionEncoding::backward_inputs(const float*, const float*, const float*,
   throw std::logic_error("PositionEncoding::backward_inputs: this encoding is not differentiated in its inputs");
 }
 
-void PositionEncoding::backward_slice(int, const float*, const float*, int, float*) const {
+void PositionEncoding::backward_slice(int, const float*, const float*, const float*, int, float*) const {
   throw std::logic_error("PositionEncoding::backward_slice: this encoding trains no tensors");
 }
 

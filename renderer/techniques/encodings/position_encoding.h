@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "renderer/math/footprint_kind.h"
 #include "renderer/model/param_tensor.h"
 
 namespace nerds {
@@ -27,14 +28,17 @@ class PositionEncoding {
 
   // Features per position (the density MLP's input width).
   virtual int width() const = 0;
-  // Whether encode() reads the samples' footprints (var): Mip-NeRF's IPE.
-  virtual bool uses_footprint() const { return false; }
+  // What encode() reads of the samples' footprints (footprint_kind.h): nothing, Mip-NeRF's
+  // Gaussians (the IPE) or Zip-NeRF's points (the hash grid with encoding.zip_*).
+  virtual FootprintKind footprint_kind() const { return FootprintKind::None; }
+  bool uses_footprint() const { return footprint_kind() != FootprintKind::None; }
   // Draws the trained tensors' initial values (nothing for a fixed function).
   virtual void initialize(uint64_t seed) { (void)seed; }
 
   // Encodes n positions (3 floats each, [0,1]^3) into out, column-major (width() x n) with
-  // leading dimension ld >= width(). var: each sample's Gaussian covariance diagonal in the
-  // same coordinates (3 each), or null for points; read only when uses_footprint().
+  // leading dimension ld >= width(). var: each sample's footprint as footprint_kind() reads it
+  // (footprint_width floats each: the IPE's Gaussian covariance diagonal in the same
+  // coordinates, Zip-NeRF's points), or null for points; read only when uses_footprint().
   virtual void encode(const float* pos, const float* var, int n, float* out, int ld) const = 0;
 
   // Whether backward_inputs() exists: the fixed functions (frequency, ipe) are smooth in
@@ -52,9 +56,10 @@ class PositionEncoding {
   // there are none.
   virtual std::vector<GradientSlice> gradient_slices() const { return {}; }
   // Slice `slice` of that backward: accumulates into `grad` (the whole gradient of the
-  // slice's tensor) what n samples at pos contribute through dL/d(encoding) d_enc
-  // (width() x n, column-major).
-  virtual void backward_slice(int slice, const float* pos, const float* d_enc, int n, float* grad) const;
+  // slice's tensor) what n samples at pos (with their footprints var, as encode() read them)
+  // contribute through dL/d(encoding) d_enc (width() x n, column-major).
+  virtual void backward_slice(int slice, const float* pos, const float* var, const float* d_enc, int n,
+                              float* grad) const;
 };
 
 }  // namespace nerds

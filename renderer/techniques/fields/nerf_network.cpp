@@ -68,8 +68,9 @@ std::vector<float*> NerfNetwork::gradients(NetworkGradients& grads) const {
 
 std::vector<GradientSlice> NerfNetwork::encoding_gradient_slices() const { return encoding_->gradient_slices(); }
 
-void NerfNetwork::encoding_backward_slice(int slice, const float* pos, const float* d_enc, int n, float* grad) const {
-  encoding_->backward_slice(slice, pos, d_enc, n, grad);
+void NerfNetwork::encoding_backward_slice(int slice, const float* pos, const float* var, const float* d_enc, int n,
+                                          float* grad) const {
+  encoding_->backward_slice(slice, pos, var, d_enc, n, grad);
 }
 
 WorkspaceLayout NerfNetwork::workspace_layout() const {

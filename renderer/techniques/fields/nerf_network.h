@@ -95,7 +95,9 @@ class NerfNetwork {
   // Slice `slice` of the encoding's backward: accumulates into `grad` (the whole gradient of
   // the slice's tensor) what n samples at pos contribute through dL/d(encoding) d_enc
   // (E x n, column-major: backward() leaves it in ws.d_enc).
-  void encoding_backward_slice(int slice, const float* pos, const float* d_enc, int n, float* grad) const;
+  // var: the samples' footprints as the forward read them (encoding_footprint_kind), or null.
+  void encoding_backward_slice(int slice, const float* pos, const float* var, const float* d_enc, int n,
+                               float* grad) const;
 
   // n samples: pos (3 each, [0,1]^3 of the grid), dir (3 each, unit). Writes sigma[n] and
   // rgb[3n]; keeps the activations in ws for backward(). var: for the IPE, each sample's
@@ -106,8 +108,10 @@ class NerfNetwork {
   // The density stage alone (occupancy grid updates, depth queries, and the first half of a
   // training forward): keeps its activations in ws.
   void density(const float* pos, int n, NetworkWorkspace& ws, float* sigma, const float* var = nullptr) const;
-  // Whether the encoding reads the samples' footprints (var above): Mip-NeRF's IPE.
+  // Whether the encoding reads the samples' footprints (var above): Mip-NeRF's IPE, Zip-NeRF's
+  // grid; and what it reads of them (footprint_kind.h; sample_buffer.h's encoding_footprints).
   bool encoding_uses_footprint() const { return encoding_->uses_footprint(); }
+  FootprintKind encoding_footprint_kind() const { return encoding_->footprint_kind(); }
   // The color stage for the first m samples whose density stage is in ws (dir: 3 each).
   void color(const float* dir, int m, NetworkWorkspace& ws, float* rgb) const;
   // Keeps only columns idx[0..m) (strictly ascending) of the density stage's activations, in

@@ -41,8 +41,8 @@ void sample_densities(const NerfNetwork& network, float box_half, const SampleBu
     network.density(samples.pos.data(), n, ws, sigma);
     return;
   }
-  frustum_gaussians(samples, box_half, &mean, &var);
-  network.density(mean.data(), n, ws, sigma, var.data());
+  const float* pos = encoding_footprints(network.encoding_footprint_kind(), samples, box_half, &mean, &var);
+  network.density(pos, n, ws, sigma, var.data());
 }
 
 int place_hierarchical_samples(const NerfNetwork& network, const SamplerSettings& settings, float box_half,

@@ -125,8 +125,9 @@ class MarchSampler : public RaySampler {
       if (total == 0) break;
       s.sigma.resize(total);
       if (footprint) {
-        frustum_gaussians(s.samples, ms.box_half, &s.mean, &s.var);
-        network.infer_density(s.mean.data(), s.var.data(), total, s.infer, s.sigma.data());
+        const float* pos =
+            encoding_footprints(network.encoding_footprint_kind(), s.samples, ms.box_half, &s.mean, &s.var);
+        network.infer_density(pos, s.var.data(), total, s.infer, s.sigma.data());
       } else {
         network.infer_density(m.pos.data(), nullptr, total, s.infer, s.sigma.data());
       }

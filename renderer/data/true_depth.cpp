@@ -1,0 +1,85 @@
+#include "renderer/data/true_depth.h"
+
+#include <cmath>
+#include <filesystem>
+
+#include "renderer/data/image_io.h"
+#include "renderer/data/json_fields.h"
+#include "renderer/math/camera.h"
+
+namespace nerds {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// The depth map's path for each frame of one transforms_<split>.json (empty: none) and its
+// depth_scale (0: the file gives none).
+void append_depth_paths(const std::string& dir, const std::string& split, std::vector<std::string>* paths,
+                        double* depth_scale) {
+  const std::string file = (fs::path(dir) / ("transforms_" + split + ".json")).string();
+  if (!fs::is_regular_file(file)) return;
+  const nlohmann::json root = json_fields::read_json_file(file);
+  if (root.contains("depth_scale") && root["depth_scale"].is_number()) *depth_scale = root["depth_scale"].get<double>();
+  if (!root.contains("frames") || !root["frames"].is_array()) return;
+  for (const nlohmann::json& frame : root["frames"]) {
+    std::string path;
+    if (frame.contains("depth_file_path") && frame["depth_file_path"].is_string()) {
+      path = frame["depth_file_path"].get<std::string>();
+      if (fs::path(path).extension() != ".png") path += ".png";
+      path = (fs::path(dir) / path).lexically_normal().string();
+    }
+    paths->push_back(path);
+  }
+}
+
+// The depth map of one frame as engine-frame ray distances at the frame's image size.
+TrueDepth frame_depth(const std::string& path, double depth_scale, const Frame& frame, float scene_scale) {
+  TrueDepth out;
+  const Image16 map = read_png16(path);
+  const Intrinsics& k = frame.intrinsics;
+  if (k.width < 1 || map.width % k.width != 0 || map.height % k.height != 0) return out;
+  const int fx = map.width / k.width, fy = map.height / k.height;
+  if (fx != fy) return out;
+  out.width = k.width;
+  out.height = k.height;
+  out.distance.assign(static_cast<size_t>(k.width) * k.height, 0.f);
+  for (int y = 0; y < k.height; ++y)
+    for (int x = 0; x < k.width; ++x) {
+      double sum = 0.0;
+      bool background = false;
+      for (int by = 0; by < fy; ++by)
+        for (int bx = 0; bx < fx; ++bx) {
+          const uint16_t v = map.values[static_cast<size_t>(y * fy + by) * map.width + (x * fx + bx)];
+          background = background || v == 0;
+          sum += v;
+        }
+      if (background) continue;
+      const double axial = sum / (fx * fy) / depth_scale;  // world units along the camera's -z
+      // The ray through the pixel center has camera direction (x, y, -1): distance = axial * its length.
+      const Vec3 d = pixel_to_camera_dir(k, x + 0.5f, y + 0.5f);
+      out.distance[static_cast<size_t>(y) * k.width + x] = static_cast<float>(axial * length(d) * scene_scale);
+    }
+  return out;
+}
+
+}  // namespace
+
+std::vector<TrueDepth> load_true_depth(const Dataset& data) {
+  std::vector<TrueDepth> out(data.frames.size());
+  if (data.format != "nerf_synthetic") return out;
+  std::vector<std::string> paths;
+  double depth_scale = 0.0;
+  if (data.split == "all") {
+    for (const char* part : {"train", "val", "test"}) append_depth_paths(data.root, part, &paths, &depth_scale);
+  } else {
+    append_depth_paths(data.root, data.split, &paths, &depth_scale);
+  }
+  if (!(depth_scale > 0.0) || paths.size() != data.frames.size()) return out;
+  for (size_t i = 0; i < out.size(); ++i)
+    if (!paths[i].empty() && fs::is_regular_file(paths[i]))
+      out[i] = frame_depth(paths[i], depth_scale, data.frames[i], data.scale);
+  return out;
+}
+
+}  // namespace nerds
