@@ -17,6 +17,7 @@
 #include "renderer/math/sampling_ray.h"
 #include "renderer/techniques/core/modules.h"
 #include "tests/data/temp_folder.h"
+#include "tests/test_support/engine_eval.h"
 #include "tests/test_support/small_scene.h"
 
 using namespace nerds;
@@ -100,30 +101,20 @@ TEST_CASE("warp.kind=contract trains on a tiny unbounded scene: the loss falls, 
   o.data_dir = tiny_unbounded();
   Engine engine(o, p);
   REQUIRE(engine.config().warp.kind == WarpKind::Contract);
-  double first = 0.0, last = 0.0;
-  for (int i = 0; i < 60; ++i) {
-    const StepStats s = engine.train_step();
-    REQUIRE(std::isfinite(s.loss));
-    if (i < 5) first += s.loss / 5;
-    if (i >= 55) last += s.loss / 5;
-  }
-  MESSAGE("warp.kind=contract on the unbounded scene: mean loss of steps 1-5 " << first << ", of steps 56-60 " << last);
-  CHECK(last < 0.75 * first);
+  const nerds_test::LossWindows loss = nerds_test::train_loss_windows(engine, 60);
+  REQUIRE(loss.finite);
+  MESSAGE("warp.kind=contract on the unbounded scene: mean loss of steps 1-5 " << loss.first << ", of steps 56-60 "
+                                                                               << loss.last);
+  CHECK(loss.last < 0.75 * loss.first);
 
   // Rendered depth is the expected engine distance along the ray. Every pixel of the scene is
   // opaque and much of it (the ground behind the statue, the sky 40 units out) lies beyond the
   // scene box [-1.5, 1.5]^3, which no ray from the ring (radius 3) leaves before 4.5 units.
   const Dataset test = engine.load_split("test");
-  const float white[3] = {1.f, 1.f, 1.f};
-  const RenderBuffers img = engine.render(test.frames[0].pose, test.frames[0].intrinsics, white);
-  double depth = 0.0, weight = 0.0;
-  for (size_t i = 0; i < img.depth.size(); ++i) {
-    REQUIRE(std::isfinite(img.depth[i]));
-    depth += img.depth[i];
-    weight += img.opacity[i];
-  }
-  REQUIRE(weight > 0.5 * img.depth.size());
-  const double mean_world = depth / weight / engine.train_set().scale;
+  double opacity = 0.0;
+  const double mean_world = nerds_test::mean_rendered_world_depth(engine, test, 0, &opacity);
+  REQUIRE(std::isfinite(mean_world));
+  REQUIRE(opacity > 0.5);
   MESSAGE("mean rendered depth " << mean_world << " world units");
   CHECK(mean_world > 4.5);
   CHECK(mean_world < 45.0);

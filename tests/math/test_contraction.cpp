@@ -177,6 +177,14 @@ std::vector<uint8_t> grid_bits(int res, Occupied occupied) {
   return bits;
 }
 
+OccupancyView one_cascade(const std::vector<uint8_t>& bits, int res) {
+  OccupancyView v;
+  v.bits = bits.data();
+  v.resolution = res;
+  v.cascades = 1;
+  return v;
+}
+
 std::vector<MarchedSample> march_contracted(const MarchSettings& ms, const ContractWarp& w, const OccupancyView& grid,
                                             Vec3 o, Vec3 d, float offset) {
   std::vector<MarchedSample> out;
@@ -194,10 +202,7 @@ TEST_CASE("the contracted march places samples sorted inside the ray's range, un
   ms.box_half = 0.5f;
   const int res = 32;
   const std::vector<uint8_t> all = grid_bits(res, [](int, int, int) { return true; });
-  OccupancyView grid;
-  grid.bits = all.data();
-  grid.resolution = res;
-  grid.cascades = 1;
+  const OccupancyView grid = one_cascade(all, res);
   for (ContractNorm n : kNorms) {
     CAPTURE(norm_name(n));
     ContractWarp w;
@@ -249,10 +254,7 @@ TEST_CASE("the contracted march keeps exactly the lattice points whose contracte
   const int res = 16;
   const std::vector<uint8_t> all = grid_bits(res, [](int, int, int) { return true; });
   const std::vector<uint8_t> some = grid_bits(res, [](int x, int y, int z) { return (x + 2 * y + 3 * z) % 5 < 2; });
-  OccupancyView full, partial;
-  full.bits = all.data();
-  partial.bits = some.data();
-  full.resolution = partial.resolution = res;
+  const OccupancyView full = one_cascade(all, res), partial = one_cascade(some, res);
   ContractWarp w;
   w.radius = 0.2f;
   w.far = 1000.f * w.radius;
