@@ -92,8 +92,8 @@ NERDS_HD Vec3 contract_gaussian_var(const ContractJacobian& j, Vec3 d, float t_v
 struct ContractWarp {
   ContractNorm norm = ContractNorm::L2;
   Vec3 center = make_vec3(0.5f, 0.5f, 0.5f);  // the scene box's center
-  float radius = 0.5f;                         // the unit ball's radius, engine units
-  float far = 500.f;                           // where rays end, engine units
+  float radius = 0.5f;                        // the unit ball's radius, engine units
+  float far = 500.f;                          // where rays end, engine units
 };
 
 NERDS_HD Vec3 contract_to_box(const ContractWarp& w, float box_half, Vec3 p) {

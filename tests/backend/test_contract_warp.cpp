@@ -75,7 +75,8 @@ TEST_CASE("warp.kind=contract: the foreground radius from the farthest camera or
   CHECK(far_point.x == doctest::Approx(0.5f + c.march.box_half).epsilon(1e-3));
 }
 
-TEST_CASE("warp.kind=contract refuses the samplers that place samples in a box and footprint encodings, naming warp.kind") {
+TEST_CASE(
+    "warp.kind=contract refuses the samplers that place samples in a box and footprint encodings, naming warp.kind") {
   const Dataset data = load_dataset(tiny_unbounded());
   for (const char* sampler : {"hierarchical", "stratified"}) {
     CAPTURE(sampler);

@@ -219,7 +219,7 @@ TEST_CASE("warp.kind=ndc trains on a tiny forward-facing scene: the loss falls, 
   const nerds_test::LossWindows loss = nerds_test::train_loss_windows(engine, 60);
   REQUIRE(loss.finite);
   MESSAGE("warp.kind=ndc on the forward scene: mean loss of steps 1-5 " << loss.first << ", of steps 56-60 "
-                                                                         << loss.last);
+                                                                        << loss.last);
   CHECK(loss.last < 0.75 * loss.first);
 
   // The forward scene's content lies 1.2 to 4.1 world units from its cameras (near_far), so

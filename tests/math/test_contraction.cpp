@@ -118,7 +118,8 @@ TEST_CASE("the contraction's Jacobian matches finite differences, its VJP is J^T
       }
       // J^T v . u == v . J u for random u, v.
       const Vec3 u = random_direction(rng), v = random_direction(rng);
-      CHECK(nerds::dot(nerds::contract_vjp(j, v), u) == doctest::Approx(nerds::dot(v, nerds::contract_jvp(j, u))).epsilon(1e-5));
+      CHECK(nerds::dot(nerds::contract_vjp(j, v), u) ==
+            doctest::Approx(nerds::dot(v, nerds::contract_jvp(j, u))).epsilon(1e-5));
       // The diagonal of J Sigma J^T, Sigma = t_var d d^T + r_var (I - d d^T), built from J's columns.
       const Vec3 d = random_direction(rng);
       const float t_var = rng.uniformf(0.01f, 1.f), r_var = rng.uniformf(0.01f, 1.f);
@@ -189,14 +190,17 @@ std::vector<MarchedSample> march_contracted(const MarchSettings& ms, const Contr
                                             Vec3 o, Vec3 d, float offset) {
   std::vector<MarchedSample> out;
   float t = nerds::contract_march_start(ms, w, o, d, 0.f, offset);
-  nerds::march_contracted_ray(ms, w, grid, o, d, &t, w.far, 1 << 20,
-                              [&](float ts, float dts, Vec3 q) { out.push_back({ts, dts, q}); });
+  nerds::march_contracted_ray(ms, w, grid, o, d, &t, w.far, 1 << 20, [&](float ts, float dts, Vec3 q) {
+    out.push_back({ts, dts, q});
+  });
   return out;
 }
 
 }  // namespace
 
-TEST_CASE("the contracted march places samples sorted inside the ray's range, uniform inside the ball and in disparity beyond") {
+TEST_CASE(
+    "the contracted march places samples sorted inside the ray's range, uniform inside the ball and in disparity "
+    "beyond") {
   MarchSettings ms;
   ms.dt_min = ms.dt_max = 1.7320508f / 256.f;
   ms.box_half = 0.5f;
@@ -279,8 +283,9 @@ TEST_CASE("the contracted march keeps exactly the lattice points whose contracte
   std::vector<MarchedSample> resumed;
   float t = nerds::contract_march_start(ms, w, o, d, 0.f, 0.3f);
   while (true) {
-    const int got = nerds::march_contracted_ray(ms, w, partial, o, d, &t, w.far, 3,
-                                                [&](float ts, float dts, Vec3 q) { resumed.push_back({ts, dts, q}); });
+    const int got = nerds::march_contracted_ray(ms, w, partial, o, d, &t, w.far, 3, [&](float ts, float dts, Vec3 q) {
+      resumed.push_back({ts, dts, q});
+    });
     if (got < 3) break;
   }
   REQUIRE(resumed.size() == kept.size());

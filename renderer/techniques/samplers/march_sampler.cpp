@@ -108,17 +108,18 @@ class MarchSampler : public RaySampler {
         const int budget = std::min(steps_per_wave, ms.max_samples - out.samples[first + r]);
         m.begin[j] = total;
         const int got = march_warped_ray(ms, rs.warp, grid, ray, &m.state[r].t, m.state[r].t_end, budget,
-                                  [&](float ts, float dts, Vec3 p) {
-                                    const Vec3 q = network_position(p, ms.box_half);
-                                    float* o = m.pos.data() + 3 * static_cast<size_t>(total);
-                                    o[0] = q.x;
-                                    o[1] = q.y;
-                                    o[2] = q.z;
-                                    m.t[total] = ts;
-                                    m.dt[total] = dts;
-                                    ++total;
-                                    if (footprint) s.samples.push(ts, dts, q, s.view_dirs[r], s.radii[r], ray.dir);
-                                  });
+                                         [&](float ts, float dts, Vec3 p) {
+                                           const Vec3 q = network_position(p, ms.box_half);
+                                           float* o = m.pos.data() + 3 * static_cast<size_t>(total);
+                                           o[0] = q.x;
+                                           o[1] = q.y;
+                                           o[2] = q.z;
+                                           m.t[total] = ts;
+                                           m.dt[total] = dts;
+                                           ++total;
+                                           if (footprint)
+                                             s.samples.push(ts, dts, q, s.view_dirs[r], s.radii[r], ray.dir);
+                                         });
         m.count[j] = got;
         if (got < budget) m.state[r].alive_after_wave = false;  // left the box (or hit the sample cap)
       }

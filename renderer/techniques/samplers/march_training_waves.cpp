@@ -70,9 +70,10 @@ int march_training_waves(const NerfNetwork& network, const OccupancyView& grid, 
       const SamplingRay& ray = b.rays[r];
       const int budget = std::min(wave_budget(n_waves), ms.max_samples - mr.marched);
       wave.first[k] = wave.samples.size();
-      const int got = march_warped_ray(ms, b.warp, grid, ray, &mr.t, mr.t_end, budget, [&](float ts, float dts, Vec3 p) {
-        wave.samples.push(ts, dts, network_position(p, ms.box_half), b.view_dirs[r], b.radii[r], ray.dir);
-      });
+      const int got =
+          march_warped_ray(ms, b.warp, grid, ray, &mr.t, mr.t_end, budget, [&](float ts, float dts, Vec3 p) {
+            wave.samples.push(ts, dts, network_position(p, ms.box_half), b.view_dirs[r], b.radii[r], ray.dir);
+          });
       mr.marched += got;
       s.march_ended[k] = got < budget || mr.marched >= ms.max_samples;
     }

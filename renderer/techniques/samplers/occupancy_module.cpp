@@ -105,8 +105,8 @@ void configure(const ParamSet& p, const Dataset& data, TrainConfig& c) {
 // The grid as training starts with it: a point of the scene box -> the cascade the marcher
 // reads there and whether that cell is occupied (1) or skipped (0). Before the first update
 // every cell is occupied except those no training camera sees (with occupancy.enabled =
-// false, or in NDC or contracted space, every cell stays occupied: the marcher skips nothing). Piecewise
-// constant, so not differentiated.
+// false, or in NDC or contracted space, every cell stays occupied: the marcher skips
+// nothing). Piecewise constant, so not differentiated.
 class OccupancyCellProbe : public ModuleProbe {
  public:
   OccupancyCellProbe(const TrainConfig& c, const Dataset& data)

@@ -23,11 +23,11 @@
 #include <string>
 #include <vector>
 
-#include "renderer/techniques/warps/ndc_reference.h"
 #include "renderer/math/rng.h"
 #include "renderer/math/sampling_ray.h"
 #include "renderer/techniques/core/modules.h"
 #include "renderer/techniques/samplers/sampler_settings.h"
+#include "renderer/techniques/warps/ndc_reference.h"
 
 namespace nerds {
 
@@ -78,7 +78,8 @@ float contract_radius(const ParamSet& p, const Dataset& data, const ContractWarp
   const double set = p.get_float("warp.contract_radius");
   if (set > 0.0) return static_cast<float>(set) * data.scale;
   float farthest = 0.f;
-  for (const Frame& f : data.frames) farthest = std::max(farthest, contraction_norm(w.norm, f.pose.origin() - w.center));
+  for (const Frame& f : data.frames)
+    farthest = std::max(farthest, contraction_norm(w.norm, f.pose.origin() - w.center));
   if (!(farthest > 0.f))
     throw InputError("", "warp.contract_radius",
                      "contract needs a radius: the dataset (" + data.root +
@@ -167,7 +168,8 @@ class ContractProbe : public ModuleProbe {
     Pcg32 rng(seed, 76);
     std::vector<float> in;
     for (int k = 0; k < n; ++k) {
-      const Vec3 dir = make_vec3(2.f * rng.next_float() - 1.f, 2.f * rng.next_float() - 1.f, 2.f * rng.next_float() - 1.f);
+      const Vec3 dir =
+          make_vec3(2.f * rng.next_float() - 1.f, 2.f * rng.next_float() - 1.f, 2.f * rng.next_float() - 1.f);
       const float r = k % 2 == 0 ? 0.1f + 0.7f * rng.next_float() : 1.3f + 6.7f * rng.next_float();
       const Vec3 x = dir * (r / max_f(contraction_norm(norm_, dir), 1e-3f));
       in.insert(in.end(), {x.x, x.y, x.z});
