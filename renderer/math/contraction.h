@@ -109,4 +109,20 @@ NERDS_HD float contract_step(const ContractWarp& w, Vec3 p, Vec3 d, float step) 
   return step * w.radius / length(contract_jvp(j, d));
 }
 
+// How much longer a step is in the engine's frame than in contracted space along the radius
+// at the contracted point y: 1 inside the unit ball, r^2 beyond it, r = 1 / (2 - ||y||) the
+// uncontracted norm (contract's radial derivative is 1/r^2). For L2 it is the longest span of
+// a step there (the tangential derivative (2r - 1)/r^2 is larger); for L-infinity steps across
+// the radius may span up to sqrt(3) times more. Capped at r = 1000 (||y|| -> 2 is infinity).
+NERDS_HD float contract_radial_stretch(ContractNorm n, Vec3 y) {
+  const float rho = contraction_norm(n, y);
+  if (rho <= 1.f) return 1.f;
+  const float r = 1.f / max_f(2.f - rho, 1e-3f);
+  return r * r;
+}
+
+// The contracted point y of a network position (network_position of contract_to_box's box
+// point: the radius-2 ball fills [0, 1]^3 whatever the box's size).
+NERDS_HD Vec3 contracted_of_network_position(Vec3 q) { return (q - make_vec3(0.5f, 0.5f, 0.5f)) * 4.f; }
+
 }  // namespace nerds

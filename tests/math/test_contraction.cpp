@@ -291,3 +291,32 @@ TEST_CASE("the contracted march keeps exactly the lattice points whose contracte
   REQUIRE(resumed.size() == kept.size());
   for (size_t k = 0; k < kept.size(); ++k) CHECK(resumed[k].t == doctest::Approx(kept[k].t).epsilon(1e-5));
 }
+
+TEST_CASE("contract_radial_stretch: 1 inside the ball, r^2 at the contracted point of norm r, the march's longest span") {
+  for (ContractNorm n : kNorms) {
+    CAPTURE(norm_name(n));
+    Random rng(5);
+    for (int i = 0; i < 50; ++i) {
+      const Vec3 inside = point_at_norm(rng, n, rng.uniformf(0.f, 1.f));
+      CHECK(nerds::contract_radial_stretch(n, nerds::contract(n, inside)) == 1.f);
+      const float r = rng.uniformf(1.5f, 50.f);
+      const Vec3 x = point_at_norm(rng, n, r);
+      CHECK(nerds::contract_radial_stretch(n, nerds::contract(n, x)) == doctest::Approx(r * r).epsilon(1e-3));
+      // The network position of the contracted point gives it back.
+      const Vec3 y = nerds::contract(n, x);
+      const Vec3 back = nerds::contracted_of_network_position(make_vec3(0.5f, 0.5f, 0.5f) + y * 0.25f);
+      CHECK(nerds::length(back - y) < 1e-5f);
+    }
+    // Along the radius the marcher's step (contract_step) spans stretch x step radii.
+    if (n == ContractNorm::L2) {
+      ContractWarp w;
+      w.radius = 1.f;
+      w.center = make_vec3(0.f, 0.f, 0.f);
+      const Vec3 d = nerds::normalize(make_vec3(1.f, 2.f, -0.5f));
+      for (float r : {0.5f, 3.f, 20.f}) {
+        const float stretch = nerds::contract_radial_stretch(n, nerds::contract(n, d * r));
+        CHECK(nerds::contract_step(w, d * r, d, 1e-3f) == doctest::Approx(1e-3f * stretch).epsilon(1e-4));
+      }
+    }
+  }
+}

@@ -5,6 +5,7 @@
 
 #include "renderer/techniques/fields/nerf_network.h"
 #include "renderer/backend/parallel.h"
+#include "renderer/math/contraction.h"
 #include "renderer/math/occupancy_update.h"
 
 namespace nerds {
@@ -89,6 +90,12 @@ void OccupancyGrid::update(const NerfNetwork& network, int step, uint64_t seed) 
     network.density(pos.data() + 3 * begin, n, workspaces[cpu_thread_index()], fresh.data() + begin);
   });
 
+  if (config_.contracted) {  // once per pass: the default grid never enters this loop
+    parallel_for(queries, [&](int64_t i) {
+      const Vec3 y = contracted_of_network_position(make_vec3(pos[3 * i], pos[3 * i + 1], pos[3 * i + 2]));
+      fresh[i] *= config_.contract_engine_per_box * contract_radial_stretch(config_.contract_norm, y);
+    }, 4096);
+  }
   const OccupancyDecayBody decay_cell{config_.decay, values_.data()};
   parallel_ranges(static_cast<int64_t>(total), [&](int64_t begin, int64_t end) {
     for (int64_t i = begin; i < end; ++i) decay_cell(i);

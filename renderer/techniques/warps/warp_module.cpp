@@ -99,6 +99,11 @@ void configure_contract(const ParamSet& p, const Dataset& data, TrainConfig& c) 
   w.radius = contract_radius(p, data, w);
   w.far = static_cast<float>(p.get_float("warp.contract_far")) * w.radius;
   c.warp.kind = WarpKind::Contract;
+  // The occupancy grid (configured before) holds contracted space: its thickness follows the
+  // march's span there (OccupancyConfig::contracted).
+  c.occupancy.contracted = true;
+  c.occupancy.contract_norm = w.norm;
+  c.occupancy.contract_engine_per_box = 2.f * w.radius / c.march.box_half;
 }
 
 void configure(const ParamSet& p, const Dataset& data, TrainConfig& c) {
