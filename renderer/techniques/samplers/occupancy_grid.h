@@ -42,7 +42,9 @@ struct OccupancyConfig {
   // thickness is taken over what thickness_step spans there: contract_engine_per_box (the
   // engine length of one box unit inside the unit ball, 2 radius / box_half) times
   // contract_radial_stretch. Without it far cells whose density is low per unit length, but
-  // opaque over the marcher's long steps there (the sky), would be marked empty.
+  // opaque over the marcher's long steps there (the sky), would be marked empty. The adaptive
+  // threshold's mean divides the stretch out again: the far field's long steps would otherwise
+  // lift it to `threshold` and cull the foreground while its density is still low.
   bool contracted = false;
   ContractNorm contract_norm = ContractNorm::L2;
   float contract_engine_per_box = 1.f;
