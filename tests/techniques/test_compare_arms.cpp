@@ -260,7 +260,7 @@ TEST_CASE("compare request: a card and toggle, or a free --compare, to the arms,
 
   const auto error = [&](const nerds::CompareRequest& r) { return error_of([&] { nerds::plan_compare(r, cards); }); };
   CHECK(error({"gaussian-splatting", "", "", {"", {}}}) ==
-        "--paper: 'gaussian-splatting' is not a paper card (known: nerf, mip-nerf, instant-ngp)");
+        "--paper: 'gaussian-splatting' is not a paper card (known: nerf, mip-nerf, instant-ngp, mip-nerf-360)");
   CHECK(error({"mip-nerf", "encoding.kind", "encoding.kind=frequency", {"", {}}}).find("not both") !=
         std::string::npos);
   CHECK(error({"", "", "", {"", {}}}) ==
