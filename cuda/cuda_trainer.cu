@@ -240,7 +240,9 @@ std::string cuda_backend_supports(const TrainConfig& config) {
   if (config.sampler.kind != kMarchSamplerKind)
     return "the CUDA backend implements occupancy-grid marching only (sampler.kind=" + std::string(kMarchSamplerKind) +
            "), not sampler.kind=" + config.sampler.kind;
-  if (config.warp.kind != WarpKind::None) return "the CUDA backend does not implement NDC rays (warp.kind=ndc)";
+  if (config.warp.kind == WarpKind::Ndc) return "the CUDA backend does not implement NDC rays (warp.kind=ndc)";
+  if (config.warp.kind != WarpKind::None)
+    return "the CUDA backend does not implement contracted rays (warp.kind=contract, Mip-NeRF 360)";
   if (config.network.grid.zip_downweight || config.network.grid.zip_multisample)
     return std::string("the CUDA backend does not implement Zip-NeRF's anti-aliased grid (encoding.") +
            (config.network.grid.zip_downweight ? "zip_downweight" : "zip_multisample") + "=true)";

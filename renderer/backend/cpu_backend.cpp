@@ -119,7 +119,7 @@ void CpuBackend::process_chunk(int step, int first_ray, int n_rays, ChunkResult&
     s.jitter[r] = tr.jitter;
     s.loss_weight[r] = config_.area_loss ? tr.loss_weight : 1.f;  // Mip-NeRF's area loss
   }
-  const RayBatch batch{s.rays.data(), s.view_dirs.data(), s.radii.data(), s.jitter.data(), n_rays};
+  const RayBatch batch{s.rays.data(), s.view_dirs.data(), s.radii.data(), s.jitter.data(), n_rays, config_.warp};
   const SamplerJitter jitter{config_.seed, step, first_ray};
   // 2. The samples each ray uses (those before its early termination, which depends on
   // density alone, so they are known before any color is computed) with their density stage.

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "renderer/backend/cpu_backend.h"
+#include "renderer/error.h"
 #include "renderer/techniques/samplers/sampler_kinds.h"
 
 namespace nerds {
@@ -25,9 +26,16 @@ Trainer::Trainer(const TrainConfig& config, std::shared_ptr<const Dataset> train
   if (data_->rgba.empty()) throw std::invalid_argument("trainer: training set has no images loaded");
   model_.network = NerfNetwork(config.network);
   model_.network.initialize(config.seed);
+  // Contracted samples carry points, not the Gaussians of their frusta (contraction.h has the
+  // Jacobian they would be carried through, Eq. 9, but the samplers do not apply it yet).
+  if (config.warp.kind == WarpKind::Contract && model_.network.encoding_uses_footprint())
+    throw InputError("", "warp.kind",
+                     "contract does not carry the sample footprints that encoding.kind=" + config.network.encoding +
+                         " reads; use a point encoding (hash, frequency, dense, none)");
   model_.occupancy = OccupancyGrid(config.occupancy);
   // The grid's cells lie in the box the rays are sampled in: with NDC that is NDC space, which
-  // every (forward-facing) camera sees whole, so no cell is unseen there. A sampler that does
+  // every (forward-facing) camera sees whole, so no cell is unseen there; contracted space
+  // holds all of space, which is not marked either (its cells empty themselves by decay). A sampler that does
   // not read the grid (NeRF's) leaves it alone.
   const std::unique_ptr<RaySampler> sampler = make_ray_sampler(config.sampler);
   if (config.occupancy.enabled && config.warp.kind == WarpKind::None && sampler->reads_occupancy_grid())

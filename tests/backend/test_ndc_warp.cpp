@@ -216,29 +216,19 @@ TEST_CASE("warp.kind=ndc trains on a tiny forward-facing scene: the loss falls, 
   o.data_dir = folder.str();
   Engine engine(o, p);
   REQUIRE(engine.config().warp.kind == WarpKind::Ndc);
-  double first = 0.0, last = 0.0;
-  for (int i = 0; i < 60; ++i) {
-    const StepStats s = engine.train_step();
-    REQUIRE(std::isfinite(s.loss));
-    if (i < 5) first += s.loss / 5;
-    if (i >= 55) last += s.loss / 5;
-  }
-  MESSAGE("warp.kind=ndc on the forward scene: mean loss of steps 1-5 " << first << ", of steps 56-60 " << last);
-  CHECK(last < 0.75 * first);
+  const nerds_test::LossWindows loss = nerds_test::train_loss_windows(engine, 60);
+  REQUIRE(loss.finite);
+  MESSAGE("warp.kind=ndc on the forward scene: mean loss of steps 1-5 " << loss.first << ", of steps 56-60 "
+                                                                        << loss.last);
+  CHECK(loss.last < 0.75 * loss.first);
 
   // The forward scene's content lies 1.2 to 4.1 world units from its cameras (near_far), so
   // the rendered depth (normalized by opacity, back in world units) falls in that range.
   const Dataset test = engine.load_split("test");
-  const float white[3] = {1.f, 1.f, 1.f};
-  const RenderBuffers img = engine.render(test.frames[0].pose, test.frames[0].intrinsics, white);
-  double depth = 0.0, weight = 0.0;
-  for (size_t i = 0; i < img.depth.size(); ++i) {
-    REQUIRE(std::isfinite(img.depth[i]));
-    depth += img.depth[i];
-    weight += img.opacity[i];
-  }
-  REQUIRE(weight > 0.5 * img.depth.size());
-  const double mean_world = depth / weight / engine.train_set().scale;
+  double opacity = 0.0;
+  const double mean_world = nerds_test::mean_rendered_world_depth(engine, test, 0, &opacity);
+  REQUIRE(std::isfinite(mean_world));
+  REQUIRE(opacity > 0.5);
   MESSAGE("mean rendered depth " << mean_world << " world units");
   CHECK(mean_world > 1.2);
   CHECK(mean_world < 4.5);

@@ -248,9 +248,9 @@ TEST_CASE("guided steps: views and rays are checked against the dataset the mode
   CHECK(corner[1] < 1.f);
 }
 
-TEST_CASE("guided steps: the NeRF, Mip-NeRF and Instant-NGP cards walk through their toggles") {
+TEST_CASE("guided steps: the NeRF, Mip-NeRF, Instant-NGP and Mip-NeRF 360 cards walk through their toggles") {
   const std::vector<nerds::PaperCard>& cards = nerds::paper_cards(kPapersDir);
-  for (const char* id : {"nerf", "mip-nerf", "instant-ngp"}) {
+  for (const char* id : {"nerf", "mip-nerf", "instant-ngp", "mip-nerf-360"}) {
     const nerds::PaperCard* card = nerds::find_paper_card(cards, id);
     REQUIRE(card != nullptr);
     INFO("card " << id);

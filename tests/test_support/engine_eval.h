@@ -86,4 +86,42 @@ inline bool same_training_state(const nerds::Trainer& a, const nerds::Trainer& b
   return same_bits(a.occupancy().values(), b.occupancy().values());
 }
 
+// The mean training loss of the first and of the last `window` of `steps` training steps;
+// finite is false (and training stops) at the first loss that is not finite.
+struct LossWindows {
+  double first = 0.0, last = 0.0;
+  bool finite = true;
+};
+
+inline LossWindows train_loss_windows(nerds::Engine& engine, int steps, int window = 5) {
+  LossWindows w;
+  for (int i = 0; i < steps; ++i) {
+    const nerds::StepStats s = engine.train_step();
+    if (!std::isfinite(s.loss)) {
+      w.finite = false;
+      break;
+    }
+    if (i < window) w.first += s.loss / window;
+    if (i >= steps - window) w.last += s.loss / window;
+  }
+  return w;
+}
+
+// Frame `frame` of `split` rendered on white: the opacity-weighted mean of its depth in the
+// dataset's world units (engine depth / scale), NaN when a pixel's depth is not finite, and
+// in *mean_opacity the mean opacity of its pixels.
+inline double mean_rendered_world_depth(const nerds::Engine& engine, const nerds::Dataset& split, size_t frame,
+                                        double* mean_opacity) {
+  const float white[3] = {1.f, 1.f, 1.f};
+  const nerds::RenderBuffers img = engine.render(split.frames[frame].pose, split.frames[frame].intrinsics, white);
+  double depth = 0.0, weight = 0.0;
+  for (size_t i = 0; i < img.depth.size(); ++i) {
+    if (!std::isfinite(img.depth[i])) return NAN;
+    depth += img.depth[i];
+    weight += img.opacity[i];
+  }
+  *mean_opacity = weight / static_cast<double>(img.depth.size());
+  return depth / weight / engine.train_set().scale;
+}
+
 }  // namespace nerds_test

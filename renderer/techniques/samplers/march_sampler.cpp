@@ -54,8 +54,8 @@ class MarchSampler : public RaySampler {
       const SamplingRay& ray = b.rays[r];
       begin[r] = out.size();
       if (ray.hit) {
-        float t = march_start(ms, ray.t0, b.start_jitter[r]);
-        march_ray(ms, grid, ray.origin, ray.dir, &t, ray.t1, ms.max_samples, [&](float ts, float dts, Vec3 p) {
+        float t = warped_march_start(ms, b.warp, ray, b.start_jitter[r]);
+        march_warped_ray(ms, b.warp, grid, ray, &t, ray.t1, ms.max_samples, [&](float ts, float dts, Vec3 p) {
           out.push(ts, dts, network_position(p, ms.box_half), b.view_dirs[r], b.radii[r], ray.dir);
         });
       }
@@ -85,7 +85,7 @@ class MarchSampler : public RaySampler {
     m.live.clear();
     for (int r = 0; r < n; ++r) {
       if (!s.rays[r].hit) continue;
-      m.state[r].t = march_start(ms, s.rays[r].t0, 0.5f);
+      m.state[r].t = warped_march_start(ms, rs.warp, s.rays[r], 0.5f);
       m.state[r].t_end = s.rays[r].t1;
       m.live.push_back(r);
     }
@@ -107,18 +107,19 @@ class MarchSampler : public RaySampler {
         const SamplingRay& ray = s.rays[r];
         const int budget = std::min(steps_per_wave, ms.max_samples - out.samples[first + r]);
         m.begin[j] = total;
-        const int got = march_ray(ms, grid, ray.origin, ray.dir, &m.state[r].t, m.state[r].t_end, budget,
-                                  [&](float ts, float dts, Vec3 p) {
-                                    const Vec3 q = network_position(p, ms.box_half);
-                                    float* o = m.pos.data() + 3 * static_cast<size_t>(total);
-                                    o[0] = q.x;
-                                    o[1] = q.y;
-                                    o[2] = q.z;
-                                    m.t[total] = ts;
-                                    m.dt[total] = dts;
-                                    ++total;
-                                    if (footprint) s.samples.push(ts, dts, q, s.view_dirs[r], s.radii[r], ray.dir);
-                                  });
+        const int got = march_warped_ray(ms, rs.warp, grid, ray, &m.state[r].t, m.state[r].t_end, budget,
+                                         [&](float ts, float dts, Vec3 p) {
+                                           const Vec3 q = network_position(p, ms.box_half);
+                                           float* o = m.pos.data() + 3 * static_cast<size_t>(total);
+                                           o[0] = q.x;
+                                           o[1] = q.y;
+                                           o[2] = q.z;
+                                           m.t[total] = ts;
+                                           m.dt[total] = dts;
+                                           ++total;
+                                           if (footprint)
+                                             s.samples.push(ts, dts, q, s.view_dirs[r], s.radii[r], ray.dir);
+                                         });
         m.count[j] = got;
         if (got < budget) m.state[r].alive_after_wave = false;  // left the box (or hit the sample cap)
       }
@@ -172,8 +173,8 @@ class MarchSampler : public RaySampler {
                                RenderScratch& s, std::vector<SamplePass>& pass) const override {
     const MarchSettings& ms = rs.march;
     const SamplingRay& sray = s.rays[0];
-    float t = march_start(ms, sray.t0, 0.5f);
-    march_ray(ms, grid, sray.origin, sray.dir, &t, sray.t1, ms.max_samples, [&](float ts, float dts, Vec3 p) {
+    float t = warped_march_start(ms, rs.warp, sray, 0.5f);
+    march_warped_ray(ms, rs.warp, grid, sray, &t, sray.t1, ms.max_samples, [&](float ts, float dts, Vec3 p) {
       s.samples.push(ts, dts, network_position(p, ms.box_half), s.view_dirs[0], s.radii[0], sray.dir);
     });
     pass.assign(s.samples.size(), SamplePass::March);

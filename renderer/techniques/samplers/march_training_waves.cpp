@@ -51,7 +51,7 @@ int march_training_waves(const NerfNetwork& network, const OccupancyView& grid, 
     count[r] = 0;
     const SamplingRay& ray = b.rays[r];
     if (!ray.hit) continue;
-    s.rays[r] = MarchingRay{march_start(ms, ray.t0, b.start_jitter[r]), ray.t1, 1.f, 0};
+    s.rays[r] = MarchingRay{warped_march_start(ms, b.warp, ray, b.start_jitter[r]), ray.t1, 1.f, 0};
     s.live.push_back(r);
   }
   int evaluated = 0, n_waves = 0;
@@ -70,9 +70,10 @@ int march_training_waves(const NerfNetwork& network, const OccupancyView& grid, 
       const SamplingRay& ray = b.rays[r];
       const int budget = std::min(wave_budget(n_waves), ms.max_samples - mr.marched);
       wave.first[k] = wave.samples.size();
-      const int got = march_ray(ms, grid, ray.origin, ray.dir, &mr.t, mr.t_end, budget, [&](float ts, float dts, Vec3 p) {
-        wave.samples.push(ts, dts, network_position(p, ms.box_half), b.view_dirs[r], b.radii[r], ray.dir);
-      });
+      const int got =
+          march_warped_ray(ms, b.warp, grid, ray, &mr.t, mr.t_end, budget, [&](float ts, float dts, Vec3 p) {
+            wave.samples.push(ts, dts, network_position(p, ms.box_half), b.view_dirs[r], b.radii[r], ray.dir);
+          });
       mr.marched += got;
       s.march_ended[k] = got < budget || mr.marched >= ms.max_samples;
     }

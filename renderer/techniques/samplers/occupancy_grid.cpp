@@ -5,6 +5,7 @@
 
 #include "renderer/techniques/fields/nerf_network.h"
 #include "renderer/backend/parallel.h"
+#include "renderer/math/contraction.h"
 #include "renderer/math/occupancy_update.h"
 
 namespace nerds {
@@ -89,6 +90,12 @@ void OccupancyGrid::update(const NerfNetwork& network, int step, uint64_t seed) 
     network.density(pos.data() + 3 * begin, n, workspaces[cpu_thread_index()], fresh.data() + begin);
   });
 
+  if (config_.contracted) {  // once per pass: the default grid never enters this loop
+    parallel_for(queries, [&](int64_t i) {
+      const Vec3 y = contracted_of_network_position(make_vec3(pos[3 * i], pos[3 * i + 1], pos[3 * i + 2]));
+      fresh[i] *= config_.contract_engine_per_box * contract_radial_stretch(config_.contract_norm, y);
+    }, 4096);
+  }
   const OccupancyDecayBody decay_cell{config_.decay, values_.data()};
   parallel_ranges(static_cast<int64_t>(total), [&](int64_t begin, int64_t end) {
     for (int64_t i = begin; i < end; ++i) decay_cell(i);
@@ -102,8 +109,25 @@ void OccupancyGrid::update(const NerfNetwork& network, int step, uint64_t seed) 
 void OccupancyGrid::rebuild_bits() {
   const float* values = values_.data();
   const int64_t n = static_cast<int64_t>(values_.size());
-  mean_ = static_cast<float>(parallel_sum(n, [&](int64_t i) { return occupancy_mean_term(values[i]); }) /
-                             static_cast<double>(n));
+  if (config_.contracted) {
+    // The adaptive threshold's mean over the densities per box step (without the far
+    // stretch), so the far field's long steps do not raise it for the foreground.
+    const int res = config_.resolution;
+    const size_t per_cascade = static_cast<size_t>(res) * res * res;
+    const float box_half = 0.5f * static_cast<float>(1 << (config_.cascades - 1));
+    mean_ = static_cast<float>(parallel_sum(n, [&](int64_t i) {
+                                 const Vec3 p = occupancy_cell_position(static_cast<uint32_t>(i % per_cascade),
+                                                                        static_cast<int>(i / per_cascade), res, 0.5f,
+                                                                        0.5f, 0.5f);
+                                 const Vec3 y = contracted_of_network_position(network_position(p, box_half));
+                                 return occupancy_mean_term(values[i]) /
+                                        contract_radial_stretch(config_.contract_norm, y);
+                               }) /
+                               static_cast<double>(n));
+  } else {
+    mean_ = static_cast<float>(parallel_sum(n, [&](int64_t i) { return occupancy_mean_term(values[i]); }) /
+                               static_cast<double>(n));
+  }
   const OccupancyBitsBody write_byte{values, n, occupancy_threshold(config_.threshold, mean_), bits_.data()};
   parallel_ranges(static_cast<int64_t>(bits_.size()), [&](int64_t begin, int64_t end) {
     for (int64_t byte = begin; byte < end; ++byte) write_byte(byte);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "renderer/data/dataset.h"
+#include "renderer/math/contraction.h"
 #include "renderer/math/occupancy.h"
 
 namespace nerds {
@@ -36,6 +37,17 @@ struct OccupancyConfig {
   int interval = 16;         // steps between updates
   int warmup_steps = 256;    // update every cell until then
   float update_fraction = 0.25f;  // after warm-up: this fraction of all cells at random, and as many occupied ones
+  // warp.kind = contract (renderer/math/contraction.h): the cells hold contracted space, where
+  // a step of the march spans more of the engine's frame the farther out it is, so a query's
+  // thickness is taken over what thickness_step spans there: contract_engine_per_box (the
+  // engine length of one box unit inside the unit ball, 2 radius / box_half) times
+  // contract_radial_stretch. Without it far cells whose density is low per unit length, but
+  // opaque over the marcher's long steps there (the sky), would be marked empty. The adaptive
+  // threshold's mean divides the stretch out again: the far field's long steps would otherwise
+  // lift it to `threshold` and cull the foreground while its density is still low.
+  bool contracted = false;
+  ContractNorm contract_norm = ContractNorm::L2;
+  float contract_engine_per_box = 1.f;
 };
 
 class OccupancyGrid {

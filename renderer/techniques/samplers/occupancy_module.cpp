@@ -105,8 +105,8 @@ void configure(const ParamSet& p, const Dataset& data, TrainConfig& c) {
 // The grid as training starts with it: a point of the scene box -> the cascade the marcher
 // reads there and whether that cell is occupied (1) or skipped (0). Before the first update
 // every cell is occupied except those no training camera sees (with occupancy.enabled =
-// false, or in NDC space, every cell stays occupied: the marcher skips nothing). Piecewise
-// constant, so not differentiated.
+// false, or in NDC or contracted space, every cell stays occupied: the marcher skips
+// nothing). Piecewise constant, so not differentiated.
 class OccupancyCellProbe : public ModuleProbe {
  public:
   OccupancyCellProbe(const TrainConfig& c, const Dataset& data)
@@ -144,6 +144,7 @@ ModuleProbes probes(const ParamSet& p, const Dataset& data) {
   TrainConfig c;
   configure(p, data, c);
   if (p.has("warp.kind") && p.get_string("warp.kind") == "ndc") c.warp.kind = WarpKind::Ndc;
+  if (p.has("warp.kind") && p.get_string("warp.kind") == "contract") c.warp.kind = WarpKind::Contract;
   ModuleProbes out;
   out.push_back(std::make_unique<OccupancyCellProbe>(c, data));
   return out;

@@ -32,13 +32,15 @@ struct SamplerJitter {
 };
 
 // A batch of rays as the samplers see them: in the box the samples are placed in
-// (sampling_ray.h), the direction the color stage sees, and the cone radius per unit distance.
+// (sampling_ray.h), the direction the color stage sees, the cone radius per unit distance,
+// and the warp they were prepared with (a contracted ray's samples are placed differently).
 struct RayBatch {
   const SamplingRay* rays = nullptr;
   const Vec3* view_dirs = nullptr;
   const float* radii = nullptr;
   const float* start_jitter = nullptr;  // per ray in [0, 1): the training ray's own jitter
   int n = 0;
+  WarpSettings warp;
 };
 
 // A sampler's per-thread buffers, reused across batches; each kind derives its own.
