@@ -197,17 +197,18 @@ void CpuBackend::process_chunk(int step, int first_ray, int n_rays, ChunkResult&
     squared_error += s.ray_squared_error[r];
   }
   // Mip-NeRF 360's distortion loss on each ray's used samples, s normalised over the ray's
-  // range in the box: its gradient (the batch mean times the weight) joins the compositing's
+  // range (in the box, or in s-space for contracted rays): its gradient (the batch mean times the weight) joins the compositing's
   // in d_sigma; the loss sum is over rays and channels, so a ray adds 3 times its term.
   if (config_.distortion_weight > 0.f) {
     const float scale = config_.distortion_weight / static_cast<float>(out.rays_total_hint);
+    const RaySpacing spacing = ray_spacing(config_.warp);  // contracted rays: s-space
     for (int r = 0; r < n_rays; ++r) {
       const int b = s.ray_begin[r], c = s.ray_count[r];
       s.distortion_w.resize(c);
       s.distortion_d_w.resize(c);
       loss += 3.0 * ray_distortion_loss(s.sigma.data() + b, dt.data() + b, ts.data() + b, c, s.rays[r].t0,
                                         s.rays[r].t1, scale, s.distortion_w.data(), s.distortion_d_w.data(),
-                                        s.d_sigma.data() + b) *
+                                        s.d_sigma.data() + b, spacing) *
               out.rays_total_hint;
     }
   }

@@ -232,8 +232,10 @@ EvalResult evaluate(const Engine& engine, const Dataset& data, const EvalOptions
   }
   const std::vector<std::string> names = view_names(data);
   const std::vector<TrueDepth> truth = load_true_depth(data);
-  // The inspector's t is the engine's distance only without a warp (NDC's is along the NDC ray).
-  const bool engine_distances = engine.params().get_string("warp.kind") == "none";
+  // The inspector's t is the engine's distance without a warp and along contracted rays (NDC's
+  // is along the NDC ray).
+  const std::string warp = engine.params().get_string("warp.kind");
+  const bool engine_distances = warp == "none" || warp == "contract";
   const int total = static_cast<int>((data.frames.size() + options.stride - 1) / options.stride);
   for (size_t i = 0; i < data.frames.size(); i += static_cast<size_t>(options.stride)) {
     const Frame& frame = data.frames[i];

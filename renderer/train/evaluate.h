@@ -13,7 +13,7 @@
 //   floater_share  mean over rays of the share of the ray's weight lying farther than 5% of the
 //                  true depth from the true surface (renderer/math/off_surface_weight.h), on
 //                  the rays through every floater_stride-th pixel in x and y that have a true
-//                  surface; measured where the samples' distances are the engine's (warp.kind=none).
+//                  surface; measured where the samples' distances are the engine's (warp.kind=none, contract).
 //
 // A library function so the CLI (`nerds eval`, `nerds bench`, `nerds demo`), the viewer and
 // the Python module evaluate identically.

@@ -37,15 +37,17 @@ Ray random_ray(Random& rng, int n) {
   return r;
 }
 
-// Eq. 15 as printed: the double sum over all pairs, in double.
-double brute_force(const Ray& r) {
-  const double range = r.t_far - r.t_near;
+// Eq. 15 as printed: the double sum over all pairs, in double, s normalised over the ray's
+// range after the spacing (identity in the box).
+double brute_force(const Ray& r, const nerds::RaySpacing& sp = nerds::RaySpacing{}) {
+  const double lo = nerds::spacing_s(sp, r.t_near), range = nerds::spacing_s(sp, r.t_far) - lo;
+  const auto s_of = [&](double t) { return (nerds::spacing_s(sp, static_cast<float>(t)) - lo) / range; };
   const int n = static_cast<int>(r.t.size());
   double loss = 0.0;
   for (int i = 0; i < n; ++i) {
-    const double s0 = (r.t[i] - 0.5 * r.dt[i] - r.t_near) / range, s1 = (r.t[i] + 0.5 * r.dt[i] - r.t_near) / range;
+    const double s0 = s_of(r.t[i] - 0.5 * r.dt[i]), s1 = s_of(r.t[i] + 0.5 * r.dt[i]);
     for (int j = 0; j < n; ++j) {
-      const double u0 = (r.t[j] - 0.5 * r.dt[j] - r.t_near) / range, u1 = (r.t[j] + 0.5 * r.dt[j] - r.t_near) / range;
+      const double u0 = s_of(r.t[j] - 0.5 * r.dt[j]), u1 = s_of(r.t[j] + 0.5 * r.dt[j]);
       loss += static_cast<double>(r.w[i]) * r.w[j] * std::fabs(0.5 * (s0 + s1) - 0.5 * (u0 + u1));
     }
     loss += (1.0 / 3.0) * r.w[i] * r.w[i] * (s1 - s0);
@@ -70,6 +72,29 @@ TEST_CASE("distortion loss: the linear-time form equals Eq. 15's double sum on r
                                               r.t_near, r.t_far, nullptr);
     const double slow = brute_force(r);
     CHECK(fast == doctest::Approx(slow).epsilon(1e-5));
+  }
+}
+
+TEST_CASE("distortion loss: on a contracted ray s is the proposal sampler's s-space (linear, then disparity)") {
+  nerds::WarpSettings warp;
+  warp.kind = nerds::WarpKind::Contract;
+  warp.contract.radius = 3.f;
+  warp.contract.far = 3000.f;
+  const nerds::RaySpacing sp = nerds::ray_spacing(warp);
+  Random rng(19);
+  for (int trial = 0; trial < 20; ++trial) {
+    Ray r = random_ray(rng, 2 + rng.index(30));
+    // Stretch the ray from the camera out to the far plane, the samples' places with it.
+    const float stretch = warp.contract.far / r.t_far;
+    r.t_near = 0.f;
+    for (size_t i = 0; i < r.t.size(); ++i) {
+      r.t[i] *= stretch * (r.t[i] / r.t_far);
+      r.dt[i] *= stretch * 0.01f;
+    }
+    r.t_far = warp.contract.far;
+    const float fast = nerds::distortion_loss(r.w.data(), r.t.data(), r.dt.data(), static_cast<int>(r.t.size()),
+                                              r.t_near, r.t_far, nullptr, sp);
+    CHECK(fast == doctest::Approx(brute_force(r, sp)).epsilon(1e-4));
   }
 }
 

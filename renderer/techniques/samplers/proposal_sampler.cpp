@@ -8,7 +8,8 @@
 // evaluates, composites and trains: so it sees only samples near surfaces. The proposal
 // networks are trained by L_prop alone (proposal_loss.h), the radiance field's weights under
 // stop-gradient, in the same step (RaySampler::placement_loss); the field gets no gradient
-// from it. The occupancy grid is not read.
+// from it. The occupancy grid is not read. With warp.kind = contract the intervals are placed
+// in s-space (ray_spacing.h; L_prop's bound compares them there) and their points contracted.
 // Where this departs from the paper: a small hash grid and a tiny MLP per stage (the
 // grid-based followers' form: nerfacto, Zip-NeRF) instead of one 4 x 256 proposal MLP for both
 // stages; per-sample jitter of the stratified uniforms (the code jitters a ray's samples
@@ -25,6 +26,7 @@
 #include "renderer/math/positional_encoding.h"
 #include "renderer/math/proposal_loss.h"
 #include "renderer/math/proposal_sampling.h"
+#include "renderer/math/ray_spacing.h"
 #include "renderer/math/rng.h"
 #include "renderer/techniques/fields/network_tensor_names.h"
 #include "renderer/techniques/samplers/hierarchical_sampler.h"
@@ -39,14 +41,14 @@ namespace {
 // One stage's samples of a batch: per hit ray its intervals' edges (n + 1) and weights (n),
 // and every ray's midpoints as network positions, with the network's activations.
 struct ProposalStage {
-  std::vector<float> edges, weights, sigma, pos;
+  std::vector<float> edges, t_edges, weights, sigma, pos;  // edges in s (ray_spacing.h), t_edges in t
   ProposalWorkspace ws;
 };
 
 // Per-thread buffers; after place_training_samples they hold what placement_loss reads.
 struct ProposalScratch : SamplerScratch {
   std::vector<ProposalStage> stages;
-  std::vector<float> final_edges;  // per hit ray: final_samples + 1
+  std::vector<float> final_edges, final_t_edges;  // per hit ray: final_samples + 1 (in s, in t)
   std::vector<int> hit;            // the batch's rays that hit the box, in order
   std::vector<float> jitter, u, centers, nerf_w, bound, d_w, d_sigma;
 };
@@ -79,7 +81,7 @@ class ProposalSampler : public RaySampler {
                              const RayBatch& b, const SamplerJitter& jitter, NetworkWorkspace&,
                              std::unique_ptr<SamplerScratch>& scratch, SampleBuffer& out, int* begin,
                              int* count) const override {
-    return place(network, march.box_half, b.rays, b.view_dirs, b.radii, b.n, &jitter,
+    return place(network, b.warp, march.box_half, b.rays, b.view_dirs, b.radii, b.n, &jitter,
                  sampler_scratch<ProposalScratch>(scratch), out, begin, count);
   }
 
@@ -104,10 +106,13 @@ class ProposalSampler : public RaySampler {
     for (int h = 0; h < n_hit; ++h) {
       const int r = s.hit[h];
       if (count[r] != nf) continue;  // every ray that hits the box has its final samples
+      // The bound compares intervals in s (Eq. 12-13 are in s-space), the weights come from
+      // the intervals' lengths in t.
       const float* t = s.final_edges.data() + static_cast<size_t>(h) * (nf + 1);
+      const float* t_len = s.final_t_edges.data() + static_cast<size_t>(h) * (nf + 1);
       // The field's weights on the final intervals, as the compositing has them (dt = the
       // intervals' lengths); a constant here: the stop-gradient.
-      interval_weights(sigma + begin[r], t, nf, s.nerf_w.data());
+      interval_weights(sigma + begin[r], t_len, nf, s.nerf_w.data());
       for (int k = 0; k < S; ++k) {
         const ProposalStage& st = s.stages[k];
         const size_t at = static_cast<size_t>(h) * np;
@@ -115,7 +120,8 @@ class ProposalSampler : public RaySampler {
         const float ray_loss =
             proposal_loss(t, s.nerf_w.data(), nf, T, st.weights.data() + at, np, s.bound.data(), scale, s.d_w.data());
         loss += static_cast<double>(ray_loss) * scale;
-        interval_weights_backward(st.sigma.data() + at, T, st.weights.data() + at, s.d_w.data(), np,
+        interval_weights_backward(st.sigma.data() + at, st.t_edges.data() + static_cast<size_t>(h) * (np + 1),
+                                  st.weights.data() + at, s.d_w.data(), np,
                                   s.d_sigma.data() + static_cast<size_t>(k) * n_hit * np + at);
       }
     }
@@ -188,7 +194,7 @@ class ProposalSampler : public RaySampler {
     const float box_half = rs.march.box_half;
     render_placed_samples(network, rs, rays, first, n, settings_.final_samples, out, s,
                           [&](int nb, RenderScratch& r) {
-                            place(network, box_half, r.rays.data(), r.view_dirs.data(), r.radii.data(), nb, nullptr,
+                            place(network, rs.warp, box_half, r.rays.data(), r.view_dirs.data(), r.radii.data(), nb, nullptr,
                                   ps, r.samples, r.begin.data(), r.count.data());
                             return settings_.proposal_stages * settings_.proposal_samples;
                           });
@@ -197,7 +203,7 @@ class ProposalSampler : public RaySampler {
   void place_inspected_samples(const NerfNetwork& network, const OccupancyView&, const RenderSettings& rs,
                                RenderScratch& s, std::vector<SamplePass>& pass) const override {
     int begin = 0, count = 0;
-    place(network, rs.march.box_half, s.rays.data(), s.view_dirs.data(), s.radii.data(), 1, nullptr,
+    place(network, rs.warp, rs.march.box_half, s.rays.data(), s.view_dirs.data(), s.radii.data(), 1, nullptr,
           sampler_scratch<ProposalScratch>(s.sampler), s.samples, &begin, &count);
     pass.assign(static_cast<size_t>(s.samples.size()), SamplePass::Fine);  // resampled from the proposals
   }
@@ -206,7 +212,7 @@ class ProposalSampler : public RaySampler {
   // Places the final samples of n rays into `out` (ray r's are [begin[r], begin[r] + count[r])),
   // keeping every stage's intervals, weights and activations in s for placement_loss. jitter
   // null: each stratum's center (rendering). Returns the proposal samples evaluated.
-  int place(const NerfNetwork& network, float box_half, const SamplingRay* rays, const Vec3* view_dirs,
+  int place(const NerfNetwork& network, const WarpSettings& warp, float box_half, const SamplingRay* rays, const Vec3* view_dirs,
             const float* radii, int n, const SamplerJitter* jitter, ProposalScratch& s, SampleBuffer& out, int* begin,
             int* count) const {
     const int S = settings_.proposal_stages, np = settings_.proposal_samples, nf = settings_.final_samples;
@@ -224,6 +230,15 @@ class ProposalSampler : public RaySampler {
     s.u.resize(std::max(np, nf));
     s.centers.resize(std::max(np, nf));
     s.final_edges.resize(static_cast<size_t>(n_hit) * (nf + 1));
+    s.final_t_edges.resize(s.final_edges.size());
+    // Intervals are placed in s (ray_spacing.h: t itself, or for contracted rays piecewise
+    // linear then disparity), evaluated at t; a contracted ray's points are contracted.
+    const RaySpacing spacing = ray_spacing(warp);
+    const bool contracted = warp.kind == WarpKind::Contract;
+    auto box_point = [&](const SamplingRay& ray, float t) {
+      const Vec3 p = ray.origin + ray.dir * t;
+      return network_position(contracted ? contract_to_box(warp.contract, box_half, p) : p, box_half);
+    };
     const float whole_ray = 1.f;  // the first stage resamples the ray's span, of weight 1
     for (int k = 0; k <= S; ++k) {
       // Stage k's intervals (k == S: the final ones) from stage k - 1's histogram.
@@ -231,6 +246,7 @@ class ProposalSampler : public RaySampler {
       if (k < S) {
         ProposalStage& st = s.stages[k];
         st.edges.resize(static_cast<size_t>(n_hit) * (np + 1));
+        st.t_edges.resize(st.edges.size());
         st.weights.resize(static_cast<size_t>(n_hit) * np);
         st.sigma.resize(static_cast<size_t>(n_hit) * np);
         st.pos.resize(3 * static_cast<size_t>(n_hit) * np);
@@ -240,19 +256,23 @@ class ProposalSampler : public RaySampler {
         const float* jit = jitter ? s.jitter.data() + static_cast<size_t>(h) * per_ray_jitter + k * np : nullptr;
         float* edges = k < S ? s.stages[k].edges.data() + static_cast<size_t>(h) * (np + 1)
                              : s.final_edges.data() + static_cast<size_t>(h) * (nf + 1);
+        float* t_edges = k < S ? s.stages[k].t_edges.data() + static_cast<size_t>(h) * (np + 1)
+                               : s.final_t_edges.data() + static_cast<size_t>(h) * (nf + 1);
+        const float s0 = spacing_s(spacing, ray.t0), s1 = spacing_s(spacing, ray.t1);
         if (k == 0) {
-          const float span[2] = {ray.t0, ray.t1};
-          resample_intervals(span, &whole_ray, 1, 0.f, jit, m, ray.t0, ray.t1, s.u.data(), s.centers.data(), edges);
+          const float span[2] = {s0, s1};
+          resample_intervals(span, &whole_ray, 1, 0.f, jit, m, s0, s1, s.u.data(), s.centers.data(), edges);
         } else {
           const ProposalStage& prev = s.stages[k - 1];
           resample_intervals(prev.edges.data() + static_cast<size_t>(h) * (np + 1),
-                             prev.weights.data() + static_cast<size_t>(h) * np, np, kFinePdfPadding, jit, m, ray.t0,
-                             ray.t1, s.u.data(), s.centers.data(), edges);
+                             prev.weights.data() + static_cast<size_t>(h) * np, np, kFinePdfPadding, jit, m, s0, s1,
+                             s.u.data(), s.centers.data(), edges);
         }
+        for (int j = 0; j <= m; ++j) t_edges[j] = spacing_t(spacing, edges[j]);
         if (k == S) continue;
         float* pos = s.stages[k].pos.data() + 3 * static_cast<size_t>(h) * np;
         for (int j = 0; j < np; ++j) {
-          const Vec3 p = network_position(ray.origin + ray.dir * interval_midpoint(edges, j), box_half);
+          const Vec3 p = box_point(ray, spacing_t(spacing, interval_midpoint(edges, j)));
           pos[3 * j] = p.x;
           pos[3 * j + 1] = p.y;
           pos[3 * j + 2] = p.z;
@@ -263,7 +283,7 @@ class ProposalSampler : public RaySampler {
       ProposalStage& st = s.stages[k];
       nets[k].density(st.pos.data(), n_hit * np, st.ws, st.sigma.data());
       for (int h = 0; h < n_hit; ++h)
-        interval_weights(st.sigma.data() + static_cast<size_t>(h) * np, st.edges.data() + static_cast<size_t>(h) * (np + 1),
+        interval_weights(st.sigma.data() + static_cast<size_t>(h) * np, st.t_edges.data() + static_cast<size_t>(h) * (np + 1),
                          np, st.weights.data() + static_cast<size_t>(h) * np);
     }
     // The final samples, ray after ray.
@@ -271,11 +291,11 @@ class ProposalSampler : public RaySampler {
       begin[r] = out.size();
       count[r] = 0;
       if (!rays[r].hit) continue;
-      const float* edges = s.final_edges.data() + static_cast<size_t>(h++) * (nf + 1);
+      const float* edges = s.final_edges.data() + static_cast<size_t>(h) * (nf + 1);
+      const float* t_edges = s.final_t_edges.data() + static_cast<size_t>(h++) * (nf + 1);
       for (int j = 0; j < nf; ++j) {
-        const float t = interval_midpoint(edges, j);
-        out.push(t, edges[j + 1] - edges[j], network_position(rays[r].origin + rays[r].dir * t, box_half),
-                 view_dirs[r], radii[r], rays[r].dir);
+        const float t = spacing_t(spacing, interval_midpoint(edges, j));
+        out.push(t, t_edges[j + 1] - t_edges[j], box_point(rays[r], t), view_dirs[r], radii[r], rays[r].dir);
       }
       count[r] = nf;
     }

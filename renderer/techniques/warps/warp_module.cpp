@@ -16,8 +16,9 @@
 //   the encoding cover contracted space. Rays stay straight: the marcher steps along them
 //   equally in contracted space (uniform inside the ball, uniform in disparity beyond) up to a
 //   far plane, and composites and renders depth at engine distances (contracted_march.h).
-//   Only the marcher places contracted samples (sampler.kind=march), and only with point
-//   encodings: the Gaussians of encodings that read a footprint are not contracted yet.
+//   The marcher (sampler.kind=march) and the proposal sampler (sampler.kind=proposal, in
+//   s-space: ray_spacing.h) place contracted samples, and only with point encodings: the
+//   Gaussians of encodings that read a footprint are not contracted yet.
 #include <algorithm>
 #include <memory>
 #include <string>
@@ -88,11 +89,13 @@ float contract_radius(const ParamSet& p, const Dataset& data, const ContractWarp
 }
 
 void configure_contract(const ParamSet& p, const Dataset& data, TrainConfig& c) {
-  // Only the marcher steps along contracted rays; the other samplers place samples in a box.
-  if (c.sampler.kind != kMarchSamplerKind)
+  // The marcher steps along contracted rays and the proposal sampler places its intervals in
+  // s-space (ray_spacing.h); NeRF's stratified and hierarchical samplers place theirs in a box.
+  if (c.sampler.kind != kMarchSamplerKind && c.sampler.kind != kProposalSamplerKind)
     throw InputError("", "warp.kind",
-                     "contract places samples with the occupancy-grid marcher only (sampler.kind=" +
-                         std::string(kMarchSamplerKind) + "), not sampler.kind=" + c.sampler.kind);
+                     "contract places samples with the occupancy-grid marcher (sampler.kind=" +
+                         std::string(kMarchSamplerKind) + ") or the proposal sampler (sampler.kind=" +
+                         std::string(kProposalSamplerKind) + "), not sampler.kind=" + c.sampler.kind);
   ContractWarp& w = c.warp.contract;
   w.norm = contract_norm_of(p);
   w.center = make_vec3(0.5f, 0.5f, 0.5f);
