@@ -120,20 +120,36 @@ NERDS_HD void composite_backward(const float* sigma, const float* rgb, const flo
 }
 
 // Backward of any loss of the weights w_i = T_i alpha_i alone (a regularizer such as Mip-NeRF
-// 360's L_dist): with d_w[i] = dL/dw_i,
+// 360's L_dist, or the proposal networks' L_prop through their histogram): with
+// d_w[i] = dL/dw_i,
 //   dL/dsigma_j = delta_j * (T_{j+1} dL/dw_j - sum_{i>j} w_i dL/dw_i),
 // since dw_j/dsigma_j = delta_j T_{j+1} and dw_i/dsigma_j = -delta_j w_i for i > j. Adds it to
-// d_sigma[j] for j < n.
-NERDS_HD void composite_weights_backward(const float* sigma, const float* dt, int n, const float* d_w,
-                                         float* d_sigma) {
-  float T = 1.f, behind = 0.f;  // behind: sum over all i of w_i dL/dw_i, then less those passed
-  for (int i = 0; i < n; ++i) behind += composite_step(sigma[i], dt[i], &T).weight * d_w[i];
+// d_sigma[j] for j < n. `Delta` gives sample i's delta_i (a step, or an interval's length).
+template <class Delta>
+NERDS_HD void weights_backward(const float* sigma, Delta delta, int n, const float* d_w, float* d_sigma) {
+  float T = 1.f, total = 0.f, passed = 0.f;  // sums of w_i dL/dw_i: over all i, over i <= j
+  for (int i = 0; i < n; ++i) total += composite_step(sigma[i], delta(i), &T).weight * d_w[i];
   T = 1.f;
   for (int j = 0; j < n; ++j) {
-    const float w = composite_step(sigma[j], dt[j], &T).weight;  // T is now T_{j+1}
-    behind -= w * d_w[j];
-    d_sigma[j] += dt[j] * (T * d_w[j] - behind);
+    const float dt = delta(j);
+    passed += composite_step(sigma[j], dt, &T).weight * d_w[j];  // T is now T_{j+1}
+    d_sigma[j] += dt * (T * d_w[j] - (total - passed));
   }
+}
+
+// delta_i of weights_backward: samples' steps, or the lengths of intervals between edges.
+struct StepDeltas {
+  const float* dt;
+  NERDS_HD float operator()(int i) const { return dt[i]; }
+};
+struct EdgeDeltas {
+  const float* edges;
+  NERDS_HD float operator()(int i) const { return edges[i + 1] - edges[i]; }
+};
+
+NERDS_HD void composite_weights_backward(const float* sigma, const float* dt, int n, const float* d_w,
+                                         float* d_sigma) {
+  weights_backward(sigma, StepDeltas{dt}, n, d_w, d_sigma);
 }
 
 }  // namespace nerds

@@ -41,21 +41,12 @@ NERDS_HD void interval_weights(const float* sigma, const float* edges, int n, fl
   for (int i = 0; i < n; ++i) w[i] = composite_step(sigma[i], edges[i + 1] - edges[i], &T).weight;
 }
 
-// The backward of interval_weights: given dL/dw_i, dL/dsigma_k for n samples. From
-// w_i = T_i alpha_i, dw_i/dsigma_k = -delta_k w_i for i > k and delta_k T_{k+1} for i = k, so
-//   dL/dsigma_k = delta_k (T_{k+1} g_k - sum_{i>k} g_i w_i),  g_i = dL/dw_i
-// (the weights' part of composite_backward's Eq. 3 derivative). w: interval_weights' output.
-NERDS_HD void interval_weights_backward(const float* sigma, const float* edges, const float* w, const float* d_w, int n,
+// The backward of interval_weights: given dL/dw_i, writes dL/dsigma_k for n samples on
+// intervals between `edges` (compositing.h's weights_backward).
+NERDS_HD void interval_weights_backward(const float* sigma, const float* edges, const float* d_w, int n,
                                         float* d_sigma) {
-  float total = 0.f;
-  for (int i = 0; i < n; ++i) total += d_w[i] * w[i];
-  float T = 1.f, prefix = 0.f;
-  for (int k = 0; k < n; ++k) {
-    const float dt = edges[k + 1] - edges[k];
-    T *= 1.f - sample_alpha(sigma[k], dt);  // T_{k+1}, as composite_step advances it
-    prefix += d_w[k] * w[k];
-    d_sigma[k] = dt * (T * d_w[k] - (total - prefix));
-  }
+  for (int k = 0; k < n; ++k) d_sigma[k] = 0.f;
+  weights_backward(sigma, EdgeDeltas{edges}, n, d_w, d_sigma);
 }
 
 // Step 3b: n_fine samples from the PDF of the n_coarse weights on `edges`, ascending;

@@ -120,7 +120,7 @@ TEST_CASE("interval weights: the backward matches finite differences of w = T al
     d_w[i] = 2.f * rng.next_float() - 1.f;
   }
   interval_weights(sigma.data(), edges.data(), n, w.data());
-  interval_weights_backward(sigma.data(), edges.data(), w.data(), d_w.data(), n, d_sigma.data());
+  interval_weights_backward(sigma.data(), edges.data(), d_w.data(), n, d_sigma.data());
   const auto L = [&]() {
     std::vector<float> ww(n);
     interval_weights(sigma.data(), edges.data(), n, ww.data());

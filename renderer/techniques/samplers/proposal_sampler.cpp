@@ -121,7 +121,7 @@ class ProposalSampler : public RaySampler {
             proposal_loss(t, s.nerf_w.data(), nf, T, st.weights.data() + at, np, s.bound.data(), scale, s.d_w.data());
         loss += static_cast<double>(ray_loss) * scale;
         interval_weights_backward(st.sigma.data() + at, st.t_edges.data() + static_cast<size_t>(h) * (np + 1),
-                                  st.weights.data() + at, s.d_w.data(), np,
+                                  s.d_w.data(), np,
                                   s.d_sigma.data() + static_cast<size_t>(k) * n_hit * np + at);
       }
     }

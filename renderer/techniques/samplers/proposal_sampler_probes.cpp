@@ -91,11 +91,9 @@ class IntervalWeightsProbe : public ModuleProbe {
   }
   bool differentiable_inputs() const override { return true; }
   void backward(const float* in, const float* d_out, int n, float* d_in, float*) const override {
-    std::vector<float> w(n_);
     for (int k = 0; k < n; ++k) {
       const float* sigma = in + static_cast<size_t>(k) * n_;
-      interval_weights(sigma, edges_.data(), n_, w.data());
-      interval_weights_backward(sigma, edges_.data(), w.data(), d_out + static_cast<size_t>(k) * n_, n_,
+      interval_weights_backward(sigma, edges_.data(), d_out + static_cast<size_t>(k) * n_, n_,
                                 d_in + static_cast<size_t>(k) * n_);
     }
   }
