@@ -9,7 +9,7 @@
 
 using namespace nerds;
 
-TEST_CASE("ray spacing: identity without contraction; piecewise linear / disparity with it, invertible") {
+TEST_CASE("ray spacing: identity without contraction, piecewise linear then disparity with it, invertible") {
   const RaySpacing none = ray_spacing(WarpSettings{});
   CHECK_FALSE(none.piecewise);
   CHECK(spacing_s(none, 3.25f) == 3.25f);
