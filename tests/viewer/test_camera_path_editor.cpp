@@ -106,7 +106,7 @@ TEST_CASE("camera path editor: playback puts the camera on each key at its time 
   CHECK_FALSE(one.playing);
 }
 
-TEST_CASE("camera path editor: save and load keep the keys; a bad file names the field") {
+TEST_CASE("camera path editor: save and load keep the keys, a bad file names the field") {
   nerds_test::TempFolder tmp("camera_path_editor");
   const Dataset train = unit_train_set();
   CameraPathEditor e;
