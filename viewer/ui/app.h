@@ -34,6 +34,7 @@ class App {
 
  private:
   using Clock = std::chrono::steady_clock;
+  static constexpr float kSideBySideGap = 6.f;  // window pixels between the arms side by side
   void open(const Session& session);
   void frame();
   void on_new_scene(const Layout& layout);
@@ -47,7 +48,8 @@ class App {
   void save_session();
   void load_session();
   void write_layout(const std::string& png, const Layout& layout) const;
-  // Compare mode.
+  // Compare mode (the difference view, wipe line, labels, guided steps, toggle and layout JSON
+  // in app_compare.cpp).
   CommandQueue& commands() { return compare_ ? broadcast_ : worker_.commands(); }
   void post_all(const Command& command);  // to every arm
   void forward_commands();                // the panels' commands (broadcast_) to both arms
