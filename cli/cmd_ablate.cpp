@@ -246,7 +246,8 @@ Command add_ablate_command(CLI::App& app) {
       "ablate", "train a paper's technique on and off (same seed and budget) and compare them (A/B table + images)");
   sub->add_option("--paper", args->paper, "paper card id (nerds papers)")->required();
   sub->add_option("--toggle", args->toggle,
-                  "which of the card's toggles: its parameter, or PARAM=OFF when several share one (default: the main one)");
+                  "which of the card's toggles: its parameter, or PARAM=OFF when several share one, PARAM=OFF@SCENE when "
+                  "they share that too (default: the main one)");
   sub->add_option("--scene", args->scene, "sample scene (default: the one the card names)");
   sub->add_option("--data", args->data, "a dataset folder instead of a sample scene");
   sub->add_option("--out", args->out, "output folder (default runs/ablate/PAPER-PARAM=OFF-SCENE)");

@@ -142,7 +142,7 @@ void CpuBackend::process_chunk(int step, int first_ray, int n_rays, ChunkResult&
     marched = n + coarse_evaluated;
     std::vector<float>& pos = s.samples.pos;
     s.sigma.resize(n);
-    sample_densities(network, ms.box_half, s.samples, s.ws, s.mean, s.var, s.sigma.data());
+    sample_densities(network, ms.box_half, batch.warp, s.samples, s.ws, s.mean, s.var, s.sigma.data());
     // A sampler whose placement is trained takes its loss and gradients from these densities.
     out.sampler_loss = sampler_->placement_loss(network, batch, s.samples, s.ray_begin.data(), s.ray_count.data(),
                                                 s.sigma.data(), out.rays_total_hint, s.sampler, out.sampler_grads);
@@ -229,7 +229,7 @@ void CpuBackend::process_chunk(int step, int first_ray, int n_rays, ChunkResult&
   out.footprint.clear();
   if (keep_for_encoding && network.encoding_uses_footprint()) {
     // The footprints the forward read (Zip-NeRF's points are a function of the sample alone).
-    const float* p = encoding_footprints(network.encoding_footprint_kind(), s.samples, ms.box_half, &s.mean,
+    const float* p = encoding_footprints(network.encoding_footprint_kind(), s.samples, ms.box_half, batch.warp, &s.mean,
                                          &out.footprint);
     out.pos.assign(p, p + 3 * kept);
   }

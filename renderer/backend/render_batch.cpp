@@ -2,7 +2,7 @@
 
 namespace nerds {
 
-void evaluate_samples(const NerfNetwork& network, float box_half, const SampleBuffer& samples,
+void evaluate_samples(const NerfNetwork& network, float box_half, const WarpSettings& warp, const SampleBuffer& samples,
                       std::vector<float>& mean, std::vector<float>& var, NetworkWorkspace& ws, float* sigma,
                       float* rgb) {
   const int n = samples.size();
@@ -10,7 +10,7 @@ void evaluate_samples(const NerfNetwork& network, float box_half, const SampleBu
     network.forward(samples.pos.data(), samples.dir.data(), n, ws, sigma, rgb);
     return;
   }
-  const float* pos = encoding_footprints(network.encoding_footprint_kind(), samples, box_half, &mean, &var);
+  const float* pos = encoding_footprints(network.encoding_footprint_kind(), samples, box_half, warp, &mean, &var);
   network.forward(pos, samples.dir.data(), n, ws, sigma, rgb, var.data());
 }
 

@@ -35,7 +35,7 @@ void prepare_rays(const RenderSettings& rs, const Ray* rays, size_t first, int n
 
 // The network on a buffer of samples: positions, or for Mip-NeRF's IPE the Gaussians of
 // their conical frustums (Eq. 7-8).
-void evaluate_samples(const NerfNetwork& network, float box_half, const SampleBuffer& samples,
+void evaluate_samples(const NerfNetwork& network, float box_half, const WarpSettings& warp, const SampleBuffer& samples,
                       std::vector<float>& mean, std::vector<float>& var, NetworkWorkspace& ws, float* sigma,
                       float* rgb);
 

@@ -43,7 +43,7 @@ std::vector<RaySample> inspect_ray(const NerfNetwork& network, const OccupancyVi
   std::vector<RaySample> out(n);
   if (n == 0) return out;
   std::vector<float> sigma(n), rgb(3 * static_cast<size_t>(n));
-  evaluate_samples(network, settings.march.box_half, samples, s.mean, s.var, s.ws, sigma.data(), rgb.data());
+  evaluate_samples(network, settings.march.box_half, settings.warp, samples, s.mean, s.var, s.ws, sigma.data(), rgb.data());
   // The per-sample terms of the quadrature composite_forward sums (composite_step; no early
   // termination, so the inspector also shows what lies behind the surface).
   float T = 1.f;

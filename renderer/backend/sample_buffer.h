@@ -9,9 +9,11 @@
 #include <cmath>
 #include <vector>
 
+#include "renderer/math/contracted_footprint.h"
 #include "renderer/math/footprint_kind.h"
 #include "renderer/math/positional_encoding.h"
 #include "renderer/math/pixel_cone.h"
+#include "renderer/math/sampling_ray.h"
 #include "renderer/math/vec3.h"
 #include "renderer/math/zip_multisample.h"
 
@@ -75,16 +77,28 @@ struct SampleBuffer {
 // Each sample's conical frustum [t - dt/2, t + dt/2] as a Gaussian (Mip-NeRF Eq. 7-8), in
 // network coordinates ([0,1]^3 of the box: lengths scale by 0.5/box_half, variances by its
 // square): mean (3 each; the sample's position moved along the ray to the frustum's
-// centroid) and the covariance's diagonal (3 each), the inputs of the IPE.
-inline void frustum_gaussians(const SampleBuffer& s, float box_half, std::vector<float>* mean,
+// centroid) and the covariance's diagonal (3 each), the inputs of the IPE. On contracted
+// rays, the Gaussian carried through the contraction (contracted_footprint.h, Eq. 9).
+inline void frustum_gaussians(const SampleBuffer& s, float box_half, const WarpSettings& warp, std::vector<float>* mean,
                               std::vector<float>* var) {
   const int n = s.size();
   const float scale = 0.5f / box_half;
   mean->resize(3 * static_cast<size_t>(n));
   var->resize(3 * static_cast<size_t>(n));
+  const bool contracted = warp.kind == WarpKind::Contract;
   for (int i = 0; i < n; ++i) {
     const size_t j = 3 * static_cast<size_t>(i);
     const Vec3 d = make_vec3(s.axis[j], s.axis[j + 1], s.axis[j + 2]);
+    if (contracted) {
+      Vec3 m, v;
+      contracted_frustum_gaussian(warp.contract, make_vec3(s.pos[j], s.pos[j + 1], s.pos[j + 2]), s.t[i], s.dt[i],
+                                  s.radius[i], d, &m, &v);
+      for (int a = 0; a < 3; ++a) {
+        (*mean)[j + a] = m[a];
+        (*var)[j + a] = v[a];
+      }
+      continue;
+    }
     const FrustumGaussian g = conical_frustum(s.t[i] - 0.5f * s.dt[i], s.t[i] + 0.5f * s.dt[i], s.radius[i]);
     Vec3 m, v;  // relative to the sample's position, in engine units
     frustum_to_world(make_vec3(0.f, 0.f, 0.f), d, g, &m, &v);
@@ -98,16 +112,23 @@ inline void frustum_gaussians(const SampleBuffer& s, float box_half, std::vector
 
 // Zip-NeRF's points of each sample (zip_multisample.h: K = 6 multisamples or the sample's own
 // point, 4 floats each: position in network coordinates and isotropic scale), the footprint of
-// the hash grid with encoding.zip_*.
-inline void zip_footprints(const SampleBuffer& s, float box_half, int K, std::vector<float>* points) {
+// the hash grid with encoding.zip_*; on contracted rays each point contracted and its scale
+// with it (contracted_footprint.h).
+inline void zip_footprints(const SampleBuffer& s, float box_half, const WarpSettings& warp, int K,
+                           std::vector<float>* points) {
   const int n = s.size();
   const float to_network = 0.5f / box_half;
   points->resize(static_cast<size_t>(n) * 4 * K);
+  const bool contracted = warp.kind == WarpKind::Contract;
   for (int i = 0; i < n; ++i) {
     const size_t j = 3 * static_cast<size_t>(i);
-    zip_sample_points(s.t[i], s.dt[i], s.radius[i], make_vec3(s.axis[j], s.axis[j + 1], s.axis[j + 2]),
-                      make_vec3(s.pos[j], s.pos[j + 1], s.pos[j + 2]), to_network, K,
-                      points->data() + static_cast<size_t>(i) * 4 * K);
+    const Vec3 axis = make_vec3(s.axis[j], s.axis[j + 1], s.axis[j + 2]);
+    const Vec3 pos = make_vec3(s.pos[j], s.pos[j + 1], s.pos[j + 2]);
+    float* out = points->data() + static_cast<size_t>(i) * 4 * K;
+    if (contracted)
+      contracted_zip_points(warp.contract, pos, s.t[i], s.dt[i], s.radius[i], axis, K, out);
+    else
+      zip_sample_points(s.t[i], s.dt[i], s.radius[i], axis, pos, to_network, K, out);
   }
 }
 
@@ -115,12 +136,13 @@ inline void zip_footprints(const SampleBuffer& s, float box_half, int K, std::ve
 // returns (the Gaussians' means for Mip-NeRF's IPE, else the samples' own) and the footprints
 // in *footprint (frustum_gaussians' variances, or zip_footprints' points).
 inline const float* encoding_footprints(FootprintKind kind, const SampleBuffer& s, float box_half,
-                                        std::vector<float>* mean, std::vector<float>* footprint) {
+                                        const WarpSettings& warp, std::vector<float>* mean,
+                                        std::vector<float>* footprint) {
   if (kind == FootprintKind::Gaussian) {
-    frustum_gaussians(s, box_half, mean, footprint);
+    frustum_gaussians(s, box_half, warp, mean, footprint);
     return mean->data();
   }
-  zip_footprints(s, box_half, zip_points_per_sample(kind), footprint);
+  zip_footprints(s, box_half, warp, zip_points_per_sample(kind), footprint);
   return s.pos.data();
 }
 

@@ -68,21 +68,22 @@ NERDS_HD void zip_pattern_of(float t, Vec3 pos, float* rotation, bool* reversed)
   *rotation = static_cast<float>(h >> 8) * (6.2831853f / 16777216.f);
 }
 
-// The Zip-NeRF points of one sample (distance t, step dt: the interval [t - dt/2, t + dt/2];
-// cone radius r per unit distance; unit axis; position `pos` in network units, where a box
-// length times `to_network` is a network length): K = 6 multisamples or K = 1 (the sample's
-// own point), 4 floats each (x, y, z, sigma) into out, positions clamped to [0, 1]^3.
-NERDS_HD void zip_sample_points(float t, float dt, float r, Vec3 axis, Vec3 pos, float to_network, int K,
-                                float* out) {
+// The Zip-NeRF points of one sample around its position, in the units of t (engine units):
+// distance t, step dt (the interval [t - dt/2, t + dt/2]), cone radius r per unit distance,
+// unit axis; `pattern_pos` (the sample's network position) seeds the pattern's rotation and
+// reversal. K = 6 multisamples or K = 1 (the sample's own point): offsets[k] from the sample's
+// position and scales[k], each point's isotropic std (kZipScaleMult sqrt(1/2) r cz_k).
+NERDS_HD void zip_sample_offsets(float t, float dt, float r, Vec3 axis, Vec3 pattern_pos, int K, Vec3* offsets,
+                                 float* scales) {
   if (K == 1) {
-    out[0] = pos.x, out[1] = pos.y, out[2] = pos.z;
-    out[3] = kZipScaleMult * 0.70710678f * r * t * to_network;
+    offsets[0] = make_vec3(0.f, 0.f, 0.f);
+    scales[0] = kZipScaleMult * 0.70710678f * r * t;
     return;
   }
   const int order[6] = {0, 2, 4, 3, 5, 1};
   float rotation;
   bool reversed;
-  zip_pattern_of(t, pos, &rotation, &reversed);
+  zip_pattern_of(t, pattern_pos, &rotation, &reversed);
   Vec3 p1, p2;
   zip_perpendicular_basis(axis, &p1, &p2);
   const float t0 = t - 0.5f * dt, t1 = t + 0.5f * dt;
@@ -90,13 +91,33 @@ NERDS_HD void zip_sample_points(float t, float dt, float r, Vec3 axis, Vec3 pos,
     const float cz = zip_multisample_distance(t0, t1, k);
     const float radius = 0.70710678f * r * cz;
     const float theta = 1.0471976f * static_cast<float>(order[reversed ? 5 - k : k]) + rotation;
-    const Vec3 offset = axis * (cz - t) + p1 * (radius * cosf(theta)) + p2 * (radius * sinf(theta));
-    const Vec3 q = pos + offset * to_network;
-    out[4 * k + 0] = fminf(fmaxf(q.x, 0.f), 1.f);
-    out[4 * k + 1] = fminf(fmaxf(q.y, 0.f), 1.f);
-    out[4 * k + 2] = fminf(fmaxf(q.z, 0.f), 1.f);
-    out[4 * k + 3] = kZipScaleMult * radius * to_network;
+    offsets[k] = axis * (cz - t) + p1 * (radius * cosf(theta)) + p2 * (radius * sinf(theta));
+    scales[k] = kZipScaleMult * radius;
   }
+}
+
+// A point in network coordinates, clamped to [0, 1]^3, and its scale, into out (4 floats).
+NERDS_HD void zip_write_point(Vec3 q, float sigma, float* out) {
+  out[0] = fminf(fmaxf(q.x, 0.f), 1.f);
+  out[1] = fminf(fmaxf(q.y, 0.f), 1.f);
+  out[2] = fminf(fmaxf(q.z, 0.f), 1.f);
+  out[3] = sigma;
+}
+
+// The Zip-NeRF points of one sample in the scene box (no warp): zip_sample_offsets around the
+// sample's network position `pos`, where a box length times `to_network` is a network length;
+// 4 floats each (x, y, z, sigma) into out.
+NERDS_HD void zip_sample_points(float t, float dt, float r, Vec3 axis, Vec3 pos, float to_network, int K,
+                                float* out) {
+  Vec3 offsets[6];
+  float scales[6];
+  zip_sample_offsets(t, dt, r, axis, pos, K, offsets, scales);
+  if (K == 1) {  // the sample's own point, unclamped
+    out[0] = pos.x, out[1] = pos.y, out[2] = pos.z;
+    out[3] = scales[0] * to_network;
+    return;
+  }
+  for (int k = 0; k < K; ++k) zip_write_point(pos + offsets[k] * to_network, scales[k] * to_network, out + 4 * k);
 }
 
 }  // namespace nerds

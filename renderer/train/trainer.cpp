@@ -8,7 +8,6 @@
 #include <stdexcept>
 
 #include "renderer/backend/cpu_backend.h"
-#include "renderer/error.h"
 #include "renderer/techniques/samplers/sampler_kinds.h"
 
 namespace nerds {
@@ -26,12 +25,6 @@ Trainer::Trainer(const TrainConfig& config, std::shared_ptr<const Dataset> train
   if (data_->rgba.empty()) throw std::invalid_argument("trainer: training set has no images loaded");
   model_.network = NerfNetwork(config.network);
   model_.network.initialize(config.seed);
-  // Contracted samples carry points, not the Gaussians of their frusta (contraction.h has the
-  // Jacobian they would be carried through, Eq. 9, but the samplers do not apply it yet).
-  if (config.warp.kind == WarpKind::Contract && model_.network.encoding_uses_footprint())
-    throw InputError("", "warp.kind",
-                     "contract does not carry the sample footprints that encoding.kind=" + config.network.encoding +
-                         " reads; use a point encoding (hash, frequency, dense, none)");
   model_.occupancy = OccupancyGrid(config.occupancy);
   // The grid's cells lie in the box the rays are sampled in: with NDC that is NDC space, which
   // every (forward-facing) camera sees whole, so no cell is unseen there; contracted space

@@ -95,7 +95,7 @@ TEST_CASE("IPE samples: frustum Gaussians in network coordinates (Mip-NeRF Eq. 7
   s.push(t, dt, nerds::network_position(p, box_half), d, radius);
   s.push(t, dt, nerds::network_position(p, box_half), d, 0.f);
   std::vector<float> mean, var;
-  nerds::frustum_gaussians(s, box_half, &mean, &var);
+  nerds::frustum_gaussians(s, box_half, nerds::WarpSettings{}, &mean, &var);
   const nerds::FrustumGaussian g = nerds::conical_frustum(t - 0.5f * dt, t + 0.5f * dt, radius);
   const float scale = 0.5f / box_half;
   // Along the ray (z): the Eq. 7 variance along t, and the mean moved to the centroid.

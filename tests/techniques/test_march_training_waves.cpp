@@ -67,7 +67,7 @@ void check_waves_match_full_march(float min_transmittance, int max_samples) {
   REQUIRE(sampler->place_training_samples(network, grid.view(), ms, batch, sj, full_ws, full_scratch, all,
                                           all_begin.data(), all_count.data()) == 0);
   std::vector<float> all_sigma(all.size()), mean, var;
-  sample_densities(network, ms.box_half, all, full_ws, mean, var, all_sigma.data());
+  sample_densities(network, ms.box_half, WarpSettings{}, all, full_ws, mean, var, all_sigma.data());
   std::vector<int> used_idx, used_count(n);
   int terminated = 0, longest = 0;
   for (int r = 0; r < n; ++r) {

@@ -287,6 +287,12 @@ TEST_CASE("paper cards: a malformed card is an error naming the file and the fie
   no_numbers["numbers"] = json::array();
   check_error(no_numbers, "numbers", "must quote at least one");
 
+  json repeated = card;  // a second toggle --toggle could not name
+  repeated["toggles"].push_back(repeated["toggles"][0]);
+  check_error(repeated, "toggles[1]", "repeats toggles[0]");
+  repeated["toggles"][1]["scene"] = "unbounded";  // on another scene it is named PARAM=OFF@unbounded
+  CHECK(error_of(repeated).empty());
+
   json other_id = card;
   other_id["id"] = "another";
   check_error(other_id, "id", "'another' must be the file's name (broken)");
@@ -296,4 +302,21 @@ TEST_CASE("paper cards: a malformed card is an error naming the file and the fie
   nerds_test::write_paper_card(tmp.path(), "broken", missing);
   CHECK_THROWS_WITH_AS(nerds::load_paper_cards(tmp.str()),
                        doctest::Contains("broken.json: title: missing required string"), nerds::InputError);
+}
+
+TEST_CASE("paper cards: --toggle names a toggle by parameter, off setting and scene") {
+  const nerds::PaperCard& zip = real_card("zip-nerf");
+  REQUIRE(zip.toggles.size() >= 3u);
+  CHECK(nerds::find_toggle(zip, "") == 0);
+  CHECK(nerds::find_toggle(zip, "encoding.zip_downweight") == 0);
+  CHECK(nerds::find_toggle(zip, "encoding.zip_downweight=false") == 0);
+  CHECK(nerds::find_toggle(zip, "encoding.zip_downweight=false@multiscale") == 0);
+  CHECK(nerds::find_toggle(zip, "encoding.zip_downweight=false@unbounded") == 2);
+  CHECK(nerds::find_toggle(zip, "encoding.zip_downweight@unbounded") == 2);
+  CHECK(nerds::find_toggle(zip, "encoding.zip_multisample") == 1);
+  CHECK(nerds::find_toggle(zip, "encoding.zip_downweight=false@fine") == -1);
+  const std::string choices = nerds::toggle_choices(zip);
+  INFO(choices);
+  CHECK(choices.find("encoding.zip_downweight=false@unbounded") != std::string::npos);
+  CHECK(choices.find("encoding.zip_multisample=false,") != std::string::npos);  // unique: no scene
 }

@@ -76,7 +76,7 @@ SampleBuffer random_samples(int n, float r, float dt) {
 std::vector<float> encode(const HashGridEncoding& e, const SampleBuffer& s, float r_box_half) {
   std::vector<float> mean, footprint;
   const float* pos = e.uses_footprint()
-                         ? encoding_footprints(e.footprint_kind(), s, r_box_half, &mean, &footprint)
+                         ? encoding_footprints(e.footprint_kind(), s, r_box_half, WarpSettings{}, &mean, &footprint)
                          : s.pos.data();
   std::vector<float> out(static_cast<size_t>(e.width()) * s.size());
   e.encode(pos, e.uses_footprint() ? footprint.data() : nullptr, s.size(), out.data(), e.width());

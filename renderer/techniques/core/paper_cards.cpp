@@ -99,19 +99,41 @@ std::string folded(const std::string& s) {
 
 }  // namespace
 
+namespace {
+
+// The scene a toggle plays on: its own, else the card's.
+const std::string& toggle_scene(const PaperCard& card, const PaperToggle& t) {
+  return t.scene.empty() ? card.scene : t.scene;
+}
+
+}  // namespace
+
 int find_toggle(const PaperCard& card, const std::string& choice) {
   if (choice.empty()) return card.toggles.empty() ? -1 : 0;
-  const size_t eq = choice.find('=');
-  const std::string param = choice.substr(0, eq);
-  const std::string off = eq == std::string::npos ? "" : choice.substr(eq + 1);
-  for (size_t i = 0; i < card.toggles.size(); ++i)
-    if (card.toggles[i].param == param && (off.empty() || card.toggles[i].off == off)) return static_cast<int>(i);
+  const size_t at = choice.find('@');
+  const std::string scene = at == std::string::npos ? "" : choice.substr(at + 1);
+  const std::string named = choice.substr(0, at);
+  const size_t eq = named.find('=');
+  const std::string param = named.substr(0, eq);
+  const std::string off = eq == std::string::npos ? "" : named.substr(eq + 1);
+  for (size_t i = 0; i < card.toggles.size(); ++i) {
+    const PaperToggle& t = card.toggles[i];
+    if (t.param == param && (off.empty() || t.off == off) && (scene.empty() || toggle_scene(card, t) == scene))
+      return static_cast<int>(i);
+  }
   return -1;
 }
 
 std::string toggle_choices(const PaperCard& card) {
   std::string known;
-  for (const PaperToggle& t : card.toggles) known += (known.empty() ? "" : ", ") + t.param + "=" + t.off;
+  for (const PaperToggle& t : card.toggles) {
+    known += (known.empty() ? "" : ", ") + t.param + "=" + t.off;
+    // Toggles sharing a parameter and an off setting differ by their scene.
+    const bool shared = std::count_if(card.toggles.begin(), card.toggles.end(), [&](const PaperToggle& o) {
+                          return o.param == t.param && o.off == t.off;
+                        }) > 1;
+    if (shared) known += "@" + toggle_scene(card, t);
+  }
   return known;
 }
 
@@ -165,8 +187,17 @@ PaperCard read_paper_card(const std::string& path) {
 
   const json& toggles = jf::require_array(root, "toggles", f, "");
   if (toggles.empty()) throw InputError(f, "toggles", "must list at least one toggle");
-  for (size_t i = 0; i < toggles.size(); ++i)
+  for (size_t i = 0; i < toggles.size(); ++i) {
     card.toggles.push_back(read_toggle(toggles[i], f, "toggles[" + std::to_string(i) + "]"));
+    // `--toggle PARAM=OFF@SCENE` must name each toggle (find_toggle).
+    const PaperToggle& t = card.toggles.back();
+    for (size_t j = 0; j < i; ++j)
+      if (card.toggles[j].param == t.param && card.toggles[j].off == t.off &&
+          toggle_scene(card, card.toggles[j]) == toggle_scene(card, t))
+        throw InputError(f, "toggles[" + std::to_string(i) + "]",
+                         "repeats toggles[" + std::to_string(j) + "] (" + t.param + "=" + t.off + " on " +
+                             toggle_scene(card, t) + "): give it another off setting or scene");
+  }
 
   const json& numbers = jf::require_array(root, "numbers", f, "");
   if (numbers.empty()) throw InputError(f, "numbers", "must quote at least one of the paper's numbers");

@@ -78,7 +78,9 @@ const PaperCard* find_paper_card(const std::vector<PaperCard>& cards, const std:
 const PaperCard* find_paper_card(const std::string& name);  // in paper_cards()
 // The index of the card's toggle named `choice`: its parameter (the first toggle of it), or
 // PARAM=OFF when several toggles share one parameter (encoding.kind=frequency vs
-// encoding.kind=dense); "" is the main toggle (0). -1 when none matches.
+// encoding.kind=dense), and PARAM=OFF@SCENE when they share the off setting too and play on
+// different scenes (Zip-NeRF's grid on multiscale and on unbounded); "" is the main toggle
+// (0). -1 when none matches.
 int find_toggle(const PaperCard& card, const std::string& choice);
 // The card's toggles as `choice` names them, for messages: "encoding.kind=frequency, ...".
 std::string toggle_choices(const PaperCard& card);

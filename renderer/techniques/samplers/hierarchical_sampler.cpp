@@ -33,7 +33,7 @@ void fill_jitter(const SamplerJitter& j, int ray, int count, float* out) {
   for (int i = 0; i < count; ++i) out[i] = rng.next_float();
 }
 
-void sample_densities(const NerfNetwork& network, float box_half, const SampleBuffer& samples, NetworkWorkspace& ws,
+void sample_densities(const NerfNetwork& network, float box_half, const WarpSettings& warp, const SampleBuffer& samples, NetworkWorkspace& ws,
                       std::vector<float>& mean, std::vector<float>& var, float* sigma) {
   const int n = samples.size();
   if (n == 0) return;
@@ -41,7 +41,7 @@ void sample_densities(const NerfNetwork& network, float box_half, const SampleBu
     network.density(samples.pos.data(), n, ws, sigma);
     return;
   }
-  const float* pos = encoding_footprints(network.encoding_footprint_kind(), samples, box_half, &mean, &var);
+  const float* pos = encoding_footprints(network.encoding_footprint_kind(), samples, box_half, warp, &mean, &var);
   network.density(pos, n, ws, sigma, var.data());
 }
 
@@ -84,7 +84,9 @@ int place_hierarchical_samples(const NerfNetwork& network, const SamplerSettings
   // 2. Their densities (forward only: the union below is what is trained).
   const int n_coarse = s.coarse.size();
   s.sigma.resize(n_coarse);
-  sample_densities(network, box_half, s.coarse, ws, s.mean, s.var, s.sigma.data());
+  // Its rays are the box's (the sampler is refused with warp.kind=contract), whose footprints
+  // need no warp.
+  sample_densities(network, box_half, WarpSettings{}, s.coarse, ws, s.mean, s.var, s.sigma.data());
 
   // 3. Per ray: the weights (Eq. 5) on the coarse intervals, the fine samples from their PDF,
   // and the sorted union.

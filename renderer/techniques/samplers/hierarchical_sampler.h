@@ -48,7 +48,7 @@ void fill_jitter(const SamplerJitter& jitter, int ray, int count, float* out);
 
 // The density of every sample of a buffer (forward only; the activations stay in ws): at its
 // position, or for Mip-NeRF's IPE over its conical frustum (frustum_gaussians).
-void sample_densities(const NerfNetwork& network, float box_half, const SampleBuffer& samples, NetworkWorkspace& ws,
+void sample_densities(const NerfNetwork& network, float box_half, const WarpSettings& warp, const SampleBuffer& samples, NetworkWorkspace& ws,
                       std::vector<float>& mean, std::vector<float>& var, float* sigma);
 
 // Probe inputs of a resampling step (the hierarchical and the proposal sampler's probes): n

@@ -127,7 +127,7 @@ class MarchSampler : public RaySampler {
       s.sigma.resize(total);
       if (footprint) {
         const float* pos =
-            encoding_footprints(network.encoding_footprint_kind(), s.samples, ms.box_half, &s.mean, &s.var);
+            encoding_footprints(network.encoding_footprint_kind(), s.samples, ms.box_half, rs.warp, &s.mean, &s.var);
         network.infer_density(pos, s.var.data(), total, s.infer, s.sigma.data());
       } else {
         network.infer_density(m.pos.data(), nullptr, total, s.infer, s.sigma.data());

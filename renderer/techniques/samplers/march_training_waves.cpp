@@ -80,7 +80,7 @@ int march_training_waves(const NerfNetwork& network, const OccupancyView& grid, 
     const int n = wave.samples.size();
     evaluated += n;
     wave.sigma.resize(n);
-    sample_densities(network, ms.box_half, wave.samples, wave.ws, s.mean, s.var, wave.sigma.data());
+    sample_densities(network, ms.box_half, b.warp, wave.samples, wave.ws, s.mean, s.var, wave.sigma.data());
     // The samples each ray uses, and its transmittance after them.
     for (size_t k = 0; k < s.live.size(); ++k) {
       const int r = s.live[k];

@@ -20,7 +20,7 @@ void render_placed_samples(const NerfNetwork& network, const RenderSettings& rs,
     const int extra = place(nb, s);
     const int total = s.samples.size();
     s.sigma.resize(total);
-    sample_densities(network, ms.box_half, s.samples, s.ws, s.mean, s.var, s.sigma.data());
+    sample_densities(network, ms.box_half, rs.warp, s.samples, s.ws, s.mean, s.var, s.sigma.data());
     s.used_idx.clear();
     for (int r = 0; r < nb; ++r) {
       const int used = composite_used_count(s.sigma.data() + s.begin[r], s.samples.dt.data() + s.begin[r],

@@ -17,8 +17,9 @@
 //   equally in contracted space (uniform inside the ball, uniform in disparity beyond) up to a
 //   far plane, and composites and renders depth at engine distances (contracted_march.h).
 //   The marcher (sampler.kind=march) and the proposal sampler (sampler.kind=proposal, in
-//   s-space: ray_spacing.h) place contracted samples, and only with point encodings: the
-//   Gaussians of encodings that read a footprint are not contracted yet.
+//   s-space: ray_spacing.h) place contracted samples. Encodings that read a sample's
+//   footprint get it carried through the contraction: Mip-NeRF's IPE its Gaussian (Eq. 9),
+//   Zip-NeRF's grid its points and their scales (contracted_footprint.h).
 #include <algorithm>
 #include <memory>
 #include <string>
