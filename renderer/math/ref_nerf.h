@@ -21,8 +21,10 @@
 
 namespace nerds {
 
-// multinerf's l2_normalize floor on |x|^2 (float32 eps).
-constexpr float kNormalizeFloor = 1.1920929e-7f;
+// A floor on |x|^2 against division by zero. multinerf's l2_normalize uses float32 eps, but
+// here the head reads the hash grid's features, which start near 1e-4: with that floor the
+// first predicted normals would not be unit vectors.
+constexpr float kNormalizeFloor = 1e-30f;
 
 // n = -g / |g| and its backward: dL/dg from dL/dn.
 NERDS_HD Vec3 negative_normalized(Vec3 g) {
