@@ -78,18 +78,28 @@ inline IdeTable make_ide_table(int degree) {
 // The attenuation of degree l at `roughness` (Eq. 7: exp(-l(l+1)/(2 kappa))).
 NERDS_HD float ide_attenuation(int l, float roughness) { return expf(-0.5f * l * (l + 1) * roughness); }
 
+// The powers z^k and (x + iy)^k, k < t.powers (real and imaginary parts), of one direction.
+struct IdePowers {
+  float z[kMaxIdePower], re[kMaxIdePower], im[kMaxIdePower];
+};
+NERDS_HD void ide_powers(const IdeTable& t, float x, float y, float z, IdePowers* p) {
+  p->z[0] = 1.f;
+  p->re[0] = 1.f;
+  p->im[0] = 0.f;
+  for (int k = 1; k < t.powers; ++k) {
+    p->z[k] = p->z[k - 1] * z;
+    p->re[k] = p->re[k - 1] * x - p->im[k - 1] * y;
+    p->im[k] = p->re[k - 1] * y + p->im[k - 1] * x;
+  }
+}
+
 // Writes ide_width(t.terms) values for unit direction (x, y, z) at `roughness`.
 NERDS_HD void ide_encode(const IdeTable& t, float x, float y, float z, float roughness, float* out) {
-  float zp[kMaxIdePower];
-  zp[0] = 1.f;
-  for (int k = 1; k < t.powers; ++k) zp[k] = zp[k - 1] * z;
+  IdePowers pw;
+  ide_powers(t, x, y, z, &pw);
+  const float* zp = pw.z;
   for (int i = 0; i < t.terms; ++i) {
-    float re = 1.f, im = 0.f;  // (x + iy)^m
-    for (int j = 0; j < t.m[i]; ++j) {
-      const float r = re * x - im * y;
-      im = re * y + im * x;
-      re = r;
-    }
+    const float re = pw.re[t.m[i]], im = pw.im[t.m[i]];  // (x + iy)^m
     float p = 0.f;
     for (int k = 0; k <= t.l[i] - t.m[i]; ++k) p += t.coeff[k][i] * zp[k];
     const float a = ide_attenuation(t.l[i], roughness);
@@ -101,20 +111,14 @@ NERDS_HD void ide_encode(const IdeTable& t, float x, float y, float z, float rou
 // Backward of ide_encode: adds dL/d(x, y, z) and dL/droughness from dL/dout.
 NERDS_HD void ide_encode_backward(const IdeTable& t, float x, float y, float z, float roughness, const float* d_out,
                                   float* d_dir, float* d_roughness) {
-  float zp[kMaxIdePower];
-  zp[0] = 1.f;
-  for (int k = 1; k < t.powers; ++k) zp[k] = zp[k - 1] * z;
+  IdePowers pw;
+  ide_powers(t, x, y, z, &pw);
+  const float* zp = pw.z;
   float gx = 0.f, gy = 0.f, gz = 0.f, gr = 0.f;
   for (int i = 0; i < t.terms; ++i) {
     const int m = t.m[i], l = t.l[i];
-    float re = 1.f, im = 0.f, re1 = 0.f, im1 = 0.f;  // (x + iy)^m and (x + iy)^(m-1)
-    for (int j = 0; j < m; ++j) {
-      re1 = re;
-      im1 = im;
-      const float r = re * x - im * y;
-      im = re * y + im * x;
-      re = r;
-    }
+    // (x + iy)^m and (x + iy)^(m-1) (unused for m = 0)
+    const float re = pw.re[m], im = pw.im[m], re1 = m > 0 ? pw.re[m - 1] : 0.f, im1 = m > 0 ? pw.im[m - 1] : 0.f;
     float p = 0.f, dp = 0.f;
     for (int k = 0; k <= l - m; ++k) {
       p += t.coeff[k][i] * zp[k];

@@ -1,5 +1,5 @@
 // Ref-NeRF's normals from the density field and its two normal regularizers (Verbin et al.
-// 2022, Eqs. 3, 10, 11; renderer/math/ref_nerf.h):
+// 2022, Eq. 3 and Sec. 4; renderer/math/ref_nerf.h):
 //   n_i = -grad(tau)/|grad(tau)| at sample i, grad(tau) by CENTRAL FINITE DIFFERENCES of the raw
 //   density tau at x_i +- h e_k (6 density evaluations per sample, h = field.ref_normal_step in
 //   the network's [0,1]^3 box coordinates): every loss stays first-order (its gradient is the
