@@ -2,31 +2,14 @@
 
 #include <filesystem>
 
+#include "renderer/data/frame_file_paths.h"
 #include "renderer/data/image_io.h"
-#include "renderer/data/json_fields.h"
 
 namespace nerds {
 
 namespace {
 
 namespace fs = std::filesystem;
-
-// Each frame's normal map path of one transforms_<split>.json (empty: none).
-void append_normal_paths(const std::string& dir, const std::string& split, std::vector<std::string>* paths) {
-  const std::string file = (fs::path(dir) / ("transforms_" + split + ".json")).string();
-  if (!fs::is_regular_file(file)) return;
-  const nlohmann::json root = json_fields::read_json_file(file);
-  if (!root.contains("frames") || !root["frames"].is_array()) return;
-  for (const nlohmann::json& frame : root["frames"]) {
-    std::string path;
-    if (frame.contains("normal_file_path") && frame["normal_file_path"].is_string()) {
-      path = frame["normal_file_path"].get<std::string>();
-      if (fs::path(path).extension() != ".png") path += ".png";
-      path = (fs::path(dir) / path).lexically_normal().string();
-    }
-    paths->push_back(path);
-  }
-}
 
 TrueNormals frame_normals(const std::string& path, const Frame& frame) {
   TrueNormals out;
@@ -59,13 +42,7 @@ TrueNormals frame_normals(const std::string& path, const Frame& frame) {
 
 std::vector<TrueNormals> load_true_normals(const Dataset& data) {
   std::vector<TrueNormals> out(data.frames.size());
-  if (data.format != "nerf_synthetic") return out;
-  std::vector<std::string> paths;
-  if (data.split == "all") {
-    for (const char* part : {"train", "val", "test"}) append_normal_paths(data.root, part, &paths);
-  } else {
-    append_normal_paths(data.root, data.split, &paths);
-  }
+  const std::vector<std::string> paths = frame_file_paths(data, "normal_file_path");
   if (paths.size() != data.frames.size()) return out;
   for (size_t i = 0; i < out.size(); ++i)
     if (!paths[i].empty() && fs::is_regular_file(paths[i])) out[i] = frame_normals(paths[i], data.frames[i]);
