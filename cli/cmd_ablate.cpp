@@ -49,6 +49,8 @@ struct ArmResult {
   std::vector<std::string> sets;  // every assignment over the method file, in the order applied
   nlohmann::json params;          // the arm's whole parameter set
   double psnr = 0, ssim = 0, train_seconds = 0, samples_per_second = 0;
+  // The normals' mean angular errors (degrees; NaN: not measured), where the scene has true normals.
+  double normal_mae = std::nan(""), normal_mae_predicted = std::nan("");
   int steps = 0;
   std::vector<SizeMetrics> per_size;  // when the test views have several sizes, largest first
   std::vector<float> view0;           // the first test view, RGB on white
@@ -73,6 +75,8 @@ ArmResult run_arm(const AblateArgs& a, const std::string& data_dir, const std::s
   out.params = arm.params.to_json();
   out.psnr = r.psnr;
   out.ssim = r.ssim;
+  out.normal_mae = r.normal_mae;
+  out.normal_mae_predicted = r.normal_mae_predicted;
   out.per_size = r.per_size;
   out.train_seconds = st.train_seconds;
   out.steps = st.step;
@@ -188,6 +192,10 @@ int run_ablate(const AblateArgs& a) {
                                   {"samples_per_second", r->samples_per_second},
                                   {"sets", r->sets},
                                   {"params", r->params}};
+    if (!std::isnan(r->normal_mae)) {
+      run["normal_mae"] = number_or_null(r->normal_mae);
+      run["normal_mae_predicted"] = number_or_null(r->normal_mae_predicted);
+    }
     for (const SizeMetrics& m : r->per_size)
       run["per_size"].push_back({{"width", m.width},
                                  {"height", m.height},
@@ -222,6 +230,13 @@ int run_ablate(const AblateArgs& a) {
     md += ".\n\n";
   }
   md += results_table(on, off);
+  for (const ArmResult* r : {&on, &off})
+    if (!std::isnan(r->normal_mae))
+      md += "\n`" + r->setting + "`: normals' mean angular error " + fixed(r->normal_mae, 2) +
+            " deg (density normals)" +
+            (std::isnan(r->normal_mae_predicted) ? std::string()
+                                                 : ", " + fixed(r->normal_mae_predicted, 2) + " deg (predicted normals)") +
+            ".\n";
   md += "\nPSNR gain of the technique: " + fixed(on.psnr - off.psnr, 2) + " dB. The paper: " + paper_says +
         ".\n\nImages: `view0_on_off_gt.png` (on | off | ground truth), "
         "`view0_difference.png` (|on - off| x 5).\n";

@@ -2,7 +2,8 @@
 // split rendered on white and compared with the ground truth composited on white.
 //   RUN/metrics.json                      split, stride, views, mean PSNR/SSIM, per view, and
 //                                         per image size when the split has several (multiscale);
-//                                         depth_error and floater_share where it has true depth
+//                                         depth_error and floater_share where it has true depth,
+//                                         normal_mae(_predicted) where it has true normals
 //   RUN/eval/<split>/<name>_{pred,gt,err}.png   unless --no-images
 // A model with NaN or infinite weights (a diverged run) is refused by name, never "PSNR nan".
 #include <cmath>
@@ -40,6 +41,10 @@ int run_eval(const EvalArgs& a) {
     std::printf("  depth error %.4f (world units), floater share %.4f (weight > 5%% of the depth off the surface)\n",
                 metrics["depth_error"].is_number() ? metrics["depth_error"].get<double>() : NAN,
                 metrics["floater_share"].is_number() ? metrics["floater_share"].get<double>() : NAN);
+  if (metrics.contains("normal_mae"))  // the project's scenes: true normals per view (Ref-NeRF's MAE)
+    std::printf("  normals' mean angular error %.2f deg (density normals), %.2f deg (Ref-NeRF's predicted normals)\n",
+                metrics["normal_mae"].is_number() ? metrics["normal_mae"].get<double>() : NAN,
+                metrics["normal_mae_predicted"].is_number() ? metrics["normal_mae_predicted"].get<double>() : NAN);
   if (metrics.contains("per_size"))  // Mip-NeRF's multiscale Blender: one line per resolution
     for (const nlohmann::json& m : metrics["per_size"])
       std::printf("  %dx%d: %d views, PSNR %.2f dB, SSIM %.4f\n", m["width"].get<int>(), m["height"].get<int>(),

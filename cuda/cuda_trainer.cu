@@ -248,6 +248,8 @@ std::string cuda_backend_supports(const TrainConfig& config) {
            (config.network.grid.zip_downweight ? "zip_downweight" : "zip_multisample") + "=true)";
   if (config.distortion_weight > 0.f)
     return "the CUDA backend does not implement Mip-NeRF 360's distortion loss (loss.distortion_weight > 0)";
+  if (network_uses_ref_nerf(config.network))
+    return "the CUDA backend does not implement Ref-NeRF's colour head (field.color=ref_nerf)";
   return cuda::device_network_supports(config.network);
 }
 

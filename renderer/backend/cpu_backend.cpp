@@ -5,11 +5,13 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "renderer/techniques/fields/ref_nerf_normals.h"
 #include "renderer/techniques/samplers/hierarchical_sampler.h"
 #include "renderer/techniques/samplers/sampler_kinds.h"
 #include "renderer/backend/parallel.h"
 #include "renderer/backend/render_rays.h"
 #include "renderer/backend/sample_buffer.h"
+#include "renderer/error.h"
 #include "renderer/math/distortion_loss.h"
 #include "renderer/math/ray_loss.h"
 #include "renderer/math/ray_march.h"
@@ -42,6 +44,7 @@ struct CpuBackend::ThreadScratch {
   std::vector<float> radii, jitter, loss_weight;
   std::vector<float> distortion_w, distortion_d_w;  // one ray's weights and dL_dist/dw
   std::unique_ptr<SamplerScratch> sampler;  // the sampler's own buffers
+  DensityNormalScratch ref_normals;  // Ref-NeRF's finite-difference normals (field.color = ref_nerf)
 };
 
 namespace {
@@ -67,6 +70,10 @@ CpuBackend::CpuBackend(const TrainConfig& config, std::shared_ptr<const Dataset>
   for (const GradientSlice& s : model_.network.encoding_gradient_slices())
     scatter_grads_[s.tensor].assign(tensors[s.tensor].size(), 0.f);
   for (int i = 0; i < cpu_thread_count(); ++i) scratch_.emplace_back(std::make_unique<ThreadScratch>());
+  // The finite-difference points of Ref-NeRF's normals are points: their encoding gradient is
+  // scattered beside the samples', which an encoding reading footprints cannot take.
+  if (model_.network.ref_head() && model_.network.encoding_uses_footprint())
+    throw InputError("", "field.color", "ref_nerf needs an encoding of points (not ipe or the zip_* grid)");
 }
 
 CpuBackend::~CpuBackend() = default;
@@ -213,6 +220,22 @@ void CpuBackend::process_chunk(int step, int first_ray, int n_rays, ChunkResult&
     }
   }
 
+  if (out.grads.density.empty()) out.grads = network.make_gradients();
+  out.grads.set_zero();
+  // Ref-NeRF's normal regularizers R_o, R_p (ref_nerf_normals.h): dL/dn' for the head's
+  // backward, their weights' gradient into d_sigma, and the backward of the density normals'
+  // finite differences into the density network (their encoding gradient is scattered below,
+  // after the samples').
+  const bool ref_regularized = network.ref_head() && m > 0 &&
+                               (config_.ref_nerf.orientation > 0.f || config_.ref_nerf.predicted_normal > 0.f);
+  if (network.ref_head()) std::fill(s.ws.ref.d_normal.begin(), s.ws.ref.d_normal.end(), 0.f);
+  if (ref_regularized)
+    loss += 3.0 * out.rays_total_hint *
+            ref_nerf_regularizers(network, s.ws, pos.data(), dir.data(), s.sigma.data(), dt.data(),
+                                  s.ray_begin.data(), s.ray_count.data(), n_rays, m, config_.ref_nerf,
+                                  1.f / static_cast<float>(out.rays_total_hint), s.ref_normals, s.d_sigma.data(),
+                                  out.grads);
+
   // 5. Backward through the MLPs.
   out.m = m;
   out.marched = marched;
@@ -233,13 +256,18 @@ void CpuBackend::process_chunk(int step, int first_ray, int n_rays, ChunkResult&
                                          &out.footprint);
     out.pos.assign(p, p + 3 * kept);
   }
-  out.d_enc.resize(static_cast<size_t>(E) * kept);
-  if (out.grads.density.empty()) out.grads = network.make_gradients();
-  out.grads.set_zero();
+  const size_t offsets = ref_regularized && keep_for_encoding ? 6 * kept : 0;  // Ref-NeRF's difference points
+  out.d_enc.resize(static_cast<size_t>(E) * (kept + offsets));
   if (m == 0) return;
   network.backward(s.ws, m, s.d_sigma.data(), s.d_rgb.data(), out.grads);
   // Nothing kept (a fixed encoding): d_enc is empty and its data() may be null, which memcpy must not get.
   if (kept != 0) std::memcpy(out.d_enc.data(), s.ws.d_enc.data(), static_cast<size_t>(E) * kept * sizeof(float));
+  if (offsets != 0) {
+    out.pos.insert(out.pos.end(), s.ref_normals.pos.begin(), s.ref_normals.pos.begin() + 3 * offsets);
+    std::memcpy(out.d_enc.data() + static_cast<size_t>(E) * kept, s.ref_normals.ws.d_enc.data(),
+                static_cast<size_t>(E) * offsets * sizeof(float));
+    out.m = static_cast<int>(kept + offsets);
+  }
 }
 
 BackendStepResult CpuBackend::step(const StepRequest& request) {

@@ -3,8 +3,8 @@
 #include <cmath>
 #include <filesystem>
 
+#include "renderer/data/frame_file_paths.h"
 #include "renderer/data/image_io.h"
-#include "renderer/data/json_fields.h"
 #include "renderer/math/camera.h"
 
 namespace nerds {
@@ -12,26 +12,6 @@ namespace nerds {
 namespace {
 
 namespace fs = std::filesystem;
-
-// The depth map's path for each frame of one transforms_<split>.json (empty: none) and its
-// depth_scale (0: the file gives none).
-void append_depth_paths(const std::string& dir, const std::string& split, std::vector<std::string>* paths,
-                        double* depth_scale) {
-  const std::string file = (fs::path(dir) / ("transforms_" + split + ".json")).string();
-  if (!fs::is_regular_file(file)) return;
-  const nlohmann::json root = json_fields::read_json_file(file);
-  if (root.contains("depth_scale") && root["depth_scale"].is_number()) *depth_scale = root["depth_scale"].get<double>();
-  if (!root.contains("frames") || !root["frames"].is_array()) return;
-  for (const nlohmann::json& frame : root["frames"]) {
-    std::string path;
-    if (frame.contains("depth_file_path") && frame["depth_file_path"].is_string()) {
-      path = frame["depth_file_path"].get<std::string>();
-      if (fs::path(path).extension() != ".png") path += ".png";
-      path = (fs::path(dir) / path).lexically_normal().string();
-    }
-    paths->push_back(path);
-  }
-}
 
 // The depth map of one frame as engine-frame ray distances at the frame's image size.
 TrueDepth frame_depth(const std::string& path, double depth_scale, const Frame& frame, float scene_scale) {
@@ -67,14 +47,10 @@ TrueDepth frame_depth(const std::string& path, double depth_scale, const Frame& 
 
 std::vector<TrueDepth> load_true_depth(const Dataset& data) {
   std::vector<TrueDepth> out(data.frames.size());
-  if (data.format != "nerf_synthetic") return out;
-  std::vector<std::string> paths;
   double depth_scale = 0.0;
-  if (data.split == "all") {
-    for (const char* part : {"train", "val", "test"}) append_depth_paths(data.root, part, &paths, &depth_scale);
-  } else {
-    append_depth_paths(data.root, data.split, &paths, &depth_scale);
-  }
+  const std::vector<std::string> paths = frame_file_paths(data, "depth_file_path", [&](const nlohmann::json& root) {
+    if (root.contains("depth_scale") && root["depth_scale"].is_number()) depth_scale = root["depth_scale"].get<double>();
+  });
   if (!(depth_scale > 0.0) || paths.size() != data.frames.size()) return out;
   for (size_t i = 0; i < out.size(); ++i)
     if (!paths[i].empty() && fs::is_regular_file(paths[i]))

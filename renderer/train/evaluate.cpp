@@ -9,10 +9,15 @@
 #include <set>
 #include <utility>
 
+#include "renderer/backend/ray_normals.h"
 #include "renderer/data/true_depth.h"
+#include "renderer/data/true_normals.h"
 #include "renderer/engine.h"
 #include "renderer/error.h"
 #include "renderer/math/off_surface_weight.h"
+#include "renderer/math/pixel_cone.h"
+#include "renderer/math/ref_nerf.h"
+#include "renderer/train/trainer.h"
 #include "renderer/train/metrics.h"
 
 namespace nerds {
@@ -119,6 +124,38 @@ double floater_share(const Engine& engine, const Frame& frame, const TrueDepth& 
   return count ? sum / static_cast<double>(count) : std::numeric_limits<double>::quiet_NaN();
 }
 
+// normal_mae and normal_mae_predicted of one view (evaluate.h), in degrees.
+void normal_errors(const Engine& engine, const Frame& frame, const TrueNormals& truth, int stride, double* density,
+                   double* predicted) {
+  const TrainConfig& config = engine.config();
+  const Trainer& trainer = engine.trainer();
+  RenderSettings rs;
+  rs.march = config.march;
+  rs.sampler = config.sampler;
+  rs.warp = config.warp;
+  rs.min_transmittance = config.min_transmittance;
+  rs.pixel_radius = cone_radius_per_unit_distance(frame.intrinsics.fx);
+  double sum = 0.0, sum_pred = 0.0;
+  size_t count = 0;
+  bool has_predicted = false;
+  for (int y = stride / 2; y < truth.height; y += stride)
+    for (int x = stride / 2; x < truth.width; x += stride) {
+      const Vec3 n = truth.normal[static_cast<size_t>(y) * truth.width + x];
+      if (dot(n, n) == 0.f) continue;
+      const RayNormals r = render_ray_normals(trainer.network(), trainer.occupancy().view(), rs,
+                                              camera_ray(frame.pose, frame.intrinsics, x + 0.5f, y + 0.5f),
+                                              config.ref_nerf.normal_step);
+      const auto angle = [&](Vec3 v) { return dot(v, v) > 0.f ? angle_degrees(v, n) : 90.0; };
+      sum += angle(r.density);
+      sum_pred += angle(r.predicted);
+      has_predicted = r.has_predicted;
+      ++count;
+    }
+  if (count == 0) return;
+  *density = sum / static_cast<double>(count);
+  if (has_predicted) *predicted = sum_pred / static_cast<double>(count);
+}
+
 }  // namespace
 
 std::vector<float> composite_ground_truth(const Dataset& data, size_t frame, const float background[3]) {
@@ -199,6 +236,20 @@ nlohmann::json EvalResult::to_json() const {
       j["per_view"][i]["floater_share"] = number_or_null(per_view[i].floater_share);
     }
   }
+  if (!std::isnan(normal_mae)) {
+    j["normal_mae"] = number_or_null(normal_mae);
+    j["normal_mae_predicted"] = number_or_null(normal_mae_predicted);
+    j["normal_metrics"] = {
+        {"normal_mae",
+         "mean over rays (every normal_stride-th pixel with a true surface) of the angle in degrees between the true "
+         "normal and the rendered density normal (sum w_i n_i normalized; n_i = -grad of the raw density by central "
+         "differences); 90 where the ray renders none"},
+        {"normal_mae_predicted", "the same for Ref-NeRF's predicted normals (field.color=ref_nerf; null otherwise)"}};
+    for (size_t i = 0; i < per_view.size(); ++i) {
+      j["per_view"][i]["normal_mae"] = number_or_null(per_view[i].normal_mae);
+      j["per_view"][i]["normal_mae_predicted"] = number_or_null(per_view[i].normal_mae_predicted);
+    }
+  }
   if (!per_size.empty()) {
     nlohmann::json sizes = nlohmann::json::array();
     for (const SizeMetrics& m : per_size)
@@ -232,6 +283,7 @@ EvalResult evaluate(const Engine& engine, const Dataset& data, const EvalOptions
   }
   const std::vector<std::string> names = view_names(data);
   const std::vector<TrueDepth> truth = load_true_depth(data);
+  const std::vector<TrueNormals> true_normals = load_true_normals(data);
   // The inspector's t is the engine's distance without a warp and along contracted rays (NDC's
   // is along the NDC ray).
   const std::string warp = engine.params().get_string("warp.kind");
@@ -255,6 +307,9 @@ EvalResult evaluate(const Engine& engine, const Dataset& data, const EvalOptions
       if (options.floater_stride > 0 && engine_distances)
         v.floater_share = floater_share(engine, frame, truth[i], options.floater_stride);
     }
+    // The density's gradient is the box's only without a warp.
+    if (!true_normals[i].empty() && options.normal_stride > 0 && warp == "none")
+      normal_errors(engine, frame, true_normals[i], options.normal_stride, &v.normal_mae, &v.normal_mae_predicted);
     const bool ssim_fits = w >= 11 && h >= 11;
     v.ssim = ssim_fits ? ssim(out.rgb.data(), gt.data(), w, h, 3) : std::numeric_limits<double>::quiet_NaN();
     if (!options.image_dir.empty()) {
@@ -272,6 +327,8 @@ EvalResult evaluate(const Engine& engine, const Dataset& data, const EvalOptions
   result.per_size = per_size_means(result.per_view);
   result.depth_error = mean_of_measured(result.per_view, &ViewMetrics::depth_error);
   result.floater_share = mean_of_measured(result.per_view, &ViewMetrics::floater_share);
+  result.normal_mae = mean_of_measured(result.per_view, &ViewMetrics::normal_mae);
+  result.normal_mae_predicted = mean_of_measured(result.per_view, &ViewMetrics::normal_mae_predicted);
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
 }

@@ -15,6 +15,16 @@
 //                  the rays through every floater_stride-th pixel in x and y that have a true
 //                  surface; measured where the samples' distances are the engine's (warp.kind=none, contract).
 //
+// Where the split gives true normals (the generated scenes, renderer/data/true_normals.h) and
+// the run samples the box without a warp (warp.kind=none), the normals' mean angular error
+// (Ref-NeRF's MAE, Verbin et al. 2022, Sec. 5) is reported too, per view and as means:
+//   normal_mae            mean over the rays through every normal_stride-th pixel in x and y
+//                         that have a true surface of the angle (degrees) between the true
+//                         normal and the rendered density normal (renderer/backend/ray_normals.h:
+//                         sum_i w_i n_i normalized, n_i the raw density's negative gradient by
+//                         central differences), 90 degrees where the ray renders no normal;
+//   normal_mae_predicted  the same for Ref-NeRF's predicted normals (field.color = ref_nerf).
+//
 // A library function so the CLI (`nerds eval`, `nerds bench`, `nerds demo`), the viewer and
 // the Python module evaluate identically.
 #pragma once
@@ -42,6 +52,8 @@ struct ViewMetrics {
   int width = 0, height = 0;  // the view's image size
   double depth_error = std::numeric_limits<double>::quiet_NaN();    // NaN: no true depth (null in JSON)
   double floater_share = std::numeric_limits<double>::quiet_NaN();  // NaN: not measured (null in JSON)
+  double normal_mae = std::numeric_limits<double>::quiet_NaN();            // degrees; NaN: not measured
+  double normal_mae_predicted = std::numeric_limits<double>::quiet_NaN();  // degrees; NaN: not measured
 };
 
 // The views of one image size (Mip-NeRF Table 1's columns).
@@ -62,6 +74,8 @@ struct EvalOptions {
   float error_gain = 5.f;                 // the error image shows mean |pred - gt| * gain
   // The floater measure's rays: every floater_stride-th pixel in x and y (0: not measured).
   int floater_stride = 4;
+  // The normals' error's rays: every normal_stride-th pixel in x and y (0: not measured).
+  int normal_stride = 2;
   // Called after each view (for progress lines); may be empty.
   std::function<void(int done, int total, const ViewMetrics& view)> on_view;
 };
@@ -78,6 +92,8 @@ struct EvalResult {
   // Means over the views with true depth (see the top of this file); NaN: none.
   double depth_error = std::numeric_limits<double>::quiet_NaN();
   double floater_share = std::numeric_limits<double>::quiet_NaN();
+  double normal_mae = std::numeric_limits<double>::quiet_NaN();            // degrees, means over views
+  double normal_mae_predicted = std::numeric_limits<double>::quiet_NaN();
   std::vector<ViewMetrics> per_view;
   // One per image size, largest first, when the evaluated views have more than one size.
   std::vector<SizeMetrics> per_size;
@@ -87,7 +103,8 @@ struct EvalResult {
   //  "per_view": [{index, name, width, height, psnr, ssim, mse}],
   //  and with several sizes "per_size": [{width, height, views, psnr, ssim}],
   //  and where the split has true depth "depth_error", "floater_share" (and per view), with
-  //  "depth_metrics": their definitions in words}
+  //  "depth_metrics": their definitions in words, and where measured "normal_mae",
+  //  "normal_mae_predicted" (and per view) with "normal_metrics": their definitions}
   nlohmann::json to_json() const;
 };
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "renderer/techniques/fields/network_config.h"
+#include "renderer/techniques/fields/ref_nerf_settings.h"
 #include "renderer/techniques/samplers/occupancy_grid.h"
 #include "renderer/math/hierarchical_sampling.h"
 #include "renderer/math/losses.h"
@@ -46,6 +47,8 @@ struct TrainConfig {
   float min_transmittance = 1e-4f;             // early ray termination
   // Mip-NeRF 360's distortion loss weight (loss.distortion_weight; 0 = off).
   float distortion_weight = 0.f;
+  // Ref-NeRF's normal regularizers (field.ref_*; used with field.color = ref_nerf only).
+  RefNerfLossWeights ref_nerf;
   bool area_loss = false;  // Mip-NeRF's area loss: weigh each ray's loss (and gradient) by its image's lossmult
   uint64_t seed = 1337;
 };

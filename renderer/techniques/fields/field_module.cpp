@@ -25,6 +25,32 @@ void declare(ParamSet& p) {
   p.declare("field", {"color_layers", ParamType::Int, "hidden layers of the color MLP", 1, 8}, int64_t{2});
   p.declare("field", {"sh_degree", ParamType::Int, "spherical-harmonics degree of the direction encoding", 1, 4},
             int64_t{4});
+  // Ref-NeRF (Verbin et al. 2022): the colour head and its regularizers (ref_nerf_head.h,
+  // ref_nerf_normals.h); the ref_* keys act with field.color = ref_nerf only.
+  p.declare("field",
+            {"color", ParamType::Choice,
+             "colour head: standard ([features, SH(direction)] -> RGB); ref_nerf (Ref-NeRF: predicted normals, "
+             "IDE of the reflected direction with roughness, diffuse + tinted specular, sRGB tone map)",
+             -1, 1, {kStandardColorHead, kRefNerfColorHead}},
+            std::string(kStandardColorHead));
+  p.declare("field",
+            {"ref_ide_degree", ParamType::Int,
+             "Ref-NeRF's integrated directional encoding: degrees l = 1, 2, 4, ..., 2^(n-1) (the paper's 5: l up to 16)",
+             1, kMaxIdeDegree},
+            int64_t{kMaxIdeDegree});
+  p.declare("field",
+            {"ref_orientation_weight", ParamType::Float,
+             "Ref-NeRF's orientation loss R_o on the predicted normals (the paper's code: 0.1; 0 = off)", 0, 100},
+            0.1);
+  p.declare("field",
+            {"ref_normal_weight", ParamType::Float,
+             "Ref-NeRF's R_p tying predicted to density normals (the paper's code: 3e-4; 0 = off)", 0, 100},
+            3e-4);
+  p.declare("field",
+            {"ref_normal_step", ParamType::Float,
+             "step of the central differences of the raw density that give the density normals, in the box's [0,1] units",
+             1e-5, 0.1},
+            2e-3);
 }
 
 void configure(const ParamSet& p, const Dataset&, TrainConfig& c) {
@@ -38,12 +64,18 @@ void configure(const ParamSet& p, const Dataset&, TrainConfig& c) {
   n.color_hidden = static_cast<int>(p.get_int("field.color_hidden"));
   n.color_layers = static_cast<int>(p.get_int("field.color_layers"));
   n.sh_degree = static_cast<int>(p.get_int("field.sh_degree"));
+  n.color_head = p.get_string("field.color");
+  n.ide_degree = static_cast<int>(p.get_int("field.ref_ide_degree"));
+  c.ref_nerf.orientation = static_cast<float>(p.get_float("field.ref_orientation_weight"));
+  c.ref_nerf.predicted_normal = static_cast<float>(p.get_float("field.ref_normal_weight"));
+  c.ref_nerf.normal_step = static_cast<float>(p.get_float("field.ref_normal_step"));
 }
 }  // namespace
 
 TechniqueModule field_module() {
-  return {"field", "density and color MLPs with SH view encoding (and NeRF's skip connection)",
-          "Müller et al. 2022 (Instant-NGP), Sec. 5.4; Mildenhall et al. 2020 (NeRF), supplement Fig. 7",
+  return {"field", "density and color MLPs with SH view encoding (and NeRF's skip connection; Ref-NeRF's colour head)",
+          "Müller et al. 2022 (Instant-NGP), Sec. 5.4; Mildenhall et al. 2020 (NeRF), supplement Fig. 7; "
+          "Verbin et al. 2022 (Ref-NeRF), Sec. 3-4",
           declare, configure, field_probes};
 }
 

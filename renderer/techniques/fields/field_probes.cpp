@@ -114,7 +114,10 @@ ModuleProbes field_probes(const ParamSet& params, const Dataset& data) {
   const MlpConfig color{network_color_input_width(c), c.color_hidden, c.color_layers, 3};
   ModuleProbes probes;
   probes.push_back(std::make_unique<MlpProbe>(shape_name("density", density), density, 0, 11));
-  probes.push_back(std::make_unique<MlpProbe>(shape_name("color", color), color, c.sh_degree, 12));
+  if (network_uses_ref_nerf(c))
+    probes.push_back(ref_nerf_head_probe(c));
+  else
+    probes.push_back(std::make_unique<MlpProbe>(shape_name("color", color), color, c.sh_degree, 12));
   return probes;
 }
 

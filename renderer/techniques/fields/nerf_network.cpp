@@ -14,11 +14,13 @@ namespace nerds {
 void NetworkGradients::set_zero() {
   for (auto& m : density) m.setZero();
   for (auto& m : color) m.setZero();
+  for (auto& m : ref_head) m.setZero();
 }
 
 void NetworkGradients::add(const NetworkGradients& other) {
   for (size_t i = 0; i < density.size(); ++i) density[i] += other.density[i];
   for (size_t i = 0; i < color.size(); ++i) color[i] += other.color[i];
+  for (size_t i = 0; i < ref_head.size(); ++i) ref_head[i] += other.ref_head[i];
 }
 
 NerfNetwork::NerfNetwork(const NetworkConfig& config) : config_(config) {
@@ -30,6 +32,12 @@ NerfNetwork::NerfNetwork(const NetworkConfig& config) : config_(config) {
   density_ = Mlp({encoding_dim(), config.density_hidden, config.density_layers, config.geo_features,
                   config.density_skip_layer});
   color_ = Mlp({color_input_dim(), config.color_hidden, config.color_layers, 3});
+  if (network_uses_ref_nerf(config)) {
+    if (config.ide_degree < 1 || config.ide_degree > kMaxIdeDegree) throw std::invalid_argument("ide_degree must be 1..5");
+    ref_head_ = std::make_unique<RefNerfHead>(config.geo_features, config.ide_degree);
+  } else if (config.color_head != kStandardColorHead) {
+    throw std::invalid_argument("unknown color head '" + config.color_head + "'");
+  }
   for (int k = 0; k < config.proposal.count; ++k) proposals_.emplace_back(config.proposal, k);
 }
 
@@ -38,12 +46,14 @@ void NerfNetwork::initialize(uint64_t seed) {
   density_.initialize(seed + 1);
   color_.initialize(seed + 2);
   for (size_t k = 0; k < proposals_.size(); ++k) proposals_[k].initialize(seed + 3 + 2 * k);
+  if (ref_head_) ref_head_->initialize(seed + 101);
 }
 
 NetworkGradients NerfNetwork::make_gradients() const {
   NetworkGradients g;
   g.density = density_.zero_like();
   g.color = color_.zero_like();
+  if (ref_head_) g.ref_head.push_back(Eigen::MatrixXf::Zero(ref_head_->weights().rows(), ref_head_->weights().cols()));
   return g;
 }
 
@@ -52,6 +62,7 @@ std::vector<ParamTensor> NerfNetwork::param_tensors() {
   for (ParamTensor& t : encoding_->param_tensors()) out.push_back(std::move(t));
   for (ParamTensor& t : density_.param_tensors(kDensityMlpTensors)) out.push_back(std::move(t));
   for (ParamTensor& t : color_.param_tensors(kColorMlpTensors)) out.push_back(std::move(t));
+  if (ref_head_) out.push_back(ref_head_->param_tensor());
   for (size_t k = 0; k < proposals_.size(); ++k)
     for (ParamTensor& t : proposals_[k].param_tensors(proposal_tensor_prefix(static_cast<int>(k))))
       out.push_back(std::move(t));
@@ -63,6 +74,7 @@ std::vector<float*> NerfNetwork::gradients(NetworkGradients& grads) const {
   out.assign(static_cast<size_t>(encoding_tensor_count_), nullptr);
   for (Eigen::MatrixXf& g : grads.density) out.push_back(g.data());
   for (Eigen::MatrixXf& g : grads.color) out.push_back(g.data());
+  for (Eigen::MatrixXf& g : grads.ref_head) out.push_back(g.data());
   return out;
 }
 
@@ -113,6 +125,7 @@ void NerfNetwork::reserve(NetworkWorkspace& ws, int n) const {
   for (int k = 0; k < config_.density_layers; ++k) ws.density_hidden_ptrs.push_back(ws.density_hidden.data() + k * Hd * N);
   ws.color_hidden_ptrs.clear();
   for (int k = 0; k < config_.color_layers; ++k) ws.color_hidden_ptrs.push_back(ws.color_hidden.data() + k * Hc * N);
+  if (ref_head_) ws.ref.reserve(N, C);
   ws.capacity = n;
 }
 
@@ -130,12 +143,19 @@ void NerfNetwork::density_stage(const float* pos, const float* var, int n, float
 }
 
 void NerfNetwork::color(const float* dir, int m, NetworkWorkspace& ws, float* rgb) const {
-  color_stage(dir, m, ws.color_in.data(), ws.color_hidden_ptrs.data(), ws.color_out.data(), rgb);
+  color_stage(dir, m, ws.color_in.data(), ws.color_hidden_ptrs.data(), ws.color_out.data(), rgb, ws.ref);
 }
 
 void NerfNetwork::color_stage(const float* dir, int m, float* color_in, float* const* hidden, float* color_out,
-                              float* rgb) const {
+                              float* rgb, RefHeadBuffers& ref) const {
   const int C = color_input_dim(), G = config_.geo_features, deg = config_.sh_degree;
+  if (ref_head_) {  // Ref-NeRF: the head and the IDE of the reflected direction, then c_s, tone-mapped
+    ref_head_->encode(dir, m, color_in, C, ref);
+    color_.forward(color_in, C, m, hidden, color_out, 3);
+    for (int i = 0; i < 3 * m; ++i) color_out[i] = sigmoid(color_out[i]);
+    ref_head_->finish(color_out, m, color_in, C, ref, rgb);
+    return;
+  }
   for (int i = 0; i < m; ++i) {
     const float* d = dir + 3 * i;
     sh_encode(d[0], d[1], d[2], deg, color_in + static_cast<size_t>(i) * C + G);
@@ -163,6 +183,7 @@ void NerfNetwork::reserve(InferenceWorkspace& ws, int n) const {
   ws.hidden1.resize(H * N);
   ws.color_in.resize(color_input_dim() * N);
   ws.color_out.resize(3 * N);
+  if (ref_head_) ws.ref.reserve(N, color_input_dim());
   ws.density_hidden_ptrs.clear();
   for (int k = 0; k < config_.density_layers; ++k) ws.density_hidden_ptrs.push_back(k % 2 ? ws.hidden1.data() : ws.hidden0.data());
   ws.color_hidden_ptrs.clear();
@@ -185,7 +206,7 @@ void compact_columns(float* data, int rows, const int* idx, int m) {
 
 void NerfNetwork::infer_color(const int* idx, int m, const float* dir, InferenceWorkspace& ws, float* rgb) const {
   compact_columns(ws.color_in.data(), color_input_dim(), idx, m);
-  color_stage(dir, m, ws.color_in.data(), ws.color_hidden_ptrs.data(), ws.color_out.data(), rgb);
+  color_stage(dir, m, ws.color_in.data(), ws.color_hidden_ptrs.data(), ws.color_out.data(), rgb, ws.ref);
 }
 
 void NerfNetwork::compact_density_stage(NetworkWorkspace& ws, const int* idx, int m) const {
@@ -210,20 +231,49 @@ void NerfNetwork::compact(NetworkWorkspace& ws, const int* idx, int m) const {
   compact_density_stage(ws, idx, m);
   for (float* h : ws.color_hidden_ptrs) compact_columns(h, config_.color_hidden, idx, m);
   compact_columns(ws.color_out.data(), 3, idx, m);
+  if (ref_head_) ws.ref.compact(idx, m, color_input_dim());
 }
 
 void NerfNetwork::backward(NetworkWorkspace& ws, int m, const float* d_sigma, const float* d_rgb,
                            NetworkGradients& grads) const {
   const int E = encoding_dim(), C = color_input_dim(), G = config_.geo_features;
-  for (int i = 0; i < 3 * m; ++i) ws.d_out[i] = d_rgb[i] * sigmoid_grad_from_output(ws.color_out[i]);
-  color_.backward(ws.color_in.data(), C, m, ws.color_hidden_ptrs.data(), ws.d_out.data(), ws.d_color_in.data(), G,
-                  G, grads.color, ws.scratch0.data(), ws.scratch1.data());
+  if (ref_head_) {  // Ref-NeRF: through the tone map, the colour MLP (all its inputs), the head
+    ref_head_->finish_backward(d_rgb, ws.color_out.data(), ws.color_in.data(), C, m, ws.ref, ws.d_out.data());
+    color_.backward(ws.color_in.data(), C, m, ws.color_hidden_ptrs.data(), ws.d_out.data(), ws.ref.d_color_in.data(),
+                    C, C, grads.color, ws.scratch0.data(), ws.scratch1.data());
+    for (int i = 0; i < m; ++i)
+      std::memcpy(ws.d_color_in.data() + static_cast<size_t>(i) * G, ws.ref.d_color_in.data() + static_cast<size_t>(i) * C,
+                  G * sizeof(float));
+    ref_head_->encode_backward(d_rgb, ws.color_out.data(), ws.color_in.data(), C, m, ws.ref, grads.ref_head[0],
+                               ws.d_color_in.data(), G);
+  } else {
+    for (int i = 0; i < 3 * m; ++i) ws.d_out[i] = d_rgb[i] * sigmoid_grad_from_output(ws.color_out[i]);
+    color_.backward(ws.color_in.data(), C, m, ws.color_hidden_ptrs.data(), ws.d_out.data(), ws.d_color_in.data(), G,
+                    G, grads.color, ws.scratch0.data(), ws.scratch1.data());
+  }
   // The density enters through the first geometry feature: sigma = trunc_exp(raw).
   for (int i = 0; i < m; ++i) {
     const float raw = ws.color_in[static_cast<size_t>(i) * C];
     ws.d_color_in[static_cast<size_t>(i) * G] += d_sigma[i] * trunc_exp_grad(raw);
   }
   density_.backward(ws.enc.data(), E, m, ws.density_hidden_ptrs.data(), ws.d_color_in.data(), ws.d_enc.data(), E,
+                    E, grads.density, ws.scratch0.data(), ws.scratch1.data());
+}
+
+}  // namespace nerds
+
+namespace nerds {
+
+void NerfNetwork::raw_densities(const NetworkWorkspace& ws, int n, float* tau) const {
+  const size_t C = static_cast<size_t>(color_input_dim());
+  for (int i = 0; i < n; ++i) tau[i] = ws.color_in[static_cast<size_t>(i) * C];
+}
+
+void NerfNetwork::backward_raw_density(NetworkWorkspace& ws, int n, const float* d_tau, NetworkGradients& grads) const {
+  const int E = encoding_dim(), G = config_.geo_features;
+  std::fill(ws.d_color_in.begin(), ws.d_color_in.begin() + static_cast<size_t>(G) * n, 0.f);
+  for (int i = 0; i < n; ++i) ws.d_color_in[static_cast<size_t>(i) * G] = d_tau[i];
+  density_.backward(ws.enc.data(), E, n, ws.density_hidden_ptrs.data(), ws.d_color_in.data(), ws.d_enc.data(), E,
                     E, grads.density, ws.scratch0.data(), ws.scratch1.data());
 }
 

@@ -17,6 +17,7 @@
 #include "renderer/techniques/encodings/position_encoding.h"
 #include "renderer/backend/mlp.h"
 #include "renderer/techniques/fields/network_config.h"
+#include "renderer/techniques/fields/ref_nerf_head.h"
 #include "renderer/model/param_tensor.h"
 #include "renderer/techniques/samplers/proposal_network.h"
 
@@ -33,6 +34,7 @@ struct NetworkWorkspace {
   std::vector<float> enc, density_hidden, color_in, color_hidden, color_out;
   std::vector<float> scratch0, scratch1, d_out, d_color_in, d_enc;
   std::vector<float*> density_hidden_ptrs, color_hidden_ptrs;
+  RefHeadBuffers ref;  // field.color = ref_nerf only
 };
 
 // Per-thread buffers of an inference pass (rendering): each layer's output only until the
@@ -42,10 +44,12 @@ struct InferenceWorkspace {
   WorkspaceLayout layout{};
   std::vector<float> enc, hidden0, hidden1, color_in, color_out;
   std::vector<float*> density_hidden_ptrs, color_hidden_ptrs;  // hidden0, hidden1, hidden0, ...
+  RefHeadBuffers ref;  // field.color = ref_nerf only
 };
 
 struct NetworkGradients {
   std::vector<Eigen::MatrixXf> density, color;
+  std::vector<Eigen::MatrixXf> ref_head;  // Ref-NeRF's head (field.color = ref_nerf), else empty
   void set_zero();
   void add(const NetworkGradients& other);
 };
@@ -63,6 +67,9 @@ class NerfNetwork {
   const Mlp& density_mlp() const { return density_; }
   Mlp& color_mlp() { return color_; }
   const Mlp& color_mlp() const { return color_; }
+  // Ref-NeRF's colour head (field.color = ref_nerf; ref_nerf_head.h), or null.
+  const RefNerfHead* ref_head() const { return ref_head_.get(); }
+  RefNerfHead* ref_head() { return ref_head_.get(); }
   // The proposal sampler's density networks, one per stage (config.proposal; none for the
   // other samplers). Trained by their own loss (proposal_sampler.cpp), not by backward().
   const std::vector<ProposalNetwork>& proposals() const { return proposals_; }
@@ -80,7 +87,8 @@ class NerfNetwork {
 
   // The trained tensors, in a fixed order (network_tensor_names.h): the encoding's (the grids'
   // table "encoding.grid"; the fixed encodings have none), then the density MLP's layers
-  // ("field.density.<k>") and the color MLP's ("field.color.<k>"), then the proposal
+  // ("field.density.<k>") and the color MLP's ("field.color.<k>"), Ref-NeRF's head
+  // ("field.ref_head", with field.color = ref_nerf), then the proposal
   // networks' ("sampler.proposal.<stage>.grid", ".mlp.<k>"). Views of this network.
   std::vector<ParamTensor> param_tensors();
   // Where `grads` holds each of those tensors' gradient (same order, same layout); null for
@@ -134,14 +142,23 @@ class NerfNetwork {
 
   // Backward for the first m stored samples given dL/dsigma and dL/drgb (after the
   // activations). Accumulates into grads; leaves dL/d(encoding) in ws.d_enc (E x m).
+  // With Ref-NeRF's head, ws.ref.d_normal holds dL/dn' of the normal regularizers (zero them
+  // when there are none).
   void backward(NetworkWorkspace& ws, int m, const float* d_sigma, const float* d_rgb, NetworkGradients& grads) const;
+
+  // The raw density tau (the density MLP's first output, before trunc_exp) of the first n
+  // samples whose density stage is in ws: Ref-NeRF's normals are its negative gradient.
+  void raw_densities(const NetworkWorkspace& ws, int n, float* tau) const;
+  // Backward of the density stage alone from dL/dtau of n samples (Ref-NeRF's finite-difference
+  // normals): into grads.density, leaving dL/d(encoding) in ws.d_enc (E x n).
+  void backward_raw_density(NetworkWorkspace& ws, int n, const float* d_tau, NetworkGradients& grads) const;
 
  private:
   // The color stage on m samples whose geometry features are in color_in: their directions'
   // SH into color_in, the color MLP, sigmoid (kept in color_out) into rgb. Training and
   // inference run it on their own buffers.
   void color_stage(const float* dir, int m, float* color_in, float* const* hidden, float* color_out,
-                   float* rgb) const;
+                   float* rgb, RefHeadBuffers& ref) const;
   // The density stage of n samples (positions, with their variances or null): the encoding
   // into enc (E x n, column-major), the density MLP (its hidden layers into hidden[k]) into
   // color_in's geometry rows (C x n), and sigma[n].
@@ -153,6 +170,7 @@ class NerfNetwork {
   int encoding_dim_ = 0;
   int encoding_tensor_count_ = 0;
   Mlp density_, color_;
+  std::unique_ptr<RefNerfHead> ref_head_;
   std::vector<ProposalNetwork> proposals_;
 };
 

@@ -6,6 +6,7 @@
 
 #include "renderer/techniques/encodings/hash_grid.h"
 #include "renderer/math/positional_encoding.h"
+#include "renderer/math/integrated_dir_encoding.h"
 #include "renderer/techniques/samplers/proposal_network_config.h"
 
 namespace nerds {
@@ -15,6 +16,13 @@ namespace nerds {
 // backend implements exactly these and reads the configuration without the CPU classes.
 constexpr const char kHashEncoding[] = "hash";
 constexpr const char kDenseEncoding[] = "dense";
+
+// The colour heads (field.color): the standard one ([geometry features, SH(direction)] ->
+// sigmoid RGB) and Ref-NeRF's (ref_nerf_head.h: predicted normals, roughness, diffuse colour
+// and specular tint from the geometry features; [features, IDE(reflected direction), n'.d]
+// -> specular colour).
+constexpr const char kStandardColorHead[] = "standard";
+constexpr const char kRefNerfColorHead[] = "ref_nerf";
 
 struct NetworkConfig {
   // How positions enter the density MLP: the name of a kind registered in
@@ -32,6 +40,8 @@ struct NetworkConfig {
   int color_hidden = 64;
   int color_layers = 2;
   int sh_degree = 4;      // direction encoding: sh_degree^2 coefficients
+  std::string color_head = kStandardColorHead;  // field.color
+  int ide_degree = kMaxIdeDegree;               // Ref-NeRF's IDE: degrees l = 1, 2, ..., 2^(ide_degree-1)
   // The proposal sampler's density networks, which the model holds beside the field (none
   // unless sampler.kind = proposal).
   ProposalNetworkConfig proposal;
@@ -48,7 +58,13 @@ inline HashGridConfig network_grid_config(const NetworkConfig& c) {
   return g;
 }
 
-// Width of the color MLP's input (the encoding's width: encodings/encoding_kinds.h).
-inline int network_color_input_width(const NetworkConfig& c) { return c.geo_features + c.sh_degree * c.sh_degree; }
+inline bool network_uses_ref_nerf(const NetworkConfig& c) { return c.color_head == kRefNerfColorHead; }
+
+// Width of the color MLP's input (the encoding's width: encodings/encoding_kinds.h): with
+// Ref-NeRF's head, the features, the IDE and n'.d.
+inline int network_color_input_width(const NetworkConfig& c) {
+  if (network_uses_ref_nerf(c)) return c.geo_features + ide_width(ide_term_count(c.ide_degree)) + 1;
+  return c.geo_features + c.sh_degree * c.sh_degree;
+}
 
 }  // namespace nerds

@@ -7,6 +7,7 @@
 #include "renderer/data/dataset.h"
 #include "renderer/techniques/core/module_probe.h"
 #include "renderer/techniques/core/params.h"
+#include "renderer/techniques/fields/network_config.h"
 
 namespace nerds {
 
@@ -20,6 +21,11 @@ ModuleProbes encoding_probes(const ParamSet& params, const Dataset& data);
 // Two probes: the density MLP (encoding -> geometry features, first = log-density, with the
 // skip connection when set) and the color MLP ([geometry features, SH(direction)] -> RGB
 // before the sigmoid); differentiable in inputs and weights.
+// With field.color = ref_nerf the color MLP's probe is Ref-NeRF's whole colour head instead
+// (ref_nerf_head_probe).
 ModuleProbes field_probes(const ParamSet& params, const Dataset& data);
+
+// Ref-NeRF's colour head (ref_nerf_probes.cpp): geometry features -> [rgb, predicted normal].
+std::unique_ptr<ModuleProbe> ref_nerf_head_probe(const NetworkConfig& config);
 
 }  // namespace nerds

@@ -1,0 +1,14 @@
+// The weights of Ref-NeRF's normal regularizers and the step of its finite-difference normals
+// (ref_nerf_normals.h), apart from the CPU classes so that plain code (TrainConfig, the CUDA
+// backend's supports()) can read them.
+#pragma once
+
+namespace nerds {
+
+struct RefNerfLossWeights {
+  float orientation = 0.1f;        // R_o: multinerf configs/blender_refnerf.gin orientation_loss_mult
+  float predicted_normal = 3e-4f;  // R_p: predicted_normal_loss_mult
+  float normal_step = 2e-3f;       // h of the central differences, in the [0,1]^3 box's units
+};
+
+}  // namespace nerds

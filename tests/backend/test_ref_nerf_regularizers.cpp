@@ -1,0 +1,163 @@
+// Ref-NeRF's normal regularizers R_o and R_p (renderer/techniques/fields/ref_nerf_normals.h) by
+// finite differences: their gradient in each sample's density (through the weights), in the
+// predicted normals (what the colour head's backward receives) and in the density network's
+// weights (through the central-difference density normals); and the head inside NerfNetwork:
+// the predicted normals are unit vectors and the backward of a Ref-NeRF network is finite.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "renderer/techniques/fields/ref_nerf_normals.h"
+#include "tests/test_support/numeric.h"
+
+using namespace nerds;
+
+namespace {
+
+NetworkConfig ref_config() {
+  NetworkConfig c;
+  c.grid.levels = 4;
+  c.grid.log2_table_size = 12;
+  c.grid.max_resolution = 32;
+  c.density_hidden = 16;
+  c.color_hidden = 16;
+  c.geo_features = 8;
+  c.color_head = kRefNerfColorHead;
+  c.ide_degree = 3;
+  return c;
+}
+
+struct Rays {
+  std::vector<float> pos, dir, sigma, dt;
+  std::vector<int> begin, count;
+};
+
+// Two rays of 6 samples each through the box, with densities that give every sample weight.
+Rays two_rays() {
+  Rays r;
+  const float dirs[2][3] = {{0.6f, 0.0f, -0.8f}, {-0.48f, 0.6f, -0.64f}};
+  const float starts[2][3] = {{0.25f, 0.45f, 0.75f}, {0.7f, 0.3f, 0.72f}};
+  for (int ray = 0; ray < 2; ++ray) {
+    r.begin.push_back(ray * 6);
+    r.count.push_back(6);
+    for (int i = 0; i < 6; ++i) {
+      for (int a = 0; a < 3; ++a) {
+        r.pos.push_back(starts[ray][a] + 0.05f * i * dirs[ray][a]);
+        r.dir.push_back(dirs[ray][a]);
+      }
+      r.sigma.push_back(3.f + 2.f * i + ray);
+      r.dt.push_back(0.05f);
+    }
+  }
+  return r;
+}
+
+// The grid's table scaled from its initial +-1e-4 to +-0.1, so the density's gradients lie well
+// above the normalisation floor (ref_nerf.h) and the normals are unit vectors.
+void scale_grid(NerfNetwork& net) {
+  std::vector<ParamTensor> tensors = net.param_tensors();
+  const int grid = find_tensor(tensors, "encoding.grid");
+  REQUIRE(grid >= 0);
+  for (size_t k = 0; k < tensors[grid].size(); ++k) tensors[grid].values[k] *= 1000.f;
+}
+
+}  // namespace
+
+TEST_CASE("Ref-NeRF regularizers: gradients in densities, predicted normals and density weights match differences") {
+  NerfNetwork net(ref_config());
+  net.initialize(5);
+  scale_grid(net);
+  Rays r = two_rays();
+  const int m = 12;
+  NetworkWorkspace ws;
+  std::vector<float> sigma_net(m), rgb(3 * m);
+  net.forward(r.pos.data(), r.dir.data(), m, ws, sigma_net.data(), rgb.data());
+  for (int i = 0; i < m; ++i) {
+    const Vec3 n = make_vec3(ws.ref.normal[3 * i], ws.ref.normal[3 * i + 1], ws.ref.normal[3 * i + 2]);
+    REQUIRE(length(n) == doctest::Approx(1.f).epsilon(1e-4));
+  }
+  // Make every predicted normal face partly away from its ray so R_o is active on some.
+  for (int i = 0; i < m; i += 2)
+    for (int a = 0; a < 3; ++a) ws.ref.normal[3 * i + a] = r.dir[3 * i + a];
+  RefNerfLossWeights weights;
+  weights.orientation = 0.1f;
+  weights.predicted_normal = 0.5f;  // larger than the paper's 3e-4 so its differences are well above rounding
+  weights.normal_step = 0.02f;
+
+  DensityNormalScratch scratch;
+  std::vector<float> d_sigma(m, 0.f);
+  NetworkGradients grads = net.make_gradients();
+  grads.set_zero();
+  const double loss0 = ref_nerf_regularizers(net, ws, r.pos.data(), r.dir.data(), r.sigma.data(), r.dt.data(),
+                                             r.begin.data(), r.count.data(), 2, m, weights, 1.f, scratch,
+                                             d_sigma.data(), grads);
+  CHECK(loss0 > 0.0);
+  const std::vector<float> d_normal(ws.ref.d_normal.begin(), ws.ref.d_normal.begin() + 3 * m);
+  const auto loss = [&] {
+    DensityNormalScratch s;
+    std::vector<float> ds(m, 0.f);
+    NetworkGradients g = net.make_gradients();
+    g.set_zero();
+    return ref_nerf_regularizers(net, ws, r.pos.data(), r.dir.data(), r.sigma.data(), r.dt.data(), r.begin.data(),
+                                 r.count.data(), 2, m, weights, 1.f, s, ds.data(), g);
+  };
+
+  nerds_test::GradientCheck by_sigma, by_normal, by_weight;
+  for (int i = 0; i < m; ++i)
+    by_sigma.add(i, d_sigma[i],
+                 nerds_test::richardson_difference([&](float v) { r.sigma[i] = v; }, loss, r.sigma[i], 1e-2f), 1e-5,
+                 1e-2);
+  for (int k = 0; k < 3 * m; ++k)
+    by_normal.add(k, d_normal[k],
+                  nerds_test::richardson_difference([&](float v) { ws.ref.normal[k] = v; }, loss, ws.ref.normal[k],
+                                                    1e-3f),
+                  1e-5, 1e-2);
+  // The density MLP's weights reach the loss only through the density normals (R_p).
+  Eigen::MatrixXf& w0 = net.density_mlp().weights()[0];
+  for (int k = 0; k < 40; ++k) {
+    const int idx = (k * 37) % static_cast<int>(w0.size());
+    by_weight.add(idx, grads.density[0].data()[idx],
+                  nerds_test::richardson_difference([&](float v) { w0.data()[idx] = v; }, loss, w0.data()[idx], 1e-3f),
+                  1e-5, 5e-2);
+  }
+  CAPTURE(by_sigma.worst_analytic);
+  CAPTURE(by_sigma.worst_numeric);
+  CHECK(by_sigma.worst <= 1.0);
+  CAPTURE(by_normal.worst_analytic);
+  CAPTURE(by_normal.worst_numeric);
+  CHECK(by_normal.worst <= 1.0);
+  CAPTURE(by_weight.worst_analytic);
+  CAPTURE(by_weight.worst_numeric);
+  CHECK(by_weight.worst <= 1.0);
+  double grad_norm = 0.0;
+  for (Eigen::Index k = 0; k < grads.density[0].size(); ++k) grad_norm += std::fabs(grads.density[0].data()[k]);
+  CHECK(grad_norm > 0.0);
+}
+
+TEST_CASE("Ref-NeRF network: the head's tensor is listed and its gradient is filled by backward") {
+  NerfNetwork net(ref_config());
+  net.initialize(9);
+  const std::vector<ParamTensor> tensors = net.param_tensors();
+  const int head = find_tensor(tensors, kRefNerfHeadTensor);
+  REQUIRE(head >= 0);
+  CHECK(tensors[head].shape == std::vector<int64_t>{kRefHeadOutputs, 8});
+  Rays r = two_rays();
+  const int m = 12;
+  NetworkWorkspace ws;
+  std::vector<float> sigma(m), rgb(3 * m), d_sigma(m, 0.1f), d_rgb(3 * m, 0.2f);
+  net.forward(r.pos.data(), r.dir.data(), m, ws, sigma.data(), rgb.data());
+  for (float c : rgb) CHECK((c >= 0.f && c <= 1.f));
+  std::fill(ws.ref.d_normal.begin(), ws.ref.d_normal.end(), 0.f);
+  NetworkGradients grads = net.make_gradients();
+  grads.set_zero();
+  net.backward(ws, m, d_sigma.data(), d_rgb.data(), grads);
+  std::vector<float*> g = net.gradients(grads);
+  REQUIRE(g.size() > static_cast<size_t>(head));
+  double sum = 0.0;
+  for (size_t k = 0; k < tensors[head].size(); ++k) {
+    REQUIRE(std::isfinite(g[head][k]));
+    sum += std::fabs(g[head][k]);
+  }
+  CHECK(sum > 0.0);
+}
