@@ -248,6 +248,10 @@ std::string cuda_backend_supports(const TrainConfig& config) {
            (config.network.grid.zip_downweight ? "zip_downweight" : "zip_multisample") + "=true)";
   if (config.distortion_weight > 0.f)
     return "the CUDA backend does not implement Mip-NeRF 360's distortion loss (loss.distortion_weight > 0)";
+  if (config.network.appearance.dim > 0)
+    return "the CUDA backend does not implement NeRF-W's per-image appearance embeddings (appearance.kind=embedding)";
+  if (config.network.transient.enabled)
+    return "the CUDA backend does not implement NeRF-W's transient head (transient.enabled=true)";
   return cuda::device_network_supports(config.network);
 }
 

@@ -14,11 +14,15 @@ namespace nerds {
 void NetworkGradients::set_zero() {
   for (auto& m : density) m.setZero();
   for (auto& m : color) m.setZero();
+  std::fill(appearance.begin(), appearance.end(), 0.f);
+  transient.set_zero();
 }
 
 void NetworkGradients::add(const NetworkGradients& other) {
   for (size_t i = 0; i < density.size(); ++i) density[i] += other.density[i];
   for (size_t i = 0; i < color.size(); ++i) color[i] += other.color[i];
+  for (size_t i = 0; i < appearance.size(); ++i) appearance[i] += other.appearance[i];
+  transient.add(other.transient);
 }
 
 NerfNetwork::NerfNetwork(const NetworkConfig& config) : config_(config) {
@@ -31,6 +35,15 @@ NerfNetwork::NerfNetwork(const NetworkConfig& config) : config_(config) {
                   config.density_skip_layer});
   color_ = Mlp({color_input_dim(), config.color_hidden, config.color_layers, 3});
   for (int k = 0; k < config.proposal.count; ++k) proposals_.emplace_back(config.proposal, k);
+  appearance_ = AppearanceEmbeddings(config.appearance);
+  transient_ = TransientHead(config.transient, config.geo_features);
+}
+
+void NerfNetwork::set_view_appearance(std::vector<float> code) {
+  if (!code.empty() && static_cast<int>(code.size()) != appearance_.dim())
+    throw std::invalid_argument("view appearance: " + std::to_string(code.size()) + " numbers for codes of " +
+                                std::to_string(appearance_.dim()));
+  view_appearance_ = std::move(code);
 }
 
 void NerfNetwork::initialize(uint64_t seed) {
@@ -38,12 +51,15 @@ void NerfNetwork::initialize(uint64_t seed) {
   density_.initialize(seed + 1);
   color_.initialize(seed + 2);
   for (size_t k = 0; k < proposals_.size(); ++k) proposals_[k].initialize(seed + 3 + 2 * k);
+  transient_.initialize(seed + 101);  // apart from the proposal networks' seeds
 }
 
 NetworkGradients NerfNetwork::make_gradients() const {
   NetworkGradients g;
   g.density = density_.zero_like();
   g.color = color_.zero_like();
+  g.appearance.assign(static_cast<size_t>(appearance_.images()) * appearance_.dim(), 0.f);
+  g.transient = transient_.make_gradients();
   return g;
 }
 
@@ -52,6 +68,8 @@ std::vector<ParamTensor> NerfNetwork::param_tensors() {
   for (ParamTensor& t : encoding_->param_tensors()) out.push_back(std::move(t));
   for (ParamTensor& t : density_.param_tensors(kDensityMlpTensors)) out.push_back(std::move(t));
   for (ParamTensor& t : color_.param_tensors(kColorMlpTensors)) out.push_back(std::move(t));
+  for (ParamTensor& t : appearance_.param_tensors()) out.push_back(std::move(t));
+  for (ParamTensor& t : transient_.param_tensors()) out.push_back(std::move(t));
   for (size_t k = 0; k < proposals_.size(); ++k)
     for (ParamTensor& t : proposals_[k].param_tensors(proposal_tensor_prefix(static_cast<int>(k))))
       out.push_back(std::move(t));
@@ -63,6 +81,8 @@ std::vector<float*> NerfNetwork::gradients(NetworkGradients& grads) const {
   out.assign(static_cast<size_t>(encoding_tensor_count_), nullptr);
   for (Eigen::MatrixXf& g : grads.density) out.push_back(g.data());
   for (Eigen::MatrixXf& g : grads.color) out.push_back(g.data());
+  if (appearance_.dim() > 0) out.push_back(grads.appearance.data());
+  for (float* g : transient_.gradients(grads.transient)) out.push_back(g);
   return out;
 }
 
@@ -109,6 +129,7 @@ void NerfNetwork::reserve(NetworkWorkspace& ws, int n) const {
   ws.d_out.resize(3 * N);
   ws.d_color_in.resize(G * N);
   ws.d_enc.resize(E * N);
+  ws.d_color_codes.resize(config_.appearance.dim > 0 ? (G + config_.appearance.dim) * N : 0);
   ws.density_hidden_ptrs.clear();
   for (int k = 0; k < config_.density_layers; ++k) ws.density_hidden_ptrs.push_back(ws.density_hidden.data() + k * Hd * N);
   ws.color_hidden_ptrs.clear();
@@ -129,16 +150,23 @@ void NerfNetwork::density_stage(const float* pos, const float* var, int n, float
   for (int i = 0; i < n; ++i) sigma[i] = trunc_exp(color_in[static_cast<size_t>(i) * C]);
 }
 
-void NerfNetwork::color(const float* dir, int m, NetworkWorkspace& ws, float* rgb) const {
-  color_stage(dir, m, ws.color_in.data(), ws.color_hidden_ptrs.data(), ws.color_out.data(), rgb);
+void NerfNetwork::color(const float* dir, int m, NetworkWorkspace& ws, float* rgb, const int* image) const {
+  color_stage(dir, m, ws.color_in.data(), ws.color_hidden_ptrs.data(), ws.color_out.data(), rgb, image);
 }
 
 void NerfNetwork::color_stage(const float* dir, int m, float* color_in, float* const* hidden, float* color_out,
-                              float* rgb) const {
-  const int C = color_input_dim(), G = config_.geo_features, deg = config_.sh_degree;
+                              float* rgb, const int* image) const {
+  const int C = color_input_dim(), G = config_.geo_features, deg = config_.sh_degree, A = appearance_.dim();
   for (int i = 0; i < m; ++i) {
     const float* d = dir + 3 * i;
-    sh_encode(d[0], d[1], d[2], deg, color_in + static_cast<size_t>(i) * C + G);
+    sh_encode(d[0], d[1], d[2], deg, color_in + static_cast<size_t>(i) * C + G + A);
+  }
+  if (A > 0) {  // NeRF-W's appearance code between the geometry features and the direction
+    const std::vector<float> view = image || !view_appearance_.empty() ? std::vector<float>() : appearance_.mean();
+    const float* view_code = view_appearance_.empty() ? view.data() : view_appearance_.data();
+    for (int i = 0; i < m; ++i)
+      std::memcpy(color_in + static_cast<size_t>(i) * C + G, image ? appearance_.code(image[i]) : view_code,
+                  A * sizeof(float));
   }
   color_.forward(color_in, C, m, hidden, color_out, 3);
   for (int i = 0; i < 3 * m; ++i) {
@@ -185,7 +213,7 @@ void compact_columns(float* data, int rows, const int* idx, int m) {
 
 void NerfNetwork::infer_color(const int* idx, int m, const float* dir, InferenceWorkspace& ws, float* rgb) const {
   compact_columns(ws.color_in.data(), color_input_dim(), idx, m);
-  color_stage(dir, m, ws.color_in.data(), ws.color_hidden_ptrs.data(), ws.color_out.data(), rgb);
+  color_stage(dir, m, ws.color_in.data(), ws.color_hidden_ptrs.data(), ws.color_out.data(), rgb, nullptr);
 }
 
 void NerfNetwork::compact_density_stage(NetworkWorkspace& ws, const int* idx, int m) const {
@@ -213,11 +241,35 @@ void NerfNetwork::compact(NetworkWorkspace& ws, const int* idx, int m) const {
 }
 
 void NerfNetwork::backward(NetworkWorkspace& ws, int m, const float* d_sigma, const float* d_rgb,
-                           NetworkGradients& grads) const {
-  const int E = encoding_dim(), C = color_input_dim(), G = config_.geo_features;
+                           NetworkGradients& grads, const int* image) const {
+  color_backward(ws, m, d_rgb, grads, image);
+  density_backward(ws, m, d_sigma, grads);
+}
+
+void NerfNetwork::color_backward(NetworkWorkspace& ws, int m, const float* d_rgb, NetworkGradients& grads,
+                                 const int* image, float* d_view_code) const {
+  const int C = color_input_dim(), G = config_.geo_features, A = appearance_.dim();
   for (int i = 0; i < 3 * m; ++i) ws.d_out[i] = d_rgb[i] * sigmoid_grad_from_output(ws.color_out[i]);
-  color_.backward(ws.color_in.data(), C, m, ws.color_hidden_ptrs.data(), ws.d_out.data(), ws.d_color_in.data(), G,
-                  G, grads.color, ws.scratch0.data(), ws.scratch1.data());
+  if (A == 0) {
+    color_.backward(ws.color_in.data(), C, m, ws.color_hidden_ptrs.data(), ws.d_out.data(), ws.d_color_in.data(), G,
+                    G, grads.color, ws.scratch0.data(), ws.scratch1.data());
+    return;
+  }
+  // With appearance codes the input's gradient is wanted over the codes' rows too.
+  const int GA = G + A;
+  color_.backward(ws.color_in.data(), C, m, ws.color_hidden_ptrs.data(), ws.d_out.data(), ws.d_color_codes.data(),
+                  GA, GA, grads.color, ws.scratch0.data(), ws.scratch1.data());
+  for (int i = 0; i < m; ++i) {
+    const float* col = ws.d_color_codes.data() + static_cast<size_t>(i) * GA;
+    std::memcpy(ws.d_color_in.data() + static_cast<size_t>(i) * G, col, G * sizeof(float));
+    float* d_code = image ? grads.appearance.data() + static_cast<size_t>(image[i]) * A : d_view_code;
+    if (d_code)
+      for (int k = 0; k < A; ++k) d_code[k] += col[G + k];
+  }
+}
+
+void NerfNetwork::density_backward(NetworkWorkspace& ws, int m, const float* d_sigma, NetworkGradients& grads) const {
+  const int E = encoding_dim(), C = color_input_dim(), G = config_.geo_features;
   // The density enters through the first geometry feature: sigma = trunc_exp(raw).
   for (int i = 0; i < m; ++i) {
     const float raw = ws.color_in[static_cast<size_t>(i) * C];

@@ -6,6 +6,7 @@
 
 #include "renderer/techniques/encodings/hash_grid.h"
 #include "renderer/math/positional_encoding.h"
+#include "renderer/techniques/per_image/per_image_config.h"
 #include "renderer/techniques/samplers/proposal_network_config.h"
 
 namespace nerds {
@@ -35,6 +36,10 @@ struct NetworkConfig {
   // The proposal sampler's density networks, which the model holds beside the field (none
   // unless sampler.kind = proposal).
   ProposalNetworkConfig proposal;
+  // NeRF-W's per-image appearance codes (a color MLP input) and transient head (both off by
+  // default; renderer/techniques/per_image/).
+  AppearanceConfig appearance;
+  TransientConfig transient;
 };
 
 // Whether the configured encoding is one of the grid kinds (a HashGrid table).
@@ -48,7 +53,10 @@ inline HashGridConfig network_grid_config(const NetworkConfig& c) {
   return g;
 }
 
-// Width of the color MLP's input (the encoding's width: encodings/encoding_kinds.h).
-inline int network_color_input_width(const NetworkConfig& c) { return c.geo_features + c.sh_degree * c.sh_degree; }
+// Width of the color MLP's input (the encoding's width: encodings/encoding_kinds.h): the
+// geometry features, NeRF-W's appearance code (none by default), the direction's SH.
+inline int network_color_input_width(const NetworkConfig& c) {
+  return c.geo_features + c.appearance.dim + c.sh_degree * c.sh_degree;
+}
 
 }  // namespace nerds
