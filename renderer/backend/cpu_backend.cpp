@@ -192,7 +192,10 @@ void CpuBackend::process_chunk(int step, int first_ray, int n_rays, ChunkResult&
   s.rgb.resize(3 * static_cast<size_t>(m));
   if (m > 0) network.color(dir.data(), m, s.ws, s.rgb.data(), sample_image);
   const TransientHead& transient = network.transient();
-  if (transient.enabled()) {
+  // The transient head joins after its warm-up (transient.start_step): before, the static
+  // field trains alone with the photometric loss.
+  const bool transient_on = transient.enabled() && step >= config_.network.transient.start_step;
+  if (transient_on) {
     s.sigma_t.resize(m);
     s.rgb_t.resize(3 * static_cast<size_t>(m));
     s.beta.resize(m);
@@ -215,7 +218,7 @@ void CpuBackend::process_chunk(int step, int first_ray, int n_rays, ChunkResult&
                                     nullptr, nullptr, s.loss_weight.data()};
   composite.squared_error = s.ray_squared_error.data();
   double loss = 0.0, squared_error = 0.0;
-  if (transient.enabled()) {
+  if (transient_on) {
     loss = transient_loss(n_rays, out.rays_total_hint, s, &squared_error);
   } else {
     for (int r = 0; r < n_rays; ++r) {
@@ -265,7 +268,7 @@ void CpuBackend::process_chunk(int step, int first_ray, int n_rays, ChunkResult&
   if (out.grads.density.empty()) out.grads = network.make_gradients();
   out.grads.set_zero();
   if (m == 0) return;
-  if (transient.enabled()) {
+  if (transient_on) {
     // The transient head's gradient joins the color MLP's on the geometry features.
     network.color_backward(s.ws, m, s.d_rgb.data(), out.grads, sample_image);
     transient.backward(s.transient, sample_image, m, s.d_sigma_t.data(), s.d_rgb_t.data(), s.d_beta.data(),

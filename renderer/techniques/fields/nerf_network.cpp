@@ -150,20 +150,22 @@ void NerfNetwork::density_stage(const float* pos, const float* var, int n, float
   for (int i = 0; i < n; ++i) sigma[i] = trunc_exp(color_in[static_cast<size_t>(i) * C]);
 }
 
-void NerfNetwork::color(const float* dir, int m, NetworkWorkspace& ws, float* rgb, const int* image) const {
-  color_stage(dir, m, ws.color_in.data(), ws.color_hidden_ptrs.data(), ws.color_out.data(), rgb, image);
+void NerfNetwork::color(const float* dir, int m, NetworkWorkspace& ws, float* rgb, const int* image,
+                        const float* view_code) const {
+  color_stage(dir, m, ws.color_in.data(), ws.color_hidden_ptrs.data(), ws.color_out.data(), rgb, image, view_code);
 }
 
 void NerfNetwork::color_stage(const float* dir, int m, float* color_in, float* const* hidden, float* color_out,
-                              float* rgb, const int* image) const {
+                              float* rgb, const int* image, const float* view_code) const {
   const int C = color_input_dim(), G = config_.geo_features, deg = config_.sh_degree, A = appearance_.dim();
   for (int i = 0; i < m; ++i) {
     const float* d = dir + 3 * i;
     sh_encode(d[0], d[1], d[2], deg, color_in + static_cast<size_t>(i) * C + G + A);
   }
   if (A > 0) {  // NeRF-W's appearance code between the geometry features and the direction
-    const std::vector<float> view = image || !view_appearance_.empty() ? std::vector<float>() : appearance_.mean();
-    const float* view_code = view_appearance_.empty() ? view.data() : view_appearance_.data();
+    const bool mean = !image && !view_code && view_appearance_.empty();
+    const std::vector<float> mean_code = mean ? appearance_.mean() : std::vector<float>();
+    if (!view_code) view_code = view_appearance_.empty() ? mean_code.data() : view_appearance_.data();
     for (int i = 0; i < m; ++i)
       std::memcpy(color_in + static_cast<size_t>(i) * C + G, image ? appearance_.code(image[i]) : view_code,
                   A * sizeof(float));
@@ -213,7 +215,7 @@ void compact_columns(float* data, int rows, const int* idx, int m) {
 
 void NerfNetwork::infer_color(const int* idx, int m, const float* dir, InferenceWorkspace& ws, float* rgb) const {
   compact_columns(ws.color_in.data(), color_input_dim(), idx, m);
-  color_stage(dir, m, ws.color_in.data(), ws.color_hidden_ptrs.data(), ws.color_out.data(), rgb, nullptr);
+  color_stage(dir, m, ws.color_in.data(), ws.color_hidden_ptrs.data(), ws.color_out.data(), rgb, nullptr, nullptr);
 }
 
 void NerfNetwork::compact_density_stage(NetworkWorkspace& ws, const int* idx, int m) const {

@@ -129,8 +129,10 @@ class NerfNetwork {
   FootprintKind encoding_footprint_kind() const { return encoding_->footprint_kind(); }
   // The color stage for the first m samples whose density stage is in ws (dir: 3 each).
   // image: each sample's training image, whose appearance code the color MLP reads; null: the
-  // view appearance (set_view_appearance).
-  void color(const float* dir, int m, NetworkWorkspace& ws, float* rgb, const int* image = nullptr) const;
+  // code view_code (appearance().dim() numbers) for all, or without one the view appearance
+  // (set_view_appearance).
+  void color(const float* dir, int m, NetworkWorkspace& ws, float* rgb, const int* image = nullptr,
+             const float* view_code = nullptr) const;
   // Keeps only columns idx[0..m) (strictly ascending) of the density stage's activations, in
   // place, so the color stage and the backward pass run on the samples the loss sees.
   void compact_density_stage(NetworkWorkspace& ws, const int* idx, int m) const;
@@ -168,7 +170,7 @@ class NerfNetwork {
   // SH into color_in, the color MLP, sigmoid (kept in color_out) into rgb. Training and
   // inference run it on their own buffers.
   void color_stage(const float* dir, int m, float* color_in, float* const* hidden, float* color_out,
-                   float* rgb, const int* image) const;
+                   float* rgb, const int* image, const float* view_code) const;
   // The density stage of n samples (positions, with their variances or null): the encoding
   // into enc (E x n, column-major), the density MLP (its hidden layers into hidden[k]) into
   // color_in's geometry rows (C x n), and sigma[n].

@@ -22,6 +22,10 @@ struct TransientConfig {
   int images = 0;   // training images (one code each)
   float beta_min = 0.03f;       // beta_min of Eq. 11 (added to the rendered beta)
   float density_weight = 0.01f;  // lambda_u of Eq. 13 (the L1 weight on sigma^tau)
+  // Steps the static field trains alone (photometric loss) before the head joins: from the
+  // start, the uncertainty explains every pixel of the still-blurry static field and the
+  // transient field takes the scene over (our departure from the paper, which starts both).
+  int start_step = 0;
 };
 
 }  // namespace nerds

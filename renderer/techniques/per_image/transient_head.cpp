@@ -9,6 +9,10 @@ namespace nerds {
 
 namespace {
 constexpr int kOutputs = 5;  // sigma^tau, c^tau (3), beta
+// The transient density starts near zero (softplus(-4) = 0.018): the static field explains
+// what it can before the transient head takes anything (our MLPs have no biases, whose
+// initialisation would do this).
+constexpr float kDensityShift = -4.f;
 }
 
 void TransientGradients::set_zero() {
@@ -88,7 +92,7 @@ void TransientHead::forward(const float* geo, int ld_geo, const int* image, int 
   mlp_.forward(ws.in.data(), I, m, ws.hidden_ptrs.data(), ws.out.data(), kOutputs);
   for (int i = 0; i < m; ++i) {
     const float* o = ws.out.data() + static_cast<size_t>(i) * kOutputs;
-    sigma[i] = transient_softplus(o[0]);
+    sigma[i] = transient_softplus(o[0] + kDensityShift);
     for (int c = 0; c < 3; ++c) rgb[3 * i + c] = transient_sigmoid(o[1 + c]);
     beta[i] = transient_softplus(o[4]);
   }
@@ -101,7 +105,7 @@ void TransientHead::backward(TransientWorkspace& ws, const int* image, int m, co
   for (int i = 0; i < m; ++i) {
     const float* o = ws.out.data() + static_cast<size_t>(i) * kOutputs;
     float* d = ws.d_out.data() + static_cast<size_t>(i) * kOutputs;
-    d[0] = d_sigma[i] * transient_sigmoid(o[0]);  // softplus' = sigmoid
+    d[0] = d_sigma[i] * transient_sigmoid(o[0] + kDensityShift);  // softplus' = sigmoid
     for (int c = 0; c < 3; ++c) {
       const float s = transient_sigmoid(o[1 + c]);
       d[1 + c] = d_rgb[3 * i + c] * s * (1.f - s);
@@ -112,8 +116,10 @@ void TransientHead::backward(TransientWorkspace& ws, const int* image, int m, co
                 ws.scratch0.data(), ws.scratch1.data());
   for (int i = 0; i < m; ++i) {
     const float* col = ws.d_in.data() + static_cast<size_t>(i) * I;
-    float* dg = d_geo + static_cast<size_t>(i) * ld_d_geo;
-    for (int k = 0; k < G; ++k) dg[k] += col[k];
+    if (d_geo) {
+      float* dg = d_geo + static_cast<size_t>(i) * ld_d_geo;
+      for (int k = 0; k < G; ++k) dg[k] += col[k];
+    }
     float* dc = grads.codes.data() + static_cast<size_t>(image[i]) * D;
     for (int k = 0; k < D; ++k) dc[k] += col[G + k];
   }

@@ -27,6 +27,11 @@ void declare(ParamSet& p) {
             {"density_weight", ParamType::Float,
              "lambda_u of Eq. 13: weight of the mean transient density along a ray (nerf_pl: 0.01)", 0.0, 10.0},
             0.01);
+  p.declare("transient",
+            {"start_step", ParamType::Int,
+             "steps the static field trains alone before the transient head joins (0: from the start, as the paper)",
+             0, 1e9},
+            int64_t{0});
 }
 
 void configure(const ParamSet& p, const Dataset& data, TrainConfig& c) {
@@ -38,6 +43,7 @@ void configure(const ParamSet& p, const Dataset& data, TrainConfig& c) {
   t.images = t.enabled ? static_cast<int>(data.frames.size()) : 0;
   t.beta_min = static_cast<float>(p.get_float("transient.beta_min"));
   t.density_weight = static_cast<float>(p.get_float("transient.density_weight"));
+  t.start_step = static_cast<int>(p.get_int("transient.start_step"));
 }
 
 }  // namespace
