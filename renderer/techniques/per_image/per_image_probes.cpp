@@ -15,6 +15,13 @@ namespace {
 
 constexpr int kProbeImages = 8;  // sample i belongs to image i % 8
 
+// The probes' samples' images: sample i in image i % kProbeImages.
+std::vector<int> images(int n) {
+  std::vector<int> im(n);
+  for (int i = 0; i < n; ++i) im[i] = i % kProbeImages;
+  return im;
+}
+
 std::vector<float> random_floats(size_t n, uint64_t seed, float lo, float hi) {
   Pcg32 rng(seed, 23);
   std::vector<float> out(n);
@@ -64,11 +71,6 @@ class AppearanceColorProbe : public ModuleProbe {
   double gradient_tolerance() const override { return 5e-2; }  // ReLU kinks
 
  private:
-  static std::vector<int> images(int n) {
-    std::vector<int> im(n);
-    for (int i = 0; i < n; ++i) im[i] = i % kProbeImages;
-    return im;
-  }
   void run(const float* in, int n, float* out) const {
     network_.reserve(ws_, n);
     const int G = input_dim(), C = network_.color_input_dim();
@@ -148,11 +150,6 @@ class TransientHeadProbe : public ModuleProbe {
   double gradient_tolerance() const override { return 5e-2; }  // ReLU kinks
 
  private:
-  static std::vector<int> images(int n) {
-    std::vector<int> im(n);
-    for (int i = 0; i < n; ++i) im[i] = i % kProbeImages;
-    return im;
-  }
   // The flat parameter vector the test perturbs, into the head's tensors (first call: from them).
   void pull() const {
     size_t offset = 0;
