@@ -25,6 +25,7 @@
 #include "renderer/techniques/core/compare_request.h"
 #include "renderer/techniques/core/paper_cards.h"
 #include "renderer/train/evaluate.h"
+#include "renderer/train/half_image_eval.h"
 #include "scenes/generator/scene_maker.h"
 
 namespace nerds::cli {
@@ -42,6 +43,7 @@ struct AblateArgs {
   scenes::SceneOptions scene_options;
   int64_t scene_seed = 1;
   int test_stride = 1;
+  bool half_image = false;  // an arm has per-image codes: NeRF-W's half-image protocol too
 };
 
 struct ArmResult {
@@ -54,6 +56,7 @@ struct ArmResult {
   int steps = 0;
   std::vector<SizeMetrics> per_size;  // when the test views have several sizes, largest first
   std::vector<float> view0;           // the first test view, RGB on white
+  HalfImageResult half;               // NeRF-W's protocol (AblateArgs::half_image)
 };
 
 ArmResult run_arm(const AblateArgs& a, const std::string& data_dir, const std::string& device, const CompareArm& arm,
@@ -83,6 +86,11 @@ ArmResult run_arm(const AblateArgs& a, const std::string& data_dir, const std::s
   out.samples_per_second = st.train_seconds > 0 ? st.used_samples / st.train_seconds : 0.0;
   const float white[3] = {1.f, 1.f, 1.f};
   out.view0 = engine.render(test.frames[0].pose, test.frames[0].intrinsics, white).rgb;
+  if (a.half_image) {
+    HalfImageOptions half;
+    half.stride = a.test_stride;
+    out.half = evaluate_half_image(engine, test, half);
+  }
   return out;
 }
 
@@ -134,6 +142,9 @@ int run_ablate(const AblateArgs& a) {
   resolve_budget(budget);
   AblateArgs args = a;
   args.budget = budget;
+  for (const CompareArm* arm : {&plan.a, &plan.b})
+    args.half_image = args.half_image || arm->params.get_string("appearance.kind") == "embedding" ||
+                      arm->params.get_bool("transient.enabled");
 
   const std::string scene = !a.scene.empty() ? a.scene : plan.scene;
   const fs::path out(a.out.empty() ? "runs/ablate/" + card->id + "-" + toggle.param + "=" + toggle.off + "-" + (a.data.empty() ? scene : "data")
@@ -202,9 +213,11 @@ int run_ablate(const AblateArgs& a) {
                                  {"views", m.views},
                                  {"psnr", number_or_null(m.psnr)},
                                  {"ssim", number_or_null(m.ssim)}});
+    if (args.half_image) run["half_image"] = r->half.to_json();
     j["runs"].push_back(run);
   }
   j["psnr_gain"] = number_or_null(on.psnr - off.psnr);
+  if (args.half_image) j["half_image_psnr_gain"] = number_or_null(on.half.psnr_right - off.half.psnr_right);
   const PaperNumber& headline = card->numbers.front();
   const std::string paper_says =
       !toggle.paper.empty() ? toggle.paper : headline.what + ": " + headline.value + " (" + headline.source + ")";
@@ -237,6 +250,12 @@ int run_ablate(const AblateArgs& a) {
             (std::isnan(r->normal_mae_predicted) ? std::string()
                                                  : ", " + fixed(r->normal_mae_predicted, 2) + " deg (predicted normals)") +
             ".\n";
+  if (args.half_image)
+    md += "\nNeRF-W's protocol (Sec. 5): each test view's appearance code fitted on its left half with the model "
+          "frozen, PSNR on its right half: on " + fixed(on.half.psnr_right, 2) + " dB, off " +
+          fixed(off.half.psnr_right, 2) + " dB (gain " + fixed(on.half.psnr_right - off.half.psnr_right, 2) +
+          " dB); with the mean training code, right half: on " + fixed(on.half.psnr_right_mean, 2) + " dB, off " +
+          fixed(off.half.psnr_right_mean, 2) + " dB.\n";
   md += "\nPSNR gain of the technique: " + fixed(on.psnr - off.psnr, 2) + " dB. The paper: " + paper_says +
         ".\n\nImages: `view0_on_off_gt.png` (on | off | ground truth), "
         "`view0_difference.png` (|on - off| x 5).\n";

@@ -15,6 +15,8 @@
 #include "cli/progress_line.h"
 #include "renderer/error.h"
 #include "renderer/train/evaluate.h"
+#include "renderer/train/half_image_eval.h"
+#include "renderer/train/train_config.h"
 
 namespace nerds::cli {
 
@@ -31,7 +33,7 @@ struct EvalArgs {
 
 int run_eval(const EvalArgs& a) {
   const std::unique_ptr<Engine> engine = load_run(a.run, a.data, "cpu", a.allow_other_data);
-  const nlohmann::json metrics = evaluate_run(*engine, a.run, a.split, a.stride, !a.no_images);
+  nlohmann::json metrics = evaluate_run(*engine, a.run, a.split, a.stride, !a.no_images);
   std::printf("%s: %d %s views (stride %d): PSNR %.2f dB, SSIM %.4f -> %s\n", a.run.c_str(),
               metrics["views"].get<int>(), a.split.c_str(), a.stride,
               metrics["psnr"].is_number() ? metrics["psnr"].get<double>() : NAN,
@@ -50,6 +52,17 @@ int run_eval(const EvalArgs& a) {
       std::printf("  %dx%d: %d views, PSNR %.2f dB, SSIM %.4f\n", m["width"].get<int>(), m["height"].get<int>(),
                   m["views"].get<int>(), m["psnr"].is_number() ? m["psnr"].get<double>() : NAN,
                   m["ssim"].is_number() ? m["ssim"].get<double>() : NAN);
+  // NeRF-W's models (per-image codes): its own protocol too (a test view's code fitted on
+  // its left half, PSNR on its right half), into metrics.json's "half_image".
+  const NetworkConfig& network = engine->config().network;
+  if (network.appearance.dim > 0 || network.transient.enabled) {
+    HalfImageOptions half;
+    half.stride = a.stride;
+    const HalfImageResult r = evaluate_half_image(*engine, engine->load_split(a.split, true), half);
+    std::printf("  %s\n", r.protocol().c_str());
+    metrics["half_image"] = r.to_json();
+    write_json_file((fs::path(a.run) / "metrics.json").string(), metrics);
+  }
   return 0;
 }
 

@@ -250,6 +250,10 @@ std::string cuda_backend_supports(const TrainConfig& config) {
     return "the CUDA backend does not implement Mip-NeRF 360's distortion loss (loss.distortion_weight > 0)";
   if (network_uses_ref_nerf(config.network))
     return "the CUDA backend does not implement Ref-NeRF's colour head (field.color=ref_nerf)";
+  if (config.network.appearance.dim > 0)
+    return "the CUDA backend does not implement NeRF-W's per-image appearance embeddings (appearance.kind=embedding)";
+  if (config.network.transient.enabled)
+    return "the CUDA backend does not implement NeRF-W's transient head (transient.enabled=true)";
   return cuda::device_network_supports(config.network);
 }
 

@@ -20,6 +20,7 @@
 #include "renderer/error.h"
 #include "renderer/techniques/core/modules.h"
 #include "renderer/techniques/encodings/hash_grid_encoding.h"
+#include "renderer/train/appearance_fit.h"
 #include "renderer/train/model_snapshot.h"
 #include "renderer/train/non_finite_scan.h"
 #include "renderer/train/snapshot_file.h"
@@ -131,6 +132,21 @@ void Engine::freeze() {
   const Trainer& t = *trainer_;  // the host copy (downloaded first on the CUDA backend)
   if (!frozen_) frozen_ = std::make_unique<FrozenModel>(t.config().network);
   frozen_->copy_from(t.param_tensors(), t.occupancy(), stats_.step);
+  frozen_->set_view_appearance(t.network().view_appearance());
+}
+
+void Engine::set_view_appearance(std::vector<float> code) {
+  if (frozen_) frozen_->set_view_appearance(code);
+  trainer_->network().set_view_appearance(std::move(code));
+}
+
+std::vector<float> Engine::fit_view_appearance(const std::vector<Ray>& rays, const std::vector<float>& target,
+                                               const float background[3], int steps, float lr) const {
+  const Trainer& t = *trainer_;
+  AppearanceFitOptions o;
+  o.steps = steps;
+  o.lr = lr;
+  return nerds::fit_view_appearance(t.network(), t.occupancy().view(), render_settings(background), rays, target, o);
 }
 
 int Engine::frozen_step() const { return frozen_ ? frozen_->step() : -1; }

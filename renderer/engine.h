@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "renderer/backend/render_types.h"
+#include "renderer/math/camera_ray.h"
 #include "renderer/data/dataset.h"
 #include "renderer/data/dataset_fingerprint.h"
 #include "renderer/model/packed_model.h"
@@ -112,6 +113,14 @@ class Engine {
   int frozen_step() const;
   // Throws std::logic_error without a frozen copy.
   RenderBuffers render_frozen(const Pose& pose, const Intrinsics& intrinsics, const float background[3]) const;
+  // NeRF-W's appearance codes (appearance.kind=embedding): set_view_appearance chooses the code
+  // renders use (appearance.dim numbers: a training image's, a blend, a fitted one; empty: the
+  // training codes' mean), for the live model and the frozen copy. fit_view_appearance fits a
+  // code to target colors (RGB, 3 per ray, over `background`) along rays of a view with the
+  // model frozen (renderer/train/appearance_fit.h): NeRF-W's test-time protocol.
+  void set_view_appearance(std::vector<float> code);
+  std::vector<float> fit_view_appearance(const std::vector<Ray>& rays, const std::vector<float>& target,
+                                         const float background[3], int steps, float lr) const;
   // The samples along the ray through pixel (px, py), for the ray inspector.
   std::vector<RaySample> inspect(const Pose& pose, const Intrinsics& intrinsics, float px, float py) const;
   // Density at points of the engine's frame (for notebooks and the viewer). A point outside the

@@ -15,6 +15,7 @@
 #include "renderer/math/distortion_loss.h"
 #include "renderer/math/ray_loss.h"
 #include "renderer/math/ray_march.h"
+#include "renderer/math/transient_compositing.h"
 #include "renderer/train/optimizer.h"
 
 namespace nerds {
@@ -45,6 +46,11 @@ struct CpuBackend::ThreadScratch {
   std::vector<float> distortion_w, distortion_d_w;  // one ray's weights and dL_dist/dw
   std::unique_ptr<SamplerScratch> sampler;  // the sampler's own buffers
   DensityNormalScratch ref_normals;  // Ref-NeRF's finite-difference normals (field.color = ref_nerf)
+  // NeRF-W (per_image/): each ray's and each used sample's training image, the transient
+  // head's buffers, outputs and gradients.
+  std::vector<int> ray_image, sample_image;
+  TransientWorkspace transient;
+  std::vector<float> sigma_t, rgb_t, beta, d_sigma_t, d_rgb_t, d_beta;
 };
 
 namespace {
@@ -109,6 +115,7 @@ void CpuBackend::process_chunk(int step, int first_ray, int n_rays, ChunkResult&
   s.radii.resize(n_rays);
   s.jitter.resize(n_rays);
   s.loss_weight.resize(n_rays);
+  s.ray_image.resize(n_rays);
 
   // 1. Rays through random pixels of random training images, taken into the box the samples
   // are placed in (sampling_ray.h: the scene box, or NDC mapped onto it), then sampled:
@@ -125,6 +132,7 @@ void CpuBackend::process_chunk(int step, int first_ray, int n_rays, ChunkResult&
     s.radii[r] = sampling_cone_radius(config_.warp, tr.pixel_radius);
     s.jitter[r] = tr.jitter;
     s.loss_weight[r] = config_.area_loss ? tr.loss_weight : 1.f;  // Mip-NeRF's area loss
+    s.ray_image[r] = tr.image;
   }
   const RayBatch batch{s.rays.data(), s.view_dirs.data(), s.radii.data(), s.jitter.data(), n_rays, config_.warp};
   const SamplerJitter jitter{config_.seed, step, first_ray};
@@ -180,9 +188,28 @@ void CpuBackend::process_chunk(int step, int first_ray, int n_rays, ChunkResult&
   const int m = s.samples.size();
   std::vector<float>& pos = s.samples.pos;
 
-  // 3. The color stage on the used samples.
+  // 3. The color stage on the used samples (with NeRF-W's codes: each sample's image's).
+  const int* sample_image = nullptr;
+  if (network.reads_image()) {
+    s.sample_image.resize(m);
+    for (int r = 0; r < n_rays; ++r)
+      std::fill_n(s.sample_image.begin() + s.ray_begin[r], s.ray_count[r], s.ray_image[r]);
+    sample_image = s.sample_image.data();
+  }
   s.rgb.resize(3 * static_cast<size_t>(m));
-  if (m > 0) network.color(dir.data(), m, s.ws, s.rgb.data());
+  if (m > 0) network.color(dir.data(), m, s.ws, s.rgb.data(), sample_image);
+  const TransientHead& transient = network.transient();
+  // The transient head joins after its warm-up (transient.start_step): before, the static
+  // field trains alone with the photometric loss.
+  const bool transient_on = transient.enabled() && step >= config_.network.transient.start_step;
+  if (transient_on) {
+    s.sigma_t.resize(m);
+    s.rgb_t.resize(3 * static_cast<size_t>(m));
+    s.beta.resize(m);
+    if (m > 0)
+      transient.forward(s.ws.color_in.data(), network.color_input_dim(), sample_image, m, s.transient,
+                        s.sigma_t.data(), s.rgb_t.data(), s.beta.data());
+  }
 
   // 4. Composite, loss, and the compositing backward, ray by ray. Each ray keeps only the
   // samples before its early termination, so the body's zeroing past it has nothing to do.
@@ -198,10 +225,14 @@ void CpuBackend::process_chunk(int step, int first_ray, int n_rays, ChunkResult&
                                     nullptr, nullptr, s.loss_weight.data()};
   composite.squared_error = s.ray_squared_error.data();
   double loss = 0.0, squared_error = 0.0;
-  for (int r = 0; r < n_rays; ++r) {
-    composite(r);
-    loss += s.ray_loss[r];
-    squared_error += s.ray_squared_error[r];
+  if (transient_on) {
+    loss = transient_loss(n_rays, out.rays_total_hint, s, &squared_error);
+  } else {
+    for (int r = 0; r < n_rays; ++r) {
+      composite(r);
+      loss += s.ray_loss[r];
+      squared_error += s.ray_squared_error[r];
+    }
   }
   // Mip-NeRF 360's distortion loss on each ray's used samples, s normalised over the ray's
   // range (in the box, or in s-space for contracted rays): its gradient (the batch mean times the weight) joins the compositing's
@@ -259,7 +290,15 @@ void CpuBackend::process_chunk(int step, int first_ray, int n_rays, ChunkResult&
   const size_t offsets = ref_regularized && keep_for_encoding ? 6 * kept : 0;  // Ref-NeRF's difference points
   out.d_enc.resize(static_cast<size_t>(E) * (kept + offsets));
   if (m == 0) return;
-  network.backward(s.ws, m, s.d_sigma.data(), s.d_rgb.data(), out.grads);
+  if (transient_on) {
+    // The transient head's gradient joins the color MLP's on the geometry features.
+    network.color_backward(s.ws, m, s.d_rgb.data(), out.grads, sample_image);
+    transient.backward(s.transient, sample_image, m, s.d_sigma_t.data(), s.d_rgb_t.data(), s.d_beta.data(),
+                       s.ws.d_color_in.data(), network.config().geo_features, out.grads.transient);
+    network.density_backward(s.ws, m, s.d_sigma.data(), out.grads);
+  } else {
+    network.backward(s.ws, m, s.d_sigma.data(), s.d_rgb.data(), out.grads, sample_image);
+  }
   // Nothing kept (a fixed encoding): d_enc is empty and its data() may be null, which memcpy must not get.
   if (kept != 0) std::memcpy(out.d_enc.data(), s.ws.d_enc.data(), static_cast<size_t>(E) * kept * sizeof(float));
   if (offsets != 0) {
@@ -268,6 +307,31 @@ void CpuBackend::process_chunk(int step, int first_ray, int n_rays, ChunkResult&
                 static_cast<size_t>(E) * offsets * sizeof(float));
     out.m = static_cast<int>(kept + offsets);
   }
+}
+
+double CpuBackend::transient_loss(int n_rays, int rays_total, ThreadScratch& s, double* squared_error) const {
+  // NeRF-W's Eq. 10-13 per ray on all its used samples (the static field's early termination
+  // chose them; the transient density only dims what lies behind sooner).
+  const TransientConfig& tc = config_.network.transient;
+  const int m = s.samples.size();
+  s.d_sigma_t.resize(m);
+  s.d_rgb_t.resize(3 * static_cast<size_t>(m));
+  s.d_beta.resize(m);
+  const float scale = 1.f / static_cast<float>(rays_total);
+  double loss = 0.0;
+  for (int r = 0; r < n_rays; ++r) {
+    const int b = s.ray_begin[r], c = s.ray_count[r];
+    float pred[3];
+    const size_t b3 = 3 * static_cast<size_t>(b);
+    const float l = transient_ray_loss(s.sigma.data() + b, s.rgb.data() + b3, s.sigma_t.data() + b, s.rgb_t.data() + b3,
+                                       s.beta.data() + b, s.samples.dt.data() + b, c, s.background.data() + 3 * r,
+                                       s.target.data() + 3 * r, tc.beta_min, tc.density_weight, scale,
+                                       s.d_sigma.data() + b, s.d_rgb.data() + b3, s.d_sigma_t.data() + b,
+                                       s.d_rgb_t.data() + b3, s.d_beta.data() + b, pred);
+    loss += 3.0 * l;  // step() divides the sum by 3 per ray, as for the channel-summed losses
+    for (int k = 0; k < 3; ++k) *squared_error += (pred[k] - s.target[3 * r + k]) * (pred[k] - s.target[3 * r + k]);
+  }
+  return loss;
 }
 
 BackendStepResult CpuBackend::step(const StepRequest& request) {

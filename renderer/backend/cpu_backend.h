@@ -45,6 +45,9 @@ class CpuBackend final : public TrainingBackend {
   struct ThreadScratch;
   TrainingImagesView images_view() const;
   void process_chunk(int step, int first_ray, int n_rays, ChunkResult& out, ThreadScratch& scratch);
+  // NeRF-W's loss (Eq. 13) and its gradients on a chunk's rays (transient.enabled): returns the
+  // loss summed as the other losses are; adds the squared color errors to squared_error.
+  double transient_loss(int n_rays, int rays_total, ThreadScratch& scratch, double* squared_error) const;
 
   TrainConfig config_;
   std::unique_ptr<RaySampler> sampler_;  // config_.sampler.kind

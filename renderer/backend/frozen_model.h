@@ -24,6 +24,8 @@ class FrozenModel {
   // of the same configuration) and the occupancy grid, reusing this copy's storage; `step` is
   // the training step they belong to. Throws std::logic_error when the tensor lists differ.
   void copy_from(const std::vector<ParamTensor>& tensors, const OccupancyGrid& occupancy, int step);
+  // The appearance code renders use (NerfNetwork::set_view_appearance; not a trained tensor).
+  void set_view_appearance(std::vector<float> code) { network_.set_view_appearance(std::move(code)); }
   // The step of the copied state; -1 before the first copy.
   int step() const { return step_; }
   // Renders n rays of the copied state into out (resized to n), as the CPU backend renders.

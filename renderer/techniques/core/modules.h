@@ -17,6 +17,8 @@ TechniqueModule sampler_module();
 TechniqueModule warp_module();
 TechniqueModule trainer_module();
 TechniqueModule distortion_loss_module();
+TechniqueModule appearance_module();
+TechniqueModule transient_module();
 
 // Every module, in the order their parameters are listed.
 const std::vector<TechniqueModule>& technique_modules();

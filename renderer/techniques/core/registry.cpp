@@ -12,6 +12,8 @@ const std::vector<TechniqueModule>& technique_modules() {
       warp_module(),
       trainer_module(),
       distortion_loss_module(),
+      appearance_module(),
+      transient_module(),
   };
   return modules;
 }

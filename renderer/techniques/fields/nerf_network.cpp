@@ -4,6 +4,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "renderer/error.h"
 #include "renderer/techniques/encodings/encoding_kinds.h"
 #include "renderer/techniques/fields/network_tensor_names.h"
 #include "renderer/math/activations.h"
@@ -15,12 +16,16 @@ void NetworkGradients::set_zero() {
   for (auto& m : density) m.setZero();
   for (auto& m : color) m.setZero();
   for (auto& m : ref_head) m.setZero();
+  std::fill(appearance.begin(), appearance.end(), 0.f);
+  transient.set_zero();
 }
 
 void NetworkGradients::add(const NetworkGradients& other) {
   for (size_t i = 0; i < density.size(); ++i) density[i] += other.density[i];
   for (size_t i = 0; i < color.size(); ++i) color[i] += other.color[i];
   for (size_t i = 0; i < ref_head.size(); ++i) ref_head[i] += other.ref_head[i];
+  for (size_t i = 0; i < appearance.size(); ++i) appearance[i] += other.appearance[i];
+  transient.add(other.transient);
 }
 
 NerfNetwork::NerfNetwork(const NetworkConfig& config) : config_(config) {
@@ -39,6 +44,20 @@ NerfNetwork::NerfNetwork(const NetworkConfig& config) : config_(config) {
     throw std::invalid_argument("unknown color head '" + config.color_head + "'");
   }
   for (int k = 0; k < config.proposal.count; ++k) proposals_.emplace_back(config.proposal, k);
+  // Ref-NeRF's head builds its own colour input (IDE, n'.d) and takes no appearance code.
+  if (ref_head_ && config.appearance.dim > 0)
+    throw InputError("", "appearance.kind",
+                     "NeRF-W's appearance codes feed the standard colour network, not Ref-NeRF's head "
+                     "(field.color=ref_nerf): use one of them");
+  appearance_ = AppearanceEmbeddings(config.appearance);
+  transient_ = TransientHead(config.transient, config.geo_features);
+}
+
+void NerfNetwork::set_view_appearance(std::vector<float> code) {
+  if (!code.empty() && static_cast<int>(code.size()) != appearance_.dim())
+    throw std::invalid_argument("view appearance: " + std::to_string(code.size()) + " numbers for codes of " +
+                                std::to_string(appearance_.dim()));
+  view_appearance_ = std::move(code);
 }
 
 void NerfNetwork::initialize(uint64_t seed) {
@@ -47,6 +66,7 @@ void NerfNetwork::initialize(uint64_t seed) {
   color_.initialize(seed + 2);
   for (size_t k = 0; k < proposals_.size(); ++k) proposals_[k].initialize(seed + 3 + 2 * k);
   if (ref_head_) ref_head_->initialize(seed + 101);
+  transient_.initialize(seed + 101);  // apart from the proposal networks' seeds
 }
 
 NetworkGradients NerfNetwork::make_gradients() const {
@@ -54,6 +74,8 @@ NetworkGradients NerfNetwork::make_gradients() const {
   g.density = density_.zero_like();
   g.color = color_.zero_like();
   if (ref_head_) g.ref_head.push_back(Eigen::MatrixXf::Zero(ref_head_->weights().rows(), ref_head_->weights().cols()));
+  g.appearance.assign(static_cast<size_t>(appearance_.images()) * appearance_.dim(), 0.f);
+  g.transient = transient_.make_gradients();
   return g;
 }
 
@@ -63,6 +85,8 @@ std::vector<ParamTensor> NerfNetwork::param_tensors() {
   for (ParamTensor& t : density_.param_tensors(kDensityMlpTensors)) out.push_back(std::move(t));
   for (ParamTensor& t : color_.param_tensors(kColorMlpTensors)) out.push_back(std::move(t));
   if (ref_head_) out.push_back(ref_head_->param_tensor());
+  for (ParamTensor& t : appearance_.param_tensors()) out.push_back(std::move(t));
+  for (ParamTensor& t : transient_.param_tensors()) out.push_back(std::move(t));
   for (size_t k = 0; k < proposals_.size(); ++k)
     for (ParamTensor& t : proposals_[k].param_tensors(proposal_tensor_prefix(static_cast<int>(k))))
       out.push_back(std::move(t));
@@ -75,6 +99,8 @@ std::vector<float*> NerfNetwork::gradients(NetworkGradients& grads) const {
   for (Eigen::MatrixXf& g : grads.density) out.push_back(g.data());
   for (Eigen::MatrixXf& g : grads.color) out.push_back(g.data());
   for (Eigen::MatrixXf& g : grads.ref_head) out.push_back(g.data());
+  if (appearance_.dim() > 0) out.push_back(grads.appearance.data());
+  for (float* g : transient_.gradients(grads.transient)) out.push_back(g);
   return out;
 }
 
@@ -121,6 +147,7 @@ void NerfNetwork::reserve(NetworkWorkspace& ws, int n) const {
   ws.d_out.resize(3 * N);
   ws.d_color_in.resize(G * N);
   ws.d_enc.resize(E * N);
+  ws.d_color_codes.resize(config_.appearance.dim > 0 ? (G + config_.appearance.dim) * N : 0);
   ws.density_hidden_ptrs.clear();
   for (int k = 0; k < config_.density_layers; ++k) ws.density_hidden_ptrs.push_back(ws.density_hidden.data() + k * Hd * N);
   ws.color_hidden_ptrs.clear();
@@ -142,13 +169,15 @@ void NerfNetwork::density_stage(const float* pos, const float* var, int n, float
   for (int i = 0; i < n; ++i) sigma[i] = trunc_exp(color_in[static_cast<size_t>(i) * C]);
 }
 
-void NerfNetwork::color(const float* dir, int m, NetworkWorkspace& ws, float* rgb) const {
-  color_stage(dir, m, ws.color_in.data(), ws.color_hidden_ptrs.data(), ws.color_out.data(), rgb, ws.ref);
+void NerfNetwork::color(const float* dir, int m, NetworkWorkspace& ws, float* rgb, const int* image,
+                        const float* view_code) const {
+  color_stage(dir, m, ws.color_in.data(), ws.color_hidden_ptrs.data(), ws.color_out.data(), rgb, ws.ref, image,
+              view_code);
 }
 
 void NerfNetwork::color_stage(const float* dir, int m, float* color_in, float* const* hidden, float* color_out,
-                              float* rgb, RefHeadBuffers& ref) const {
-  const int C = color_input_dim(), G = config_.geo_features, deg = config_.sh_degree;
+                              float* rgb, RefHeadBuffers& ref, const int* image, const float* view_code) const {
+  const int C = color_input_dim(), G = config_.geo_features, deg = config_.sh_degree, A = appearance_.dim();
   if (ref_head_) {  // Ref-NeRF: the head and the IDE of the reflected direction, then c_s, tone-mapped
     ref_head_->encode(dir, m, color_in, C, ref);
     color_.forward(color_in, C, m, hidden, color_out, 3);
@@ -158,7 +187,15 @@ void NerfNetwork::color_stage(const float* dir, int m, float* color_in, float* c
   }
   for (int i = 0; i < m; ++i) {
     const float* d = dir + 3 * i;
-    sh_encode(d[0], d[1], d[2], deg, color_in + static_cast<size_t>(i) * C + G);
+    sh_encode(d[0], d[1], d[2], deg, color_in + static_cast<size_t>(i) * C + G + A);
+  }
+  if (A > 0) {  // NeRF-W's appearance code between the geometry features and the direction
+    const bool mean = !image && !view_code && view_appearance_.empty();
+    const std::vector<float> mean_code = mean ? appearance_.mean() : std::vector<float>();
+    if (!view_code) view_code = view_appearance_.empty() ? mean_code.data() : view_appearance_.data();
+    for (int i = 0; i < m; ++i)
+      std::memcpy(color_in + static_cast<size_t>(i) * C + G, image ? appearance_.code(image[i]) : view_code,
+                  A * sizeof(float));
   }
   color_.forward(color_in, C, m, hidden, color_out, 3);
   for (int i = 0; i < 3 * m; ++i) {
@@ -206,7 +243,8 @@ void compact_columns(float* data, int rows, const int* idx, int m) {
 
 void NerfNetwork::infer_color(const int* idx, int m, const float* dir, InferenceWorkspace& ws, float* rgb) const {
   compact_columns(ws.color_in.data(), color_input_dim(), idx, m);
-  color_stage(dir, m, ws.color_in.data(), ws.color_hidden_ptrs.data(), ws.color_out.data(), rgb, ws.ref);
+  color_stage(dir, m, ws.color_in.data(), ws.color_hidden_ptrs.data(), ws.color_out.data(), rgb, ws.ref, nullptr,
+              nullptr);
 }
 
 void NerfNetwork::compact_density_stage(NetworkWorkspace& ws, const int* idx, int m) const {
@@ -235,9 +273,15 @@ void NerfNetwork::compact(NetworkWorkspace& ws, const int* idx, int m) const {
 }
 
 void NerfNetwork::backward(NetworkWorkspace& ws, int m, const float* d_sigma, const float* d_rgb,
-                           NetworkGradients& grads) const {
-  const int E = encoding_dim(), C = color_input_dim(), G = config_.geo_features;
-  if (ref_head_) {  // Ref-NeRF: through the tone map, the colour MLP (all its inputs), the head
+                           NetworkGradients& grads, const int* image) const {
+  color_backward(ws, m, d_rgb, grads, image);
+  density_backward(ws, m, d_sigma, grads);
+}
+
+void NerfNetwork::color_backward(NetworkWorkspace& ws, int m, const float* d_rgb, NetworkGradients& grads,
+                                 const int* image, float* d_view_code) const {
+  const int C = color_input_dim(), G = config_.geo_features, A = appearance_.dim();
+  if (ref_head_) {  // Ref-NeRF (no appearance codes): through the tone map, the colour MLP (all its inputs), the head
     ref_head_->finish_backward(d_rgb, ws.color_out.data(), ws.color_in.data(), C, m, ws.ref, ws.d_out.data());
     color_.backward(ws.color_in.data(), C, m, ws.color_hidden_ptrs.data(), ws.d_out.data(), ws.ref.d_color_in.data(),
                     C, C, grads.color, ws.scratch0.data(), ws.scratch1.data());
@@ -246,11 +290,29 @@ void NerfNetwork::backward(NetworkWorkspace& ws, int m, const float* d_sigma, co
                   G * sizeof(float));
     ref_head_->encode_backward(d_rgb, ws.color_out.data(), ws.color_in.data(), C, m, ws.ref, grads.ref_head[0],
                                ws.d_color_in.data(), G);
-  } else {
-    for (int i = 0; i < 3 * m; ++i) ws.d_out[i] = d_rgb[i] * sigmoid_grad_from_output(ws.color_out[i]);
+    return;
+  }
+  for (int i = 0; i < 3 * m; ++i) ws.d_out[i] = d_rgb[i] * sigmoid_grad_from_output(ws.color_out[i]);
+  if (A == 0) {
     color_.backward(ws.color_in.data(), C, m, ws.color_hidden_ptrs.data(), ws.d_out.data(), ws.d_color_in.data(), G,
                     G, grads.color, ws.scratch0.data(), ws.scratch1.data());
+    return;
   }
+  // With appearance codes the input's gradient is wanted over the codes' rows too.
+  const int GA = G + A;
+  color_.backward(ws.color_in.data(), C, m, ws.color_hidden_ptrs.data(), ws.d_out.data(), ws.d_color_codes.data(),
+                  GA, GA, grads.color, ws.scratch0.data(), ws.scratch1.data());
+  for (int i = 0; i < m; ++i) {
+    const float* col = ws.d_color_codes.data() + static_cast<size_t>(i) * GA;
+    std::memcpy(ws.d_color_in.data() + static_cast<size_t>(i) * G, col, G * sizeof(float));
+    float* d_code = image ? grads.appearance.data() + static_cast<size_t>(image[i]) * A : d_view_code;
+    if (d_code)
+      for (int k = 0; k < A; ++k) d_code[k] += col[G + k];
+  }
+}
+
+void NerfNetwork::density_backward(NetworkWorkspace& ws, int m, const float* d_sigma, NetworkGradients& grads) const {
+  const int E = encoding_dim(), C = color_input_dim(), G = config_.geo_features;
   // The density enters through the first geometry feature: sigma = trunc_exp(raw).
   for (int i = 0; i < m; ++i) {
     const float raw = ws.color_in[static_cast<size_t>(i) * C];

@@ -19,6 +19,8 @@
 #include "renderer/techniques/fields/network_config.h"
 #include "renderer/techniques/fields/ref_nerf_head.h"
 #include "renderer/model/param_tensor.h"
+#include "renderer/techniques/per_image/appearance_embeddings.h"
+#include "renderer/techniques/per_image/transient_head.h"
 #include "renderer/techniques/samplers/proposal_network.h"
 
 namespace nerds {
@@ -33,6 +35,7 @@ struct NetworkWorkspace {
   WorkspaceLayout layout{};
   std::vector<float> enc, density_hidden, color_in, color_hidden, color_out;
   std::vector<float> scratch0, scratch1, d_out, d_color_in, d_enc;
+  std::vector<float> d_color_codes;  // with appearance codes: dL/d(geometry features, code), G + A rows
   std::vector<float*> density_hidden_ptrs, color_hidden_ptrs;
   RefHeadBuffers ref;  // field.color = ref_nerf only
 };
@@ -50,6 +53,8 @@ struct InferenceWorkspace {
 struct NetworkGradients {
   std::vector<Eigen::MatrixXf> density, color;
   std::vector<Eigen::MatrixXf> ref_head;  // Ref-NeRF's head (field.color = ref_nerf), else empty
+  std::vector<float> appearance;  // NeRF-W's codes (AppearanceEmbeddings' layout; empty without them)
+  TransientGradients transient;   // NeRF-W's transient head (empty without it)
   void set_zero();
   void add(const NetworkGradients& other);
 };
@@ -75,6 +80,16 @@ class NerfNetwork {
   const std::vector<ProposalNetwork>& proposals() const { return proposals_; }
   std::vector<ProposalNetwork>& proposals() { return proposals_; }
   int encoding_dim() const { return encoding_dim_; }
+  // NeRF-W's per-image parts (per_image/): the appearance codes the color MLP reads, and the
+  // transient head the CPU backend runs beside the field while training.
+  const AppearanceEmbeddings& appearance() const { return appearance_; }
+  const TransientHead& transient() const { return transient_; }
+  // Whether a training sample's image enters the field (its appearance code, its transient code).
+  bool reads_image() const { return appearance_.dim() > 0 || transient_.enabled(); }
+  // The appearance code renders use (dim() numbers: another training image's, a blend, a code
+  // fitted to a test view); empty: the mean of the training images' codes.
+  void set_view_appearance(std::vector<float> code);
+  const std::vector<float>& view_appearance() const { return view_appearance_; }
   // Whether the encoding trains tensors of its own (the grids' tables; the frequency
   // encodings are fixed functions).
   bool encoding_is_trained() const { return encoding_tensor_count_ > 0; }
@@ -121,7 +136,11 @@ class NerfNetwork {
   bool encoding_uses_footprint() const { return encoding_->uses_footprint(); }
   FootprintKind encoding_footprint_kind() const { return encoding_->footprint_kind(); }
   // The color stage for the first m samples whose density stage is in ws (dir: 3 each).
-  void color(const float* dir, int m, NetworkWorkspace& ws, float* rgb) const;
+  // image: each sample's training image, whose appearance code the color MLP reads; null: the
+  // code view_code (appearance().dim() numbers) for all, or without one the view appearance
+  // (set_view_appearance).
+  void color(const float* dir, int m, NetworkWorkspace& ws, float* rgb, const int* image = nullptr,
+             const float* view_code = nullptr) const;
   // Keeps only columns idx[0..m) (strictly ascending) of the density stage's activations, in
   // place, so the color stage and the backward pass run on the samples the loss sees.
   void compact_density_stage(NetworkWorkspace& ws, const int* idx, int m) const;
@@ -142,9 +161,19 @@ class NerfNetwork {
 
   // Backward for the first m stored samples given dL/dsigma and dL/drgb (after the
   // activations). Accumulates into grads; leaves dL/d(encoding) in ws.d_enc (E x m).
-  // With Ref-NeRF's head, ws.ref.d_normal holds dL/dn' of the normal regularizers (zero them
-  // when there are none).
-  void backward(NetworkWorkspace& ws, int m, const float* d_sigma, const float* d_rgb, NetworkGradients& grads) const;
+  // image: as color() got it (the appearance codes' gradients go to those images). With
+  // Ref-NeRF's head, ws.ref.d_normal holds dL/dn' of the normal regularizers (zero them when
+  // there are none).
+  void backward(NetworkWorkspace& ws, int m, const float* d_sigma, const float* d_rgb, NetworkGradients& grads,
+                const int* image = nullptr) const;
+  // backward() in its two halves, for a head that adds to dL/d(geometry features) between
+  // them (NeRF-W's transient head): the color MLP's, leaving dL/d(geometry features) in
+  // ws.d_color_in (G x m); then the density term and the density MLP's. With image null and
+  // d_view_code given, the gradient of the view appearance code (summed over the samples) is
+  // added to d_view_code (fitting a test view's code, renderer/train/appearance_fit.h).
+  void color_backward(NetworkWorkspace& ws, int m, const float* d_rgb, NetworkGradients& grads,
+                      const int* image = nullptr, float* d_view_code = nullptr) const;
+  void density_backward(NetworkWorkspace& ws, int m, const float* d_sigma, NetworkGradients& grads) const;
 
   // The raw density tau (the density MLP's first output, before trunc_exp) of the first n
   // samples whose density stage is in ws: Ref-NeRF's normals are its negative gradient.
@@ -158,7 +187,7 @@ class NerfNetwork {
   // SH into color_in, the color MLP, sigmoid (kept in color_out) into rgb. Training and
   // inference run it on their own buffers.
   void color_stage(const float* dir, int m, float* color_in, float* const* hidden, float* color_out,
-                   float* rgb, RefHeadBuffers& ref) const;
+                   float* rgb, RefHeadBuffers& ref, const int* image, const float* view_code) const;
   // The density stage of n samples (positions, with their variances or null): the encoding
   // into enc (E x n, column-major), the density MLP (its hidden layers into hidden[k]) into
   // color_in's geometry rows (C x n), and sigma[n].
@@ -172,6 +201,9 @@ class NerfNetwork {
   Mlp density_, color_;
   std::unique_ptr<RefNerfHead> ref_head_;
   std::vector<ProposalNetwork> proposals_;
+  AppearanceEmbeddings appearance_;
+  TransientHead transient_;
+  std::vector<float> view_appearance_;
 };
 
 }  // namespace nerds

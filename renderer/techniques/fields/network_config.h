@@ -7,6 +7,7 @@
 #include "renderer/techniques/encodings/hash_grid.h"
 #include "renderer/math/positional_encoding.h"
 #include "renderer/math/integrated_dir_encoding.h"
+#include "renderer/techniques/per_image/per_image_config.h"
 #include "renderer/techniques/samplers/proposal_network_config.h"
 
 namespace nerds {
@@ -45,6 +46,10 @@ struct NetworkConfig {
   // The proposal sampler's density networks, which the model holds beside the field (none
   // unless sampler.kind = proposal).
   ProposalNetworkConfig proposal;
+  // NeRF-W's per-image appearance codes (a color MLP input) and transient head (both off by
+  // default; renderer/techniques/per_image/).
+  AppearanceConfig appearance;
+  TransientConfig transient;
 };
 
 // Whether the configured encoding is one of the grid kinds (a HashGrid table).
@@ -60,11 +65,12 @@ inline HashGridConfig network_grid_config(const NetworkConfig& c) {
 
 inline bool network_uses_ref_nerf(const NetworkConfig& c) { return c.color_head == kRefNerfColorHead; }
 
-// Width of the color MLP's input (the encoding's width: encodings/encoding_kinds.h): with
-// Ref-NeRF's head, the features, the IDE and n'.d.
+// Width of the color MLP's input (the encoding's width: encodings/encoding_kinds.h): the
+// geometry features, NeRF-W's appearance code (none by default), the direction's SH; with
+// Ref-NeRF's head (which takes no appearance code), the features, the IDE and n'.d.
 inline int network_color_input_width(const NetworkConfig& c) {
   if (network_uses_ref_nerf(c)) return c.geo_features + ide_width(ide_term_count(c.ide_degree)) + 1;
-  return c.geo_features + c.sh_degree * c.sh_degree;
+  return c.geo_features + c.appearance.dim + c.sh_degree * c.sh_degree;
 }
 
 }  // namespace nerds
