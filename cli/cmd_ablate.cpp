@@ -25,6 +25,7 @@
 #include "renderer/techniques/core/compare_request.h"
 #include "renderer/techniques/core/paper_cards.h"
 #include "renderer/train/evaluate.h"
+#include "renderer/train/pose_evaluation.h"
 #include "scenes/generator/scene_maker.h"
 
 namespace nerds::cli {
@@ -52,6 +53,7 @@ struct ArmResult {
   int steps = 0;
   std::vector<SizeMetrics> per_size;  // when the test views have several sizes, largest first
   std::vector<float> view0;           // the first test view, RGB on white
+  TrainingPoseReport poses;           // a scene with true training poses (noisy-poses): BARF's pose errors
 };
 
 ArmResult run_arm(const AblateArgs& a, const std::string& data_dir, const std::string& device, const CompareArm& arm,
@@ -65,9 +67,12 @@ ArmResult run_arm(const AblateArgs& a, const std::string& data_dir, const std::s
   train_for(engine, a.budget, [](const StepStats&) { return true; }, arm.setting);
   EvalOptions eval;
   eval.stride = a.test_stride;
-  const EvalResult r = evaluate(engine, test, eval);
-  const EngineStats st = engine.stats();
   ArmResult out;
+  out.poses = training_pose_report(engine);
+  // With true training poses, both arms' test views after BARF's test-time pose alignment.
+  const Dataset& views = out.poses.has_true_poses ? pose_aligned_test_split(engine, test) : test;
+  const EvalResult r = evaluate(engine, views, eval);
+  const EngineStats st = engine.stats();
   out.setting = arm.setting;
   out.sets = arm.sets;
   out.params = arm.params.to_json();
@@ -194,6 +199,7 @@ int run_ablate(const AblateArgs& a) {
                                  {"views", m.views},
                                  {"psnr", number_or_null(m.psnr)},
                                  {"ssim", number_or_null(m.ssim)}});
+    if (r->poses.has_true_poses) run["poses"] = nlohmann::ordered_json::parse(r->poses.to_json().dump());
     j["runs"].push_back(run);
   }
   j["psnr_gain"] = number_or_null(on.psnr - off.psnr);
@@ -222,6 +228,16 @@ int run_ablate(const AblateArgs& a) {
     md += ".\n\n";
   }
   md += results_table(on, off);
+  if (on.poses.has_true_poses) {  // noisy-poses: BARF's pose errors; PSNR after test-time pose alignment
+    md += "\nTraining cameras against transforms_train_true.json (similarity-aligned; PSNR above is after the "
+          "test-time pose alignment, " + std::to_string(kTestPoseSteps) + " steps per test view, model frozen):\n\n"
+          "| setting | rotation error (deg) before -> after | translation error (world units) before -> after |\n"
+          "|---|---|---|\n";
+    for (const ArmResult* r : {&on, &off})
+      md += "| `" + r->setting + "` | " + fixed(r->poses.before.rotation_deg, 3) + " -> " +
+            fixed(r->poses.after.rotation_deg, 3) + " | " + fixed(r->poses.before.translation, 4) + " -> " +
+            fixed(r->poses.after.translation, 4) + " |\n";
+  }
   md += "\nPSNR gain of the technique: " + fixed(on.psnr - off.psnr, 2) + " dB. The paper: " + paper_says +
         ".\n\nImages: `view0_on_off_gt.png` (on | off | ground truth), "
         "`view0_difference.png` (|on - off| x 5).\n";

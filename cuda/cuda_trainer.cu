@@ -248,6 +248,10 @@ std::string cuda_backend_supports(const TrainConfig& config) {
            (config.network.grid.zip_downweight ? "zip_downweight" : "zip_multisample") + "=true)";
   if (config.distortion_weight > 0.f)
     return "the CUDA backend does not implement Mip-NeRF 360's distortion loss (loss.distortion_weight > 0)";
+  if (config.pose_refine.enabled)
+    return "the CUDA backend does not implement BARF's pose refinement (camera.pose_refine)";
+  if (config.c2f.enabled)
+    return "the CUDA backend does not implement BARF's coarse-to-fine encoding schedule (encoding.c2f)";
   return cuda::device_network_supports(config.network);
 }
 

@@ -43,6 +43,7 @@ struct TrainingRay {
   float jitter;         // in [0,1): offset of the first sample, in steps
   float loss_weight;    // the image's lossmult * loss_weight_scale (applied by Mip-NeRF's area loss)
   float pixel_radius;   // Mip-NeRF's cone radius per unit distance for this image's pixels
+  int image;            // the training frame the pixel lies in (per-image models: NeRF-W, BARF)
 };
 
 // The ray's random stream, and from it the pixel (index into all images' pixels): the first
@@ -81,6 +82,7 @@ NERDS_HD TrainingRay training_ray(const TrainingImagesView& v, uint64_t seed, in
   r.jitter = rng.next_float();
   r.loss_weight = image.lossmult * v.loss_weight_scale;
   r.pixel_radius = cone_radius_per_unit_distance(v.intrinsics[img].fx);
+  r.image = img;
   return r;
 }
 

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string>
 
+#include "renderer/math/coarse_to_fine.h"
+#include "renderer/techniques/cameras/pose_refine_settings.h"
 #include "renderer/techniques/fields/network_config.h"
 #include "renderer/techniques/samplers/occupancy_grid.h"
 #include "renderer/math/hierarchical_sampling.h"
@@ -46,6 +48,10 @@ struct TrainConfig {
   float min_transmittance = 1e-4f;             // early ray termination
   // Mip-NeRF 360's distortion loss weight (loss.distortion_weight; 0 = off).
   float distortion_weight = 0.f;
+  // BARF (Lin et al. 2021): the coarse-to-fine schedule on the encoding (encoding.c2f*) and the
+  // per-camera pose refinement (camera.pose_refine*); both off by default.
+  CoarseToFineSettings c2f;
+  PoseRefineSettings pose_refine;
   bool area_loss = false;  // Mip-NeRF's area loss: weigh each ray's loss (and gradient) by its image's lossmult
   uint64_t seed = 1337;
 };

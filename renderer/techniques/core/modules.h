@@ -17,6 +17,7 @@ TechniqueModule sampler_module();
 TechniqueModule warp_module();
 TechniqueModule trainer_module();
 TechniqueModule distortion_loss_module();
+TechniqueModule pose_refinement_module();
 
 // Every module, in the order their parameters are listed.
 const std::vector<TechniqueModule>& technique_modules();

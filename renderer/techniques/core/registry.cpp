@@ -12,6 +12,7 @@ const std::vector<TechniqueModule>& technique_modules() {
       warp_module(),
       trainer_module(),
       distortion_loss_module(),
+      pose_refinement_module(),
   };
   return modules;
 }
