@@ -26,6 +26,7 @@
 #include "renderer/techniques/core/paper_cards.h"
 #include "renderer/train/evaluate.h"
 #include "renderer/train/half_image_eval.h"
+#include "renderer/train/pose_evaluation.h"
 #include "scenes/generator/scene_maker.h"
 
 namespace nerds::cli {
@@ -57,6 +58,7 @@ struct ArmResult {
   std::vector<SizeMetrics> per_size;  // when the test views have several sizes, largest first
   std::vector<float> view0;           // the first test view, RGB on white
   HalfImageResult half;               // NeRF-W's protocol (AblateArgs::half_image)
+  TrainingPoseReport poses;           // a scene with true training poses (noisy-poses): BARF's pose errors
 };
 
 ArmResult run_arm(const AblateArgs& a, const std::string& data_dir, const std::string& device, const CompareArm& arm,
@@ -70,9 +72,12 @@ ArmResult run_arm(const AblateArgs& a, const std::string& data_dir, const std::s
   train_for(engine, a.budget, [](const StepStats&) { return true; }, arm.setting);
   EvalOptions eval;
   eval.stride = a.test_stride;
-  const EvalResult r = evaluate(engine, test, eval);
-  const EngineStats st = engine.stats();
   ArmResult out;
+  out.poses = training_pose_report(engine);
+  // With true training poses, both arms' test views after BARF's test-time pose alignment.
+  const Dataset& views = out.poses.has_true_poses ? pose_aligned_test_split(engine, test) : test;
+  const EvalResult r = evaluate(engine, views, eval);
+  const EngineStats st = engine.stats();
   out.setting = arm.setting;
   out.sets = arm.sets;
   out.params = arm.params.to_json();
@@ -214,6 +219,7 @@ int run_ablate(const AblateArgs& a) {
                                  {"psnr", number_or_null(m.psnr)},
                                  {"ssim", number_or_null(m.ssim)}});
     if (args.half_image) run["half_image"] = r->half.to_json();
+    if (r->poses.has_true_poses) run["poses"] = nlohmann::ordered_json::parse(r->poses.to_json().dump());
     j["runs"].push_back(run);
   }
   j["psnr_gain"] = number_or_null(on.psnr - off.psnr);
@@ -256,6 +262,16 @@ int run_ablate(const AblateArgs& a) {
           fixed(off.half.psnr_right, 2) + " dB (gain " + fixed(on.half.psnr_right - off.half.psnr_right, 2) +
           " dB); with the mean training code, right half: on " + fixed(on.half.psnr_right_mean, 2) + " dB, off " +
           fixed(off.half.psnr_right_mean, 2) + " dB.\n";
+  if (on.poses.has_true_poses) {  // noisy-poses: BARF's pose errors; PSNR after test-time pose alignment
+    md += "\nTraining cameras against transforms_train_true.json (similarity-aligned; PSNR above is after the "
+          "test-time pose alignment, " + std::to_string(kTestPoseSteps) + " steps per test view, model frozen):\n\n"
+          "| setting | rotation error (deg) before -> after | translation error (world units) before -> after |\n"
+          "|---|---|---|\n";
+    for (const ArmResult* r : {&on, &off})
+      md += "| `" + r->setting + "` | " + fixed(r->poses.before.rotation_deg, 3) + " -> " +
+            fixed(r->poses.after.rotation_deg, 3) + " | " + fixed(r->poses.before.translation, 4) + " -> " +
+            fixed(r->poses.after.translation, 4) + " |\n";
+  }
   md += "\nPSNR gain of the technique: " + fixed(on.psnr - off.psnr, 2) + " dB. The paper: " + paper_says +
         ".\n\nImages: `view0_on_off_gt.png` (on | off | ground truth), "
         "`view0_difference.png` (|on - off| x 5).\n";

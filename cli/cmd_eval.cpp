@@ -17,6 +17,7 @@
 #include "renderer/train/evaluate.h"
 #include "renderer/train/half_image_eval.h"
 #include "renderer/train/train_config.h"
+#include "renderer/train/pose_evaluation.h"
 
 namespace nerds::cli {
 
@@ -47,6 +48,13 @@ int run_eval(const EvalArgs& a) {
     std::printf("  normals' mean angular error %.2f deg (density normals), %.2f deg (Ref-NeRF's predicted normals)\n",
                 metrics["normal_mae"].is_number() ? metrics["normal_mae"].get<double>() : NAN,
                 metrics["normal_mae_predicted"].is_number() ? metrics["normal_mae_predicted"].get<double>() : NAN);
+  if (metrics.contains("poses"))  // noisy-poses: BARF's pose errors of the training cameras
+    std::printf("  training poses: rotation error %.3f deg -> %.3f deg, translation error %.4f -> %.4f (world units)%s\n",
+                metrics["poses"]["before"]["rotation_deg"].get<double>(),
+                metrics["poses"]["after"]["rotation_deg"].get<double>(),
+                metrics["poses"]["before"]["translation"].get<double>(),
+                metrics["poses"]["after"]["translation"].get<double>(),
+                metrics["poses"]["refined"].get<bool>() ? " (refined)" : " (not refined)");
   if (metrics.contains("per_size"))  // Mip-NeRF's multiscale Blender: one line per resolution
     for (const nlohmann::json& m : metrics["per_size"])
       std::printf("  %dx%d: %d views, PSNR %.2f dB, SSIM %.4f\n", m["width"].get<int>(), m["height"].get<int>(),
@@ -72,7 +80,15 @@ nlohmann::json evaluate_run(const Engine& engine, const std::string& run_dir, co
                             bool images) {
   if (stride < 1) throw InputError("--stride", "", "must be >= 1");
   std::fprintf(stderr, "nerds: loading the %s split\n", split.c_str());
-  const Dataset data = engine.load_split(split, true);
+  Dataset data = engine.load_split(split, true);
+  // A scene with true training poses (noisy-poses): the training cameras' pose errors, and the
+  // test views after BARF's test-time pose alignment (pose_evaluation.h).
+  const TrainingPoseReport poses = training_pose_report(engine);
+  if (poses.has_true_poses && split != "train") {
+    std::fprintf(stderr, "nerds: test-time pose alignment of the %s views (%d steps, model frozen)\n", split.c_str(),
+                 kTestPoseSteps);
+    data = pose_aligned_test_split(engine, data, kTestPoseSteps);
+  }
   EvalOptions options;
   options.split = split;
   options.stride = stride;
@@ -106,6 +122,14 @@ nlohmann::json evaluate_run(const Engine& engine, const std::string& run_dir, co
   j["step"] = st.step;
   j["train_seconds"] = st.train_seconds;
   if (images) j["images"] = options.image_dir;
+  if (poses.has_true_poses) {
+    j["poses"] = poses.to_json();
+    j["poses"]["test_views"] = split != "train" ? "PSNR after test-time pose alignment: the true " + split +
+                                                      " poses aligned to the model's frame, then " +
+                                                      std::to_string(kTestPoseSteps) +
+                                                      " photometric steps per view with the model frozen (BARF)"
+                                                : "training views at the training split's own poses";
+  }
   write_json_file((fs::path(run_dir) / "metrics.json").string(), j);
   return j;
 }

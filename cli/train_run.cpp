@@ -5,6 +5,7 @@
 #include "cli/cli_common.h"
 #include "renderer/data/json_fields.h"
 #include "renderer/error.h"
+#include "renderer/train/pose_evaluation.h"
 
 namespace nerds::cli {
 
@@ -61,6 +62,11 @@ void TrainRun::flush_entry() {
                            {"samples_per_second", dt > 0 ? (st.used_samples - last_used_) / dt : 0.0}};
   // A sampler with a loss of its own (the proposal sampler's L_prop, StepStats::sampler_loss).
   if (sampler_loss_sum_ != 0.0) entry["sampler_loss"] = number_or_null(sampler_loss_sum_ / loss_steps_);
+  // BARF's pose refinement on a split with true poses: the training cameras' errors as they fall.
+  if (const TrainingPoseReport poses = training_pose_report(engine_); poses.has_true_poses && poses.refined) {
+    entry["pose_rotation_deg"] = number_or_null(poses.after.rotation_deg);
+    entry["pose_translation"] = number_or_null(poses.after.translation);
+  }
   log_.push_back(entry);
   last_seconds_ = st.train_seconds;
   last_used_ = st.used_samples;
@@ -87,6 +93,7 @@ void TrainRun::save() {
   j["loss"] = engine_.params().get_string("trainer.loss");
   j["step"] = engine_.stats().step;  // the snapshot's step when this log was written
   j["log"] = log_;
+  if (!engine_.train_set().true_poses.empty()) j["poses"] = training_pose_report(engine_).to_json();
   write_json_file((fs::path(dir) / "train_log.json").string(), j);
   if (first_of_staged) staged_->publish();  // the commit point of a new run (train_run.h)
 }

@@ -254,6 +254,10 @@ std::string cuda_backend_supports(const TrainConfig& config) {
     return "the CUDA backend does not implement NeRF-W's per-image appearance embeddings (appearance.kind=embedding)";
   if (config.network.transient.enabled)
     return "the CUDA backend does not implement NeRF-W's transient head (transient.enabled=true)";
+  if (config.pose_refine.enabled)
+    return "the CUDA backend does not implement BARF's pose refinement (camera.pose_refine)";
+  if (config.c2f.enabled)
+    return "the CUDA backend does not implement BARF's coarse-to-fine encoding schedule (encoding.c2f)";
   return cuda::device_network_supports(config.network);
 }
 

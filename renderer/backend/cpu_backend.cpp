@@ -9,6 +9,7 @@
 #include "renderer/techniques/samplers/hierarchical_sampler.h"
 #include "renderer/techniques/samplers/sampler_kinds.h"
 #include "renderer/backend/parallel.h"
+#include "renderer/backend/pose_refine_step.h"
 #include "renderer/backend/render_rays.h"
 #include "renderer/backend/sample_buffer.h"
 #include "renderer/error.h"
@@ -16,6 +17,7 @@
 #include "renderer/math/ray_loss.h"
 #include "renderer/math/ray_march.h"
 #include "renderer/math/transient_compositing.h"
+#include "renderer/techniques/encodings/coarse_to_fine.h"
 #include "renderer/train/optimizer.h"
 
 namespace nerds {
@@ -29,6 +31,7 @@ struct CpuBackend::ChunkResult {
   double loss = 0.0, squared_error = 0.0;
   double sampler_loss = 0.0;  // the sampler's own (the proposal sampler's L_prop), RaySampler::placement_loss
   std::unique_ptr<SamplerGradients> sampler_grads;  // and its gradients
+  std::vector<RayCorrectionGrad> pose_grads;  // per training camera (BARF's pose refinement only)
   int64_t marched = 0, used = 0;
   int rays = 0;
   int rays_total_hint = 1;  // rays in the whole step: the loss is their mean
@@ -51,6 +54,8 @@ struct CpuBackend::ThreadScratch {
   std::vector<int> ray_image, sample_image;
   TransientWorkspace transient;
   std::vector<float> sigma_t, rgb_t, beta, d_sigma_t, d_rgb_t, d_beta;
+  std::vector<Vec3> ray_dir;  // pose refinement: each ray's direction before the correction, dL/dpos
+  std::vector<float> d_pos;
 };
 
 namespace {
@@ -121,8 +126,20 @@ void CpuBackend::process_chunk(int step, int first_ray, int n_rays, ChunkResult&
   // are placed in (sampling_ray.h: the scene box, or NDC mapped onto it), then sampled:
   // by the run's sampler (occupancy-grid marching, NeRF's hierarchical sampling, ...).
   const TrainingImagesView images = images_view();
+  // BARF's pose refinement: each ray moved by its camera's correction (corrections_ is empty when it is off).
+  const bool refine_poses = !corrections_.empty();
+  if (refine_poses) {
+    out.pose_grads.assign(corrections_.size(), RayCorrectionGrad{});
+    s.ray_dir.resize(n_rays);
+  }
   for (int r = 0; r < n_rays; ++r) {
-    const TrainingRay tr = training_ray(images, config_.seed, step, first_ray + r);
+    TrainingRay tr = training_ray(images, config_.seed, step, first_ray + r);
+    if (refine_poses) {
+      const RayCorrection& c = corrections_[tr.image];
+      s.ray_dir[r] = tr.ray.dir;
+      tr.ray.origin = tr.ray.origin + c.shift;
+      tr.ray.dir = correct_direction(c, tr.ray.dir);
+    }
     for (int k = 0; k < 3; ++k) {
       s.target[3 * r + k] = tr.target[k];
       s.background[3 * r + k] = tr.background[k];
@@ -299,6 +316,10 @@ void CpuBackend::process_chunk(int step, int first_ray, int n_rays, ChunkResult&
   } else {
     network.backward(s.ws, m, s.d_sigma.data(), s.d_rgb.data(), out.grads, sample_image);
   }
+  if (refine_poses)
+    accumulate_pose_gradients(network, s.samples, s.ws.d_enc.data(), m,
+                              {s.ray_begin.data(), s.ray_count.data(), s.ray_image.data(), s.ray_dir.data(), s.view_dirs.data(), n_rays},
+                              ms.box_half, s.d_pos, out.pose_grads);
   // Nothing kept (a fixed encoding): d_enc is empty and its data() may be null, which memcpy must not get.
   if (kept != 0) std::memcpy(out.d_enc.data(), s.ws.d_enc.data(), static_cast<size_t>(E) * kept * sizeof(float));
   if (offsets != 0) {
@@ -344,6 +365,11 @@ BackendStepResult CpuBackend::step(const StepRequest& request) {
     model_.occupancy.update(model_.network, step, config_.seed);
     result.occupancy_seconds = now_seconds() - t_start;
   }
+  // BARF (Lin et al. 2021): the encoding's coarse-to-fine weights at this point of training
+  // (none when encoding.c2f is off) and the cameras' ray corrections.
+  if (config_.c2f.enabled)
+    model_.network.set_encoding_weights(coarse_to_fine_feature_weights(config_.network, config_.c2f, request.progress));
+  if (config_.pose_refine.enabled) corrections_ = ray_corrections(model_.pose_refine, poses_);
   const double t_march = now_seconds();
   // About 4096 evaluated (marched) samples per chunk keeps a chunk's activations in cache.
   const int rays_per_chunk =
@@ -420,6 +446,20 @@ BackendStepResult CpuBackend::step(const StepRequest& request) {
   grads.resize(tensors.size(), nullptr);
   for (size_t i = 0; i < tensors.size(); ++i)
     if (grads[i]) adam_update_range(tensors[i], model_.moments[i], adam_steps[i], grads[i], 0, tensors[i].size());
+  if (!corrections_.empty()) {  // the cameras' corrections, their gradients summed over the chunks in order
+    std::vector<RayCorrectionGrad> pose_grads(corrections_.size());
+    for (int k = 0; k < n_chunks; ++k)
+      for (size_t i = 0; i < pose_grads.size(); ++i) {
+        const RayCorrectionGrad& g = chunks_[k]->pose_grads[i];
+        for (int a = 0; a < 3; ++a) {
+          for (int b = 0; b < 3; ++b) pose_grads[i].dir_outer[a][b] += g.dir_outer[a][b];
+          pose_grads[i].origin[a] += g.origin[a];
+        }
+      }
+    const int t = find_tensor(tensors, kPoseRefineTensor);
+    update_pose_corrections(tensors[t], model_.moments[t], model_.pose_refine, poses_, pose_grads, request.pose_lr,
+                            step + 1);
+  }
   result.optimizer_seconds = now_seconds() - t_opt;
   return result;
 }

@@ -16,6 +16,7 @@
 
 #include "renderer/model/host_model.h"
 #include "renderer/backend/training_backend.h"
+#include "renderer/math/se3.h"
 #include "renderer/math/training_ray.h"
 #include "renderer/techniques/samplers/sampler_kinds.h"
 
@@ -55,6 +56,7 @@ class CpuBackend final : public TrainingBackend {
   HostModel& model_;
   std::vector<Pose> poses_;
   std::vector<Intrinsics> intrinsics_;
+  std::vector<RayCorrection> corrections_;  // this step's (BARF's pose refinement; empty when off)
   size_t total_pixels_ = 0;        // of the training images (fixed for the run)
   float loss_weight_scale_ = 1.f;  // Dataset::loss_weight_scale()
   // Per tensor: the gradient the encoding's slices scatter into (empty for the others, whose

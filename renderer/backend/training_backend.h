@@ -29,6 +29,10 @@ struct StepRequest {
   // The running mean of marched samples per ray: the CPU backend cuts the batch into chunks
   // of about the same number of samples with it.
   float mean_marched_per_ray = 1.f;
+  // BARF (Lin et al. 2021): the fraction of training done, for the encoding's coarse-to-fine
+  // weights (encoding.c2f), and the pose corrections' learning rate (camera.pose_refine).
+  float progress = 1.f;
+  float pose_lr = 0.f;
 };
 
 struct BackendStepResult {

@@ -10,6 +10,7 @@
 
 #include "renderer/data/camera_checks.h"
 #include "renderer/data/dataset_loaders.h"
+#include "renderer/data/true_poses.h"
 #include "renderer/error.h"
 
 namespace nerds {
@@ -139,6 +140,7 @@ Dataset load_dataset(const std::string& dir, const DatasetOptions& options) {
   }
   // Before reading any image: a split whose cameras all miss the scene box trains on nothing.
   check_cameras_see_box(dataset.frames, dataset.aabb_scale, parsed.origins.front().json_file, split);
+  dataset.true_poses = load_true_poses(dataset);
   dataset.lay_out_images();
   dataset_loaders::load_frame_images(parsed, downscale, options.load_images, &dataset);
   return dataset;

@@ -67,6 +67,10 @@ struct Dataset {
   // scale/offset); 0 when the dataset gives none. For LLFF the
   // world frame is NeRF's (recentered, near_bound = 1/0.75), where NDC uses the near plane 1.
   float near_bound = 0.f, far_bound = 0.f;
+  // The true pose of each frame where the written ones are perturbed (a train split with
+  // transforms_train_true.json beside it, renderer/data/true_poses.h), in the engine's frame;
+  // empty otherwise. Pose refinement (BARF) is measured against them.
+  std::vector<Pose> true_poses;
 
   size_t pixel_count(size_t frame) const { return static_cast<size_t>(nerds::pixel_count(frame_images[frame])); }
   size_t total_pixels() const;  // of all frames

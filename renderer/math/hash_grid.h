@@ -113,4 +113,32 @@ NERDS_HD void hash_grid_backward_level(const HashGridView& grid, int l, const fl
   }
 }
 
+// dL/dpos of one level of one point given dL/d(its features) (the level's slice of d_out):
+// the derivative of the trilinear interpolation, accumulated into d_pos. Weight w_c is a
+// product of (frac or 1 - frac) per axis; its derivative along axis d swaps that axis's factor
+// for +1 or -1, and frac moves by level.scale per unit of pos. Piecewise smooth (a kink at each
+// cell face). BARF's pose refinement sends the loss to the rays through it.
+NERDS_HD void hash_grid_position_backward_level(const HashGridView& grid, int l, const float* params,
+                                                const float* pos, const float* d_out, float* d_pos) {
+  const int F = grid.n_features;
+  const HashGridLevel& level = grid.levels[l];
+  uint32_t base[3];
+  float frac[3];
+  hash_grid_cell(level, pos, base, frac);
+  for (int c = 0; c < 8; ++c) {
+    uint32_t entry;
+    float weight;
+    hash_grid_corner(level, base, frac, c, &entry, &weight);
+    const float* e = params + static_cast<size_t>(entry) * F;
+    float g = 0.f;  // dL/dw_c
+    for (int f = 0; f < F; ++f) g += d_out[l * F + f] * e[f];
+    float factor[3];
+    for (int d = 0; d < 3; ++d) factor[d] = ((c >> d) & 1) ? frac[d] : 1.f - frac[d];
+    for (int d = 0; d < 3; ++d) {
+      const float sign = ((c >> d) & 1) ? 1.f : -1.f;
+      d_pos[d] += g * sign * factor[(d + 1) % 3] * factor[(d + 2) % 3] * level.scale;
+    }
+  }
+}
+
 }  // namespace nerds

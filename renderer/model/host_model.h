@@ -7,6 +7,7 @@
 
 #include <vector>
 
+#include "renderer/techniques/cameras/pose_refinement.h"
 #include "renderer/techniques/fields/nerf_network.h"
 #include "renderer/techniques/samplers/occupancy_grid.h"
 #include "renderer/model/packed_model.h"
@@ -17,10 +18,15 @@ namespace nerds {
 struct HostModel {
   NerfNetwork network;
   OccupancyGrid occupancy;
+  PoseRefinement pose_refine;        // BARF's per-camera corrections (none unless camera.pose_refine)
   std::vector<AdamMoments> moments;  // one per tensor of param_tensors()
 
   // Views of every trained tensor, in a fixed order.
-  std::vector<ParamTensor> param_tensors() { return network.param_tensors(); }
+  std::vector<ParamTensor> param_tensors() {
+    std::vector<ParamTensor> out = network.param_tensors();
+    for (const ParamTensor& t : pose_refine.param_tensors()) out.push_back(t);
+    return out;
+  }
   PackedModel pack() { return pack_model(param_tensors(), moments, occupancy.values()); }
   // Takes `model` over (see unpack_model) and rebuilds the occupancy grid's bits from it.
   void unpack(const PackedModel& model) {

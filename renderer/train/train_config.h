@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string>
 
+#include "renderer/math/coarse_to_fine.h"
+#include "renderer/techniques/cameras/pose_refine_settings.h"
 #include "renderer/techniques/fields/network_config.h"
 #include "renderer/techniques/fields/ref_nerf_settings.h"
 #include "renderer/techniques/samplers/occupancy_grid.h"
@@ -49,6 +51,10 @@ struct TrainConfig {
   float distortion_weight = 0.f;
   // Ref-NeRF's normal regularizers (field.ref_*; used with field.color = ref_nerf only).
   RefNerfLossWeights ref_nerf;
+  // BARF (Lin et al. 2021): the coarse-to-fine schedule on the encoding (encoding.c2f*) and the
+  // per-camera pose refinement (camera.pose_refine*); both off by default.
+  CoarseToFineSettings c2f;
+  PoseRefineSettings pose_refine;
   bool area_loss = false;  // Mip-NeRF's area loss: weigh each ray's loss (and gradient) by its image's lossmult
   uint64_t seed = 1337;
 };

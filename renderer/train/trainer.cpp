@@ -39,6 +39,7 @@ Trainer::Trainer(const TrainConfig& config, std::shared_ptr<const Dataset> train
     ema_used_per_ray_ = per_ray->used;
     ema_marched_per_ray_ = per_ray->marched;
   }
+  if (config.pose_refine.enabled) model_.pose_refine = PoseRefinement(static_cast<int>(data_->frames.size()));
   model_.moments = zero_moments(model_.param_tensors());
   if (use_cuda) {
     backend_ = make_cuda_backend(config_, *data_);
@@ -81,6 +82,13 @@ float Trainer::current_lr() const {
   return std::max(decayed, std::min(o.lr_min, o.lr));
 }
 
+float Trainer::training_progress() const {
+  // Without a budget (the viewer) BARF's schedules run over this many steps.
+  constexpr float kScheduleStepsWithoutBudget = 2000.f;
+  if (budget_progress_ >= 0.f) return std::min(budget_progress_, 1.f);
+  return std::min(static_cast<float>(step_) / kScheduleStepsWithoutBudget, 1.f);
+}
+
 StepStats Trainer::step() {
   const int n_rays = std::clamp(static_cast<int>(config_.batch_samples / std::max(ema_used_per_ray_, 1.f)), 1,
                                 config_.batch_samples);
@@ -91,6 +99,8 @@ StepStats Trainer::step() {
   request.lr = current_lr();
   request.n_rays = n_rays;
   request.mean_marched_per_ray = ema_marched_per_ray_;
+  request.progress = training_progress();
+  request.pose_lr = pose_refine_lr(config_.pose_refine, request.progress);
   const BackendStepResult r = backend_->step(request);
   if (!backend_->trains_host_model()) host_stale_ = true;
   StepStats st;

@@ -50,6 +50,11 @@ class Trainer {
   TrainingBackend& backend() const { sync_device(); return *backend_; }
   const StageTimes& stage_times() const { return times_; }
   float current_lr() const;
+  // The fraction of training done, in [0, 1]: the budget's progress, or without a budget the
+  // steps over a fixed count (BARF's coarse-to-fine and pose schedules read it).
+  float training_progress() const;
+  // BARF's pose corrections (empty unless camera.pose_refine), on the host copy.
+  const PoseRefinement& pose_refinement() const { sync_host(); return model_.pose_refine; }
   // Fraction of the training budget spent, in [0, 1], or negative when there is no budget;
   // set by the engine before each step, it selects the budget learning-rate schedule.
   void set_budget_progress(float progress) { budget_progress_ = progress; }

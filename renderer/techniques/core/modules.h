@@ -19,6 +19,7 @@ TechniqueModule trainer_module();
 TechniqueModule distortion_loss_module();
 TechniqueModule appearance_module();
 TechniqueModule transient_module();
+TechniqueModule pose_refinement_module();
 
 // Every module, in the order their parameters are listed.
 const std::vector<TechniqueModule>& technique_modules();

@@ -14,6 +14,7 @@ const std::vector<TechniqueModule>& technique_modules() {
       distortion_loss_module(),
       appearance_module(),
       transient_module(),
+      pose_refinement_module(),
   };
   return modules;
 }

@@ -8,6 +8,7 @@
 
 #include "renderer/techniques/core/kind_list.h"
 #include "renderer/techniques/core/modules.h"
+#include "renderer/techniques/encodings/coarse_to_fine.h"
 #include "renderer/techniques/encodings/encoding_kinds.h"
 #include "renderer/techniques/fields/network_probes.h"
 
@@ -18,12 +19,14 @@ namespace {
 void declare(ParamSet& p) {
   declare_kind_choice(p, "encoding", "how positions enter the network:", encoding_kinds());
   for (const EncodingKind& k : encoding_kinds()) k.declare(p);
+  declare_coarse_to_fine(p);  // BARF's schedule, over any kind
 }
 
 void configure(const ParamSet& p, const Dataset& data, TrainConfig& c) {
   const EncodingKind& kind = encoding_kind(p.get_string("encoding.kind"));
   c.network.encoding = kind.name;
   kind.configure(p, data, c.network);
+  c.c2f = read_coarse_to_fine(p);
 }
 
 }  // namespace

@@ -26,6 +26,18 @@ void HashGridEncoding::encode(const float* pos, const float* var, int n, float* 
     grid_.encode(pos, n, out, ld);
 }
 
+void HashGridEncoding::backward_inputs(const float* pos, const float*, const float* d_out, int n, int ld,
+                                       float* d_pos, float*) const {
+  if (!position_gradient())
+    throw std::logic_error("HashGridEncoding::backward_inputs: no position gradient through the zip_* footprints");
+  const HashGridView& view = grid_.view();
+  const float* params = grid_.params().data();
+  for (int i = 0; i < n; ++i)
+    for (int l = 0; l < view.n_levels; ++l)
+      hash_grid_position_backward_level(view, l, params, pos + 3 * i, d_out + static_cast<size_t>(i) * ld,
+                                        d_pos + 3 * i);
+}
+
 std::vector<ParamTensor> HashGridEncoding::param_tensors() { return {grid_.param_tensor(kEncodingTableTensor)}; }
 
 std::vector<GradientSlice> HashGridEncoding::gradient_slices() const {

@@ -25,6 +25,12 @@ class HashGridEncoding : public PositionEncoding {
   // Zip-NeRF's anti-aliased grid (HashGridConfig::zip_*): its points as the footprint.
   FootprintKind footprint_kind() const override;
   void encode(const float* pos, const float* var, int n, float* out, int ld) const override;
+  // The trilinear interpolation's derivative in the position (point samples only: not with
+  // the zip_* footprints), for BARF's pose refinement; piecewise smooth, so
+  // differentiable_inputs() stays false (the registry's finite differences would cross cell faces).
+  bool position_gradient() const override { return footprint_kind() == FootprintKind::None; }
+  void backward_inputs(const float* pos, const float* var, const float* d_out, int n, int ld, float* d_pos,
+                       float* d_var) const override;
   // The table ("encoding.grid"), in the sparse optimizer group.
   std::vector<ParamTensor> param_tensors() override;
   // One slice per level: the levels own disjoint ranges of the table.

@@ -44,6 +44,9 @@ class PositionEncoding {
   // Whether backward_inputs() exists: the fixed functions (frequency, ipe) are smooth in
   // their inputs; a grid's trilinear interpolation trains only its table here.
   virtual bool differentiable_inputs() const { return false; }
+  // Whether backward_inputs() exists at all: the smooth kinds, and the grids, whose trilinear
+  // interpolation is smooth inside each cell (BARF's pose refinement needs dL/dpos).
+  virtual bool position_gradient() const { return differentiable_inputs(); }
   // Given dL/d(encoding) of n positions (column-major, leading dimension ld), accumulates
   // dL/dpos into d_pos (3 each), and dL/dvar into d_var when var and d_var are not null.
   virtual void backward_inputs(const float* pos, const float* var, const float* d_out, int n, int ld,

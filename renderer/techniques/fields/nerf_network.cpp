@@ -165,6 +165,7 @@ void NerfNetwork::density_stage(const float* pos, const float* var, int n, float
                                 float* color_in, float* sigma) const {
   const int E = encoding_dim(), C = color_input_dim();
   encoding_->encode(pos, var, n, enc, E);
+  if (!encoding_weights_.empty()) weigh_encoding(enc, n);
   density_.forward(enc, E, n, hidden, color_in, C);
   for (int i = 0; i < n; ++i) sigma[i] = trunc_exp(color_in[static_cast<size_t>(i) * C]);
 }
@@ -320,6 +321,14 @@ void NerfNetwork::density_backward(NetworkWorkspace& ws, int m, const float* d_s
   }
   density_.backward(ws.enc.data(), E, m, ws.density_hidden_ptrs.data(), ws.d_color_in.data(), ws.d_enc.data(), E,
                     E, grads.density, ws.scratch0.data(), ws.scratch1.data());
+  // d_enc becomes dL/d(the unweighted encoding), which the table's and the positions' backward read.
+  if (!encoding_weights_.empty()) weigh_encoding(ws.d_enc.data(), m);
+}
+
+void NerfNetwork::weigh_encoding(float* enc, int n) const {
+  const int E = encoding_dim();
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < E; ++j) enc[static_cast<size_t>(i) * E + j] *= encoding_weights_[j];
 }
 
 }  // namespace nerds

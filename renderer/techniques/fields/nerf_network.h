@@ -10,6 +10,8 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <stdexcept>
+#include <utility>
 #include <vector>
 
 #include <Eigen/Core>
@@ -159,6 +161,16 @@ class NerfNetwork {
   void infer_density(const float* pos, const float* var, int n, InferenceWorkspace& ws, float* sigma) const;
   void infer_color(const int* idx, int m, const float* dir, InferenceWorkspace& ws, float* rgb) const;
 
+  // Per-feature weights of the encoding's output (BARF's coarse-to-fine schedule, set by the
+  // backend each step: encodings/coarse_to_fine.h); empty (the default) means none, and then
+  // the network runs exactly as it would without them.
+  void set_encoding_weights(std::vector<float> weights) {
+    if (!weights.empty() && static_cast<int>(weights.size()) != encoding_dim_)
+      throw std::invalid_argument("NerfNetwork::set_encoding_weights: not one weight per encoding feature");
+    encoding_weights_ = std::move(weights);
+  }
+  const std::vector<float>& encoding_weights() const { return encoding_weights_; }
+
   // Backward for the first m stored samples given dL/dsigma and dL/drgb (after the
   // activations). Accumulates into grads; leaves dL/d(encoding) in ws.d_enc (E x m).
   // image: as color() got it (the appearance codes' gradients go to those images). With
@@ -194,6 +206,9 @@ class NerfNetwork {
   void density_stage(const float* pos, const float* var, int n, float* enc, float* const* hidden, float* color_in,
                      float* sigma) const;
 
+  // Multiplies each of n encodings (column-major, E rows) by encoding_weights_.
+  void weigh_encoding(float* enc, int n) const;
+
   NetworkConfig config_;
   std::unique_ptr<PositionEncoding> encoding_;
   int encoding_dim_ = 0;
@@ -204,6 +219,7 @@ class NerfNetwork {
   AppearanceEmbeddings appearance_;
   TransientHead transient_;
   std::vector<float> view_appearance_;
+  std::vector<float> encoding_weights_;  // encoding_dim() of them, or none
 };
 
 }  // namespace nerds
