@@ -9,18 +9,8 @@
 #include "renderer/error.h"
 
 namespace nerds::dataset_loaders {
-namespace {
 
 namespace fs = std::filesystem;
-constexpr size_t kHoldoutEvery = 8;
-
-bool in_split(size_t index, const std::string& split) {
-  if (split == "all") return true;
-  const bool held_out = index % kHoldoutEvery == 0;
-  return split == "train" ? !held_out : held_out;
-}
-
-}  // namespace
 
 std::string colmap_model_dir(const std::string& dir) {
   for (const char* sub : {"sparse/0", "sparse"}) {
@@ -38,7 +28,7 @@ ParsedFrames parse_colmap(const std::string& dir, const std::string& split) {
   parsed.scale = scene.scale;
   parsed.offset = scene.offset;
   for (size_t i = 0; i < scene.views.size(); ++i) {
-    if (!in_split(i, split)) continue;
+    if (!in_default_split(i, split)) continue;
     const ColmapView& view = scene.views[i];
     Frame frame;
     frame.image_path = (fs::path(dir) / "images" / view.name).lexically_normal().string();

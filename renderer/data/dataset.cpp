@@ -38,6 +38,17 @@ Intrinsics downscaled(Intrinsics k, int factor) {
 
 }  // namespace
 
+namespace dataset_loaders {
+
+bool in_default_split(size_t index, const std::string& split) {
+  constexpr size_t kHoldoutEvery = 8;  // LLFF's and NeRF's protocol
+  if (split == "all") return true;
+  const bool held_out = index % kHoldoutEvery == 0;
+  return split == "train" ? !held_out : held_out;  // "val" and "test" are the held-out views
+}
+
+}  // namespace dataset_loaders
+
 Pose to_engine_frame(Pose pose, float scale, Vec3 offset) {
   for (int r = 0; r < 3; ++r) pose.m[r][3] = pose.m[r][3] * scale + offset[r];
   return pose;

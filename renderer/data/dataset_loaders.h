@@ -39,6 +39,10 @@ struct ParsedFrames {
   float near_bound = 0.f, far_bound = 0.f;  // Dataset::near_bound / far_bound
 };
 
+// The split of a format that has none in its files (transforms.json without split lists,
+// LLFF, COLMAP): frames 0, 8, 16, ... are held out as "test" (== "val"), the rest "train".
+bool in_default_split(size_t index, const std::string& split);
+
 // DIR/transforms_<split>.json ("all": train, val, test). See nerf_synthetic_loader.cpp.
 ParsedFrames parse_nerf_synthetic(const std::string& dir, const std::string& split);
 // DIR/transforms.json, instant-ngp / nerfstudio style. See transforms_loader.cpp.

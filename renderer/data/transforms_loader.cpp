@@ -31,13 +31,7 @@ using json_fields::optional_number;
 using nlohmann::json;
 
 constexpr double kPi = 3.14159265358979323846;
-constexpr size_t kHoldoutEvery = 8;
 
-bool in_split(size_t index, const std::string& split) {
-  if (split == "all") return true;
-  const bool held_out = index % kHoldoutEvery == 0;
-  return split == "train" ? !held_out : held_out;  // "val" and "test" are the held-out views
-}
 
 // nerfstudio's split lists, when the file has any: which frames (by index) `split` holds.
 // A listed name that no frame's file_path matches is an error, as in nerfstudio.
@@ -218,7 +212,7 @@ ParsedFrames parse_transforms(const std::string& dir, const std::string& split) 
 
   const std::optional<std::set<size_t>> named = named_split(root, frames, split, dir, file);
   for (size_t i = 0; i < frames.size(); ++i) {
-    if (named ? named->count(i) == 0 : !in_split(i, split)) continue;
+    if (named ? named->count(i) == 0 : !in_default_split(i, split)) continue;
     const std::string where = "frames[" + std::to_string(i) + "]";
     FrameOrigin origin{file, static_cast<int>(i)};
     Frame frame;
