@@ -19,7 +19,9 @@ packages=(
   libtinyobjloader-dev libglm-dev       # scene geometry and math for the viewer
   libglfw3-dev libimgui-dev             # the viewer window and panels
   xvfb xauth libgl1-mesa-dri            # headless OpenGL for the viewer tests
-  ffmpeg                                # `nerds render --path ... --video`: camera paths to MP4
+  ffmpeg                                # `nerds render --path ... --video`: camera paths to MP4;
+                                        # `nerds capture VIDEO`: a video's frames (and ffprobe)
+  colmap                                # `nerds capture`: camera poses of one's photos (CPU SIFT)
   pybind11-dev python3-dev python3-numpy  # the Python module
   python3-pytest                        # its tests
   python3-matplotlib jupyter-nbconvert python3-nbclient python3-ipykernel  # the notebooks

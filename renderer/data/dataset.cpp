@@ -1,5 +1,6 @@
 // load_dataset: picks the format from the folder's files (NeRF-synthetic, transforms.json,
-// LLFF's poses_bounds.npy, in that order), parses it, reads the images and
+// LLFF's poses_bounds.npy, a COLMAP model in sparse/0/, in that order: LLFF captures often
+// carry their COLMAP model too), parses it, reads the images and
 // maps the poses into the engine's frame (instant-ngp's: p -> p * scale + offset), where every
 // camera must lie near the scene box and one at least must see it (camera_checks.h).
 #include "renderer/data/dataset.h"
@@ -37,6 +38,17 @@ Intrinsics downscaled(Intrinsics k, int factor) {
 }
 
 }  // namespace
+
+namespace dataset_loaders {
+
+bool in_default_split(size_t index, const std::string& split) {
+  constexpr size_t kHoldoutEvery = 8;  // LLFF's and NeRF's protocol
+  if (split == "all") return true;
+  const bool held_out = index % kHoldoutEvery == 0;
+  return split == "train" ? !held_out : held_out;  // "val" and "test" are the held-out views
+}
+
+}  // namespace dataset_loaders
 
 Pose to_engine_frame(Pose pose, float scale, Vec3 offset) {
   for (int r = 0; r < 3; ++r) pose.m[r][3] = pose.m[r][3] * scale + offset[r];
@@ -106,10 +118,14 @@ Dataset load_dataset(const std::string& dir, const DatasetOptions& options) {
   } else if (is_file(fs::path(dir) / "poses_bounds.npy")) {
     dataset.format = "llff";
     parsed = dataset_loaders::parse_llff(dir, split, options.downscale);
+  } else if (!dataset_loaders::colmap_model_dir(dir).empty()) {
+    dataset.format = "colmap";
+    parsed = dataset_loaders::parse_colmap(dir, split);
   } else {
     throw InputError(
         dir, "",
-        "no " + split_file + " (NeRF-synthetic), transforms.json (instant-ngp) or poses_bounds.npy (LLFF) found");
+        "no " + split_file + " (NeRF-synthetic), transforms.json (instant-ngp), poses_bounds.npy (LLFF) or "
+        "sparse/0/cameras.bin|txt (COLMAP) found");
   }
   // What is left to do after the pre-downscaled images (LLFF images_N) the parser picked.
   const int downscale = options.downscale / parsed.prescaled;

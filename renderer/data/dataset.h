@@ -1,7 +1,8 @@
 // A posed image set in the engine's frame, loaded from NeRF-synthetic
 // (transforms_{split}.json + camera_angle_x; per-frame w, h, lossmult as in Mip-NeRF's
 // multiscale Blender), instant-ngp / nerfstudio transforms.json
-// (fl_x fl_y cx cy w h, k1 k2 p1 p2, aabb_scale, scale, offset) or LLFF (poses_bounds.npy).
+// (fl_x fl_y cx cy w h, k1 k2 p1 p2, aabb_scale, scale, offset), LLFF (poses_bounds.npy) or
+// a COLMAP sparse model (sparse/0/ with images/; colmap_model.h).
 //
 // The engine's frame is instant-ngp's: a world point p maps to p * scale + offset, so that
 // the scene's bounding box [0.5 - aabb_scale/2, 0.5 + aabb_scale/2]^3 holds the content
@@ -46,7 +47,7 @@ struct DatasetOptions {
 
 struct Dataset {
   std::string root;               // the folder it was loaded from
-  std::string format;             // "nerf_synthetic", "transforms" or "llff"
+  std::string format;             // "nerf_synthetic", "transforms", "llff" or "colmap"
   std::string split;
   std::vector<Frame> frames;
   // RGBA8, straight alpha, the frames' images back to back in frame order. Frames may differ

@@ -19,7 +19,11 @@ struct FrameOrigin {
   std::string json_file;
   int index = 0;  // the frame's index in that file's "frames" array
   bool declares_size = false;  // the frame gives its own w and h (else its file or an image does)
-  std::string field(const std::string& key) const { return "frames[" + std::to_string(index) + "]." + key; }
+  // How messages name the frame when it is no "frames" entry (COLMAP: "image 7 (a.png)").
+  std::string record = {};
+  std::string field(const std::string& key) const {
+    return record.empty() ? "frames[" + std::to_string(index) + "]." + key : record + " " + key;
+  }
 };
 
 struct ParsedFrames {
@@ -35,6 +39,10 @@ struct ParsedFrames {
   float near_bound = 0.f, far_bound = 0.f;  // Dataset::near_bound / far_bound
 };
 
+// The split of a format that has none in its files (transforms.json without split lists,
+// LLFF, COLMAP): frames 0, 8, 16, ... are held out as "test" (== "val"), the rest "train".
+bool in_default_split(size_t index, const std::string& split);
+
 // DIR/transforms_<split>.json ("all": train, val, test). See nerf_synthetic_loader.cpp.
 ParsedFrames parse_nerf_synthetic(const std::string& dir, const std::string& split);
 // DIR/transforms.json, instant-ngp / nerfstudio style. See transforms_loader.cpp.
@@ -44,6 +52,10 @@ ParsedFrames parse_transforms(const std::string& dir, const std::string& split);
 void read_scene_box(const nlohmann::json& root, const std::string& file, ParsedFrames* parsed);
 // A frame's optional "lossmult" (Mip-NeRF's multiscale Blender): a positive number, 1 when absent.
 float read_lossmult(const nlohmann::json& frame, const std::string& file, const std::string& where);
+// DIR/sparse/0/ (or DIR/sparse/), a COLMAP model, with DIR/images/. See colmap_loader.cpp.
+ParsedFrames parse_colmap(const std::string& dir, const std::string& split);
+// The folder of DIR's COLMAP model (DIR/sparse/0 or DIR/sparse), "" when it has none.
+std::string colmap_model_dir(const std::string& dir);
 // DIR/poses_bounds.npy with DIR/images/ or DIR/images_<N>/ (LLFF). See llff_loader.cpp.
 ParsedFrames parse_llff(const std::string& dir, const std::string& split, int downscale);
 

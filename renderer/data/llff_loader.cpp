@@ -36,7 +36,6 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr size_t kColumns = 17;
-constexpr size_t kHoldoutEvery = 8;
 constexpr double kBoundFactor = 0.75;  // NeRF's bd_factor: nearest content at depth 1 / 0.75
 constexpr double kBoxMargin = 1.05;
 
@@ -237,11 +236,6 @@ std::vector<fs::path> list_images(const fs::path& folder) {
   return images;
 }
 
-bool in_split(size_t index, const std::string& split) {
-  if (split == "all") return true;
-  const bool held_out = index % kHoldoutEvery == 0;
-  return split == "train" ? !held_out : held_out;
-}
 
 Pose to_pose(const LlffCamera& c) {
   Pose pose;
@@ -314,7 +308,7 @@ ParsedFrames parse_llff(const std::string& dir, const std::string& split, int do
   parsed.far_bound = static_cast<float>(far_bound);
 
   for (size_t i = 0; i < count; ++i) {
-    if (!in_split(i, split)) continue;
+    if (!in_default_split(i, split)) continue;
     Frame frame;
     frame.image_path = images[i].lexically_normal().string();
     frame.pose = to_pose(cams[i]);

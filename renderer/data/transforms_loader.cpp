@@ -5,12 +5,16 @@
 // (default 1), scale (default 0.33), offset (default [0.5, 0.5, 0.5]), as instant-ngp reads them,
 // within dataset.h's bounds (aabb_scale at most 128); w and h within image_limits.h's; focal
 // lengths, principal point and distortion within camera_checks.h's.
-// "file_path" is relative to DIR and carries its extension. There is no split in the file:
-// frames 0, 8, 16, ... are held out as "test" (== "val"), the rest are "train".
+// "file_path" is relative to DIR and carries its extension. The file may name its splits as
+// nerfstudio does (train_filenames, val_filenames, test_filenames: lists of file_path values;
+// "val" falls back on test_filenames and "test" on val_filenames, the engine's held-out views
+// being one set); without them frames 0, 8, 16, ... are held out as "test" (== "val"), the
+// rest are "train".
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <optional>
+#include <set>
 
 #include "renderer/data/camera_checks.h"
 #include "renderer/data/dataset_loaders.h"
@@ -27,12 +31,40 @@ using json_fields::optional_number;
 using nlohmann::json;
 
 constexpr double kPi = 3.14159265358979323846;
-constexpr size_t kHoldoutEvery = 8;
 
-bool in_split(size_t index, const std::string& split) {
-  if (split == "all") return true;
-  const bool held_out = index % kHoldoutEvery == 0;
-  return split == "train" ? !held_out : held_out;  // "val" and "test" are the held-out views
+
+// nerfstudio's split lists, when the file has any: which frames (by index) `split` holds.
+// A listed name that no frame's file_path matches is an error, as in nerfstudio.
+std::optional<std::set<size_t>> named_split(const json& root, const json& frames, const std::string& split,
+                                            const std::string& dir, const std::string& file) {
+  const char* keys[] = {"train_filenames", "val_filenames", "test_filenames"};
+  bool any = false;
+  for (const char* key : keys) any = any || json_fields::find(root, key, file, "") != nullptr;
+  if (!any || split == "all") return std::nullopt;
+  std::string key = split + "_filenames";
+  if (!json_fields::find(root, key, file, "")) {
+    const std::string other = split == "val" ? "test_filenames" : split == "test" ? "val_filenames" : "";
+    if (other.empty() || !json_fields::find(root, other, file, ""))
+      throw InputError(file, key, "missing: the file names its splits (train_filenames, val_filenames, "
+                                  "test_filenames) but not split '" + split + "'");
+    key = other;
+  }
+  const auto normal = [&](const std::string& path) { return (fs::path(dir) / path).lexically_normal(); };
+  const std::vector<std::string> names = json_fields::require_string_array(root, key, file, "");
+  std::set<size_t> chosen;
+  for (size_t n = 0; n < names.size(); ++n) {
+    bool found = false;
+    for (size_t i = 0; i < frames.size() && !found; ++i) {
+      const json* path = json_fields::find(frames[i], "file_path", file, "frames[" + std::to_string(i) + "]");
+      if (path && path->is_string() && normal(path->get<std::string>()) == normal(names[n])) {
+        chosen.insert(i);
+        found = true;
+      }
+    }
+    if (!found)
+      throw InputError(file, key + "[" + std::to_string(n) + "]", "'" + names[n] + "' is no frame's file_path");
+  }
+  return chosen;
 }
 
 // A camera field: the frame's own value (nerfstudio) or the file's (instant-ngp).
@@ -178,8 +210,9 @@ ParsedFrames parse_transforms(const std::string& dir, const std::string& split) 
   ParsedFrames parsed;
   read_scene_box(root, file, &parsed);
 
+  const std::optional<std::set<size_t>> named = named_split(root, frames, split, dir, file);
   for (size_t i = 0; i < frames.size(); ++i) {
-    if (!in_split(i, split)) continue;
+    if (named ? named->count(i) == 0 : !in_default_split(i, split)) continue;
     const std::string where = "frames[" + std::to_string(i) + "]";
     FrameOrigin origin{file, static_cast<int>(i)};
     Frame frame;
@@ -192,8 +225,10 @@ ParsedFrames parse_transforms(const std::string& dir, const std::string& split) 
     parsed.origins.push_back(origin);
   }
   if (parsed.frames.empty())
-    throw InputError(file, "frames", "split '" + split + "' is empty (" + std::to_string(frames.size()) +
-                                         " frames; every 8th, from frame 0, is held out for val/test)");
+    throw InputError(file, named ? split + "_filenames" : "frames",
+                     "split '" + split + "' is empty (" + std::to_string(frames.size()) + " frames; " +
+                         (named ? "the file's list names none" : "every 8th, from frame 0, is held out for val/test") +
+                         ")");
   return parsed;
 }
 
