@@ -30,7 +30,7 @@ RayNormals render_ray_normals(const NerfNetwork& network, const OccupancyView& g
   if (n == 0) return out;
   std::vector<float> sigma(n), rgb(3 * static_cast<size_t>(n)), normals(3 * static_cast<size_t>(n));
   // The full forward: with Ref-NeRF's head, s.ws.ref.normal then holds the predicted normals.
-  evaluate_samples(network, settings.march.box_half, s.samples, s.mean, s.var, s.ws, sigma.data(), rgb.data());
+  evaluate_samples(network, settings.march.box_half, settings.warp, s.samples, s.mean, s.var, s.ws, sigma.data(), rgb.data());
   DensityNormalScratch fd;
   density_normals(network, s.samples.pos.data(), n, normal_step, fd, normals.data());
   Vec3 sum = make_vec3(0.f, 0.f, 0.f), sum_pred = make_vec3(0.f, 0.f, 0.f);

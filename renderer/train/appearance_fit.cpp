@@ -43,7 +43,7 @@ FrozenRays freeze_rays(const NerfNetwork& network, const OccupancyView& grid, co
       sampler->place_inspected_samples(network, grid, settings, s, pass);
       const int n = s.samples.size();
       sigma.resize(n);
-      if (n > 0) sample_densities(network, settings.march.box_half, s.samples, s.ws, s.mean, s.var, sigma.data());
+      if (n > 0) sample_densities(network, settings.march.box_half, settings.warp, s.samples, s.ws, s.mean, s.var, sigma.data());
       for (int i = 0; i < n; ++i) {
         const SampleWeight w = composite_step(sigma[i], s.samples.dt[i], &T);
         if (w.weight < kMinWeight) continue;
