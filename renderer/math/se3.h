@@ -62,12 +62,31 @@ NERDS_HD void se3_matmul(const double X[3][3], const double Y[3][3], double out[
 }
 
 // exp(xi) = [R | t] (row-major R).
-NERDS_HD void se3_exp(const float xi[6], float R[3][3], float t[3]) {
-  const double w[3] = {xi[0], xi[1], xi[2]}, u[3] = {xi[3], xi[4], xi[5]};
-  const Se3Coefficients k = se3_coefficients(w[0] * w[0] + w[1] * w[1] + w[2] * w[2]);
+// What the exponential and its backward read of xi: w, u, the coefficients, W and W^2.
+struct Se3Terms {
+  double w[3], u[3];
+  Se3Coefficients k;
   double W[3][3], W2[3][3];
-  se3_skew(w, W);
-  se3_matmul(W, W, W2);
+};
+
+NERDS_HD Se3Terms se3_terms(const float xi[6]) {
+  Se3Terms s;
+  for (int a = 0; a < 3; ++a) {
+    s.w[a] = xi[a];
+    s.u[a] = xi[3 + a];
+  }
+  s.k = se3_coefficients(s.w[0] * s.w[0] + s.w[1] * s.w[1] + s.w[2] * s.w[2]);
+  se3_skew(s.w, s.W);
+  se3_matmul(s.W, s.W, s.W2);
+  return s;
+}
+
+NERDS_HD void se3_exp(const float xi[6], float R[3][3], float t[3]) {
+  const Se3Terms s = se3_terms(xi);
+  const Se3Coefficients& k = s.k;
+  const auto& W = s.W;
+  const auto& W2 = s.W2;
+  const double* u = s.u;
   for (int i = 0; i < 3; ++i) {
     double ti = 0.0;
     for (int j = 0; j < 3; ++j) {
@@ -83,11 +102,12 @@ NERDS_HD void se3_exp(const float xi[6], float R[3][3], float t[3]) {
 //   dR/dw_k = A' w_k W + A E_k + B' w_k W^2 + B (E_k W + W E_k)   (A' = (dA/dtheta)/theta, ...)
 //   dt/dw_k = (B' w_k W + B E_k + C' w_k W^2 + C (E_k W + W E_k)) u,   dt/du = V.
 NERDS_HD void se3_exp_backward(const float xi[6], const float dR[3][3], const float dt[3], float d_xi[6]) {
-  const double w[3] = {xi[0], xi[1], xi[2]}, u[3] = {xi[3], xi[4], xi[5]};
-  const Se3Coefficients k = se3_coefficients(w[0] * w[0] + w[1] * w[1] + w[2] * w[2]);
-  double W[3][3], W2[3][3];
-  se3_skew(w, W);
-  se3_matmul(W, W, W2);
+  const Se3Terms s = se3_terms(xi);
+  const Se3Coefficients& k = s.k;
+  const auto& W = s.W;
+  const auto& W2 = s.W2;
+  const double* w = s.w;
+  const double* u = s.u;
   for (int a = 0; a < 3; ++a) {
     double e[3] = {0.0, 0.0, 0.0};
     e[a] = 1.0;

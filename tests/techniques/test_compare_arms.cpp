@@ -261,7 +261,7 @@ TEST_CASE("compare request: a card and toggle, or a free --compare, to the arms,
   const auto error = [&](const nerds::CompareRequest& r) { return error_of([&] { nerds::plan_compare(r, cards); }); };
   // The known cards are listed by year (the folder grows: only the first ones are checked).
   CHECK(error({"gaussian-splatting", "", "", {"", {}}})
-            .rfind("--paper: 'gaussian-splatting' is not a paper card (known: nerf, mip-nerf, instant-ngp", 0) == 0);
+            .rfind("--paper: 'gaussian-splatting' is not a paper card (known: nerf, barf, mip-nerf", 0) == 0);
   CHECK(error({"mip-nerf", "encoding.kind", "encoding.kind=frequency", {"", {}}}).find("not both") !=
         std::string::npos);
   CHECK(error({"", "", "", {"", {}}}) ==

@@ -41,8 +41,9 @@ class PositionEncoding {
   // coordinates, Zip-NeRF's points), or null for points; read only when uses_footprint().
   virtual void encode(const float* pos, const float* var, int n, float* out, int ld) const = 0;
 
-  // Whether backward_inputs() exists: the fixed functions (frequency, ipe) are smooth in
-  // their inputs; a grid's trilinear interpolation trains only its table here.
+  // Whether the encoding is smooth in its inputs (the fixed functions: frequency, ipe), so
+  // that the registry's finite differences check backward_inputs(); a grid is only piecewise
+  // smooth (position_gradient() below).
   virtual bool differentiable_inputs() const { return false; }
   // Whether backward_inputs() exists at all: the smooth kinds, and the grids, whose trilinear
   // interpolation is smooth inside each cell (BARF's pose refinement needs dL/dpos).
