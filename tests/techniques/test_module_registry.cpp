@@ -271,7 +271,10 @@ TEST_CASE("module registry: every method file in scenes/methods loads and trains
       return psnr(img.rgb.data(), gt.data(), gt.size());
     };
     const double before = view_psnr();
-    for (int i = 0; i < 20; ++i) {
+    // NeRF-W's transient head first takes much of the scene into its transient field, which
+    // renders do not show: its static field needs more steps to pass the same bar.
+    const int steps = params.get_bool("transient.enabled") ? 80 : 20;
+    for (int i = 0; i < steps; ++i) {
       const StepStats s = engine.train_step();
       REQUIRE(std::isfinite(s.loss));
       REQUIRE(s.used_samples > 0);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "renderer/math/rng.h"
 #include "renderer/math/transient_compositing.h"
 
 namespace nerds {
@@ -33,7 +34,12 @@ TransientHead::TransientHead(const TransientConfig& config, int geo_features)
 }
 
 void TransientHead::initialize(uint64_t seed) {
-  if (config_.enabled) mlp_.initialize(seed);
+  if (!config_.enabled) return;
+  mlp_.initialize(seed);
+  // Each image's code starts apart from the others' (nerf_pl: torch's Embedding, N(0, 1); here
+  // uniform with unit variance), so the head is per-image from the first step on.
+  Pcg32 rng(seed, 0x7a3);
+  for (float& v : codes_) v = 1.7320508f * (2.f * rng.next_float() - 1.f);
 }
 
 std::vector<ParamTensor> TransientHead::param_tensors() {

@@ -42,7 +42,7 @@ class TransientHead {
 
   bool enabled() const { return config_.enabled; }
   const TransientConfig& config() const { return config_; }
-  void initialize(uint64_t seed);  // the MLP (Xavier); the codes start at zero
+  void initialize(uint64_t seed);  // the MLP (Xavier) and the codes (random, unit variance)
   // The MLP's layers, then the codes (none when disabled).
   std::vector<ParamTensor> param_tensors();
   // Where grads holds each of those tensors' gradient, in the same order.
