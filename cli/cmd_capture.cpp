@@ -81,17 +81,10 @@ fs::path largest_model(const fs::path& sparse, int* models, ColmapModel* best) {
 }
 
 json camera_json(const Intrinsics& k, const std::string& model) {
-  return json{{"camera_model", model},
-              {"w", k.width},
-              {"h", k.height},
-              {"fl_x", k.fx},
-              {"fl_y", k.fy},
-              {"cx", k.cx},
-              {"cy", k.cy},
-              {"k1", k.k1},
-              {"k2", k.k2},
-              {"p1", k.p1},
-              {"p2", k.p2}};
+  const auto f = json_fields::shortest_float;  // "343.74", not 343.7400207519531
+  return json{{"camera_model", model}, {"w", k.width},   {"h", k.height},  {"fl_x", f(k.fx)},
+              {"fl_y", f(k.fy)},       {"cx", f(k.cx)},  {"cy", f(k.cy)},  {"k1", f(k.k1)},
+              {"k2", f(k.k2)},         {"p1", f(k.p1)},  {"p2", f(k.p2)}};
 }
 
 Intrinsics downscaled(Intrinsics k, int factor) {  // as load_dataset downscales (floor sizes)
@@ -109,7 +102,8 @@ void write_dataset(const ColmapScene& scene, const fs::path& out, int downscale)
   for (const ColmapView& v : scene.views) {
     json m = json::array();
     for (int r = 0; r < 3; ++r)
-      m.push_back({v.pose.m[r][0], v.pose.m[r][1], v.pose.m[r][2], v.pose.m[r][3]});
+      m.push_back({json_fields::shortest_float(v.pose.m[r][0]), json_fields::shortest_float(v.pose.m[r][1]),
+                   json_fields::shortest_float(v.pose.m[r][2]), json_fields::shortest_float(v.pose.m[r][3])});
     m.push_back({0, 0, 0, 1});
     std::string name = v.name;
     if (downscale > 1) {
@@ -121,9 +115,10 @@ void write_dataset(const ColmapScene& scene, const fs::path& out, int downscale)
     frame["transform_matrix"] = m;
     frames.push_back(frame);
   }
-  json root = {{"aabb_scale", scene.aabb_scale},
-               {"scale", scene.scale},
-               {"offset", {scene.offset.x, scene.offset.y, scene.offset.z}},
+  const auto f = json_fields::shortest_float;
+  json root = {{"aabb_scale", f(scene.aabb_scale)},
+               {"scale", f(scene.scale)},
+               {"offset", {f(scene.offset.x), f(scene.offset.y), f(scene.offset.z)}},
                {"frames", frames}};
   json_fields::write_json_file((out / "transforms.json").string(), root);
 }
@@ -135,7 +130,10 @@ int run_capture(const CaptureArgs& a) {
     throw InputError(a.input, "", "not found (give a folder of photos or a video file)");
   const fs::path out(a.out);
   if (fs::exists(out, ec) && !fs::is_empty(out, ec)) {
-    if (!a.overwrite) throw InputError(a.out, "", "is not empty (use --overwrite to replace it)");
+    if (!a.overwrite) throw InputError(a.out, "", "is not empty (use --overwrite to replace an earlier capture)");
+    // Only an earlier capture is replaced, never a folder of something else given by mistake.
+    if (!fs::exists(out / "colmap" / "colmap.log", ec))
+      throw InputError(a.out, "", "holds no earlier capture (no colmap/colmap.log): --overwrite replaces only those");
     fs::remove_all(out);
   }
   if (video) capture::require_program("ffmpeg", "to read the video's frames");
@@ -237,7 +235,7 @@ Command add_capture_command(CLI::App& app) {
       "capture", "your own photos or video to a dataset: frames (ffmpeg), poses (COLMAP), transforms.json");
   cmd->add_option("input", args->input, "a folder of photos (JPG/PNG) or a video file")->required();
   cmd->add_option("--out", args->out, "output dataset folder (new or empty)")->required();
-  cmd->add_flag("--overwrite", args->overwrite, "replace what --out holds");
+  cmd->add_flag("--overwrite", args->overwrite, "replace the earlier capture --out holds");
   cmd->add_option("--frames", args->frames, "a video's target frame count (the sharpest of each window)")
       ->capture_default_str()
       ->check(positive_number(100000));

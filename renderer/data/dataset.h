@@ -89,14 +89,17 @@ struct Dataset {
   void lay_out_images();
 };
 
-// Loads `dir` (a folder with transforms_<split>.json, transforms.json, or LLFF's
-// poses_bounds.npy with images/ or images_<downscale>/; see llff_loader.cpp) and throws
+// Loads `dir` (a folder with transforms_<split>.json, transforms.json, LLFF's
+// poses_bounds.npy with images/ or images_<downscale>/ (see llff_loader.cpp), or a COLMAP
+// model in sparse/0/ with images/ (colmap_loader.cpp, colmap_model.h)) and throws
 // InputError naming the file and field on any bad input: malformed or missing JSON, missing
 // image, image of another size than its frame declares, NaN or non-rigid pose, empty split,
 // unknown split name, a camera value out of camera_checks.h's bounds (focal length, principal
 // point, distortion, position), or a split none of whose cameras sees the scene box.
-// For a single transforms.json or LLFF the split is made by holding out every 8th frame
-// (frames 0, 8, 16, ... are "test"; the rest "train"; "val" == "test"; "all" = every frame).
+// For a single transforms.json (unless it names its splits: train_filenames, val_filenames,
+// test_filenames), LLFF or COLMAP (images sorted by name) the split is made by holding out
+// every 8th frame (frames 0, 8, 16, ... are "test"; the rest "train"; "val" == "test"; "all" =
+// every frame).
 Dataset load_dataset(const std::string& dir, const DatasetOptions& options = {});
 
 // A camera-to-world pose of the dataset's world frame (as its files write it) in the engine's
