@@ -12,26 +12,20 @@
 #include "renderer/math/footprint_kind.h"
 #include "renderer/math/ray_march.h"
 #include "tests/test_support/numeric.h"
+#include "tests/test_support/random_direction.h"
 
 using nerds::ContractNorm;
 using nerds::ContractWarp;
 using nerds::make_vec3;
 using nerds::Vec3;
 using nerds_test::Random;
+using nerds_test::random_direction;
 
 namespace {
 
 const ContractNorm kNorms[] = {ContractNorm::L2, ContractNorm::Linf};
 const char* norm_name(ContractNorm n) { return n == ContractNorm::L2 ? "l2" : "linf"; }
 constexpr float kBoxHalf = 1.5f;
-
-Vec3 random_direction(Random& rng) {
-  Vec3 d;
-  do {
-    d = make_vec3(rng.uniformf(-1.f, 1.f), rng.uniformf(-1.f, 1.f), rng.uniformf(-1.f, 1.f));
-  } while (nerds::length(d) < 0.1f);
-  return nerds::normalize(d);
-}
 
 double normal(Random& rng) {  // Box-Muller
   const double u = 1.0 - rng.uniform(), v = rng.uniform();

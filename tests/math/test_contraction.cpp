@@ -13,6 +13,7 @@
 #include "renderer/math/contracted_march.h"
 #include "renderer/math/contraction.h"
 #include "tests/test_support/numeric.h"
+#include "tests/test_support/random_direction.h"
 
 using nerds::ContractJacobian;
 using nerds::ContractNorm;
@@ -22,20 +23,13 @@ using nerds::MarchSettings;
 using nerds::OccupancyView;
 using nerds::Vec3;
 using nerds_test::Random;
+using nerds_test::random_direction;
 
 namespace {
 
 const ContractNorm kNorms[] = {ContractNorm::L2, ContractNorm::Linf};
 
 const char* norm_name(ContractNorm n) { return n == ContractNorm::L2 ? "l2" : "linf"; }
-
-Vec3 random_direction(Random& rng) {
-  Vec3 d;
-  do {
-    d = make_vec3(rng.uniformf(-1.f, 1.f), rng.uniformf(-1.f, 1.f), rng.uniformf(-1.f, 1.f));
-  } while (nerds::length(d) < 0.1f);
-  return nerds::normalize(d);
-}
 
 // A random point at norm r (in the given norm).
 Vec3 point_at_norm(Random& rng, ContractNorm n, float r) {
