@@ -19,4 +19,14 @@ namespace nerds {
 std::vector<std::string> frame_file_paths(const Dataset& data, const char* key,
                                           const std::function<void(const nlohmann::json&)>& on_file = {});
 
+// How many map pixels per frame pixel along each axis a per-frame map of width x height holds
+// for `frame` (the map is written at full size, the frame may be downscaled): the whole factor,
+// 0 when the sizes are not one whole, equal factor apart (the map is then not used).
+inline int frame_map_block(int width, int height, const Frame& frame) {
+  const Intrinsics& k = frame.intrinsics;
+  if (k.width < 1 || k.height < 1 || width % k.width != 0 || height % k.height != 0) return 0;
+  const int fx = width / k.width, fy = height / k.height;
+  return fx == fy ? fx : 0;
+}
+
 }  // namespace nerds

@@ -18,9 +18,8 @@ TrueDepth frame_depth(const std::string& path, double depth_scale, const Frame& 
   TrueDepth out;
   const Image16 map = read_png16(path);
   const Intrinsics& k = frame.intrinsics;
-  if (k.width < 1 || map.width % k.width != 0 || map.height % k.height != 0) return out;
-  const int fx = map.width / k.width, fy = map.height / k.height;
-  if (fx != fy) return out;
+  const int fx = frame_map_block(map.width, map.height, frame), fy = fx;
+  if (fx == 0) return out;
   out.width = k.width;
   out.height = k.height;
   out.distance.assign(static_cast<size_t>(k.width) * k.height, 0.f);

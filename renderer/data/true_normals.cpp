@@ -15,9 +15,8 @@ TrueNormals frame_normals(const std::string& path, const Frame& frame) {
   TrueNormals out;
   const Image8 map = read_image(path, 3);
   const Intrinsics& k = frame.intrinsics;
-  if (k.width < 1 || map.width % k.width != 0 || map.height % k.height != 0) return out;
-  const int fx = map.width / k.width, fy = map.height / k.height;
-  if (fx != fy) return out;
+  const int fx = frame_map_block(map.width, map.height, frame), fy = fx;
+  if (fx == 0) return out;
   out.width = k.width;
   out.height = k.height;
   out.normal.assign(static_cast<size_t>(k.width) * k.height, make_vec3(0.f, 0.f, 0.f));
