@@ -35,6 +35,7 @@ Command add_demo_command(CLI::App& app);
 Command add_papers_command(CLI::App& app);
 Command add_ablate_command(CLI::App& app);
 Command add_capture_command(CLI::App& app);
+Command add_race_command(CLI::App& app);
 
 // Command-line numbers are plain decimal text ("16", "2.5", "1e5"; no hex, inf or nan).
 // The default upper bound of every number option: a count or size beyond 1e9 is a typo, and

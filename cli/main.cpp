@@ -1,5 +1,5 @@
 // `nerds`: the command-line client of the engine (train, eval, render, bench, scene, params,
-// demo, papers, ablate, capture). Every bad input (a missing folder, a malformed file, an unknown parameter, a bad
+// demo, papers, ablate, capture, race). Every bad input (a missing folder, a malformed file, an unknown parameter, a bad
 // option) ends with "nerds: error: <message>" on stderr and exit status 2; never a crash.
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -31,7 +31,7 @@ int main(int argc, char** argv) {
   try {
     commands = {add_train_command(app), add_eval_command(app),   add_render_command(app), add_bench_command(app),
                 add_scene_command(app), add_params_command(app), add_demo_command(app),   add_papers_command(app),
-                add_ablate_command(app), add_capture_command(app)};
+                add_ablate_command(app), add_capture_command(app), add_race_command(app)};
     check_integer_options(app);
   } catch (const std::exception& e) {  // a mistake in an option declaration
     std::fprintf(stderr, "nerds: internal error: %s\n", e.what());

@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "renderer/error.h"
-#include "scenes/generator/bitmap_font.h"
+#include "scenes/generator/bitmap_text.h"
 #include "scenes/generator/color.h"
 
 namespace nerds::scenes {
@@ -19,27 +19,6 @@ Vec3 pixel_over_white(const Image8& image, int x, int y) {
   Vec3 c = image.channels >= 3 ? make_vec3(p[0], p[1], p[2]) / 255.f : make_vec3(p[0], p[0], p[0]) / 255.f;
   float a = image.channels == 4 ? p[3] / 255.f : 1.f;
   return srgb_to_linear(c) * a + make_vec3(1.f, 1.f, 1.f) * (1.f - a);
-}
-
-// Draws `text` with its top-left at (x, y), each font pixel `scale` x `scale`.
-void draw_text(Image8* sheet, const std::string& text, int x, int y, int scale) {
-  for (size_t i = 0; i < text.size(); ++i) {
-    const Glyph* glyph = find_glyph(text[i]);
-    if (!glyph) continue;
-    for (int row = 0; row < 7; ++row) {
-      for (int col = 0; col < 5; ++col) {
-        if (!(glyph->rows[row] & (0x10 >> col))) continue;
-        for (int dy = 0; dy < scale; ++dy) {
-          for (int dx = 0; dx < scale; ++dx) {
-            int px = x + static_cast<int>(i) * 6 * scale + col * scale + dx, py = y + row * scale + dy;
-            if (px < 0 || py < 0 || px >= sheet->width || py >= sheet->height) continue;
-            uint8_t* out = &sheet->pixels[(static_cast<size_t>(py) * sheet->width + px) * 3];
-            out[0] = out[1] = out[2] = 20;
-          }
-        }
-      }
-    }
-  }
 }
 
 // `image` fitted into a size x size square at (x0, y0): each output pixel averages a 4x4

@@ -1,0 +1,285 @@
+// `nerds race --data DIR --methods a,b,c`: the representations race. Each method trains one
+// after the other on the same dataset from the same seed and budget (--seconds of training
+// time, or --steps), with test-PSNR checks at a schedule of training times (default 5, 10,
+// 20, 30, 60, 90, 120 s, then every minute, and the end); it is saved (the model size is the
+// snapshot's) and evaluated at the end. race.md, race.json and race.png go to --out
+// (cli/race_report.h). The checks pause the training clock, as `nerds bench` does.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <set>
+#include <sstream>
+
+#include "cli/cli_common.h"
+#include "cli/race_report.h"
+#include "renderer/error.h"
+#include "renderer/techniques/core/method_files.h"
+#include "renderer/train/evaluate.h"
+#include "renderer/train/peak_memory.h"
+
+namespace nerds::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct RaceArgs {
+  std::string data, methods, out = "runs/race", check_at, thresholds = "25,28,30", device;
+  std::vector<std::string> sets;
+  Budget budget;
+  int64_t seed = 1337;
+  int check_stride = 8, test_stride = 1, downscale = 1;
+};
+
+// The default check times: 5, 10, 20, 30, 60, 90, 120 s, then every 60 s, before the end of
+// a --seconds budget (the end itself is always checked); up to an hour for a --steps budget.
+std::vector<double> default_check_times(const Budget& budget) {
+  const double horizon = budget.seconds > 0 ? budget.seconds : 3600.0;
+  std::vector<double> times;
+  for (double t : {5.0, 10.0, 20.0, 30.0, 60.0, 90.0, 120.0})
+    if (t < horizon) times.push_back(t);
+  for (double t = 180.0; t < horizon; t += 60.0) times.push_back(t);
+  return times;
+}
+
+// The method files a name may choose: scenes/methods/*.json beside the instant_ngp one.
+std::string list_method_files() {
+  const std::string any = find_method_file("instant_ngp");
+  if (any.empty())
+    return "no scenes/methods folder was found from the working directory or the executable's folder (only "
+           "instant_ngp, the built-in defaults, runs without one)";
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(fs::path(any).parent_path(), ec))
+    if (entry.path().extension() == ".json") names.push_back(entry.path().stem().string());
+  std::sort(names.begin(), names.end());
+  std::string text;
+  for (const std::string& n : names) text += (text.empty() ? "" : ", ") + n;
+  return "the method files in " + fs::path(any).parent_path().string() + " are: " + text;
+}
+
+struct RaceMethod {
+  std::string name, method, file;
+  ParamSet params;
+};
+
+// --methods: names in scenes/methods/ (or method file paths), each once, all resolved before
+// anything trains.
+std::vector<RaceMethod> resolve_methods(const RaceArgs& a) {
+  std::vector<RaceMethod> out;
+  std::set<std::string> seen, seen_methods;
+  std::stringstream list(a.methods);
+  std::string token;
+  std::vector<std::string> sets = a.sets;
+  sets.push_back("trainer.seed=" + std::to_string(a.seed));
+  while (std::getline(list, token, ',')) {
+    const size_t b = token.find_first_not_of(" \t"), e = token.find_last_not_of(" \t");
+    if (b == std::string::npos) continue;
+    token = token.substr(b, e - b + 1);
+    if (!seen.insert(token).second) throw InputError("--methods", "", "'" + token + "' is listed twice");
+    const bool is_path = token.find('/') != std::string::npos ||
+                         (token.size() >= 5 && token.compare(token.size() - 5, 5, ".json") == 0);
+    std::error_code ec;
+    std::string file = is_path ? token : find_method_file(token);
+    if (is_path && !fs::is_regular_file(token, ec)) throw InputError(token, "", "no such method file (--methods)");
+    if (!is_path && file.empty() && token != "instant_ngp")
+      throw InputError("--methods", "", "no method '" + token + "': " + list_method_files());
+    RaceMethod m;
+    m.name = token;
+    m.file = file;
+    m.params = method_params(file.empty() ? token : file, sets, &m.method);
+    if (!seen_methods.insert(m.method).second)
+      throw InputError("--methods", "", "two entries name the method '" + m.method + "'");
+    out.push_back(std::move(m));
+  }
+  if (out.empty()) throw InputError("--methods", "", "no method given (e.g. --methods instant_ngp,nerf)");
+  return out;
+}
+
+// A file name from a method's name: letters, digits, '-', '_' and '.' kept, others '_'.
+std::string file_stem(const std::string& name) {
+  std::string s = name;
+  for (char& c : s)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') c = '_';
+  return s.empty() || s[0] == '.' ? "method" + s : s;
+}
+
+RaceEntry race_one(const RaceArgs& a, const RaceSetup& setup, const RaceMethod& m, const std::string& device,
+                   bool* interrupted_now) {
+  RaceEntry r;
+  r.name = m.name;
+  r.method = m.method;
+  r.method_file = m.file.empty() ? "" : absolute_path(m.file);
+  r.params = nlohmann::ordered_json::parse(m.params.to_json().dump());
+  r.peak_is_own = reset_peak_rss();
+  r.rss_before_mib = current_rss_mib();
+  try {
+    EngineOptions options;
+    options.data_dir = setup.data;
+    options.downscale = a.downscale;
+    options.method_name = m.method;
+    options.device = device;
+    Engine engine(options, m.params);
+    const Dataset test = engine.load_split("test", true);
+    std::fprintf(stderr, "nerds race: %s (%s) on %s, %zu train / %zu test views\n", m.name.c_str(),
+                 r.method_file.empty() ? "built-in defaults" : r.method_file.c_str(), engine.device().c_str(),
+                 engine.train_set().frames.size(), test.frames.size());
+    EvalOptions check_options;
+    check_options.stride = a.check_stride;
+    double last_ssim = std::nan("");  // the latest check's
+    auto check = [&](double at) {
+      const EvalResult e = evaluate(engine, test, check_options);
+      r.eval_seconds += e.seconds;
+      last_ssim = e.ssim;
+      const EngineStats st = engine.stats();
+      r.checks.push_back({at, st.train_seconds, st.step, e.psnr});
+    };
+    r.check_views = static_cast<int>((test.frames.size() + a.check_stride - 1) / a.check_stride);
+    r.final_views = static_cast<int>((test.frames.size() + a.test_stride - 1) / a.test_stride);
+    size_t next = 0;
+    const std::vector<double>& times = setup.check_times;
+    const bool finished = train_for(
+        engine, a.budget,
+        [&](const StepStats&) {
+          // One check answers every scheduled time this step passed (the latest is its label).
+          const double t = engine.stats().train_seconds;
+          double at = std::nan("");
+          while (next < times.size() && times[next] <= t) at = times[next++];
+          if (!std::isnan(at)) check(at);
+          return true;
+        },
+        m.name,
+        [&] {
+          char text[48] = "";
+          if (!r.checks.empty()) std::snprintf(text, sizeof text, "check %.2f dB", r.checks.back().psnr);
+          return std::string(text);
+        });
+    *interrupted_now = !finished;
+    const EngineStats st = engine.stats();
+    if (r.checks.empty() || r.checks.back().step != st.step) check(std::nan(""));  // the end of training
+    r.peak_rss_mib = peak_rss_mib();
+    r.steps = st.step;
+    r.train_seconds = st.train_seconds;
+    const double ts = st.train_seconds > 0 ? st.train_seconds : std::nan("");
+    r.samples_per_second = st.used_samples / ts;
+    r.marched_samples_per_second = st.marched_samples / ts;
+    r.rays_per_second = st.rays / ts;
+    const fs::path snapshot = fs::path(setup.out) / "snapshots" / (file_stem(m.method) + ".nerds");
+    make_folder(snapshot.parent_path().string());
+    engine.save(snapshot.string());
+    r.snapshot = snapshot.string();
+    r.model_bytes = fs::file_size(snapshot);
+    if (a.test_stride == a.check_stride) {  // the end check is the final evaluation
+      r.psnr = r.checks.back().psnr;
+      r.ssim = last_ssim;
+    } else {
+      EvalOptions final_options;
+      final_options.stride = a.test_stride;
+      std::fprintf(stderr, "nerds race: %s: final evaluation on 1 in %d test views\n", m.name.c_str(), a.test_stride);
+      const EvalResult e = evaluate(engine, test, final_options);
+      r.eval_seconds += e.seconds;
+      r.psnr = e.psnr;
+      r.ssim = e.ssim;
+    }
+  } catch (const TrainingFailure& e) {
+    r.failure = e.what();
+    r.psnr = r.ssim = std::nan("");
+    r.peak_rss_mib = peak_rss_mib();
+    std::fprintf(stderr, "nerds race: %s stopped: %s\n", m.name.c_str(), e.what());
+  }
+  std::fprintf(stderr, "nerds race: %s: %d steps in %.1f s of training, PSNR %.2f dB\n", m.name.c_str(), r.steps,
+               r.train_seconds, r.psnr);
+  return r;
+}
+
+int run_race(const RaceArgs& a) {
+  const std::string device = check_device(a.device);
+  Budget budget = a.budget;
+  resolve_budget(budget);
+  RaceArgs args = a;
+  args.budget = budget;
+  if (!fs::is_directory(a.data)) throw InputError(a.data, "", "no such dataset folder");
+  const std::vector<RaceMethod> methods = resolve_methods(a);
+
+  RaceSetup setup;
+  setup.data = absolute_path(a.data);
+  setup.out = a.out;
+  setup.thresholds = parse_number_list(a.thresholds, "--thresholds");
+  if (a.check_at.empty()) {
+    setup.check_times = default_check_times(budget);
+  } else {
+    std::vector<double> times = parse_number_list(a.check_at, "--check-at");
+    std::sort(times.begin(), times.end());
+    times.erase(std::unique(times.begin(), times.end()), times.end());
+    for (double t : times)  // the end of a --seconds budget is checked anyway
+      if (t > 0 && (budget.seconds <= 0 || t < budget.seconds)) setup.check_times.push_back(t);
+  }
+  setup.budget_seconds = budget.seconds;
+  setup.budget_steps = budget.steps;
+  setup.seed = a.seed;
+  setup.sets = a.sets;
+  setup.check_stride = a.check_stride;
+  setup.test_stride = a.test_stride;
+  setup.downscale = a.downscale;
+  setup.device = device_json(device);
+  setup.machine = race_machine_json();
+  setup.date = utc_now_iso8601();
+  setup.commit = source_commit(&setup.dirty);
+  setup.command_line = process_command_line();
+  make_folder(a.out);
+
+  std::vector<RaceEntry> entries;
+  for (const RaceMethod& m : methods) {
+    bool stop = false;
+    entries.push_back(race_one(args, setup, m, device, &stop));
+    if (setup.check_views == 0) {  // every method sees the same test split
+      setup.check_views = entries.back().check_views;
+      setup.test_views = entries.back().final_views;
+    }
+    if (stop) {
+      setup.interrupted = true;
+      break;
+    }
+  }
+  write_race_files(setup, entries);
+  std::printf("%s\nwritten: %s/race.md, race.json, race.png\n", race_markdown(setup, entries).c_str(), a.out.c_str());
+  return 0;
+}
+
+}  // namespace
+
+Command add_race_command(CLI::App& app) {
+  auto args = std::make_shared<RaceArgs>();
+  CLI::App* sub = app.add_subcommand(
+      "race", "train several methods one after the other (same data, seed and budget) and race their test PSNR "
+              "against training time: table, JSON and plot");
+  sub->add_option("--data", args->data, "dataset folder")->required();
+  sub->add_option("--methods", args->methods,
+                  "comma-separated method names (scenes/methods/NAME.json) or method file paths, e.g. instant_ngp,nerf")
+      ->required();
+  add_budget_options(sub, &args->budget, 120);
+  sub->add_option("--out", args->out, "output folder: race.md, race.json, race.png, snapshots/")->capture_default_str();
+  sub->add_option("--check-at", args->check_at,
+                  "training seconds of the test-PSNR checks (default 5,10,20,30,60,90,120, then every 60, before the "
+                  "end; the end is always checked)");
+  sub->add_option("--thresholds", args->thresholds, "PSNR thresholds (dB) for the time-to columns")->capture_default_str();
+  sub->add_option("--check-stride", args->check_stride, "checks use every Nth test view")
+      ->check(positive_number())
+      ->capture_default_str();
+  sub->add_option("--test-stride", args->test_stride, "the final evaluation uses every Nth test view (1: all)")
+      ->check(positive_number())
+      ->capture_default_str();
+  sub->add_option("--seed", args->seed, "trainer.seed of every method")
+      ->check(non_negative_number(4294967295.0))
+      ->capture_default_str();
+  sub->add_option("--set", args->sets, "override one parameter of every method: module.key=value (repeatable)")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->allow_extra_args(false);
+  sub->add_option("--downscale", args->downscale, "integer image downscale")->check(positive_number());
+  add_device_option(sub, &args->device);
+  return {sub, [args] { return run_race(*args); }};
+}
+
+}  // namespace nerds::cli
