@@ -171,6 +171,7 @@ RaceEntry race_one(const RaceArgs& a, const RaceSetup& setup, const RaceMethod& 
     engine.save(snapshot.string());
     r.snapshot = snapshot.string();
     r.model_bytes = fs::file_size(snapshot);
+    for (const PackedTensor& t : engine.param_tensors(false)) r.parameters += static_cast<int64_t>(t.info.size());
     if (a.test_stride == a.check_stride) {  // the end check is the final evaluation
       r.psnr = r.checks.back().psnr;
       r.ssim = last_ssim;
@@ -183,7 +184,7 @@ RaceEntry race_one(const RaceArgs& a, const RaceSetup& setup, const RaceMethod& 
       r.psnr = e.psnr;
       r.ssim = e.ssim;
     }
-  } catch (const TrainingFailure& e) {
+  } catch (const InputError& e) {  // training stopped, or the method cannot run here: race the others
     r.failure = e.what();
     r.psnr = r.ssim = std::nan("");
     r.peak_rss_mib = peak_rss_mib();
@@ -244,6 +245,8 @@ int run_race(const RaceArgs& a) {
     }
   }
   write_race_files(setup, entries);
+  if (std::all_of(entries.begin(), entries.end(), [](const RaceEntry& e) { return !e.failure.empty(); }))
+    throw InputError("every method of the race stopped; the first: " + entries.front().failure);
   std::printf("%s\nwritten: %s/race.md, race.json, race.png\n", race_markdown(setup, entries).c_str(), a.out.c_str());
   return 0;
 }

@@ -152,6 +152,7 @@ nlohmann::ordered_json race_json(const RaceSetup& s, const std::vector<RaceEntry
     m["rss_before_mib"] = e.rss_before_mib;
     m["peak_rss_is_per_method"] = e.peak_is_own;
     m["model_bytes"] = e.model_bytes;
+    m["parameters"] = e.parameters;
     m["snapshot"] = e.snapshot;
     m["psnr"] = number_or_null(e.psnr);
     m["ssim"] = number_or_null(e.ssim);
@@ -215,8 +216,9 @@ std::string race_markdown(const RaceSetup& s, const std::vector<RaceEntry>& entr
     md += " time to " + number_key(thr) + " dB |";
     rule += "---|";
   }
-  md += " final PSNR (dB) | SSIM | steps | train time (s) | samples/s | peak memory (MiB) | model size (MiB) |\n";
-  md += rule + "---|---|---|---|---|---|---|\n";
+  md += " final PSNR (dB) | SSIM | steps | train time (s) | samples/s | peak memory (MiB) | snapshot (MiB) | "
+        "parameters |\n";
+  md += rule + "---|---|---|---|---|---|---|---|\n";
   for (const RaceEntry& e : entries) {
     md += "| `" + e.name + "` |";
     for (double thr : s.thresholds) {
@@ -227,7 +229,7 @@ std::string race_markdown(const RaceSetup& s, const std::vector<RaceEntry>& entr
           fixed(e.train_seconds, 1) + " | " + fixed(e.samples_per_second, 0) + " | " + std::to_string(e.peak_rss_mib) +
           (e.peak_is_own ? "" : " (process)") + " | " +
           (e.snapshot.empty() ? std::string("-") : fixed(static_cast<double>(e.model_bytes) / (1024.0 * 1024.0), 2)) +
-          " |\n";
+          " | " + (e.snapshot.empty() ? std::string("-") : std::to_string(e.parameters)) + " |\n";
   }
   for (const RaceEntry& e : entries)
     if (!e.failure.empty()) md += "\n`" + e.name + "` stopped: " + e.failure + "\n";
@@ -248,12 +250,17 @@ std::string race_markdown(const RaceSetup& s, const std::vector<RaceEntry>& entr
     md += " " + (e.checks.empty() ? std::string("-") : fixed(e.checks.back().psnr, 2)) + " (" +
           (e.checks.empty() ? std::string("-") : fixed(e.checks.back().seconds, 1)) + " s) |\n";
   }
-  md += "\n`-`: training had ended before that time. `race.png` plots every check (PSNR against training time); "
+  md += "\nWall time of the checks and the final evaluation (not in the training times):";
+  for (size_t i = 0; i < entries.size(); ++i)
+    md += std::string(i ? "," : "") + " `" + entries[i].name + "` " + fixed(entries[i].eval_seconds, 1) + " s";
+  md += ".\n\n`-`: training had ended before that time. `race.png` plots every check (PSNR against training time); "
         "`race.json` holds every number, the machine and each method's whole parameter set.\n\n"
         "Samples/s: the samples the network evaluated per second of training (forward and backward, the engine's "
         "`used_samples`). Peak memory: the process's peak resident memory from just before the method's engine was "
         "made until its training and checks ended (reset for each method; memory an earlier method freed but the "
-        "allocator kept counts too, see `rss_before_mib`). Model size: the saved snapshot, `snapshots/NAME.nerds`.\n\n"
+        "allocator kept counts too, see `rss_before_mib`). Snapshot: the saved file, `snapshots/NAME.nerds` (the "
+        "trained tensors with their Adam moments, and the occupancy grid); parameters: the trained tensors' values, "
+        "what rendering needs (4 bytes each).\n\n"
         "Command: `" + shell_line(s.command_line) + "`\n";
   return md;
 }

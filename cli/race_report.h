@@ -35,7 +35,8 @@ struct RaceEntry {
   double samples_per_second = 0, marched_samples_per_second = 0, rays_per_second = 0;
   size_t rss_before_mib = 0, peak_rss_mib = 0;
   bool peak_is_own = true;  // false: the peak could not be reset, it is the process's so far
-  uintmax_t model_bytes = 0;
+  uintmax_t model_bytes = 0;  // the snapshot file: the tensors with their Adam moments, the occupancy grid
+  int64_t parameters = 0;     // the trained tensors' values (what rendering needs), as floats
   std::string snapshot;  // where the model was saved ("" when it failed)
   double psnr = 0, ssim = 0;  // the final evaluation
   int check_views = 0, final_views = 0;  // test views of each check and of the final evaluation

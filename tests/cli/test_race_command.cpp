@@ -49,7 +49,7 @@ TEST_CASE("nerds race: two methods, same seed and budget, write the table, the J
     INFO(m["name"].get<std::string>());
     for (const char* key : {"method", "method_file", "steps", "train_seconds", "samples_per_second",
                             "marched_samples_per_second", "rays_per_second", "peak_rss_mib", "rss_before_mib",
-                            "model_bytes", "snapshot", "psnr", "ssim", "final_views", "seconds_to_psnr",
+                            "model_bytes", "parameters", "snapshot", "psnr", "ssim", "final_views", "seconds_to_psnr",
                             "steps_to_psnr", "psnr_at", "checks", "eval_seconds", "params"})
       CHECK_MESSAGE(m.contains(key), key);
     CHECK_FALSE(m.contains("failure"));
@@ -71,6 +71,8 @@ TEST_CASE("nerds race: two methods, same seed and budget, write the table, the J
     const fs::path snapshot = m["snapshot"].get<std::string>();
     REQUIRE(fs::exists(snapshot));
     CHECK(m["model_bytes"].get<uintmax_t>() == fs::file_size(snapshot));
+    CHECK(m["parameters"].get<int64_t>() > 0);
+    CHECK(m["model_bytes"].get<uintmax_t>() > m["parameters"].get<uintmax_t>() * 4);  // values and moments
     // Checks in order of training time and steps, the last at the end of training.
     const nlohmann::json& checks = m["checks"];
     REQUIRE(checks.size() >= 1);
@@ -90,6 +92,7 @@ TEST_CASE("nerds race: two methods, same seed and budget, write the table, the J
   CHECK(md.find("time to 25 dB") != std::string::npos);
   CHECK(md.find("Times are training time only") != std::string::npos);
   CHECK(md.find("| 0.2 s | 0.5 s | end |") != std::string::npos);
+  CHECK(md.find("Wall time of the checks and the final evaluation") != std::string::npos);
   const nerds::Image8 png = nerds::read_image((out / "race.png").string());
   CHECK(png.width == 900);
   CHECK(png.height == 560);
