@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 
 #include "renderer/error.h"
@@ -71,6 +72,24 @@ struct Canvas {
     }
   }
 };
+
+// How many of the series' line pixels (a point per pixel along each segment, and the markers)
+// fall inside the box [x0, x1] x [y0, y1].
+size_t series_pixels_in(const LinePlot& plot, const PlotFrame& f, int x0, int y0, int x1, int y1) {
+  size_t count = 0;
+  auto inside = [&](double x, double y) { return x >= x0 && x <= x1 && y >= y0 && y <= y1; };
+  for (const PlotSeries& s : plot.series)
+    for (size_t i = 0; i < s.x.size(); ++i) {
+      if (!finite_point(s, i)) continue;
+      const double xa = f.column(s.x[i]), ya = f.row(s.y[i]);
+      count += inside(xa, ya);
+      if (i + 1 >= s.x.size() || !finite_point(s, i + 1)) continue;
+      const double xb = f.column(s.x[i + 1]), yb = f.row(s.y[i + 1]);
+      const int n = std::max(1, static_cast<int>(std::ceil(std::max(std::fabs(xb - xa), std::fabs(yb - ya)))));
+      for (int k = 1; k <= n; ++k) count += inside(xa + (xb - xa) * k / n, ya + (yb - ya) * k / n);
+    }
+  return count;
+}
 
 }  // namespace
 
@@ -183,8 +202,8 @@ Image8 draw_line_plot(const LinePlot& plot) {
     }
   }
 
-  // The legend, in the lower right corner of the data area (PSNR curves rise and flatten: it
-  // is the emptiest corner).
+  // The legend, in the corner of the data area the series cross least (first choice the lower
+  // right: rising curves that flatten leave it empty).
   std::vector<const PlotSeries*> named;
   int label_width = 0;
   for (const PlotSeries& s : plot.series)
@@ -195,7 +214,20 @@ Image8 draw_line_plot(const LinePlot& plot) {
   if (!named.empty()) {
     const int swatch = 28, row_height = line + kGap;
     const int w = kGap + swatch + kGap + label_width + kGap, h = static_cast<int>(named.size()) * row_height + kGap;
-    const int x0 = f.right - kGap - w, y0 = f.bottom - kGap - h;
+    const int corners[4][2] = {{f.right - kGap - w, f.bottom - kGap - h},
+                               {f.left + kGap, f.top + kGap},
+                               {f.right - kGap - w, f.top + kGap},
+                               {f.left + kGap, f.bottom - kGap - h}};
+    int x0 = corners[0][0], y0 = corners[0][1];
+    size_t least = SIZE_MAX;
+    for (const auto& corner : corners) {
+      const size_t crossed = series_pixels_in(plot, f, corner[0], corner[1], corner[0] + w, corner[1] + h);
+      if (crossed < least) {
+        least = crossed;
+        x0 = corner[0];
+        y0 = corner[1];
+      }
+    }
     area.fill(x0, y0, x0 + w, y0 + h, kWhite);
     area.line(x0, y0, x0 + w, y0, 0, kMark);
     area.line(x0, y0 + h, x0 + w, y0 + h, 0, kMark);

@@ -1,6 +1,6 @@
 // A line plot rasterized into an 8-bit RGB image (no plotting library): axes with ticks and
 // numbers, axis labels, a title, one polyline per series with a marker at each point, a
-// legend, and optional dashed horizontal reference lines. Text uses the 5x7 bitmap font
+// legend (in the corner the lines cross least), and optional dashed horizontal reference lines. Text uses the 5x7 bitmap font
 // (upper case). `nerds race` draws PSNR against training time with it.
 #pragma once
 

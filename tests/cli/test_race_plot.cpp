@@ -74,6 +74,24 @@ TEST_CASE("line plot: a line from (0, 0) to (10, 10) covers the pixels the frame
   CHECK(pixel(image, image.width - 1, 0) == Rgb8{255, 255, 255});
 }
 
+TEST_CASE("line plot: the legend takes the corner the lines cross least") {
+  // A line 20 pixels above the bottom, through where the legend would stand in the lower right
+  // corner: the legend goes to the upper left instead, and the whole line stays visible.
+  LinePlot plot = diagonal_plot({0, 10}, {0, 0});
+  plot.series[0].label = "A";
+  const nerds::scenes::PlotFrame f = nerds::scenes::line_plot_frame(plot);
+  const double y = 20.0 * (f.y1 - f.y0) / (f.bottom - f.top);
+  plot.series[0].y = {y, y};
+  const nerds::Image8 image = nerds::scenes::draw_line_plot(plot);
+  for (double v = 0.5; v < 10; v += 0.5)
+    CHECK(pixel(image, static_cast<int>(std::lround(f.column(v))), static_cast<int>(std::lround(f.row(y)))) == kRed);
+  // The legend's swatch: a red line near the upper left corner, where no data runs.
+  int red_near_top = 0;
+  for (int y = f.top; y < f.top + 40; ++y)
+    for (int x = f.left; x < f.left + 60; ++x) red_near_top += pixel(image, x, y) == kRed;
+  CHECK(red_near_top > 0);
+}
+
 TEST_CASE("line plot: a missing point breaks the line, and labels are drawn as text") {
   LinePlot plot = diagonal_plot({0, 5, 10}, {0, std::nan(""), 10});
   const nerds::scenes::PlotFrame f = nerds::scenes::line_plot_frame(plot);
