@@ -1,6 +1,7 @@
 // `nerds race` end to end on a tiny generated scene: two methods, about a second each, write
 // race.md, race.json and race.png with the expected keys, checks in order of training time
-// and a row per method; an unknown or repeated method name is an error before anything trains.
+// and a row per method; an unknown or repeated method name, or a bad number, is an error
+// before anything trains.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -98,7 +99,7 @@ TEST_CASE("nerds race: two methods, same seed and budget, write the table, the J
   CHECK(png.height == 560);
 }
 
-TEST_CASE("nerds race: an unknown method name is an error listing the method files, before anything trains") {
+TEST_CASE("nerds race: an unknown method name is an error listing the method files; bad input fails before anything trains") {
   nerds_test::TempFolder tmp("race_bad");
   const fs::path out = tmp.path() / "race";
   const std::string data = "--data '" + tmp.str() + "' --seconds 1 --device cpu --out '" + out.string() + "' ";
@@ -118,5 +119,16 @@ TEST_CASE("nerds race: an unknown method name is an error listing the method fil
   r = nerds_test::run_nerds_cli(tmp, "race " + data + "--methods nerf --set encoding.no_such_key=1");
   CHECK(r.code == 2);
   CHECK(r.err.find("no_such_key") != std::string::npos);
+  // Bad numbers name their option.
+  for (const auto& [args, option] : {std::pair<std::string, std::string>{"--check-at 10,1e300", "--check-at"},
+                                     {"--check-at 10,x", "--check-at"},
+                                     {"--thresholds 25,-1", "--thresholds"},
+                                     {"--check-stride 0", "--check-stride"},
+                                     {"--seed -1", "--seed"}}) {
+    r = nerds_test::run_nerds_cli(tmp, "race " + data + "--methods nerf " + args);
+    INFO(args << ": " << r.err);
+    CHECK(r.code == 2);
+    CHECK(r.err.find(option) != std::string::npos);
+  }
   CHECK_FALSE(fs::exists(out));
 }
