@@ -5,6 +5,7 @@
 // snapshot's) and evaluated at the end. race.md, race.json and race.png go to --out
 // (cli/race_report.h). The checks pause the training clock, as `nerds bench` does.
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -115,19 +116,24 @@ RaceEntry race_one(const RaceArgs& a, const RaceSetup& setup, const RaceMethod& 
   r.params = nlohmann::ordered_json::parse(m.params.to_json().dump());
   r.peak_is_own = reset_peak_rss();
   r.rss_before_mib = current_rss_mib();
+  std::unique_ptr<Engine> made;  // outside the try: a run that stopped still reports its steps
   try {
     EngineOptions options;
     options.data_dir = setup.data;
     options.downscale = a.downscale;
     options.method_name = m.method;
     options.device = device;
-    Engine engine(options, m.params);
+    made = std::make_unique<Engine>(options, m.params);
+    Engine& engine = *made;
     const Dataset test = engine.load_split("test", true);
     std::fprintf(stderr, "nerds race: %s (%s) on %s, %zu train / %zu test views\n", m.name.c_str(),
                  r.method_file.empty() ? "built-in defaults" : r.method_file.c_str(), engine.device().c_str(),
                  engine.train_set().frames.size(), test.frames.size());
+    // PSNR and SSIM only: the depth and normal measures of generated scenes are not raced.
     EvalOptions check_options;
     check_options.stride = a.check_stride;
+    check_options.floater_stride = 0;
+    check_options.normal_stride = 0;
     double last_ssim = std::nan("");  // the latest check's
     auto check = [&](double at) {
       const EvalResult e = evaluate(engine, test, check_options);
@@ -176,7 +182,7 @@ RaceEntry race_one(const RaceArgs& a, const RaceSetup& setup, const RaceMethod& 
       r.psnr = r.checks.back().psnr;
       r.ssim = last_ssim;
     } else {
-      EvalOptions final_options;
+      EvalOptions final_options = check_options;
       final_options.stride = a.test_stride;
       std::fprintf(stderr, "nerds race: %s: final evaluation on 1 in %d test views\n", m.name.c_str(), a.test_stride);
       const EvalResult e = evaluate(engine, test, final_options);
@@ -188,6 +194,10 @@ RaceEntry race_one(const RaceArgs& a, const RaceSetup& setup, const RaceMethod& 
     r.failure = e.what();
     r.psnr = r.ssim = std::nan("");
     r.peak_rss_mib = peak_rss_mib();
+    if (made) {
+      r.steps = made->stats().step;
+      r.train_seconds = made->stats().train_seconds;
+    }
     std::fprintf(stderr, "nerds race: %s stopped: %s\n", m.name.c_str(), e.what());
   }
   std::fprintf(stderr, "nerds race: %s: %d steps in %.1f s of training, PSNR %.2f dB\n", m.name.c_str(), r.steps,
