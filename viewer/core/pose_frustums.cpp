@@ -27,11 +27,17 @@ CameraPoseSets camera_pose_sets(const Engine& engine) {
   return s;
 }
 
-PoseFrustumLines pose_frustum_lines(const CameraPoseSets& sets, float depth, const PoseFrustumColors& colors) {
+PoseFrustumLines pose_frustum_lines(const CameraPoseSets& sets, float depth, const PoseFrustumColors& colors,
+                                    Vec3 eye, float keep_out) {
   PoseFrustumLines out;
+  const auto near_eye = [&](size_t i) {
+    for (const std::vector<Pose>* set : {&sets.noisy, &sets.refined, &sets.truth})
+      if (i < set->size() && length((*set)[i].origin() - eye) < keep_out) return true;
+    return false;
+  };
   const auto add = [&](LineSet& lines, const std::vector<Pose>& poses, LineColor c) {
     for (size_t i = 0; i < poses.size() && i < sets.intrinsics.size(); ++i)
-      add_frustum(lines, poses[i], sets.intrinsics[i], depth, c);
+      if (!near_eye(i)) add_frustum(lines, poses[i], sets.intrinsics[i], depth, c);
   };
   add(out.noisy, sets.noisy, colors.noisy);
   add(out.refined, sets.refined, colors.refined);

@@ -30,10 +30,13 @@ struct PoseFrustumColors {
   LineColor truth{80, 150, 255, 255};    // blue: where they truly are
 };
 
-// One line set per camera set (frustums `depth` long, add_frustum).
+// One line set per camera set (frustums `depth` long, add_frustum). A camera any of whose three
+// poses lies within `keep_out` of `eye` is left out of all three (the view looks through it, or
+// next to it: its frustums would fill the view).
 struct PoseFrustumLines {
   LineSet noisy, refined, truth;
 };
-PoseFrustumLines pose_frustum_lines(const CameraPoseSets& sets, float depth, const PoseFrustumColors& colors = {});
+PoseFrustumLines pose_frustum_lines(const CameraPoseSets& sets, float depth, const PoseFrustumColors& colors = {},
+                                    Vec3 eye = make_vec3(0.f, 0.f, 0.f), float keep_out = 0.f);
 
 }  // namespace nerds::viewer

@@ -288,7 +288,8 @@ const LineSet& App::overlay_lines() {
   }
   const bool pose_sets = o.pose_frustums && worker_state_.poses && !worker_state_.poses->refined.empty();
   if (pose_sets) {  // BARF: the cameras as given, as refined and true, in place of the plain frustums
-    const PoseFrustumLines p = pose_frustum_lines(*worker_state_.poses, kFrustumDepth);
+    const PoseFrustumLines p = pose_frustum_lines(*worker_state_.poses, kFrustumDepth, PoseFrustumColors{},
+                                                  tracker_.current().target.pose.origin(), 3.f * kFrustumDepth);
     for (const LineSet* set : {&p.noisy, &p.truth, &p.refined}) {
       lines_.xyz.insert(lines_.xyz.end(), set->xyz.begin(), set->xyz.end());
       lines_.rgba.insert(lines_.rgba.end(), set->rgba.begin(), set->rgba.end());
