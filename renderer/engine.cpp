@@ -12,6 +12,7 @@
 
 #include "renderer/backend/device_info.h"
 #include "renderer/backend/frozen_model.h"
+#include "renderer/backend/render_layers.h"
 #include "renderer/backend/render_rays.h"
 #include "renderer/backend/sample_buffer.h"
 #include "renderer/backend/training_backend.h"
@@ -128,6 +129,16 @@ RenderBuffers Engine::render(const Pose& pose, const Intrinsics& k, const float 
   return render_camera(pose, k, background, nullptr);
 }
 
+RenderBuffers Engine::render(const Pose& pose, const Intrinsics& k, const float background[3],
+                             const LayerRequest& layer) const {
+  return render_camera(pose, k, background, nullptr, layer);
+}
+
+std::string Engine::layer_unavailable(RenderLayer layer) const {
+  const Trainer& t = *trainer_;
+  return render_layer_unavailable(t.network(), layer);
+}
+
 void Engine::freeze() {
   const Trainer& t = *trainer_;  // the host copy (downloaded first on the CUDA backend)
   if (!frozen_) frozen_ = std::make_unique<FrozenModel>(t.config().network);
@@ -138,6 +149,17 @@ void Engine::freeze() {
 void Engine::set_view_appearance(std::vector<float> code) {
   if (frozen_) frozen_->set_view_appearance(code);
   trainer_->network().set_view_appearance(std::move(code));
+}
+
+std::vector<float> Engine::appearance_code(int image) const {
+  const Trainer& t = *trainer_;  // the host copy (downloaded first on the CUDA backend)
+  const AppearanceEmbeddings& codes = t.network().appearance();
+  if (codes.dim() == 0) return {};
+  if (image == -1) return codes.mean();
+  if (image < 0 || image >= codes.images())
+    throw InputError("appearance", "image", std::to_string(image) + " is not a training image (0 to " +
+                                                std::to_string(codes.images() - 1) + ", or -1 for the mean)");
+  return std::vector<float>(codes.code(image), codes.code(image) + codes.dim());
 }
 
 std::vector<float> Engine::fit_view_appearance(const std::vector<Ray>& rays, const std::vector<float>& target,
@@ -151,14 +173,23 @@ std::vector<float> Engine::fit_view_appearance(const std::vector<Ray>& rays, con
 
 int Engine::frozen_step() const { return frozen_ ? frozen_->step() : -1; }
 
-RenderBuffers Engine::render_frozen(const Pose& pose, const Intrinsics& k, const float background[3]) const {
+RenderBuffers Engine::render_frozen(const Pose& pose, const Intrinsics& k, const float background[3],
+                                    const LayerRequest& layer) const {
   if (!frozen_) throw std::logic_error("Engine::render_frozen before freeze()");
-  return render_camera(pose, k, background, frozen_.get());
+  return render_camera(pose, k, background, frozen_.get(), layer);
 }
 
 RenderBuffers Engine::render_camera(const Pose& pose, const Intrinsics& k, const float background[3],
-                                    const FrozenModel* frozen) const {
+                                    const FrozenModel* frozen, const LayerRequest& layer) const {
   check_image_size(k.width, k.height, "render", "intrinsics");  // callers name their own option first
+  if (layer.layer != RenderLayer::None) {
+    const std::string why = layer_unavailable(layer.layer);
+    if (!why.empty()) throw InputError("layer", "", why);
+    const int images = static_cast<int>(train_->frames.size());
+    if (layer.image < 0 || layer.image >= images)
+      throw InputError("layer", "image", std::to_string(layer.image) + " is not a training image (0 to " +
+                                             std::to_string(images - 1) + ")");
+  }
   try {
     std::vector<Ray> rays;
     rays.reserve(static_cast<size_t>(k.width) * k.height);
@@ -171,6 +202,14 @@ RenderBuffers Engine::render_camera(const Pose& pose, const Intrinsics& k, const
       frozen->render(rays.data(), rays.size(), rs, out);
     else
       trainer_->backend().render(rays.data(), rays.size(), rs, out);
+    if (layer.layer != RenderLayer::None) {  // on the host copy (downloaded first on the CUDA backend)
+      const Trainer& t = *trainer_;
+      const float h = t.config().ref_nerf.normal_step;
+      if (frozen)
+        frozen->render_layer(rays.data(), rays.size(), rs, layer, h, out.layer);
+      else
+        render_layer(t.network(), t.occupancy().view(), rs, rays.data(), rays.size(), layer, h, out.layer);
+    }
     return out;
   } catch (const std::bad_alloc&) {
     throw InputError("out of memory rendering a " + std::to_string(k.width) + "x" + std::to_string(k.height) +

@@ -103,6 +103,14 @@ class Engine {
 
   // Renders a camera in the engine's frame. background: RGB behind the scene.
   RenderBuffers render(const Pose& pose, const Intrinsics& intrinsics, const float background[3]) const;
+  // The same, with RenderBuffers::layer holding `layer` (render_types.h: normals, Ref-NeRF's
+  // diffuse and specular parts, NeRF-W's static and transient parts and uncertainty), rendered
+  // on the CPU beside the colour (slower: the inspector's samples, no early termination).
+  // Throws InputError (field "layer") for a layer this model lacks: layer_unavailable says why.
+  RenderBuffers render(const Pose& pose, const Intrinsics& intrinsics, const float background[3],
+                       const LayerRequest& layer) const;
+  // Empty when the model has `layer`; else why not, naming the parameter that gives it.
+  std::string layer_unavailable(RenderLayer layer) const;
   // A copy of the model for rendering while training goes on (renderer/backend/frozen_model.h):
   // freeze() copies the model as it is now (its tensors' values and its occupancy grid, not the
   // Adam moments), and render_frozen() renders that copy as render() renders the live model,
@@ -112,13 +120,18 @@ class Engine {
   // The training step of the frozen copy; -1 when there is none.
   int frozen_step() const;
   // Throws std::logic_error without a frozen copy.
-  RenderBuffers render_frozen(const Pose& pose, const Intrinsics& intrinsics, const float background[3]) const;
+  RenderBuffers render_frozen(const Pose& pose, const Intrinsics& intrinsics, const float background[3],
+                              const LayerRequest& layer = {}) const;
   // NeRF-W's appearance codes (appearance.kind=embedding): set_view_appearance chooses the code
   // renders use (appearance.dim numbers: a training image's, a blend, a fitted one; empty: the
   // training codes' mean), for the live model and the frozen copy. fit_view_appearance fits a
   // code to target colors (RGB, 3 per ray, over `background`) along rays of a view with the
   // model frozen (renderer/train/appearance_fit.h): NeRF-W's test-time protocol.
   void set_view_appearance(std::vector<float> code);
+  // Training image `image`'s appearance code as trained so far (appearance.dim numbers; -1: the
+  // mean of the training codes); empty without codes. Throws InputError (field "image") for an
+  // image out of range.
+  std::vector<float> appearance_code(int image) const;
   std::vector<float> fit_view_appearance(const std::vector<Ray>& rays, const std::vector<float>& target,
                                          const float background[3], int steps, float lr) const;
   // The samples along the ray through pixel (px, py), for the ray inspector.
@@ -160,7 +173,7 @@ class Engine {
   RenderSettings render_settings(const float background[3]) const;
   // render() and render_frozen(): the camera's rays, rendered by the live model or the frozen copy.
   RenderBuffers render_camera(const Pose& pose, const Intrinsics& intrinsics, const float background[3],
-                              const FrozenModel* frozen) const;
+                              const FrozenModel* frozen, const LayerRequest& layer = {}) const;
 
   EngineOptions options_;
   std::string device_;

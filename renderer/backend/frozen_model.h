@@ -20,8 +20,8 @@ class FrozenModel {
   // Storage for a network of this configuration (the values come with copy_from).
   explicit FrozenModel(const NetworkConfig& config) : network_(config) {}
 
-  // Copies the values of `tensors` (the model's trained tensors, NerfNetwork::param_tensors()
-  // of the same configuration) and the occupancy grid, reusing this copy's storage; `step` is
+  // Copies the values of `tensors` (the model's trained tensors: NerfNetwork::param_tensors()
+  // of the same configuration first, then any the renders do not read, as BARF's pose corrections) and the occupancy grid, reusing this copy's storage; `step` is
   // the training step they belong to. Throws std::logic_error when the tensor lists differ.
   void copy_from(const std::vector<ParamTensor>& tensors, const OccupancyGrid& occupancy, int step);
   // The appearance code renders use (NerfNetwork::set_view_appearance; not a trained tensor).
@@ -30,6 +30,9 @@ class FrozenModel {
   int step() const { return step_; }
   // Renders n rays of the copied state into out (resized to n), as the CPU backend renders.
   void render(const Ray* rays, size_t n, const RenderSettings& settings, RenderBuffers& out) const;
+  // A layer of n rays of the copied state (render_layers.h) into out.
+  void render_layer(const Ray* rays, size_t n, const RenderSettings& settings, const LayerRequest& request,
+                    float normal_step, std::vector<float>& out) const;
 
  private:
   NerfNetwork network_;

@@ -22,6 +22,9 @@ struct RayNormals {
   float opacity = 0.f;                        // sum_i w_i
 };
 
+// A sum of weighted normals as a direction: unit, or zero where the ray has (almost) no weight.
+Vec3 unit_or_zero(Vec3 v);
+
 // normal_step: h of the central differences in the box's [0,1] units (field.ref_normal_step).
 RayNormals render_ray_normals(const NerfNetwork& network, const OccupancyView& grid, const RenderSettings& settings,
                               const Ray& ray, float normal_step);

@@ -22,11 +22,29 @@ struct RenderSettings {
   float pixel_radius = 0.f;
 };
 
+// A per-pixel output beyond colour, depth and opacity, rendered only when asked
+// (renderer/backend/render_layers.h; the viewer's render modes). Each gives 3 floats per ray:
+//   DensityNormals   sum_i w_i n_i normalized, n_i = -grad(tau)/|grad(tau)| (any model);
+//   PredictedNormals the same of Ref-NeRF's predicted normals n'_i (field.color = ref_nerf);
+//   Diffuse          sum_i w_i srgb(c_d,i) + T background (Ref-NeRF; tone-mapped alone);
+//   Specular         sum_i w_i (c_i - srgb(c_d,i)): what the tinted specular adds after the
+//                    tone map, so Diffuse + Specular is the ray's colour;
+//   Static, Transient NeRF-W's two parts of Eq. 10 in a training image (LayerRequest::image):
+//                    sum_k T_k alpha_k c_k + T_K background, and sum_k T_k alpha^tau_k c^tau_k
+//                    + (1 - sum_k T_k alpha^tau_k) background (transient.enabled);
+//   Uncertainty      NeRF-W's rendered beta (Eq. 11, beta_min included) in all 3 channels.
+enum class RenderLayer : int { None, DensityNormals, PredictedNormals, Diffuse, Specular, Static, Transient, Uncertainty };
+struct LayerRequest {
+  RenderLayer layer = RenderLayer::None;
+  int image = 0;  // the training image whose transient code the NeRF-W layers use
+};
+
 struct RenderBuffers {
   std::vector<float> rgb;      // 3 per ray, composited over the background
   std::vector<float> depth;    // expected termination distance (engine units; 0 where empty)
   std::vector<float> opacity;  // 1 - final transmittance
   std::vector<int> samples;    // samples evaluated per ray
+  std::vector<float> layer;    // 3 per ray: the LayerRequest's layer; empty when none was asked
   void resize(size_t n) { rgb.assign(3 * n, 0.f); depth.assign(n, 0.f); opacity.assign(n, 0.f); samples.assign(n, 0); }
 };
 

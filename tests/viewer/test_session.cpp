@@ -130,7 +130,7 @@ TEST_CASE("session: unknown keys, wrong types and bad values name the file and t
             .find("look.json: camera_path.keys[0].seconds") != std::string::npos);
   CHECK(error_of({{"scene", {{"data", "lego"}}}, {"training", {{"step", "ten"}}}}).find("training.step") !=
         std::string::npos);
-  CHECK(error_of({{"scene", {{"data", "lego"}}}, {"view", {{"mode", "normals"}}}}).find("view.mode") !=
+  CHECK(error_of({{"scene", {{"data", "lego"}}}, {"view", {{"mode", "shiny"}}}}).find("view.mode") !=
         std::string::npos);
   CHECK(error_of({{"scene", {{"data", "lego"}}}, {"view", {{"overlays", {{"grid", true}}}}}})
             .find("view.overlays.grid") != std::string::npos);
@@ -201,7 +201,7 @@ TEST_CASE("session: the command line's overrides, and its checks") {
   bad.dataset_view = "val:1";
   CHECK_THROWS_AS(starting_session(bad), InputError);
   bad = o;
-  bad.mode = "normals";
+  bad.mode = "shiny";
   CHECK_THROWS_AS(starting_session(bad), InputError);
   CHECK_THROWS_AS(parse_point("1.5,0", "--inspect"), InputError);
 }

@@ -8,6 +8,7 @@
 
 #include "renderer/engine.h"
 #include "viewer/core/engine_setup.h"
+#include "viewer/core/viewer_state.h"
 
 namespace nerds::viewer {
 
@@ -57,10 +58,14 @@ struct SliceGrid {  // keep a slice through a level of the grid encoding up to d
   int size = 128;       // samples a side
 };
 
+struct SetAppearance {  // NeRF-W: the appearance code renders use (appearance_blend.h), kept while training
+  AppearanceChoice choice;
+};
+
 }  // namespace cmd
 
 using Command = std::variant<cmd::Open, cmd::SetTraining, cmd::StepOnce, cmd::Reset, cmd::ApplyParams, cmd::TrainTo,
                              cmd::Inspect, cmd::ClearInspect, cmd::SaveSnapshot, cmd::ScoreTestViews,
-                             cmd::SetTrainThreads, cmd::SliceGrid>;
+                             cmd::SetTrainThreads, cmd::SliceGrid, cmd::SetAppearance>;
 
 }  // namespace nerds::viewer

@@ -10,6 +10,9 @@
 
 #include "renderer/error.h"
 #include "renderer/train/evaluate.h"
+#include "renderer/train/pose_evaluation.h"
+#include "viewer/core/appearance_blend.h"
+#include "viewer/core/render_mode_layers.h"
 #include "viewer/core/view_geometry.h"
 
 namespace nerds::viewer {
@@ -35,6 +38,17 @@ std::shared_ptr<const Dataset> load_test_split(const Engine& engine) {
   } catch (const std::exception&) {
     return nullptr;
   }
+}
+
+// BARF's pose error and camera sets are measured every this many steps (an alignment of the
+// training cameras: cheap, but not worth doing every step).
+constexpr int kPoseEverySteps = 10;
+
+// What the viewer needs to know of the model beyond its parameters (open and reset).
+void describe_model(const Engine& engine, SceneInfo& scene) {
+  describe_model_layers(engine, scene);
+  scene.appearance_dim = static_cast<int>(engine.appearance_code(-1).size());
+  scene.pose_refine = scene.params.has("camera.pose_refine") && scene.params.get_bool("camera.pose_refine");
 }
 
 }  // namespace
@@ -187,6 +201,11 @@ void EngineWorker::apply(Command& command) {
             }
             publish([&](WorkerState& s) { s.test_score = std::move(score); });
           },
+          [&](cmd::SetAppearance& c) {
+            appearance_ = c.choice;
+            apply_appearance();
+            restart_render_ = true;
+          },
           [&](cmd::SliceGrid& c) {
             slice_request_ = c;
             slice_step_ = -1;  // due now
@@ -229,6 +248,7 @@ void EngineWorker::open(const EngineSetup& setup) {
   scene->box_half = engine_->box_half();
   scene->loss = engine_->params().has("trainer.loss") ? engine_->params().get_string("trainer.loss") : "l2";
   scene->tensors = engine_->param_tensors();
+  describe_model(*engine_, *scene);
   scene_ = scene;
   history_.clear();
   restart_render_ = true;
@@ -236,7 +256,10 @@ void EngineWorker::open(const EngineSetup& setup) {
   occupancy_step_ = -1;
   slice_step_ = -1;
   opened_at_ = Clock::now();
+  apply_appearance();
+  auto poses = std::make_shared<const CameraPoseSets>(camera_pose_sets(*engine_));
   publish([&](WorkerState& s) {
+    s.poses = poses;
     s.ready = true;
     s.status = "ready";
     s.stats = engine_->stats();
@@ -277,6 +300,7 @@ void EngineWorker::reset(const ParamSet& params) {
   scene->box_half = engine_->box_half();
   scene->loss = params.has("trainer.loss") ? params.get_string("trainer.loss") : "l2";
   scene->tensors = engine_->param_tensors();
+  describe_model(*engine_, *scene);
   scene_ = scene;
   history_.clear();
   restart_render_ = true;
@@ -285,7 +309,10 @@ void EngineWorker::reset(const ParamSet& params) {
   slice_step_ = -1;
   for (int& step : inspected_step_) step = -1;
   opened_at_ = Clock::now();
+  apply_appearance();
+  auto poses = std::make_shared<const CameraPoseSets>(camera_pose_sets(*engine_));
   publish([&](WorkerState& s) {
+    s.poses = poses;
     s.error.clear();
     s.notice = "training restarted from scratch";
     s.stats = engine_->stats();
@@ -293,6 +320,14 @@ void EngineWorker::reset(const ParamSet& params) {
     s.scene = scene_;
     ++s.scene_version;
   });
+}
+
+void EngineWorker::apply_appearance() {
+  if (!scene_ || scene_->appearance_dim == 0) return;
+  const int images = static_cast<int>(scene_->train->frames.size());
+  for (int* image : {&appearance_.image_a, &appearance_.image_b})
+    if (*image >= images || *image < -1) *image = -1;  // a choice of another scene's: the mean
+  engine_->set_view_appearance(chosen_appearance(*engine_, appearance_));
 }
 
 bool EngineWorker::renders_frozen() const { return engine_->device() == "cpu"; }
@@ -318,6 +353,14 @@ bool EngineWorker::train_step() {
   p.used_samples = st.used_samples;
   p.loss = static_cast<float>(st.last_loss);
   p.mse = static_cast<float>(st.last_mse);
+  std::shared_ptr<const CameraPoseSets> poses;
+  if (scene_->pose_refine && st.step % kPoseEverySteps == 0) {
+    if (const TrainingPoseReport r = training_pose_report(*engine_); r.has_true_poses) {
+      p.pose_rotation_deg = static_cast<float>(r.after.rotation_deg);
+      p.pose_translation = static_cast<float>(r.after.translation);
+    }
+    poses = std::make_shared<const CameraPoseSets>(camera_pose_sets(*engine_));
+  }
   history_.add(p);
   step_once_ = false;
   if (train_to_ > 0 && st.step >= train_to_) {
@@ -326,6 +369,7 @@ bool EngineWorker::train_step() {
   }
   const float lr = engine_->current_lr();
   publish([&](WorkerState& s) {
+    if (poses) s.poses = std::move(poses);
     s.stats = st;
     s.learning_rate = lr;
     s.history = history_.points();
@@ -358,11 +402,13 @@ bool EngineWorker::render_band() {
     // A new camera (or a new engine): from the coarsest level, so the image follows the mouse.
     if (!restart_render_) last_move_ = now;
     restart_render_ = false;
+    apply_appearance();  // the chosen images' codes as trained by now
     job_.start(view.target, coarse_rays(), false);
     job_render_seconds_ = 0.0;
   } else if (!job_.active()) {
     // Still camera: re-render at full size for a newer model, within the render share.
     if (step == rendered_step_ || now < next_refresh_) return false;
+    apply_appearance();
     job_.start(view.target, coarse_rays(), true);
     job_render_seconds_ = 0.0;
   }
@@ -387,8 +433,9 @@ bool EngineWorker::render_band() {
     job_freeze_seconds_ += seconds_between(t0, Clock::now());
   }
   const Clock::time_point t1 = Clock::now();
-  const RenderBuffers out = frozen ? engine_->render_frozen(job_.target().pose, band.band, job_.target().background)
-                                   : engine_->render(job_.target().pose, band.band, job_.target().background);
+  const RenderTarget& t = job_.target();
+  const RenderBuffers out = frozen ? engine_->render_frozen(t.pose, band.band, t.background, t.layer)
+                                   : engine_->render(t.pose, band.band, t.background, t.layer);
   const double seconds = seconds_between(t1, Clock::now());
   job_render_seconds_ += seconds_between(t0, Clock::now());
   const double rays = static_cast<double>(out.opacity.size());

@@ -77,6 +77,9 @@ class EngineWorker {
   bool renders_frozen() const;        // levels of several bands are rendered from Engine::freeze's copy
   bool level_holds_training() const;  // a level rendered from the live model is half done
   void set_threads(int threads);
+  // NeRF-W: the chosen appearance's code (appearance_) into the engine, from the codes as
+  // trained now; nothing without codes.
+  void apply_appearance();
   template <class F>
   void publish(F&& change);
 
@@ -108,6 +111,7 @@ class EngineWorker {
   std::array<Clock::time_point, 2> inspected_at_;
   std::array<int, 2> inspected_step_ = {-1, -1};
   int occupancy_step_ = -1;
+  AppearanceChoice appearance_;
   cmd::SliceGrid slice_request_;
   int slice_step_ = -1;  // the model step of the published slice; -1: due now
   Clock::time_point sliced_at_;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "viewer/core/layer_colors.h"
+
 namespace nerds::viewer {
 
 namespace {
@@ -165,6 +167,16 @@ Colorized colorize(const RenderedImage& image, RenderMode mode, const std::vecto
         color_rgb(b, c.image);
       }
       break;
+    default: {  // a layer beyond colour (layer_colors.h)
+      const std::vector<float> rgb = layer_rgb(image, mode, c.range);
+      if (rgb.empty()) {
+        c.note = "this image has no such layer (the model lacks it, or it is being rendered): colour shown";
+        color_rgb(b, c.image);
+      } else {
+        c.image = to_color_image(rgb, c.image.width, c.image.height);
+      }
+      break;
+    }
   }
   return c;
 }

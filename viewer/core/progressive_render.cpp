@@ -65,6 +65,11 @@ bool ProgressiveRender::store(const Band& band, const RenderBuffers& out, int mo
   std::copy(out.depth.begin(), out.depth.end(), buffer_.depth.begin() + at);
   std::copy(out.opacity.begin(), out.opacity.end(), buffer_.opacity.begin() + at);
   std::copy(out.samples.begin(), out.samples.end(), buffer_.samples.begin() + at);
+  if (!out.layer.empty()) {  // a layer beyond colour (Engine::render with a LayerRequest)
+    if (out.layer.size() != 3 * n) throw std::logic_error("ProgressiveRender::store: the band's layer has another size");
+    buffer_.layer.resize(3 * w * band.level.height);
+    std::copy(out.layer.begin(), out.layer.end(), buffer_.layer.begin() + 3 * at);
+  }
   next_row_ += band.rows;
   level_done_ = next_row_ >= band.level.height;
   return level_done_;

@@ -20,6 +20,7 @@ struct RenderTarget {
   Pose pose;
   Intrinsics intrinsics;  // the full-size image
   float background[3] = {1.f, 1.f, 1.f};
+  LayerRequest layer;  // a layer beyond colour the render mode shows (none: colour, depth, opacity)
 };
 
 // The divisors a view is refined through, coarsest first, ending with 1; the coarsest image

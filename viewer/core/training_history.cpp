@@ -35,6 +35,10 @@ TrainingSeries training_series(const std::vector<TrainingPoint>& points, int win
     const double wall = p.wall_seconds - q.wall_seconds, train = p.train_seconds - q.train_seconds;
     s.steps_per_second.push_back(wall > 0.0 ? static_cast<float>((p.step - q.step) / wall) : 0.f);
     s.samples_per_second.push_back(train > 0.0 ? static_cast<float>((p.used_samples - q.used_samples) / train) : 0.f);
+    if (!std::isnan(p.pose_rotation_deg)) {
+      s.pose_rotation_deg.push_back(p.pose_rotation_deg);
+      s.pose_translation.push_back(p.pose_translation);
+    }
   }
   return s;
 }

@@ -17,6 +17,9 @@ struct TrainingPoint {
   int64_t used_samples = 0;    // cumulative
   float loss = 0.f;
   float mse = std::nanf("");  // the batch's mean squared color error, where the backend measures it
+  // BARF: the training cameras' mean pose error against their true poses after alignment
+  // (renderer/train/pose_evaluation.h), at the steps it was measured (NaN elsewhere).
+  float pose_rotation_deg = std::nanf(""), pose_translation = std::nanf("");
 };
 
 class TrainingHistory {
@@ -38,6 +41,8 @@ struct TrainingSeries {
   std::vector<float> psnr;                // -10 log10(mse), or of the loss where no mse (meaningful for L2 only)
   std::vector<float> steps_per_second;    // over a window of wall time
   std::vector<float> samples_per_second;  // used samples per second of training time, same window
+  // The points where the pose error was measured, in order (not one per point).
+  std::vector<float> pose_rotation_deg, pose_translation;
 };
 // `window`: the number of points the rates are measured over.
 TrainingSeries training_series(const std::vector<TrainingPoint>& points, int window = 8);

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "viewer/core/dataset_cameras.h"
+#include "viewer/core/render_mode_layers.h"
 
 namespace nerds::viewer {
 
@@ -13,7 +14,8 @@ bool same_target(const RenderTarget& a, const RenderTarget& b) {
   const Intrinsics &p = a.intrinsics, &q = b.intrinsics;
   return std::memcmp(&a.pose, &b.pose, sizeof(Pose)) == 0 && p.width == q.width && p.height == q.height &&
          p.fx == q.fx && p.fy == q.fy && p.cx == q.cx && p.cy == q.cy && p.k1 == q.k1 && p.k2 == q.k2 && p.p1 == q.p1 &&
-         p.p2 == q.p2 && std::memcmp(a.background, b.background, sizeof a.background) == 0;
+         p.p2 == q.p2 && std::memcmp(a.background, b.background, sizeof a.background) == 0 &&
+         a.layer.layer == b.layer.layer && a.layer.image == b.layer.image;
 }
 
 }  // namespace
@@ -26,6 +28,7 @@ const ViewTarget& ViewTracker::update(const ViewerState& state, const SceneInfo*
     return current_;
   }
   std::memcpy(next.target.background, state.view.background, sizeof next.target.background);
+  next.target.layer = mode_layer(state.view, *scene);
   if (const Frame* f = dataset_frame(*scene, state.view.dataset_view)) {
     // Exactly the dataset camera, at its resolution: the error against the ground truth is
     // then pixel for pixel.

@@ -1,7 +1,8 @@
 // The view the window shows this frame, as the worker must render it: the dataset camera the
 // view is snapped to (its exact pose and intrinsics, letterboxed), or the free camera at the
 // view's size times the render scale. Its version changes only when the camera, the size or
-// the background does, so the worker restarts progressive rendering only then.
+// the background or the render mode's layer does, so the worker restarts progressive
+// rendering only then.
 #pragma once
 
 #include "viewer/core/progressive_render.h"

@@ -61,7 +61,11 @@ bool parse_viewer_options(int argc, char** argv, ViewerOptions* o, int* exit_cod
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
       ->allow_extra_args(false);
   app.add_option("--view", o->dataset_view, "snap the camera to a dataset camera: train:N or test:N");
-  app.add_option("--mode", o->mode, "render mode: rgb, depth, opacity, samples, error");
+  app.add_option("--mode", o->mode,
+                 "render mode: rgb, depth, opacity, samples, error, normals, predicted-normals, diffuse, specular, "
+                 "static, transient, uncertainty");
+  std::string modes;
+  app.add_option("--modes", modes, "scripted mode: switch through these render modes (comma-separated), one a frame");
   app.add_option("--render-scale", o->render_scale, "full-size render / view pixels")->check(CLI::Range(0.05, 2.0));
   app.add_option("--width", o->width, "window width")->check(CLI::Range(640, 8192))->capture_default_str();
   app.add_option("--height", o->height, "window height")->check(CLI::Range(480, 8192))->capture_default_str();
@@ -99,9 +103,10 @@ bool parse_viewer_options(int argc, char** argv, ViewerOptions* o, int* exit_cod
     *exit_code = 2;
     return false;
   }
-  if (!grid_slice.empty()) {
+  if (!grid_slice.empty() || !modes.empty()) {
     try {
-      o->grid_slice = parse_grid_slice(grid_slice, "--grid-slice");
+      if (!modes.empty()) o->modes = parse_render_modes(modes, "--modes");
+      if (!grid_slice.empty()) o->grid_slice = parse_grid_slice(grid_slice, "--grid-slice");
     } catch (const InputError& e) {
       std::fprintf(stderr, "nerds-view: error: %s\n", e.what());
       *exit_code = 2;
@@ -142,6 +147,21 @@ std::array<float, 2> parse_point(const std::string& text, const std::string& opt
   if (!(p[0] >= 0.f && p[0] <= 1.f && p[1] >= 0.f && p[1] <= 1.f))
     throw InputError(option, "", "'" + text + "': U and V must be in [0, 1]");
   return p;
+}
+
+std::vector<RenderMode> parse_render_modes(const std::string& list, const std::string& option) {
+  std::vector<RenderMode> out;
+  size_t from = 0;
+  while (from <= list.size()) {
+    const size_t comma = std::min(list.find(',', from), list.size());
+    const std::string name = list.substr(from, comma - from);
+    RenderMode m;
+    if (!parse_render_mode(name, &m))
+      throw InputError(option, "", "'" + name + "' is not a render mode (nerds-view --help lists them)");
+    out.push_back(m);
+    from = comma + 1;
+  }
+  return out;
 }
 
 GridSliceSettings parse_grid_slice(const std::string& text, const std::string& option) {
@@ -255,7 +275,7 @@ Session starting_session(const ViewerOptions& o) {
   }
   if (!o.dataset_view.empty()) s.view.dataset_view = parse_dataset_view(o.dataset_view, "--view");
   if (!o.mode.empty() && !parse_render_mode(o.mode, &s.view.mode))
-    throw InputError("--mode", "", "'" + o.mode + "' is not one of rgb, depth, opacity, samples, error");
+    throw InputError("--mode", "", "'" + o.mode + "' is not a render mode (nerds-view --help lists them)");
   if (o.render_scale > 0.f) s.view.render_scale = o.render_scale;
   return s;
 }

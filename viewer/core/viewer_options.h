@@ -44,6 +44,9 @@ struct ViewerOptions {
   std::vector<std::string> inspect;  // "u,v" points of the view
   std::string dataset_view;          // "train:3" / "test:0"
   std::string mode;                  // render mode
+  // Scripted mode: the render modes the drawn frames switch through, one a frame in turn (the
+  // last one stays for the screenshot). Checked names (parse_render_modes).
+  std::vector<RenderMode> modes;
   float render_scale = 0.f;
   // Window and scripted mode.
   int width = 1280, height = 720;
@@ -54,6 +57,10 @@ struct ViewerOptions {
   double timeout_seconds = 900.0;  // scripted mode gives up (exit 1) after this long
   std::optional<GridSliceSettings> grid_slice;  // --grid-slice: the grid-slice view open at this level and plane
 };
+
+// A comma-separated list of render mode names (--modes); throws InputError naming `option`
+// for an unknown one.
+std::vector<RenderMode> parse_render_modes(const std::string& list, const std::string& option);
 
 // Parses argv; prints help / errors and returns false with *exit_code set when the program
 // should stop (0 for --help).

@@ -3,7 +3,9 @@
 namespace nerds::viewer {
 
 namespace {
-const char* const kModeNames[kRenderModeCount] = {"rgb", "depth", "opacity", "samples", "error"};
+const char* const kModeNames[kRenderModeCount] = {"rgb",     "depth",    "opacity", "samples",   "error",
+                                                   "normals", "predicted-normals", "diffuse", "specular",
+                                                   "static",  "transient", "uncertainty"};
 }
 
 const char* render_mode_name(RenderMode mode) {

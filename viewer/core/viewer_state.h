@@ -14,9 +14,17 @@
 
 namespace nerds::viewer {
 
-enum class RenderMode { Rgb, Depth, Opacity, Samples, Error };
-constexpr int kRenderModeCount = 5;
-const char* render_mode_name(RenderMode mode);  // "rgb", "depth", "opacity", "samples", "error"
+// Normals onwards are layers the engine renders only when asked (render_mode_layers.h): the
+// density normals (any model), Ref-NeRF's predicted normals, diffuse and specular parts, and
+// NeRF-W's static and transient parts and uncertainty; a model without one shows it disabled.
+enum class RenderMode {
+  Rgb, Depth, Opacity, Samples, Error,
+  Normals, PredictedNormals, Diffuse, Specular, Static, Transient, Uncertainty
+};
+constexpr int kRenderModeCount = 12;
+// "rgb", "depth", "opacity", "samples", "error", "normals", "predicted-normals", "diffuse",
+// "specular", "static", "transient", "uncertainty"
+const char* render_mode_name(RenderMode mode);
 bool parse_render_mode(const std::string& name, RenderMode* mode);
 
 // A dataset camera the view is snapped to ("train" or "test", index), or none.
@@ -29,6 +37,9 @@ struct DatasetView {
 
 struct Overlays {
   bool frustums = true;  // training cameras
+  // With BARF's pose refinement (camera.pose_refine): the training cameras as given (noisy),
+  // as refined, and true (transforms_train_true.json, when the dataset has it), in 3 colours.
+  bool pose_frustums = true;
   bool bbox = true;      // the scene box
   bool occupancy = false;
   bool rays = true;               // the inspected rays
@@ -41,6 +52,19 @@ struct PanelFlags {  // which sections are open
   bool dataset = true, inspector = true, technique = false;
 };
 
+// NeRF-W's appearance the renders use (Engine::set_view_appearance): training image a's code
+// (-1: the mean of the training codes), blended towards image b's by `blend` in [0, 1]
+// ((1 - blend) a + blend b; b = -1 is the mean too). Image a's transient code is the one the
+// transient, static and uncertainty modes show (the first image's when a is the mean).
+struct AppearanceChoice {
+  int image_a = -1, image_b = -1;
+  float blend = 0.f;
+  bool operator==(const AppearanceChoice& o) const {
+    return image_a == o.image_a && image_b == o.image_b && blend == o.blend;
+  }
+  bool operator!=(const AppearanceChoice& o) const { return !(*this == o); }
+};
+
 // What is shown and how: stored in session files.
 struct ViewSettings {
   DatasetView dataset_view;
@@ -51,6 +75,7 @@ struct ViewSettings {
   float background[3] = {1.f, 1.f, 1.f};
   Overlays overlays;
   PanelFlags panels;
+  AppearanceChoice appearance;
 };
 
 // A picked ray of the inspector: a point of the view image (normalized to [0,1]^2).

@@ -10,6 +10,7 @@
 
 #include "renderer/engine.h"
 #include "viewer/core/commands.h"
+#include "viewer/core/pose_frustums.h"
 #include "viewer/core/training_history.h"
 
 namespace nerds::viewer {
@@ -23,6 +24,11 @@ struct SceneInfo {
   float box_half = 0.5f;  // the scene box is 0.5 +- box_half in the engine's frame
   std::string loss;       // the photometric loss ("l2" makes the PSNR-from-loss meaningful)
   std::vector<PackedTensor> tensors;  // the model's trained tensors (descriptions only, no values)
+  // Per RenderLayer (by its number): why the model cannot render it, "" when it can
+  // (render_mode_layers.h).
+  std::vector<std::string> layer_unavailable;
+  int appearance_dim = 0;    // NeRF-W's appearance code's length (0: no codes)
+  bool pose_refine = false;  // BARF's camera.pose_refine
 };
 
 // One completed level of a progressive render.
@@ -88,6 +94,7 @@ struct WorkerState {
   std::array<std::shared_ptr<const InspectResult>, 2> inspect;
   std::shared_ptr<const GridSliceResult> grid_slice;  // while a cmd::SliceGrid is on
   std::shared_ptr<const TestViewsScore> test_score;   // after a cmd::ScoreTestViews
+  std::shared_ptr<const CameraPoseSets> poses;         // BARF's camera sets (pose refinement on), kept up to date
 };
 
 }  // namespace nerds::viewer

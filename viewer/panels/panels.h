@@ -42,6 +42,7 @@ void session_panel(PanelContext& c);   // screenshot, save and load a session
 void dataset_panel(PanelContext& c);    // ground truth and error of a dataset camera
 void inspector_panel(PanelContext& c);  // the samples along the picked rays
 void technique_panel(PanelContext& c);  // the method's modules and parameters (generated)
+void appearance_panel(PanelContext& c);  // NeRF-W: the appearance code renders use, the transient modes' image
 void paper_panel(PanelContext& c, const PaperCard& card);
 // Compare mode: how the arms are drawn, each arm's setting, step and PSNR, the card (when the
 // plan has one) with its toggles to choose from, and its guided steps.

@@ -2,6 +2,9 @@
 // and background, the overlays, and how many threads a training step takes.
 #include <imgui.h>
 
+#include <string>
+
+#include "viewer/core/render_mode_layers.h"
 #include "viewer/panels/panels.h"
 
 namespace nerds::viewer {
@@ -20,8 +23,44 @@ const char* mode_label(RenderMode m) {
       return "Samples";
     case RenderMode::Error:
       return "Error";
+    case RenderMode::Normals:
+      return "Normals";
+    case RenderMode::PredictedNormals:
+      return "Pred. normals";
+    case RenderMode::Diffuse:
+      return "Diffuse";
+    case RenderMode::Specular:
+      return "Specular";
+    case RenderMode::Static:
+      return "Static";
+    case RenderMode::Transient:
+      return "Transient";
+    case RenderMode::Uncertainty:
+      return "Uncertainty";
   }
   return "?";
+}
+
+// What a layer mode shows (its tooltip when the model has it).
+const char* mode_help(RenderMode m) {
+  switch (m) {
+    case RenderMode::Normals:
+      return "the density field's normals -grad(density)/|grad|, weights-composited, as n*0.5+0.5";
+    case RenderMode::PredictedNormals:
+      return "Ref-NeRF's predicted normals n', weights-composited, as n*0.5+0.5";
+    case RenderMode::Diffuse:
+      return "Ref-NeRF's diffuse colour c_d, tone-mapped alone, composited over the background";
+    case RenderMode::Specular:
+      return "what Ref-NeRF's tinted specular s*c_s adds after the tone map (diffuse + specular = RGB)";
+    case RenderMode::Static:
+      return "NeRF-W: the static field's share of the chosen training image's colour (Eq. 10)";
+    case RenderMode::Transient:
+      return "NeRF-W: the transient field of the chosen training image (its transient code) over the background";
+    case RenderMode::Uncertainty:
+      return "NeRF-W: the rendered uncertainty beta of the chosen training image (Eq. 11), Turbo";
+    default:
+      return nullptr;
+  }
 }
 
 }  // namespace
@@ -32,9 +71,21 @@ void render_panel(PanelContext& c) {
   if (!c.state.view.panels.render) return;
   ViewSettings& v = c.state.view;
   for (int i = 0; i < kRenderModeCount; ++i) {
-    if (i % 3 != 0) ImGui::SameLine();  // two rows: the column is narrow
+    if (i % 3 != 0) ImGui::SameLine();  // rows of three: the column is narrow
+    const RenderMode m = static_cast<RenderMode>(i);
+    // A mode the model cannot render (Ref-NeRF's without its head, NeRF-W's without the
+    // transient head) stays visible but disabled, its tooltip saying why.
+    const std::string why = c.worker.scene ? mode_unavailable(m, *c.worker.scene) : "";
+    if (!why.empty()) ImGui::BeginDisabled();
     int mode = static_cast<int>(v.mode);
-    if (ImGui::RadioButton(mode_label(static_cast<RenderMode>(i)), &mode, i)) v.mode = static_cast<RenderMode>(mode);
+    if (ImGui::RadioButton(mode_label(m), &mode, i)) v.mode = static_cast<RenderMode>(mode);
+    if (!why.empty()) ImGui::EndDisabled();
+    if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
+      if (!why.empty())
+        ImGui::SetTooltip("not for this model: %s", why.c_str());
+      else if (const char* help = mode_help(m))
+        ImGui::SetTooltip("%s\n(rendered on the CPU beside the colour: slower)", help);
+    }
   }
   const Colorized& colors = c.display.colors;
   switch (v.mode) {
@@ -46,6 +97,9 @@ void render_panel(PanelContext& c) {
       break;
     case RenderMode::Error:
       ImGui::TextDisabled("mean |error| 0 (blue) to %.2f (red)", colors.range[1]);
+      break;
+    case RenderMode::Uncertainty:
+      ImGui::TextDisabled("beta %.3f (blue) to %.3f (red)", colors.range[0], colors.range[1]);
       break;
     default:
       break;
@@ -70,6 +124,13 @@ void render_panel(PanelContext& c) {
   ImGui::Checkbox("rays", &o.rays);
   ImGui::SameLine();
   ImGui::Checkbox("occupancy", &o.occupancy);
+  if (c.worker.scene && c.worker.scene->pose_refine) {  // BARF
+    ImGui::Checkbox("noisy / refined / true cameras", &o.pose_frustums);
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("the training cameras as given (orange), as refined by the model (green) and their true\n"
+                        "poses (blue; transforms_train_true.json, aligned to the refined ones), in place of the\n"
+                        "plain camera frustums");
+  }
   if (o.occupancy) {
     ImGui::SetNextItemWidth(120.f);
     ImGui::SliderInt("cells/side", &o.occupancy_resolution, 8, 128);

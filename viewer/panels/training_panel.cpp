@@ -111,6 +111,14 @@ void training_panel(PanelContext& c) {
   std::vector<float> msamples(s.samples_per_second.size());
   for (size_t i = 0; i < msamples.size(); ++i) msamples[i] = s.samples_per_second[i] / 1e6f;
   plot("M samp/s", msamples, "%.2f");
+  if (!s.pose_rotation_deg.empty()) {  // BARF, with true poses: the refined cameras' error over training
+    plot("pose rot.", s.pose_rotation_deg, "%.3f deg");
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("mean rotation error of the training cameras after aligning them to the true poses\n"
+                        "(Umeyama), every few steps");
+    plot("pose trans.", s.pose_translation, "%.4f");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("mean camera-center error after the alignment, scene units");
+  }
 }
 
 }  // namespace nerds::viewer

@@ -178,6 +178,10 @@ void App::frame() {
   if (scene && !dragging_split_) handle_view_input(state_, gesture_, scene, tracker_.current(), view_rect, commands());
   if (scene && advance_playback(state_.camera_path, state_.camera, *scene->train, io.DeltaTime))
     state_.view.dataset_view = DatasetView{};  // a playing camera path leaves the dataset cameras
+  if (script_ && !options_.modes.empty()) {  // --modes: one a drawn frame in turn, the last one kept
+    state_.view.mode = options_.modes[script_->drawing_frames() ? modes_shown_++ % options_.modes.size()
+                                                                : options_.modes.size() - 1];
+  }
   if (scene && script_ && script_->drawing_frames() && options_.orbit_per_frame != 0.f) {
     CameraInput turn;  // as if the mouse dragged the camera around (--orbit)
     turn.orbit[0] = options_.orbit_per_frame / state_.camera.orbit_deg_per_pixel;
@@ -219,7 +223,10 @@ void App::frame() {
     forward_commands();
   }
   window_.present();
-  if (script_) script_->frame_done();
+  if (script_) {
+    script_->check_gl_error(glGetError());
+    script_->frame_done();
+  }
 }
 
 void App::draw_panels(const Layout& l) {
@@ -246,6 +253,7 @@ void App::draw_panels(const Layout& l) {
   else if (options_.paper_card)
     paper_panel(c, *options_.paper_card);
   dataset_panel(c);
+  appearance_panel(c);
   inspector_panel(c);
   grid_slice_panel(c);
   technique_panel(c);
@@ -278,7 +286,16 @@ const LineSet& App::overlay_lines() {
     const float h = scene->box_half;
     add_box(lines_, make_vec3(0.5f - h, 0.5f - h, 0.5f - h), make_vec3(0.5f + h, 0.5f + h, 0.5f + h), kBox);
   }
-  if (o.frustums) {
+  const bool pose_sets = o.pose_frustums && worker_state_.poses && !worker_state_.poses->refined.empty();
+  if (pose_sets) {  // BARF: the cameras as given, as refined and true, in place of the plain frustums
+    const PoseFrustumLines p = pose_frustum_lines(*worker_state_.poses, kFrustumDepth, PoseFrustumColors{},
+                                                  tracker_.current().target.pose.origin(), 3.f * kFrustumDepth);
+    for (const LineSet* set : {&p.noisy, &p.truth, &p.refined}) {
+      lines_.xyz.insert(lines_.xyz.end(), set->xyz.begin(), set->xyz.end());
+      lines_.rgba.insert(lines_.rgba.end(), set->rgba.begin(), set->rgba.end());
+    }
+  }
+  if (o.frustums && !pose_sets) {
     const DatasetView& dv = state_.view.dataset_view;
     const Vec3 eye = tracker_.current().target.pose.origin();
     for (const Frame& f : scene->train->frames) {

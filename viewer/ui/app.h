@@ -63,6 +63,7 @@ class App {
   nlohmann::ordered_json compare_layout_json() const;
 
   ViewerOptions options_;
+  size_t modes_shown_ = 0;  // --modes: frames drawn in the cycle so far
   Session opened_;
   Window window_;  // first: the OpenGL context outlives every GL object below
   std::unique_ptr<SceneDrawing> drawing_;

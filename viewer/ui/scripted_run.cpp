@@ -96,6 +96,13 @@ void ScriptedRun::observe(const std::vector<const WorkerState*>& arms, const Vie
   }
 }
 
+void ScriptedRun::check_gl_error(unsigned error) {
+  if (error == 0 || finished()) return;
+  char hex[16];
+  std::snprintf(hex, sizeof hex, "0x%04x", error);
+  fail(std::string("OpenGL error ") + hex + " after a frame");
+}
+
 void ScriptedRun::frame_done() {
   const Clock::time_point now = Clock::now();
   switch (phase_) {

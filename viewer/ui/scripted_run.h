@@ -32,6 +32,8 @@ class ScriptedRun {
   void require_test_scores() { test_scores_ = true; }
   // Called after the frame was presented.
   void frame_done();
+  // The OpenGL error state after a frame (glGetError): anything but 0 fails the run.
+  void check_gl_error(unsigned error);
   bool finished() const { return phase_ == Phase::Done || phase_ == Phase::Failed; }
   int exit_code() const { return phase_ == Phase::Failed ? 1 : 0; }
   const std::string& failure() const { return failure_; }
