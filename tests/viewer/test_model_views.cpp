@@ -11,6 +11,7 @@
 
 #include "renderer/techniques/core/modules.h"
 #include "tests/data/temp_folder.h"
+#include "tests/viewer/wait_for_worker.h"
 #include "tests/test_support/small_engine.h"
 #include "tests/test_support/small_scene.h"
 #include "viewer/core/appearance_blend.h"
@@ -23,20 +24,11 @@
 
 using namespace nerds;
 using namespace nerds::viewer;
+using nerds_test::wait_for;
 
 namespace {
 
 const float kWhite[3] = {1.f, 1.f, 1.f};
-
-WorkerState wait_for(const EngineWorker& w, const std::function<bool(const WorkerState&)>& done) {
-  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  WorkerState s = w.state();
-  while (!done(s) && std::chrono::steady_clock::now() < end) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    s = w.state();
-  }
-  return s;
-}
 
 SceneInfo describe(const Engine& e) {
   SceneInfo scene;
