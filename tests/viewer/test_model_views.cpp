@@ -54,7 +54,7 @@ TEST_CASE("render modes: names round-trip, --modes parses a list, layer modes na
   CHECK(mode_render_layer(RenderMode::Specular) == RenderLayer::Specular);
 }
 
-TEST_CASE("render modes: a plain model has normals only; the others are disabled with the parameter that gives them") {
+TEST_CASE("render modes: a plain model has normals only, the others are disabled with the parameter that gives them") {
   nerds_test::TempFolder folder("modes_plain");
   const std::unique_ptr<Engine> engine = nerds_test::small_engine(folder.str(), {}, 16, 4);
   const SceneInfo scene = describe(*engine);
