@@ -189,5 +189,12 @@ TEST_CASE("engine worker: a Ref-NeRF model's view switches through the layer mod
     CHECK(c.image.rgba.size() == 4u * 24 * 18);
     CHECK(c.note.empty() == (layer || mode == RenderMode::Rgb));  // uncertainty: not this model's, a note says so
   }
+  // Asked for a layer this model lacks (compare mode's other arm may ask so): colour, no error.
+  view.target.layer = LayerRequest{RenderLayer::Transient, 0};
+  view.target.version = ++version;
+  w.set_view(view);
+  s = wait_for(w, [&](const WorkerState& s) { return s.image && s.image->finest && s.image->view_version == version; });
+  REQUIRE(s.image);
+  CHECK(s.image->buffers.layer.empty());
   CHECK(s.error.empty());
 }
