@@ -72,7 +72,7 @@ TEST_CASE("render layers: density normals of a trained tiny scene are unit, face
   CHECK(plate_sum / plate < 45.0);
 }
 
-TEST_CASE("render layers: Ref-NeRF's diffuse + specular is its RGB render; predicted normals are unit") {
+TEST_CASE("render layers: Ref-NeRF's diffuse + specular is its RGB render, and its predicted normals are unit") {
   nerds_test::TempFolder folder("layer_ref_nerf");
   const std::unique_ptr<Engine> engine = nerds_test::small_engine(
       folder.str(), {"field.color=ref_nerf", "field.geo_features=16", "trainer.batch_samples=4096"}, 24, 8);

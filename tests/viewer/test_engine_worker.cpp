@@ -11,25 +11,16 @@
 
 #include "renderer/techniques/core/modules.h"
 #include "tests/data/temp_folder.h"
+#include "tests/viewer/wait_for_worker.h"
 #include "viewer/core/camera_controller.h"
 #include "viewer/core/engine_worker.h"
 #include "viewer/core/view_geometry.h"
 
 using namespace nerds;
 using namespace nerds::viewer;
+using nerds_test::wait_for;
 
 namespace {
-
-// Polls the worker's state until `done` holds (or 60 s pass); returns the last state.
-WorkerState wait_for(const EngineWorker& w, const std::function<bool(const WorkerState&)>& done) {
-  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  WorkerState s = w.state();
-  while (!done(s) && std::chrono::steady_clock::now() < end) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    s = w.state();
-  }
-  return s;
-}
 
 EngineSetup tiny_setup(const std::string& dir) {
   EngineSetup e;

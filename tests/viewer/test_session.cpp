@@ -48,6 +48,7 @@ Session example_session() {
   s.view.overlays.occupancy_resolution = 64;
   s.view.panels.technique = true;
   s.view.panels.training = false;
+  s.view.appearance = {3, -1, 0.25f};
   s.inspect = {{0.25f, 0.5f}, {0.75f, 0.125f}};
   CameraPath path;
   CameraKey k0, k1;
@@ -102,6 +103,7 @@ TEST_CASE("session: everything survives a write and a read") {
   CHECK(b.view.background[1] == 0.f);
   CHECK(b.view.overlays.occupancy);
   CHECK(b.view.overlays.occupancy_resolution == 64);
+  CHECK(b.view.appearance == a.view.appearance);
   CHECK(b.view.panels.technique);
   CHECK_FALSE(b.view.panels.training);
   REQUIRE(b.inspect.size() == 2);
@@ -132,6 +134,8 @@ TEST_CASE("session: unknown keys, wrong types and bad values name the file and t
         std::string::npos);
   CHECK(error_of({{"scene", {{"data", "lego"}}}, {"view", {{"mode", "shiny"}}}}).find("view.mode") !=
         std::string::npos);
+  CHECK(error_of({{"scene", {{"data", "lego"}}}, {"view", {{"appearance", {{"blend", 2}}}}}})
+            .find("view.appearance.blend") != std::string::npos);
   CHECK(error_of({{"scene", {{"data", "lego"}}}, {"view", {{"overlays", {{"grid", true}}}}}})
             .find("view.overlays.grid") != std::string::npos);
   CHECK(error_of({{"scene", {{"data", "lego"}}}, {"camera", {{"dataset_view", {{"split", "val"}, {"index", 1}}}}}})

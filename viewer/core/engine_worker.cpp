@@ -434,8 +434,12 @@ bool EngineWorker::render_band() {
   }
   const Clock::time_point t1 = Clock::now();
   const RenderTarget& t = job_.target();
-  const RenderBuffers out = frozen ? engine_->render_frozen(t.pose, band.band, t.background, t.layer)
-                                   : engine_->render(t.pose, band.band, t.background, t.layer);
+  // The window asks for the layer its mode shows of arm A's model; in compare mode arm B's model
+  // may lack it (a Ref-NeRF toggle): this arm then renders colour, which the mode shows with a note.
+  LayerRequest layer = t.layer;
+  if (layer.layer != RenderLayer::None && !engine_->layer_unavailable(layer.layer).empty()) layer = LayerRequest{};
+  const RenderBuffers out = frozen ? engine_->render_frozen(t.pose, band.band, t.background, layer)
+                                   : engine_->render(t.pose, band.band, t.background, layer);
   const double seconds = seconds_between(t1, Clock::now());
   job_render_seconds_ += seconds_between(t0, Clock::now());
   const double rays = static_cast<double>(out.opacity.size());

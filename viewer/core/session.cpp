@@ -96,7 +96,10 @@ void read_camera(JsonObject f, Session& s) {
 void read_view(JsonObject f, Session& s) {
   ViewSettings& v = s.view;
   std::string mode = f.string("mode", render_mode_name(v.mode));
-  if (!parse_render_mode(mode, &v.mode)) f.fail("mode", "must be one of rgb, depth, opacity, samples, error");
+  if (!parse_render_mode(mode, &v.mode))
+    f.fail("mode",
+           "must be one of rgb, depth, opacity, samples, error, normals, predicted-normals, diffuse, specular, static, "
+           "transient, uncertainty");
   v.render_scale = read_float(f, "render_scale", v.render_scale, 0.05, 2.0);
   read_three(f, "background", v.background, 0.0, 1.0);
   if (f.has("overlays")) {
@@ -106,6 +109,14 @@ void read_view(JsonObject f, Session& s) {
     ov.occupancy_resolution = o.integer("occupancy_resolution", ov.occupancy_resolution, 4, 256);
     ov.occupancy_cascade = o.integer("occupancy_cascade", ov.occupancy_cascade, 0, 16);
     o.finish();
+  }
+  if (f.has("appearance")) {  // NeRF-W: which training images' codes the renders use (-1: the mean)
+    JsonObject a = f.object("appearance");
+    AppearanceChoice& c = v.appearance;
+    c.image_a = static_cast<int>(a.integer("image_a", c.image_a, -1, 1000000000));
+    c.image_b = static_cast<int>(a.integer("image_b", c.image_b, -1, 1000000000));
+    c.blend = read_float(a, "blend", c.blend, 0.0, 1.0);
+    a.finish();
   }
   if (f.has("panels")) {
     JsonObject p = f.object("panels");
@@ -224,6 +235,8 @@ json session_to_json(const Session& s) {
                  {"rays", o.rays},
                  {"occupancy_resolution", o.occupancy_resolution},
                  {"occupancy_cascade", o.occupancy_cascade}}},
+               {"appearance",
+                {{"image_a", v.appearance.image_a}, {"image_b", v.appearance.image_b}, {"blend", number(v.appearance.blend)}}},
                {"panels",
                 {{"training", p.training},
                  {"camera", p.camera},

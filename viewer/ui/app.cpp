@@ -86,6 +86,8 @@ void App::open(const Session& s) {
   worker_.post(cmd::Open{setup});
   if (worker_b_) worker_b_->post(cmd::Open{setup_b});
   if (s.threads > 0) post_all(cmd::SetTrainThreads{s.threads});
+  // NeRF-W: the session's appearance; the worker keeps it and applies it once the engine is open.
+  if (s.view.appearance != AppearanceChoice{}) post_all(cmd::SetAppearance{s.view.appearance});
   const int step_b = s.compare ? s.compare->step_b : s.step;
   for (EngineWorker* w : {&worker_, worker_b_.get()}) {
     if (!w) continue;

@@ -12,7 +12,7 @@ endif()
 
 file(REMOVE_RECURSE "${WORK_DIR}")
 file(MAKE_DIRECTORY "${WORK_DIR}")
-function(session_file name make data extra)
+function(session_file name make data extra view_extra)
   file(WRITE "${WORK_DIR}/session-${name}.json" "{
   \"nerds_view_session\": 1,
   \"scene\": {\"data\": \"${data}\", \"make\": \"${make}\", \"resolution\": 32, \"train_views\": 8, \"val_views\": 0,
@@ -21,12 +21,14 @@ function(session_file name make data extra)
                                                \"trainer\": {\"batch_samples\": 4096}, ${extra}}},
   \"training\": {\"running\": false},
   \"camera\": {\"dataset_view\": {\"split\": \"test\", \"index\": 0}},
-  \"view\": {\"mode\": \"rgb\", \"render_scale\": 0.5}
+  \"view\": {\"mode\": \"rgb\", \"render_scale\": 0.5${view_extra}}
 }")
 endfunction()
-session_file(refnerf default scene "\"field\": {\"color\": \"ref_nerf\", \"geo_features\": 16}")
-session_file(nerfw default scene "\"appearance\": {\"kind\": \"embedding\"}, \"transient\": {\"enabled\": true}")
-session_file(barf noisy-poses noisy "\"camera\": {\"pose_refine\": true}")
+session_file(refnerf default scene "\"field\": {\"color\": \"ref_nerf\", \"geo_features\": 16}" "")
+# NeRF-W with the session's appearance: image 2's code blended halfway to image 5's.
+session_file(nerfw default scene "\"appearance\": {\"kind\": \"embedding\"}, \"transient\": {\"enabled\": true}"
+             ", \"appearance\": {\"image_a\": 2, \"image_b\": 5, \"blend\": 0.5}")
+session_file(barf noisy-poses noisy "\"camera\": {\"pose_refine\": true}" "")
 
 foreach(run "refnerf:3:normals,predicted-normals,diffuse,specular,static,uncertainty,diffuse"
             "nerfw:3:static,transient,uncertainty,normals,specular,uncertainty"
