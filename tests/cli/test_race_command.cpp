@@ -99,7 +99,7 @@ TEST_CASE("nerds race: two methods, same seed and budget, write the table, the J
   CHECK(png.height == 560);
 }
 
-TEST_CASE("nerds race: an unknown method name is an error listing the method files; bad input fails before anything trains") {
+TEST_CASE("nerds race: an unknown method name is an error listing the method files, and bad input fails before anything trains") {
   nerds_test::TempFolder tmp("race_bad");
   const fs::path out = tmp.path() / "race";
   const std::string data = "--data '" + tmp.str() + "' --seconds 1 --device cpu --out '" + out.string() + "' ";
