@@ -52,12 +52,13 @@ void DeviceOccupancy::upload(const std::vector<float>& values, DeviceScan& scan)
   rebuild_bits(scan, nullptr);
 }
 
-void DeviceOccupancy::rebuild_bits(DeviceScan& scan, cudaStream_t stream) {
+void DeviceOccupancy::rebuild_bits(DeviceScan& scan, cudaStream_t stream, int step) {
   const int64_t n = static_cast<int64_t>(values_.size());
   launch_items("occupancy_mean_terms", n, OccupancyMeanTermBody{values_.data(), mean_terms_.data()}, stream);
   const float mean = scan.sum(mean_terms_.data(), n, stream) / static_cast<float>(n);
   launch_items("occupancy_bits", static_cast<int64_t>(bits_.size()),
-               OccupancyBitsBody{values_.data(), n, occupancy_threshold(config_.threshold, mean), bits_.data(),
+               OccupancyBitsBody{values_.data(), n,
+                                 occupancy_threshold_at(config_.threshold, mean, step, config_.cull_from_step), bits_.data(),
                                  byte_counts_.data()},
                stream);
   const int n_bytes = static_cast<int>(bits_.size());
@@ -90,7 +91,7 @@ void DeviceOccupancy::update(const DeviceNetwork& network, NetworkBatch& batch, 
   launch_items("occupancy_raise", queries,
                OccupancyRaiseBody{query_cells_.data(), query_sigma_.data(), config_.resolution, config_.thickness_step, values_.data()},
                stream);
-  rebuild_bits(scan, stream);
+  rebuild_bits(scan, stream, step);
 }
 
 }  // namespace nerds::cuda

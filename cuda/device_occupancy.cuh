@@ -32,7 +32,8 @@ class DeviceOccupancy {
               cudaStream_t stream);
 
  private:
-  void rebuild_bits(DeviceScan& scan, cudaStream_t stream);
+  // `step`: the training step whose update this is (occupancy_threshold_at), or none.
+  void rebuild_bits(DeviceScan& scan, cudaStream_t stream, int step = OccupancyGrid::kNoStep);
 
   OccupancyConfig config_;
   DeviceBuffer<float> values_, mean_terms_, query_pos_, query_sigma_;

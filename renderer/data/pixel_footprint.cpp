@@ -25,4 +25,18 @@ float auto_settings_footprint(const Dataset& data, bool ndc) {
   return footprint > 0.f ? footprint : 0.f;
 }
 
+float ndc_pixel_footprint(const Dataset& data) {
+  if (data.aabb_scale > 1.f || data.frames.empty()) return 0.f;
+  const Intrinsics& ref = data.frames.front().intrinsics;
+  std::vector<float> widths;
+  widths.reserve(data.frames.size());
+  for (const Frame& f : data.frames) {
+    const float x = 2.f * ref.fx / (static_cast<float>(ref.width) * f.intrinsics.fx);
+    const float y = 2.f * ref.fy / (static_cast<float>(ref.height) * f.intrinsics.fy);
+    widths.push_back(0.5f * std::min(x, y));
+  }
+  std::nth_element(widths.begin(), widths.begin() + widths.size() / 2, widths.end());
+  return widths[widths.size() / 2];
+}
+
 }  // namespace nerds

@@ -17,4 +17,11 @@ float median_pixel_footprint(const Dataset& data);
 // cone-traced), NDC space (`ndc`: the footprint is not in the box's units there), no frames.
 float auto_settings_footprint(const Dataset& data, bool ndc);
 
+// The same width in NDC (warp.kind = ndc, NeRF App. C) on the unit box that holds the NDC cube:
+// a pixel of the reference camera (the first frame's intrinsics, ndc_reference.h) spans 2 / W
+// of NDC x' and 2 / H of y' at every depth, and a frame of focal f_i spans f_ref / f_i of it;
+// the median over the frames of the smaller of the two, times the box's half size 0.5. 0 where
+// the box is larger than the unit cube (aabb_scale > 1, cone-traced) or there are no frames.
+float ndc_pixel_footprint(const Dataset& data);
+
 }  // namespace nerds

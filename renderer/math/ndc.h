@@ -70,7 +70,18 @@ struct NdcWarp {
   Pose reference_to_world;  // the reference camera (rigid, OpenGL: it looks down -z)
   float scale = 1.f;        // world -> engine frame: p * scale + offset (Dataset::scale, offset)
   Vec3 offset;
+  // The nearest depth (world units, along the reference camera's -z) where content may lie:
+  // the dataset's near bound seen from the reference camera (ndc_reference.cpp); 0 when
+  // unknown. NeRF's near plane sits at 0.75 of it (bd_factor), so the slab between is empty
+  // by the dataset's own bounds.
+  float content_depth = 0.f;
 };
+
+// The box z (0.5 + box_half z') of the NDC plane at reference depth `depth` > 0:
+// z' = 1 - 2n / depth (Eq. 25's third coordinate).
+NERDS_HD float ndc_box_z_of_depth(const NdcWarp& w, float box_half, float depth) {
+  return 0.5f + box_half * (1.f - 2.f * w.camera.near / depth);
+}
 
 // A point of the engine's frame in the reference camera's frame: R^T ((p - offset) / scale - c).
 NERDS_HD Vec3 ndc_engine_to_reference(const NdcWarp& w, Vec3 p) {

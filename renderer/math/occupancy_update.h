@@ -104,6 +104,16 @@ NERDS_HD OccupancyThreshold occupancy_threshold(float threshold, float mean) {
   return t;
 }
 
+// The rule at training step `step`: before OccupancyConfig::cull_from_step every cell a camera
+// sees stays occupied (the values are still kept), as before the first update. NDC sets it
+// (warp_module.cpp): there the mean rule's first culls, taken while the density is still
+// highest in front of the scene, leave the rays only that front, which grows into a haze.
+NERDS_HD OccupancyThreshold occupancy_threshold_at(float threshold, float mean, int step, int cull_from_step) {
+  OccupancyThreshold t = occupancy_threshold(threshold, mean);
+  if (step < cull_from_step) t.fresh = true;
+  return t;
+}
+
 NERDS_HD bool occupancy_cell_occupied(float value, OccupancyThreshold t) {
   return t.fresh ? value >= 0.f : value > t.threshold;
 }

@@ -33,6 +33,13 @@ Trainer::Trainer(const TrainConfig& config, std::shared_ptr<const Dataset> train
   const std::unique_ptr<RaySampler> sampler = make_ray_sampler(config.sampler);
   if (config.occupancy.enabled && config.warp.kind == WarpKind::None && sampler->reads_occupancy_grid())
     model_.occupancy.mark_unseen(data_->frames);
+  // In NDC the slab in front of the nearest content the near bound allows is empty: left
+  // occupied, every ray's first samples (shared by all cameras) grow a haze there that ends
+  // the rays before the scene (issue 20).
+  if (config.occupancy.enabled && config.warp.kind == WarpKind::Ndc && config.warp.ndc.content_depth > 0.f &&
+      sampler->reads_occupancy_grid())
+    model_.occupancy.mark_empty_below_z(
+        ndc_box_z_of_depth(config.warp.ndc, config.march.box_half, config.warp.ndc.content_depth));
   // The batch's ray count follows these means (Trainer::step): a sampler with fixed counts
   // starts them there.
   if (const std::optional<SamplesPerRay> per_ray = sampler->initial_samples_per_ray()) {

@@ -67,6 +67,22 @@ TEST_CASE("occupancy raise: the max of the value and sigma * dt, never lowered, 
   CHECK(x == 0.3f);
 }
 
+TEST_CASE("occupancy threshold at a step: before cull_from_step every seen cell stays occupied, then the mean rule") {
+  // cull_from_step 0 (every method without NDC): the plain rule at every step.
+  OccupancyThreshold t = nerds::occupancy_threshold_at(0.01f, 0.004f, 0, 0);
+  CHECK(t.threshold == 0.004f);
+  CHECK_FALSE(t.fresh);
+  // NDC's hold: a low value stays occupied before the step, an unseen cell never is.
+  t = nerds::occupancy_threshold_at(0.01f, 0.004f, 48, 64);
+  CHECK(t.fresh);
+  CHECK(nerds::occupancy_cell_occupied(0.001f, t));
+  CHECK_FALSE(nerds::occupancy_cell_occupied(-1.f, t));
+  t = nerds::occupancy_threshold_at(0.01f, 0.004f, 64, 64);
+  CHECK_FALSE(t.fresh);
+  CHECK_FALSE(nerds::occupancy_cell_occupied(0.001f, t));
+  CHECK(nerds::occupancy_cell_occupied(0.005f, t));
+}
+
 TEST_CASE("occupancy threshold: min(threshold, mean), the fresh rule before the first update") {
   // The mean below the threshold lowers it; above, the threshold holds.
   OccupancyThreshold t = nerds::occupancy_threshold(0.01f, 0.004f);

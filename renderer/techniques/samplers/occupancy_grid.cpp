@@ -64,6 +64,17 @@ void OccupancyGrid::mark_unseen(const std::vector<Frame>& frames) {
   rebuild_bits();
 }
 
+void OccupancyGrid::mark_empty_below_z(float box_z) {
+  const int res = config_.resolution;
+  const size_t per_cascade = static_cast<size_t>(res) * res * res;
+  parallel_for(static_cast<int64_t>(values_.size()), [&](int64_t i) {
+    const int c = static_cast<int>(i / per_cascade);
+    const uint32_t cell = static_cast<uint32_t>(i % per_cascade);
+    if (occupancy_cell_position(cell, c, res, 0.5f, 0.5f, 1.f).z <= box_z) values_[i] = -1.f;
+  }, 4096);
+  rebuild_bits();
+}
+
 void OccupancyGrid::update(const NerfNetwork& network, int step, uint64_t seed) {
   const int res = config_.resolution;
   const size_t total = values_.size();
@@ -103,10 +114,10 @@ void OccupancyGrid::update(const NerfNetwork& network, int step, uint64_t seed) 
   // One query after another: several may raise the same cell (the GPU's raise is atomic).
   const OccupancyRaiseBody raise_cell{cells.data(), fresh.data(), res, config_.thickness_step, values_.data()};
   for (int64_t i = 0; i < queries; ++i) raise_cell(i);
-  rebuild_bits();
+  rebuild_bits(step);
 }
 
-void OccupancyGrid::rebuild_bits() {
+void OccupancyGrid::rebuild_bits(int step) {
   const float* values = values_.data();
   const int64_t n = static_cast<int64_t>(values_.size());
   if (config_.contracted) {
@@ -128,7 +139,9 @@ void OccupancyGrid::rebuild_bits() {
     mean_ = static_cast<float>(parallel_sum(n, [&](int64_t i) { return occupancy_mean_term(values[i]); }) /
                                static_cast<double>(n));
   }
-  const OccupancyBitsBody write_byte{values, n, occupancy_threshold(config_.threshold, mean_), bits_.data()};
+  const OccupancyBitsBody write_byte{values, n,
+                                     occupancy_threshold_at(config_.threshold, mean_, step, config_.cull_from_step),
+                                     bits_.data()};
   parallel_ranges(static_cast<int64_t>(bits_.size()), [&](int64_t begin, int64_t end) {
     for (int64_t byte = begin; byte < end; ++byte) write_byte(byte);
   });

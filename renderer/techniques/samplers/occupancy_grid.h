@@ -36,6 +36,7 @@ struct OccupancyConfig {
   float thickness_step = 1.7320508f / 1024.f;
   int interval = 16;         // steps between updates
   int warmup_steps = 256;    // update every cell until then
+  int cull_from_step = 0;    // no cell is marked empty by an update before this step (occupancy_threshold_at)
   float update_fraction = 0.25f;  // after warm-up: this fraction of all cells at random, and as many occupied ones
   // warp.kind = contract (renderer/math/contraction.h): the cells hold contracted space, where
   // a step of the march spans more of the engine's frame the farther out it is, so a query's
@@ -65,10 +66,16 @@ class OccupancyGrid {
 
   // Marks cells no training camera sees (their value becomes -1; never occupied).
   void mark_unseen(const std::vector<Frame>& frames);
+  // Marks the cells wholly below box z = `box_z` (their far z face at or below it) as unseen:
+  // with NDC (warp.kind = ndc) the slab between the near plane and the nearest content the
+  // dataset's near bound allows (NdcWarp::content_depth), where no camera can see anything.
+  void mark_empty_below_z(float box_z);
   // One update pass at training step `step` (deterministic for the seed and step).
   void update(const NerfNetwork& network, int step, uint64_t seed);
-  // Recomputes the bits (and the coarse level's) from the values (after loading a snapshot).
-  void rebuild_bits();
+  // Recomputes the bits (and the coarse level's) from the values (after loading a snapshot);
+  // `step`: the training step whose update this is (occupancy_threshold_at), or none.
+  void rebuild_bits(int step = kNoStep);
+  static constexpr int kNoStep = 1 << 30;
   bool is_cell_occupied(size_t cell) const { return (bits_[cell >> 3] >> (cell & 7)) & 1; }
 
  private:

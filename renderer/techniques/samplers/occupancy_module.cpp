@@ -37,11 +37,18 @@ void declare(ParamSet& p) {
              "(instant-ngp: 1/4; 1/16 keeps the update near 5% of CPU training time)",
              0.0, 1.0},
             0.0625);
+  p.declare("occupancy",
+            {"cull_from_step", ParamType::Int,
+             "no cell is marked empty before this training step (the updates still record densities); -1 = auto: "
+             "0, and 64 with warp.kind=ndc, where earlier culls leave the rays only the haze in front of the scene",
+             -1, 1000000},
+            int64_t{-1});
   p.declare("march",
             {"steps", ParamType::Int,
              "steps across the unit cube diagonal (dt_min = sqrt(3)/steps); 0 = auto: the fewest (a power of two "
              "from 256 to the paper's 1024) whose step is no longer than two training pixels' footprints at the "
-             "scene's centre (256 for NeRF-synthetic at 100 and 200 px, 512 at 400 px, 1024 at 800 px)",
+             "scene's centre (256 for NeRF-synthetic at 100 and 200 px, 512 at 400 px, 1024 at 800 px; in NDC "
+             "the NDC footprint: 256 at 100 px, 512 on fern at 1/8)",
              0, 8192},
             int64_t{0});
   p.declare("march", {"max_samples", ParamType::Int, "samples per ray at most", 1, 8192}, int64_t{1024});
@@ -58,14 +65,18 @@ void declare(ParamSet& p) {
 // lego_400 (footprint sqrt(3)/723) 512 steps reached 31.37 dB after 3000 steps where 1024
 // reached 30.55; on lego_100 (sqrt(3)/181) 256 steps reached 29.85 dB after 800 steps where
 // 1024 reached 29.16 (issue 14's A/Bs). Coarser than 256 loses the scene's own detail: on
-// lego_100 128 steps lost 0.27 dB to 256 after 2900 steps. Scenes with a larger box
-// (aabb_scale > 1, cone-traced) or sampled in NDC keep the paper's 1024.
+// lego_100 128 steps lost 0.27 dB to 256 after 2900 steps. In NDC the footprint is NDC's
+// (ndc_pixel_footprint, the same at every depth): 256 steps on the 100 px forward scene,
+// where 1024 put ~600 samples on each ray and 50-130 rays in a batch (25.15 against 26.08 dB
+// after 300 steps, issue 20); 512 on fern at 1/8 (504 px). Scenes with a larger box
+// (aabb_scale > 1, cone-traced) or contracted keep the paper's 1024.
 int march_steps(const ParamSet& p, const Dataset& data) {
   const int64_t steps = p.get_int("march.steps");
   if (steps > 0) return static_cast<int>(steps);
   constexpr int kPaperSteps = 1024, kFewestSteps = 256;
   constexpr float kFootprintsPerStep = 2.f;
-  const float footprint = auto_settings_footprint(data, p.get_string("warp.kind") != "none");
+  const std::string warp = p.get_string("warp.kind");
+  const float footprint = warp == "ndc" ? ndc_pixel_footprint(data) : auto_settings_footprint(data, warp != "none");
   if (footprint == 0.f) return kPaperSteps;
   int n = kFewestSteps;
   while (n < kPaperSteps && 1.7320508f / static_cast<float>(n) > kFootprintsPerStep * footprint) n *= 2;
@@ -81,6 +92,12 @@ void configure(const ParamSet& p, const Dataset& data, TrainConfig& c) {
   o.interval = static_cast<int>(p.get_int("occupancy.interval"));
   o.warmup_steps = static_cast<int>(p.get_int("occupancy.warmup_steps"));
   o.update_fraction = static_cast<float>(p.get_float("occupancy.update_fraction"));
+  // In NDC the first steps grow density fastest in front of the scene (every ray's first
+  // samples): the mean rule's culls at step 0 or 16 keep only that front and the rays end in a
+  // haze there (forward at 300 steps: 16.6 dB; culling from step 64: see docs/ablations).
+  constexpr int64_t kNdcCullFromStep = 64;
+  const int64_t cull_from = p.get_int("occupancy.cull_from_step");
+  o.cull_from_step = static_cast<int>(cull_from >= 0 ? cull_from : (p.get_string("warp.kind") == "ndc" ? kNdcCullFromStep : 0));
   // One cascade per doubling of the scene box (instant-ngp: log2(aabb_scale) + 1), at most
   // kMaxOccupancyCascades (instant-ngp's 8, aabb_scale 128): refused beyond, not looped on.
   if (!(data.aabb_scale > 0.f && data.aabb_scale <= static_cast<float>(1 << (kMaxOccupancyCascades - 1))))

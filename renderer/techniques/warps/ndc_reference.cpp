@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "renderer/math/camera_ray.h"
+
 namespace nerds {
 
 namespace {
@@ -52,6 +54,28 @@ float box_nearest_depth(const Dataset& data, const NdcWarp& w) {
   return nearest;
 }
 
+// The nearest depth from the reference camera where the dataset's near bound lets content lie:
+// each camera sees nothing nearer than the bound (axial depth along its own -z), so the
+// nearest such point is a corner of one camera's frustum at that depth (depth along the
+// reference axis is linear, and grows along the frustum's edges of a forward-facing camera).
+// 0 without a bound, or when that leaves no empty slab in front of the near plane.
+float nearest_content_depth(const Dataset& data, const NdcWarp& w) {
+  if (!(data.near_bound > 0.f)) return 0.f;
+  float nearest = 3.4e38f;
+  for (const Frame& f : data.frames) {
+    const Vec3 axis = make_vec3(-f.pose.m[0][2], -f.pose.m[1][2], -f.pose.m[2][2]);
+    const float w_px = static_cast<float>(f.intrinsics.width), h_px = static_cast<float>(f.intrinsics.height);
+    for (int corner = 0; corner < 4; ++corner) {
+      const Ray r = camera_ray(f.pose, f.intrinsics, corner & 1 ? w_px : 0.f, corner & 2 ? h_px : 0.f);
+      const float along = dot(r.dir, axis);
+      if (!(along > 0.f)) return 0.f;
+      const Vec3 p = r.origin + r.dir * (data.near_bound * data.scale / along);
+      nearest = std::min(nearest, -ndc_engine_to_reference(w, p).z);
+    }
+  }
+  return nearest > w.camera.near ? nearest : 0.f;
+}
+
 }  // namespace
 
 NdcReference ndc_reference(const Dataset& data) {
@@ -68,6 +92,7 @@ NdcReference ndc_reference(const Dataset& data) {
   if (data.format == "llff") {
     w.reference_to_world = Pose();  // identity: NeRF's recentered frame
     w.camera.near = 1.f;
+    w.content_depth = nearest_content_depth(data, w);
     ref.valid = true;
     return ref;
   }
@@ -92,6 +117,7 @@ NdcReference ndc_reference(const Dataset& data) {
       return invalid("it gives no near bound and the scene box is not wholly in front of the mean camera");
     w.camera.near = nearest;
   }
+  w.content_depth = nearest_content_depth(data, w);
   ref.valid = true;
   return ref;
 }
