@@ -399,6 +399,14 @@ BackendStepResult CpuBackend::step(const StepRequest& request) {
   // sum is deterministic; the slice's Adam update runs while its gradient is still in cache.
   const NerfNetwork& network = model_.network;
   const std::vector<GradientSlice> slices = network.encoding_gradient_slices();
+  // A factorised grid's slices read each other's tensors (TensoRF: a plane's gradient reads its
+  // line): all gradients first, then the updates.
+  const bool updates_after_all = network.encoding().slices_read_other_tensors();
+  const auto update_slice = [&](int64_t i) {
+    const GradientSlice& slice = slices[i];
+    adam_update_range(tensors[slice.tensor], model_.moments[slice.tensor], adam_steps[slice.tensor],
+                      scatter_grads_[slice.tensor].data(), slice.begin, slice.end);
+  };
   parallel_for(static_cast<int64_t>(slices.size()), [&](int64_t i) {
     const GradientSlice& slice = slices[i];
     std::vector<float>& slice_grad = scatter_grads_[slice.tensor];
@@ -410,9 +418,9 @@ BackendStepResult CpuBackend::step(const StepRequest& request) {
                                       c.footprint.empty() ? nullptr : c.footprint.data(), c.d_enc.data(), c.m, grad);
     }
     network.encoding().add_regularizer_gradient(static_cast<int>(i), grad);  // TensoRF's L1 (else nothing)
-    adam_update_range(tensors[slice.tensor], model_.moments[slice.tensor], adam_steps[slice.tensor], grad, slice.begin,
-                      slice.end);
+    if (!updates_after_all) update_slice(i);
   });
+  if (updates_after_all) parallel_for(static_cast<int64_t>(slices.size()), update_slice);
   // The networks the sampler's placement trains (the proposal sampler's), slice by slice in
   // the same way, the chunks' gradients summed in their order.
   const std::vector<GradientSlice> placement = sampler_->placement_gradient_slices(network, tensors);

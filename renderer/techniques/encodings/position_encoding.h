@@ -65,6 +65,10 @@ class PositionEncoding {
   virtual void backward_slice(int slice, const float* pos, const float* var, const float* d_enc, int n,
                               float* grad) const;
 
+  // Whether a slice's backward reads tensors that other slices own (a factorised grid: a
+  // plane's gradient reads its line), so that a backend must finish every slice's gradient
+  // before it updates any tensor. The grids' levels are independent: false.
+  virtual bool slices_read_other_tensors() const { return false; }
   // The explicit grids (TensoRF now; Plenoxels and DVGO on the same path): a regularizer of
   // the encoding's own tensors, its gradient added into slice `slice`'s gradient (the whole
   // tensor's, as backward_slice) once per step, before the optimizer reads it (TensoRF's L1

@@ -38,7 +38,9 @@ class TensorfEncoding : public PositionEncoding {
   void encode(const float* pos, const float* var, int n, float* out, int ld) const override;
 
   std::vector<ParamTensor> param_tensors() override;
-  // One slice per tensor (each owns its whole tensor).
+  // One slice per tensor (each owns its whole tensor); a factor's gradient reads the factors
+  // it multiplies, and the appearance factors' read B.
+  bool slices_read_other_tensors() const override { return true; }
   std::vector<GradientSlice> gradient_slices() const override;
   void backward_slice(int slice, const float* pos, const float* var, const float* d_enc, int n,
                       float* grad) const override;
