@@ -258,6 +258,13 @@ std::string cuda_backend_supports(const TrainConfig& config) {
     return "the CUDA backend does not implement BARF's pose refinement (camera.pose_refine)";
   if (config.c2f.enabled)
     return "the CUDA backend does not implement BARF's coarse-to-fine encoding schedule (encoding.c2f)";
+  if (config.network.encoding == "tensorf")
+    return "the CUDA backend does not implement TensoRF's factorised grids (encoding.kind=tensorf)";
+  if (network_density_from_encoding(config.network))
+    return "the CUDA backend does not implement the explicit grids' density from the encoding (field.density=encoding)";
+  if (!network_density_is_plain_exp(config.network))
+    return "the CUDA backend implements the density activation trunc_exp with no shift or scale only "
+           "(field.density_activation, field.density_shift, field.density_scale)";
   return cuda::device_network_supports(config.network);
 }
 

@@ -405,6 +405,7 @@ std::unique_ptr<Engine> Engine::load(const std::string& path, const std::string&
   auto engine = std::make_unique<Engine>(o, params);
   check_dataset_fingerprint(in.meta, engine->fingerprint_, o.data_dir, path, accept_other_dataset);
   Trainer& t = *engine->trainer_;
+  t.adopt_tensor_shapes(snapshot_tensor_infos(in));  // a grid upsampled while training
   get_tensors(in, t.param_tensors(), t.moments());
   auto& occ = t.occupancy().values();
   read_section(in, "occupancy.values", occ.data(), occ.size());

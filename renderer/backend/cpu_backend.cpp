@@ -268,7 +268,7 @@ void CpuBackend::process_chunk(int step, int first_ray, int n_rays, ChunkResult&
     }
   }
 
-  if (out.grads.density.empty()) out.grads = network.make_gradients();
+  if (out.grads.color.empty()) out.grads = network.make_gradients();  // (the explicit grids have no density MLP)
   out.grads.set_zero();
   // Ref-NeRF's normal regularizers R_o, R_p (ref_nerf_normals.h): dL/dn' for the head's
   // backward, their weights' gradient into d_sigma, and the backward of the density normals'
@@ -370,6 +370,9 @@ BackendStepResult CpuBackend::step(const StepRequest& request) {
   if (config_.c2f.enabled)
     model_.network.set_encoding_weights(coarse_to_fine_feature_weights(config_.network, config_.c2f, request.progress));
   if (config_.pose_refine.enabled) corrections_ = ray_corrections(model_.pose_refine, poses_);
+  // An explicit grid's resolution schedule (TensoRF's upsampling): resized tensors restart
+  // their Adam moments, as the paper's code makes a new optimizer.
+  if (model_.network.encoding().follow_schedule(request.progress)) model_.fit_moments();
   const double t_march = now_seconds();
   // About 4096 evaluated (marched) samples per chunk keeps a chunk's activations in cache.
   const int rays_per_chunk =
@@ -396,17 +399,28 @@ BackendStepResult CpuBackend::step(const StepRequest& request) {
   // sum is deterministic; the slice's Adam update runs while its gradient is still in cache.
   const NerfNetwork& network = model_.network;
   const std::vector<GradientSlice> slices = network.encoding_gradient_slices();
+  // A factorised grid's slices read each other's tensors (TensoRF: a plane's gradient reads its
+  // line): all gradients first, then the updates.
+  const bool updates_after_all = network.encoding().slices_read_other_tensors();
+  const auto update_slice = [&](int64_t i) {
+    const GradientSlice& slice = slices[i];
+    adam_update_range(tensors[slice.tensor], model_.moments[slice.tensor], adam_steps[slice.tensor],
+                      scatter_grads_[slice.tensor].data(), slice.begin, slice.end);
+  };
   parallel_for(static_cast<int64_t>(slices.size()), [&](int64_t i) {
     const GradientSlice& slice = slices[i];
-    float* grad = scatter_grads_[slice.tensor].data();
+    std::vector<float>& slice_grad = scatter_grads_[slice.tensor];
+    if (slice_grad.size() != tensors[slice.tensor].size()) slice_grad.assign(tensors[slice.tensor].size(), 0.f);  // resized
+    float* grad = slice_grad.data();
     for (int k = 0; k < n_chunks; ++k) {
       const ChunkResult& c = *chunks_[k];
       network.encoding_backward_slice(static_cast<int>(i), c.pos.data(),
                                       c.footprint.empty() ? nullptr : c.footprint.data(), c.d_enc.data(), c.m, grad);
     }
-    adam_update_range(tensors[slice.tensor], model_.moments[slice.tensor], adam_steps[slice.tensor], grad, slice.begin,
-                      slice.end);
+    network.encoding().add_regularizer_gradient(static_cast<int>(i), grad);  // TensoRF's L1 (else nothing)
+    if (!updates_after_all) update_slice(i);
   });
+  if (updates_after_all) parallel_for(static_cast<int64_t>(slices.size()), update_slice);
   // The networks the sampler's placement trains (the proposal sampler's), slice by slice in
   // the same way, the chunks' gradients summed in their order.
   const std::vector<GradientSlice> placement = sampler_->placement_gradient_slices(network, tensors);

@@ -27,6 +27,17 @@ struct HostModel {
     for (const ParamTensor& t : pose_refine.param_tensors()) out.push_back(t);
     return out;
   }
+  // Zero moments for every tensor whose size changed (an explicit grid resized by its
+  // schedule or to a snapshot's shapes), the others kept.
+  void fit_moments() {
+    const std::vector<ParamTensor> tensors = param_tensors();
+    moments.resize(tensors.size());
+    for (size_t i = 0; i < tensors.size(); ++i)
+      if (moments[i].m.size() != tensors[i].size()) {
+        moments[i].m.assign(tensors[i].size(), 0.f);
+        moments[i].v.assign(tensors[i].size(), 0.f);
+      }
+  }
   PackedModel pack() { return pack_model(param_tensors(), moments, occupancy.values()); }
   // Takes `model` over (see unpack_model) and rebuilds the occupancy grid's bits from it.
   void unpack(const PackedModel& model) {

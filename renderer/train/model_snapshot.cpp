@@ -33,12 +33,26 @@ void put_tensors(const std::vector<ParamTensor>& tensors, const std::vector<Adam
   meta["tensors"] = std::move(list);
 }
 
-void get_tensors(const SnapshotContents& in, const std::vector<ParamTensor>& tensors,
-                 std::vector<AdamMoments>& moments) {
-  // The descriptions, read through json_fields: a damaged one names its field.
+std::vector<ParamTensorInfo> snapshot_tensor_infos(const SnapshotContents& in) {
   json_fields::JsonObject meta(in.meta, in.path, "");
   const nlohmann::json& list = meta.raw("tensors");
   if (!list.is_array()) meta.fail("tensors", "expected a list of tensor descriptions");
+  std::vector<ParamTensorInfo> out;
+  for (size_t i = 0; i < list.size(); ++i) {
+    json_fields::JsonObject d(list[i], in.path, "tensors[" + std::to_string(i) + "]");
+    ParamTensorInfo t;
+    t.name = d.string("name");
+    t.shape = d.integers("shape", 0, std::numeric_limits<int64_t>::max());
+    t.column_major = d.boolean("column_major");
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+void get_tensors(const SnapshotContents& in, const std::vector<ParamTensor>& tensors,
+                 std::vector<AdamMoments>& moments) {
+  // The descriptions, read through json_fields: a damaged one names its field.
+  const std::vector<ParamTensorInfo> infos = snapshot_tensor_infos(in);
   struct Described {
     std::vector<int64_t> shape;
     bool column_major = false;
@@ -46,14 +60,15 @@ void get_tensors(const SnapshotContents& in, const std::vector<ParamTensor>& ten
   std::map<std::string, Described> described;
   std::set<std::string> known;
   for (const ParamTensor& t : tensors) known.insert(t.name);
-  for (size_t i = 0; i < list.size(); ++i) {
-    json_fields::JsonObject d(list[i], in.path, "tensors[" + std::to_string(i) + "]");
-    const std::string name = d.string("name");
+  for (size_t i = 0; i < infos.size(); ++i) {
+    const std::string& name = infos[i].name;
+    const std::string field = "tensors[" + std::to_string(i) + "].name";
     if (!known.count(name))
-      d.fail("name", "the snapshot holds tensor '" + name +
-                         "', which this model does not have (a snapshot of a differently configured model?)");
-    if (described.count(name)) d.fail("name", "tensor '" + name + "' is described twice");
-    described[name] = {d.integers("shape", 0, std::numeric_limits<int64_t>::max()), d.boolean("column_major")};
+      throw InputError(in.path, field,
+                       "the snapshot holds tensor '" + name +
+                           "', which this model does not have (a snapshot of a differently configured model?)");
+    if (described.count(name)) throw InputError(in.path, field, "tensor '" + name + "' is described twice");
+    described[name] = {infos[i].shape, infos[i].column_major};
   }
   moments.resize(tensors.size());
   for (size_t i = 0; i < tensors.size(); ++i) {

@@ -18,6 +18,10 @@ namespace nerds {
 void put_tensors(const std::vector<ParamTensor>& tensors, const std::vector<AdamMoments>& moments,
                  nlohmann::json& meta, std::vector<SnapshotSection>& sections);
 
+// The tensors' descriptions (name, shape, storage order) the snapshot holds, in its order;
+// InputError naming the field when one is damaged.
+std::vector<ParamTensorInfo> snapshot_tensor_infos(const SnapshotContents& in);
+
 // Reads every tensor of `tensors` and its moments back from `in`. Throws InputError naming
 // the file and the tensor when the snapshot's list differs from the model's: a tensor missing
 // or extra, another shape or storage order (a snapshot of a differently configured model);

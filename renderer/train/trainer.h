@@ -68,6 +68,14 @@ class Trainer {
   }
 
   void set_step_count(int step) { step_ = step; }
+  // Takes the tensor shapes a snapshot describes before its values are read: an explicit
+  // grid resized during training (TensoRF's upsampling) resizes to them, its moments with it.
+  void adopt_tensor_shapes(const std::vector<ParamTensorInfo>& described) {
+    sync_host();
+    mark_changed();
+    model_.network.encoding().adopt_shapes(described);
+    model_.fit_moments();
+  }
   float mean_used_per_ray() const { return ema_used_per_ray_; }
   void set_mean_used_per_ray(float v) { ema_used_per_ray_ = v; }
   float mean_marched_per_ray() const { return ema_marched_per_ray_; }

@@ -15,6 +15,7 @@ EncodingKind frequency_encoding_kind();  // frequency_encoding.cpp
 EncodingKind none_encoding_kind();       // frequency_encoding.cpp
 EncodingKind ipe_encoding_kind();        // integrated_encoding.cpp
 EncodingKind dense_encoding_kind();      // dense_grid_encoding.cpp
+EncodingKind tensorf_encoding_kind();    // ../tensorf/tensorf_kind.cpp
 
 const std::vector<EncodingKind>& encoding_kinds() {
   static const std::vector<EncodingKind> kinds = {
@@ -23,6 +24,7 @@ const std::vector<EncodingKind>& encoding_kinds() {
       none_encoding_kind(),
       ipe_encoding_kind(),
       dense_encoding_kind(),
+      tensorf_encoding_kind(),
   };
   return kinds;
 }

@@ -64,6 +64,25 @@ class PositionEncoding {
   // contribute through dL/d(encoding) d_enc (width() x n, column-major).
   virtual void backward_slice(int slice, const float* pos, const float* var, const float* d_enc, int n,
                               float* grad) const;
+
+  // Whether a slice's backward reads tensors that other slices own (a factorised grid: a
+  // plane's gradient reads its line), so that a backend must finish every slice's gradient
+  // before it updates any tensor. The grids' levels are independent: false.
+  virtual bool slices_read_other_tensors() const { return false; }
+  // The explicit grids (TensoRF now; Plenoxels and DVGO on the same path): a regularizer of
+  // the encoding's own tensors, its gradient added into slice `slice`'s gradient (the whole
+  // tensor's, as backward_slice) once per step, before the optimizer reads it (TensoRF's L1
+  // on the density factors). Nothing by default.
+  virtual void add_regularizer_gradient(int slice, float* grad) const { (void)slice, (void)grad; }
+  // A grid-resolution schedule over the run (progress in [0, 1]): resizes the tensors whose
+  // resolution the schedule changes at `progress` (their values resampled, so the encoded
+  // function stays the same) and says whether any did; the caller then restarts their
+  // optimizer state (HostModel::fit_moments). Nothing by default.
+  virtual bool follow_schedule(float progress) { (void)progress; return false; }
+  // Resizes the tensors to the shapes a snapshot describes (a run saved after upsampling),
+  // before their values are read; a shape the encoding cannot take is left to the snapshot
+  // reader to refuse. Nothing by default.
+  virtual void adopt_shapes(const std::vector<ParamTensorInfo>& described) { (void)described; }
 };
 
 }  // namespace nerds

@@ -5,6 +5,8 @@
 // another size: 8 ReLU layers of 256 with the encoded input concatenated to the 5th layer's
 // input (skip_layer = 4), sigma and a 256-wide feature from the trunk (geo_features = 257),
 // one 128-wide ReLU layer for color (color_layers = 1, color_hidden = 128).
+#include <string>
+
 #include "renderer/techniques/core/modules.h"
 #include "renderer/techniques/fields/network_probes.h"
 
@@ -25,6 +27,28 @@ void declare(ParamSet& p) {
   p.declare("field", {"color_layers", ParamType::Int, "hidden layers of the color MLP", 1, 8}, int64_t{2});
   p.declare("field", {"sh_degree", ParamType::Int, "spherical-harmonics degree of the direction encoding", 1, 4},
             int64_t{4});
+  // The explicit grids (TensoRF, Plenoxels, DVGO): the density straight from the encoding.
+  p.declare("field",
+            {"density", ParamType::Choice,
+             "where the density comes from: mlp (the density MLP's first output); encoding (the encoding's first "
+             "output, no density MLP: the explicit grids, whose outputs are the geometry features)",
+             -1, 1, {kDensityFromMlp, kDensityFromEncoding}},
+            std::string(kDensityFromMlp));
+  p.declare("field",
+            {"density_activation", ParamType::Choice,
+             "raw density -> sigma: trunc_exp (Instant-NGP), softplus (TensoRF, DVGO), relu (Plenoxels)", -1, 1,
+             {"trunc_exp", "softplus", "relu"}},
+            std::string("trunc_exp"));
+  p.declare("field",
+            {"density_shift", ParamType::Float,
+             "added to the raw density before the activation (TensoRF: -10, a near-empty start)", -100, 100},
+            0.0);
+  p.declare("field",
+            {"density_scale", ParamType::Float,
+             "sigma's factor after the activation (TensoRF's distance_scale 25 per Blender unit: 75 in the engine's "
+             "frame of NeRF-synthetic scenes, 0.33 Blender units per unit)",
+             1e-3, 1e4},
+            1.0);
   // Ref-NeRF (Verbin et al. 2022): the colour head and its regularizers (ref_nerf_head.h,
   // ref_nerf_normals.h); the ref_* keys act with field.color = ref_nerf only.
   p.declare("field",
@@ -65,6 +89,13 @@ void configure(const ParamSet& p, const Dataset&, TrainConfig& c) {
   n.color_layers = static_cast<int>(p.get_int("field.color_layers"));
   n.sh_degree = static_cast<int>(p.get_int("field.sh_degree"));
   n.color_head = p.get_string("field.color");
+  n.density_source = p.get_string("field.density");
+  const std::string activation = p.get_string("field.density_activation");
+  n.density_activation = activation == "softplus" ? DensityActivation::Softplus
+                         : activation == "relu"   ? DensityActivation::Relu
+                                                  : DensityActivation::TruncExp;
+  n.density_shift = static_cast<float>(p.get_float("field.density_shift"));
+  n.density_scale = static_cast<float>(p.get_float("field.density_scale"));
   n.ide_degree = static_cast<int>(p.get_int("field.ref_ide_degree"));
   c.ref_nerf.orientation = static_cast<float>(p.get_float("field.ref_orientation_weight"));
   c.ref_nerf.predicted_normal = static_cast<float>(p.get_float("field.ref_normal_weight"));

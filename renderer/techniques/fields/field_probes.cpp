@@ -108,12 +108,16 @@ std::string shape_name(const char* which, const MlpConfig& c) {
 }  // namespace
 
 ModuleProbes field_probes(const ParamSet& params, const Dataset& data) {
-  const NetworkConfig c = make_train_config(params, data).network;
+  NetworkConfig c = make_train_config(params, data).network;
+  // The explicit grids (field.density = encoding): no density MLP, the encoding's outputs are
+  // the colour MLP's geometry features, as NerfNetwork builds it.
+  const bool density_mlp = !network_density_from_encoding(c);
+  if (!density_mlp) c.geo_features = position_encoding_width(c);
   const MlpConfig density{position_encoding_width(c), c.density_hidden, c.density_layers, c.geo_features,
                           c.density_skip_layer};
   const MlpConfig color{network_color_input_width(c), c.color_hidden, c.color_layers, 3};
   ModuleProbes probes;
-  probes.push_back(std::make_unique<MlpProbe>(shape_name("density", density), density, 0, 11));
+  if (density_mlp) probes.push_back(std::make_unique<MlpProbe>(shape_name("density", density), density, 0, 11));
   if (network_uses_ref_nerf(c))
     probes.push_back(ref_nerf_head_probe(c));
   else

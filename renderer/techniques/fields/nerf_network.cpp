@@ -8,6 +8,7 @@
 #include "renderer/techniques/encodings/encoding_kinds.h"
 #include "renderer/techniques/fields/network_tensor_names.h"
 #include "renderer/math/activations.h"
+#include "renderer/math/density_activation.h"
 #include "renderer/math/sh.h"
 
 namespace nerds {
@@ -34,12 +35,19 @@ NerfNetwork::NerfNetwork(const NetworkConfig& config) : config_(config) {
   encoding_ = make_position_encoding(config_);
   encoding_dim_ = encoding_->width();
   encoding_tensor_count_ = static_cast<int>(encoding_->param_tensors().size());
-  density_ = Mlp({encoding_dim(), config.density_hidden, config.density_layers, config.geo_features,
-                  config.density_skip_layer});
+  if (network_density_from_encoding(config_)) {
+    // The explicit grids: no density MLP; the encoding's outputs are the geometry features.
+    config_.geo_features = encoding_dim_;
+    config_.density_layers = 0;
+    config_.density_skip_layer = 0;
+  } else {
+    density_ = Mlp({encoding_dim(), config.density_hidden, config.density_layers, config.geo_features,
+                    config.density_skip_layer});
+  }
   color_ = Mlp({color_input_dim(), config.color_hidden, config.color_layers, 3});
   if (network_uses_ref_nerf(config)) {
     if (config.ide_degree < 1 || config.ide_degree > kMaxIdeDegree) throw std::invalid_argument("ide_degree must be 1..5");
-    ref_head_ = std::make_unique<RefNerfHead>(config.geo_features, config.ide_degree);
+    ref_head_ = std::make_unique<RefNerfHead>(config_.geo_features, config.ide_degree);
   } else if (config.color_head != kStandardColorHead) {
     throw std::invalid_argument("unknown color head '" + config.color_head + "'");
   }
@@ -50,7 +58,7 @@ NerfNetwork::NerfNetwork(const NetworkConfig& config) : config_(config) {
                      "NeRF-W's appearance codes feed the standard colour network, not Ref-NeRF's head "
                      "(field.color=ref_nerf): use one of them");
   appearance_ = AppearanceEmbeddings(config.appearance);
-  transient_ = TransientHead(config.transient, config.geo_features);
+  transient_ = TransientHead(config.transient, config_.geo_features);
 }
 
 void NerfNetwork::set_view_appearance(std::vector<float> code) {
@@ -166,8 +174,19 @@ void NerfNetwork::density_stage(const float* pos, const float* var, int n, float
   const int E = encoding_dim(), C = color_input_dim();
   encoding_->encode(pos, var, n, enc, E);
   if (!encoding_weights_.empty()) weigh_encoding(enc, n);
-  density_.forward(enc, E, n, hidden, color_in, C);
-  for (int i = 0; i < n; ++i) sigma[i] = trunc_exp(color_in[static_cast<size_t>(i) * C]);
+  if (network_density_from_encoding(config_)) {  // the encoding's outputs are the geometry features
+    for (int i = 0; i < n; ++i)
+      std::memcpy(color_in + static_cast<size_t>(i) * C, enc + static_cast<size_t>(i) * E, E * sizeof(float));
+  } else {
+    density_.forward(enc, E, n, hidden, color_in, C);
+  }
+  if (network_density_is_plain_exp(config_)) {
+    for (int i = 0; i < n; ++i) sigma[i] = trunc_exp(color_in[static_cast<size_t>(i) * C]);
+  } else {
+    const int kind = static_cast<int>(config_.density_activation);
+    const float shift = config_.density_shift, scale = config_.density_scale;
+    for (int i = 0; i < n; ++i) sigma[i] = density_activation(kind, color_in[static_cast<size_t>(i) * C], shift, scale);
+  }
 }
 
 void NerfNetwork::color(const float* dir, int m, NetworkWorkspace& ws, float* rgb, const int* image,
@@ -314,13 +333,27 @@ void NerfNetwork::color_backward(NetworkWorkspace& ws, int m, const float* d_rgb
 
 void NerfNetwork::density_backward(NetworkWorkspace& ws, int m, const float* d_sigma, NetworkGradients& grads) const {
   const int E = encoding_dim(), C = color_input_dim(), G = config_.geo_features;
-  // The density enters through the first geometry feature: sigma = trunc_exp(raw).
-  for (int i = 0; i < m; ++i) {
-    const float raw = ws.color_in[static_cast<size_t>(i) * C];
-    ws.d_color_in[static_cast<size_t>(i) * G] += d_sigma[i] * trunc_exp_grad(raw);
+  // The density enters through the first geometry feature: sigma = trunc_exp(raw) (or the
+  // configured activation, density_activation.h).
+  if (network_density_is_plain_exp(config_)) {
+    for (int i = 0; i < m; ++i) {
+      const float raw = ws.color_in[static_cast<size_t>(i) * C];
+      ws.d_color_in[static_cast<size_t>(i) * G] += d_sigma[i] * trunc_exp_grad(raw);
+    }
+  } else {
+    const int kind = static_cast<int>(config_.density_activation);
+    for (int i = 0; i < m; ++i) {
+      const float raw = ws.color_in[static_cast<size_t>(i) * C];
+      ws.d_color_in[static_cast<size_t>(i) * G] +=
+          d_sigma[i] * density_activation_grad(kind, raw, config_.density_shift, config_.density_scale);
+    }
   }
-  density_.backward(ws.enc.data(), E, m, ws.density_hidden_ptrs.data(), ws.d_color_in.data(), ws.d_enc.data(), E,
-                    E, grads.density, ws.scratch0.data(), ws.scratch1.data());
+  if (network_density_from_encoding(config_)) {  // no density MLP: dL/d(encoding) is dL/d(features) (G = E)
+    std::memcpy(ws.d_enc.data(), ws.d_color_in.data(), static_cast<size_t>(E) * m * sizeof(float));
+  } else {
+    density_.backward(ws.enc.data(), E, m, ws.density_hidden_ptrs.data(), ws.d_color_in.data(), ws.d_enc.data(), E,
+                      E, grads.density, ws.scratch0.data(), ws.scratch1.data());
+  }
   // d_enc becomes dL/d(the unweighted encoding), which the table's and the positions' backward read.
   if (!encoding_weights_.empty()) weigh_encoding(ws.d_enc.data(), m);
 }
@@ -344,6 +377,10 @@ void NerfNetwork::backward_raw_density(NetworkWorkspace& ws, int n, const float*
   const int E = encoding_dim(), G = config_.geo_features;
   std::fill(ws.d_color_in.begin(), ws.d_color_in.begin() + static_cast<size_t>(G) * n, 0.f);
   for (int i = 0; i < n; ++i) ws.d_color_in[static_cast<size_t>(i) * G] = d_tau[i];
+  if (network_density_from_encoding(config_)) {  // no density MLP (G = E)
+    std::memcpy(ws.d_enc.data(), ws.d_color_in.data(), static_cast<size_t>(E) * n * sizeof(float));
+    return;
+  }
   density_.backward(ws.enc.data(), E, n, ws.density_hidden_ptrs.data(), ws.d_color_in.data(), ws.d_enc.data(), E,
                     E, grads.density, ws.scratch0.data(), ws.scratch1.data());
 }

@@ -5,6 +5,9 @@
 // With 8 hidden layers of 256, a skip into layer 5, 257 geometry features and one color
 // layer of 128 it is NeRF's MLP (Mildenhall et al. 2020, supplement Fig. 7), less its biases
 // and with SH instead of frequencies for the direction.
+// With field.density = encoding (the explicit grids: TensoRF, and Plenoxels and DVGO to come)
+// there is no density MLP: the encoding's outputs are the geometry features, the first one the
+// raw density; field.density_activation maps it to sigma (renderer/math/density_activation.h).
 #pragma once
 
 #include <array>

@@ -9,6 +9,7 @@
 #include "renderer/math/integrated_dir_encoding.h"
 #include "renderer/techniques/per_image/per_image_config.h"
 #include "renderer/techniques/samplers/proposal_network_config.h"
+#include "renderer/techniques/tensorf/tensorf_config.h"
 
 namespace nerds {
 
@@ -25,6 +26,15 @@ constexpr const char kDenseEncoding[] = "dense";
 constexpr const char kStandardColorHead[] = "standard";
 constexpr const char kRefNerfColorHead[] = "ref_nerf";
 
+// Where the density comes from (field.density): the density MLP's first output (Instant-NGP,
+// NeRF), or the encoding's first output with no density MLP at all (the explicit grids:
+// TensoRF, Plenoxels, DVGO; the encoding's outputs are then the geometry features).
+constexpr const char kDensityFromMlp[] = "mlp";
+constexpr const char kDensityFromEncoding[] = "encoding";
+
+// The activation that maps the raw density to sigma (renderer/math/density_activation.h).
+enum class DensityActivation : int { TruncExp = 0, Softplus = 1, Relu = 2 };
+
 struct NetworkConfig {
   // How positions enter the density MLP: the name of a kind registered in
   // encodings/encoding_kinds.cpp (hash, frequency, none, ipe, dense, ...), which builds it
@@ -32,12 +42,19 @@ struct NetworkConfig {
   std::string encoding = kHashEncoding;
   HashGridConfig grid;           // the grid kinds (hash, dense: its encoding sets grid.all_dense)
   FrequencyEncoding frequency;   // frequency, ipe (none: 0 frequencies, the input only)
+  TensorfConfig tensorf;         // tensorf (renderer/techniques/tensorf/)
   int density_hidden = 64;
   int density_layers = 1;
   // NeRF's skip connection (Mildenhall et al. 2020, supplement Fig. 7): 0 none, else the
   // density MLP's input joins hidden layer k's output (MlpConfig::skip_layer).
   int density_skip_layer = 0;
   int geo_features = 16;  // density MLP outputs (the first is log-density)
+  // field.density and its activation (defaults: the density MLP, trunc_exp, no shift, scale 1).
+  // density_shift is added to the raw density first (TensoRF's -10, DVGO's low-density start).
+  std::string density_source = kDensityFromMlp;
+  DensityActivation density_activation = DensityActivation::TruncExp;
+  float density_shift = 0.f;
+  float density_scale = 1.f;  // sigma's factor after the activation (TensoRF's distance_scale)
   int color_hidden = 64;
   int color_layers = 2;
   int sh_degree = 4;      // direction encoding: sh_degree^2 coefficients
@@ -62,6 +79,15 @@ inline HashGridConfig network_grid_config(const NetworkConfig& c) {
   g.all_dense = c.encoding == kDenseEncoding;
   return g;
 }
+
+// Whether the density activation is Instant-NGP's plain exp(raw) (the default, whose loops
+// stay as they were).
+inline bool network_density_is_plain_exp(const NetworkConfig& c) {
+  return c.density_activation == DensityActivation::TruncExp && c.density_shift == 0.f && c.density_scale == 1.f;
+}
+
+// Whether the density is read from the encoding (no density MLP: the explicit grids).
+inline bool network_density_from_encoding(const NetworkConfig& c) { return c.density_source == kDensityFromEncoding; }
 
 inline bool network_uses_ref_nerf(const NetworkConfig& c) { return c.color_head == kRefNerfColorHead; }
 
