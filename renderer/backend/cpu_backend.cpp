@@ -304,7 +304,8 @@ void CpuBackend::process_chunk(int step, int first_ray, int n_rays, ChunkResult&
                                          &out.footprint);
     out.pos.assign(p, p + 3 * kept);
   }
-  const size_t offsets = ref_regularized && keep_for_encoding ? 6 * kept : 0;  // Ref-NeRF's difference points
+  const size_t offsets =  // Ref-NeRF's difference points (6 per sample R_p reads)
+      ref_regularized && keep_for_encoding ? 6 * s.ref_normals.selected.size() : 0;
   out.d_enc.resize(static_cast<size_t>(E) * (kept + offsets));
   if (m == 0) return;
   if (transient_on) {

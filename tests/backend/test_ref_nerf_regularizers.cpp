@@ -8,6 +8,8 @@
 #include <cmath>
 #include <vector>
 
+#include "renderer/math/compositing.h"
+#include "renderer/math/ref_nerf.h"
 #include "renderer/techniques/fields/ref_nerf_normals.h"
 #include "tests/test_support/numeric.h"
 
@@ -62,9 +64,21 @@ void scale_grid(NerfNetwork& net) {
   for (size_t k = 0; k < tensors[grid].size(); ++k) tensors[grid].values[k] *= 1000.f;
 }
 
-}  // namespace
 
-TEST_CASE("Ref-NeRF regularizers: gradients in densities, predicted normals and density weights match differences") {
+// The weights of the two rays' samples as the regularizers composite them.
+std::vector<float> sample_weights(const Rays& r) {
+  std::vector<float> w(r.sigma.size());
+  for (size_t ray = 0; ray < r.begin.size(); ++ray) {
+    float T = 1.f;
+    for (int i = r.begin[ray]; i < r.begin[ray] + r.count[ray]; ++i)
+      w[i] = composite_step(r.sigma[i], r.dt[i], &T).weight;
+  }
+  return w;
+}
+
+// R_o and R_p's gradients by differences, with R_p on the samples whose weight reaches
+// min_weight (0: all).
+void check_regularizer_gradients(float min_weight) {
   NerfNetwork net(ref_config());
   net.initialize(5);
   scale_grid(net);
@@ -84,6 +98,7 @@ TEST_CASE("Ref-NeRF regularizers: gradients in densities, predicted normals and 
   weights.orientation = 0.1f;
   weights.predicted_normal = 0.5f;  // larger than the paper's 3e-4 so its differences are well above rounding
   weights.normal_step = 0.02f;
+  weights.normal_min_weight = min_weight;
 
   DensityNormalScratch scratch;
   std::vector<float> d_sigma(m, 0.f);
@@ -133,6 +148,67 @@ TEST_CASE("Ref-NeRF regularizers: gradients in densities, predicted normals and 
   double grad_norm = 0.0;
   for (Eigen::Index k = 0; k < grads.density[0].size(); ++k) grad_norm += std::fabs(grads.density[0].data()[k]);
   CHECK(grad_norm > 0.0);
+}
+
+}  // namespace
+
+TEST_CASE("Ref-NeRF regularizers: gradients in densities, predicted normals and density weights match differences") {
+  check_regularizer_gradients(0.f);
+}
+
+TEST_CASE("Ref-NeRF regularizers: R_p on the samples above field.ref_normal_min_weight, gradients by differences") {
+  // The two rays' weights lie between 0.06 and 0.22 (sample_weights); 0.15 keeps some of each
+  // ray's samples and drops the others, and no weight is within the differences' reach of it.
+  const Rays r = two_rays();
+  const std::vector<float> w = sample_weights(r);
+  int above = 0;
+  for (float x : w) {
+    CHECK(std::fabs(x - 0.15f) > 5e-3f);
+    above += x >= 0.15f;
+  }
+  REQUIRE(above > 1);
+  REQUIRE(above < static_cast<int>(w.size()) - 1);
+  check_regularizer_gradients(0.15f);
+}
+
+TEST_CASE("Ref-NeRF regularizers: with a minimum weight, R_p's value is its sum over the kept samples") {
+  NerfNetwork net(ref_config());
+  net.initialize(5);
+  scale_grid(net);
+  Rays r = two_rays();
+  const int m = 12;
+  NetworkWorkspace ws;
+  std::vector<float> sigma_net(m), rgb(3 * m);
+  net.forward(r.pos.data(), r.dir.data(), m, ws, sigma_net.data(), rgb.data());
+  const std::vector<float> w = sample_weights(r);
+  RefNerfLossWeights weights;
+  weights.orientation = 0.f;
+  weights.predicted_normal = 1.f;
+  weights.normal_step = 0.02f;
+  weights.normal_min_weight = 0.15f;
+  DensityNormalScratch scratch, plain;
+  std::vector<float> d_sigma(m, 0.f), n(3 * m);
+  NetworkGradients grads = net.make_gradients();
+  grads.set_zero();
+  const double loss = ref_nerf_regularizers(net, ws, r.pos.data(), r.dir.data(), r.sigma.data(), r.dt.data(),
+                                            r.begin.data(), r.count.data(), 2, m, weights, 1.f, scratch,
+                                            d_sigma.data(), grads);
+  density_normals(net, r.pos.data(), m, weights.normal_step, plain, n.data());
+  double expected = 0.0;
+  std::vector<int> kept;
+  for (int i = 0; i < m; ++i) {
+    if (w[i] < weights.normal_min_weight) continue;
+    kept.push_back(i);
+    const Vec3 ni = make_vec3(n[3 * i], n[3 * i + 1], n[3 * i + 2]);
+    const Vec3 np = make_vec3(ws.ref.normal[3 * i], ws.ref.normal[3 * i + 1], ws.ref.normal[3 * i + 2]);
+    expected += w[i] * predicted_normal_term(ni, np);
+  }
+  CHECK(scratch.selected == kept);
+  CHECK(scratch.pos.size() == 18 * kept.size());  // the difference points of the kept samples only
+  CHECK(loss == doctest::Approx(expected).epsilon(1e-5));
+  for (int i = 0; i < m; ++i)  // a dropped sample's predicted normal gets no gradient
+    if (w[i] < weights.normal_min_weight)
+      for (int a = 0; a < 3; ++a) CHECK(ws.ref.d_normal[3 * i + a] == 0.f);
 }
 
 TEST_CASE("Ref-NeRF network: the head's tensor is listed and its gradient is filled by backward") {

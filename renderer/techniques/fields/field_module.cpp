@@ -75,6 +75,12 @@ void declare(ParamSet& p) {
              "step of the central differences of the raw density that give the density normals, in the box's [0,1] units",
              1e-5, 0.1},
             2e-3);
+  p.declare("field",
+            {"ref_normal_min_weight", ParamType::Float,
+             "Ref-NeRF's R_p (and its 6 finite-difference densities per sample) only on samples whose compositing weight "
+             "reaches this (0 = every sample, as the paper)",
+             0, 1},
+            0.0);
 }
 
 void configure(const ParamSet& p, const Dataset&, TrainConfig& c) {
@@ -100,6 +106,7 @@ void configure(const ParamSet& p, const Dataset&, TrainConfig& c) {
   c.ref_nerf.orientation = static_cast<float>(p.get_float("field.ref_orientation_weight"));
   c.ref_nerf.predicted_normal = static_cast<float>(p.get_float("field.ref_normal_weight"));
   c.ref_nerf.normal_step = static_cast<float>(p.get_float("field.ref_normal_step"));
+  c.ref_nerf.normal_min_weight = static_cast<float>(p.get_float("field.ref_normal_min_weight"));
 }
 }  // namespace
 

@@ -9,6 +9,7 @@ struct RefNerfLossWeights {
   float orientation = 0.1f;        // R_o: multinerf configs/blender_refnerf.gin orientation_loss_mult
   float predicted_normal = 3e-4f;  // R_p: predicted_normal_loss_mult
   float normal_step = 2e-3f;       // h of the central differences, in the [0,1]^3 box's units
+  float normal_min_weight = 0.f;   // R_p only on samples whose compositing weight reaches this (0: all, the paper's)
 };
 
 }  // namespace nerds
