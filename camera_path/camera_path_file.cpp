@@ -61,7 +61,7 @@ CameraPath camera_path_from_json(const json& j, const std::string& file, const s
 }
 
 CameraPath read_camera_path(const std::string& file) {
-  return camera_path_from_json(json_fields::read_json_file(file), file);
+  return camera_path_from_json(json_fields::read_json_file(file, json_fields::RepeatedKeys::refuse), file);
 }
 
 json camera_path_to_json(const CameraPath& path) {

@@ -77,14 +77,14 @@ std::string nonfinite_tokens_to_null(const std::string& text) {
 
 }  // namespace
 
-json read_json_file(const std::string& path) {
+json read_json_file(const std::string& path, RepeatedKeys repeated) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) throw InputError(path, "", "file not found");
   std::ifstream in(path, std::ios::binary);
   std::stringstream text;
   text << in.rdbuf();
   if (!in) throw InputError(path, "", "cannot read file");
-  return parse_json(nonfinite_tokens_to_null(text.str()), path);
+  return parse_json(nonfinite_tokens_to_null(text.str()), path, repeated);
 }
 
 json shortest_float(float v) {
@@ -115,11 +115,74 @@ void write_json_file(const std::string& path, const json& j) {
   }
 }
 
-json parse_json(const std::string& text, const std::string& file) {
+namespace {
+// Follows nlohmann's parse events and refuses the first key that an open object already has.
+// Each open object or array is a frame; a frame names the child being read in it (its current
+// key, or its element's index), so the error names the repeated key's whole path.
+class RepeatedKeyGuard {
+ public:
+  explicit RepeatedKeyGuard(const std::string& file) : file_(file) {}
+
+  bool operator()(int, json::parse_event_t event, json& parsed) {
+    using E = json::parse_event_t;
+    switch (event) {
+      case E::object_start:
+      case E::array_start:
+        count_element();
+        frames_.push_back({event == E::object_start, {}, "", 0});
+        break;
+      case E::object_end:
+      case E::array_end:
+        if (!frames_.empty()) frames_.pop_back();
+        break;
+      case E::key: {
+        Frame& top = frames_.back();
+        top.key = parsed.get<std::string>();
+        if (!top.keys.insert(top.key).second)
+          throw InputError(file_, path(), "appears twice in one object (a JSON reader would keep only the last)");
+        break;
+      }
+      case E::value:
+        count_element();
+        break;
+    }
+    return true;
+  }
+
+ private:
+  struct Frame {
+    bool object;
+    std::set<std::string> keys;
+    std::string key;  // an object's key being read
+    int elements;     // an array's elements so far
+  };
+
+  void count_element() {
+    if (!frames_.empty() && !frames_.back().object) ++frames_.back().elements;
+  }
+
+  std::string path() const {
+    std::string where;
+    for (const Frame& f : frames_)
+      where = f.object ? field_name(where, f.key) : where + "[" + std::to_string(f.elements - 1) + "]";
+    return where;
+  }
+
+  std::string file_;
+  std::vector<Frame> frames_;
+};
+}  // namespace
+
+json parse_json(const std::string& text, const std::string& file, RepeatedKeys repeated) {
   try {
-    return json::parse(text);
-  } catch (const json::exception& e) {  // parse_error carries "at line L, column C"
-    throw InputError(file, "", std::string("malformed JSON: ") + e.what());
+    if (repeated == RepeatedKeys::keep_last) return json::parse(text);
+    return json::parse(text, RepeatedKeyGuard(file));
+  } catch (const json::exception& e) {
+    // what() is "[json.exception.parse_error.101] parse error at line L, column C: ...".
+    std::string what = e.what();
+    const size_t bracket = what.find("] ");
+    if (bracket != std::string::npos) what = what.substr(bracket + 2);
+    throw InputError(file, "", "malformed JSON: " + what);
   }
 }
 

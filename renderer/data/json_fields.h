@@ -18,10 +18,16 @@
 
 namespace nerds::json_fields {
 
+// Whether one object may repeat a key. JSON parsers keep the last value, so in a file the
+// project defines (method files, paper cards, scene files, sessions, camera paths) a repeated
+// key silently overrides the first one: refused there, naming the key. Files of other tools
+// (datasets) keep the parser's behaviour.
+enum class RepeatedKeys { keep_last, refuse };
+
 // Parses `path`. Python's json.dump writes NaN / Infinity / -Infinity for non-finite floats,
 // which is not JSON; those tokens are read as null so that the field holding them can be
 // named in the error (a pose with NaN is then reported by read_pose, not as a parse error).
-nlohmann::json read_json_file(const std::string& path);
+nlohmann::json read_json_file(const std::string& path, RepeatedKeys repeated = RepeatedKeys::keep_last);
 // A float as the shortest decimal that reads back to the same float ("0.3", not
 // 0.30000001192092896), for files people read and edit.
 nlohmann::json shortest_float(float v);
@@ -29,8 +35,10 @@ nlohmann::json shortest_float(float v);
 // damages the file that was there; InputError naming `path` on failure.
 void write_json_file(const std::string& path, const nlohmann::json& j);
 // Parses `text` (the contents of `file`) as standard JSON; "malformed JSON" with the parser's
-// line and column otherwise.
-nlohmann::json parse_json(const std::string& text, const std::string& file);
+// line and column otherwise; with RepeatedKeys::refuse, a key repeated in one object is an
+// error naming it ("params.field.color").
+nlohmann::json parse_json(const std::string& text, const std::string& file,
+                          RepeatedKeys repeated = RepeatedKeys::keep_last);
 
 // The name of `key` inside the object found at `where` ("" = top level, else "frames[3]").
 std::string field_name(const std::string& where, const std::string& key);

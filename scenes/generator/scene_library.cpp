@@ -32,7 +32,7 @@ std::string library_label(const std::string& name) { return "scenes/library/" + 
 nlohmann::json library_json(const std::string& name) {
   const EmbeddedFile* file = find_embedded(name + ".json");
   if (!file) throw InputError("unknown library scene '" + name + "'");
-  return json_fields::parse_json(file->text, library_label(name));
+  return json_fields::parse_json(file->text, library_label(name), json_fields::RepeatedKeys::refuse);
 }
 
 // The base named by "extends" with this document's fields laid over it.
@@ -129,7 +129,8 @@ SceneDescription load_scene(const std::string& name_or_path) {
                      "; or give the path of a scene .json file; see nerds scene list)");
   }
   const fs::path path(name_or_path);
-  const nlohmann::json doc = json_fields::parse_json(read_disk_file(path, name_or_path, ""), name_or_path);
+  const nlohmann::json doc =
+      json_fields::parse_json(read_disk_file(path, name_or_path, ""), name_or_path, json_fields::RepeatedKeys::refuse);
   return parse_scene_description(resolve_extends(doc, name_or_path, 0), name_or_path,
                                  reader_for(name_or_path, path.parent_path(), true));
 }

@@ -266,7 +266,7 @@ Session read_session(const std::string& path) {
   if (!in) throw InputError(path, "", "cannot open the session file");
   std::stringstream text;
   text << in.rdbuf();
-  const json j = json_fields::parse_json(text.str(), path);
+  const json j = json_fields::parse_json(text.str(), path, json_fields::RepeatedKeys::refuse);
   const fs::path parent = fs::path(path).parent_path();
   return session_from_json(j, path, parent.empty() ? "." : parent.string());
 }

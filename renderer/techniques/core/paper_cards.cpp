@@ -161,7 +161,7 @@ void resolve_step_toggles(PaperCard& card) {
 }  // namespace
 
 PaperCard read_paper_card(const std::string& path) {
-  const json root = jf::read_json_file(path);
+  const json root = jf::read_json_file(path, jf::RepeatedKeys::refuse);
   const std::string& f = path;
   jf::reject_unknown_keys(root,
                           {"id", "title", "authors", "year", "venue", "source", "idea", "equations", "code", "scene",

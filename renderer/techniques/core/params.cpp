@@ -10,6 +10,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "renderer/data/json_fields.h"
 #include "renderer/error.h"
 
 namespace nerds {
@@ -430,16 +431,7 @@ std::string load_method_file(const std::string& path, ParamSet& params) {
   while ((got = std::fread(buf, 1, sizeof buf, f.get())) > 0) text.append(buf, got);
   if (std::ferror(f.get())) throw InputError(path, "", "cannot read method file");
 
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    // what() is "[json.exception.parse_error.101] parse error at line L, column C: ...".
-    std::string what = e.what();
-    const size_t bracket = what.find("] ");
-    if (bracket != std::string::npos) what = what.substr(bracket + 2);
-    throw InputError(path, "", "malformed JSON: " + what);
-  }
+  nlohmann::json j = json_fields::parse_json(text, path, json_fields::RepeatedKeys::refuse);
   if (!j.is_object()) throw InputError(path, "", "expected a JSON object with \"name\" and \"params\"");
   for (const auto& [key, value] : j.items())
     if (key != "name" && key != "description" && key != "params")
