@@ -408,11 +408,14 @@ BackendStepResult CpuBackend::step(const StepRequest& request) {
     adam_update_range(tensors[slice.tensor], model_.moments[slice.tensor], adam_steps[slice.tensor],
                       scatter_grads_[slice.tensor].data(), slice.begin, slice.end);
   };
+  // A tensor the schedule resized gets a gradient buffer of its new size, here and not in the
+  // loop below, whose slices may share one tensor.
+  for (const GradientSlice& slice : slices)
+    if (scatter_grads_[slice.tensor].size() != tensors[slice.tensor].size())
+      scatter_grads_[slice.tensor].assign(tensors[slice.tensor].size(), 0.f);
   parallel_for(static_cast<int64_t>(slices.size()), [&](int64_t i) {
     const GradientSlice& slice = slices[i];
-    std::vector<float>& slice_grad = scatter_grads_[slice.tensor];
-    if (slice_grad.size() != tensors[slice.tensor].size()) slice_grad.assign(tensors[slice.tensor].size(), 0.f);  // resized
-    float* grad = slice_grad.data();
+    float* grad = scatter_grads_[slice.tensor].data();
     for (int k = 0; k < n_chunks; ++k) {
       const ChunkResult& c = *chunks_[k];
       network.encoding_backward_slice(static_cast<int>(i), c.pos.data(),
