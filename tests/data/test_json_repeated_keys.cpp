@@ -12,45 +12,31 @@
 #include "renderer/techniques/core/method_files.h"
 #include "renderer/techniques/core/params.h"
 #include "tests/data/temp_folder.h"
+#include "tests/test_support/input_errors.h"
 
 namespace jf = nerds::json_fields;
 
-namespace {
-template <class F>
-std::string error_of(F read) {
-  try {
-    read();
-  } catch (const nerds::InputError& e) {
-    return e.what();
-  }
-  return "";
-}
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-}  // namespace
+using nerds_test::check_mentions;
+using nerds_test::input_error_message;
 
 TEST_CASE("json_fields: a key repeated in one object is refused by its path, other tools' files keep the last") {
   const std::string nested = R"({"params": {"field": {"color": "standard", "sh_degree": 4, "color": "ref_nerf"}}})";
-  const std::string message = error_of([&] { jf::parse_json(nested, "m.json", jf::RepeatedKeys::refuse); });
-  INFO(message);
-  CHECK(contains(message, "m.json"));
-  CHECK(contains(message, "params.field.color"));
-  CHECK(contains(message, "twice"));
+  const std::string message = input_error_message([&] { jf::parse_json(nested, "m.json", jf::RepeatedKeys::refuse); });
+  check_mentions(message, {"m.json", "params.field.color", "twice"});
   // The reader's own behaviour where asked for: the last value wins.
   CHECK(jf::parse_json(nested, "m.json")["params"]["field"]["color"] == "ref_nerf");
 
   // Inside arrays the path names the element; the same key in sibling objects is no repeat.
   const std::string in_array = R"({"toggles": [{"param": "a", "off": "1"}, {"param": "b", "x": [1, 2], "param": "c"}]})";
-  const std::string array_message = error_of([&] { jf::parse_json(in_array, "card.json", jf::RepeatedKeys::refuse); });
-  INFO(array_message);
-  CHECK(contains(array_message, "toggles[1].param"));
+  const std::string array_message = input_error_message([&] { jf::parse_json(in_array, "card.json", jf::RepeatedKeys::refuse); });
+  check_mentions(array_message, {"toggles[1].param"});
   const std::string siblings = R"({"a": {"k": 1}, "b": {"k": 2}, "c": [{"k": 3}, {"k": 4}], "k": 5})";
   CHECK(jf::parse_json(siblings, "ok.json", jf::RepeatedKeys::refuse)["c"][1]["k"] == 4);
 
   // Malformed JSON is still reported with the parser's position, without nlohmann's prefix.
-  const std::string malformed = error_of([&] { jf::parse_json("{\n  \"a\": 1,\n}", "bad.json", jf::RepeatedKeys::refuse); });
-  CHECK(contains(malformed, "malformed JSON"));
-  CHECK(contains(malformed, "line 3"));
-  CHECK_FALSE(contains(malformed, "json.exception"));
+  const std::string malformed = input_error_message([&] { jf::parse_json("{\n  \"a\": 1,\n}", "bad.json", jf::RepeatedKeys::refuse); });
+  check_mentions(malformed, {"malformed JSON", "line 3"});
+  CHECK(malformed.find("json.exception") == std::string::npos);
 }
 
 TEST_CASE("method files: a parameter written twice is an error naming the file and the parameter") {
@@ -58,8 +44,6 @@ TEST_CASE("method files: a parameter written twice is an error naming the file a
   const std::string path = (folder.path() / "twice.json").string();
   std::ofstream(path) << R"({"name": "twice", "params": {"trainer": {"lr": 0.01, "lr": 0.02}}})";
   nerds::ParamSet params = nerds::default_method_params();
-  const std::string message = error_of([&] { nerds::load_method_file(path, params); });
-  INFO(message);
-  CHECK(contains(message, path));
-  CHECK(contains(message, "params.trainer.lr"));
+  const std::string message = input_error_message([&] { nerds::load_method_file(path, params); });
+  check_mentions(message, {path, "params.trainer.lr"});
 }

@@ -22,6 +22,17 @@ inline std::string dataset_error(const std::string& dir, const nerds::DatasetOpt
   return "(no InputError thrown)";
 }
 
+// The message of the InputError `action()` throws, or "" when it throws none.
+template <class F>
+std::string input_error_message(F&& action) {
+  try {
+    action();
+  } catch (const nerds::InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
 inline void check_mentions(const std::string& message, std::initializer_list<std::string> parts) {
   INFO("message: " << message);
   for (const std::string& part : parts) CHECK_MESSAGE(message.find(part) != std::string::npos, "missing: " << part);
