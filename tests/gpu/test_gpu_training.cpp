@@ -251,7 +251,7 @@ TEST_CASE("gpu lego 100 px: 600 steps on the GPU reach the CPU backend's quality
   MESSAGE("GPU lego_100 after 600 steps (" << engine.stats().train_seconds << " s): " << score.mean_psnr
                                            << " dB over " << score.views << " views");
   CHECK(engine.stats().used_samples > 0);
-  CHECK(score.mean_psnr >= 26.9);  // the CPU test's floor for the same 600 steps (test_lego_quality.cpp)
+  CHECK(score.mean_psnr >= 26.9);  // the CPU test's floor for the same 600 steps (test_synthetic_quality.cpp)
 }
 
 }  // namespace nerds
