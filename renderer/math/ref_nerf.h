@@ -5,7 +5,8 @@
 //                 finite differences of tau (so every loss stays first-order), and the predicted
 //                 normals n' = -g / |g| of a linear head g on the density features;
 //   reflection    w_r = 2 (w_o . n') n' - w_o, w_o = -d the direction towards the camera (Eq. 4);
-//   colour        c = linear_to_srgb(s * c_s + c_d) clipped to [0, 1] (Sec. 3, with the code's
+//   colour        c = linear_to_srgb(s * c_s + c_d) clipped to [0, 1], padded to [-0.001, 1.001]
+//                 (Sec. 3, with the code's
 //                 activations: c_d = sigmoid(raw - log 3), s = sigmoid(raw), c_s = sigmoid(MLP),
 //                 roughness = softplus(raw - 1));
 //   R_o = sum_i w_i max(0, n'_i . d)^2                       (on the predicted normals as
@@ -66,6 +67,20 @@ NERDS_HD float linear_to_srgb(float x) {
 }
 NERDS_HD float linear_to_srgb_grad(float x) {
   return x <= 0.0031308f ? 323.f / 25.f : 211.f / 200.f * (5.f / 12.f) * powf(fmaxf(x, 1.1920929e-7f), -7.f / 12.f);
+}
+
+// The colour of a linear value: the sRGB curve clipped to [0, 1], then padded to [-p, 1 + p]
+// (multinerf models.py MLP.rgb_padding = 0.001), so that a black or white target is reached at
+// a finite linear value. Without the padding a pixel darker than the diffuse colour pushes the
+// specular c_s's (and c_d's) pre-sigmoid value down for ever (Adam keeps its step size while
+// the sigmoid's slope vanishes) and the specular part dies early in training.
+constexpr float kRefRgbPadding = 1e-3f;
+NERDS_HD float ref_nerf_tone_map(float x) {
+  return fminf(fmaxf(linear_to_srgb(x), 0.f), 1.f) * (1.f + 2.f * kRefRgbPadding) - kRefRgbPadding;
+}
+// Its derivative where the clip passes it (linear values are never negative: sigmoids).
+NERDS_HD float ref_nerf_tone_map_grad(float x) {
+  return linear_to_srgb(x) < 1.f ? linear_to_srgb_grad(x) * (1.f + 2.f * kRefRgbPadding) : 0.f;
 }
 
 // One sample's R_o term max(0, n' . d)^2 and its gradient in n' (d: the ray's direction).

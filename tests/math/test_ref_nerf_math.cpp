@@ -167,6 +167,17 @@ TEST_CASE("Ref-NeRF terms: normalisation, tone map, R_o and R_p derivatives by f
     CHECK(linear_to_srgb_grad(x) == doctest::Approx(numeric).epsilon(1e-3));
   }
   CHECK(linear_to_srgb(1.f) == doctest::Approx(1.f).epsilon(1e-3));
+  // The padded colour (multinerf's rgb_padding): [-p, 1 + p] over the clip, so a black or white
+  // target is reached at a finite linear value; its derivative by differences, zero past the clip.
+  CHECK(ref_nerf_tone_map(0.f) == doctest::Approx(-kRefRgbPadding));
+  CHECK(ref_nerf_tone_map(2.f) == doctest::Approx(1.f + kRefRgbPadding));
+  CHECK(ref_nerf_tone_map_grad(2.f) == 0.f);
+  for (float x : {0.001f, 0.02f, 0.3f, 0.9f}) {
+    const double numeric = nerds_test::richardson_difference([&](float v) { x = v; },
+                                                             [&] { return static_cast<double>(ref_nerf_tone_map(x)); },
+                                                             x, x * 1e-2f);
+    CHECK(ref_nerf_tone_map_grad(x) == doctest::Approx(numeric).epsilon(1e-3));
+  }
   // R_o = max(0, n'.d)^2: zero for a normal facing the camera (n'.d < 0), positive behind.
   const Vec3 d = normalize(make_vec3(0.f, 0.3f, -1.f));
   CHECK(orientation_term(make_vec3(0.f, 0.f, 1.f), d) == 0.f);

@@ -19,9 +19,6 @@ void store(float* p, int i, Vec3 v) {
   p[3 * i + 1] = v.y;
   p[3 * i + 2] = v.z;
 }
-
-// The tone map's derivative where the clip passes it.
-float tone_map_grad(float linear) { return linear_to_srgb(linear) < 1.f ? linear_to_srgb_grad(linear) : 0.f; }
 }  // namespace
 
 void RefHeadBuffers::reserve(size_t n, int color_input_width) {
@@ -97,7 +94,7 @@ void RefNerfHead::finish(const float* spec, int m, const float*, int, RefHeadBuf
       const float diffuse = sigmoid(r[4 + c] - kLog3), tint = sigmoid(r[7 + c]);
       const float lin = tint * spec[3 * i + c] + diffuse;
       b.linear[3 * i + c] = lin;
-      rgb[3 * i + c] = fminf(fmaxf(linear_to_srgb(lin), 0.f), 1.f);
+      rgb[3 * i + c] = ref_nerf_tone_map(lin);
     }
   }
 }
@@ -108,7 +105,7 @@ void RefNerfHead::finish_backward(const float* d_rgb, const float* spec, const f
     const float* r = b.raw.data() + static_cast<size_t>(i) * kRefHeadOutputs;
     for (int c = 0; c < 3; ++c) {
       const int k = 3 * i + c;
-      const float d_lin = d_rgb[k] * tone_map_grad(b.linear[k]);
+      const float d_lin = d_rgb[k] * ref_nerf_tone_map_grad(b.linear[k]);
       d_out[k] = d_lin * sigmoid(r[7 + c]) * sigmoid_grad_from_output(spec[k]);
     }
   }
@@ -136,7 +133,7 @@ void RefNerfHead::encode_backward(const float* d_rgb, const float* spec, const f
     dr[3] = d_rough * softplus_grad(r[3] + kRoughnessBias);
     for (int c = 0; c < 3; ++c) {
       const int k = 3 * i + c;
-      const float d_lin = d_rgb[k] * tone_map_grad(b.linear[k]);
+      const float d_lin = d_rgb[k] * ref_nerf_tone_map_grad(b.linear[k]);
       const float diffuse = sigmoid(r[4 + c] - kLog3), tint = sigmoid(r[7 + c]);
       dr[4 + c] = d_lin * sigmoid_grad_from_output(diffuse);
       dr[7 + c] = d_lin * spec[k] * sigmoid_grad_from_output(tint);
