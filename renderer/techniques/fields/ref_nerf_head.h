@@ -8,7 +8,7 @@
 //   c = clip(linear_to_srgb(s * c_s + c_d), 0, 1).
 // The formulas are renderer/math/ref_nerf.h and integrated_dir_encoding.h. Departures from the
 // paper's network: f (the density MLP's linear output) is the bottleneck the colour MLP reads and
-// the heads' input; no RGB padding, no bottleneck noise.
+// the heads' input; no bottleneck noise. The colour is padded to [-0.001, 1.001] as the code does.
 #pragma once
 
 #include <cstdint>
