@@ -2,10 +2,12 @@
 
 namespace nerds {
 
-const char* param_group_name(ParamGroup group) { return group == ParamGroup::Sparse ? "sparse" : "dense"; }
+const char* param_group_name(ParamGroup group) {
+  return group == ParamGroup::Sparse ? "sparse" : group == ParamGroup::Rmsprop ? "rmsprop" : "dense";
+}
 
 bool param_group_from_name(const std::string& name, ParamGroup* group) {
-  for (ParamGroup g : {ParamGroup::Sparse, ParamGroup::Dense})
+  for (ParamGroup g : {ParamGroup::Sparse, ParamGroup::Dense, ParamGroup::Rmsprop})
     if (name == param_group_name(g)) {
       *group = g;
       return true;

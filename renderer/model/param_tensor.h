@@ -17,9 +17,11 @@ namespace nerds {
 //  Sparse: only entries with a non-zero gradient move, without weight decay: Instant-NGP's
 //          hash table, whose entries most samples never touch (tiny-cuda-nn skips them).
 //  Dense:  every entry moves, with the L2 weight decay (trainer.mlp_l2_reg): the MLPs.
-enum class ParamGroup : int { Sparse = 0, Dense = 1 };
+//  Rmsprop: RMSProp instead of Adam (renderer/math/rmsprop.h), only where the gradient is
+//          non-zero: Plenoxels' voxel grid, as its code optimises it.
+enum class ParamGroup : int { Sparse = 0, Dense = 1, Rmsprop = 2 };
 
-// "sparse" or "dense".
+// "sparse", "dense" or "rmsprop".
 const char* param_group_name(ParamGroup group);
 // The group called `name`; false when there is none.
 bool param_group_from_name(const std::string& name, ParamGroup* group);

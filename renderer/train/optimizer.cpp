@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "renderer/math/rmsprop.h"
+
 namespace nerds {
 
 namespace {
@@ -21,6 +23,18 @@ void adam_entries(const AdamStep& step, float* __restrict params, float* __restr
     g[i] = 0.f;
   }
 }
+// RMSProp (Plenoxels' grid) where the gradient is non-zero.
+void rmsprop_entries(float lr, float* __restrict params, float* __restrict v, float* __restrict g, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) {
+    const float gi = g[i];
+    if (gi != 0.f) {
+      const RmspropValues r = rmsprop_step_values(lr, gi, params[i], v[i]);
+      params[i] = r.param;
+      v[i] = r.v;
+    }
+    g[i] = 0.f;
+  }
+}
 }  // namespace
 
 void adam_update_range(const ParamTensor& tensor, AdamMoments& moments, const AdamStep& step, float* grad,
@@ -29,7 +43,9 @@ void adam_update_range(const ParamTensor& tensor, AdamMoments& moments, const Ad
   float* p = tensor.values + begin;
   float* m = moments.m.data() + begin;
   float* v = moments.v.data() + begin;
-  if (group_skips_zero_gradients(tensor.group))
+  if (tensor.group == ParamGroup::Rmsprop)
+    rmsprop_entries(step.lr, p, v, grad + begin, n);
+  else if (group_skips_zero_gradients(tensor.group))
     adam_entries<true>(step, p, m, v, grad + begin, n);
   else
     adam_entries<false>(step, p, m, v, grad + begin, n);

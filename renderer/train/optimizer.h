@@ -16,7 +16,7 @@
 namespace nerds {
 
 // Whether Adam leaves the entries whose gradient is exactly zero alone.
-inline bool group_skips_zero_gradients(ParamGroup group) { return group == ParamGroup::Sparse; }
+inline bool group_skips_zero_gradients(ParamGroup group) { return group != ParamGroup::Dense; }
 
 // Adam's settings for `tensor` at training step t (1-based) when the schedule's learning rate
 // is lr: the tensor's learning-rate factor, its group's weight decay.
@@ -27,7 +27,8 @@ inline AdamStep tensor_adam_step(const ParamTensorInfo& tensor, const OptimizerC
 
 // Adam on entries [begin, end) of `tensor` (values and moments) with their gradient `grad`
 // (the tensor's layout, indexed from its first entry), as the tensor's group says; zeroes
-// grad there for the next step.
+// grad there for the next step. The rmsprop group takes RMSProp instead (rmsprop.h: the
+// step's learning rate only, its running mean square in the second moments).
 void adam_update_range(const ParamTensor& tensor, AdamMoments& moments, const AdamStep& step, float* grad,
                        size_t begin, size_t end);
 

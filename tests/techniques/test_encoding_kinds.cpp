@@ -40,6 +40,7 @@ TEST_CASE("encoding kinds: every kind builds, has a width, and names its tensors
     // A small grid, so that the grid kinds allocate little.
     if (p.has("encoding.log2_table_size")) p.set("encoding.log2_table_size", int64_t{12});
     if (p.has("encoding.dense_max_resolution")) p.set("encoding.dense_max_resolution", int64_t{32});
+    if (p.has("encoding.plenoxels_resolution_init")) p.set("encoding.plenoxels_resolution_init", int64_t{16});
     const NetworkConfig config = make_train_config(p, data).network;
     CHECK(config.encoding == k.name);
 

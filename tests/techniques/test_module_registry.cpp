@@ -261,6 +261,9 @@ TEST_CASE("module registry: every method file in scenes/methods loads and trains
     // samples, and its dense Adam updates a sixteenth of the entries.
     const bool tensorf = params.get_string("encoding.kind") == "tensorf";
     if (tensorf) params.set("encoding.tensorf_resolution_init", int64_t{32});
+    // Plenoxels' grid at 32 nodes per axis (its dense start), for the same reason.
+    const bool plenoxels = params.get_string("encoding.kind") == "plenoxels";
+    if (plenoxels) params.set("encoding.plenoxels_resolution_init", int64_t{32});
     EngineOptions o;
     o.data_dir = tiny_scene();
     o.method_name = name;

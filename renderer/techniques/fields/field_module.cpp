@@ -54,8 +54,9 @@ void declare(ParamSet& p) {
   p.declare("field",
             {"color", ParamType::Choice,
              "colour head: standard ([features, SH(direction)] -> RGB); ref_nerf (Ref-NeRF: predicted normals, "
-             "IDE of the reflected direction with roughness, diffuse + tinted specular, sRGB tone map)",
-             -1, 1, {kStandardColorHead, kRefNerfColorHead}},
+             "IDE of the reflected direction with roughness, diffuse + tinted specular, sRGB tone map); sh (Plenoxels: "
+             "no network, sigmoid(SH(direction) . the explicit encoding's coefficients), with field.density=encoding)",
+             -1, 1, {kStandardColorHead, kRefNerfColorHead, kShColorHead}},
             std::string(kStandardColorHead));
   p.declare("field",
             {"ref_ide_degree", ParamType::Int,

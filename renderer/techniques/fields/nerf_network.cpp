@@ -44,11 +44,28 @@ NerfNetwork::NerfNetwork(const NetworkConfig& config) : config_(config) {
     density_ = Mlp({encoding_dim(), config.density_hidden, config.density_layers, config.geo_features,
                     config.density_skip_layer});
   }
-  color_ = Mlp({color_input_dim(), config.color_hidden, config.color_layers, 3});
+  if (network_uses_sh_color(config_)) {
+    // Plenoxels: no colour network; the encoding's outputs after the density are the
+    // coefficients of 3 channels' SH.
+    const int coefficients = config.sh_degree * config.sh_degree;
+    if (!network_density_from_encoding(config_))
+      throw InputError("", "field.color", "the SH colour head (sh) reads an explicit encoding's coefficients: it needs "
+                                          "field.density=encoding");
+    if (encoding_dim_ != 1 + 3 * coefficients)
+      throw InputError("", "field.color",
+                       "the SH colour head (sh) needs the encoding's outputs to be the density and 3 x field.sh_degree^2 = " +
+                           std::to_string(3 * coefficients) + " SH coefficients; encoding.kind=" + config.encoding +
+                           " gives " + std::to_string(encoding_dim_) + " outputs");
+    if (config.appearance.dim > 0)
+      throw InputError("", "appearance.kind", "the SH colour head (field.color=sh) has no network to read an appearance code");
+    config_.color_layers = 0;
+  } else {
+    color_ = Mlp({color_input_dim(), config.color_hidden, config.color_layers, 3});
+  }
   if (network_uses_ref_nerf(config)) {
     if (config.ide_degree < 1 || config.ide_degree > kMaxIdeDegree) throw std::invalid_argument("ide_degree must be 1..5");
     ref_head_ = std::make_unique<RefNerfHead>(config_.geo_features, config.ide_degree);
-  } else if (config.color_head != kStandardColorHead) {
+  } else if (config.color_head != kStandardColorHead && !network_uses_sh_color(config)) {
     throw std::invalid_argument("unknown color head '" + config.color_head + "'");
   }
   for (int k = 0; k < config.proposal.count; ++k) proposals_.emplace_back(config.proposal, k);
@@ -209,6 +226,19 @@ void NerfNetwork::color_stage(const float* dir, int m, float* color_in, float* c
     const float* d = dir + 3 * i;
     sh_encode(d[0], d[1], d[2], deg, color_in + static_cast<size_t>(i) * C + G + A);
   }
+  if (network_uses_sh_color(config_)) {  // Plenoxels: sigmoid(SH(d) . coefficients) per channel
+    const int K = deg * deg;
+    for (int i = 0; i < m; ++i) {
+      const float* in = color_in + static_cast<size_t>(i) * C;
+      for (int ch = 0; ch < 3; ++ch) {
+        float s = 0.f;
+        for (int k = 0; k < K; ++k) s += in[1 + ch * K + k] * in[G + k];
+        color_out[3 * i + ch] = sigmoid(s);  // kept: the backward pass reads the activation
+        rgb[3 * i + ch] = color_out[3 * i + ch];
+      }
+    }
+    return;
+  }
   if (A > 0) {  // NeRF-W's appearance code between the geometry features and the direction
     const bool mean = !image && !view_code && view_appearance_.empty();
     const std::vector<float> mean_code = mean ? appearance_.mean() : std::vector<float>();
@@ -313,6 +343,17 @@ void NerfNetwork::color_backward(NetworkWorkspace& ws, int m, const float* d_rgb
     return;
   }
   for (int i = 0; i < 3 * m; ++i) ws.d_out[i] = d_rgb[i] * sigmoid_grad_from_output(ws.color_out[i]);
+  if (network_uses_sh_color(config_)) {  // d/d(coefficient k of channel ch) = d_out[ch] SH_k(d); none to the density
+    const int K = config_.sh_degree * config_.sh_degree;
+    for (int i = 0; i < m; ++i) {
+      const float* in = ws.color_in.data() + static_cast<size_t>(i) * C;
+      float* d = ws.d_color_in.data() + static_cast<size_t>(i) * G;
+      d[0] = 0.f;
+      for (int ch = 0; ch < 3; ++ch)
+        for (int k = 0; k < K; ++k) d[1 + ch * K + k] = ws.d_out[3 * i + ch] * in[G + k];
+    }
+    return;
+  }
   if (A == 0) {
     color_.backward(ws.color_in.data(), C, m, ws.color_hidden_ptrs.data(), ws.d_out.data(), ws.d_color_in.data(), G,
                     G, grads.color, ws.scratch0.data(), ws.scratch1.data());

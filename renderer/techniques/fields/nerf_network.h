@@ -8,6 +8,8 @@
 // With field.density = encoding (the explicit grids: TensoRF, and Plenoxels and DVGO to come)
 // there is no density MLP: the encoding's outputs are the geometry features, the first one the
 // raw density; field.density_activation maps it to sigma (renderer/math/density_activation.h).
+// With field.color = sh (Plenoxels) there is no colour MLP either: the features after the
+// density are 3 x sh_degree^2 SH coefficients and rgb = sigmoid(SH(d) . coefficients).
 #pragma once
 
 #include <array>

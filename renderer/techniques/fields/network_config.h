@@ -9,6 +9,7 @@
 #include "renderer/math/integrated_dir_encoding.h"
 #include "renderer/techniques/per_image/per_image_config.h"
 #include "renderer/techniques/samplers/proposal_network_config.h"
+#include "renderer/techniques/plenoxels/plenoxels_config.h"
 #include "renderer/techniques/tensorf/tensorf_config.h"
 
 namespace nerds {
@@ -25,6 +26,10 @@ constexpr const char kDenseEncoding[] = "dense";
 // -> specular colour).
 constexpr const char kStandardColorHead[] = "standard";
 constexpr const char kRefNerfColorHead[] = "ref_nerf";
+// Plenoxels' (Fridovich-Keil, Yu et al. 2022, Sec. 3.1): no network; the geometry features
+// after the density are 3 x sh_degree^2 SH coefficients, colour = sigmoid(SH(d) . coefficients)
+// per channel (an explicit encoding's: field.density = encoding).
+constexpr const char kShColorHead[] = "sh";
 
 // Where the density comes from (field.density): the density MLP's first output (Instant-NGP,
 // NeRF), or the encoding's first output with no density MLP at all (the explicit grids:
@@ -43,6 +48,7 @@ struct NetworkConfig {
   HashGridConfig grid;           // the grid kinds (hash, dense: its encoding sets grid.all_dense)
   FrequencyEncoding frequency;   // frequency, ipe (none: 0 frequencies, the input only)
   TensorfConfig tensorf;         // tensorf (renderer/techniques/tensorf/)
+  PlenoxelsConfig plenoxels;     // plenoxels (renderer/techniques/plenoxels/)
   int density_hidden = 64;
   int density_layers = 1;
   // NeRF's skip connection (Mildenhall et al. 2020, supplement Fig. 7): 0 none, else the
@@ -90,12 +96,14 @@ inline bool network_density_is_plain_exp(const NetworkConfig& c) {
 inline bool network_density_from_encoding(const NetworkConfig& c) { return c.density_source == kDensityFromEncoding; }
 
 inline bool network_uses_ref_nerf(const NetworkConfig& c) { return c.color_head == kRefNerfColorHead; }
+inline bool network_uses_sh_color(const NetworkConfig& c) { return c.color_head == kShColorHead; }
 
 // Width of the color MLP's input (the encoding's width: encodings/encoding_kinds.h): the
 // geometry features, NeRF-W's appearance code (none by default), the direction's SH; with
 // Ref-NeRF's head (which takes no appearance code), the features, the IDE and n'.d.
 inline int network_color_input_width(const NetworkConfig& c) {
   if (network_uses_ref_nerf(c)) return c.geo_features + ide_width(ide_term_count(c.ide_degree)) + 1;
+  if (network_uses_sh_color(c)) return c.geo_features + c.sh_degree * c.sh_degree;  // the features, SH(d)
   return c.geo_features + c.appearance.dim + c.sh_degree * c.sh_degree;
 }
 

@@ -3,11 +3,11 @@
 // scenes/methods/tensorf.json pairs it with field.density = encoding, softplus with TensoRF's
 // shift, the appearance MLP and the learning rates; papers/tensorf.json holds its ablation.
 #include <cmath>
-#include <sstream>
 #include <string>
 
 #include "renderer/error.h"
 #include "renderer/techniques/encodings/encoding_kinds.h"
+#include "renderer/techniques/encodings/schedule_steps.h"
 #include "renderer/techniques/tensorf/tensorf_encoding.h"
 
 namespace nerds {
@@ -72,34 +72,6 @@ void declare(ParamSet& p) {
             20.0);
 }
 
-// "2000,3000" -> {2000, 3000}; InputError naming the parameter on anything else.
-std::vector<float> read_steps(const std::string& text, int total) {
-  std::vector<float> out;
-  std::stringstream in(text);
-  std::string item;
-  float last = 0.f;
-  while (std::getline(in, item, ',')) {
-    const size_t b = item.find_first_not_of(" \t"), e = item.find_last_not_of(" \t");
-    if (b == std::string::npos) continue;
-    const std::string word = item.substr(b, e - b + 1);
-    size_t used = 0;
-    long v = -1;
-    try {
-      v = std::stol(word, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used != word.size() || v < 1 || v > total)
-      throw InputError("", "encoding.tensorf_upsample_steps",
-                       "'" + word + "' is not a step in 1.." + std::to_string(total) + " (encoding.tensorf_schedule_steps)");
-    const float f = static_cast<float>(v) / static_cast<float>(total);
-    if (f <= last) throw InputError("", "encoding.tensorf_upsample_steps", "the steps must increase");
-    out.push_back(f);
-    last = f;
-  }
-  return out;
-}
-
 void configure(const ParamSet& p, const Dataset&, NetworkConfig& c) {
   TensorfConfig& t = c.tensorf;
   t.decomposition = p.get_string("encoding.tensorf_decomposition") == "cp" ? TensorfDecomposition::CP
@@ -109,8 +81,9 @@ void configure(const ParamSet& p, const Dataset&, NetworkConfig& c) {
   t.appearance_features = static_cast<int>(p.get_int("encoding.tensorf_appearance_features"));
   t.resolution_init = static_cast<int>(p.get_int("encoding.tensorf_resolution_init"));
   t.resolution_final = static_cast<int>(p.get_int("encoding.tensorf_resolution_final"));
-  t.upsample_at = read_steps(p.get_string("encoding.tensorf_upsample_steps"),
-                             static_cast<int>(p.get_int("encoding.tensorf_schedule_steps")));
+  t.upsample_at = read_schedule_steps(p.get_string("encoding.tensorf_upsample_steps"),
+                                      static_cast<int>(p.get_int("encoding.tensorf_schedule_steps")),
+                                      "encoding.tensorf_upsample_steps", "encoding.tensorf_schedule_steps");
   t.l1_weight = static_cast<float>(p.get_float("encoding.tensorf_l1_weight"));
   t.init_scale = static_cast<float>(p.get_float("encoding.tensorf_init_scale"));
   t.lr_factor = static_cast<float>(p.get_float("encoding.tensorf_lr_factor"));
