@@ -260,6 +260,8 @@ std::string cuda_backend_supports(const TrainConfig& config) {
     return "the CUDA backend does not implement BARF's coarse-to-fine encoding schedule (encoding.c2f)";
   if (config.network.encoding == "tensorf")
     return "the CUDA backend does not implement TensoRF's factorised grids (encoding.kind=tensorf)";
+  if (config.network.encoding == "dvgo")
+    return "the CUDA backend does not implement DVGO's voxel grids and stages (encoding.kind=dvgo)";
   if (network_density_from_encoding(config.network))
     return "the CUDA backend does not implement the explicit grids' density from the encoding (field.density=encoding)";
   if (!network_density_is_plain_exp(config.network))

@@ -21,6 +21,20 @@ void adam_entries(const AdamStep& step, float* __restrict params, float* __restr
     g[i] = 0.f;
   }
 }
+
+// The same with entry i's step scaled by scale[i / block] (Adam's step is linear in the rate).
+void adam_entries_scaled(const AdamStep& step, bool skip_zero, float* params, float* m, float* v, float* g,
+                         int64_t n, const float* scale, int64_t first, int block) {
+  for (int64_t i = 0; i < n; ++i) {
+    const float gi = g[i];
+    g[i] = 0.f;
+    if (skip_zero && gi == 0.f) continue;
+    const AdamValues r = adam_step_values(step, gi, params[i], m[i], v[i]);
+    params[i] += (r.param - params[i]) * scale[(first + i) / block];
+    m[i] = r.m;
+    v[i] = r.v;
+  }
+}
 }  // namespace
 
 void adam_update_range(const ParamTensor& tensor, AdamMoments& moments, const AdamStep& step, float* grad,
@@ -29,7 +43,10 @@ void adam_update_range(const ParamTensor& tensor, AdamMoments& moments, const Ad
   float* p = tensor.values + begin;
   float* m = moments.m.data() + begin;
   float* v = moments.v.data() + begin;
-  if (group_skips_zero_gradients(tensor.group))
+  if (tensor.entry_lr)
+    adam_entries_scaled(step, group_skips_zero_gradients(tensor.group), p, m, v, grad + begin, n, tensor.entry_lr,
+                        static_cast<int64_t>(begin), tensor.entry_lr_block);
+  else if (group_skips_zero_gradients(tensor.group))
     adam_entries<true>(step, p, m, v, grad + begin, n);
   else
     adam_entries<false>(step, p, m, v, grad + begin, n);

@@ -261,6 +261,11 @@ TEST_CASE("module registry: every method file in scenes/methods loads and trains
     // samples, and its dense Adam updates a sixteenth of the entries.
     const bool tensorf = params.get_string("encoding.kind") == "tensorf";
     if (tensorf) params.set("encoding.tensorf_resolution_init", int64_t{32});
+    // DVGO's grids at 24 (coarse) and 32 (fine) nodes per axis: a test-sized memory.
+    if (params.get_string("encoding.kind") == "dvgo") {
+      params.set("encoding.dvgo_coarse_resolution", int64_t{24});
+      params.set("encoding.dvgo_fine_resolution", int64_t{32});
+    }
     EngineOptions o;
     o.data_dir = tiny_scene();
     o.method_name = name;

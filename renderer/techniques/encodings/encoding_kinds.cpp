@@ -16,6 +16,7 @@ EncodingKind none_encoding_kind();       // frequency_encoding.cpp
 EncodingKind ipe_encoding_kind();        // integrated_encoding.cpp
 EncodingKind dense_encoding_kind();      // dense_grid_encoding.cpp
 EncodingKind tensorf_encoding_kind();    // ../tensorf/tensorf_kind.cpp
+EncodingKind dvgo_encoding_kind();       // ../dvgo/dvgo_kind.cpp
 
 const std::vector<EncodingKind>& encoding_kinds() {
   static const std::vector<EncodingKind> kinds = {
@@ -25,6 +26,7 @@ const std::vector<EncodingKind>& encoding_kinds() {
       ipe_encoding_kind(),
       dense_encoding_kind(),
       tensorf_encoding_kind(),
+      dvgo_encoding_kind(),
   };
   return kinds;
 }

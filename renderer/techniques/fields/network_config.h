@@ -9,6 +9,7 @@
 #include "renderer/math/integrated_dir_encoding.h"
 #include "renderer/techniques/per_image/per_image_config.h"
 #include "renderer/techniques/samplers/proposal_network_config.h"
+#include "renderer/techniques/dvgo/dvgo_config.h"
 #include "renderer/techniques/tensorf/tensorf_config.h"
 
 namespace nerds {
@@ -43,6 +44,7 @@ struct NetworkConfig {
   HashGridConfig grid;           // the grid kinds (hash, dense: its encoding sets grid.all_dense)
   FrequencyEncoding frequency;   // frequency, ipe (none: 0 frequencies, the input only)
   TensorfConfig tensorf;         // tensorf (renderer/techniques/tensorf/)
+  DvgoConfig dvgo;               // dvgo (renderer/techniques/dvgo/)
   int density_hidden = 64;
   int density_layers = 1;
   // NeRF's skip connection (Mildenhall et al. 2020, supplement Fig. 7): 0 none, else the
