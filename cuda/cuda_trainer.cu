@@ -264,6 +264,8 @@ std::string cuda_backend_supports(const TrainConfig& config) {
     return "the CUDA backend does not implement Plenoxels' sparse voxel grid (encoding.kind=plenoxels)";
   if (network_uses_sh_color(config.network))
     return "the CUDA backend does not implement the SH colour head with no network (field.color=sh)";
+  if (config.network.encoding == "dvgo")
+    return "the CUDA backend does not implement DVGO's voxel grids and stages (encoding.kind=dvgo)";
   if (network_density_from_encoding(config.network))
     return "the CUDA backend does not implement the explicit grids' density from the encoding (field.density=encoding)";
   if (!network_density_is_plain_exp(config.network))

@@ -45,6 +45,11 @@ struct ParamTensorInfo {
 // A trained tensor: its description and a view of the owning module's values (size() floats).
 struct ParamTensor : ParamTensorInfo {
   float* values = nullptr;
+  // A per-entry learning-rate scale (DVGO's view-count-based learning rate): entry i moves at
+  // the tensor's rate times entry_lr[i / entry_lr_block]; null: none. The module owns it; it is
+  // a training setting, not trained state (snapshots do not hold it). CPU backend only.
+  const float* entry_lr = nullptr;
+  int entry_lr_block = 1;
 };
 
 // Adam's first and second moments of one tensor (Kingma & Ba 2015), size() floats each.

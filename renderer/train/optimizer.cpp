@@ -35,6 +35,20 @@ void rmsprop_entries(float lr, float* __restrict params, float* __restrict v, fl
     g[i] = 0.f;
   }
 }
+
+// The same with entry i's step scaled by scale[i / block] (Adam's step is linear in the rate).
+void adam_entries_scaled(const AdamStep& step, bool skip_zero, float* params, float* m, float* v, float* g,
+                         int64_t n, const float* scale, int64_t first, int block) {
+  for (int64_t i = 0; i < n; ++i) {
+    const float gi = g[i];
+    g[i] = 0.f;
+    if (skip_zero && gi == 0.f) continue;
+    const AdamValues r = adam_step_values(step, gi, params[i], m[i], v[i]);
+    params[i] += (r.param - params[i]) * scale[(first + i) / block];
+    m[i] = r.m;
+    v[i] = r.v;
+  }
+}
 }  // namespace
 
 void adam_update_range(const ParamTensor& tensor, AdamMoments& moments, const AdamStep& step, float* grad,
@@ -45,6 +59,9 @@ void adam_update_range(const ParamTensor& tensor, AdamMoments& moments, const Ad
   float* v = moments.v.data() + begin;
   if (tensor.group == ParamGroup::Rmsprop)
     rmsprop_entries(step.lr, p, v, grad + begin, n);
+  else if (tensor.entry_lr)
+    adam_entries_scaled(step, group_skips_zero_gradients(tensor.group), p, m, v, grad + begin, n, tensor.entry_lr,
+                        static_cast<int64_t>(begin), tensor.entry_lr_block);
   else if (group_skips_zero_gradients(tensor.group))
     adam_entries<true>(step, p, m, v, grad + begin, n);
   else

@@ -264,6 +264,15 @@ TEST_CASE("module registry: every method file in scenes/methods loads and trains
     // Plenoxels' grid at 32 nodes per axis (its dense start), for the same reason.
     const bool plenoxels = params.get_string("encoding.kind") == "plenoxels";
     if (plenoxels) params.set("encoding.plenoxels_resolution_init", int64_t{32});
+    // DVGO's grids at 24 (coarse) and 32 (fine) nodes per axis: a test-sized memory; its coarse
+    // stage starts at alpha 1e-2 (the fine stage's) instead of 1e-6, whose density needs about
+    // 100 steps at the grids' rate of 0.1 to show at all.
+    const bool dvgo = params.get_string("encoding.kind") == "dvgo";
+    if (dvgo) {
+      params.set("encoding.dvgo_coarse_resolution", int64_t{24});
+      params.set("encoding.dvgo_fine_resolution", int64_t{32});
+      params.set("encoding.dvgo_coarse_alpha_init", 1e-2);
+    }
     EngineOptions o;
     o.data_dir = tiny_scene();
     o.method_name = name;
@@ -281,7 +290,7 @@ TEST_CASE("module registry: every method file in scenes/methods loads and trains
     // NeRF-W's transient head first takes much of the scene into its transient field, which
     // renders do not show: its static field needs more steps to pass the same bar.
     // TensoRF starts from an empty field (softplus(raw - 10)) whose density must first grow.
-    const int steps = params.get_bool("transient.enabled") || tensorf ? 80 : 20;
+    const int steps = params.get_bool("transient.enabled") || tensorf || dvgo ? 80 : 20;
     for (int i = 0; i < steps; ++i) {
       const StepStats s = engine.train_step();
       REQUIRE(std::isfinite(s.loss));

@@ -17,6 +17,7 @@ EncodingKind ipe_encoding_kind();        // integrated_encoding.cpp
 EncodingKind dense_encoding_kind();      // dense_grid_encoding.cpp
 EncodingKind tensorf_encoding_kind();    // ../tensorf/tensorf_kind.cpp
 EncodingKind plenoxels_encoding_kind();  // ../plenoxels/plenoxels_kind.cpp
+EncodingKind dvgo_encoding_kind();       // ../dvgo/dvgo_kind.cpp
 
 const std::vector<EncodingKind>& encoding_kinds() {
   static const std::vector<EncodingKind> kinds = {
@@ -27,6 +28,7 @@ const std::vector<EncodingKind>& encoding_kinds() {
       dense_encoding_kind(),
       tensorf_encoding_kind(),
       plenoxels_encoding_kind(),
+      dvgo_encoding_kind(),
   };
   return kinds;
 }

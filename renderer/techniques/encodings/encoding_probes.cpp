@@ -114,17 +114,17 @@ ModuleProbes encoding_probes(const ParamSet& params, const Dataset& data) {
   std::shared_ptr<PositionEncoding> encoding = make_position_encoding(config);
   Pcg32 rng(2024, 0x9e37);
   const std::vector<ParamTensor> tensors = encoding->param_tensors();
-  // A tensor no optimizer moves (learning-rate factor 0: Plenoxels' index grid) is structure,
-  // not a function of its values: kept as built, not probed.
+  // A tensor with learning-rate factor 0 is state the optimizer never moves (DVGO's box and
+  // stage, Plenoxels' index grid), saved with the model but not a parameter of the function: left as built, no probe.
+  const auto trained = [](const ParamTensor& t) { return t.lr_factor != 0.f; };
   for (const ParamTensor& t : tensors)
-    if (t.lr_factor != 0.f)
+    if (trained(t))
       for (size_t k = 0; k < t.size(); ++k) t.values[k] = rng.next_float() * 2.f - 1.f;
   // One probe per trained tensor (its parameters), or one of the fixed function.
   ModuleProbes probes;
   if (tensors.empty()) probes.push_back(std::make_unique<EncodingProbe>(config.encoding, encoding, -1));
   for (size_t t = 0; t < tensors.size(); ++t)
-    if (tensors[t].lr_factor != 0.f)
-      probes.push_back(std::make_unique<EncodingProbe>(config.encoding, encoding, static_cast<int>(t)));
+    if (trained(tensors[t])) probes.push_back(std::make_unique<EncodingProbe>(config.encoding, encoding, static_cast<int>(t)));
   return probes;
 }
 

@@ -10,6 +10,7 @@
 #include "renderer/techniques/per_image/per_image_config.h"
 #include "renderer/techniques/samplers/proposal_network_config.h"
 #include "renderer/techniques/plenoxels/plenoxels_config.h"
+#include "renderer/techniques/dvgo/dvgo_config.h"
 #include "renderer/techniques/tensorf/tensorf_config.h"
 
 namespace nerds {
@@ -49,6 +50,7 @@ struct NetworkConfig {
   FrequencyEncoding frequency;   // frequency, ipe (none: 0 frequencies, the input only)
   TensorfConfig tensorf;         // tensorf (renderer/techniques/tensorf/)
   PlenoxelsConfig plenoxels;     // plenoxels (renderer/techniques/plenoxels/)
+  DvgoConfig dvgo;               // dvgo (renderer/techniques/dvgo/)
   int density_hidden = 64;
   int density_layers = 1;
   // NeRF's skip connection (Mildenhall et al. 2020, supplement Fig. 7): 0 none, else the
