@@ -1,4 +1,4 @@
-// `nerds race --data DIR --methods a,b,c`: the representations race. Each method trains one
+// `nerds race --data DIR --methods a,b,c [--arm NAME=METHOD:key=value,...]`: the representations race. Each method trains one
 // after the other on the same dataset from the same seed and budget (--seconds of training
 // time, or --steps), with test-PSNR checks at a schedule of training times (default 5, 10,
 // 20, 30, 60, 90, 120 s, then every minute, and the end); it is saved (the model size is the
@@ -28,7 +28,7 @@ namespace {
 
 struct RaceArgs {
   std::string data, methods, out = "runs/race", check_at, thresholds = "25,28,30", device;
-  std::vector<std::string> sets;
+  std::vector<std::string> sets, arms;
   Budget budget;
   int64_t seed = 1337;
   int check_stride = 8, test_stride = 1, downscale = 1;
@@ -62,12 +62,73 @@ std::string list_method_files() {
 }
 
 struct RaceMethod {
-  std::string name, method, file;
+  std::string name, method, file, stem;
+  std::vector<std::string> arm_sets;  // an --arm's own settings, after every --set
   ParamSet params;
 };
 
-// --methods: names in scenes/methods/ (or method file paths), each once, all resolved before
-// anything trains.
+std::string trimmed(const std::string& s) {
+  const size_t b = s.find_first_not_of(" \t"), e = s.find_last_not_of(" \t");
+  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+}
+
+// The method file a --methods token or an --arm's METHOD names ("" for instant_ngp's built-in
+// defaults); an unknown name lists the method files.
+std::string method_file_of(const std::string& token, const std::string& option) {
+  const bool is_path = token.find('/') != std::string::npos ||
+                       (token.size() >= 5 && token.compare(token.size() - 5, 5, ".json") == 0);
+  std::error_code ec;
+  if (is_path && !fs::is_regular_file(token, ec)) throw InputError(token, "", "no such method file (" + option + ")");
+  const std::string file = is_path ? token : find_method_file(token);
+  if (!is_path && file.empty() && token != "instant_ngp")
+    throw InputError(option, "", "no method '" + token + "': " + list_method_files());
+  return file;
+}
+
+// --arm NAME=METHOD[:key=value,...]: one arm of a method with settings of its own, applied after
+// every --set (so several arms of one method can race, e.g. table sizes). A piece without '='
+// continues the previous value (a list value such as encoding.tensorf_upsample_steps=2000,3000).
+RaceMethod parse_arm(const std::string& spec, const std::vector<std::string>& sets) {
+  const std::string option = "--arm '" + spec + "'";
+  const size_t eq = spec.find('=');
+  if (eq == std::string::npos)
+    throw InputError(option, "", "expected NAME=METHOD[:key=value,...], e.g. T14=instant_ngp:encoding.log2_table_size=14");
+  RaceMethod m;
+  m.name = trimmed(spec.substr(0, eq));
+  if (m.name.empty()) throw InputError(option, "", "the arm has no name before '='");
+  const std::string rest = spec.substr(eq + 1);
+  const size_t colon = rest.find(':');
+  const std::string method = trimmed(rest.substr(0, colon));
+  if (method.empty()) throw InputError(option, "", "the arm names no method after '='");
+  if (colon != std::string::npos) {
+    std::stringstream list(rest.substr(colon + 1));
+    std::string piece;
+    while (std::getline(list, piece, ',')) {
+      piece = trimmed(piece);
+      if (piece.find('=') != std::string::npos) {
+        m.arm_sets.push_back(piece);
+      } else if (!m.arm_sets.empty() && !piece.empty()) {
+        m.arm_sets.back() += "," + piece;
+      } else {
+        throw InputError(option, "", "'" + piece + "' is not key=value (after ':' come module.key=value settings)");
+      }
+    }
+    if (m.arm_sets.empty()) throw InputError(option, "", "nothing after ':' (give module.key=value settings or drop the ':')");
+  }
+  m.file = method_file_of(method, option);
+  std::vector<std::string> all = sets;
+  all.insert(all.end(), m.arm_sets.begin(), m.arm_sets.end());
+  try {
+    m.params = method_params(m.file.empty() ? method : m.file, all, &m.method);
+  } catch (const InputError& e) {
+    throw InputError(option, "", e.what());
+  }
+  m.stem = "arm_" + m.name;
+  return m;
+}
+
+// --methods: names in scenes/methods/ (or method file paths), each once, then the --arm
+// entries; every name once, all resolved before anything trains.
 std::vector<RaceMethod> resolve_methods(const RaceArgs& a) {
   std::vector<RaceMethod> out;
   std::set<std::string> seen, seen_methods;
@@ -76,26 +137,26 @@ std::vector<RaceMethod> resolve_methods(const RaceArgs& a) {
   std::vector<std::string> sets = a.sets;
   sets.push_back("trainer.seed=" + std::to_string(a.seed));
   while (std::getline(list, token, ',')) {
-    const size_t b = token.find_first_not_of(" \t"), e = token.find_last_not_of(" \t");
-    if (b == std::string::npos) continue;
-    token = token.substr(b, e - b + 1);
+    token = trimmed(token);
+    if (token.empty()) continue;
     if (!seen.insert(token).second) throw InputError("--methods", "", "'" + token + "' is listed twice");
-    const bool is_path = token.find('/') != std::string::npos ||
-                         (token.size() >= 5 && token.compare(token.size() - 5, 5, ".json") == 0);
-    std::error_code ec;
-    std::string file = is_path ? token : find_method_file(token);
-    if (is_path && !fs::is_regular_file(token, ec)) throw InputError(token, "", "no such method file (--methods)");
-    if (!is_path && file.empty() && token != "instant_ngp")
-      throw InputError("--methods", "", "no method '" + token + "': " + list_method_files());
     RaceMethod m;
     m.name = token;
-    m.file = file;
-    m.params = method_params(file.empty() ? token : file, sets, &m.method);
+    m.file = method_file_of(token, "--methods");
+    m.params = method_params(m.file.empty() ? token : m.file, sets, &m.method);
     if (!seen_methods.insert(m.method).second)
       throw InputError("--methods", "", "two entries name the method '" + m.method + "'");
+    m.stem = m.method;
     out.push_back(std::move(m));
   }
-  if (out.empty()) throw InputError("--methods", "", "no method given (e.g. --methods instant_ngp,nerf)");
+  for (const std::string& spec : a.arms) {
+    RaceMethod m = parse_arm(spec, sets);
+    if (!seen.insert(m.name).second)
+      throw InputError("--arm '" + spec + "'", "", "the name '" + m.name + "' is already taken by another entry");
+    out.push_back(std::move(m));
+  }
+  if (out.empty())
+    throw InputError("--methods", "", "no method given (e.g. --methods instant_ngp,nerf, or --arm NAME=METHOD:key=value)");
   return out;
 }
 
@@ -113,6 +174,7 @@ RaceEntry race_one(const RaceArgs& a, const RaceSetup& setup, const RaceMethod& 
   r.name = m.name;
   r.method = m.method;
   r.method_file = m.file.empty() ? "" : absolute_path(m.file);
+  r.arm_sets = m.arm_sets;
   r.params = nlohmann::ordered_json::parse(m.params.to_json().dump());
   r.peak_is_own = reset_peak_rss();
   r.rss_before_mib = current_rss_mib();
@@ -172,7 +234,7 @@ RaceEntry race_one(const RaceArgs& a, const RaceSetup& setup, const RaceMethod& 
     r.samples_per_second = st.used_samples / ts;
     r.marched_samples_per_second = st.marched_samples / ts;
     r.rays_per_second = st.rays / ts;
-    const fs::path snapshot = fs::path(setup.out) / "snapshots" / (file_stem(m.method) + ".nerds");
+    const fs::path snapshot = fs::path(setup.out) / "snapshots" / (file_stem(m.stem) + ".nerds");
     make_folder(snapshot.parent_path().string());
     engine.save(snapshot.string());
     r.snapshot = snapshot.string();
@@ -269,9 +331,14 @@ Command add_race_command(CLI::App& app) {
       "race", "train several methods one after the other (same data, seed and budget) and race their test PSNR "
               "against training time: table, JSON and plot");
   sub->add_option("--data", args->data, "dataset folder")->required();
-  sub->add_option("--methods", args->methods,
-                  "comma-separated method names (scenes/methods/NAME.json) or method file paths, e.g. instant_ngp,nerf")
-      ->required();
+  sub->add_option(
+      "--methods", args->methods,
+      "comma-separated method names (scenes/methods/NAME.json) or method file paths, e.g. instant_ngp,nerf");
+  sub->add_option("--arm", args->arms,
+                               "race an arm with settings of its own, after every --set: NAME=METHOD[:key=value,...], "
+                               "e.g. T14=instant_ngp:encoding.log2_table_size=14 (repeatable; arms may share a method)")
+                   ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+                   ->allow_extra_args(false);
   add_budget_options(sub, &args->budget, 120);
   sub->add_option("--out", args->out, "output folder: race.md, race.json, race.png, snapshots/")->capture_default_str();
   sub->add_option("--check-at", args->check_at,

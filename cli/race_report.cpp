@@ -142,6 +142,7 @@ nlohmann::ordered_json race_json(const RaceSetup& s, const std::vector<RaceEntry
     m["name"] = e.name;
     m["method"] = e.method;
     m["method_file"] = e.method_file;
+    m["arm_sets"] = e.arm_sets;
     if (!e.failure.empty()) m["failure"] = e.failure;
     m["steps"] = e.steps;
     m["train_seconds"] = e.train_seconds;
@@ -232,6 +233,12 @@ std::string race_markdown(const RaceSetup& s, const std::vector<RaceEntry>& entr
           " | " + (e.snapshot.empty() ? std::string("-") : std::to_string(e.parameters)) + " |\n";
   }
   for (const RaceEntry& e : entries)
+    if (!e.arm_sets.empty()) {
+      md += "\nArm `" + e.name + "` (`" + e.method + "`):";
+      for (const std::string& x : e.arm_sets) md += " `" + x + "`";
+      md += ".\n";
+    }
+  for (const RaceEntry& e : entries)
     if (!e.failure.empty()) md += "\n`" + e.name + "` stopped: " + e.failure + "\n";
 
   md += "\n## Test PSNR (dB) at the check times\n\n| method |";
@@ -258,9 +265,9 @@ std::string race_markdown(const RaceSetup& s, const std::vector<RaceEntry>& entr
         "Samples/s: the samples the network evaluated per second of training (forward and backward, the engine's "
         "`used_samples`). Peak memory: the process's peak resident memory from just before the method's engine was "
         "made until its training and checks ended (reset for each method; memory an earlier method freed but the "
-        "allocator kept counts too, see `rss_before_mib`). Snapshot: the saved file, `snapshots/NAME.nerds` (the "
-        "trained tensors with their Adam moments, and the occupancy grid); parameters: the trained tensors' values, "
-        "what rendering needs (4 bytes each).\n\n"
+        "allocator kept counts too, see `rss_before_mib`). Snapshot: the saved file, `snapshots/METHOD.nerds` "
+        "(`snapshots/arm_NAME.nerds` for an --arm: the trained tensors with their Adam moments, and the occupancy "
+        "grid); parameters: the trained tensors' values, what rendering needs (4 bytes each).\n\n"
         "Command: `" + shell_line(s.command_line) + "`\n";
   return md;
 }

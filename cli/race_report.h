@@ -25,7 +25,8 @@ struct RaceCheck {
 
 // One method's race.
 struct RaceEntry {
-  std::string name;         // as given in --methods
+  std::string name;         // as given in --methods, or an --arm's NAME
+  std::vector<std::string> arm_sets;  // an --arm's own settings (after every --set)
   std::string method;       // the method file's name
   std::string method_file;  // the file read ("" for instant_ngp's built-in defaults)
   nlohmann::ordered_json params;

@@ -132,3 +132,60 @@ TEST_CASE("nerds race: an unknown method name is an error listing the method fil
   }
   CHECK_FALSE(fs::exists(out));
 }
+
+TEST_CASE("nerds race --arm: two arms of one method with their own settings, and bad arms fail before training") {
+  nerds_test::TempFolder tmp("race_arms");
+  const fs::path data = tmp.path() / "scene", out = tmp.path() / "race";
+  nerds_test::make_small_scene("default", data.string(), 16, 8, 2);
+  const std::string common = "race --data '" + data.string() + "' --steps 3 --check-at 100 --check-stride 2 "
+                             "--set trainer.batch_samples=1024 --set occupancy.resolution=16 --device cpu --out '" +
+                             out.string() + "' ";
+  nerds_test::CliOutput r = nerds_test::run_nerds_cli(
+      tmp, common + "--arm T12=instant_ngp:encoding.log2_table_size=12,field.density_hidden=32 "
+                    "--arm T10=instant_ngp:encoding.log2_table_size=10");
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  const nlohmann::json j = nlohmann::json::parse(nerds_test::read_text_file(out / "race.json"));
+  REQUIRE(j["methods"].size() == 2);
+  CHECK(j["methods"][0]["name"] == "T12");
+  CHECK(j["methods"][1]["name"] == "T10");
+  for (const auto& m : j["methods"]) {
+    CHECK(m["method"] == "instant_ngp");
+    CHECK(m["params"]["trainer"]["batch_samples"] == 1024);  // --set reaches every arm
+    CHECK(m["steps"] == 3);
+  }
+  CHECK(j["methods"][0]["params"]["encoding"]["log2_table_size"] == 12);
+  CHECK(j["methods"][0]["params"]["field"]["density_hidden"] == 32);
+  CHECK(j["methods"][1]["params"]["encoding"]["log2_table_size"] == 10);
+  CHECK(j["methods"][1]["params"]["field"]["density_hidden"] == 64);
+  CHECK(j["methods"][1]["arm_sets"] == nlohmann::json::array({"encoding.log2_table_size=10"}));
+  // Each arm its own snapshot: a smaller table, fewer parameters.
+  CHECK(j["methods"][0]["snapshot"] != j["methods"][1]["snapshot"]);
+  CHECK(j["methods"][0]["parameters"].get<int64_t>() > j["methods"][1]["parameters"].get<int64_t>());
+  CHECK(nerds_test::read_text_file(out / "race.md").find("Arm `T10` (`instant_ngp`): `encoding.log2_table_size=10`") !=
+        std::string::npos);
+
+  fs::remove_all(out);
+  for (const auto& [arm, message] : std::vector<std::pair<std::string, std::string>>{
+           {"T12", "expected NAME=METHOD"},
+           {"=instant_ngp", "no name"},
+           {"A=", "names no method"},
+           {"A=no_such_method", "no method 'no_such_method'"},
+           {"A=instant_ngp:", "nothing after ':'"},
+           {"A=instant_ngp:log2_table_size", "is not key=value"},
+           {"A=instant_ngp:encoding.no_such_key=1", "no_such_key"},
+           {"A=instant_ngp:encoding.log2_table_size=99", "log2_table_size"}}) {
+    r = nerds_test::run_nerds_cli(tmp, common + "--arm '" + arm + "'");
+    INFO(arm << ": " << r.err);
+    CHECK(r.code == 2);
+    CHECK(r.err.find("--arm '" + arm + "'") != std::string::npos);
+    CHECK(r.err.find(message) != std::string::npos);
+  }
+  r = nerds_test::run_nerds_cli(tmp, common + "--methods instant_ngp --arm instant_ngp=instant_ngp:trainer.lr=0.001");
+  CHECK(r.code == 2);
+  CHECK(r.err.find("already taken") != std::string::npos);
+  r = nerds_test::run_nerds_cli(tmp, common);
+  CHECK(r.code == 2);
+  CHECK(r.err.find("no method given") != std::string::npos);
+  CHECK_FALSE(fs::exists(out));
+}
