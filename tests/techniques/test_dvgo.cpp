@@ -72,7 +72,7 @@ void fill(DvgoEncoding& e, G g, F f) {
 
 }  // namespace
 
-TEST_CASE("dvgo: the shift gives alpha_init over one voxel; the activations' derivatives match finite differences") {
+TEST_CASE("dvgo: the shift gives alpha_init over one voxel, and the activations' derivatives match finite differences") {
   for (float a : {1e-6f, 1e-2f, 0.3f}) CHECK(dvgo_raw2alpha(dvgo_act_shift(a), 1.f) == doctest::Approx(a).epsilon(1e-4));
   for (float x : {-20.f, -4.f, -0.3f, 0.7f, 5.f}) {
     CAPTURE(x);
@@ -93,7 +93,7 @@ TEST_CASE("dvgo: the shift gives alpha_init over one voxel; the activations' der
   }
 }
 
-TEST_CASE("dvgo: trilinear interpolation is exact on linear functions; post-activation activates the interpolated raw") {
+TEST_CASE("dvgo: trilinear interpolation is exact on linear functions, and post-activation activates the interpolated raw") {
   DvgoEncoding e(small_config(DvgoInterpolation::Post));
   fill(e, [](const float* p) { return 3.f * p[0] - 2.f * p[1] + p[2] - 1.f; },
        [](const float* p, int c) { return (c + 1.f) * p[0] + 0.5f * p[1] - c * p[2]; });
@@ -196,7 +196,7 @@ TEST_CASE("dvgo: the fine stage's box holds every coarse voxel above the thresho
   CHECK(out[0] < -20.f);
 }
 
-TEST_CASE("dvgo: progressive scaling doubles the voxels and keeps a linear function; the schedule follows the run") {
+TEST_CASE("dvgo: progressive scaling doubles the voxels and keeps a linear function, and the schedule follows the run") {
   DvgoEncoding e(small_config(DvgoInterpolation::Post));
   CHECK(e.follow_schedule(0.3f));
   const int before[3] = {e.nodes(0), e.nodes(1), e.nodes(2)};

@@ -4,13 +4,13 @@
 // field.density = encoding (trunc_exp of the encoding's log sigma), the 2x128 colour MLP and the
 // learning rates; papers/dvgo.json holds its post- against pre-activation ablation.
 #include <cmath>
-#include <sstream>
 #include <string>
 
 #include "renderer/error.h"
 #include "renderer/techniques/dvgo/dvgo_encoding.h"
 #include "renderer/techniques/dvgo/view_count.h"
 #include "renderer/techniques/encodings/encoding_kinds.h"
+#include "renderer/techniques/encodings/schedule_steps.h"
 
 namespace nerds {
 
@@ -87,34 +87,6 @@ void declare(ParamSet& p) {
             true);
 }
 
-// "1000,2000" -> {1000 / total, 2000 / total}; InputError naming the parameter on anything else.
-std::vector<float> read_steps(const std::string& text, int total) {
-  std::vector<float> out;
-  std::stringstream in(text);
-  std::string item;
-  float last = 0.f;
-  while (std::getline(in, item, ',')) {
-    const size_t b = item.find_first_not_of(" \t"), e = item.find_last_not_of(" \t");
-    if (b == std::string::npos) continue;
-    const std::string word = item.substr(b, e - b + 1);
-    size_t used = 0;
-    long v = -1;
-    try {
-      v = std::stol(word, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used != word.size() || v < 1 || v > total)
-      throw InputError("", "encoding.dvgo_scale_steps",
-                       "'" + word + "' is not a step in 1.." + std::to_string(total) + " (encoding.dvgo_fine_steps)");
-    const float f = static_cast<float>(v) / static_cast<float>(total);
-    if (f <= last) throw InputError("", "encoding.dvgo_scale_steps", "the steps must increase");
-    out.push_back(f);
-    last = f;
-  }
-  return out;
-}
-
 void configure(const ParamSet& p, const Dataset& data, NetworkConfig& c) {
   DvgoConfig& d = c.dvgo;
   const std::string mode = p.get_string("encoding.dvgo_interpolation");
@@ -129,7 +101,8 @@ void configure(const ParamSet& p, const Dataset& data, NetworkConfig& c) {
   const int coarse = static_cast<int>(p.get_int("encoding.dvgo_coarse_steps"));
   const int fine_steps = static_cast<int>(p.get_int("encoding.dvgo_fine_steps"));
   d.coarse_fraction = static_cast<float>(coarse) / static_cast<float>(coarse + fine_steps);
-  d.fine_scale_at = read_steps(p.get_string("encoding.dvgo_scale_steps"), fine_steps);
+  d.fine_scale_at = read_schedule_steps(p.get_string("encoding.dvgo_scale_steps"), fine_steps, "encoding.dvgo_scale_steps",
+                                          "encoding.dvgo_fine_steps");
   d.features = static_cast<int>(p.get_int("encoding.dvgo_features"));
   d.step_voxels = static_cast<float>(p.get_float("encoding.dvgo_step_voxels"));
   d.lr_factor = static_cast<float>(p.get_float("encoding.dvgo_lr_factor"));
