@@ -129,7 +129,11 @@ TEST_CASE("hash grid batched encode equals the per-point formula") {
   for (int i = 0; i < n; ++i) {
     std::vector<float> single(E);
     nerds::hash_grid_encode(grid.view(), grid.params().data(), pos.data() + 3 * i, single.data());
-    for (int j = 0; j < E; ++j) CHECK(batched[static_cast<size_t>(i) * E + j] == doctest::Approx(single[j]).epsilon(1e-6));
+    // Equal to the rounding of the scaled coordinate (pos * scale, about 1e3 on the finest
+    // level, so ~6e-5 of a cell): this file is compiled at -Og and the engine's batched path at
+    // -O3, which contracts the corner weights' a*b+c into FMAs (CMakeLists.txt,
+    // nerds_client_code_options).
+    for (int j = 0; j < E; ++j) CHECK(batched[static_cast<size_t>(i) * E + j] == doctest::Approx(single[j]).epsilon(1e-4));
   }
 }
 
