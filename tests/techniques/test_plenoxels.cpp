@@ -225,6 +225,48 @@ TEST_CASE("plenoxels: total variation equals the brute-force sum over the cells,
   CHECK(early.tv_loss(false) == 0.0);
 }
 
+TEST_CASE("plenoxels: with tv_ray_voxels_only TV adds to the voxels the rays reached and to no other") {
+  PlenoxelsConfig c = small_config();
+  c.tv_fraction = 1.f;
+  PlenoxelsEncoding full = sparse_grid(c, 1, 11);
+  c.tv_ray_voxels_only = true;
+  PlenoxelsEncoding masked = sparse_grid(c, 1, 11);
+  for (int slice = 0; slice < 2; ++slice) {
+    CAPTURE(slice);
+    const size_t size = full.param_tensors()[slice].size();
+    const size_t width = slice == 0 ? 1 : 3;
+    std::vector<float> tv(size, 0.f);
+    full.add_regularizer_gradient(slice, tv.data());
+    // The rays' gradient: on every third voxel (all its channels), on its first channel alone
+    // for every fifth (a voxel counts as reached when any of its channels holds a gradient).
+    std::vector<float> rays(size, 0.f);
+    for (size_t v = 0; v < size / width; ++v) {
+      if (v % 3 == 0)
+        for (size_t ch = 0; ch < width; ++ch) rays[v * width + ch] = 0.5f;
+      else if (v % 5 == 0)
+        rays[v * width] = -0.25f;
+    }
+    std::vector<float> got = rays;
+    masked.add_regularizer_gradient(slice, got.data());
+    int reached_with_tv = 0, left_alone = 0;
+    for (size_t v = 0; v < size / width; ++v) {
+      const bool reached = v % 3 == 0 || v % 5 == 0;
+      for (size_t ch = 0; ch < width; ++ch) {
+        const size_t k = v * width + ch;
+        if (reached) {
+          CHECK(got[k] == doctest::Approx(rays[k] + tv[k]).epsilon(1e-5).scale(1e-6));
+          reached_with_tv += tv[k] != 0.f ? 1 : 0;
+        } else {
+          CHECK(got[k] == 0.f);
+          left_alone += tv[k] != 0.f ? 1 : 0;  // where the code's TV would have moved it
+        }
+      }
+    }
+    CHECK(reached_with_tv > 3);
+    CHECK(left_alone > 3);
+  }
+}
+
 TEST_CASE("plenoxels: pruning keeps every voxel that holds density, and upsampling keeps the function there") {
   PlenoxelsConfig c = small_config();
   c.prune_dilation = 1;

@@ -164,11 +164,31 @@ std::vector<int64_t> PlenoxelsEncoding::tv_cells() const {
 namespace {
 // The TV of `cells` over channels [0, channels) of rows `data` (channels floats each), its
 // gradient times `weight` into grad when not null; returns its value times weight.
+// With ray_voxels_only, the gradient goes only to the voxels that already hold a gradient in
+// grad (the rays' of this step): RMSProp moves an entry by about its rate whatever the size of
+// its gradient, so a voxel whose only gradient is TV's would step by the full rate, not by
+// lambda_TV's share (see PlenoxelsConfig::tv_ray_voxels_only).
 double total_variation(const std::vector<float>& links, int64_t n, const std::vector<int64_t>& cells,
-                       const float* data, int channels, float weight, float* grad) {
+                       const float* data, int channels, float weight, float* grad, bool ray_voxels_only = false) {
   const float scale = static_cast<float>(n) / 256.f;  // the code's CALCULATE_RAY_SCALE
+  // Which of each cell's 4 nodes the rays touched, read before TV adds to grad.
+  std::vector<uint8_t> touched;
+  if (grad && ray_voxels_only) {
+    touched.assign(cells.size() * 4, 0);
+    for (size_t q = 0; q < cells.size(); ++q) {
+      const int64_t c = cells[q];
+      const int64_t nb[4] = {c, c + 1, c + n, c + n * n};
+      for (int a = 0; a < 4; ++a) {
+        const float l = links[static_cast<size_t>(nb[a])];
+        if (l < 0.f) continue;
+        const float* g = grad + static_cast<size_t>(l) * channels;
+        for (int ch = 0; ch < channels && !touched[4 * q + a]; ++ch) touched[4 * q + a] = g[ch] != 0.f;
+      }
+    }
+  }
   double sum = 0.0;
-  for (int64_t c : cells) {
+  for (size_t cq = 0; cq < cells.size(); ++cq) {
+    const int64_t c = cells[cq];
     const int64_t nb[4] = {c, c + 1, c + n, c + n * n};
     float l[4];
     bool any = false;
@@ -185,7 +205,8 @@ double total_variation(const std::vector<float>& links, int64_t n, const std::ve
       if (!grad) continue;
       const float d[4] = {t.d0, t.dx, t.dy, t.dz};
       for (int q = 0; q < 4; ++q)
-        if (l[q] >= 0.f) grad[static_cast<size_t>(l[q]) * channels + ch] += weight * d[q];
+        if (l[q] >= 0.f && (touched.empty() || touched[4 * cq + q]))
+          grad[static_cast<size_t>(l[q]) * channels + ch] += weight * d[q];
     }
   }
   return weight * sum;
@@ -197,9 +218,9 @@ void PlenoxelsEncoding::add_regularizer_gradient(int slice, float* grad) const {
   if (w <= 0.f || density_.empty() || !tv_active()) return;
   const std::vector<int64_t> cells = tv_cells();
   if (slice == 0)
-    total_variation(links_, n_, cells, density_.data(), 1, w, grad);
+    total_variation(links_, n_, cells, density_.data(), 1, w, grad, config_.tv_ray_voxels_only);
   else
-    total_variation(links_, n_, cells, sh_.data(), 3 * k_, w, grad);
+    total_variation(links_, n_, cells, sh_.data(), 3 * k_, w, grad, config_.tv_ray_voxels_only);
 }
 
 bool PlenoxelsEncoding::tv_active() const {

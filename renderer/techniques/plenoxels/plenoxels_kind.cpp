@@ -66,6 +66,11 @@ void declare(ParamSet& p) {
              "Plenoxels: total variation only until the first upsampling (the code's default tv_early_only 1); false: "
              "throughout the run"},
             true);
+  p.declare("encoding",
+            {"plenoxels_tv_ray_voxels_only", ParamType::Bool,
+             "Plenoxels: total variation's gradient only on the voxels this step's rays reached (RMSProp would move a "
+             "voxel with TV's gradient alone by the full rate; false: the code's, every voxel of the drawn cells)"},
+            false);
   declare_float(p, "plenoxels_prune_density",
                 "Plenoxels: at an upsampling, nodes are kept within plenoxels_prune_dilation of a node whose raw "
                 "density exceeds this (the code's density_thresh 5)",
@@ -121,6 +126,7 @@ void configure(const ParamSet& p, const Dataset&, NetworkConfig& c) {
   x.tv_sh = static_cast<float>(p.get_float("encoding.plenoxels_tv_sh"));
   x.tv_fraction = static_cast<float>(p.get_float("encoding.plenoxels_tv_fraction"));
   x.tv_early_only = p.get_bool("encoding.plenoxels_tv_early_only");
+  x.tv_ray_voxels_only = p.get_bool("encoding.plenoxels_tv_ray_voxels_only");
   x.prune_density = static_cast<float>(p.get_float("encoding.plenoxels_prune_density"));
   x.prune_dilation = static_cast<int>(p.get_int("encoding.plenoxels_prune_dilation"));
   x.max_voxels = static_cast<long long>(p.get_int("encoding.plenoxels_max_voxels"));
