@@ -121,11 +121,18 @@ void DvgoEncoding::encode(const float* pos, const float*, int n, float* out, int
 std::vector<ParamTensor> DvgoEncoding::param_tensors() {
   const int64_t nx = dims_[0], ny = dims_[1], nz = dims_[2];
   std::vector<ParamTensor> out;
+  // The grids' Adam (the code's MaskedAdam): in the coarse stage every voxel moves, a voxel no
+  // ray reached this step goes on with its momentum (coarse_train has no skip_zero_grad_fields);
+  // in the fine stage only voxels with a gradient move (fine_train's skip_zero_grad_fields
+  // density and k0). With the engine's ~200 rays per step early on (the code: 8192) a coarse
+  // voxel is reached in about one step of ten, and its momentum carries each reach about ten
+  // steps further, so the coarse density rises to the bbox threshold within the stage.
+  const ParamGroup grid_group = fine() ? ParamGroup::Sparse : ParamGroup::Dense;
   const auto add = [&](const char* name, std::vector<int64_t> shape, std::vector<float>& values, float lr) {
     ParamTensor t;
     t.name = std::string("encoding.") + name;
     t.shape = std::move(shape);
-    t.group = ParamGroup::Sparse;  // the code's skip_zero_grad_fields (fine stage)
+    t.group = lr > 0.f ? grid_group : ParamGroup::Sparse;  // box and stage: no gradient moves them
     t.lr_factor = lr;
     t.values = values.data();
     out.push_back(std::move(t));
