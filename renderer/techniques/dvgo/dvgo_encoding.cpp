@@ -124,9 +124,8 @@ std::vector<ParamTensor> DvgoEncoding::param_tensors() {
   // The grids' Adam (the code's MaskedAdam): in the coarse stage every voxel moves, a voxel no
   // ray reached this step goes on with its momentum (coarse_train has no skip_zero_grad_fields);
   // in the fine stage only voxels with a gradient move (fine_train's skip_zero_grad_fields
-  // density and k0). With the engine's ~200 rays per step early on (the code: 8192) a coarse
-  // voxel is reached in about one step of ten, and its momentum carries each reach about ten
-  // steps further, so the coarse density rises to the bbox threshold within the stage.
+  // density and k0). With the engine's few hundred rays per step early on (the code: 8192) a
+  // coarse voxel is reached only every few steps; its momentum carries each reach on.
   const ParamGroup grid_group = fine() ? ParamGroup::Sparse : ParamGroup::Dense;
   const auto add = [&](const char* name, std::vector<int64_t> shape, std::vector<float>& values, float lr) {
     ParamTensor t;
