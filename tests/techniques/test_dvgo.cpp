@@ -258,6 +258,18 @@ TEST_CASE("dvgo: coarse voxels no ray reached go on with their momentum, fine vo
   CHECK(fine[3].lr_factor == 0.f);
 }
 
+TEST_CASE("dvgo: fine_from_coarse starts the fine grids from zero when no coarse voxel passed the threshold") {
+  DvgoConfig c = small_config(DvgoInterpolation::Post);
+  c.fine_from_coarse = true;
+  DvgoEncoding e(c);
+  fill(e, [](const float*) { return 1.f; }, [](const float*, int ch) { return 0.5f + ch; });  // alpha ~3e-6 < 1e-3
+  REQUIRE(e.follow_schedule(0.3f));
+  const std::vector<ParamTensor> t = e.param_tensors();
+  for (size_t k = 0; k < t[0].size(); ++k) REQUIRE(t[0].values[k] == 0.f);
+  for (size_t k = 0; k < t[1].size(); ++k) REQUIRE(t[1].values[k] == 0.f);
+  CHECK(e.box()[3] - e.box()[0] == doctest::Approx(1.f));
+}
+
 TEST_CASE("dvgo: a snapshot of the fine stage loads into a fresh encoding (shapes, box and stage)") {
   nerds_test::TempFolder dir("dvgo_snapshot");
   const std::string path = dir.str() + "/snap.nerds";

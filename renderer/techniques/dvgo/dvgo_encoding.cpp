@@ -230,7 +230,8 @@ void DvgoEncoding::start_fine(int level) {
   const int coarse_dims[3] = {dims_[0], dims_[1], dims_[2]};
   const float b_coarse = shift(), base_coarse = base_voxel();
   float lo[3], hi[3];
-  if (occupied_box(lo, hi)) {
+  const bool found = occupied_box(lo, hi);
+  if (found) {
     for (int a = 0; a < 3; ++a) {  // world_bound_scale about the centre, within the scene box
       const float c = 0.5f * (lo[a] + hi[a]);
       const float h = std::max(0.5f * (hi[a] - lo[a]) * config_.world_bound_scale, 1e-3f);
@@ -243,7 +244,10 @@ void DvgoEncoding::start_fine(int level) {
   int d[3];
   fine_dims(std::ldexp(static_cast<double>(config_.fine_voxels), -rest), d);
   set_dims(d);  // the fine grids start from zero (the code trains a new model)
-  if (!config_.fine_from_coarse) return;
+  // A coarse stage with no voxel above the threshold holds no geometry to carry on: its field is
+  // alpha_init 1e-6 everywhere, which the fine stage could not raise (grid lr 0.3, 300 steps:
+  // 9.62 dB), so the fine grids start from zero at the fine alpha_init as the code's do.
+  if (!config_.fine_from_coarse || !found) return;
   // Or from the coarse grids, read at each fine node with the same sigma (post-activation:
   // softplus(interp V + b) / base) and the same features.
   const int F = config_.features;
