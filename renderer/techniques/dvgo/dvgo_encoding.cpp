@@ -245,8 +245,8 @@ void DvgoEncoding::start_fine(int level) {
   fine_dims(std::ldexp(static_cast<double>(config_.fine_voxels), -rest), d);
   set_dims(d);  // the fine grids start from zero (the code trains a new model)
   // A coarse stage with no voxel above the threshold holds no geometry to carry on: its field is
-  // alpha_init 1e-6 everywhere, which the fine stage could not raise (grid lr 0.3, 300 steps:
-  // 9.62 dB), so the fine grids start from zero at the fine alpha_init as the code's do.
+  // near alpha_init 1e-6 everywhere, which the fine stage's few steps could not raise, so the
+  // fine grids start from zero at the fine alpha_init as the code's do.
   if (!config_.fine_from_coarse || !found) return;
   // Or from the coarse grids, read at each fine node with the same sigma (post-activation:
   // softplus(interp V + b) / base) and the same features.
