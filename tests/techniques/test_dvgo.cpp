@@ -231,6 +231,45 @@ TEST_CASE("dvgo: the view-count learning rate scales each entry's Adam step") {
   CHECK(grad[0] == 0.f);
 }
 
+TEST_CASE("dvgo: coarse voxels no ray reached go on with their momentum, fine voxels stay (the code's skip_zero_grad_fields)") {
+  DvgoEncoding e(small_config(DvgoInterpolation::Post));
+  // One Adam step with a gradient on every entry, then one with none: a coarse entry moves on
+  // (its first moment), a fine entry stays where the first step left it.
+  const auto second_step_moves = [](const ParamTensor& t) {
+    const size_t n = t.size();
+    AdamMoments m{std::vector<float>(n, 0.f), std::vector<float>(n, 0.f)};
+    std::vector<float> grad(n, 1.f);
+    adam_update_range(t, m, make_adam_step(0.1f, 0.9f, 0.99f, 1e-15f, 1, 0.f), grad.data(), 0, n);
+    const float after_first = t.values[0];
+    adam_update_range(t, m, make_adam_step(0.1f, 0.9f, 0.99f, 1e-15f, 2, 0.f), grad.data(), 0, n);
+    return t.values[0] - after_first;
+  };
+  std::vector<ParamTensor> coarse = e.param_tensors();
+  CHECK(coarse[0].group == ParamGroup::Dense);
+  CHECK(second_step_moves(coarse[0]) < -0.01f);
+  CHECK(second_step_moves(coarse[1]) < -0.01f);
+  REQUIRE(e.follow_schedule(0.3f));
+  std::vector<ParamTensor> fine = e.param_tensors();
+  CHECK(fine[0].group == ParamGroup::Sparse);
+  CHECK(second_step_moves(fine[0]) == 0.f);
+  CHECK(second_step_moves(fine[1]) == 0.f);
+  // The box and the stage never move.
+  CHECK(fine[2].lr_factor == 0.f);
+  CHECK(fine[3].lr_factor == 0.f);
+}
+
+TEST_CASE("dvgo: fine_from_coarse starts the fine grids from zero when no coarse voxel passed the threshold") {
+  DvgoConfig c = small_config(DvgoInterpolation::Post);
+  c.fine_from_coarse = true;
+  DvgoEncoding e(c);
+  fill(e, [](const float*) { return 1.f; }, [](const float*, int ch) { return 0.5f + ch; });  // alpha ~3e-6 < 1e-3
+  REQUIRE(e.follow_schedule(0.3f));
+  const std::vector<ParamTensor> t = e.param_tensors();
+  for (size_t k = 0; k < t[0].size(); ++k) REQUIRE(t[0].values[k] == 0.f);
+  for (size_t k = 0; k < t[1].size(); ++k) REQUIRE(t[1].values[k] == 0.f);
+  CHECK(e.box()[3] - e.box()[0] == doctest::Approx(1.f));
+}
+
 TEST_CASE("dvgo: a snapshot of the fine stage loads into a fresh encoding (shapes, box and stage)") {
   nerds_test::TempFolder dir("dvgo_snapshot");
   const std::string path = dir.str() + "/snap.nerds";

@@ -121,11 +121,17 @@ void DvgoEncoding::encode(const float* pos, const float*, int n, float* out, int
 std::vector<ParamTensor> DvgoEncoding::param_tensors() {
   const int64_t nx = dims_[0], ny = dims_[1], nz = dims_[2];
   std::vector<ParamTensor> out;
+  // The grids' Adam (the code's MaskedAdam): in the coarse stage every voxel moves, a voxel no
+  // ray reached this step goes on with its momentum (coarse_train has no skip_zero_grad_fields);
+  // in the fine stage only voxels with a gradient move (fine_train's skip_zero_grad_fields
+  // density and k0). With the engine's few hundred rays per step early on (the code: 8192) a
+  // coarse voxel is reached only every few steps; its momentum carries each reach on.
+  const ParamGroup grid_group = fine() ? ParamGroup::Sparse : ParamGroup::Dense;
   const auto add = [&](const char* name, std::vector<int64_t> shape, std::vector<float>& values, float lr) {
     ParamTensor t;
     t.name = std::string("encoding.") + name;
     t.shape = std::move(shape);
-    t.group = ParamGroup::Sparse;  // the code's skip_zero_grad_fields (fine stage)
+    t.group = lr > 0.f ? grid_group : ParamGroup::Sparse;  // box and stage: no gradient moves them
     t.lr_factor = lr;
     t.values = values.data();
     out.push_back(std::move(t));
@@ -224,7 +230,8 @@ void DvgoEncoding::start_fine(int level) {
   const int coarse_dims[3] = {dims_[0], dims_[1], dims_[2]};
   const float b_coarse = shift(), base_coarse = base_voxel();
   float lo[3], hi[3];
-  if (occupied_box(lo, hi)) {
+  const bool found = occupied_box(lo, hi);
+  if (found) {
     for (int a = 0; a < 3; ++a) {  // world_bound_scale about the centre, within the scene box
       const float c = 0.5f * (lo[a] + hi[a]);
       const float h = std::max(0.5f * (hi[a] - lo[a]) * config_.world_bound_scale, 1e-3f);
@@ -237,7 +244,10 @@ void DvgoEncoding::start_fine(int level) {
   int d[3];
   fine_dims(std::ldexp(static_cast<double>(config_.fine_voxels), -rest), d);
   set_dims(d);  // the fine grids start from zero (the code trains a new model)
-  if (!config_.fine_from_coarse) return;
+  // A coarse stage with no voxel above the threshold holds no geometry to carry on: its field is
+  // near alpha_init 1e-6 everywhere, which the fine stage's few steps could not raise, so the
+  // fine grids start from zero at the fine alpha_init as the code's do.
+  if (!config_.fine_from_coarse || !found) return;
   // Or from the coarse grids, read at each fine node with the same sigma (post-activation:
   // softplus(interp V + b) / base) and the same features.
   const int F = config_.features;

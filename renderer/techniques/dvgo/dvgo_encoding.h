@@ -9,8 +9,9 @@
 // shrinks to the coarse geometry's (nodes with alpha > bbox_threshold, grown by
 // world_bound_scale) and the fine grids start there from zero (alpha_init 1e-2) at
 // fine_voxels / 2^4 voxels, doubled at each progressive-scaling step (the values resampled).
-// Tensors: "encoding.density" [nz, ny, nx], "encoding.features" [nz, ny, nx, F] (sparse Adam:
-// the code's skip_zero_grad_fields), and the stage's state, which no gradient moves:
+// Tensors: "encoding.density" [nz, ny, nx], "encoding.features" [nz, ny, nx, F] (Adam over
+// every voxel in the coarse stage, only voxels with a gradient in the fine stage: the code's
+// skip_zero_grad_fields, fine_train only), and the stage's state, which no gradient moves:
 // "encoding.box" [2, 3] (the grids' box: lower, upper corner) and "encoding.stage" [1]
 // (0 coarse, 1 + k fine after k scalings).
 #pragma once
