@@ -5,6 +5,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "renderer/techniques/fields/network_tensor_names.h"
 #include "renderer/techniques/fields/ref_nerf_normals.h"
 #include "renderer/techniques/samplers/hierarchical_sampler.h"
 #include "renderer/techniques/samplers/sampler_kinds.h"
@@ -14,6 +15,7 @@
 #include "renderer/backend/sample_buffer.h"
 #include "renderer/error.h"
 #include "renderer/math/distortion_loss.h"
+#include "renderer/math/ref_nerf.h"
 #include "renderer/math/ray_loss.h"
 #include "renderer/math/ray_march.h"
 #include "renderer/math/transient_compositing.h"
@@ -276,7 +278,10 @@ void CpuBackend::process_chunk(int step, int first_ray, int n_rays, ChunkResult&
   // after the samples').
   const bool ref_regularized = network.ref_head() && m > 0 &&
                                (config_.ref_nerf.orientation > 0.f || config_.ref_nerf.predicted_normal > 0.f);
-  if (network.ref_head()) std::fill(s.ws.ref.d_normal.begin(), s.ws.ref.d_normal.end(), 0.f);
+  if (network.ref_head()) {
+    std::fill(s.ws.ref.d_normal.begin(), s.ws.ref.d_normal.end(), 0.f);
+    s.ws.ref.color_to_normal = step >= config_.ref_nerf.normal_detach_steps;
+  }
   if (ref_regularized)
     loss += 3.0 * out.rays_total_hint *
             ref_nerf_regularizers(network, s.ws, pos.data(), dir.data(), s.sigma.data(), dt.data(),
@@ -393,7 +398,14 @@ BackendStepResult CpuBackend::step(const StepRequest& request) {
   // Adam's settings per tensor for this step.
   std::vector<ParamTensor> tensors = model_.param_tensors();
   std::vector<AdamStep> adam_steps;
-  for (const ParamTensor& t : tensors) adam_steps.push_back(tensor_adam_step(t, config_.optimizer, request.lr, step + 1));
+  // Ref-NeRF's colour MLP eases in (field.ref_color_warmup_steps; ref_nerf.h ref_lr_delay_factor).
+  const float color_delay =
+      model_.network.ref_head() ? ref_lr_delay_factor(step, config_.ref_nerf.color_warmup_steps, 0.01f) : 1.f;
+  for (const ParamTensor& t : tensors) {
+    const bool color_mlp = t.name.rfind(std::string(kColorMlpTensors) + ".", 0) == 0;
+    adam_steps.push_back(
+        tensor_adam_step(t, config_.optimizer, request.lr * (color_mlp ? color_delay : 1.f), step + 1));
+  }
 
   // The encoding's scatter backward and Adam, slice by slice: each slice owns its part of the
   // gradient, so slices run in parallel without atomics; chunks are visited in order, so the

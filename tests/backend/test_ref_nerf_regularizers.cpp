@@ -217,7 +217,7 @@ TEST_CASE("Ref-NeRF network: the head's tensor is listed and its gradient is fil
   const std::vector<ParamTensor> tensors = net.param_tensors();
   const int head = find_tensor(tensors, kRefNerfHeadTensor);
   REQUIRE(head >= 0);
-  CHECK(tensors[head].shape == std::vector<int64_t>{kRefHeadOutputs, 8});
+  CHECK(tensors[head].shape == std::vector<int64_t>{kRefHeadOutputs, 8 + 1});
   Rays r = two_rays();
   const int m = 12;
   NetworkWorkspace ws;
@@ -236,4 +236,33 @@ TEST_CASE("Ref-NeRF network: the head's tensor is listed and its gradient is fil
     sum += std::fabs(g[head][k]);
   }
   CHECK(sum > 0.0);
+}
+
+TEST_CASE("Ref-NeRF network: with the colour's path to n' cut (ref_normal_detach_steps), only R_o and R_p train n'") {
+  NerfNetwork net(ref_config());
+  net.initialize(9);
+  const std::vector<ParamTensor> tensors = net.param_tensors();
+  const int head = find_tensor(tensors, kRefNerfHeadTensor);
+  REQUIRE(head >= 0);
+  Rays r = two_rays();
+  const int m = 12;
+  // The summed |gradient| of the head's rows [r0, r1) (column-major, kRefHeadOutputs rows).
+  const auto rows_sum = [&](bool color_to_normal, int r0, int r1) {
+    NetworkWorkspace ws;
+    std::vector<float> sigma(m), rgb(3 * m), d_sigma(m, 0.1f), d_rgb(3 * m, 0.2f);
+    net.forward(r.pos.data(), r.dir.data(), m, ws, sigma.data(), rgb.data());
+    std::fill(ws.ref.d_normal.begin(), ws.ref.d_normal.end(), 0.f);  // no regularizers
+    ws.ref.color_to_normal = color_to_normal;
+    NetworkGradients grads = net.make_gradients();
+    grads.set_zero();
+    net.backward(ws, m, d_sigma.data(), d_rgb.data(), grads);
+    const float* g = net.gradients(grads)[head];
+    double sum = 0.0;
+    for (size_t k = 0; k < tensors[head].size(); ++k)
+      if (static_cast<int>(k % kRefHeadOutputs) >= r0 && static_cast<int>(k % kRefHeadOutputs) < r1) sum += std::fabs(g[k]);
+    return sum;
+  };
+  CHECK(rows_sum(true, 0, 3) > 0.0);    // the normal's rows: the colour's gradient
+  CHECK(rows_sum(false, 0, 3) == 0.0);  // cut: nothing without R_o, R_p
+  CHECK(rows_sum(false, 3, kRefHeadOutputs) > 0.0);  // roughness, diffuse and tint still train
 }

@@ -194,3 +194,12 @@ TEST_CASE("Ref-NeRF terms: normalisation, tone map, R_o and R_p derivatives by f
   CHECK(predicted_normal_term(a, b) == doctest::Approx(0.5f * dot(a - b, a - b)).epsilon(1e-5));
   CHECK(angle_degrees(make_vec3(1.f, 0.f, 0.f), make_vec3(0.f, 1.f, 0.f)) == doctest::Approx(90.f));
 }
+
+TEST_CASE("Ref-NeRF colour warm-up: multinerf's delay factor rises from mult to 1 over its steps") {
+  CHECK(ref_lr_delay_factor(0, 100, 0.01f) == doctest::Approx(0.01f));
+  CHECK(ref_lr_delay_factor(50, 100, 0.01f) == doctest::Approx(0.01f + 0.99f * std::sin(0.25 * 3.14159265358979)));
+  CHECK(ref_lr_delay_factor(100, 100, 0.01f) == doctest::Approx(1.f));
+  CHECK(ref_lr_delay_factor(500, 100, 0.01f) == doctest::Approx(1.f));
+  CHECK(ref_lr_delay_factor(0, 0, 0.01f) == 1.f);  // no warm-up
+  for (int s = 0; s < 100; ++s) CHECK(ref_lr_delay_factor(s + 1, 100, 0.01f) >= ref_lr_delay_factor(s, 100, 0.01f));
+}

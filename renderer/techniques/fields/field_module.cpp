@@ -82,6 +82,20 @@ void declare(ParamSet& p) {
              "reaches this (0 = every sample, as the paper)",
              0, 1},
             0.0);
+  p.declare("field",
+            {"ref_normal_detach_steps", ParamType::Int,
+             "Ref-NeRF: for this many first steps the colour loss does not reach the predicted normals (a stop-gradient "
+             "on n' in the reflection and n'.d), so only R_o and R_p fit them to the density normals (0 = never, as the "
+             "paper)",
+             0, 100000000},
+            int64_t{0});
+  p.declare("field",
+            {"ref_color_warmup_steps", ParamType::Int,
+             "Ref-NeRF: the colour MLP's learning rate eases in from 1% over this many steps (multinerf's lr_delay_steps "
+             "512 with lr_delay_mult 0.01, there for every parameter), so the specular output's sigmoid does not "
+             "saturate in the first steps (0 = none)",
+             0, 100000000},
+            int64_t{0});
 }
 
 void configure(const ParamSet& p, const Dataset&, TrainConfig& c) {
@@ -108,6 +122,8 @@ void configure(const ParamSet& p, const Dataset&, TrainConfig& c) {
   c.ref_nerf.predicted_normal = static_cast<float>(p.get_float("field.ref_normal_weight"));
   c.ref_nerf.normal_step = static_cast<float>(p.get_float("field.ref_normal_step"));
   c.ref_nerf.normal_min_weight = static_cast<float>(p.get_float("field.ref_normal_min_weight"));
+  c.ref_nerf.normal_detach_steps = static_cast<int>(p.get_int("field.ref_normal_detach_steps"));
+  c.ref_nerf.color_warmup_steps = static_cast<int>(p.get_int("field.ref_color_warmup_steps"));
 }
 }  // namespace
 

@@ -48,12 +48,15 @@ void RefHeadBuffers::compact(const int* idx, int m, int) {
 }
 
 RefNerfHead::RefNerfHead(int geo_features, int ide_degree)
-    : weights_(Eigen::MatrixXf::Zero(kRefHeadOutputs, geo_features)), table_(make_ide_table(ide_degree)) {}
+    : weights_(Eigen::MatrixXf::Zero(kRefHeadOutputs, geo_features + 1)), table_(make_ide_table(ide_degree)) {}
 
 void RefNerfHead::initialize(uint64_t seed) {
   Pcg32 rng(seed, 0x5ef1);
-  const float bound = std::sqrt(6.f / static_cast<float>(weights_.rows() + weights_.cols()));
-  for (Eigen::Index i = 0; i < weights_.size(); ++i) weights_.data()[i] = (rng.next_float() * 2.f - 1.f) * bound;
+  const int G = geo_features();
+  const float bound = std::sqrt(6.f / static_cast<float>(weights_.rows() + G));
+  for (int j = 0; j < G; ++j)
+    for (int r = 0; r < kRefHeadOutputs; ++r) weights_(r, j) = (rng.next_float() * 2.f - 1.f) * bound;
+  weights_.col(G).setZero();  // the biases start at zero (flax Dense)
 }
 
 ParamTensor RefNerfHead::param_tensor() {
@@ -70,7 +73,8 @@ void RefNerfHead::encode(const float* dir, int m, float* color_in, int ld, RefHe
   const int G = geo_features(), D = ide_width();
   Eigen::Map<const Eigen::MatrixXf, Eigen::Unaligned, Eigen::OuterStride<>> f(color_in, G, m, Eigen::OuterStride<>(ld));
   Eigen::Map<Eigen::MatrixXf> raw(b.raw.data(), kRefHeadOutputs, m);
-  raw.noalias() = weights_ * f;
+  raw.noalias() = weights_.leftCols(G) * f;
+  raw.colwise() += weights_.col(G);
   for (int i = 0; i < m; ++i) {
     const float* r = b.raw.data() + static_cast<size_t>(i) * kRefHeadOutputs;
     const Vec3 n = negative_normalized(make_vec3(r[0], r[1], r[2]));
@@ -124,8 +128,9 @@ void RefNerfHead::encode_backward(const float* d_rgb, const float* spec, const f
     // The IDE: into the reflected direction and the roughness.
     float d_wr[3] = {0.f, 0.f, 0.f}, d_rough = 0.f;
     ide_encode_backward(table_, wr.x, wr.y, wr.z, b.roughness[i], d_in, d_wr, &d_rough);
-    Vec3 d_n = vec_at(b.d_normal.data(), i) + d * d_in[D];  // the regularizers' and n'.d's
-    d_n = d_n + reflect_about_backward_normal(-d, n, make_vec3(d_wr[0], d_wr[1], d_wr[2]));
+    Vec3 d_n = vec_at(b.d_normal.data(), i);  // the regularizers'
+    if (b.color_to_normal)                    // the colour's, through n'.d and the reflection
+      d_n = d_n + d * d_in[D] + reflect_about_backward_normal(-d, n, make_vec3(d_wr[0], d_wr[1], d_wr[2]));
     const Vec3 d_g = negative_normalized_backward(make_vec3(r[0], r[1], r[2]), d_n);
     dr[0] = d_g.x;
     dr[1] = d_g.y;
@@ -141,10 +146,11 @@ void RefNerfHead::encode_backward(const float* d_rgb, const float* spec, const f
   }
   Eigen::Map<const Eigen::MatrixXf> dR(d_raw.data(), kRefHeadOutputs, m);
   Eigen::Map<const Eigen::MatrixXf, Eigen::Unaligned, Eigen::OuterStride<>> f(color_in, G, m, Eigen::OuterStride<>(ld));
-  d_weights.noalias() += dR * f.transpose();
+  d_weights.leftCols(G).noalias() += dR * f.transpose();
+  d_weights.col(G) += dR.rowwise().sum();
   Eigen::Map<Eigen::MatrixXf, Eigen::Unaligned, Eigen::OuterStride<>> df(d_features, G, m,
                                                                          Eigen::OuterStride<>(ld_features));
-  df.noalias() += weights_.transpose() * dR;
+  df.noalias() += weights_.leftCols(G).transpose() * dR;
 }
 
 }  // namespace nerds

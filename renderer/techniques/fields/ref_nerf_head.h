@@ -1,6 +1,6 @@
 // Ref-NeRF's colour head (Verbin et al. 2022, Sec. 3-4, Fig. 2; field.color = ref_nerf), on
 // the density MLP's geometry features f (G of them) of each sample:
-//   a linear head on f gives g (3), the roughness's raw value (1), the diffuse colour's (3) and
+//   a linear head with biases on f gives g (3), the roughness's raw value (1), the diffuse colour's (3) and
 //   the specular tint's (3) (multinerf models.py: dense layers on the spatial MLP's output);
 //   n' = -g/|g| (predicted normal), roughness = softplus(raw - 1), c_d = sigmoid(raw - log 3),
 //   s = sigmoid(raw);
@@ -21,7 +21,7 @@
 
 namespace nerds {
 
-constexpr const char* kRefNerfHeadTensor = "field.ref_head";  // [10, geo_features]
+constexpr const char* kRefNerfHeadTensor = "field.ref_head";  // [10, geo_features + 1]: weights, then the biases
 constexpr int kRefHeadOutputs = 10;  // g (3), roughness (1), diffuse (3), tint (3)
 
 // Per-sample values of one batch, kept for the backward pass (columns of samples).
@@ -34,6 +34,7 @@ struct RefHeadBuffers {
   std::vector<float> linear;     // s * c_s + c_d before the tone map (3)
   std::vector<float> d_normal;   // dL/dn' from the normal regularizers (R_o, R_p), set by the trainer (3)
   std::vector<float> d_color_in; // dL/d(colour MLP input), all rows
+  bool color_to_normal = true;   // false: the colour loss stops at n' (field.ref_normal_detach_steps), set by the trainer
   void reserve(size_t n, int color_input_width);
   // Keeps columns idx[0..m) (strictly ascending) in place.
   void compact(const int* idx, int m, int color_input_width);
@@ -43,7 +44,7 @@ class RefNerfHead {
  public:
   RefNerfHead(int geo_features, int ide_degree);
 
-  int geo_features() const { return static_cast<int>(weights_.cols()); }
+  int geo_features() const { return static_cast<int>(weights_.cols()) - 1; }
   int ide_width() const { return nerds::ide_width(table_.terms); }
   const IdeTable& ide_table() const { return table_; }
   Eigen::MatrixXf& weights() { return weights_; }
@@ -69,7 +70,10 @@ class RefNerfHead {
                        int ld_features) const;
 
  private:
-  Eigen::MatrixXf weights_;  // kRefHeadOutputs x G
+  // kRefHeadOutputs x (G + 1): the linear heads' weights, the last column their biases (multinerf's
+  // heads are flax Dense layers, with biases: without them the diffuse colour, the tint and the
+  // roughness can leave their start values only as fast as the geometry features grow)
+  Eigen::MatrixXf weights_;
   IdeTable table_;
 };
 
