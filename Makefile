@@ -19,7 +19,8 @@
 #                switch between `make demo` and `make test` reconfigure and recompile the lot.
 #                The price: running both compiles the engine twice (once per folder); each
 #                folder is then incremental.
-#   build-asan/  `make sanitize`: CPU backend, no viewer window or Python module, compiled -O1 -g
+#   build-asan/  `make sanitize`: CPU backend, no viewer window or Python module, the engine at -O1 -g1
+#                and client code (tests, CLI) at -Og
 #                with -fsanitize=address,undefined (CMake's NERDS_SANITIZE=ON).
 #   build-fuzz/  `make fuzz`: clang, the fuzz targets of fuzz/ with libFuzzer (NERDS_FUZZ=ON).
 # scripts/gpu-check.sh configures another one, build-gpu/, for a GPU machine (sm_90).
