@@ -15,7 +15,7 @@
 #include "renderer/backend/sample_buffer.h"
 #include "renderer/error.h"
 #include "renderer/math/distortion_loss.h"
-#include "renderer/math/ref_nerf.h"
+#include "renderer/math/lr_delay.h"
 #include "renderer/math/ray_loss.h"
 #include "renderer/math/ray_march.h"
 #include "renderer/math/transient_compositing.h"
@@ -398,11 +398,14 @@ BackendStepResult CpuBackend::step(const StepRequest& request) {
   // Adam's settings per tensor for this step.
   std::vector<ParamTensor> tensors = model_.param_tensors();
   std::vector<AdamStep> adam_steps;
-  // Ref-NeRF's colour MLP eases in (field.ref_color_warmup_steps; ref_nerf.h ref_lr_delay_factor).
-  const float color_delay =
-      model_.network.ref_head() ? ref_lr_delay_factor(step, config_.ref_nerf.color_warmup_steps, 0.01f) : 1.f;
+  // Ref-NeRF's colour MLP eases in (field.ref_color_warmup_steps; math/lr_delay.h).
+  const float color_delay = model_.network.ref_head()
+                                ? lr_delay_factor(static_cast<float>(step),
+                                                  static_cast<float>(config_.ref_nerf.color_warmup_steps), 0.01f)
+                                : 1.f;
+  const std::string color_prefix = std::string(kColorMlpTensors) + ".";
   for (const ParamTensor& t : tensors) {
-    const bool color_mlp = t.name.rfind(std::string(kColorMlpTensors) + ".", 0) == 0;
+    const bool color_mlp = t.name.rfind(color_prefix, 0) == 0;
     adam_steps.push_back(
         tensor_adam_step(t, config_.optimizer, request.lr * (color_mlp ? color_delay : 1.f), step + 1));
   }

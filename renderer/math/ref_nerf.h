@@ -83,14 +83,6 @@ NERDS_HD float ref_nerf_tone_map_grad(float x) {
   return linear_to_srgb(x) < 1.f ? linear_to_srgb_grad(x) * (1.f + 2.f * kRefRgbPadding) : 0.f;
 }
 
-// multinerf's learning-rate delay (train_utils / math.learning_rate_decay): the factor
-// mult + (1 - mult) sin(pi/2 clip(step / steps, 0, 1)) on the rate; steps <= 0: 1.
-NERDS_HD float ref_lr_delay_factor(int step, int steps, float mult) {
-  if (steps <= 0) return 1.f;
-  const float t = fminf(fmaxf(static_cast<float>(step) / static_cast<float>(steps), 0.f), 1.f);
-  return mult + (1.f - mult) * sinf(1.5707963267948966f * t);
-}
-
 // One sample's R_o term max(0, n' . d)^2 and its gradient in n' (d: the ray's direction).
 NERDS_HD float orientation_term(Vec3 n_pred, Vec3 d) {
   const float c = fmaxf(0.f, dot(n_pred, d));

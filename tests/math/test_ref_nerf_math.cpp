@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "renderer/math/integrated_dir_encoding.h"
+#include "renderer/math/lr_delay.h"
 #include "renderer/math/ref_nerf.h"
 #include "renderer/math/sh.h"
 #include "tests/test_support/numeric.h"
@@ -196,10 +197,10 @@ TEST_CASE("Ref-NeRF terms: normalisation, tone map, R_o and R_p derivatives by f
 }
 
 TEST_CASE("Ref-NeRF colour warm-up: multinerf's delay factor rises from mult to 1 over its steps") {
-  CHECK(ref_lr_delay_factor(0, 100, 0.01f) == doctest::Approx(0.01f));
-  CHECK(ref_lr_delay_factor(50, 100, 0.01f) == doctest::Approx(0.01f + 0.99f * std::sin(0.25 * 3.14159265358979)));
-  CHECK(ref_lr_delay_factor(100, 100, 0.01f) == doctest::Approx(1.f));
-  CHECK(ref_lr_delay_factor(500, 100, 0.01f) == doctest::Approx(1.f));
-  CHECK(ref_lr_delay_factor(0, 0, 0.01f) == 1.f);  // no warm-up
-  for (int s = 0; s < 100; ++s) CHECK(ref_lr_delay_factor(s + 1, 100, 0.01f) >= ref_lr_delay_factor(s, 100, 0.01f));
+  CHECK(lr_delay_factor(0, 100, 0.01f) == doctest::Approx(0.01f));
+  CHECK(lr_delay_factor(50, 100, 0.01f) == doctest::Approx(0.01f + 0.99f * std::sin(0.25 * 3.14159265358979)));
+  CHECK(lr_delay_factor(100, 100, 0.01f) == doctest::Approx(1.f));
+  CHECK(lr_delay_factor(500, 100, 0.01f) == doctest::Approx(1.f));
+  CHECK(lr_delay_factor(0, 0, 0.01f) == 1.f);  // no warm-up
+  for (int s = 0; s < 100; ++s) CHECK(lr_delay_factor(s + 1, 100, 0.01f) >= lr_delay_factor(s, 100, 0.01f));
 }

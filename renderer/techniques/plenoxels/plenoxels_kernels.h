@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "renderer/math/hd.h"
+#include "renderer/math/lr_delay.h"
 
 namespace nerds {
 
@@ -33,11 +34,7 @@ NERDS_HD TvTerm tv_term(float v0, float vx, float vy, float vz, float scale) {
 // times a reverse-cosine ease-in from delay_mult over delay_steps (none when 0).
 NERDS_HD float plenoxels_lr(float step, float lr, float lr_final, float decay_steps, float delay_steps,
                             float delay_mult) {
-  float delay = 1.f;
-  if (delay_steps > 0.f) {
-    const float u = fminf(fmaxf(step / delay_steps, 0.f), 1.f);
-    delay = delay_mult + (1.f - delay_mult) * sinf(1.5707963f * u);
-  }
+  const float delay = lr_delay_factor(step, delay_steps, delay_mult);
   const float t = fminf(fmaxf(step / decay_steps, 0.f), 1.f);
   return delay * expf(logf(lr) * (1.f - t) + logf(lr_final) * t);
 }
