@@ -89,13 +89,16 @@ TEST_CASE("nerds capture slow: a video of the sample scene registers in COLMAP a
                              "' -frames:v 40 -c:v libx264 -pix_fmt yuv420p '" + clip.string() + "'";
   REQUIRE(std::system(encode.c_str()) == 0);
 
-  // 20 frames (one per window of 2), few features, one focal length (OPENCV's four
-  // parameters are not determined by 20 tiny frames) and COLMAP's thresholds for its first
-  // pair lowered to what 160-pixel frames 5 degrees apart give.
+  // 20 frames (one per window of 2), few features, one focal length and no distortion (the
+  // scene maker's camera is an ideal pinhole; OPENCV's four parameters are not determined by 20
+  // tiny frames, and with SIMPLE_RADIAL one run in three beside other tests came out with a
+  // camera the distortion check refused, 2026-12-07) and COLMAP's thresholds for its first pair
+  // lowered to what 160-pixel frames 5 degrees apart give. The loader's SIMPLE_RADIAL and OPENCV
+  // conversions are tested on written models (tests/data/test_colmap_loader.cpp).
   const fs::path out = tmp.path() / "dataset";
   const nerds_test::CliOutput run = nerds_test::run_nerds_cli(
       tmp, "capture '" + clip.string() + "' --out '" + out.string() +
-               "' --frames 20 --max-features 1024 --camera-model SIMPLE_RADIAL"
+               "' --frames 20 --max-features 1024 --camera-model SIMPLE_PINHOLE"
                " --mapper-option Mapper.init_min_tri_angle=4 --mapper-option Mapper.init_min_num_inliers=30"
                " --mapper-option Mapper.abs_pose_min_num_inliers=15"
                // One thread: the same bundle adjustments whatever the machine's load (a run
