@@ -343,4 +343,8 @@ nlohmann::ordered_json device_json(const std::string& device) {
   return j;
 }
 
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 }  // namespace nerds::cli

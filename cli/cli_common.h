@@ -4,6 +4,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <csignal>
 #include <cstdint>
 #include <functional>
@@ -138,5 +139,8 @@ std::string cpu_model();
 
 // Absolute form of a path (for what the snapshot records), unchanged when that fails.
 std::string absolute_path(const std::string& path);
+
+// Wall-clock seconds since `start` (the steady clock: a run's times, unmoved by clock changes).
+double seconds_since(std::chrono::steady_clock::time_point start);
 
 }  // namespace nerds::cli

@@ -37,10 +37,6 @@ struct BenchArgs {
   double check_every = 10;
 };
 
-double seconds_since(std::chrono::steady_clock::time_point t) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
-}
-
 int run_bench(const BenchArgs& a) {
   const std::string device = check_device(a.device);
   Budget budget = a.budget;

@@ -46,10 +46,6 @@ bool is_image_file(const fs::path& p) {
   return ext == ".png" || ext == ".jpg" || ext == ".jpeg";
 }
 
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
 // One stage: its progress line, its time into the report.
 template <typename F>
 void stage(int index, const char* name, const std::string& detail, json& times, F run) {

@@ -20,6 +20,7 @@
 
 #include "renderer/data/camera_checks.h"
 #include "renderer/data/dataset.h"
+#include "renderer/data/dataset_loaders.h"
 #include "renderer/data/json_fields.h"
 #include "renderer/error.h"
 
@@ -28,6 +29,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using json_fields::number_text;
+using dataset_loaders::is_file;
 
 struct CameraModelInfo {
   int id;
@@ -330,11 +332,6 @@ std::vector<ColmapPoint> read_points_binary(const std::string& file) {
   }
   if (!in.at_end()) throw InputError(file, "", std::to_string(in.left()) + " bytes after the last point");
   return points;
-}
-
-bool is_file(const fs::path& path) {
-  std::error_code ec;
-  return fs::is_regular_file(path, ec);
 }
 
 // DIR/NAME.bin, else DIR/NAME.txt; InputError naming both when neither exists.

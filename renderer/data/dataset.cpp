@@ -18,11 +18,7 @@ namespace nerds {
 namespace {
 
 namespace fs = std::filesystem;
-
-bool is_file(const fs::path& path) {
-  std::error_code ec;
-  return fs::is_regular_file(path, ec);
-}
+using dataset_loaders::is_file;
 
 Intrinsics downscaled(Intrinsics k, int factor) {
   // Images are floor-divided and cropped at the right/bottom edge (downscale_image), so the

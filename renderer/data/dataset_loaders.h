@@ -4,7 +4,9 @@
 // engine's frame.
 #pragma once
 
+#include <filesystem>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -13,6 +15,12 @@
 #include "renderer/data/image_io.h"
 
 namespace nerds::dataset_loaders {
+
+// Whether `path` names a regular file (false, not an exception, when it cannot be checked).
+inline bool is_file(const std::filesystem::path& path) {
+  std::error_code ec;
+  return std::filesystem::is_regular_file(path, ec);
+}
 
 // Where a frame came from, so that an error about its image names the JSON file and record.
 struct FrameOrigin {

@@ -13,11 +13,14 @@
 #include "renderer/techniques/core/modules.h"
 #include "renderer/techniques/fields/network_probes.h"
 #include "tests/test_support/numeric.h"
+#include "tests/test_support/small_engine.h"
 
 using nerds::ModuleProbe;
 using nerds::ParamSet;
 
 namespace {
+
+using nerds_test::default_params_with;
 
 double weighted_sum(const ModuleProbe& probe, const std::vector<float>& in, int n, const std::vector<float>& c) {
   std::vector<float> out(static_cast<size_t>(n) * probe.output_dim());
@@ -100,18 +103,13 @@ void check_gradients(ModuleProbe& probe, int n, size_t params_checked, bool piec
   }
 }
 
-ParamSet params_with(const std::vector<std::string>& sets) {
-  ParamSet p = nerds::default_method_params();
-  for (const std::string& s : sets) p.set_from_string(s);
-  return p;
-}
 
 }  // namespace
 
 TEST_CASE("field probes: NeRF's MLP (8x256, input joining after layer 4, 257 features, color 1x128)") {
   nerds::Dataset data;
   const ParamSet p =
-      params_with({"encoding.kind=frequency", "field.density_layers=8", "field.density_hidden=256",
+      default_params_with({"encoding.kind=frequency", "field.density_layers=8", "field.density_hidden=256",
                    "field.skip_layer=4", "field.geo_features=257", "field.color_layers=1", "field.color_hidden=128"});
   nerds::ModuleProbes probes = nerds::field_probes(p, data);
   REQUIRE(probes.size() == 2u);
@@ -130,7 +128,7 @@ TEST_CASE("field probes: NeRF's MLP (8x256, input joining after layer 4, 257 fea
 TEST_CASE("field probes: a small skip MLP, every weight") {
   nerds::Dataset data;
   const ParamSet p =
-      params_with({"encoding.levels=4", "field.density_layers=3", "field.density_hidden=16", "field.skip_layer=2",
+      default_params_with({"encoding.levels=4", "field.density_layers=3", "field.density_hidden=16", "field.skip_layer=2",
                    "field.geo_features=4", "field.color_hidden=16", "field.sh_degree=2"});
   nerds::ModuleProbes probes = nerds::field_probes(p, data);
   REQUIRE(probes.size() == 2u);
@@ -146,7 +144,7 @@ TEST_CASE("encoding probes: the dense grid's table and Mip-NeRF's IPE inputs") {
   nerds::Dataset data;
   for (const char* kind : {"dense", "hash", "ipe", "frequency", "none"}) {
     CAPTURE(kind);
-    const ParamSet p = params_with({std::string("encoding.kind=") + kind, "encoding.levels=6",
+    const ParamSet p = default_params_with({std::string("encoding.kind=") + kind, "encoding.levels=6",
                                     "encoding.dense_max_resolution=40", "encoding.log2_table_size=12"});
     nerds::ModuleProbes probes = nerds::encoding_probes(p, data);
     REQUIRE(probes.size() == 1u);

@@ -22,10 +22,13 @@
 #include "tests/data/temp_folder.h"
 #include "tests/test_support/numeric.h"
 #include "tests/test_support/small_scene.h"
+#include "tests/test_support/small_engine.h"
 
 using namespace nerds;
 
 namespace {
+
+using nerds_test::make_small_default_scene;
 
 // The coarse pass of one ray over [t0, t1] against a synthetic density: a slab of density
 // `sigma` over [a, b], empty elsewhere. Returns the fine samples.
@@ -56,7 +59,6 @@ NetworkConfig small_network() {
   return c;
 }
 
-void make_small_default_scene(const std::string& dir) { nerds_test::make_small_scene("default", dir, 32, 20, 3, 2); }
 
 ParamSet small_hierarchical_params() {
   ParamSet p = default_method_params();

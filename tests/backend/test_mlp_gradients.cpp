@@ -170,14 +170,14 @@ NerfNetwork make_small_network(uint64_t seed) {
   return net;
 }
 
-struct Samples {
+struct WeightedSamples {
   std::vector<float> pos, dir, a, b;  // a: dL/dsigma weights, b: dL/drgb weights
   int n = 0;
 };
 
-Samples make_samples(int n, uint64_t seed) {
+WeightedSamples make_samples(int n, uint64_t seed) {
   Random rng(seed);
-  Samples s;
+  WeightedSamples s;
   s.n = n;
   s.pos = rng.floats(3 * n, 0.05f, 0.95f);
   for (int i = 0; i < n; ++i) {
@@ -203,7 +203,7 @@ std::vector<bool> active_pattern(const NerfNetwork& net, const NetworkWorkspace&
 }
 
 // L = sum_i a_i sigma_i + sum_ik b_ik rgb_ik, in double.
-double network_loss(const NerfNetwork& net, const Samples& s, std::vector<bool>* pattern) {
+double network_loss(const NerfNetwork& net, const WeightedSamples& s, std::vector<bool>* pattern) {
   NetworkWorkspace ws;
   std::vector<float> sigma(s.n), rgb(3 * s.n);
   net.forward(s.pos.data(), s.dir.data(), s.n, ws, sigma.data(), rgb.data());
@@ -218,7 +218,7 @@ double network_loss(const NerfNetwork& net, const Samples& s, std::vector<bool>*
 
 TEST_CASE("NerfNetwork backward matches finite differences (MLP weights and hash table)") {
   NerfNetwork net = make_small_network(9);
-  const Samples s = make_samples(7, 31);
+  const WeightedSamples s = make_samples(7, 31);
   NetworkWorkspace ws;
   std::vector<float> sigma(s.n), rgb(3 * s.n);
   net.forward(s.pos.data(), s.dir.data(), s.n, ws, sigma.data(), rgb.data());
@@ -311,7 +311,7 @@ TEST_CASE("NerfNetwork density path: the log-density output gets d_sigma * exp(r
   // With d_rgb = 0 only the density path carries gradient: the output layer's row 0 gets
   // sum_i d_sigma_i exp(raw_i) h_i and every other row of it gets exactly zero.
   NerfNetwork net = make_small_network(4);
-  const Samples s = make_samples(7, 8);
+  const WeightedSamples s = make_samples(7, 8);
   NetworkWorkspace ws;
   std::vector<float> sigma(s.n), rgb(3 * s.n);
   net.forward(s.pos.data(), s.dir.data(), s.n, ws, sigma.data(), rgb.data());
@@ -332,7 +332,7 @@ TEST_CASE("NerfNetwork density path: the log-density output gets d_sigma * exp(r
 
 TEST_CASE("NerfNetwork::compact keeps the selected columns for the backward pass") {
   NerfNetwork net = make_small_network(21);
-  const Samples s = make_samples(7, 55);
+  const WeightedSamples s = make_samples(7, 55);
   const std::vector<int> keep = {1, 3, 4, 6};
   const int m = static_cast<int>(keep.size());
 
@@ -342,7 +342,7 @@ TEST_CASE("NerfNetwork::compact keeps the selected columns for the backward pass
   net.forward(s.pos.data(), s.dir.data(), s.n, ws, sigma.data(), rgb.data());
   net.compact(ws, keep.data(), m);
   std::vector<float> d_sigma, d_rgb, pos_kept;
-  Samples sub;
+  WeightedSamples sub;
   sub.n = m;
   for (int j : keep) {
     d_sigma.push_back(s.a[j]);

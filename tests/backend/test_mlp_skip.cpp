@@ -18,11 +18,11 @@ using nerds_test::Random;
 
 namespace {
 
-struct MlpRun {
+struct ForwardRun {
   std::vector<std::vector<float>> hidden;
   std::vector<float*> ptrs;
   std::vector<float> out;
-  MlpRun(const Mlp& mlp, const std::vector<float>& x, int ld_x, int n) {
+  ForwardRun(const Mlp& mlp, const std::vector<float>& x, int ld_x, int n) {
     for (int k = 0; k < mlp.config().hidden_layers; ++k)
       hidden.emplace_back(static_cast<size_t>(mlp.config().hidden) * n);
     for (auto& h : hidden) ptrs.push_back(h.data());
@@ -95,7 +95,7 @@ TEST_CASE(
       const int n = 29, ld_x = config.inputs + 3;
       Random rng(11 + hidden + skip);
       const std::vector<float> x = rng.floats(static_cast<size_t>(ld_x) * n, -1.f, 1.f);
-      const MlpRun run(mlp, x, ld_x, n);
+      const ForwardRun run(mlp, x, ld_x, n);
       CHECK(max_relative_difference(run.out, reference_forward(mlp, x, ld_x, n)) < 1e-5);
       if (skip == 0) continue;
       // With the input's columns of the skip layer zeroed, the skip adds nothing: the result
@@ -105,7 +105,7 @@ TEST_CASE(
         plain.weights()[k] =
             static_cast<int>(k) == skip ? Eigen::MatrixXf(mlp.weights()[k].rightCols(hidden)) : mlp.weights()[k];
       mlp.weights()[skip].leftCols(config.inputs).setZero();
-      const MlpRun with_zero_skip(mlp, x, ld_x, n), without(plain, x, ld_x, n);
+      const ForwardRun with_zero_skip(mlp, x, ld_x, n), without(plain, x, ld_x, n);
       for (size_t i = 0; i < without.out.size(); ++i)
         CHECK(with_zero_skip.out[i] == doctest::Approx(without.out[i]).epsilon(1e-6).scale(1.0));
     }
@@ -122,7 +122,7 @@ TEST_CASE("Mlp skip connection: backward matches finite differences (weights and
     Random rng(200 + skip);
     std::vector<float> x = rng.floats(static_cast<size_t>(ld_x) * n, -1.f, 1.f);
     const std::vector<float> c = rng.floats(static_cast<size_t>(config.outputs) * n, -1.f, 1.f);
-    const MlpRun base(mlp, x, ld_x, n);
+    const ForwardRun base(mlp, x, ld_x, n);
     const std::vector<bool> base_pattern = base.pattern();
 
     auto grads = mlp.zero_like();
@@ -138,7 +138,7 @@ TEST_CASE("Mlp skip connection: backward matches finite differences (weights and
     int skipped = 0;
     nerds_test::GradientCheck check;
     auto loss_at = [&](bool* same) {
-      const MlpRun r(mlp, x, ld_x, n);
+      const ForwardRun r(mlp, x, ld_x, n);
       if (r.pattern() != base_pattern) *same = false;
       double s = 0.0;
       for (size_t i = 0; i < r.out.size(); ++i) s += static_cast<double>(c[i]) * r.out[i];

@@ -17,26 +17,20 @@
 #include "tests/data/temp_folder.h"
 #include "tests/test_support/engine_eval.h"
 #include "tests/test_support/small_scene.h"
+#include "tests/test_support/small_engine.h"
 
 using nerds::Engine;
 using nerds::ParamSet;
 
 namespace {
 
+using nerds_test::engine_options;
+using nerds_test::default_params_with;
+
 // The default scene at 32x32: 20 training views, 1 test view (a few hundred ms to make).
 void make_tiny_scene(const std::string& dir) { nerds_test::make_small_scene("default", dir, 32, 20, 1, 2); }
 
-nerds::EngineOptions options_for(const std::string& dir) {
-  nerds::EngineOptions o;
-  o.data_dir = dir;
-  return o;
-}
 
-ParamSet params_with(const std::vector<std::string>& sets) {
-  ParamSet p = nerds::default_method_params();
-  for (const std::string& s : sets) p.set_from_string(s);
-  return p;
-}
 
 // The dense grid as the paper's ablation trains it: everything else at the defaults, except a
 // coarse 32^3 occupancy grid (its warm-up updates cost little) so that 60 steps fit in a few
@@ -73,7 +67,7 @@ TEST_CASE("network options: Instant-NGP's dense grid trains like the hash grid a
   nerds_test::TempFolder folder("dense_grid");
   make_tiny_scene(folder.str());
   const auto start = std::chrono::steady_clock::now();
-  Engine engine(options_for(folder.str()), params_with(kDenseGrid));
+  Engine engine(engine_options(folder.str()), default_params_with(kDenseGrid));
   CHECK(engine.trainer().network().encoding_is_trained());
   double first = 0.0, last = 0.0;
   train_and_compare(engine, 60, 10, &first, &last);
@@ -87,7 +81,7 @@ TEST_CASE("network options: NeRF's 8x256 MLP with its skip connection lowers the
   nerds_test::TempFolder folder("nerf_mlp");
   make_tiny_scene(folder.str());
   const auto start = std::chrono::steady_clock::now();
-  Engine engine(options_for(folder.str()), params_with(kNerfMlp));
+  Engine engine(engine_options(folder.str()), default_params_with(kNerfMlp));
   const nerds::Mlp& trunk = engine.trainer().network().density_mlp();
   REQUIRE(trunk.weights().size() == 9u);
   CHECK(trunk.weights()[4].cols() == 27 + 256);  // [gamma(x), h_4]: 3 + 2 * 3 * 4 encoded inputs
@@ -102,9 +96,9 @@ TEST_CASE("network options: NeRF's 8x256 MLP with its skip connection lowers the
 TEST_CASE("network options: a snapshot of a dense grid with a skip MLP restores the exact model") {
   nerds_test::TempFolder folder("options_snapshot");
   make_tiny_scene(folder.str());
-  const ParamSet p = params_with({"encoding.kind=dense", "encoding.dense_max_resolution=48", "field.density_layers=3",
+  const ParamSet p = default_params_with({"encoding.kind=dense", "encoding.dense_max_resolution=48", "field.density_layers=3",
                                   "field.skip_layer=2", "trainer.batch_samples=2048", "occupancy.resolution=32"});
-  Engine engine(options_for(folder.str()), p);
+  Engine engine(engine_options(folder.str()), p);
   for (int i = 0; i < 5; ++i) engine.train_step();
   const std::string path = (folder.path() / "run.nerds").string();
   engine.save(path);

@@ -23,12 +23,15 @@
 #include "tests/data/temp_folder.h"
 #include "tests/test_support/engine_eval.h"
 #include "tests/test_support/small_scene.h"
+#include "tests/test_support/small_engine.h"
 
 using namespace nerds;
 
 namespace {
 
-void make_small_default_scene(const std::string& dir) { nerds_test::make_small_scene("default", dir, 32, 20, 3, 2); }
+using nerds_test::engine_options;
+using nerds_test::make_small_default_scene;
+
 
 ParamSet small_proposal_params(int64_t seed = 1337) {
   ParamSet p = default_method_params();
@@ -39,11 +42,6 @@ ParamSet small_proposal_params(int64_t seed = 1337) {
   return p;
 }
 
-EngineOptions options_for(const std::string& dir) {
-  EngineOptions o;
-  o.data_dir = dir;
-  return o;
-}
 
 bool is_proposal_tensor(const std::string& name) { return name.rfind("sampler.proposal.", 0) == 0; }
 
@@ -107,7 +105,7 @@ TEST_CASE("proposal sampler on a network: per ray final_samples sorted samples i
 TEST_CASE("sampler.kind=proposal trains: the loss falls, L_prop falls from its peak, the final samples close in") {
   nerds_test::TempFolder folder("proposal");
   make_small_default_scene(folder.str());
-  Engine engine(options_for(folder.str()), small_proposal_params());
+  Engine engine(engine_options(folder.str()), small_proposal_params());
   // L_prop is near zero while the field is empty (its weights are tiny), rises as surfaces
   // appear ahead of the proposals (about steps 20-40 here), then falls as they learn to bound
   // them. Measured (seed 1337, 2 cores): a peak 5-step mean of 0.0080, 0.00066 over steps
@@ -176,8 +174,8 @@ TEST_CASE("sampler.kind=proposal trains: the loss falls, L_prop falls from its p
 TEST_CASE("sampler.kind=proposal is deterministic, and a snapshot carries the proposal networks") {
   nerds_test::TempFolder folder("proposal_snapshot");
   make_small_default_scene(folder.str());
-  Engine a(options_for(folder.str()), small_proposal_params(7));
-  Engine b(options_for(folder.str()), small_proposal_params(7));
+  Engine a(engine_options(folder.str()), small_proposal_params(7));
+  Engine b(engine_options(folder.str()), small_proposal_params(7));
   for (int i = 0; i < 4; ++i) {
     const StepStats sa = a.train_step(), sb = b.train_step();
     CHECK(sa.loss == sb.loss);
@@ -220,7 +218,7 @@ TEST_CASE("the default method has no proposal networks, and the CUDA backend ref
   make_small_default_scene(folder.str());
   ParamSet p = default_method_params();
   p.set("encoding.log2_table_size", int64_t{12});
-  Engine engine(options_for(folder.str()), p);
+  Engine engine(engine_options(folder.str()), p);
   for (const PackedTensor& t : engine.param_tensors()) CHECK_FALSE(is_proposal_tensor(t.info.name));
 
   const auto data = std::make_shared<Dataset>(load_dataset(folder.str()));

@@ -16,6 +16,7 @@
 #include "scenes/generator/scene_maker.h"
 #include "tests/data/temp_folder.h"
 #include "tests/test_support/engine_eval.h"
+#include "tests/test_support/small_engine.h"
 
 using nerds::Engine;
 using nerds::EngineOptions;
@@ -23,6 +24,8 @@ using nerds::ParamSet;
 using nerds::StepStats;
 
 namespace {
+
+using nerds_test::engine_options;
 
 // The default scene at 32x32: 20 training views, 5 test views (a few hundred ms to make).
 void make_small_scene(const std::string& dir) {
@@ -46,11 +49,6 @@ ParamSet small_params(int64_t seed = 1337) {
   return p;
 }
 
-EngineOptions options_for(const std::string& dir) {
-  EngineOptions o;
-  o.data_dir = dir;
-  return o;
-}
 
 }  // namespace
 
@@ -58,7 +56,7 @@ TEST_CASE("training smoke: 150 steps on the small default scene lower the loss a
   nerds_test::TempFolder folder("smoke");
   make_small_scene(folder.str());
   const auto start = std::chrono::steady_clock::now();
-  Engine engine(options_for(folder.str()), small_params());
+  Engine engine(engine_options(folder.str()), small_params());
   std::vector<double> losses;
   for (int i = 0; i < 150; ++i) {
     const StepStats s = engine.train_step();
@@ -106,9 +104,9 @@ TEST_CASE("training smoke: 150 steps on the small default scene lower the loss a
 TEST_CASE("training is deterministic: the same seed gives bit-identical state after 5 steps") {
   nerds_test::TempFolder folder("determinism");
   make_small_scene(folder.str());
-  Engine a(options_for(folder.str()), small_params(7));
-  Engine b(options_for(folder.str()), small_params(7));
-  Engine c(options_for(folder.str()), small_params(8));
+  Engine a(engine_options(folder.str()), small_params(7));
+  Engine b(engine_options(folder.str()), small_params(7));
+  Engine c(engine_options(folder.str()), small_params(8));
   CHECK(nerds_test::same_training_state(a.trainer(), b.trainer()));
   for (int i = 0; i < 5; ++i) {
     const StepStats sa = a.train_step();
@@ -130,7 +128,7 @@ TEST_CASE("training is deterministic: the same seed gives bit-identical state af
 TEST_CASE("snapshot round trip: save -> load restores the model and renders the identical image") {
   nerds_test::TempFolder folder("snapshot");
   make_small_scene(folder.str());
-  Engine engine(options_for(folder.str()), small_params());
+  Engine engine(engine_options(folder.str()), small_params());
   for (int i = 0; i < 20; ++i) engine.train_step();  // two occupancy updates, Adam moments non-zero
   const std::string path = (folder.path() / "run.nerds").string();
   engine.save(path);
@@ -166,7 +164,7 @@ TEST_CASE("snapshot resume: training continued after load matches uninterrupted 
   // trainer is deterministic for a seed and step, see the test above).
   nerds_test::TempFolder folder("resume");
   make_small_scene(folder.str());
-  Engine engine(options_for(folder.str()), small_params());
+  Engine engine(engine_options(folder.str()), small_params());
   for (int i = 0; i < 20; ++i) engine.train_step();
   const std::string path = (folder.path() / "run.nerds").string();
   engine.save(path);
@@ -190,7 +188,7 @@ TEST_CASE(
   for (const char* kind : {"hash", "frequency", "none", "ipe"}) {
     ParamSet p = small_params();
     p.set_from_string(std::string("encoding.kind=") + kind);
-    Engine engine(options_for(folder.str()), p);
+    Engine engine(engine_options(folder.str()), p);
     double first = 0.0, last = 0.0;
     for (int i = 0; i < 60; ++i) {
       const StepStats s = engine.train_step();
@@ -210,7 +208,7 @@ TEST_CASE("training smoke: each step reports the batch's mean squared error, the
     CAPTURE(loss);
     ParamSet p = small_params();
     p.set("trainer.loss", std::string(loss));
-    Engine engine(options_for(folder.str()), p);
+    Engine engine(engine_options(folder.str()), p);
     for (int i = 0; i < 5; ++i) {
       const StepStats s = engine.train_step();
       REQUIRE(std::isfinite(s.mse));

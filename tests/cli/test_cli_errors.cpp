@@ -15,10 +15,16 @@
 #include "renderer/techniques/core/params.h"
 #include "scenes/generator/scene_maker.h"
 #include "tests/data/temp_folder.h"
+#include "tests/test_support/text_files.h"
+#include "tests/test_support/run_cli.h"
 
 namespace fs = std::filesystem;
 
 namespace {
+
+using nerds_test::kFastTraining;
+
+using nerds_test::contains;
 
 fs::path nerds_binary() {
   const fs::path exe = fs::read_symlink("/proc/self/exe");
@@ -56,7 +62,6 @@ Result run_nerds(const nerds_test::TempFolder& tmp, const std::string& args) {
   return r;
 }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // Exit status 2 and one "nerds: error:" line that contains every part.
 void check_input_error(const Result& r, std::initializer_list<std::string> parts) {
@@ -78,7 +83,6 @@ std::string tiny_scene(const nerds_test::TempFolder& tmp) {
   return dir;
 }
 
-const char* kFast = "--set trainer.batch_samples=4096 --set encoding.log2_table_size=14";
 
 }  // namespace
 
@@ -149,7 +153,7 @@ TEST_CASE("cli: train, eval and render a tiny run, and a damaged snapshot is ref
   const std::string scene = tiny_scene(tmp);
   const fs::path run = tmp.path() / "run";
 
-  Result r = run_nerds(tmp, "train --data " + quoted(scene) + " " + kFast + " --steps 3 --out " + quoted(run.string()));
+  Result r = run_nerds(tmp, "train --data " + quoted(scene) + " " + kFastTraining + " --steps 3 --out " + quoted(run.string()));
   INFO("stderr: " << r.err);
   REQUIRE(r.code == 0);
   CHECK(fs::exists(run / "snapshot.nerds"));

@@ -15,13 +15,15 @@
 #include "renderer/data/json_fields.h"
 #include "tests/test_support/run_cli.h"
 #include "tests/test_support/small_scene.h"
+#include "tests/test_support/text_files.h"
 
 namespace fs = std::filesystem;
 using nerds_test::run_nerds_cli;
 
 namespace {
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+using nerds_test::contains;
+
 
 bool have_program(const char* name) { return std::system(("command -v " + std::string(name) + " >/dev/null 2>&1").c_str()) == 0; }
 

@@ -22,7 +22,8 @@ using nerds_test::run_nerds_cli;
 
 namespace {
 
-const char* kFast = "--set trainer.batch_samples=4096 --set encoding.log2_table_size=14";
+using nerds_test::kFastTraining;
+
 
 void check_input_error(const CliOutput& r, std::initializer_list<std::string> parts) {
   INFO("stderr: " << r.err);
@@ -56,13 +57,13 @@ TEST_CASE("cli: cameras facing away and Adam settings that divide by zero are re
   for (const char* setting : {"trainer.beta1=1", "trainer.beta2=1", "trainer.eps=0", "trainer.lr=-1"}) {
     CAPTURE(setting);
     const std::string name = std::string(setting).substr(0, std::string(setting).find('='));
-    check_input_error(run_nerds_cli(tmp, "train --data '" + scene.string() + "' " + kFast + " --set " + setting +
+    check_input_error(run_nerds_cli(tmp, "train --data '" + scene.string() + "' " + kFastTraining + " --set " + setting +
                                              " --steps 3 --out '" + run.string() + "'"),
                       {name, "out of range"});
   }
   turn_cameras_around(scene);
   check_input_error(
-      run_nerds_cli(tmp, "train --data '" + scene.string() + "' " + kFast + " --steps 3 --out '" + run.string() + "'"),
+      run_nerds_cli(tmp, "train --data '" + scene.string() + "' " + kFastTraining + " --steps 3 --out '" + run.string() + "'"),
       {"transforms_train.json", "frames", "sees the scene box", "face away"});
   CHECK_FALSE(fs::exists(run / "snapshot.nerds"));
 }
@@ -81,7 +82,7 @@ TEST_CASE("cli: a run whose rays stop reaching the box stops with status 2 and k
     std::ofstream(file) << j.dump();
   }
   const fs::path run = tmp.path() / "run";
-  const CliOutput r = run_nerds_cli(tmp, "train --data '" + scene.string() + "' " + kFast +
+  const CliOutput r = run_nerds_cli(tmp, "train --data '" + scene.string() + "' " + kFastTraining +
                                              " --steps 400 --snapshot-every 10 --out '" + run.string() + "'");
   check_input_error(r, {"no sample reached the model for 50 steps", "scene box", "keeps the last model saved before"});
   // The snapshot kept is an intact one written before the failure.
@@ -97,7 +98,7 @@ TEST_CASE("cli: eval, render and resume refuse a snapshot whose weights hold NaN
   nerds_test::make_small_scene("default", scene.string(), 16, 4, 2);
   const fs::path run = tmp.path() / "run";
   CliOutput r =
-      run_nerds_cli(tmp, "train --data '" + scene.string() + "' " + kFast + " --steps 3 --out '" + run.string() + "'");
+      run_nerds_cli(tmp, "train --data '" + scene.string() + "' " + kFastTraining + " --steps 3 --out '" + run.string() + "'");
   INFO("stderr: " << r.err);
   REQUIRE(r.code == 0);
 

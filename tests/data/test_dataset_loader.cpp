@@ -14,6 +14,8 @@
 #include "renderer/data/image_io.h"
 #include "renderer/error.h"
 #include "tests/data/temp_folder.h"
+#include "tests/test_support/text_files.h"
+#include "tests/test_support/input_errors.h"
 
 namespace fs = std::filesystem;
 using nerds::DatasetOptions;
@@ -21,6 +23,12 @@ using nerds::Vec3;
 using nlohmann::json;
 
 namespace {
+
+using nerds_test::check_mentions;
+using nerds_test::dataset_error;
+
+using nerds_test::write_json;
+using nerds_test::write_text;
 
 // A camera at (2, 0, 0) looking down -x with +z up: its x axis is world +y, its y axis world
 // +z, its z axis (it looks down -z) world +x. Row-major camera-to-world, OpenGL convention.
@@ -48,9 +56,7 @@ nerds::Image8 frame_image(int width, int height, int channels, int seed) {
   return image;
 }
 
-void write_json(const fs::path& path, const json& value) { std::ofstream(path) << value.dump(2); }
 
-void write_text(const fs::path& path, const std::string& text) { std::ofstream(path) << text; }
 
 // NeRF-synthetic: 8x6 RGBA images, camera_angle_x = 2 atan(0.5) so focal = 0.5*8/0.5 = 8.
 constexpr int kSynthW = 8, kSynthH = 6;
@@ -96,22 +102,7 @@ json write_ngp_scene(const fs::path& dir, int frames = 10) {
   return root;
 }
 
-std::string input_error_of(const fs::path& dir, DatasetOptions options = {}) {
-  try {
-    nerds::load_dataset(dir.string(), options);
-  } catch (const nerds::InputError& e) {
-    return e.what();
-  }
-  return "(no InputError thrown)";
-}
 
-void check_mentions(const std::string& message, std::initializer_list<std::string> parts) {
-  INFO("message: " << message);
-  for (const std::string& part : parts) {
-    CAPTURE(part);
-    CHECK(message.find(part) != std::string::npos);
-  }
-}
 
 // The pixel that world point p (in the dataset's source coordinates) lands on in frame i:
 // into the engine frame, through the inverse pose, then camera_to_pixel.
@@ -311,16 +302,16 @@ TEST_CASE("downscale divides the images and the intrinsics") {
 
 TEST_CASE("bad dataset folders and options are InputErrors naming the file and the field") {
   nerds_test::TempFolder folder("bad_folder");
-  check_mentions(input_error_of(folder.path() / "no_such_scene"), {"no_such_scene", "not found"});
-  check_mentions(input_error_of(folder.path()), {folder.str(), "transforms.json", "transforms_train.json"});
+  check_mentions(dataset_error(folder.path() / "no_such_scene"), {"no_such_scene", "not found"});
+  check_mentions(dataset_error(folder.path()), {folder.str(), "transforms.json", "transforms_train.json"});
 
   write_synthetic_scene(folder.path());
-  check_mentions(input_error_of(folder.path(), {"bogus", 1, true}), {folder.str(), "split", "bogus"});
-  check_mentions(input_error_of(folder.path(), {"train", 0, true}), {folder.str(), "downscale"});
-  check_mentions(input_error_of(folder.path(), {"train", 7, true}), {folder.str(), "downscale"});  // 6 rows
+  check_mentions(dataset_error(folder.path(), {"bogus", 1, true}), {folder.str(), "split", "bogus"});
+  check_mentions(dataset_error(folder.path(), {"train", 0, true}), {folder.str(), "downscale"});
+  check_mentions(dataset_error(folder.path(), {"train", 7, true}), {folder.str(), "downscale"});  // 6 rows
   fs::remove(folder.path() / "transforms_val.json");
-  check_mentions(input_error_of(folder.path(), {"val", 1, true}), {"transforms_val.json", "not found"});
-  check_mentions(input_error_of(folder.path(), {"all", 1, false}), {"transforms_val.json", "not found"});
+  check_mentions(dataset_error(folder.path(), {"val", 1, true}), {"transforms_val.json", "not found"});
+  check_mentions(dataset_error(folder.path(), {"all", 1, false}), {"transforms_val.json", "not found"});
 }
 
 TEST_CASE("bad NeRF-synthetic JSON is an InputError naming the file and the field") {
@@ -330,12 +321,12 @@ TEST_CASE("bad NeRF-synthetic JSON is an InputError naming the file and the fiel
   const std::string file_name = "transforms_train.json";
   auto error_with = [&](const json& edited) {
     write_json(file, edited);
-    return input_error_of(folder.path());
+    return dataset_error(folder.path());
   };
 
   SUBCASE("malformed JSON gives the parser's position") {
     write_text(file, "{\n  \"camera_angle_x\": 0.5,\n  \"frames\": [,]\n}\n");
-    check_mentions(input_error_of(folder.path()), {file_name, "malformed JSON", "line 3"});
+    check_mentions(dataset_error(folder.path()), {file_name, "malformed JSON", "line 3"});
   }
   SUBCASE("frames missing, of the wrong type, or empty") {
     json edited = train;
@@ -378,11 +369,11 @@ TEST_CASE("bad NeRF-synthetic JSON is an InputError naming the file and the fiel
     std::string text = edited.dump(2);
     const std::string nan_text = text.substr(0, text.find("123456")) + "NaN" + text.substr(text.find("123456") + 8);
     write_text(file, nan_text);
-    check_mentions(input_error_of(folder.path()), {file_name, "frames[1].transform_matrix", "not finite"});
+    check_mentions(dataset_error(folder.path()), {file_name, "frames[1].transform_matrix", "not finite"});
     const std::string inf_text =
         text.substr(0, text.find("123456")) + "-Infinity" + text.substr(text.find("123456") + 8);
     write_text(file, inf_text);
-    check_mentions(input_error_of(folder.path()), {file_name, "frames[1].transform_matrix", "not finite"});
+    check_mentions(dataset_error(folder.path()), {file_name, "frames[1].transform_matrix", "not finite"});
   }
   SUBCASE("a non-rigid pose: scaled, sheared or mirrored") {
     json edited = train;
@@ -405,17 +396,17 @@ TEST_CASE("bad NeRF-synthetic JSON is an InputError naming the file and the fiel
   }
   SUBCASE("a frame's image is missing, with or without loading pixels") {
     fs::remove(folder.path() / "train" / "r_1.png");
-    check_mentions(input_error_of(folder.path()), {file_name, "frames[1].file_path", "r_1.png", "not found"});
-    check_mentions(input_error_of(folder.path(), {"train", 1, false}), {file_name, "frames[1].file_path", "r_1.png"});
+    check_mentions(dataset_error(folder.path()), {file_name, "frames[1].file_path", "r_1.png", "not found"});
+    check_mentions(dataset_error(folder.path(), {"train", 1, false}), {file_name, "frames[1].file_path", "r_1.png"});
   }
   SUBCASE("an image of another size than the others") {
     nerds::write_png((folder.path() / "train" / "r_2.png").string(), frame_image(kSynthW + 1, kSynthH, 4, 2));
-    check_mentions(input_error_of(folder.path()), {file_name, "frames[2].file_path", "r_2.png", "9x6"});
-    check_mentions(input_error_of(folder.path(), {"train", 1, false}), {file_name, "frames[2].file_path", "r_2.png"});
+    check_mentions(dataset_error(folder.path()), {file_name, "frames[2].file_path", "r_2.png", "9x6"});
+    check_mentions(dataset_error(folder.path(), {"train", 1, false}), {file_name, "frames[2].file_path", "r_2.png"});
   }
   SUBCASE("an image that is not an image") {
     write_text(folder.path() / "train" / "r_1.png", "not a PNG");
-    check_mentions(input_error_of(folder.path()), {file_name, "frames[1].file_path", "r_1.png"});
+    check_mentions(dataset_error(folder.path()), {file_name, "frames[1].file_path", "r_1.png"});
   }
 }
 
@@ -425,7 +416,7 @@ TEST_CASE("bad instant-ngp JSON is an InputError naming the file and the field")
   const fs::path file = folder.path() / "transforms.json";
   auto error_with = [&](const json& edited, DatasetOptions options = {}) {
     write_json(file, edited);
-    return input_error_of(folder.path(), options);
+    return dataset_error(folder.path(), options);
   };
 
   SUBCASE("no focal length at all") {
@@ -538,7 +529,7 @@ TEST_CASE("scene-box fields out of range are InputErrors naming the field, at on
     edited[key] = value;
     write_json(folder.path() / "transforms.json", edited);
     const auto start = std::chrono::steady_clock::now();
-    const std::string message = input_error_of(folder.path());
+    const std::string message = dataset_error(folder.path());
     CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(500));
     return message;
   };
@@ -569,7 +560,7 @@ TEST_CASE("image sizes: w and h beyond the limit, or unlike the image on disk, a
     if (w.is_number() && w.get<double>() <= 16384) edited["fl_x"] = w.get<double>();
     if (h.is_number() && h.get<double>() <= 16384) edited["fl_y"] = h.get<double>();
     write_json(folder.path() / "transforms.json", edited);
-    return input_error_of(folder.path());
+    return dataset_error(folder.path());
   };
   check_mentions(error_with(999999, kNgpH), {file, "w", "16384", "999999"});
   check_mentions(error_with(kNgpW, 1e20), {file, "h", "16384"});
@@ -581,5 +572,5 @@ TEST_CASE("image sizes: w and h beyond the limit, or unlike the image on disk, a
   per_frame["frames"][3]["w"] = 20000;
   per_frame["frames"][3]["h"] = kNgpH;
   write_json(folder.path() / "transforms.json", per_frame);
-  check_mentions(input_error_of(folder.path()), {file, "frames[3].w", "16384"});
+  check_mentions(dataset_error(folder.path()), {file, "frames[3].w", "16384"});
 }

@@ -9,11 +9,14 @@
 
 #include "renderer/data/json_fields.h"
 #include "renderer/error.h"
+#include "tests/test_support/text_files.h"
 
 using nlohmann::json;
 namespace jf = nerds::json_fields;
 
 namespace {
+
+using nerds_test::contains;
 // The message of the InputError `read` throws ("" when it throws none).
 template <class F>
 std::string error_of(F read) {
@@ -24,7 +27,6 @@ std::string error_of(F read) {
   }
   return "";
 }
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 }  // namespace
 
 TEST_CASE("json_fields: an integer is a whole number, a fraction, text or huge value names the field") {

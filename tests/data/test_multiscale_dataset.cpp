@@ -14,11 +14,18 @@
 #include "renderer/data/image_io.h"
 #include "renderer/error.h"
 #include "tests/data/temp_folder.h"
+#include "tests/test_support/text_files.h"
+#include "tests/test_support/input_errors.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
+
+using nerds_test::check_mentions;
+using nerds_test::dataset_error;
+
+using nerds_test::write_json;
 
 // camera_angle_x = 2 atan(0.5): focal = 0.5 w / 0.5 = w.
 const double kAngle = 2.0 * std::atan(0.5);
@@ -47,7 +54,6 @@ json pose_at(double z) {
       {json::array({1, 0, 0, 0}), json::array({0, 1, 0, 0}), json::array({0, 0, 1, z}), json::array({0, 0, 0, 1})});
 }
 
-void write_json(const fs::path& path, const json& value) { std::ofstream(path) << value.dump(2); }
 
 // A multiscale NeRF-synthetic split, as scenes/generator writes multires/: two views, each at
 // 16x12 and 8x6 (lossmult 1 and 4), frames ordered view by view.
@@ -70,22 +76,7 @@ json write_two_size_split(const fs::path& dir, const std::string& split) {
   return root;
 }
 
-std::string input_error_of(const fs::path& dir, const nerds::DatasetOptions& options = {}) {
-  try {
-    nerds::load_dataset(dir.string(), options);
-  } catch (const nerds::InputError& e) {
-    return e.what();
-  }
-  return "(no InputError thrown)";
-}
 
-void check_mentions(const std::string& message, std::initializer_list<std::string> parts) {
-  INFO("message: " << message);
-  for (const std::string& part : parts) {
-    CAPTURE(part);
-    CHECK(message.find(part) != std::string::npos);
-  }
-}
 
 }  // namespace
 
@@ -145,7 +136,7 @@ TEST_CASE("multiscale data: downscale applies frame by frame, and a frame too sm
   CHECK(p[1] == 3);  // round((2 + 3 + 2 + 3) / 4)
   CHECK(p[2] == 5);
   // 8x6 frames cannot be downscaled by 8: the first such frame is named.
-  check_mentions(input_error_of(folder.path(), {"train", 8, false}),
+  check_mentions(dataset_error(folder.path(), {"train", 8, false}),
                  {"transforms_train.json", "frames[1].file_path", "downscale 8", "8x6"});
 }
 
@@ -156,27 +147,27 @@ TEST_CASE("multiscale data: an image that is not its frame's declared size is an
   SUBCASE("the image is larger than its w and h") {
     nerds::write_png((folder.path() / "train" / "r_1_d2.png").string(), tagged_image(16, 12, 0));
     for (bool pixels : {true, false})
-      check_mentions(input_error_of(folder.path(), {"train", 1, pixels}),
+      check_mentions(dataset_error(folder.path(), {"train", 1, pixels}),
                      {file.string(), "frames[3].file_path", "r_1_d2.png is 16x12", "8x6", "frames[3].w"});
   }
   SUBCASE("w without h, and sizes that are not positive integers") {
     json edited = root;
     edited["frames"][2].erase("h");
     write_json(file, edited);
-    check_mentions(input_error_of(folder.path()), {file.string(), "frames[2].h", "missing"});
+    check_mentions(dataset_error(folder.path()), {file.string(), "frames[2].h", "missing"});
     edited = root;
     edited["frames"][1]["w"] = 7.5;
     write_json(file, edited);
-    check_mentions(input_error_of(folder.path()), {file.string(), "frames[1].w", "positive integer"});
+    check_mentions(dataset_error(folder.path()), {file.string(), "frames[1].w", "positive integer"});
   }
   SUBCASE("a lossmult that is not a positive number") {
     json edited = root;
     edited["frames"][3]["lossmult"] = 0;
     write_json(file, edited);
-    check_mentions(input_error_of(folder.path()), {file.string(), "frames[3].lossmult", "positive"});
+    check_mentions(dataset_error(folder.path()), {file.string(), "frames[3].lossmult", "positive"});
     edited["frames"][3]["lossmult"] = "four";
     write_json(file, edited);
-    check_mentions(input_error_of(folder.path()), {file.string(), "frames[3].lossmult"});
+    check_mentions(dataset_error(folder.path()), {file.string(), "frames[3].lossmult"});
   }
 }
 
@@ -190,7 +181,7 @@ TEST_CASE("multiscale data: frames without w and h keep the file's image size, w
   }
   // The first image (16x12) sets the size; the 8x6 ones no longer match it.
   write_json(folder.path() / "transforms_train.json", root);
-  check_mentions(input_error_of(folder.path()), {"frames[1].file_path", "is 8x6", "16x12", "the file's images"});
+  check_mentions(dataset_error(folder.path()), {"frames[1].file_path", "is 8x6", "16x12", "the file's images"});
   root["frames"].erase(3);
   root["frames"].erase(1);
   write_json(folder.path() / "transforms_train.json", root);

@@ -11,12 +11,14 @@
 #include "renderer/error.h"
 #include "tests/data/temp_folder.h"
 #include "tests/test_support/hidden_entries.h"
+#include "tests/test_support/text_files.h"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-void write_text(const fs::path& p, const std::string& text) { std::ofstream(p) << text; }
+using nerds_test::write_text;
+
 
 std::string read_text(const fs::path& p) {
   std::ifstream in(p);

@@ -19,6 +19,13 @@
 
 namespace nerds_test {
 
+// n floats drawn uniformly from [lo, hi) by `rng` (the same on every machine).
+inline std::vector<float> uniform(size_t n, nerds::Pcg32& rng, float lo, float hi) {
+  std::vector<float> v(n);
+  for (float& x : v) x = lo + (hi - lo) * rng.next_float();
+  return v;
+}
+
 // Every GPU test case starts with this: without a usable device it prints the line ctest
 // reports as skipped and the test returns.
 inline bool gpu_or_skip() {

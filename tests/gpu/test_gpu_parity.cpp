@@ -20,11 +20,7 @@ namespace {
 
 using nerds_test::gpu_or_skip;
 
-std::vector<float> uniform(size_t n, Pcg32& rng, float lo, float hi) {
-  std::vector<float> v(n);
-  for (float& x : v) x = lo + (hi - lo) * rng.next_float();
-  return v;
-}
+using nerds_test::uniform;
 
 // Largest |a - b| / (1 + |b|): float sums in another order differ by a few ulps of the sum.
 double max_rel_error(const std::vector<float>& a, const std::vector<float>& b) {

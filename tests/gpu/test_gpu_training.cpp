@@ -32,11 +32,7 @@ using nerds_test::packed;
 using nerds_test::Part;
 using nerds_test::relative_l2;
 
-std::vector<float> uniform(size_t n, Pcg32& rng, float lo, float hi) {
-  std::vector<float> v(n);
-  for (float& x : v) x = lo + (hi - lo) * rng.next_float();
-  return v;
-}
+using nerds_test::uniform;
 
 // Matrices one after the other, each column-major (Eigen's order, the tensors' layout).
 std::vector<float> joined_matrices(const std::vector<Eigen::MatrixXf>& ms) {

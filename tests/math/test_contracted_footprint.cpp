@@ -13,6 +13,7 @@
 #include "renderer/math/ray_march.h"
 #include "tests/test_support/numeric.h"
 #include "tests/test_support/random_direction.h"
+#include "tests/test_support/contract_norms.h"
 
 using nerds::ContractNorm;
 using nerds::ContractWarp;
@@ -23,8 +24,9 @@ using nerds_test::random_direction;
 
 namespace {
 
-const ContractNorm kNorms[] = {ContractNorm::L2, ContractNorm::Linf};
-const char* norm_name(ContractNorm n) { return n == ContractNorm::L2 ? "l2" : "linf"; }
+using nerds_test::kContractNorms;
+using nerds_test::contract_norm_name;
+
 constexpr float kBoxHalf = 1.5f;
 
 double normal(Random& rng) {  // Box-Muller
@@ -62,8 +64,8 @@ Vec3 engine_point_at(Random& rng, const ContractWarp& w, float r) {
 
 TEST_CASE("uncontract inverts the contraction inside the ball and out to 500 radii") {
   Random rng(11);
-  for (ContractNorm n : kNorms) {
-    CAPTURE(norm_name(n));
+  for (ContractNorm n : kContractNorms) {
+    CAPTURE(contract_norm_name(n));
     for (float r : {0.1f, 0.7f, 1.f, 1.5f, 4.f, 40.f, 500.f}) {
       const Vec3 x = random_direction(rng) * r;
       const Vec3 back = nerds::uncontract(n, nerds::contract(n, x));
@@ -74,8 +76,8 @@ TEST_CASE("uncontract inverts the contraction inside the ball and out to 500 rad
 
 TEST_CASE("contract_isotropic_scale is the cube root of the finite-difference Jacobian's determinant") {
   Random rng(12);
-  for (ContractNorm n : kNorms) {
-    CAPTURE(norm_name(n));
+  for (ContractNorm n : kContractNorms) {
+    CAPTURE(contract_norm_name(n));
     const ContractWarp w = warp_of(n);
     for (float r : {0.5f, 1.3f, 3.f, 10.f}) {
       CAPTURE(r);
@@ -106,8 +108,8 @@ TEST_CASE("contract_isotropic_scale is the cube root of the finite-difference Ja
 
 TEST_CASE("the contracted frustum Gaussian (Eq. 9) matches contracted Monte-Carlo draws from the frustum") {
   Random rng(13);
-  for (ContractNorm n : kNorms) {
-    CAPTURE(norm_name(n));
+  for (ContractNorm n : kContractNorms) {
+    CAPTURE(contract_norm_name(n));
     const ContractWarp w = warp_of(n);
     for (float r : {0.5f, 2.5f, 8.f}) {
       CAPTURE(r);
@@ -148,8 +150,8 @@ TEST_CASE("the contracted frustum Gaussian (Eq. 9) matches contracted Monte-Carl
 
 TEST_CASE("Zip-NeRF's contracted points are the engine-frame points through the warp, scaled by |det J|^(1/3)") {
   Random rng(14);
-  for (ContractNorm n : kNorms) {
-    CAPTURE(norm_name(n));
+  for (ContractNorm n : kContractNorms) {
+    CAPTURE(contract_norm_name(n));
     const ContractWarp w = warp_of(n);
     for (float r : {0.4f, 3.f, 20.f}) {
       CAPTURE(r);

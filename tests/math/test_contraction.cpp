@@ -14,6 +14,7 @@
 #include "renderer/math/contraction.h"
 #include "tests/test_support/numeric.h"
 #include "tests/test_support/random_direction.h"
+#include "tests/test_support/contract_norms.h"
 
 using nerds::ContractJacobian;
 using nerds::ContractNorm;
@@ -27,9 +28,9 @@ using nerds_test::random_direction;
 
 namespace {
 
-const ContractNorm kNorms[] = {ContractNorm::L2, ContractNorm::Linf};
+using nerds_test::kContractNorms;
+using nerds_test::contract_norm_name;
 
-const char* norm_name(ContractNorm n) { return n == ContractNorm::L2 ? "l2" : "linf"; }
 
 // A random point at norm r (in the given norm).
 Vec3 point_at_norm(Random& rng, ContractNorm n, float r) {
@@ -42,8 +43,8 @@ Vec3 axis(int a) { return make_vec3(a == 0 ? 1.f : 0.f, a == 1 ? 1.f : 0.f, a ==
 }  // namespace
 
 TEST_CASE("contraction is the identity inside the unit ball, for both norms") {
-  for (ContractNorm n : kNorms) {
-    CAPTURE(norm_name(n));
+  for (ContractNorm n : kContractNorms) {
+    CAPTURE(contract_norm_name(n));
     Random rng(1);
     for (int i = 0; i < 200; ++i) {
       const Vec3 x = point_at_norm(rng, n, rng.uniformf(0.f, 1.f));
@@ -59,8 +60,8 @@ TEST_CASE("contraction is the identity inside the unit ball, for both norms") {
 }
 
 TEST_CASE("contraction is continuous at the unit ball's edge and maps far points onto the radius-2 sphere") {
-  for (ContractNorm n : kNorms) {
-    CAPTURE(norm_name(n));
+  for (ContractNorm n : kContractNorms) {
+    CAPTURE(contract_norm_name(n));
     Random rng(2);
     for (int i = 0; i < 100; ++i) {
       const Vec3 d = point_at_norm(rng, n, 1.f);
@@ -80,8 +81,8 @@ TEST_CASE("contraction is continuous at the unit ball's edge and maps far points
 }
 
 TEST_CASE("the contraction's Jacobian matches finite differences, its VJP is J^T, its Gaussian J Sigma J^T") {
-  for (ContractNorm n : kNorms) {
-    CAPTURE(norm_name(n));
+  for (ContractNorm n : kContractNorms) {
+    CAPTURE(contract_norm_name(n));
     Random rng(3);
     for (int i = 0; i < 100; ++i) {
       // Inside and out to 8 radii, away from the edge (and, for L-infinity, from the edges of
@@ -132,8 +133,8 @@ TEST_CASE("the contraction's Jacobian matches finite differences, its VJP is J^T
 }
 
 TEST_CASE("contract_step moves the contracted point by the asked length, in disparity far away") {
-  for (ContractNorm n : kNorms) {
-    CAPTURE(norm_name(n));
+  for (ContractNorm n : kContractNorms) {
+    CAPTURE(contract_norm_name(n));
     ContractWarp w;
     w.norm = n;
     w.center = make_vec3(0.5f, 0.5f, 0.5f);
@@ -201,8 +202,8 @@ TEST_CASE(
   const int res = 32;
   const std::vector<uint8_t> all = grid_bits(res, [](int, int, int) { return true; });
   const OccupancyView grid = one_cascade(all, res);
-  for (ContractNorm n : kNorms) {
-    CAPTURE(norm_name(n));
+  for (ContractNorm n : kContractNorms) {
+    CAPTURE(contract_norm_name(n));
     ContractWarp w;
     w.norm = n;
     w.radius = 0.3f;
@@ -287,8 +288,8 @@ TEST_CASE("the contracted march keeps exactly the lattice points whose contracte
 }
 
 TEST_CASE("contract_radial_stretch: 1 inside the ball, r^2 at the contracted point of norm r, the march's longest span") {
-  for (ContractNorm n : kNorms) {
-    CAPTURE(norm_name(n));
+  for (ContractNorm n : kContractNorms) {
+    CAPTURE(contract_norm_name(n));
     Random rng(5);
     for (int i = 0; i < 50; ++i) {
       const Vec3 inside = point_at_norm(rng, n, rng.uniformf(0.f, 1.f));

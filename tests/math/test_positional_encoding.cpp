@@ -17,7 +17,8 @@ using nerds_test::Random;
 
 namespace {
 
-constexpr double kPi = 3.14159265358979323846;
+using nerds_test::kPi;
+
 
 // sum_j w[j] * encode(p)[j] in double, the scalar whose gradient the backward computes.
 double weighted_frequency(const FrequencyEncoding& e, const float* p, const std::vector<float>& w) {

@@ -14,7 +14,8 @@ using nerds_test::Random;
 
 namespace {
 
-constexpr double kPi = 3.14159265358979323846;
+using nerds_test::kPi;
+
 
 double factorial(int n) {
   double f = 1.0;

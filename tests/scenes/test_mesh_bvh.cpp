@@ -11,17 +11,19 @@
 #include "scenes/generator/mesh_builders.h"
 #include "scenes/generator/random.h"
 #include "scenes/generator/scene.h"
+#include "tests/test_support/numeric.h"
 
 using namespace nerds;
 using namespace nerds::scenes;
 
 namespace {
 
-constexpr float kInf = std::numeric_limits<float>::infinity();
+using nerds_test::kInfF;
+
 
 // The nearest hit by testing every triangle: the reference for the BVH.
 bool brute_force_hit(const MeshData& mesh, const Ray& ray, float* t_hit) {
-  float best = kInf;
+  float best = kInfF;
   for (const auto& f : mesh.triangles) {
     float t, u, v;
     if (intersect_triangle(ray, mesh.positions[f[0]], mesh.positions[f[1]], mesh.positions[f[2]], 0.f, best, &t, &u,
@@ -29,7 +31,7 @@ bool brute_force_hit(const MeshData& mesh, const Ray& ray, float* t_hit) {
       best = t;
   }
   *t_hit = best;
-  return best < kInf;
+  return best < kInfF;
 }
 
 Vec3 random_unit(Rng& rng) {
@@ -64,7 +66,7 @@ TEST_CASE("a triangle mesh hit through the BVH matches testing every triangle") 
     float expected;
     const bool want = brute_force_hit(mesh, ray, &expected);
     SurfaceHit hit;
-    const bool got = shape.intersect(ray, 0.f, kInf, &hit);
+    const bool got = shape.intersect(ray, 0.f, kInfF, &hit);
     REQUIRE(got == want);
     if (got) {
       ++hits;
@@ -84,14 +86,14 @@ TEST_CASE("a mesh quad is hit where the plane says, with the flat normal, and t_
   const TriangleMesh shape(quad);
   SurfaceHit hit;
   const Ray down{make_vec3(0.3f, -0.4f, 2.f), make_vec3(0.f, 0.f, -1.f)};
-  REQUIRE(shape.intersect(down, 0.f, kInf, &hit));
+  REQUIRE(shape.intersect(down, 0.f, kInfF, &hit));
   CHECK(hit.t == doctest::Approx(2.f));
   CHECK(hit.normal.z == doctest::Approx(1.f));
   CHECK_FALSE(shape.intersect(down, 0.f, 1.5f, &hit));
   const Ray up{make_vec3(0.3f, -0.4f, -2.f), make_vec3(0.f, 0.f, 1.f)};  // from below: two-sided
-  REQUIRE(shape.intersect(up, 0.f, kInf, &hit));
+  REQUIRE(shape.intersect(up, 0.f, kInfF, &hit));
   CHECK(hit.normal.z == doctest::Approx(-1.f));
-  CHECK_FALSE(shape.intersect({make_vec3(1.5f, 0.f, 2.f), make_vec3(0.f, 0.f, -1.f)}, 0.f, kInf, &hit));
+  CHECK_FALSE(shape.intersect({make_vec3(1.5f, 0.f, 2.f), make_vec3(0.f, 0.f, -1.f)}, 0.f, kInfF, &hit));
 }
 
 TEST_CASE("a torus mesh approximates the analytic torus and transforms move it") {
@@ -103,11 +105,11 @@ TEST_CASE("a torus mesh approximates the analytic torus and transforms move it")
   const TriangleMesh shape(torus);
   SurfaceHit hit;
   // Along +y through the ring's side at x = 1, z = 2: the tube's near side is at y = -0.25.
-  REQUIRE(shape.intersect({make_vec3(1.f, -5.f, 2.f), make_vec3(0.f, 1.f, 0.f)}, 0.f, kInf, &hit));
+  REQUIRE(shape.intersect({make_vec3(1.f, -5.f, 2.f), make_vec3(0.f, 1.f, 0.f)}, 0.f, kInfF, &hit));
   CHECK(hit.t == doctest::Approx(4.75f).epsilon(1e-3));
   CHECK(hit.normal.y == doctest::Approx(-1.f).epsilon(1e-3));
   // Through the hole (x = 0, z = 2): no hit.
-  CHECK_FALSE(shape.intersect({make_vec3(0.f, -5.f, 2.f), make_vec3(0.f, 1.f, 0.f)}, 0.f, kInf, &hit));
+  CHECK_FALSE(shape.intersect({make_vec3(0.f, -5.f, 2.f), make_vec3(0.f, 1.f, 0.f)}, 0.f, kInfF, &hit));
   Aabb box = shape.bounds();
   CHECK(box.lo.z == doctest::Approx(2.f - 1.25f).epsilon(1e-3));
   CHECK(box.hi.y == doctest::Approx(0.25f).epsilon(1e-3));
@@ -131,7 +133,7 @@ TEST_CASE("a scene's BVH over objects finds the same nearest hits as testing eve
     Ray ray{random_unit(rng) * 4.f, Vec3{}};
     ray.dir = normalize(random_unit(rng) - ray.origin * 0.25f);
     SceneHit a, b;
-    const bool hit_a = linear.intersect(ray, kInf, &a), hit_b = accelerated.intersect(ray, kInf, &b);
+    const bool hit_a = linear.intersect(ray, kInfF, &a), hit_b = accelerated.intersect(ray, kInfF, &b);
     REQUIRE(hit_a == hit_b);
     if (hit_a) CHECK(a.t == b.t);
     CHECK(linear.occluded(ray, 3.f) == accelerated.occluded(ray, 3.f));

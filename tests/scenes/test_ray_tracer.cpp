@@ -11,13 +11,15 @@
 #include "scenes/generator/scene.h"
 #include "scenes/generator/shading.h"
 #include "scenes/generator/view_camera.h"
+#include "tests/test_support/numeric.h"
 
 using namespace nerds;
 using namespace nerds::scenes;
 
 namespace {
 
-constexpr float kInf = std::numeric_limits<float>::infinity();
+using nerds_test::kInfF;
+
 
 // A white matte unit sphere at the origin; a camera on +z at distance 4 looking at it.
 Scene unit_sphere_scene() {
@@ -54,7 +56,7 @@ TEST_CASE("unit sphere: the center pixel hits at depth 3 with the normal facing 
   ViewCamera camera = camera_on_z(33, 0.6911112f);  // odd size: pixel 16's center is the axis
   Ray ray = primary_ray(camera, 16.5f, 16.5f);
   SceneHit hit;
-  REQUIRE(scene.intersect(ray, kInf, &hit));
+  REQUIRE(scene.intersect(ray, kInfF, &hit));
   CHECK(hit.t == doctest::Approx(3.f).epsilon(1e-5));
   CHECK(hit.normal.z == doctest::Approx(1.f).epsilon(1e-5));
   CHECK(axial_depth(camera, ray, hit.t) == doctest::Approx(3.f).epsilon(1e-5));
@@ -75,12 +77,12 @@ TEST_CASE("unit sphere: the silhouette sits where the tangent ray from the camer
   const float edge_px = cx + fx * std::tan(std::asin(0.25f));
   SceneHit hit;
   Ray inside = primary_ray(camera, edge_px - 1e-3f, 16.5f);
-  REQUIRE(scene.intersect(inside, kInf, &hit));
+  REQUIRE(scene.intersect(inside, kInfF, &hit));
   CHECK(hit.t == doctest::Approx(std::sqrt(15.f)).epsilon(1e-2));
   // At the tangent point the normal is (sqrt(15)/4, 0, 1/4): perpendicular to the ray.
   CHECK(hit.normal.x == doctest::Approx(std::sqrt(15.f) / 4.f).epsilon(0.02));
   CHECK(hit.normal.z == doctest::Approx(0.25f).epsilon(0.05));
-  CHECK_FALSE(scene.intersect(primary_ray(camera, edge_px + 1e-3f, 16.5f), kInf, &hit));
+  CHECK_FALSE(scene.intersect(primary_ray(camera, edge_px + 1e-3f, 16.5f), kInfF, &hit));
 
   // Rendered coverage: a pixel well inside is opaque, one past the edge is empty, and the
   // pixel the edge cuts is partly covered.
@@ -98,23 +100,23 @@ TEST_CASE("unit sphere: the silhouette sits where the tangent ray from the camer
 TEST_CASE("a box and a cylinder report the face they are hit on") {
   Box box(make_vec3(-1.f, -1.f, -1.f), make_vec3(1.f, 2.f, 3.f));
   SurfaceHit hit;
-  REQUIRE(box.intersect({make_vec3(5.f, 0.f, 0.f), make_vec3(-1.f, 0.f, 0.f)}, 0.f, kInf, &hit));
+  REQUIRE(box.intersect({make_vec3(5.f, 0.f, 0.f), make_vec3(-1.f, 0.f, 0.f)}, 0.f, kInfF, &hit));
   CHECK(hit.t == doctest::Approx(4.f));
   CHECK(hit.normal.x == doctest::Approx(1.f));
-  REQUIRE(box.intersect({make_vec3(0.f, 0.f, 0.f), make_vec3(0.f, 0.f, 1.f)}, 0.f, kInf, &hit));  // from inside
+  REQUIRE(box.intersect({make_vec3(0.f, 0.f, 0.f), make_vec3(0.f, 0.f, 1.f)}, 0.f, kInfF, &hit));  // from inside
   CHECK(hit.t == doctest::Approx(3.f));
   CHECK(hit.normal.z == doctest::Approx(1.f));
-  CHECK_FALSE(box.intersect({make_vec3(5.f, 5.f, 0.f), make_vec3(-1.f, 0.f, 0.f)}, 0.f, kInf, &hit));
+  CHECK_FALSE(box.intersect({make_vec3(5.f, 5.f, 0.f), make_vec3(-1.f, 0.f, 0.f)}, 0.f, kInfF, &hit));
 
   Cylinder cylinder(1.f, 0.f, 0.5f, 0.f, 2.f);
-  REQUIRE(cylinder.intersect({make_vec3(4.f, 0.f, 1.f), make_vec3(-1.f, 0.f, 0.f)}, 0.f, kInf, &hit));
+  REQUIRE(cylinder.intersect({make_vec3(4.f, 0.f, 1.f), make_vec3(-1.f, 0.f, 0.f)}, 0.f, kInfF, &hit));
   CHECK(hit.t == doctest::Approx(2.5f));
   CHECK(hit.normal.x == doctest::Approx(1.f));
-  REQUIRE(cylinder.intersect({make_vec3(1.2f, 0.f, 5.f), make_vec3(0.f, 0.f, -1.f)}, 0.f, kInf, &hit));
+  REQUIRE(cylinder.intersect({make_vec3(1.2f, 0.f, 5.f), make_vec3(0.f, 0.f, -1.f)}, 0.f, kInfF, &hit));
   CHECK(hit.t == doctest::Approx(3.f));
   CHECK(hit.normal.z == doctest::Approx(1.f));
   // Above the top cap, passing beside it: no hit.
-  CHECK_FALSE(cylinder.intersect({make_vec3(4.f, 0.f, 2.5f), make_vec3(-1.f, 0.f, 0.f)}, 0.f, kInf, &hit));
+  CHECK_FALSE(cylinder.intersect({make_vec3(4.f, 0.f, 2.5f), make_vec3(-1.f, 0.f, 0.f)}, 0.f, kInfF, &hit));
 }
 
 TEST_CASE("a sphere's shadow on a plane falls where the light direction projects it") {
@@ -134,7 +136,7 @@ TEST_CASE("a sphere's shadow on a plane falls where the light direction projects
   auto ground_radiance = [&](float x, float y) {
     Ray down{make_vec3(x, y, 10.f), make_vec3(0.f, 0.f, -1.f)};
     SceneHit hit;
-    REQUIRE(scene.intersect(down, kInf, &hit));
+    REQUIRE(scene.intersect(down, kInfF, &hit));
     REQUIRE(hit.position.z == doctest::Approx(0.f));  // reached the ground, not the sphere
     return shade(scene, hit, -down.dir).x;
   };

@@ -11,13 +11,15 @@
 #include "scenes/generator/scene.h"
 #include "scenes/generator/shading.h"
 #include "scenes/generator/view_camera.h"
+#include "tests/test_support/numeric.h"
 
 using namespace nerds;
 using namespace nerds::scenes;
 
 namespace {
 
-constexpr float kInf = std::numeric_limits<float>::infinity();
+using nerds_test::kInfF;
+
 
 Scene white_sphere_scene() {
   Scene scene;
@@ -114,7 +116,7 @@ TEST_CASE("an emissive dome that casts no shadow lights nothing and blocks no li
   CHECK(trace(scene, down, 0).x == doctest::Approx(1.f));  // the full sun: not shadowed by the dome
   const Ray up{make_vec3(0.f, 0.f, 3.f), make_vec3(0.f, 0.f, 1.f)};
   SceneHit hit;
-  REQUIRE(scene.intersect(up, kInf, &hit));
+  REQUIRE(scene.intersect(up, kInfF, &hit));
   CHECK(hit.t == doctest::Approx(47.f));
   CHECK(trace(scene, up, 0).x == doctest::Approx(srgb_to_linear(0.5f)).epsilon(1e-5));  // its own emission only
 }

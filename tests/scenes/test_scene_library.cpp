@@ -15,6 +15,7 @@
 #include "scenes/generator/scene_library.h"
 #include "scenes/generator/scene_maker.h"
 #include "tests/data/temp_folder.h"
+#include "tests/test_support/text_files.h"
 
 using namespace nerds;
 using namespace nerds::scenes;
@@ -22,7 +23,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-SceneOptions tiny(int resolution = 24) {
+using nerds_test::file_bytes;
+using nerds_test::read_json;
+
+SceneOptions library_scene_options(int resolution = 24) {
   SceneOptions o;
   o.resolution = resolution;
   o.train_views = 10;
@@ -32,15 +36,7 @@ SceneOptions tiny(int resolution = 24) {
   return o;
 }
 
-nlohmann::json read_json(const fs::path& path) {
-  std::ifstream in(path);
-  return nlohmann::json::parse(in);
-}
 
-std::string file_bytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
 
 double pose_distance(const nlohmann::json& a, const nlohmann::json& b) {
   double sum = 0.0;
@@ -79,7 +75,7 @@ TEST_CASE("every sample scene makes at a tiny size and loads back through the da
   for (const std::string& name : library_scene_names()) {
     CAPTURE(name);
     nerds_test::TempFolder temp("scene_" + name);
-    const SceneMade made = make_scene(name, temp.str(), tiny());
+    const SceneMade made = make_scene(name, temp.str(), library_scene_options());
     for (const char* split : {"train", "val", "test"}) {
       CAPTURE(split);
       DatasetOptions options;
@@ -107,21 +103,21 @@ TEST_CASE("every sample scene makes at a tiny size and loads back through the da
 TEST_CASE("scene-specific properties: sparse, unbounded, forward, multiscale") {
   nerds_test::TempFolder temp("scene_specific");
   SUBCASE("sparse keeps at most 8 training views") {
-    SceneOptions o = tiny();
+    SceneOptions o = library_scene_options();
     o.train_views = 100;
     o.resolution = 8;
     CHECK(make_scene("sparse", temp.str(), o).train_views == 8);
     CHECK(read_json(temp.path() / "transforms_train.json")["frames"].size() == 8);
   }
   SUBCASE("unbounded: every pixel opaque, the background far outside the object's box") {
-    make_scene("unbounded", temp.str(), tiny());
+    make_scene("unbounded", temp.str(), library_scene_options());
     DatasetOptions options;
     options.split = "test";
     CHECK(opaque_fraction(load_dataset(temp.str(), options)) == 1.0);
     CHECK(read_json(temp.path() / "transforms_test.json")["near_far"][1].get<double>() > 30.0);
   }
   SUBCASE("forward: every camera looks the same way, every pixel is opaque") {
-    make_scene("forward", temp.str(), tiny());
+    make_scene("forward", temp.str(), library_scene_options());
     const nlohmann::json train = read_json(temp.path() / "transforms_train.json");
     const nlohmann::json& first = train["frames"][0]["transform_matrix"];
     for (const nlohmann::json& frame : train["frames"]) {
@@ -142,7 +138,7 @@ TEST_CASE("scene-specific properties: sparse, unbounded, forward, multiscale") {
     CHECK(data.near_bound > 0.f);
   }
   SUBCASE("multiscale: four camera distances, and multires/ holds each view at 1/1 to 1/8 size") {
-    make_scene("multiscale", temp.str(), tiny(32));
+    make_scene("multiscale", temp.str(), library_scene_options(32));
     const nlohmann::json train = read_json(temp.path() / "transforms_train.json");
     std::vector<double> distances;
     for (int i = 0; i < 4; ++i) {
@@ -167,8 +163,8 @@ TEST_CASE("scene-specific properties: sparse, unbounded, forward, multiscale") {
 
 TEST_CASE("noisy-poses: the default scene's images under perturbed poses, the true poses kept aside") {
   nerds_test::TempFolder noisy("noisy"), clean("clean");
-  make_scene("noisy-poses", noisy.str(), tiny());
-  make_scene("default", clean.str(), tiny());
+  make_scene("noisy-poses", noisy.str(), library_scene_options());
+  make_scene("default", clean.str(), library_scene_options());
   const nlohmann::json written = read_json(noisy.path() / "transforms_train.json");
   const nlohmann::json truth = read_json(noisy.path() / "transforms_train_true.json");
   const nlohmann::json reference = read_json(clean.path() / "transforms_train.json");
@@ -189,7 +185,7 @@ TEST_CASE("noisy-poses: the default scene's images under perturbed poses, the tr
 
 TEST_CASE("appearance: training views vary in exposure and show transients, test views stay clean") {
   nerds_test::TempFolder varied("appearance"), again("appearance_again"), clean("clean");
-  SceneOptions o = tiny();
+  SceneOptions o = library_scene_options();
   o.train_views = 16;
   make_scene("appearance", varied.str(), o);
   make_scene("appearance", again.str(), o);

@@ -15,12 +15,16 @@
 #include "renderer/error.h"
 #include "scenes/generator/scene_library.h"
 #include "scenes/generator/scene_maker.h"
+#include "tests/test_support/text_files.h"
 
 using namespace nerds;
 using namespace nerds::scenes;
 namespace fs = std::filesystem;
 
 namespace {
+
+using nerds_test::file_bytes;
+using nerds_test::read_json;
 
 // A fresh, empty folder under the system temp dir, removed when the test ends.
 struct TempFolder {
@@ -36,15 +40,7 @@ struct TempFolder {
   }
 };
 
-std::string file_bytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
 
-nlohmann::json read_json(const fs::path& path) {
-  std::ifstream in(path);
-  return nlohmann::json::parse(in);
-}
 
 SceneOptions tiny_options() {
   SceneOptions options;

@@ -20,19 +20,17 @@
 #include "renderer/techniques/core/method_files.h"
 #include "tests/data/temp_folder.h"
 #include "tests/test_support/paper_card_files.h"
+#include "tests/test_support/real_paper_cards.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
 
-const std::string kPapersDir = std::string(NERDS_SOURCE_DIR) + "/papers";
+using nerds_test::kPapersDir;
+using nerds_test::real_card;
 
-const nerds::PaperCard& real_card(const std::string& id) {
-  const nerds::PaperCard* card = nerds::find_paper_card(nerds::paper_cards(kPapersDir), id);
-  REQUIRE(card != nullptr);
-  return *card;
-}
+
 
 // The parameters whose values differ between the arms.
 std::set<std::string> differing(const nerds::ComparePlan& plan) {

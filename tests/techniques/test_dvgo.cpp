@@ -19,10 +19,13 @@
 #include "renderer/train/optimizer.h"
 #include "renderer/train/train_config.h"
 #include "tests/data/temp_folder.h"
+#include "tests/test_support/random_points.h"
 
 using namespace nerds;
 
 namespace {
+
+using nerds_test::random_points;
 
 DvgoConfig small_config(DvgoInterpolation mode) {
   DvgoConfig c;
@@ -36,12 +39,6 @@ DvgoConfig small_config(DvgoInterpolation mode) {
   return c;
 }
 
-std::vector<float> random_points(int n, uint64_t seed, float lo = 0.f, float hi = 1.f) {
-  Pcg32 rng(seed, 1);
-  std::vector<float> p(3 * static_cast<size_t>(n));
-  for (float& v : p) v = lo + (hi - lo) * rng.next_float();
-  return p;
-}
 
 std::vector<float> encode(const DvgoEncoding& e, const std::vector<float>& pos) {
   const int n = static_cast<int>(pos.size() / 3);

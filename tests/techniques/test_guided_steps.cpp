@@ -14,12 +14,15 @@
 #include "renderer/techniques/core/paper_cards.h"
 #include "tests/data/temp_folder.h"
 #include "tests/test_support/paper_card_files.h"
+#include "tests/test_support/real_paper_cards.h"
 
 using nlohmann::json;
 
 namespace {
 
-const std::string kPapersDir = std::string(NERDS_SOURCE_DIR) + "/papers";
+using nerds_test::kPapersDir;
+using nerds_test::paper_card_error;
+
 
 // The small test card with a second toggle (on another scene) and steps using every field.
 json card_with_steps() {
@@ -45,17 +48,6 @@ json card_with_steps() {
   return card;
 }
 
-// The message of the InputError that reading `card` (as walk.json) throws, "" if none.
-std::string error_of(const json& card) {
-  nerds_test::TempFolder tmp("guided_steps_error");
-  nerds_test::write_paper_card(tmp.path(), "walk", card);
-  try {
-    nerds::read_paper_card((tmp.path() / "walk.json").string());
-  } catch (const nerds::InputError& e) {
-    return e.what();
-  }
-  return "";
-}
 
 // A split of `views` frames of width x height, as the viewer would load it.
 nerds::Dataset split_of(const std::string& split, size_t views, int width, int height) {
@@ -126,9 +118,9 @@ TEST_CASE("guided steps: every field is read, and written back as it was") {
 
 TEST_CASE("guided steps: a bad step is an error naming the card file and the field") {
   const json card = card_with_steps();
-  REQUIRE(error_of(card).empty());
+  REQUIRE(paper_card_error(card, "walk").empty());
   const auto check_error = [](const json& broken, const std::string& field, const std::string& why) {
-    const std::string message = error_of(broken);
+    const std::string message = paper_card_error(broken, "walk");
     INFO(message);
     CHECK(message.find("walk.json: " + field + ": " + why) != std::string::npos);
   };

@@ -15,13 +15,18 @@
 #include "renderer/techniques/core/paper_cards.h"
 #include "tests/data/temp_folder.h"
 #include "tests/test_support/paper_card_files.h"
+#include "tests/test_support/real_paper_cards.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
 
-const std::string kPapersDir = std::string(NERDS_SOURCE_DIR) + "/papers";
+using nerds_test::kPapersDir;
+using nerds_test::real_card;
+using nerds_test::real_cards;
+using nerds_test::paper_card_error;
+
 
 // The sample scene names of issue 4 (`nerds scene list`).
 const std::set<std::string> kSceneNames = {"default", "glossy",     "multiscale",  "unbounded", "forward",
@@ -29,25 +34,7 @@ const std::set<std::string> kSceneNames = {"default", "glossy",     "multiscale"
 
 bool filled(const std::string& s) { return s.find_first_not_of(" \t\n") != std::string::npos; }
 
-const std::vector<nerds::PaperCard>& real_cards() { return nerds::paper_cards(kPapersDir); }
 
-const nerds::PaperCard& real_card(const std::string& id) {
-  const nerds::PaperCard* card = nerds::find_paper_card(real_cards(), id);
-  REQUIRE(card != nullptr);
-  return *card;
-}
-
-// The message of the InputError that reading `card` (as file name.json) throws, "" if none.
-std::string error_of(const json& card, const std::string& name = "broken") {
-  nerds_test::TempFolder tmp("paper_card_error");
-  nerds_test::write_paper_card(tmp.path(), name, card);
-  try {
-    nerds::read_paper_card((tmp.path() / (name + ".json")).string());
-  } catch (const nerds::InputError& e) {
-    return e.what();
-  }
-  return "";
-}
 
 }  // namespace
 
@@ -247,12 +234,12 @@ TEST_CASE("paper cards: a card added as a file is listed, with no C++") {
 
 TEST_CASE("paper cards: a malformed card is an error naming the file and the field") {
   const auto check_error = [](const json& card, const std::string& field, const std::string& why) {
-    const std::string message = error_of(card);
+    const std::string message = paper_card_error(card);
     INFO(message);
     CHECK(message.find("broken.json: " + field + ": " + why) != std::string::npos);
   };
   json card = nerds_test::small_paper_card("broken", 2020);
-  CHECK(error_of(card).empty());  // the unbroken card reads
+  CHECK(paper_card_error(card).empty());  // the unbroken card reads
 
   json unknown = card;
   unknown["headline"] = "31.01";
@@ -291,7 +278,7 @@ TEST_CASE("paper cards: a malformed card is an error naming the file and the fie
   repeated["toggles"].push_back(repeated["toggles"][0]);
   check_error(repeated, "toggles[1]", "repeats toggles[0]");
   repeated["toggles"][1]["scene"] = "unbounded";  // on another scene it is named PARAM=OFF@unbounded
-  CHECK(error_of(repeated).empty());
+  CHECK(paper_card_error(repeated).empty());
 
   json other_id = card;
   other_id["id"] = "another";

@@ -12,11 +12,14 @@
 
 #include "renderer/error.h"
 #include "renderer/techniques/core/params.h"
+#include "tests/test_support/text_files.h"
 
 using namespace nerds;
 namespace fs = std::filesystem;
 
 namespace {
+
+using nerds_test::contains;
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
@@ -45,7 +48,6 @@ std::string input_error_of(F&& f) {
   return "";
 }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 struct TempFolder {
   fs::path path = fs::temp_directory_path() / ("nerds_test_params_" + std::to_string(::getpid()));

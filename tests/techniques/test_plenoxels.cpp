@@ -21,10 +21,13 @@
 #include "renderer/train/model_snapshot.h"
 #include "renderer/train/train_config.h"
 #include "tests/data/temp_folder.h"
+#include "tests/test_support/random_points.h"
 
 using namespace nerds;
 
 namespace {
+
+using nerds_test::random_points;
 
 PlenoxelsConfig small_config() {
   PlenoxelsConfig c;
@@ -40,12 +43,6 @@ PlenoxelsConfig small_config() {
   return c;
 }
 
-std::vector<float> random_points(int n, uint64_t seed) {
-  Pcg32 rng(seed, 1);
-  std::vector<float> p(3 * static_cast<size_t>(n));
-  for (float& v : p) v = rng.next_float();
-  return p;
-}
 
 std::vector<float> encode(const PlenoxelsEncoding& e, const std::vector<float>& pos) {
   const int n = static_cast<int>(pos.size() / 3);
@@ -82,7 +79,7 @@ std::vector<double> dense_channel(const PlenoxelsEncoding& e, int channel) {
   return g;
 }
 
-double trilinear(const std::vector<double>& g, int n, const float* p) {
+double trilinear_x_fastest(const std::vector<double>& g, int n, const float* p) {
   const GridTap t[3] = {grid_tap(p[0], n), grid_tap(p[1], n), grid_tap(p[2], n)};
   double s = 0.0;
   for (int c = 0; c < 8; ++c) {
@@ -108,7 +105,7 @@ TEST_CASE("plenoxels: the sparse grid reads as the trilinear (or nearest) interp
   const std::vector<float> out = encode(e, pos);
   for (int c = 0; c < e.width(); ++c) {
     const std::vector<double> g = dense_channel(e, c);
-    for (int i = 0; i < 40; ++i) CHECK(out[static_cast<size_t>(i) * e.width() + c] == doctest::Approx(trilinear(g, n, &pos[3 * i])));
+    for (int i = 0; i < 40; ++i) CHECK(out[static_cast<size_t>(i) * e.width() + c] == doctest::Approx(trilinear_x_fastest(g, n, &pos[3 * i])));
   }
   PlenoxelsConfig nc = small_config();
   nc.interpolation = PlenoxelsInterpolation::Nearest;

@@ -19,10 +19,13 @@
 #include "renderer/train/model_snapshot.h"
 #include "renderer/train/train_config.h"
 #include "tests/data/temp_folder.h"
+#include "tests/test_support/random_points.h"
 
 using namespace nerds;
 
 namespace {
+
+using nerds_test::random_points;
 
 TensorfConfig small_config(TensorfDecomposition d) {
   TensorfConfig c;
@@ -38,12 +41,6 @@ TensorfConfig small_config(TensorfDecomposition d) {
   return c;
 }
 
-std::vector<float> random_points(int n, uint64_t seed) {
-  Pcg32 rng(seed, 1);
-  std::vector<float> p(3 * static_cast<size_t>(n));
-  for (float& v : p) v = rng.next_float();
-  return p;
-}
 
 std::vector<float> encode(const TensorfEncoding& e, const std::vector<float>& pos) {
   const int n = static_cast<int>(pos.size() / 3);
@@ -53,7 +50,7 @@ std::vector<float> encode(const TensorfEncoding& e, const std::vector<float>& po
 }
 
 // Trilinear interpolation of a dense grid g[i][j][k] (n nodes per axis, x fastest last) at p.
-double trilinear(const std::vector<double>& g, int n, const float* p) {
+double trilinear_z_fastest(const std::vector<double>& g, int n, const float* p) {
   const GridTap t[3] = {grid_tap(p[0], n), grid_tap(p[1], n), grid_tap(p[2], n)};
   double s = 0.0;
   for (int c = 0; c < 8; ++c) {
@@ -130,7 +127,7 @@ TEST_CASE("tensorf: VM and CP equal the trilinear interpolation of the dense low
     const std::vector<float> out = encode(e, pos);
     for (int s = 0; s < 50; ++s) {
       CAPTURE(s);
-      CHECK(out[static_cast<size_t>(s) * e.width()] == doctest::Approx(trilinear(grid, n, pos.data() + 3 * s)).epsilon(1e-4));
+      CHECK(out[static_cast<size_t>(s) * e.width()] == doctest::Approx(trilinear_z_fastest(grid, n, pos.data() + 3 * s)).epsilon(1e-4));
     }
   }
 }

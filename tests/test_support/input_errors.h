@@ -13,7 +13,7 @@
 namespace nerds_test {
 
 // The message of the InputError load_dataset throws for `dir`, or "(no InputError thrown)".
-inline std::string dataset_error(const std::string& dir, const nerds::DatasetOptions& options) {
+inline std::string dataset_error(const std::string& dir, const nerds::DatasetOptions& options = {}) {
   try {
     nerds::load_dataset(dir, options);
   } catch (const nerds::InputError& e) {

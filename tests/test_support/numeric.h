@@ -5,10 +5,14 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <random>
 #include <vector>
 
 namespace nerds_test {
+
+constexpr double kPi = 3.14159265358979323846;
+constexpr float kInfF = std::numeric_limits<float>::infinity();
 
 // Deterministic uniform numbers for test inputs (same seed -> same inputs on every machine:
 // std::mt19937_64's output is specified by the standard; the distribution is done here by

@@ -15,6 +15,9 @@
 
 namespace nerds_test {
 
+// `nerds train` options that make a test's training run fast: a small batch and hash table.
+inline constexpr const char* kFastTraining = "--set trainer.batch_samples=4096 --set encoding.log2_table_size=14";
+
 struct CliOutput {
   int code = -1;
   std::string out, err;

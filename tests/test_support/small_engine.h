@@ -25,4 +25,18 @@ inline std::unique_ptr<nerds::Engine> small_engine(const std::string& dir, const
   return std::make_unique<nerds::Engine>(o, p);
 }
 
+// EngineOptions that read the dataset in `dir`, everything else at its default.
+inline nerds::EngineOptions engine_options(const std::string& dir) {
+  nerds::EngineOptions o;
+  o.data_dir = dir;
+  return o;
+}
+
+// The default method with `sets` (module.key=value) applied over it.
+inline nerds::ParamSet default_params_with(const std::vector<std::string>& sets) {
+  nerds::ParamSet p = nerds::default_method_params();
+  for (const std::string& s : sets) p.set_from_string(s);
+  return p;
+}
+
 }  // namespace nerds_test

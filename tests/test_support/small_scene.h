@@ -26,4 +26,7 @@ inline void make_small_scene(const std::string& name, const std::string& dir, in
   nerds::scenes::make_scene(name, dir, small_scene_options(resolution, train_views, test_views, samples_per_pixel, seed));
 }
 
+// The sampler tests' scene: the default scene at 32 px with 20 training views.
+inline void make_small_default_scene(const std::string& dir) { make_small_scene("default", dir, 32, 20, 3, 2); }
+
 }  // namespace nerds_test

@@ -17,6 +17,7 @@
 #include "renderer/train/snapshot_file.h"
 #include "tests/data/temp_folder.h"
 #include "tests/test_support/small_scene.h"
+#include "tests/test_support/text_files.h"
 
 namespace fs = std::filesystem;
 using nerds::DatasetFingerprint;
@@ -24,6 +25,8 @@ using nerds::fingerprint_dataset;
 using nerds::fingerprint_difference;
 
 namespace {
+
+using nerds_test::contains;
 
 DatasetFingerprint fingerprint_of(const fs::path& dir) {
   nerds::DatasetOptions o;
@@ -46,7 +49,6 @@ fs::path copy_of(const fs::path& dir, const std::string& name) {
   return to;
 }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 }  // namespace
 

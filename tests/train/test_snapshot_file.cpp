@@ -13,11 +13,14 @@
 
 #include "renderer/error.h"
 #include "renderer/train/snapshot_file.h"
+#include "tests/test_support/text_files.h"
 
 using namespace nerds;
 namespace fs = std::filesystem;
 
 namespace {
+
+using nerds_test::contains;
 
 struct TempFolder {
   fs::path path = fs::temp_directory_path() / ("nerds_test_snapshot_" + std::to_string(::getpid()));
@@ -45,7 +48,6 @@ std::string read_error(const std::string& path) {
   return "(no error)";
 }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 std::vector<float> random_floats(size_t n, uint32_t seed) {
   std::mt19937 rng(seed);
