@@ -2,7 +2,7 @@
 // interpolation of the sparse grid against a dense brute-force read, its gradient by finite
 // differences, total variation against a brute-force sum (value and gradient), pruning keeps
 // every voxel that holds density, the snapshot round trip of a pruned grid (index included),
-// the SH colour head (field.color = sh) end to end, RMSProp and the learning-rate schedule.
+// the SH colour head (field.color = sh, both colour activations) end to end, RMSProp and the learning-rate schedule.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -15,6 +15,7 @@
 #include "renderer/math/rmsprop.h"
 #include "renderer/math/rng.h"
 #include "renderer/math/sh.h"
+#include "renderer/math/sh_color.h"
 #include "renderer/techniques/fields/nerf_network.h"
 #include "renderer/techniques/plenoxels/plenoxels_encoding.h"
 #include "renderer/techniques/plenoxels/plenoxels_kernels.h"
@@ -336,8 +337,14 @@ TEST_CASE("plenoxels: a snapshot of a pruned, upsampled grid loads into a fresh 
   CHECK_THROWS_WITH(get_tensors(in, other.param_tensors(), moments), doctest::Contains("encoding."));
 }
 
-TEST_CASE("SH colour head: colour = sigmoid(SH(d) . coefficients), gradients into the grid by finite differences") {
+TEST_CASE("SH colour head: colour = clamp(SH(d) . coefficients plus 0.5, 0) or sigmoid, gradients into the grid by finite differences") {
+  // Both activations (field.sh_color_activation): the official code's clamp, the default, and
+  // the sigmoid the engine used first.
+  ShColorActivation act = ShColorActivation::Clamp;
+  SUBCASE("clamp") { act = ShColorActivation::Clamp; }
+  SUBCASE("sigmoid") { act = ShColorActivation::Sigmoid; }
   NetworkConfig config;
+  config.sh_color_activation = act;
   config.encoding = "plenoxels";
   config.plenoxels = small_config();
   config.sh_degree = 2;
@@ -350,7 +357,7 @@ TEST_CASE("SH colour head: colour = sigmoid(SH(d) . coefficients), gradients int
   auto& grid = static_cast<PlenoxelsEncoding&>(net.encoding());
   Pcg32 rng(5, 5);
   for (float& v : grid.density()) v = rng.next_float() * 2.f;
-  for (float& v : grid.sh()) v = rng.next_float() * 2.f - 1.f;
+  for (float& v : grid.sh()) v = rng.next_float() * 4.f - 2.f;  // wide enough that some colours clamp
   CHECK(net.color_mlp().weights().empty());
   for (const ParamTensor& t : net.param_tensors()) CHECK(t.name.rfind("encoding.", 0) == 0);
   const int n = 6;
@@ -366,6 +373,7 @@ TEST_CASE("SH colour head: colour = sigmoid(SH(d) . coefficients), gradients int
   std::vector<float> sigma(n), rgb(3 * n);
   net.forward(pos.data(), dir.data(), n, ws, sigma.data(), rgb.data());
   const std::vector<float> enc = encode(grid, pos);
+  int clamped = 0;  // channels whose s + 0.5 is negative: the clamp's flat side is reached too
   for (int i = 0; i < n; ++i) {
     const float* f = &enc[static_cast<size_t>(i) * grid.width()];
     CHECK(sigma[i] == doctest::Approx(2.f * std::max(f[0], 0.f)));
@@ -374,9 +382,13 @@ TEST_CASE("SH colour head: colour = sigmoid(SH(d) . coefficients), gradients int
     for (int ch = 0; ch < 3; ++ch) {
       double s = 0.0;
       for (int k = 0; k < 4; ++k) s += f[1 + ch * 4 + k] * basis[k];
-      CHECK(rgb[3 * i + ch] == doctest::Approx(1.0 / (1.0 + std::exp(-s))));
+      clamped += s + 0.5 < 0.0 ? 1 : 0;
+      const double want = act == ShColorActivation::Sigmoid ? 1.0 / (1.0 + std::exp(-s)) : std::max(s + 0.5, 0.0);
+      CHECK(rgb[3 * i + ch] == doctest::Approx(want));
     }
   }
+  CHECK(clamped > 0);
+  CHECK(clamped < 3 * n);
   Pcg32 r2(4, 4);
   std::vector<float> a(n), b(3 * n);
   for (float& v : a) v = r2.next_float() - 0.5f;

@@ -55,9 +55,17 @@ void declare(ParamSet& p) {
             {"color", ParamType::Choice,
              "colour head: standard ([features, SH(direction)] -> RGB); ref_nerf (Ref-NeRF: predicted normals, "
              "IDE of the reflected direction with roughness, diffuse + tinted specular, sRGB tone map); sh (Plenoxels: "
-             "no network, sigmoid(SH(direction) . the explicit encoding's coefficients), with field.density=encoding)",
+             "no network, field.sh_color_activation of SH(direction) . the explicit encoding's coefficients, with "
+             "field.density=encoding)",
              -1, 1, {kStandardColorHead, kRefNerfColorHead, kShColorHead}},
             std::string(kStandardColorHead));
+  // Plenoxels' colour activation (renderer/math/sh_color.h); acts with field.color = sh only.
+  p.declare("field",
+            {"sh_color_activation", ParamType::Choice,
+             "field.color=sh: SH(direction) . coefficients -> colour: clamp (the official Plenoxels code's max(s + 0.5, "
+             "0): slope 1) or sigmoid (slope at most 1/4)",
+             -1, 1, {"clamp", "sigmoid"}},
+            std::string("clamp"));
   p.declare("field",
             {"ref_ide_degree", ParamType::Int,
              "Ref-NeRF's integrated directional encoding: degrees l = 1, 2, 4, ..., 2^(n-1) (the paper's 5: l up to 16)",
@@ -110,6 +118,8 @@ void configure(const ParamSet& p, const Dataset&, TrainConfig& c) {
   n.color_layers = static_cast<int>(p.get_int("field.color_layers"));
   n.sh_degree = static_cast<int>(p.get_int("field.sh_degree"));
   n.color_head = p.get_string("field.color");
+  n.sh_color_activation =
+      p.get_string("field.sh_color_activation") == "sigmoid" ? ShColorActivation::Sigmoid : ShColorActivation::Clamp;
   n.density_source = p.get_string("field.density");
   const std::string activation = p.get_string("field.density_activation");
   n.density_activation = activation == "softplus" ? DensityActivation::Softplus

@@ -10,6 +10,7 @@
 #include "renderer/math/activations.h"
 #include "renderer/math/density_activation.h"
 #include "renderer/math/sh.h"
+#include "renderer/math/sh_color.h"
 
 namespace nerds {
 
@@ -226,14 +227,15 @@ void NerfNetwork::color_stage(const float* dir, int m, float* color_in, float* c
     const float* d = dir + 3 * i;
     sh_encode(d[0], d[1], d[2], deg, color_in + static_cast<size_t>(i) * C + G + A);
   }
-  if (network_uses_sh_color(config_)) {  // Plenoxels: sigmoid(SH(d) . coefficients) per channel
+  if (network_uses_sh_color(config_)) {  // Plenoxels: activation(SH(d) . coefficients) per channel (sh_color.h)
     const int K = deg * deg;
+    const int act = static_cast<int>(config_.sh_color_activation);
     for (int i = 0; i < m; ++i) {
       const float* in = color_in + static_cast<size_t>(i) * C;
       for (int ch = 0; ch < 3; ++ch) {
         float s = 0.f;
         for (int k = 0; k < K; ++k) s += in[1 + ch * K + k] * in[G + k];
-        color_out[3 * i + ch] = sigmoid(s);  // kept: the backward pass reads the activation
+        color_out[3 * i + ch] = sh_color_activation(act, s);  // kept: the backward pass reads the activation
         rgb[3 * i + ch] = color_out[3 * i + ch];
       }
     }
@@ -342,9 +344,10 @@ void NerfNetwork::color_backward(NetworkWorkspace& ws, int m, const float* d_rgb
                                ws.d_color_in.data(), G);
     return;
   }
-  for (int i = 0; i < 3 * m; ++i) ws.d_out[i] = d_rgb[i] * sigmoid_grad_from_output(ws.color_out[i]);
   if (network_uses_sh_color(config_)) {  // d/d(coefficient k of channel ch) = d_out[ch] SH_k(d); none to the density
     const int K = config_.sh_degree * config_.sh_degree;
+    const int act = static_cast<int>(config_.sh_color_activation);
+    for (int i = 0; i < 3 * m; ++i) ws.d_out[i] = d_rgb[i] * sh_color_activation_grad_from_output(act, ws.color_out[i]);
     for (int i = 0; i < m; ++i) {
       const float* in = ws.color_in.data() + static_cast<size_t>(i) * C;
       float* d = ws.d_color_in.data() + static_cast<size_t>(i) * G;
@@ -354,6 +357,7 @@ void NerfNetwork::color_backward(NetworkWorkspace& ws, int m, const float* d_rgb
     }
     return;
   }
+  for (int i = 0; i < 3 * m; ++i) ws.d_out[i] = d_rgb[i] * sigmoid_grad_from_output(ws.color_out[i]);
   if (A == 0) {
     color_.backward(ws.color_in.data(), C, m, ws.color_hidden_ptrs.data(), ws.d_out.data(), ws.d_color_in.data(), G,
                     G, grads.color, ws.scratch0.data(), ws.scratch1.data());

@@ -9,7 +9,8 @@
 // there is no density MLP: the encoding's outputs are the geometry features, the first one the
 // raw density; field.density_activation maps it to sigma (renderer/math/density_activation.h).
 // With field.color = sh (Plenoxels) there is no colour MLP either: the features after the
-// density are 3 x sh_degree^2 SH coefficients and rgb = sigmoid(SH(d) . coefficients).
+// density are 3 x sh_degree^2 SH coefficients and rgb = field.sh_color_activation of
+// SH(d) . coefficients (renderer/math/sh_color.h: the official code's clamp(s + 0.5, 0), or sigmoid).
 #pragma once
 
 #include <array>

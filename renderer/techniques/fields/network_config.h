@@ -12,6 +12,7 @@
 #include "renderer/techniques/plenoxels/plenoxels_config.h"
 #include "renderer/techniques/dvgo/dvgo_config.h"
 #include "renderer/techniques/tensorf/tensorf_config.h"
+#include "renderer/math/sh_color.h"
 
 namespace nerds {
 
@@ -28,8 +29,9 @@ constexpr const char kDenseEncoding[] = "dense";
 constexpr const char kStandardColorHead[] = "standard";
 constexpr const char kRefNerfColorHead[] = "ref_nerf";
 // Plenoxels' (Fridovich-Keil, Yu et al. 2022, Sec. 3.1): no network; the geometry features
-// after the density are 3 x sh_degree^2 SH coefficients, colour = sigmoid(SH(d) . coefficients)
-// per channel (an explicit encoding's: field.density = encoding).
+// after the density are 3 x sh_degree^2 SH coefficients, colour = the activation
+// (field.sh_color_activation, renderer/math/sh_color.h) of SH(d) . coefficients per channel
+// (an explicit encoding's: field.density = encoding).
 constexpr const char kShColorHead[] = "sh";
 
 // Where the density comes from (field.density): the density MLP's first output (Instant-NGP,
@@ -67,6 +69,9 @@ struct NetworkConfig {
   int color_layers = 2;
   int sh_degree = 4;      // direction encoding: sh_degree^2 coefficients
   std::string color_head = kStandardColorHead;  // field.color
+  // The SH colour head's activation (field.sh_color_activation; the official Plenoxels code's
+  // clamp(s + 0.5, 0) by default).
+  ShColorActivation sh_color_activation = ShColorActivation::Clamp;
   int ide_degree = kMaxIdeDegree;               // Ref-NeRF's IDE: degrees l = 1, 2, ..., 2^(ide_degree-1)
   // The proposal sampler's density networks, which the model holds beside the field (none
   // unless sampler.kind = proposal).
