@@ -5,7 +5,9 @@
 // the predicted normals are unit vectors and the backward of a Ref-NeRF network is finite.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <stdexcept>
 #include <vector>
 
 #include "renderer/math/compositing.h"
@@ -265,4 +267,59 @@ TEST_CASE("Ref-NeRF network: with the colour's path to n' cut (ref_normal_detach
   CHECK(rows_sum(true, 0, 3) > 0.0);    // the normal's rows: the colour's gradient
   CHECK(rows_sum(false, 0, 3) == 0.0);  // cut: nothing without R_o, R_p
   CHECK(rows_sum(false, 3, kRefHeadOutputs) > 0.0);  // roughness, diffuse and tint still train
+}
+
+TEST_CASE("Ref-NeRF network: reflecting about the density normals (ref_reflect_normals = density)") {
+  NetworkConfig c = ref_config();
+  c.ref_reflect_step = 2e-3f;
+  NerfNetwork net(c);
+  net.initialize(13);
+  scale_grid(net);
+  REQUIRE(net.reflects_density_normals());
+  Rays r = two_rays();
+  const int m = 12;
+  NetworkWorkspace ws;
+  std::vector<float> sigma(m), rgb(3 * m);
+  net.forward(r.pos.data(), r.dir.data(), m, ws, sigma.data(), rgb.data());
+  // The reflection reads the density normals of ref_nerf_normals.h, not n'.
+  DensityNormalScratch fd;
+  std::vector<float> n(3 * m);
+  density_normals(net, r.pos.data(), m, 2e-3f, fd, n.data());
+  double off_predicted = 0.0;
+  for (int i = 0; i < m; ++i) {
+    const Vec3 ni = make_vec3(n[3 * i], n[3 * i + 1], n[3 * i + 2]);
+    const Vec3 d = make_vec3(r.dir[3 * i], r.dir[3 * i + 1], r.dir[3 * i + 2]);
+    const Vec3 want = reflect_about(-d, ni);
+    for (int a = 0; a < 3; ++a) CHECK(ws.ref.refdir[3 * i + a] == doctest::Approx(want[a]).epsilon(1e-4));
+    const Vec3 wp = reflect_about(-d, make_vec3(ws.ref.normal[3 * i], ws.ref.normal[3 * i + 1], ws.ref.normal[3 * i + 2]));
+    off_predicted += std::fabs(wp.x - want.x) + std::fabs(wp.y - want.y) + std::fabs(wp.z - want.z);
+  }
+  CHECK(off_predicted > 1e-2);  // n' differs from n here, so the check above can tell them apart
+  // Stop-gradient: the colour loss trains neither n' (the head's normal rows) nor anything through n.
+  const std::vector<ParamTensor> tensors = net.param_tensors();
+  const int head = find_tensor(tensors, kRefNerfHeadTensor);
+  REQUIRE(head >= 0);
+  std::vector<float> d_sigma(m, 0.f), d_rgb(3 * m, 0.2f);
+  std::fill(ws.ref.d_normal.begin(), ws.ref.d_normal.end(), 0.f);
+  NetworkGradients grads = net.make_gradients();
+  grads.set_zero();
+  net.backward(ws, m, d_sigma.data(), d_rgb.data(), grads);
+  const float* g = net.gradients(grads)[head];
+  double normal_rows = 0.0, other_rows = 0.0;
+  for (size_t k = 0; k < tensors[head].size(); ++k)
+    (static_cast<int>(k % kRefHeadOutputs) < 3 ? normal_rows : other_rows) += std::fabs(g[k]);
+  CHECK(normal_rows == 0.0);
+  CHECK(other_rows > 0.0);
+  // Inference gives forward's colours when the caller supplies the used samples' normals, and
+  // a colour stage without them is refused.
+  InferenceWorkspace iws;
+  std::vector<float> isigma(m), irgb(3 * m);
+  std::vector<int> idx(m);
+  for (int i = 0; i < m; ++i) idx[i] = i;
+  net.infer_density(r.pos.data(), nullptr, m, iws, isigma.data());
+  CHECK_THROWS_AS(net.infer_color(idx.data(), m, r.dir.data(), iws, irgb.data()), std::logic_error);
+  net.infer_density(r.pos.data(), nullptr, m, iws, isigma.data());
+  net.reflection_normals(r.pos.data(), m, iws.ref);
+  net.infer_color(idx.data(), m, r.dir.data(), iws, irgb.data());
+  for (int k = 0; k < 3 * m; ++k) CHECK(irgb[k] == doctest::Approx(rgb[k]).epsilon(1e-5));
 }
