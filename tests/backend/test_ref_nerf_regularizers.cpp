@@ -323,3 +323,42 @@ TEST_CASE("Ref-NeRF network: reflecting about the density normals (ref_reflect_n
   net.infer_color(idx.data(), m, r.dir.data(), iws, irgb.data());
   for (int k = 0; k < 3 * m; ++k) CHECK(irgb[k] == doctest::Approx(rgb[k]).epsilon(1e-5));
 }
+
+TEST_CASE("Ref-NeRF R_o with ref_orientation_detach_weights trains the predicted normals but not the densities") {
+  NerfNetwork net(ref_config());
+  net.initialize(5);
+  scale_grid(net);
+  Rays r = two_rays();
+  const int m = 12;
+  NetworkWorkspace ws;
+  std::vector<float> sigma_net(m), rgb(3 * m);
+  net.forward(r.pos.data(), r.dir.data(), m, ws, sigma_net.data(), rgb.data());
+  for (int i = 0; i < m; i += 2)  // facing away from the camera: R_o is active there
+    for (int a = 0; a < 3; ++a) ws.ref.normal[3 * i + a] = r.dir[3 * i + a];
+  const auto run = [&](bool detach, double* d_sigma_sum, double* d_normal_sum) {
+    RefNerfLossWeights weights;
+    weights.orientation = 0.1f;
+    weights.predicted_normal = 0.f;
+    weights.orientation_detach_weights = detach;
+    DensityNormalScratch scratch;
+    std::vector<float> d_sigma(m, 0.f);
+    NetworkGradients grads = net.make_gradients();
+    grads.set_zero();
+    const double loss = ref_nerf_regularizers(net, ws, r.pos.data(), r.dir.data(), r.sigma.data(), r.dt.data(),
+                                              r.begin.data(), r.count.data(), 2, m, weights, 1.f, scratch,
+                                              d_sigma.data(), grads);
+    *d_sigma_sum = *d_normal_sum = 0.0;
+    for (int i = 0; i < m; ++i) *d_sigma_sum += std::fabs(d_sigma[i]);
+    for (int k = 0; k < 3 * m; ++k) *d_normal_sum += std::fabs(ws.ref.d_normal[k]);
+    return loss;
+  };
+  double s_paper = 0.0, n_paper = 0.0, s_detach = 0.0, n_detach = 0.0;
+  const double l_paper = run(false, &s_paper, &n_paper);
+  const double l_detach = run(true, &s_detach, &n_detach);
+  CHECK(l_paper > 0.0);
+  CHECK(l_detach == doctest::Approx(l_paper));  // the same loss value
+  CHECK(s_paper > 0.0);                          // the paper's R_o reaches the densities
+  CHECK(s_detach == 0.0);                        // detached: it does not
+  CHECK(n_detach == doctest::Approx(n_paper));   // and n' gets the same gradient
+  CHECK(n_detach > 0.0);
+}
