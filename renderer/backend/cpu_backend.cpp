@@ -216,6 +216,7 @@ void CpuBackend::process_chunk(int step, int first_ray, int n_rays, ChunkResult&
     sample_image = s.sample_image.data();
   }
   s.rgb.resize(3 * static_cast<size_t>(m));
+  if (m > 0 && network.reflects_density_normals()) network.reflection_normals(pos.data(), m, s.ws.ref);
   if (m > 0) network.color(dir.data(), m, s.ws, s.rgb.data(), sample_image);
   const TransientHead& transient = network.transient();
   // The transient head joins after its warm-up (transient.start_step): before, the static

@@ -5,7 +5,9 @@
 // the predicted normals are unit vectors and the backward of a Ref-NeRF network is finite.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <stdexcept>
 #include <vector>
 
 #include "renderer/math/compositing.h"
@@ -265,4 +267,98 @@ TEST_CASE("Ref-NeRF network: with the colour's path to n' cut (ref_normal_detach
   CHECK(rows_sum(true, 0, 3) > 0.0);    // the normal's rows: the colour's gradient
   CHECK(rows_sum(false, 0, 3) == 0.0);  // cut: nothing without R_o, R_p
   CHECK(rows_sum(false, 3, kRefHeadOutputs) > 0.0);  // roughness, diffuse and tint still train
+}
+
+TEST_CASE("Ref-NeRF network: reflecting about the density normals (ref_reflect_normals = density)") {
+  NetworkConfig c = ref_config();
+  c.ref_reflect_step = 2e-3f;
+  NerfNetwork net(c);
+  net.initialize(13);
+  scale_grid(net);
+  REQUIRE(net.reflects_density_normals());
+  Rays r = two_rays();
+  const int m = 12;
+  NetworkWorkspace ws;
+  std::vector<float> sigma(m), rgb(3 * m);
+  net.forward(r.pos.data(), r.dir.data(), m, ws, sigma.data(), rgb.data());
+  // The reflection reads the density normals of ref_nerf_normals.h, not n'.
+  DensityNormalScratch fd;
+  std::vector<float> n(3 * m);
+  density_normals(net, r.pos.data(), m, 2e-3f, fd, n.data());
+  double off_predicted = 0.0;
+  for (int i = 0; i < m; ++i) {
+    const Vec3 ni = make_vec3(n[3 * i], n[3 * i + 1], n[3 * i + 2]);
+    const Vec3 d = make_vec3(r.dir[3 * i], r.dir[3 * i + 1], r.dir[3 * i + 2]);
+    const Vec3 want = reflect_about(-d, ni);
+    for (int a = 0; a < 3; ++a) CHECK(ws.ref.refdir[3 * i + a] == doctest::Approx(want[a]).epsilon(1e-4));
+    const Vec3 wp = reflect_about(-d, make_vec3(ws.ref.normal[3 * i], ws.ref.normal[3 * i + 1], ws.ref.normal[3 * i + 2]));
+    off_predicted += std::fabs(wp.x - want.x) + std::fabs(wp.y - want.y) + std::fabs(wp.z - want.z);
+  }
+  CHECK(off_predicted > 1e-2);  // n' differs from n here, so the check above can tell them apart
+  // Stop-gradient: the colour loss trains neither n' (the head's normal rows) nor anything through n.
+  const std::vector<ParamTensor> tensors = net.param_tensors();
+  const int head = find_tensor(tensors, kRefNerfHeadTensor);
+  REQUIRE(head >= 0);
+  std::vector<float> d_sigma(m, 0.f), d_rgb(3 * m, 0.2f);
+  std::fill(ws.ref.d_normal.begin(), ws.ref.d_normal.end(), 0.f);
+  NetworkGradients grads = net.make_gradients();
+  grads.set_zero();
+  net.backward(ws, m, d_sigma.data(), d_rgb.data(), grads);
+  const float* g = net.gradients(grads)[head];
+  double normal_rows = 0.0, other_rows = 0.0;
+  for (size_t k = 0; k < tensors[head].size(); ++k)
+    (static_cast<int>(k % kRefHeadOutputs) < 3 ? normal_rows : other_rows) += std::fabs(g[k]);
+  CHECK(normal_rows == 0.0);
+  CHECK(other_rows > 0.0);
+  // Inference gives forward's colours when the caller supplies the used samples' normals, and
+  // a colour stage without them is refused.
+  InferenceWorkspace iws;
+  std::vector<float> isigma(m), irgb(3 * m);
+  std::vector<int> idx(m);
+  for (int i = 0; i < m; ++i) idx[i] = i;
+  net.infer_density(r.pos.data(), nullptr, m, iws, isigma.data());
+  CHECK_THROWS_AS(net.infer_color(idx.data(), m, r.dir.data(), iws, irgb.data()), std::logic_error);
+  net.infer_density(r.pos.data(), nullptr, m, iws, isigma.data());
+  net.reflection_normals(r.pos.data(), m, iws.ref);
+  net.infer_color(idx.data(), m, r.dir.data(), iws, irgb.data());
+  for (int k = 0; k < 3 * m; ++k) CHECK(irgb[k] == doctest::Approx(rgb[k]).epsilon(1e-5));
+}
+
+TEST_CASE("Ref-NeRF R_o with ref_orientation_detach_weights trains the predicted normals but not the densities") {
+  NerfNetwork net(ref_config());
+  net.initialize(5);
+  scale_grid(net);
+  Rays r = two_rays();
+  const int m = 12;
+  NetworkWorkspace ws;
+  std::vector<float> sigma_net(m), rgb(3 * m);
+  net.forward(r.pos.data(), r.dir.data(), m, ws, sigma_net.data(), rgb.data());
+  for (int i = 0; i < m; i += 2)  // facing away from the camera: R_o is active there
+    for (int a = 0; a < 3; ++a) ws.ref.normal[3 * i + a] = r.dir[3 * i + a];
+  const auto run = [&](bool detach, double* d_sigma_sum, double* d_normal_sum) {
+    RefNerfLossWeights weights;
+    weights.orientation = 0.1f;
+    weights.predicted_normal = 0.f;
+    weights.orientation_detach_weights = detach;
+    DensityNormalScratch scratch;
+    std::vector<float> d_sigma(m, 0.f);
+    NetworkGradients grads = net.make_gradients();
+    grads.set_zero();
+    const double loss = ref_nerf_regularizers(net, ws, r.pos.data(), r.dir.data(), r.sigma.data(), r.dt.data(),
+                                              r.begin.data(), r.count.data(), 2, m, weights, 1.f, scratch,
+                                              d_sigma.data(), grads);
+    *d_sigma_sum = *d_normal_sum = 0.0;
+    for (int i = 0; i < m; ++i) *d_sigma_sum += std::fabs(d_sigma[i]);
+    for (int k = 0; k < 3 * m; ++k) *d_normal_sum += std::fabs(ws.ref.d_normal[k]);
+    return loss;
+  };
+  double s_paper = 0.0, n_paper = 0.0, s_detach = 0.0, n_detach = 0.0;
+  const double l_paper = run(false, &s_paper, &n_paper);
+  const double l_detach = run(true, &s_detach, &n_detach);
+  CHECK(l_paper > 0.0);
+  CHECK(l_detach == doctest::Approx(l_paper));  // the same loss value
+  CHECK(s_paper > 0.0);                          // the paper's R_o reaches the densities
+  CHECK(s_detach == 0.0);                        // detached: it does not
+  CHECK(n_detach == doctest::Approx(n_paper));   // and n' gets the same gradient
+  CHECK(n_detach > 0.0);
 }

@@ -98,6 +98,19 @@ void declare(ParamSet& p) {
              0, 100000000},
             int64_t{0});
   p.declare("field",
+            {"ref_reflect_normals", ParamType::Choice,
+             "Ref-NeRF: the normals the view direction is reflected about (Eq. 4) and n.d reads: predicted (n' of the "
+             "linear head, the paper's), density (the density field's normals by central differences, stop-gradient: "
+             "6 more density evaluations per coloured sample in training and rendering; the paper's 'no predicted "
+             "normals' ablation differentiates through them)",
+             -1, 1, {"predicted", "density"}},
+            std::string("predicted"));
+  p.declare("field",
+            {"ref_orientation_detach_weights", ParamType::Bool,
+             "Ref-NeRF: the orientation loss R_o trains only the predicted normals, not the compositing weights "
+             "(densities) it is weighted by (false: both, the paper's)"},
+            false);
+  p.declare("field",
             {"ref_color_warmup_steps", ParamType::Int,
              "Ref-NeRF: the colour MLP's learning rate eases in from 1% over this many steps (multinerf's lr_delay_steps "
              "512 with lr_delay_mult 0.01, there for every parameter), so the specular output's sigmoid does not "
@@ -134,6 +147,8 @@ void configure(const ParamSet& p, const Dataset&, TrainConfig& c) {
   c.ref_nerf.normal_min_weight = static_cast<float>(p.get_float("field.ref_normal_min_weight"));
   c.ref_nerf.normal_detach_steps = static_cast<int>(p.get_int("field.ref_normal_detach_steps"));
   c.ref_nerf.color_warmup_steps = static_cast<int>(p.get_int("field.ref_color_warmup_steps"));
+  c.ref_nerf.orientation_detach_weights = p.get_bool("field.ref_orientation_detach_weights");
+  n.ref_reflect_step = p.get_string("field.ref_reflect_normals") == "density" ? c.ref_nerf.normal_step : 0.f;
 }
 }  // namespace
 

@@ -7,8 +7,10 @@
 #include "renderer/error.h"
 #include "renderer/techniques/encodings/encoding_kinds.h"
 #include "renderer/techniques/fields/network_tensor_names.h"
+#include "renderer/techniques/fields/ref_nerf_normals.h"
 #include "renderer/math/activations.h"
 #include "renderer/math/density_activation.h"
+#include "renderer/math/ref_nerf.h"
 #include "renderer/math/sh.h"
 #include "renderer/math/sh_color.h"
 
@@ -217,7 +219,12 @@ void NerfNetwork::color_stage(const float* dir, int m, float* color_in, float* c
                               float* rgb, RefHeadBuffers& ref, const int* image, const float* view_code) const {
   const int C = color_input_dim(), G = config_.geo_features, deg = config_.sh_degree, A = appearance_.dim();
   if (ref_head_) {  // Ref-NeRF: the head and the IDE of the reflected direction, then c_s, tone-mapped
-    ref_head_->encode(dir, m, color_in, C, ref);
+    const bool density_normals = config_.ref_reflect_step > 0.f;
+    if (density_normals && ref.reflect_count != m)
+      throw std::logic_error("NerfNetwork: Ref-NeRF reflecting about the density normals needs reflection_normals() "
+                             "of these samples before their colour stage");
+    ref_head_->encode(dir, m, color_in, C, ref, density_normals ? ref.reflect_normal.data() : nullptr);
+    ref.reflect_count = -1;  // used: the next colour stage needs its own
     color_.forward(color_in, C, m, hidden, color_out, 3);
     for (int i = 0; i < 3 * m; ++i) color_out[i] = sigmoid(color_out[i]);
     ref_head_->finish(color_out, m, color_in, C, ref, rgb);
@@ -259,7 +266,35 @@ void NerfNetwork::color_stage(const float* dir, int m, float* color_in, float* c
 void NerfNetwork::forward(const float* pos, const float* dir, int n, NetworkWorkspace& ws, float* sigma,
                           float* rgb, const float* var) const {
   density(pos, n, ws, sigma, var);
+  if (reflects_density_normals()) reflection_normals(pos, n, ws.ref);
   color(dir, n, ws, rgb);
+}
+
+void NerfNetwork::reflection_normals(const float* pos, int m, RefHeadBuffers& ref) const {
+  // n = -grad(tau)/|grad(tau)| by central differences of the raw density (Ref-NeRF's Eq. 3,
+  // as ref_nerf_normals.h computes them for R_p), on the density stage alone: nothing is kept
+  // for a backward pass (the reflection treats them as constants).
+  const float h = config_.ref_reflect_step;
+  finite_difference_points(pos, m, h, ref.fd_pos);
+  const size_t n6 = 6 * static_cast<size_t>(m);
+  const int E = encoding_dim(), C = color_input_dim(), Hd = config_.density_hidden;
+  ref.fd_enc.resize(E * n6);
+  ref.fd_color_in.resize(C * n6);
+  ref.fd_sigma.resize(n6);
+  ref.fd_hidden.resize(static_cast<size_t>(std::max(config_.density_layers, 1)) * Hd * n6);
+  ref.fd_hidden_ptrs.clear();
+  for (int k = 0; k < config_.density_layers; ++k) ref.fd_hidden_ptrs.push_back(ref.fd_hidden.data() + k * Hd * n6);
+  ref.reflect_normal.resize(3 * static_cast<size_t>(m));
+  if (m > 0)
+    density_stage(ref.fd_pos.data(), nullptr, static_cast<int>(n6), ref.fd_enc.data(), ref.fd_hidden_ptrs.data(),
+                  ref.fd_color_in.data(), ref.fd_sigma.data());
+  float tau[6];
+  for (int i = 0; i < m; ++i) {
+    for (int k = 0; k < 6; ++k) tau[k] = ref.fd_color_in[(6 * static_cast<size_t>(i) + k) * C];
+    const Vec3 n = negative_normalized(finite_difference_gradient(tau, tau + 3, h));
+    for (int a = 0; a < 3; ++a) ref.reflect_normal[3 * static_cast<size_t>(i) + a] = n[a];
+  }
+  ref.reflect_count = m;
 }
 
 void NerfNetwork::reserve(InferenceWorkspace& ws, int n) const {

@@ -149,6 +149,12 @@ class NerfNetwork {
   // (set_view_appearance).
   void color(const float* dir, int m, NetworkWorkspace& ws, float* rgb, const int* image = nullptr,
              const float* view_code = nullptr) const;
+  // Ref-NeRF with field.ref_reflect_normals = density: the colour stage reflects about the
+  // density normals (stop-gradient) of its samples, which the caller gives first: the m
+  // samples' network positions (3 each, in the order of the next color()/infer_color()) into
+  // ref (ws.ref). Without it that colour stage throws. forward() does it itself.
+  bool reflects_density_normals() const { return ref_head_ && config_.ref_reflect_step > 0.f; }
+  void reflection_normals(const float* pos, int m, RefHeadBuffers& ref) const;
   // Keeps only columns idx[0..m) (strictly ascending) of the density stage's activations, in
   // place, so the color stage and the backward pass run on the samples the loss sees.
   void compact_density_stage(NetworkWorkspace& ws, const int* idx, int m) const;

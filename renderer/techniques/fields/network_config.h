@@ -73,6 +73,10 @@ struct NetworkConfig {
   // clamp(s + 0.5, 0) by default).
   ShColorActivation sh_color_activation = ShColorActivation::Clamp;
   int ide_degree = kMaxIdeDegree;               // Ref-NeRF's IDE: degrees l = 1, 2, ..., 2^(ide_degree-1)
+  // Ref-NeRF's reflection about the density normals (field.ref_reflect_normals = density), by
+  // central differences of this step in the box's [0,1] units (field.ref_normal_step); 0: about
+  // the predicted normals n', the paper's.
+  float ref_reflect_step = 0.f;
   // The proposal sampler's density networks, which the model holds beside the field (none
   // unless sampler.kind = proposal).
   ProposalNetworkConfig proposal;

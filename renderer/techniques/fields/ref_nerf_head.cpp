@@ -69,25 +69,28 @@ ParamTensor RefNerfHead::param_tensor() {
   return t;
 }
 
-void RefNerfHead::encode(const float* dir, int m, float* color_in, int ld, RefHeadBuffers& b) const {
+void RefNerfHead::encode(const float* dir, int m, float* color_in, int ld, RefHeadBuffers& b,
+                         const float* reflect_normals) const {
   const int G = geo_features(), D = ide_width();
   Eigen::Map<const Eigen::MatrixXf, Eigen::Unaligned, Eigen::OuterStride<>> f(color_in, G, m, Eigen::OuterStride<>(ld));
   Eigen::Map<Eigen::MatrixXf> raw(b.raw.data(), kRefHeadOutputs, m);
   raw.noalias() = weights_.leftCols(G) * f;
   raw.colwise() += weights_.col(G);
+  b.reflected_density = reflect_normals != nullptr;
   for (int i = 0; i < m; ++i) {
     const float* r = b.raw.data() + static_cast<size_t>(i) * kRefHeadOutputs;
     const Vec3 n = negative_normalized(make_vec3(r[0], r[1], r[2]));
     const float rough = softplus(r[3] + kRoughnessBias);
     const Vec3 d = vec_at(dir, i);
-    const Vec3 wr = reflect_about(-d, n);  // Eq. 4 with w_o = -d
+    const Vec3 nr = reflect_normals ? vec_at(reflect_normals, i) : n;  // the normal the reflection reads
+    const Vec3 wr = reflect_about(-d, nr);  // Eq. 4 with w_o = -d
     store(b.normal.data(), i, n);
     store(b.view.data(), i, d);
     store(b.refdir.data(), i, wr);
     b.roughness[i] = rough;
     float* in = color_in + static_cast<size_t>(i) * ld + G;
     ide_encode(table_, wr.x, wr.y, wr.z, rough, in);
-    in[D] = dot(n, d);  // multinerf's use_n_dot_v: normals . viewdirs
+    in[D] = dot(nr, d);  // multinerf's use_n_dot_v: normals . viewdirs
   }
 }
 
@@ -129,7 +132,7 @@ void RefNerfHead::encode_backward(const float* d_rgb, const float* spec, const f
     float d_wr[3] = {0.f, 0.f, 0.f}, d_rough = 0.f;
     ide_encode_backward(table_, wr.x, wr.y, wr.z, b.roughness[i], d_in, d_wr, &d_rough);
     Vec3 d_n = vec_at(b.d_normal.data(), i);  // the regularizers'
-    if (b.color_to_normal)                    // the colour's, through n'.d and the reflection
+    if (b.color_to_normal && !b.reflected_density)  // the colour's, through n'.d and the reflection
       d_n = d_n + d * d_in[D] + reflect_about_backward_normal(-d, n, make_vec3(d_wr[0], d_wr[1], d_wr[2]));
     const Vec3 d_g = negative_normalized_backward(make_vec3(r[0], r[1], r[2]), d_n);
     dr[0] = d_g.x;

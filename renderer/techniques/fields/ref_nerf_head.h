@@ -35,6 +35,15 @@ struct RefHeadBuffers {
   std::vector<float> d_normal;   // dL/dn' from the normal regularizers (R_o, R_p), set by the trainer (3)
   std::vector<float> d_color_in; // dL/d(colour MLP input), all rows
   bool color_to_normal = true;   // false: the colour loss stops at n' (field.ref_normal_detach_steps), set by the trainer
+  // field.ref_reflect_normals = density: the density normals (3 per sample) that the next colour
+  // stage of reflect_count samples reflects about instead of n' (NerfNetwork::reflection_normals);
+  // reflected_density: the last encode did so (its backward sends no colour gradient to n').
+  std::vector<float> reflect_normal;
+  int reflect_count = -1;
+  bool reflected_density = false;
+  // Scratch of those normals' central differences (the density stage at 6 points per sample).
+  std::vector<float> fd_pos, fd_enc, fd_hidden, fd_color_in, fd_sigma;
+  std::vector<float*> fd_hidden_ptrs;
   void reserve(size_t n, int color_input_width);
   // Keeps columns idx[0..m) (strictly ascending) in place.
   void compact(const int* idx, int m, int color_input_width);
@@ -55,7 +64,11 @@ class RefNerfHead {
 
   // Before the colour MLP: m samples whose geometry features are rows [0, G) of color_in
   // (ld = the colour MLP's input width): the head, and rows [G, ...) of color_in = [IDE, n'.d].
-  void encode(const float* dir, int m, float* color_in, int ld, RefHeadBuffers& b) const;
+  // reflect_normals (3 per sample) not null: the reflection and n.d use them instead of n'
+  // (the density normals, field.ref_reflect_normals = density), and the colour's gradient
+  // reaches neither them nor n'.
+  void encode(const float* dir, int m, float* color_in, int ld, RefHeadBuffers& b,
+              const float* reflect_normals = nullptr) const;
   // After it: spec = the colour MLP's sigmoid outputs (3 per sample) -> rgb.
   void finish(const float* spec, int m, const float* color_in, int ld, RefHeadBuffers& b, float* rgb) const;
   // Backward of finish: dL/d(colour MLP's pre-sigmoid outputs) into d_out (3 per sample).

@@ -75,7 +75,8 @@ double ref_nerf_regularizers(const NerfNetwork& network, NetworkWorkspace& ws, c
     for (int i = first; i < first + c; ++i) {
       const Vec3 np = make_vec3(b.normal[3 * i], b.normal[3 * i + 1], b.normal[3 * i + 2]);
       const Vec3 d = make_vec3(dir[3 * i], dir[3 * i + 1], dir[3 * i + 2]);
-      float term = lo * orientation_term(np, d);
+      const float term_o = lo * orientation_term(np, d);
+      float term = term_o;
       Vec3 d_np = orientation_term_grad(np, d) * lo;
       if (const int j = slot[i]; j >= 0) {
         // R_p: dL/dn' and dL/dn, then through n = -normalize(g) into the 6 taus.
@@ -92,7 +93,7 @@ double ref_nerf_regularizers(const NerfNetwork& network, NetworkWorkspace& ws, c
         }
       }
       loss += w[i] * term;
-      d_w[i] = term;
+      d_w[i] = weights.orientation_detach_weights ? term - term_o : term;  // dL/dw_i
       d_np = d_np * w[i];
       b.d_normal[3 * i] = d_np.x;
       b.d_normal[3 * i + 1] = d_np.y;

@@ -16,6 +16,9 @@ struct RefNerfLossWeights {
   // The colour MLP's learning rate eases in over this many steps from 1% (multinerf's
   // lr_delay_steps with lr_delay_mult 0.01, there on every parameter); 0: none.
   int color_warmup_steps = 0;
+  // R_o's gradient reaches only the predicted normals, not the compositing weights (so not the
+  // densities); false: also the weights, as the paper's R_o = sum_i w_i max(0, n'_i . d)^2.
+  bool orientation_detach_weights = false;
 };
 
 }  // namespace nerds

@@ -6,6 +6,7 @@
 // live ray, evaluated together, composited, terminated rays dropped), as instant-ngp renders,
 // so samples behind opaque surfaces are never evaluated.
 #include <algorithm>
+#include <cstring>
 #include <memory>
 #include <vector>
 
@@ -40,6 +41,7 @@ struct MarchScratch : SamplerScratch {
   std::vector<float> pos, t, dt;   // the wave's samples (pos: network position, 3 each)
   std::vector<int> begin, count, used;  // per live ray: its samples in the wave, and those composited
   std::vector<float> dirs;         // the view direction of each colored sample
+  std::vector<float> used_pos;     // their positions (Ref-NeRF's density normals for the reflection)
 };
 
 class MarchSampler : public RaySampler {
@@ -149,6 +151,13 @@ class MarchSampler : public RaySampler {
       }
       const int colored = static_cast<int>(s.used_idx.size());
       s.rgb.resize(3 * static_cast<size_t>(colored));
+      if (colored > 0 && network.reflects_density_normals()) {  // Ref-NeRF about the density normals
+        m.used_pos.resize(3 * static_cast<size_t>(colored));
+        for (int j = 0; j < colored; ++j)
+          std::memcpy(m.used_pos.data() + 3 * static_cast<size_t>(j), m.pos.data() + 3 * static_cast<size_t>(s.used_idx[j]),
+                      3 * sizeof(float));
+        network.reflection_normals(m.used_pos.data(), colored, s.infer.ref);
+      }
       if (colored > 0) network.infer_color(s.used_idx.data(), colored, m.dirs.data(), s.infer, s.rgb.data());
       int c = 0;  // the ray's first colored sample
       int still_live = 0;

@@ -38,9 +38,13 @@ void render_placed_samples(const NerfNetwork& network, const RenderSettings& rs,
       s.sigma[j] = s.sigma[i];
       s.samples.dt[j] = s.samples.dt[i];
       s.samples.t[j] = s.samples.t[i];
-      for (int a = 0; a < 3; ++a) dir[3 * j + a] = dir[3 * static_cast<size_t>(i) + a];
+      for (int a = 0; a < 3; ++a) {
+        dir[3 * j + a] = dir[3 * static_cast<size_t>(i) + a];
+        s.samples.pos[3 * j + a] = s.samples.pos[3 * static_cast<size_t>(i) + a];
+      }
     }
     s.rgb.resize(3 * static_cast<size_t>(m));
+    if (m > 0 && network.reflects_density_normals()) network.reflection_normals(s.samples.pos.data(), m, s.ws.ref);
     if (m > 0) network.color(dir.data(), m, s.ws, s.rgb.data());
     int b = 0;
     for (int r = 0; r < nb; ++r) {
