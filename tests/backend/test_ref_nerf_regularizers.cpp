@@ -67,6 +67,21 @@ void scale_grid(NerfNetwork& net) {
 }
 
 
+// A Ref-NeRF network (seed 5, its grid scaled) whose forward pass has run on the two rays'
+// 12 samples: ws holds the predicted normals and the head's buffers the regularizers read.
+struct ForwardedRefNet {
+  static constexpr int kSamples = 12;
+  NerfNetwork net{ref_config()};
+  Rays r = two_rays();
+  NetworkWorkspace ws;
+  ForwardedRefNet() {
+    net.initialize(5);
+    scale_grid(net);
+    std::vector<float> sigma(kSamples), rgb(3 * kSamples);
+    net.forward(r.pos.data(), r.dir.data(), kSamples, ws, sigma.data(), rgb.data());
+  }
+};
+
 // The weights of the two rays' samples as the regularizers composite them.
 std::vector<float> sample_weights(const Rays& r) {
   std::vector<float> w(r.sigma.size());
@@ -81,14 +96,11 @@ std::vector<float> sample_weights(const Rays& r) {
 // R_o and R_p's gradients by differences, with R_p on the samples whose weight reaches
 // min_weight (0: all).
 void check_regularizer_gradients(float min_weight) {
-  NerfNetwork net(ref_config());
-  net.initialize(5);
-  scale_grid(net);
-  Rays r = two_rays();
-  const int m = 12;
-  NetworkWorkspace ws;
-  std::vector<float> sigma_net(m), rgb(3 * m);
-  net.forward(r.pos.data(), r.dir.data(), m, ws, sigma_net.data(), rgb.data());
+  ForwardedRefNet f;
+  NerfNetwork& net = f.net;
+  Rays& r = f.r;
+  NetworkWorkspace& ws = f.ws;
+  const int m = ForwardedRefNet::kSamples;
   for (int i = 0; i < m; ++i) {
     const Vec3 n = make_vec3(ws.ref.normal[3 * i], ws.ref.normal[3 * i + 1], ws.ref.normal[3 * i + 2]);
     REQUIRE(length(n) == doctest::Approx(1.f).epsilon(1e-4));
@@ -174,14 +186,11 @@ TEST_CASE("Ref-NeRF regularizers: R_p on the samples above field.ref_normal_min_
 }
 
 TEST_CASE("Ref-NeRF regularizers: with a minimum weight, R_p's value is its sum over the kept samples") {
-  NerfNetwork net(ref_config());
-  net.initialize(5);
-  scale_grid(net);
-  Rays r = two_rays();
-  const int m = 12;
-  NetworkWorkspace ws;
-  std::vector<float> sigma_net(m), rgb(3 * m);
-  net.forward(r.pos.data(), r.dir.data(), m, ws, sigma_net.data(), rgb.data());
+  ForwardedRefNet f;
+  NerfNetwork& net = f.net;
+  Rays& r = f.r;
+  NetworkWorkspace& ws = f.ws;
+  const int m = ForwardedRefNet::kSamples;
   const std::vector<float> w = sample_weights(r);
   RefNerfLossWeights weights;
   weights.orientation = 0.f;
@@ -325,14 +334,11 @@ TEST_CASE("Ref-NeRF network: reflecting about the density normals (ref_reflect_n
 }
 
 TEST_CASE("Ref-NeRF R_o with ref_orientation_detach_weights trains the predicted normals but not the densities") {
-  NerfNetwork net(ref_config());
-  net.initialize(5);
-  scale_grid(net);
-  Rays r = two_rays();
-  const int m = 12;
-  NetworkWorkspace ws;
-  std::vector<float> sigma_net(m), rgb(3 * m);
-  net.forward(r.pos.data(), r.dir.data(), m, ws, sigma_net.data(), rgb.data());
+  ForwardedRefNet f;
+  NerfNetwork& net = f.net;
+  Rays& r = f.r;
+  NetworkWorkspace& ws = f.ws;
+  const int m = ForwardedRefNet::kSamples;
   for (int i = 0; i < m; i += 2)  // facing away from the camera: R_o is active there
     for (int a = 0; a < 3; ++a) ws.ref.normal[3 * i + a] = r.dir[3 * i + a];
   const auto run = [&](bool detach, double* d_sigma_sum, double* d_normal_sum) {
