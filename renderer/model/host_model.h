@@ -33,8 +33,8 @@ struct HostModel {
     const std::vector<ParamTensor> tensors = param_tensors();
     moments.resize(tensors.size());
     for (size_t i = 0; i < tensors.size(); ++i)
-      if (moments[i].m.size() != tensors[i].size()) {
-        moments[i].m.assign(tensors[i].size(), 0.f);
+      if (moments[i].v.size() != tensors[i].size()) {
+        moments[i].m.assign(first_moment_size(tensors[i]), 0.f);
         moments[i].v.assign(tensors[i].size(), 0.f);
       }
   }

@@ -32,7 +32,7 @@ void unpack_model(const PackedModel& model, const std::vector<ParamTensor>& tens
     const ParamTensor& t = tensors[i];
     const PackedTensor* p = model.find(t.name);
     const size_t n = t.size();
-    if (!p || p->values.size() != n || p->adam.m.size() != n || p->adam.v.size() != n)
+    if (!p || p->values.size() != n || p->adam.m.size() != first_moment_size(t) || p->adam.v.size() != n)
       throw std::logic_error("unpack_model: tensor '" + t.name + "' is missing or of another size");
     std::copy(p->values.begin(), p->values.end(), t.values);
     moments[i] = p->adam;

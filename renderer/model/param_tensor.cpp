@@ -15,10 +15,14 @@ bool param_group_from_name(const std::string& name, ParamGroup* group) {
   return false;
 }
 
+size_t first_moment_size(const ParamTensorInfo& tensor) {
+  return tensor.group == ParamGroup::Rmsprop ? 0 : tensor.size();
+}
+
 std::vector<AdamMoments> zero_moments(const std::vector<ParamTensor>& tensors) {
   std::vector<AdamMoments> moments(tensors.size());
   for (size_t i = 0; i < tensors.size(); ++i) {
-    moments[i].m.assign(tensors[i].size(), 0.f);
+    moments[i].m.assign(first_moment_size(tensors[i]), 0.f);
     moments[i].v.assign(tensors[i].size(), 0.f);
   }
   return moments;

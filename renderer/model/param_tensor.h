@@ -52,10 +52,14 @@ struct ParamTensor : ParamTensorInfo {
   int entry_lr_block = 1;
 };
 
-// Adam's first and second moments of one tensor (Kingma & Ba 2015), size() floats each.
+// Adam's first and second moments of one tensor (Kingma & Ba 2015), size() floats each; an
+// Rmsprop tensor keeps only v (RMSProp has no first moment), so its m is empty.
 struct AdamMoments {
   std::vector<float> m, v;
 };
+
+// How many floats a tensor's first moment holds: size(), or 0 in the Rmsprop group.
+size_t first_moment_size(const ParamTensorInfo& tensor);
 
 // Zero moments for every tensor of `tensors`, in its order: the state of a fresh run.
 std::vector<AdamMoments> zero_moments(const std::vector<ParamTensor>& tensors);

@@ -27,7 +27,8 @@ void put_tensors(const std::vector<ParamTensor>& tensors, const std::vector<Adam
                     {"group", param_group_name(t.group)},
                     {"lr_factor", t.lr_factor}});
     sections.push_back(make_section(t.name, t.values, t.size()));
-    sections.push_back(make_section(t.name + kMomentSuffix[0], moments[i].m.data(), moments[i].m.size()));
+    if (first_moment_size(t) > 0)  // an Rmsprop tensor has none (an older build wrote zeros)
+      sections.push_back(make_section(t.name + kMomentSuffix[0], moments[i].m.data(), moments[i].m.size()));
     sections.push_back(make_section(t.name + kMomentSuffix[1], moments[i].v.data(), moments[i].v.size()));
   }
   meta["tensors"] = std::move(list);
@@ -86,9 +87,9 @@ void get_tensors(const SnapshotContents& in, const std::vector<ParamTensor>& ten
                            " in this model (a snapshot of a differently configured model?)");
     const size_t n = t.size();
     read_section(in, t.name, t.values, n);
-    moments[i].m.resize(n);
+    moments[i].m.resize(first_moment_size(t));
     moments[i].v.resize(n);
-    read_section(in, t.name + kMomentSuffix[0], moments[i].m.data(), n);
+    if (!moments[i].m.empty()) read_section(in, t.name + kMomentSuffix[0], moments[i].m.data(), n);
     read_section(in, t.name + kMomentSuffix[1], moments[i].v.data(), n);
   }
   // A diverged model (Engine::save refuses to write one; an older build did not) is refused

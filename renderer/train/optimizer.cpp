@@ -55,11 +55,13 @@ void adam_update_range(const ParamTensor& tensor, AdamMoments& moments, const Ad
                        size_t begin, size_t end) {
   const int64_t n = static_cast<int64_t>(end - begin);
   float* p = tensor.values + begin;
-  float* m = moments.m.data() + begin;
   float* v = moments.v.data() + begin;
-  if (tensor.group == ParamGroup::Rmsprop)
+  if (tensor.group == ParamGroup::Rmsprop) {  // no first moment (moments.m is empty)
     rmsprop_entries(step.lr, p, v, grad + begin, n);
-  else if (tensor.entry_lr)
+    return;
+  }
+  float* m = moments.m.data() + begin;
+  if (tensor.entry_lr)
     adam_entries_scaled(step, group_skips_zero_gradients(tensor.group), p, m, v, grad + begin, n, tensor.entry_lr,
                         static_cast<int64_t>(begin), tensor.entry_lr_block);
   else if (group_skips_zero_gradients(tensor.group))

@@ -20,6 +20,7 @@
 #include "renderer/techniques/plenoxels/plenoxels_encoding.h"
 #include "renderer/techniques/plenoxels/plenoxels_kernels.h"
 #include "renderer/train/model_snapshot.h"
+#include "renderer/train/optimizer.h"
 #include "renderer/train/train_config.h"
 #include "tests/data/temp_folder.h"
 #include "tests/test_support/random_points.h"
@@ -332,6 +333,16 @@ TEST_CASE("plenoxels: a snapshot of a pruned, upsampled grid loads into a fresh 
   get_tensors(in, fresh.param_tensors(), moments);
   const std::vector<float> pos = random_points(30, 4);
   CHECK(encode(fresh, pos) == encode(trained, pos));
+  // RMSProp keeps no first moment: the snapshot holds only v for the grid's tensors.
+  const std::vector<ParamTensor> ft = fresh.param_tensors();
+  for (size_t i = 0; i < ft.size(); ++i) {
+    CAPTURE(ft[i].name);
+    const bool rms = ft[i].group == ParamGroup::Rmsprop;
+    CHECK((in.find(ft[i].name + ".adam_m") == nullptr) == rms);
+    CHECK(in.find(ft[i].name + ".adam_v") != nullptr);
+    CHECK(moments[i].m.size() == (rms ? 0u : ft[i].size()));
+    CHECK(moments[i].v.size() == ft[i].size());
+  }
   PlenoxelsEncoding other(small_config(), 4);
   other.initialize(1);
   CHECK_THROWS_WITH(get_tensors(in, other.param_tensors(), moments), doctest::Contains("encoding."));
@@ -452,6 +463,20 @@ TEST_CASE("plenoxels: RMSProp as the code's (mean square from the first gradient
   CHECK(t[0].group == ParamGroup::Rmsprop);
   CHECK(t[1].lr_factor == doctest::Approx(plenoxels_lr(32000.f, 1e-2f, 5e-6f, 250000.f, 0.f, 1.f)));
   CHECK(t[2].lr_factor == 0.f);
+  // The optimizer steps an Rmsprop tensor with v alone: zero_moments gives it no m.
+  std::vector<AdamMoments> moments = zero_moments(t);
+  CHECK(moments[0].m.empty());
+  CHECK(moments[0].v.size() == t[0].size());
+  std::vector<float> grad(t[0].size(), 0.f);
+  grad[1] = 2.f;
+  const float before0 = t[0].values[0], before1 = t[0].values[1];
+  AdamStep step;
+  step.lr = 0.5f;
+  adam_update_range(t[0], moments[0], step, grad.data(), 0, t[0].size());
+  CHECK(t[0].values[0] == before0);  // no gradient, no move
+  CHECK(t[0].values[1] == doctest::Approx(rmsprop_step_values(0.5f, 2.f, before1, 0.f).param));
+  CHECK(moments[0].v[1] == doctest::Approx(4.f));
+  CHECK(grad[1] == 0.f);
 }
 
 TEST_CASE("plenoxels: the CUDA backend refuses the kind and the SH colour head") {
