@@ -19,13 +19,18 @@
 #include "renderer/train/optimizer.h"
 #include "renderer/train/train_config.h"
 #include "tests/data/temp_folder.h"
+#include "tests/test_support/grid_gradient_checks.h"
 #include "tests/test_support/random_points.h"
 
 using namespace nerds;
 
 namespace {
 
+using nerds_test::encode_points;
+using nerds_test::entry_difference;
 using nerds_test::random_points;
+using nerds_test::uniform_weights;
+using nerds_test::weighted_sum;
 
 DvgoConfig small_config(DvgoInterpolation mode) {
   DvgoConfig c;
@@ -39,13 +44,6 @@ DvgoConfig small_config(DvgoInterpolation mode) {
   return c;
 }
 
-
-std::vector<float> encode(const DvgoEncoding& e, const std::vector<float>& pos) {
-  const int n = static_cast<int>(pos.size() / 3);
-  std::vector<float> out(static_cast<size_t>(n) * e.width());
-  e.encode(pos.data(), nullptr, n, out.data(), e.width());
-  return out;
-}
 
 // Node (x, y, z)'s position in network coordinates.
 float node_pos(const DvgoEncoding& e, int axis, int i) {
@@ -95,7 +93,7 @@ TEST_CASE("dvgo: trilinear interpolation is exact on linear functions, and post-
   fill(e, [](const float* p) { return 3.f * p[0] - 2.f * p[1] + p[2] - 1.f; },
        [](const float* p, int c) { return (c + 1.f) * p[0] + 0.5f * p[1] - c * p[2]; });
   const std::vector<float> pos = random_points(40, 3);
-  const std::vector<float> out = encode(e, pos);
+  const std::vector<float> out = encode_points(e, pos);
   for (int i = 0; i < 40; ++i) {
     const float* p = pos.data() + 3 * i;
     const float raw = 3.f * p[0] - 2.f * p[1] + p[2] - 1.f;
@@ -109,8 +107,8 @@ TEST_CASE("dvgo: trilinear interpolation is exact on linear functions, and post-
   DvgoEncoding post(small_config(DvgoInterpolation::Post)), pre(small_config(DvgoInterpolation::Pre));
   for (DvgoEncoding* g : {&post, &pre}) fill(*g, [](const float* p) { return 40.f * p[0]; }, [](const float*, int) { return 0.f; });
   const std::vector<float> mid = {0.1f, 0.5f, 0.5f}, node = {0.2f, 0.5f, 0.5f};
-  CHECK(encode(pre, mid)[0] > encode(post, mid)[0] + 1.f);
-  CHECK(encode(pre, node)[0] == doctest::Approx(encode(post, node)[0]).epsilon(1e-3));
+  CHECK(encode_points(pre, mid)[0] > encode_points(post, mid)[0] + 1.f);
+  CHECK(encode_points(pre, node)[0] == doctest::Approx(encode_points(post, node)[0]).epsilon(1e-3));
 }
 
 TEST_CASE("dvgo: the density and feature gradients match finite differences for post-, pre- and in-activation") {
@@ -121,14 +119,8 @@ TEST_CASE("dvgo: the density and feature gradients match finite differences for 
     fill(e, [&](const float*) { return 8.f * rng.next_float() - 2.f; }, [&](const float*, int) { return rng.next_float() - 0.5f; });
     const int n = 12, W = e.width();
     const std::vector<float> pos = random_points(n, 9);
-    std::vector<float> c(static_cast<size_t>(n) * W);
-    for (float& v : c) v = rng.next_float() * 2.f - 1.f;
-    const auto loss = [&] {
-      const std::vector<float> out = encode(e, pos);
-      double s = 0.0;
-      for (size_t k = 0; k < out.size(); ++k) s += static_cast<double>(c[k]) * out[k];
-      return s;
-    };
+    const std::vector<float> c = uniform_weights(static_cast<size_t>(n) * W, rng, -1.f, 1.f);
+    const auto loss = [&] { return weighted_sum(c, encode_points(e, pos)); };
     const std::vector<ParamTensor> tensors = e.param_tensors();
     const std::vector<GradientSlice> slices = e.gradient_slices();
     REQUIRE(slices.size() == 2u);
@@ -140,13 +132,8 @@ TEST_CASE("dvgo: the density and feature gradients match finite differences for 
       int checked = 0;
       for (size_t k = 0; k < t.size(); ++k) {
         if (grad[k] == 0.f) continue;  // no sample near this node
-        const float v0 = t.values[k], h = 1e-2f;
-        t.values[k] = v0 + h;
-        const double up = loss();
-        t.values[k] = v0 - h;
-        const double down = loss();
-        t.values[k] = v0;
-        CHECK(grad[k] == doctest::Approx((up - down) / (2.0 * h)).epsilon(2e-2).scale(1e-2));  // float outputs: tiny corner weights
+        // float outputs: tiny corner weights, hence the scale
+        CHECK(grad[k] == doctest::Approx(entry_difference(t, k, 1e-2f, loss)).epsilon(2e-2).scale(1e-2));
         ++checked;
       }
       CHECK(checked > 8);
@@ -189,7 +176,7 @@ TEST_CASE("dvgo: the fine stage's box holds every coarse voxel above the thresho
   const std::vector<ParamTensor> t = e.param_tensors();
   for (size_t k = 0; k < t[0].size(); ++k) REQUIRE(t[0].values[k] == 0.f);
   // Outside the box: empty space.
-  const std::vector<float> out = encode(e, {e.box()[0] > 0.01f ? 0.f : 1.f, 0.5f, 0.5f});
+  const std::vector<float> out = encode_points(e, {e.box()[0] > 0.01f ? 0.f : 1.f, 0.5f, 0.5f});
   CHECK(out[0] < -20.f);
 }
 
@@ -199,11 +186,11 @@ TEST_CASE("dvgo: progressive scaling doubles the voxels and keeps a linear funct
   const int before[3] = {e.nodes(0), e.nodes(1), e.nodes(2)};
   fill(e, [](const float* p) { return p[0] + 2.f * p[1]; }, [](const float* p, int c) { return p[2] - c * p[0]; });
   const std::vector<float> pos = random_points(30, 4, 0.2f, 0.8f);
-  const std::vector<float> a = encode(e, pos);
+  const std::vector<float> a = encode_points(e, pos);
   CHECK(!e.follow_schedule(0.5f));  // 0.25 + 0.75 * 0.5 = 0.625
   CHECK(e.follow_schedule(0.7f));
   CHECK(double(e.nodes(0)) * e.nodes(1) * e.nodes(2) > double(before[0]) * before[1] * before[2]);
-  const std::vector<float> b = encode(e, pos);
+  const std::vector<float> b = encode_points(e, pos);
   for (size_t k = 0; k < a.size(); ++k) CHECK(b[k] == doctest::Approx(a[k]).epsilon(1e-3).scale(1e-3));
   CHECK(!e.follow_schedule(1.f));
 }
@@ -291,7 +278,7 @@ TEST_CASE("dvgo: a snapshot of the fine stage loads into a fresh encoding (shape
   for (int a = 0; a < 3; ++a) CHECK(fresh.nodes(a) == trained.nodes(a));
   for (int k = 0; k < 6; ++k) CHECK(fresh.box()[k] == trained.box()[k]);
   const std::vector<float> pos = random_points(20, 4);
-  CHECK(encode(fresh, pos) == encode(trained, pos));
+  CHECK(encode_points(fresh, pos) == encode_points(trained, pos));
 }
 
 TEST_CASE("dvgo: the CUDA backend refuses the kind") {

@@ -23,13 +23,19 @@
 #include "renderer/train/optimizer.h"
 #include "renderer/train/train_config.h"
 #include "tests/data/temp_folder.h"
+#include "tests/test_support/grid_gradient_checks.h"
 #include "tests/test_support/random_points.h"
 
 using namespace nerds;
 
 namespace {
 
+using nerds_test::encode_points;
+using nerds_test::entry_difference;
+using nerds_test::network_weighted_sum;
 using nerds_test::random_points;
+using nerds_test::uniform_weights;
+using nerds_test::weighted_sum;
 
 PlenoxelsConfig small_config() {
   PlenoxelsConfig c;
@@ -45,13 +51,6 @@ PlenoxelsConfig small_config() {
   return c;
 }
 
-
-std::vector<float> encode(const PlenoxelsEncoding& e, const std::vector<float>& pos) {
-  const int n = static_cast<int>(pos.size() / 3);
-  std::vector<float> out(static_cast<size_t>(n) * e.width());
-  e.encode(pos.data(), nullptr, n, out.data(), e.width());
-  return out;
-}
 
 // A sparse grid: random densities (about half of the nodes above the threshold 0.5) and
 // coefficients, then pruned at its own resolution with no dilation, so that about half of the
@@ -104,7 +103,7 @@ TEST_CASE("plenoxels: the sparse grid reads as the trilinear (or nearest) interp
   CHECK(missing > 30);               // sparse: pruning dropped nodes
   CHECK(e.voxels() + missing == 216u);  // every other node is a voxel
   const std::vector<float> pos = random_points(40, 5);
-  const std::vector<float> out = encode(e, pos);
+  const std::vector<float> out = encode_points(e, pos);
   for (int c = 0; c < e.width(); ++c) {
     const std::vector<double> g = dense_channel(e, c);
     for (int i = 0; i < 40; ++i) CHECK(out[static_cast<size_t>(i) * e.width() + c] == doctest::Approx(trilinear_x_fastest(g, n, &pos[3 * i])));
@@ -112,7 +111,7 @@ TEST_CASE("plenoxels: the sparse grid reads as the trilinear (or nearest) interp
   PlenoxelsConfig nc = small_config();
   nc.interpolation = PlenoxelsInterpolation::Nearest;
   const PlenoxelsEncoding near = sparse_grid(nc, 1, 3);
-  const std::vector<float> o2 = encode(near, pos);
+  const std::vector<float> o2 = encode_points(near, pos);
   const std::vector<double> g = dense_channel(near, 0);
   for (int i = 0; i < 40; ++i) {
     int idx[3];
@@ -127,14 +126,8 @@ TEST_CASE("plenoxels: the density's and the coefficients' gradients match finite
   const int n = 30, E = e.width();
   const std::vector<float> pos = random_points(n, 8);
   Pcg32 rng(2, 2);
-  std::vector<float> d_enc(static_cast<size_t>(n) * E);
-  for (float& v : d_enc) v = rng.next_float() - 0.5f;
-  const auto loss = [&] {
-    const std::vector<float> out = encode(e, pos);
-    double l = 0.0;
-    for (size_t k = 0; k < out.size(); ++k) l += static_cast<double>(d_enc[k]) * out[k];
-    return l;
-  };
+  const std::vector<float> d_enc = uniform_weights(static_cast<size_t>(n) * E, rng, -0.5f, 0.5f);
+  const auto loss = [&] { return weighted_sum(d_enc, encode_points(e, pos)); };
   const std::vector<ParamTensor> tensors = e.param_tensors();
   const std::vector<GradientSlice> slices = e.gradient_slices();
   REQUIRE(slices.size() == 2u);
@@ -145,13 +138,7 @@ TEST_CASE("plenoxels: the density's and the coefficients' gradients match finite
     e.backward_slice(static_cast<int>(s), pos.data(), nullptr, d_enc.data(), n, grad.data());
     int nonzero = 0;
     for (size_t k = 0; k < t.size(); ++k) {
-      const float v0 = t.values[k], h = 1e-2f;
-      t.values[k] = v0 + h;
-      const double up = loss();
-      t.values[k] = v0 - h;
-      const double down = loss();
-      t.values[k] = v0;
-      CHECK(grad[k] == doctest::Approx((up - down) / (2.0 * h)).epsilon(1e-2).scale(1e-3));
+      CHECK(grad[k] == doctest::Approx(entry_difference(t, k, 1e-2f, loss)).epsilon(1e-2).scale(1e-3));
       nonzero += grad[k] != 0.f ? 1 : 0;
     }
     CHECK(nonzero > 5);
@@ -287,7 +274,7 @@ TEST_CASE("plenoxels: pruning keeps every voxel that holds density, and upsampli
       }
   CHECK(e.voxels() < 216u / 2);
   const std::vector<float> pos = random_points(50, 3);
-  const std::vector<float> a = encode(before, pos), b = encode(e, pos);
+  const std::vector<float> a = encode_points(before, pos), b = encode_points(e, pos);
   for (size_t i = 0; i < 50; ++i) CHECK(b[i * e.width()] == doctest::Approx(a[i * e.width()]).epsilon(1e-4));
   // Upsampled by the schedule: every new node whose density (read from the old grid) exceeds
   // the threshold is a voxel of the new grid, with that density.
@@ -332,7 +319,7 @@ TEST_CASE("plenoxels: a snapshot of a pruned, upsampled grid loads into a fresh 
   std::vector<AdamMoments> moments;
   get_tensors(in, fresh.param_tensors(), moments);
   const std::vector<float> pos = random_points(30, 4);
-  CHECK(encode(fresh, pos) == encode(trained, pos));
+  CHECK(encode_points(fresh, pos) == encode_points(trained, pos));
   // RMSProp keeps no first moment: the snapshot holds only v for the grid's tensors.
   const std::vector<ParamTensor> ft = fresh.param_tensors();
   for (size_t i = 0; i < ft.size(); ++i) {
@@ -383,7 +370,7 @@ TEST_CASE("SH colour head: colour = clamp(SH(d) . coefficients plus 0.5, 0) or s
   NetworkWorkspace ws;
   std::vector<float> sigma(n), rgb(3 * n);
   net.forward(pos.data(), dir.data(), n, ws, sigma.data(), rgb.data());
-  const std::vector<float> enc = encode(grid, pos);
+  const std::vector<float> enc = encode_points(grid, pos);
   int clamped = 0;  // channels whose s + 0.5 is negative: the clamp's flat side is reached too
   for (int i = 0; i < n; ++i) {
     const float* f = &enc[static_cast<size_t>(i) * grid.width()];
@@ -401,18 +388,8 @@ TEST_CASE("SH colour head: colour = clamp(SH(d) . coefficients plus 0.5, 0) or s
   CHECK(clamped > 0);
   CHECK(clamped < 3 * n);
   Pcg32 r2(4, 4);
-  std::vector<float> a(n), b(3 * n);
-  for (float& v : a) v = r2.next_float() - 0.5f;
-  for (float& v : b) v = r2.next_float() - 0.5f;
-  const auto loss = [&] {
-    NetworkWorkspace w;
-    std::vector<float> s(n), c(3 * n);
-    net.forward(pos.data(), dir.data(), n, w, s.data(), c.data());
-    double l = 0.0;
-    for (int i = 0; i < n; ++i) l += static_cast<double>(a[i]) * s[i];
-    for (int i = 0; i < 3 * n; ++i) l += static_cast<double>(b[i]) * c[i];
-    return l;
-  };
+  const std::vector<float> a = uniform_weights(n, r2, -0.5f, 0.5f), b = uniform_weights(3 * n, r2, -0.5f, 0.5f);
+  const auto loss = [&] { return network_weighted_sum(net, pos, dir, a, b); };
   NetworkGradients grads = net.make_gradients();
   grads.set_zero();
   net.backward(ws, n, a.data(), b.data(), grads);
@@ -427,13 +404,7 @@ TEST_CASE("SH colour head: colour = clamp(SH(d) . coefficients plus 0.5, 0) or s
     for (size_t k = 0; k < t.size() && checked < 40; ++k) {
       if (grad[k] == 0.f) continue;
       ++checked;
-      const float v0 = t.values[k], h = 1e-3f;
-      t.values[k] = v0 + h;
-      const double up = loss();
-      t.values[k] = v0 - h;
-      const double down = loss();
-      t.values[k] = v0;
-      CHECK(grad[k] == doctest::Approx((up - down) / (2.0 * h)).epsilon(2e-2).scale(1e-3));
+      CHECK(grad[k] == doctest::Approx(entry_difference(t, k, 1e-3f, loss)).epsilon(2e-2).scale(1e-3));
     }
     CHECK(checked > 5);
   }

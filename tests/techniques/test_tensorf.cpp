@@ -19,13 +19,19 @@
 #include "renderer/train/model_snapshot.h"
 #include "renderer/train/train_config.h"
 #include "tests/data/temp_folder.h"
+#include "tests/test_support/grid_gradient_checks.h"
 #include "tests/test_support/random_points.h"
 
 using namespace nerds;
 
 namespace {
 
+using nerds_test::encode_points;
+using nerds_test::entry_difference;
+using nerds_test::network_weighted_sum;
 using nerds_test::random_points;
+using nerds_test::uniform_weights;
+using nerds_test::weighted_sum;
 
 TensorfConfig small_config(TensorfDecomposition d) {
   TensorfConfig c;
@@ -41,13 +47,6 @@ TensorfConfig small_config(TensorfDecomposition d) {
   return c;
 }
 
-
-std::vector<float> encode(const TensorfEncoding& e, const std::vector<float>& pos) {
-  const int n = static_cast<int>(pos.size() / 3);
-  std::vector<float> out(static_cast<size_t>(n) * e.width());
-  e.encode(pos.data(), nullptr, n, out.data(), e.width());
-  return out;
-}
 
 // Trilinear interpolation of a dense grid g[i][j][k] (n nodes per axis, x fastest last) at p.
 double trilinear_z_fastest(const std::vector<double>& g, int n, const float* p) {
@@ -124,7 +123,7 @@ TEST_CASE("tensorf: VM and CP equal the trilinear interpolation of the dense low
           grid[(static_cast<size_t>(i) * n + j) * n + k] = s;
         }
     const std::vector<float> pos = random_points(50, 3);
-    const std::vector<float> out = encode(e, pos);
+    const std::vector<float> out = encode_points(e, pos);
     for (int s = 0; s < 50; ++s) {
       CAPTURE(s);
       CHECK(out[static_cast<size_t>(s) * e.width()] == doctest::Approx(trilinear_z_fastest(grid, n, pos.data() + 3 * s)).epsilon(1e-4));
@@ -140,14 +139,8 @@ TEST_CASE("tensorf: the factors' and the basis' gradients match finite differenc
     const int n = 6, W = e.width();
     const std::vector<float> pos = random_points(n, 5);
     Pcg32 rng(9, 2);
-    std::vector<float> c(static_cast<size_t>(n) * W);
-    for (float& v : c) v = rng.next_float() * 2.f - 1.f;
-    const auto loss = [&] {
-      const std::vector<float> out = encode(e, pos);
-      double s = 0.0;
-      for (size_t k = 0; k < out.size(); ++k) s += static_cast<double>(c[k]) * out[k];
-      return s;
-    };
+    const std::vector<float> c = uniform_weights(static_cast<size_t>(n) * W, rng, -1.f, 1.f);
+    const auto loss = [&] { return weighted_sum(c, encode_points(e, pos)); };
     const std::vector<ParamTensor> tensors = e.param_tensors();
     const std::vector<GradientSlice> slices = e.gradient_slices();
     REQUIRE(slices.size() == tensors.size());
@@ -158,15 +151,8 @@ TEST_CASE("tensorf: the factors' and the basis' gradients match finite differenc
       e.backward_slice(static_cast<int>(s), pos.data(), nullptr, c.data(), n, grad.data());
       int nonzero = 0;
       for (size_t k = 0; k < t.size(); ++k) {
-        const float v0 = t.values[k];
-        const float h = 1e-2f;
-        t.values[k] = v0 + h;
-        const double up = loss();
-        t.values[k] = v0 - h;
-        const double down = loss();
-        t.values[k] = v0;
-        const double numeric = (up - down) / (2.0 * h);  // the output is linear in each entry
-        CHECK(grad[k] == doctest::Approx(numeric).epsilon(2e-3).scale(1e-3));
+        // The output is linear in each entry: the difference is exact up to rounding.
+        CHECK(grad[k] == doctest::Approx(entry_difference(t, k, 1e-2f, loss)).epsilon(2e-3).scale(1e-3));
         nonzero += grad[k] != 0.f;
       }
       CHECK(nonzero > 0);
@@ -216,10 +202,10 @@ TEST_CASE("tensorf: upsampling keeps the function (to 2n-1 nodes exactly), follo
     TensorfEncoding e(small_config(d));
     e.initialize(5);
     const std::vector<float> pos = random_points(40, 8);
-    const std::vector<float> before = encode(e, pos);
+    const std::vector<float> before = encode_points(e, pos);
     // The new nodes halve the old cells: a piecewise (bi)linear function is unchanged.
     e.resize(2 * e.resolution() - 1);
-    const std::vector<float> after = encode(e, pos);
+    const std::vector<float> after = encode_points(e, pos);
     for (size_t k = 0; k < before.size(); ++k) CHECK(after[k] == doctest::Approx(before[k]).epsilon(1e-4).scale(1e-4));
     CHECK(e.param_tensors()[0].shape[1] == 9);
   }
@@ -257,7 +243,7 @@ TEST_CASE("tensorf: a snapshot of upsampled grids loads into a fresh encoding (s
   std::vector<AdamMoments> moments;
   get_tensors(in, fresh.param_tensors(), moments);
   const std::vector<float> pos = random_points(20, 4);
-  CHECK(encode(fresh, pos) == encode(trained, pos));
+  CHECK(encode_points(fresh, pos) == encode_points(trained, pos));
   // Without adopting the shapes the snapshot is refused, naming the tensor.
   TensorfEncoding other(small_config(TensorfDecomposition::VM));
   CHECK_THROWS_WITH(get_tensors(in, other.param_tensors(), moments), doctest::Contains("encoding.density_planes"));
@@ -288,23 +274,13 @@ TEST_CASE("explicit field: density from the encoding through softplus, gradients
   NetworkWorkspace ws;
   std::vector<float> sigma(n), rgb(3 * n);
   net.forward(pos.data(), dir.data(), n, ws, sigma.data(), rgb.data());
-  const std::vector<float> enc = encode(static_cast<const TensorfEncoding&>(net.encoding()), pos);
+  const std::vector<float> enc = encode_points(static_cast<const TensorfEncoding&>(net.encoding()), pos);
   for (int i = 0; i < n; ++i)
     CHECK(sigma[i] == doctest::Approx(density_activation(1, enc[static_cast<size_t>(i) * net.encoding_dim()], -1.f, 3.f)));
   // L = sum a sigma + sum b rgb: dL/d(an encoding tensor entry) against finite differences.
   Pcg32 rng(4, 4);
-  std::vector<float> a(n), b(3 * n);
-  for (float& v : a) v = rng.next_float() - 0.5f;
-  for (float& v : b) v = rng.next_float() - 0.5f;
-  const auto loss = [&] {
-    NetworkWorkspace w;
-    std::vector<float> s(n), c(3 * n);
-    net.forward(pos.data(), dir.data(), n, w, s.data(), c.data());
-    double l = 0.0;
-    for (int i = 0; i < n; ++i) l += static_cast<double>(a[i]) * s[i];
-    for (int i = 0; i < 3 * n; ++i) l += static_cast<double>(b[i]) * c[i];
-    return l;
-  };
+  const std::vector<float> a = uniform_weights(n, rng, -0.5f, 0.5f), b = uniform_weights(3 * n, rng, -0.5f, 0.5f);
+  const auto loss = [&] { return network_weighted_sum(net, pos, dir, a, b); };
   NetworkGradients grads = net.make_gradients();
   grads.set_zero();
   net.backward(ws, n, a.data(), b.data(), grads);
@@ -318,15 +294,8 @@ TEST_CASE("explicit field: density from the encoding through softplus, gradients
     size_t biggest = 0;
     for (size_t k = 0; k < t.size(); ++k)
       if (std::fabs(grad[k]) > std::fabs(grad[biggest])) biggest = k;
-    for (size_t k : {biggest, t.size() / 2, t.size() - 1}) {
-      const float v0 = t.values[k], h = 1e-2f;
-      t.values[k] = v0 + h;
-      const double up = loss();
-      t.values[k] = v0 - h;
-      const double down = loss();
-      t.values[k] = v0;
-      CHECK(grad[k] == doctest::Approx((up - down) / (2.0 * h)).epsilon(3e-2).scale(1e-3));
-    }
+    for (size_t k : {biggest, t.size() / 2, t.size() - 1})
+      CHECK(grad[k] == doctest::Approx(entry_difference(t, k, 1e-2f, loss)).epsilon(3e-2).scale(1e-3));
     CHECK(grad[biggest] != 0.f);
   }
 }
