@@ -378,8 +378,15 @@ BackendStepResult CpuBackend::step(const StepRequest& request) {
     model_.network.set_encoding_weights(coarse_to_fine_feature_weights(config_.network, config_.c2f, request.progress));
   if (config_.pose_refine.enabled) corrections_ = ray_corrections(model_.pose_refine, poses_);
   // An explicit grid's resolution schedule (TensoRF's upsampling): resized tensors restart
-  // their Adam moments, as the paper's code makes a new optimizer.
-  if (model_.network.encoding().follow_schedule(request.progress)) model_.fit_moments();
+  // their Adam moments; where the encoding says so, as the paper's code makes a new optimizer,
+  // every network tensor's moments and Adam's step count restart too and the rate goes back to
+  // its initial value (optimizer_restart.h).
+  if (model_.network.encoding().follow_schedule(request.progress)) {
+    model_.fit_moments();
+    const OptimizerRestart restart = model_.network.encoding().schedule_restart();
+    restarts_.restart(restart, step, request.lr);
+    if (restart.optimizer) model_.zero_network_moments();
+  }
   const double t_march = now_seconds();
   // About 4096 evaluated (marched) samples per chunk keeps a chunk's activations in cache.
   const int rays_per_chunk =
@@ -405,10 +412,12 @@ BackendStepResult CpuBackend::step(const StepRequest& request) {
                                                   static_cast<float>(config_.ref_nerf.color_warmup_steps), 0.01f)
                                 : 1.f;
   const std::string color_prefix = std::string(kColorMlpTensors) + ".";
+  // The schedule's rate and Adam's step count since the last restart (none: as they are).
+  const float lr = restarts_.lr(request.lr, config_.optimizer.lr);
+  const int adam_t = restarts_.adam_step(step);
   for (const ParamTensor& t : tensors) {
     const bool color_mlp = t.name.rfind(color_prefix, 0) == 0;
-    adam_steps.push_back(
-        tensor_adam_step(t, config_.optimizer, request.lr * (color_mlp ? color_delay : 1.f), step + 1));
+    adam_steps.push_back(tensor_adam_step(t, config_.optimizer, lr * (color_mlp ? color_delay : 1.f), adam_t));
   }
 
   // The encoding's scatter backward and Adam, slice by slice: each slice owns its part of the

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "renderer/model/host_model.h"
+#include "renderer/model/optimizer_restart.h"
 #include "renderer/backend/training_backend.h"
 #include "renderer/math/se3.h"
 #include "renderer/math/training_ray.h"
@@ -57,6 +58,9 @@ class CpuBackend final : public TrainingBackend {
   std::vector<Pose> poses_;
   std::vector<Intrinsics> intrinsics_;
   std::vector<RayCorrection> corrections_;  // this step's (BARF's pose refinement; empty when off)
+  // The optimizer restarts of an encoding's resolution schedule so far (TensoRF's upsampling):
+  // the rate and Adam's step count of the network's tensors follow them.
+  RestartState restarts_;
   size_t total_pixels_ = 0;        // of the training images (fixed for the run)
   float loss_weight_scale_ = 1.f;  // Dataset::loss_weight_scale()
   // Per tensor: the gradient the encoding's slices scatter into (empty for the others, whose

@@ -5,6 +5,7 @@
 // embedding, ...) is a member here and appends its tensors in param_tensors().
 #pragma once
 
+#include <algorithm>
 #include <vector>
 
 #include "renderer/techniques/cameras/pose_refinement.h"
@@ -37,6 +38,15 @@ struct HostModel {
         moments[i].m.assign(first_moment_size(tensors[i]), 0.f);
         moments[i].v.assign(tensors[i].size(), 0.f);
       }
+  }
+  // Zero moments for every tensor of the network (a new optimizer over the radiance field:
+  // TensoRF's code at each upsampling); the cameras' corrections keep theirs.
+  void zero_network_moments() {
+    const size_t n = network.param_tensors().size();
+    for (size_t i = 0; i < n && i < moments.size(); ++i) {
+      std::fill(moments[i].m.begin(), moments[i].m.end(), 0.f);
+      std::fill(moments[i].v.begin(), moments[i].v.end(), 0.f);
+    }
   }
   PackedModel pack() { return pack_model(param_tensors(), moments, occupancy.values()); }
   // Takes `model` over (see unpack_model) and rebuilds the occupancy grid's bits from it.

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "renderer/math/footprint_kind.h"
+#include "renderer/model/optimizer_restart.h"
 #include "renderer/model/param_tensor.h"
 
 namespace nerds {
@@ -79,6 +80,9 @@ class PositionEncoding {
   // function stays the same) and says whether any did; the caller then restarts their
   // optimizer state (HostModel::fit_moments). Nothing by default.
   virtual bool follow_schedule(float progress) { (void)progress; return false; }
+  // What else a resize by that schedule restarts (optimizer_restart.h: TensoRF's code builds a
+  // new optimizer at its initial rate). Nothing by default.
+  virtual OptimizerRestart schedule_restart() const { return {}; }
   // Resizes the tensors to the shapes a snapshot describes (a run saved after upsampling),
   // before their values are read; a shape the encoding cannot take is left to the snapshot
   // reader to refuse. Nothing by default.

@@ -29,6 +29,11 @@ struct TensorfConfig {
   float l1_weight = 8e-5f;  // L1 on the density factors (the code's L1_weight_inital)
   float init_scale = 0.1f;  // factors ~ init_scale * N(0, 1) (the code: 0.1 VM, 0.2 CP)
   float lr_factor = 20.f;   // the factors' and B's learning rate over the schedule's (0.02 / 1e-3)
+  // At each upsampling (the code's train.py builds a new Adam over all its groups,
+  // optimizer_restart.h): every tensor's rate back to its initial value, decaying from there
+  // (the code's lr_upsample_reset = 1), and every tensor's Adam moments and step count restarted.
+  bool lr_upsample_reset = true;
+  bool optimizer_upsample_reset = true;
 };
 
 // The grid resolution per axis after `upsampled` of the schedule's upsamplings: the voxel

@@ -52,6 +52,11 @@ class TensorfEncoding : public PositionEncoding {
   // The upsampling schedule: after the k-th fraction of upsample_at the resolution is
   // tensorf_resolution(config, k).
   bool follow_schedule(float progress) override;
+  // The code's new optimizer at each upsampling (encoding.tensorf_lr_upsample_reset,
+  // encoding.tensorf_optimizer_upsample_reset).
+  OptimizerRestart schedule_restart() const override {
+    return {config_.lr_upsample_reset, config_.optimizer_upsample_reset};
+  }
   void adopt_shapes(const std::vector<ParamTensorInfo>& described) override;
   // Resamples every factor to n nodes per axis (bilinear planes, linear lines, the code's
   // upsample_volume_grid); B is kept.

@@ -70,6 +70,16 @@ void declare(ParamSet& p) {
              "TensoRF: the factors' learning rate over trainer.lr (the code: 0.02 grids over 1e-3 network = 20)", 1e-3,
              1e4},
             20.0);
+  p.declare("encoding",
+            {"tensorf_lr_upsample_reset", ParamType::Bool,
+             "TensoRF: at each upsampling every tensor's learning rate goes back to its initial value and decays from "
+             "there (the code's lr_upsample_reset = 1); off: the run's decay continues"},
+            true);
+  p.declare("encoding",
+            {"tensorf_optimizer_upsample_reset", ParamType::Bool,
+             "TensoRF: at each upsampling every tensor's Adam moments are zeroed and its bias correction restarts (the "
+             "code builds a new Adam); off: only the resized tensors' moments restart, the step count is the run's"},
+            true);
 }
 
 void configure(const ParamSet& p, const Dataset&, NetworkConfig& c) {
@@ -87,6 +97,8 @@ void configure(const ParamSet& p, const Dataset&, NetworkConfig& c) {
   t.l1_weight = static_cast<float>(p.get_float("encoding.tensorf_l1_weight"));
   t.init_scale = static_cast<float>(p.get_float("encoding.tensorf_init_scale"));
   t.lr_factor = static_cast<float>(p.get_float("encoding.tensorf_lr_factor"));
+  t.lr_upsample_reset = p.get_bool("encoding.tensorf_lr_upsample_reset");
+  t.optimizer_upsample_reset = p.get_bool("encoding.tensorf_optimizer_upsample_reset");
   const double n = std::max(t.resolution_init, t.resolution_final);
   const double per_axis = t.decomposition == TensorfDecomposition::VM ? n * n + n : 3.0 * n;
   const double params = 3.0 * per_axis * (t.density_components + t.appearance_components);
