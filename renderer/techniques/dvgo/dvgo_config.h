@@ -43,6 +43,23 @@ struct DvgoConfig {
   // (coarse_resolution^3, x fastest); empty: off.
   bool view_count_lr = true;
   std::vector<float> coarse_view_lr;
+  // The coarse stage's mask cache (run.py's per_voxel_init, with pervoxel_lr): the coarse nodes
+  // seen by at most mask_min_views training views are skipped (no density, no gradient);
+  // coarse_seen holds 1 (sampled) or 0 (skipped) per coarse node, filled by configure(); empty:
+  // every node sampled.
+  int mask_min_views = 2;
+  std::vector<float> coarse_seen;
+  // maskout_near_cam_vox (the coarse default True): the coarse nodes within near_clip (the
+  // code's near, 2 world units on NeRF-synthetic) of a training camera's centre start at raw
+  // density -100 instead of 0, so the space between the cameras and their near planes starts
+  // empty; coarse_near_cam holds 1 for those nodes (filled by configure(); empty: none).
+  bool maskout_near_cam = true;
+  std::vector<float> coarse_near_cam;
+  // The fine stage's mask cache (dvgo.py's MaskGrid from the coarse checkpoint): a fine-stage
+  // point is sampled only where the coarse node nearest to it, after a 3x3x3 max pool, has
+  // alpha >= mask_cache_threshold (the code's mask_cache_thres 1e-3); elsewhere it is known
+  // free space (no density, no gradient).
+  float mask_cache_threshold = 1e-3f;
   float box_side = 1.f;  // the scene box's side in the engine's frame (Dataset::aabb_scale)
 };
 
