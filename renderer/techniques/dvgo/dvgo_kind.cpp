@@ -143,7 +143,14 @@ void configure(const ParamSet& p, const Dataset& data, NetworkConfig& c) {
     d.coarse_view_lr = dvgo_view_counts(data, d.coarse_resolution, d.box_side, d.step_voxels, 64, &views);
     if (d.mask_min_views >= 0) {  // the code masks these only together with its pervoxel_lr
       d.coarse_seen.resize(views.size());
-      for (size_t k = 0; k < views.size(); ++k) d.coarse_seen[k] = views[k] > d.mask_min_views ? 1.f : 0.f;
+      bool any = false;
+      for (size_t k = 0; k < views.size(); ++k) {
+        d.coarse_seen[k] = views[k] > d.mask_min_views ? 1.f : 0.f;
+        any |= d.coarse_seen[k] > 0.f;
+      }
+      // A scene of at most mask_min_views views would leave the coarse stage no voxel to train
+      // (the code's run would learn nothing): the mask is off there.
+      if (!any) d.coarse_seen.clear();
     }
   }
   // The near distance in the engine's frame (world units times the dataset's scale).
