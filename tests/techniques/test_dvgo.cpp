@@ -2,7 +2,8 @@
 // derivatives, the grids' trilinear interpolation (exact on linear functions) and the
 // gradients of every activation placement by finite differences, the coarse stage's box
 // holding every voxel above the threshold, progressive scaling keeping the function, the
-// view-count learning rate in Adam, the snapshot round trip and the CUDA refusal.
+// view-count learning rate in Adam, the code's masks (near-camera voxels start empty, voxels few
+// views see skipped, the fine stage's mask cache), the snapshot round trip and the CUDA refusal.
 #include <doctest/doctest.h>
 
 #include <array>
