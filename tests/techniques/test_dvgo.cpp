@@ -2,8 +2,9 @@
 // derivatives, the grids' trilinear interpolation (exact on linear functions) and the
 // gradients of every activation placement by finite differences, the coarse stage's box
 // holding every voxel above the threshold, progressive scaling keeping the function, the
-// view-count learning rate in Adam, the code's masks (near-camera voxels start empty, voxels few
-// views see skipped, the fine stage's mask cache), the snapshot round trip and the CUDA refusal.
+// view-count learning rate in Adam, the coarse stage's own grid learning rate, the code's masks
+// (near-camera voxels start empty, voxels few views see skipped, the fine stage's mask cache),
+// the snapshot round trip and the CUDA refusal.
 #include <doctest/doctest.h>
 
 #include <array>
@@ -17,6 +18,7 @@
 #include "renderer/techniques/dvgo/dvgo_encoding.h"
 #include "renderer/techniques/dvgo/dvgo_kernels.h"
 #include "renderer/techniques/dvgo/near_camera_mask.h"
+#include "renderer/techniques/encodings/encoding_kinds.h"
 #include "renderer/train/model_snapshot.h"
 #include "renderer/train/optimizer.h"
 #include "renderer/train/train_config.h"
@@ -255,6 +257,36 @@ TEST_CASE("dvgo: coarse voxels no ray reached go on with their momentum, fine vo
   // The box and the stage never move.
   CHECK(fine[2].lr_factor == 0.f);
   CHECK(fine[3].lr_factor == 0.f);
+}
+
+TEST_CASE("dvgo: the coarse grids take dvgo_coarse_lr_factor, the fine grids dvgo_lr_factor, 0 follows dvgo_lr_factor") {
+  DvgoConfig c = small_config(DvgoInterpolation::Post);
+  c.lr_factor = 1000.f;
+  c.coarse_lr_factor = 100.f;
+  DvgoEncoding e(c);
+  std::vector<ParamTensor> coarse = e.param_tensors();
+  CHECK(coarse[0].lr_factor == 100.f);  // density
+  CHECK(coarse[1].lr_factor == 100.f);  // features
+  REQUIRE(e.follow_schedule(0.3f));
+  std::vector<ParamTensor> fine = e.param_tensors();
+  CHECK(fine[0].lr_factor == 1000.f);
+  CHECK(fine[1].lr_factor == 1000.f);
+  // 0 (the default): both stages at dvgo_lr_factor, as the code's shared lrate_density / lrate_k0.
+  c.coarse_lr_factor = 0.f;
+  DvgoEncoding same(c);
+  CHECK(same.param_tensors()[0].lr_factor == 1000.f);
+  CHECK(same.param_tensors()[1].lr_factor == 1000.f);
+  CHECK(DvgoConfig{}.coarse_lr_factor == 0.f);
+  // The kind's parameter: declared 0, read into the configuration.
+  ParamSet p;
+  const EncodingKind kind = encoding_kind("dvgo");
+  kind.declare(p);
+  CHECK(p.get_float("encoding.dvgo_coarse_lr_factor") == 0.0);
+  p.set_from_string("encoding.dvgo_coarse_lr_factor=100");
+  NetworkConfig nc;
+  kind.configure(p, Dataset{}, nc);
+  CHECK(nc.dvgo.coarse_lr_factor == 100.f);
+  CHECK(nc.dvgo.lr_factor == 100.f);
 }
 
 TEST_CASE("dvgo: fine_from_coarse starts the fine grids from zero when no coarse voxel passed the threshold") {

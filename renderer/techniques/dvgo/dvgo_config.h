@@ -37,6 +37,10 @@ struct DvgoConfig {
   int features = 12;        // the fine feature grid's channels (rgbnet_dim)
   float step_voxels = 0.5f; // the sampling step in voxels (stepsize): the interval of Raw2Alpha
   float lr_factor = 100.f;  // the grids' learning rate over the network's (0.1 / 1e-3)
+  // The coarse stage's grid learning rate over the network's; 0: lr_factor (the code's
+  // lrate_density / lrate_k0 are the same keys in coarse_train and fine_train).
+  float coarse_lr_factor = 0.f;
+  float coarse_grid_lr() const { return coarse_lr_factor > 0.f ? coarse_lr_factor : lr_factor; }
   // The view-count-based learning rate of the coarse grids (pervoxel_lr: a voxel's learning
   // rate times the number of training views that see it over the largest such number);
   // filled by the kind's configure() from the training cameras, one per coarse node

@@ -158,8 +158,10 @@ std::vector<ParamTensor> DvgoEncoding::param_tensors() {
     t.values = values.data();
     out.push_back(std::move(t));
   };
-  add("density", {nz, ny, nx}, density_, config_.lr_factor);
-  add("features", {nz, ny, nx, config_.features}, features_, config_.lr_factor);
+  // The coarse stage's grids at their own rate (dvgo_coarse_lr_factor; 0: dvgo_lr_factor).
+  const float grid_lr = fine() ? config_.lr_factor : config_.coarse_grid_lr();
+  add("density", {nz, ny, nx}, density_, grid_lr);
+  add("features", {nz, ny, nx, config_.features}, features_, grid_lr);
   add("box", {2, 3}, box_, 0.f);
   add("stage", {1}, stage_, 0.f);
   const int64_t nc = config_.coarse_resolution;

@@ -78,6 +78,12 @@ void declare(ParamSet& p) {
              1e-3, 1e5},
             100.0);
   p.declare("encoding",
+            {"dvgo_coarse_lr_factor", ParamType::Float,
+             "DVGO: the coarse stage's grid learning rate over trainer.lr; 0: dvgo_lr_factor (the code uses the same "
+             "lrate_density and lrate_k0 in both stages)",
+             0, 1e5},
+            0.0);
+  p.declare("encoding",
             {"dvgo_fine_from_coarse", ParamType::Bool,
              "DVGO: start the fine grids from the coarse ones resampled into the fine box (same sigma and features) "
              "instead of from zero as the code (a departure for short budgets)"},
@@ -129,6 +135,7 @@ void configure(const ParamSet& p, const Dataset& data, NetworkConfig& c) {
   d.features = static_cast<int>(p.get_int("encoding.dvgo_features"));
   d.step_voxels = static_cast<float>(p.get_float("encoding.dvgo_step_voxels"));
   d.lr_factor = static_cast<float>(p.get_float("encoding.dvgo_lr_factor"));
+  d.coarse_lr_factor = static_cast<float>(p.get_float("encoding.dvgo_coarse_lr_factor"));
   d.view_count_lr = p.get_bool("encoding.dvgo_view_count_lr");
   d.fine_from_coarse = p.get_bool("encoding.dvgo_fine_from_coarse");
   d.box_side = data.aabb_scale > 0.f ? data.aabb_scale : 1.f;
