@@ -2,7 +2,9 @@
 // derivatives, the grids' trilinear interpolation (exact on linear functions) and the
 // gradients of every activation placement by finite differences, the coarse stage's box
 // holding every voxel above the threshold, progressive scaling keeping the function, the
-// view-count learning rate in Adam, the snapshot round trip and the CUDA refusal.
+// view-count learning rate in Adam, the coarse stage's own grid learning rate, the code's masks
+// (near-camera voxels start empty, voxels few views see skipped, the fine stage's mask cache),
+// the snapshot round trip and the CUDA refusal.
 #include <doctest/doctest.h>
 
 #include <array>
@@ -15,6 +17,8 @@
 #include "renderer/model/param_tensor.h"
 #include "renderer/techniques/dvgo/dvgo_encoding.h"
 #include "renderer/techniques/dvgo/dvgo_kernels.h"
+#include "renderer/techniques/dvgo/near_camera_mask.h"
+#include "renderer/techniques/encodings/encoding_kinds.h"
 #include "renderer/train/model_snapshot.h"
 #include "renderer/train/optimizer.h"
 #include "renderer/train/train_config.h"
@@ -242,6 +246,36 @@ TEST_CASE("dvgo: coarse voxels no ray reached go on with their momentum, fine vo
   CHECK(fine[3].lr_factor == 0.f);
 }
 
+TEST_CASE("dvgo: the coarse grids take dvgo_coarse_lr_factor, the fine grids dvgo_lr_factor, 0 follows dvgo_lr_factor") {
+  DvgoConfig c = small_config(DvgoInterpolation::Post);
+  c.lr_factor = 1000.f;
+  c.coarse_lr_factor = 100.f;
+  DvgoEncoding e(c);
+  std::vector<ParamTensor> coarse = e.param_tensors();
+  CHECK(coarse[0].lr_factor == 100.f);  // density
+  CHECK(coarse[1].lr_factor == 100.f);  // features
+  REQUIRE(e.follow_schedule(0.3f));
+  std::vector<ParamTensor> fine = e.param_tensors();
+  CHECK(fine[0].lr_factor == 1000.f);
+  CHECK(fine[1].lr_factor == 1000.f);
+  // 0 (the default): both stages at dvgo_lr_factor, as the code's shared lrate_density / lrate_k0.
+  c.coarse_lr_factor = 0.f;
+  DvgoEncoding same(c);
+  CHECK(same.param_tensors()[0].lr_factor == 1000.f);
+  CHECK(same.param_tensors()[1].lr_factor == 1000.f);
+  CHECK(DvgoConfig{}.coarse_lr_factor == 0.f);
+  // The kind's parameter: declared 0, read into the configuration.
+  ParamSet p;
+  const EncodingKind kind = encoding_kind("dvgo");
+  kind.declare(p);
+  CHECK(p.get_float("encoding.dvgo_coarse_lr_factor") == 0.0);
+  p.set_from_string("encoding.dvgo_coarse_lr_factor=100");
+  NetworkConfig nc;
+  kind.configure(p, Dataset{}, nc);
+  CHECK(nc.dvgo.coarse_lr_factor == 100.f);
+  CHECK(nc.dvgo.lr_factor == 100.f);
+}
+
 TEST_CASE("dvgo: fine_from_coarse starts the fine grids from zero when no coarse voxel passed the threshold") {
   DvgoConfig c = small_config(DvgoInterpolation::Post);
   c.fine_from_coarse = true;
@@ -279,6 +313,75 @@ TEST_CASE("dvgo: a snapshot of the fine stage loads into a fresh encoding (shape
   for (int k = 0; k < 6; ++k) CHECK(fresh.box()[k] == trained.box()[k]);
   const std::vector<float> pos = random_points(20, 4);
   CHECK(encode_points(fresh, pos) == encode_points(trained, pos));
+}
+
+TEST_CASE("dvgo: a near-camera floater stays out of the fine box, the coarse voxels near a camera start empty") {
+  // One camera at the corner (1, 1, 1) of the scene box [0, 1]^3, near 0.25: the nodes within
+  // 0.25 of it are masked (the code's maskout_near_cam_vox).
+  Dataset data;
+  data.frames.resize(1);
+  data.frames[0].pose.m[0][3] = data.frames[0].pose.m[1][3] = data.frames[0].pose.m[2][3] = 1.f;
+  DvgoConfig c = small_config(DvgoInterpolation::Post);
+  c.coarse_near_cam = dvgo_near_camera_nodes(data, c.coarse_resolution, 1.f, 0.25f);
+  int masked = 0;
+  for (int z = 0; z < 6; ++z)
+    for (int y = 0; y < 6; ++y)
+      for (int x = 0; x < 6; ++x) {
+        const float d2 = (1.f - x / 5.f) * (1.f - x / 5.f) + (1.f - y / 5.f) * (1.f - y / 5.f) + (1.f - z / 5.f) * (1.f - z / 5.f);
+        const float m = c.coarse_near_cam[(static_cast<size_t>(z) * 6 + y) * 6 + x];
+        CHECK(m == (d2 <= 0.25f * 0.25f ? 1.f : 0.f));
+        masked += m > 0.f ? 1 : 0;
+      }
+  CHECK(masked == 4);  // the corner node and its 3 neighbours at 0.2
+  // The same "training" on a grid with and without the mask: every voxel rises by 5 (alpha
+  // ~1.5e-4, below the threshold 1e-3), a blob at (0, 0, 0) .. (0.2, 0.2, 0.2) and a floater at
+  // the camera's corner node by 30 more. With the mask the floater's voxel stays near -65, so the
+  // fine box holds the blob only; without it the fine box reaches the corner.
+  const auto train = [](DvgoEncoding& enc) {
+    std::vector<ParamTensor> t = enc.param_tensors();
+    for (size_t k = 0; k < t[0].size(); ++k) t[0].values[k] += 5.f;
+    for (size_t k : {size_t{0}, size_t{36 + 6 + 1}, t[0].size() - 1}) t[0].values[k] += 30.f;
+  };
+  DvgoEncoding e(c);
+  CHECK(e.param_tensors()[0].values[e.param_tensors()[0].size() - 1] == -100.f);
+  train(e);
+  REQUIRE(e.follow_schedule(0.3f));
+  for (int a = 0; a < 3; ++a) CHECK(e.box()[3 + a] < 0.5f);
+  DvgoConfig off = c;
+  off.coarse_near_cam.clear();
+  DvgoEncoding f(off);
+  train(f);
+  REQUIRE(f.follow_schedule(0.3f));
+  for (int a = 0; a < 3; ++a) CHECK(f.box()[3 + a] == doctest::Approx(1.f));
+}
+
+TEST_CASE("dvgo: the coarse stage skips voxels few views see, the fine stage samples only near the coarse geometry") {
+  DvgoConfig c = small_config(DvgoInterpolation::Post);
+  c.coarse_seen.assign(6 * 6 * 6, 1.f);
+  c.coarse_seen[(static_cast<size_t>(2) * 6 + 2) * 6 + 2] = 0.f;  // node (2, 2, 2) at 0.4
+  DvgoEncoding e(c);
+  fill(e, [](const float*) { return 5.f; }, [](const float*, int) { return 1.f; });
+  const std::vector<float> at = encode(e, {0.4f, 0.4f, 0.4f, 0.6f, 0.6f, 0.6f});
+  CHECK(at[0] < -20.f);  // skipped: empty, no features
+  CHECK(at[1] == 0.f);
+  CHECK(at[e.width()] > -20.f);
+  CHECK(at[e.width() + 1] == doctest::Approx(1.f));
+  // Two blobs at opposite corners: the fine box spans both, the free space between them is
+  // known free (the mask cache) at the code's threshold and sampled at threshold 0.
+  for (float thres : {1e-3f, 0.f}) {
+    DvgoConfig fc = small_config(DvgoInterpolation::Post);
+    fc.mask_cache_threshold = thres;
+    DvgoEncoding g(fc);
+    fill(g, [](const float* p) { return (p[0] + p[1] + p[2] < 0.3f || p[0] + p[1] + p[2] > 2.7f) ? 30.f : -10.f; },
+         [](const float*, int) { return 0.f; });
+    REQUIRE(g.follow_schedule(0.3f));
+    CHECK(g.box()[0] == doctest::Approx(0.f));
+    CHECK(g.box()[3] == doctest::Approx(1.f));
+    const std::vector<float> mid = encode(g, {0.5f, 0.5f, 0.5f, 0.02f, 0.02f, 0.02f});
+    if (thres > 0.f) CHECK(mid[0] < -20.f);
+    else CHECK(mid[0] > -20.f);
+    CHECK(mid[g.width()] > -20.f);  // next to a blob: sampled
+  }
 }
 
 TEST_CASE("dvgo: the CUDA backend refuses the kind") {

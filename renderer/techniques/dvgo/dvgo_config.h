@@ -37,12 +37,33 @@ struct DvgoConfig {
   int features = 12;        // the fine feature grid's channels (rgbnet_dim)
   float step_voxels = 0.5f; // the sampling step in voxels (stepsize): the interval of Raw2Alpha
   float lr_factor = 100.f;  // the grids' learning rate over the network's (0.1 / 1e-3)
+  // The coarse stage's grid learning rate over the network's; 0: lr_factor (the code's
+  // lrate_density / lrate_k0 are the same keys in coarse_train and fine_train).
+  float coarse_lr_factor = 0.f;
+  float coarse_grid_lr() const { return coarse_lr_factor > 0.f ? coarse_lr_factor : lr_factor; }
   // The view-count-based learning rate of the coarse grids (pervoxel_lr: a voxel's learning
   // rate times the number of training views that see it over the largest such number);
   // filled by the kind's configure() from the training cameras, one per coarse node
   // (coarse_resolution^3, x fastest); empty: off.
   bool view_count_lr = true;
   std::vector<float> coarse_view_lr;
+  // The coarse stage's mask cache (run.py's per_voxel_init, with pervoxel_lr): the coarse nodes
+  // seen by at most mask_min_views training views are skipped (no density, no gradient);
+  // coarse_seen holds 1 (sampled) or 0 (skipped) per coarse node, filled by configure(); empty:
+  // every node sampled.
+  int mask_min_views = 2;
+  std::vector<float> coarse_seen;
+  // maskout_near_cam_vox (the coarse default True): the coarse nodes within near_clip (the
+  // code's near, 2 world units on NeRF-synthetic) of a training camera's centre start at raw
+  // density -100 instead of 0, so the space between the cameras and their near planes starts
+  // empty; coarse_near_cam holds 1 for those nodes (filled by configure(); empty: none).
+  bool maskout_near_cam = true;
+  std::vector<float> coarse_near_cam;
+  // The fine stage's mask cache (dvgo.py's MaskGrid from the coarse checkpoint): a fine-stage
+  // point is sampled only where the coarse node nearest to it, after a 3x3x3 max pool, has
+  // alpha >= mask_cache_threshold (the code's mask_cache_thres 1e-3); elsewhere it is known
+  // free space (no density, no gradient).
+  float mask_cache_threshold = 1e-3f;
   float box_side = 1.f;  // the scene box's side in the engine's frame (Dataset::aabb_scale)
 };
 

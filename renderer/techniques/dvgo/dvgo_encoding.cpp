@@ -15,6 +15,8 @@ namespace {
 // log sigma outside the grids' box: the code samples only inside it, i.e. empty space.
 constexpr float kLogSigmaOutside = -30.f;
 constexpr int kMaxNodesPerAxis = 1024;
+// The raw density of a voxel masked out near a camera (the code's maskout_near_cam_vox).
+constexpr float kMaskedOutRaw = -100.f;
 
 enum Slice { kDensitySlice = 0, kFeatureSlice = 1 };
 
@@ -36,6 +38,7 @@ DvgoEncoding::DvgoEncoding(const DvgoConfig& config) : config_(config) {
   stage_ = {0.f};
   const int d[3] = {config_.coarse_resolution, config_.coarse_resolution, config_.coarse_resolution};
   set_dims(d);
+  initialize(0);
 }
 
 void DvgoEncoding::set_dims(const int dims[3]) {
@@ -47,6 +50,25 @@ void DvgoEncoding::set_dims(const int dims[3]) {
 void DvgoEncoding::initialize(uint64_t) {
   std::fill(density_.begin(), density_.end(), 0.f);
   std::fill(features_.begin(), features_.end(), 0.f);
+  const size_t coarse_nodes = static_cast<size_t>(config_.coarse_resolution) * config_.coarse_resolution * config_.coarse_resolution;
+  // maskout_near_cam_vox: the code sets these raw densities to -100 once, before training.
+  if (!fine() && config_.coarse_near_cam.size() == density_.size())
+    for (size_t k = 0; k < density_.size(); ++k)
+      if (config_.coarse_near_cam[k] > 0.f) density_[k] = kMaskedOutRaw;
+  // The coarse stage's mask cache: the voxels seen by enough views (all, without view counts).
+  mask_ = config_.coarse_seen.size() == coarse_nodes ? config_.coarse_seen : std::vector<float>(coarse_nodes, 1.f);
+}
+
+bool DvgoEncoding::sampled(const float* p) const {
+  // The code's maskcache_lookup: the nearest node of the mask grid (the coarse grid's nodes
+  // over the scene box).
+  const int n = config_.coarse_resolution;
+  size_t k = 0;
+  for (int a = 2; a >= 0; --a) {
+    const int i = static_cast<int>(std::lround(std::clamp(p[a], 0.f, 1.f) * static_cast<float>(n - 1)));
+    k = k * static_cast<size_t>(n) + static_cast<size_t>(i);
+  }
+  return mask_[k] > 0.5f;
 }
 
 float DvgoEncoding::shift() const {
@@ -89,7 +111,7 @@ void DvgoEncoding::encode(const float* pos, const float*, int n, float* out, int
   for (int i = 0; i < n; ++i) {
     float* o = out + static_cast<size_t>(i) * ld;
     float u[3];
-    if (!local(pos + 3 * static_cast<size_t>(i), u)) {
+    if (!local(pos + 3 * static_cast<size_t>(i), u) || !sampled(pos + 3 * static_cast<size_t>(i))) {
       o[0] = kLogSigmaOutside;
       for (int f = 0; f < F; ++f) o[1 + f] = 0.f;
       continue;
@@ -136,10 +158,14 @@ std::vector<ParamTensor> DvgoEncoding::param_tensors() {
     t.values = values.data();
     out.push_back(std::move(t));
   };
-  add("density", {nz, ny, nx}, density_, config_.lr_factor);
-  add("features", {nz, ny, nx, config_.features}, features_, config_.lr_factor);
+  // The coarse stage's grids at their own rate (dvgo_coarse_lr_factor; 0: dvgo_lr_factor).
+  const float grid_lr = fine() ? config_.lr_factor : config_.coarse_grid_lr();
+  add("density", {nz, ny, nx}, density_, grid_lr);
+  add("features", {nz, ny, nx, config_.features}, features_, grid_lr);
   add("box", {2, 3}, box_, 0.f);
   add("stage", {1}, stage_, 0.f);
+  const int64_t nc = config_.coarse_resolution;
+  add("mask", {nc, nc, nc}, mask_, 0.f);
   // The coarse stage's view-count-based learning rate (the code's set_pervoxel_lr).
   if (!fine() && config_.view_count_lr && config_.coarse_view_lr.size() == node_count()) {
     out[0].entry_lr = config_.coarse_view_lr.data();
@@ -160,7 +186,7 @@ void DvgoEncoding::backward_slice(int slice, const float* pos, const float*, con
   const float delta = config_.step_voxels * voxel_size(), interval = delta / base_voxel();
   for (int i = 0; i < n; ++i) {
     float u[3];
-    if (!local(pos + 3 * static_cast<size_t>(i), u)) continue;
+    if (!local(pos + 3 * static_cast<size_t>(i), u) || !sampled(pos + 3 * static_cast<size_t>(i))) continue;
     const float* de = d_enc + static_cast<size_t>(i) * E;
     const TrilinearTaps t = trilinear_taps(u[0], u[1], u[2], dims_[0], dims_[1], dims_[2]);
     if (slice == kFeatureSlice) {
@@ -223,6 +249,24 @@ bool DvgoEncoding::occupied_box(float lo[3], float hi[3]) const {
   return true;
 }
 
+void DvgoEncoding::fine_mask(float b_coarse) {
+  const int n = config_.coarse_resolution;
+  const float interval = voxel_size() / base_voxel();
+  std::vector<float> mask(mask_.size(), 0.f);
+  for (int z = 0; z < n; ++z)
+    for (int y = 0; y < n; ++y)
+      for (int x = 0; x < n; ++x) {
+        float raw = -1e30f;  // the pool of the raw density: alpha rises with it
+        for (int dz = std::max(z - 1, 0); dz <= std::min(z + 1, n - 1); ++dz)
+          for (int dy = std::max(y - 1, 0); dy <= std::min(y + 1, n - 1); ++dy)
+            for (int dx = std::max(x - 1, 0); dx <= std::min(x + 1, n - 1); ++dx)
+              raw = std::max(raw, density_[(static_cast<size_t>(dz) * n + dy) * n + dx]);
+        mask[(static_cast<size_t>(z) * n + y) * n + x] =
+            dvgo_raw2alpha(raw + b_coarse, interval) >= config_.mask_cache_threshold ? 1.f : 0.f;
+      }
+  mask_ = std::move(mask);
+}
+
 void DvgoEncoding::start_fine(int level) {
   const std::vector<float> coarse_density = config_.fine_from_coarse ? density_ : std::vector<float>();
   const std::vector<float> coarse_features = config_.fine_from_coarse ? features_ : std::vector<float>();
@@ -239,6 +283,10 @@ void DvgoEncoding::start_fine(int level) {
       box_[3 + a] = std::min(1.f, c + h);
     }
   }  // else nothing rose above the threshold: the fine grids keep the whole box
+  // The fine stage's mask cache from the coarse density (the code's MaskGrid): a 3x3x3 max pool
+  // of the coarse alpha at or above mask_cache_threshold; without coarse geometry, everywhere.
+  if (found) fine_mask(b_coarse);
+  else std::fill(mask_.begin(), mask_.end(), 1.f);
   stage_[0] = 1.f + static_cast<float>(level);
   const int rest = static_cast<int>(config_.fine_scale_at.size()) - level;
   int d[3];

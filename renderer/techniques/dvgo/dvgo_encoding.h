@@ -12,8 +12,11 @@
 // Tensors: "encoding.density" [nz, ny, nx], "encoding.features" [nz, ny, nx, F] (Adam over
 // every voxel in the coarse stage, only voxels with a gradient in the fine stage: the code's
 // skip_zero_grad_fields, fine_train only), and the stage's state, which no gradient moves:
-// "encoding.box" [2, 3] (the grids' box: lower, upper corner) and "encoding.stage" [1]
-// (0 coarse, 1 + k fine after k scalings).
+// "encoding.box" [2, 3] (the grids' box: lower, upper corner), "encoding.stage" [1]
+// (0 coarse, 1 + k fine after k scalings) and "encoding.mask" [n, n, n] (the mask cache on the
+// coarse nodes, n = coarse_resolution: 1 sampled, 0 known free space, as the code's MaskGrid:
+// in the coarse stage the voxels seen by more than mask_min_views views, in the fine stage the
+// 3x3x3 max-pooled coarse alpha at or above mask_cache_threshold).
 #pragma once
 
 #include <vector>
@@ -51,6 +54,8 @@ class DvgoEncoding : public PositionEncoding {
   bool occupied_box(float lo[3], float hi[3]) const;
   // Moves to the fine stage at scaling level `level` (0..fine_scale_at.size()).
   void start_fine(int level);
+  // The fine stage's mask cache from the coarse density (shift b_coarse), on the coarse nodes.
+  void fine_mask(float b_coarse);
   // Resamples both grids to the node counts of fine level `level` (trilinear, align_corners).
   void scale_to(int level);
 
@@ -68,11 +73,15 @@ class DvgoEncoding : public PositionEncoding {
   size_t node_count() const { return static_cast<size_t>(dims_[0]) * dims_[1] * dims_[2]; }
   // The point's grid coordinates in [0, 1]^3; false when outside the box.
   bool local(const float* p, float u[3]) const;
+  // Whether the mask cache samples the point (network coordinates): the nearest mask node.
+  bool sampled(const float* p) const;
   int fine_level_at(float progress) const;
 
   DvgoConfig config_;
   int dims_[3] = {2, 2, 2};  // nodes per axis x, y, z
-  std::vector<float> density_, features_, box_, stage_;
+  // mask_: the mask cache on the coarse grid's nodes over the scene box (1 sampled, 0 known
+  // free space): the view-count mask in the coarse stage, the coarse geometry's in the fine.
+  std::vector<float> density_, features_, box_, stage_, mask_;
 };
 
 }  // namespace nerds

@@ -8,6 +8,7 @@
 
 #include "renderer/error.h"
 #include "renderer/techniques/dvgo/dvgo_encoding.h"
+#include "renderer/techniques/dvgo/near_camera_mask.h"
 #include "renderer/techniques/dvgo/view_count.h"
 #include "renderer/techniques/encodings/encoding_kinds.h"
 #include "renderer/techniques/encodings/schedule_steps.h"
@@ -77,6 +78,12 @@ void declare(ParamSet& p) {
              1e-3, 1e5},
             100.0);
   p.declare("encoding",
+            {"dvgo_coarse_lr_factor", ParamType::Float,
+             "DVGO: the coarse stage's grid learning rate over trainer.lr; 0: dvgo_lr_factor (the code uses the same "
+             "lrate_density and lrate_k0 in both stages)",
+             0, 1e5},
+            0.0);
+  p.declare("encoding",
             {"dvgo_fine_from_coarse", ParamType::Bool,
              "DVGO: start the fine grids from the coarse ones resampled into the fine box (same sigma and features) "
              "instead of from zero as the code (a departure for short budgets)"},
@@ -85,6 +92,28 @@ void declare(ParamSet& p) {
             {"dvgo_view_count_lr", ParamType::Bool,
              "DVGO: scale each coarse voxel's learning rate by the training views that see it (pervoxel_lr)"},
             true);
+  p.declare("encoding",
+            {"dvgo_mask_min_views", ParamType::Int,
+             "DVGO: with dvgo_view_count_lr, the coarse stage skips the voxels seen by at most this many training "
+             "views (run.py's per_voxel_init: cnt <= 2); -1: none",
+             -1, 100000},
+            int64_t{2});
+  p.declare("encoding",
+            {"dvgo_maskout_near_cam", ParamType::Bool,
+             "DVGO: the coarse voxels within dvgo_near_clip of a training camera start empty (raw density -100: the "
+             "code's maskout_near_cam_vox, on in its coarse stage)"},
+            true);
+  p.declare("encoding",
+            {"dvgo_near_clip", ParamType::Float,
+             "DVGO: the near distance of dvgo_maskout_near_cam in world units (the code's near for NeRF-synthetic: 2)",
+             0, 1e6},
+            2.0);
+  p.declare("encoding",
+            {"dvgo_mask_cache_threshold", ParamType::Float,
+             "DVGO: the fine stage samples only where the nearest coarse voxel's 3x3x3 max-pooled alpha is at least "
+             "this (the code's mask_cache_thres 1e-3); 0: everywhere in the fine box",
+             0, 1},
+            1e-3);
 }
 
 void configure(const ParamSet& p, const Dataset& data, NetworkConfig& c) {
@@ -106,12 +135,35 @@ void configure(const ParamSet& p, const Dataset& data, NetworkConfig& c) {
   d.features = static_cast<int>(p.get_int("encoding.dvgo_features"));
   d.step_voxels = static_cast<float>(p.get_float("encoding.dvgo_step_voxels"));
   d.lr_factor = static_cast<float>(p.get_float("encoding.dvgo_lr_factor"));
+  d.coarse_lr_factor = static_cast<float>(p.get_float("encoding.dvgo_coarse_lr_factor"));
   d.view_count_lr = p.get_bool("encoding.dvgo_view_count_lr");
   d.fine_from_coarse = p.get_bool("encoding.dvgo_fine_from_coarse");
   d.box_side = data.aabb_scale > 0.f ? data.aabb_scale : 1.f;
+  d.mask_min_views = static_cast<int>(p.get_int("encoding.dvgo_mask_min_views"));
+  d.maskout_near_cam = p.get_bool("encoding.dvgo_maskout_near_cam");
+  d.mask_cache_threshold = static_cast<float>(p.get_float("encoding.dvgo_mask_cache_threshold"));
   d.coarse_view_lr.clear();
-  if (d.view_count_lr && !data.frames.empty())
-    d.coarse_view_lr = dvgo_view_counts(data, d.coarse_resolution, d.box_side, d.step_voxels);
+  d.coarse_seen.clear();
+  d.coarse_near_cam.clear();
+  if (d.view_count_lr && !data.frames.empty()) {
+    std::vector<float> views;
+    d.coarse_view_lr = dvgo_view_counts(data, d.coarse_resolution, d.box_side, d.step_voxels, 64, &views);
+    if (d.mask_min_views >= 0) {  // the code masks these only together with its pervoxel_lr
+      d.coarse_seen.resize(views.size());
+      bool any = false;
+      for (size_t k = 0; k < views.size(); ++k) {
+        d.coarse_seen[k] = views[k] > d.mask_min_views ? 1.f : 0.f;
+        any |= d.coarse_seen[k] > 0.f;
+      }
+      // A scene of at most mask_min_views views would leave the coarse stage no voxel to train
+      // (the code's run would learn nothing): the mask is off there.
+      if (!any) d.coarse_seen.clear();
+    }
+  }
+  // The near distance in the engine's frame (world units times the dataset's scale).
+  if (d.maskout_near_cam && !data.frames.empty())
+    d.coarse_near_cam = dvgo_near_camera_nodes(data, d.coarse_resolution, d.box_side,
+                                               static_cast<float>(p.get_float("encoding.dvgo_near_clip")) * data.scale);
 }
 
 int width(const NetworkConfig& c) { return 1 + c.dvgo.features; }

@@ -9,7 +9,7 @@
 namespace nerds {
 
 std::vector<float> dvgo_view_counts(const Dataset& data, int n, float box_side, float step_voxels,
-                                    int max_rays_per_axis) {
+                                    int max_rays_per_axis, std::vector<float>* views) {
   const size_t nodes = static_cast<size_t>(n) * n * n;
   std::vector<float> count(nodes, 0.f), seen(nodes);
   const float lo = 0.5f - 0.5f * box_side, hi = 0.5f + 0.5f * box_side;
@@ -40,6 +40,7 @@ std::vector<float> dvgo_view_counts(const Dataset& data, int n, float box_side, 
       }
     for (size_t k = 0; k < nodes; ++k) count[k] += seen[k] > 1.f ? 1.f : 0.f;
   }
+  if (views) *views = count;
   const float mx = *std::max_element(count.begin(), count.end());
   if (mx > 0.f)
     for (float& c : count) c /= mx;

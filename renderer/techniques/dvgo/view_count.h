@@ -14,8 +14,9 @@ namespace nerds {
 // One value in [0, 1] per node (x fastest) of an n^3 grid spanning the scene box of side
 // box_side centred at 0.5 (the engine's frame), from samples every step_voxels of a voxel
 // (box_side / n) along the rays of every frame; at most max_rays_per_axis rays per image
-// axis (a stride on larger images, each ray's weight times the stride squared).
+// axis (a stride on larger images, each ray's weight times the stride squared). views, when
+// given, receives each node's number of views itself (before the division by the largest).
 std::vector<float> dvgo_view_counts(const Dataset& data, int n, float box_side, float step_voxels,
-                                    int max_rays_per_axis = 64);
+                                    int max_rays_per_axis = 64, std::vector<float>* views = nullptr);
 
 }  // namespace nerds

@@ -110,7 +110,10 @@ class EncodingProbe : public ModuleProbe {
 }  // namespace
 
 ModuleProbes encoding_probes(const ParamSet& params, const Dataset& data) {
-  const NetworkConfig config = make_train_config(params, data).network;
+  NetworkConfig config = make_train_config(params, data).network;
+  // DVGO's coarse mask cache skips the points that few of the probe scene's views see (no
+  // output, no gradient there): the probe checks the grids' function at every point.
+  config.dvgo.coarse_seen.clear();
   std::shared_ptr<PositionEncoding> encoding = make_position_encoding(config);
   Pcg32 rng(2024, 0x9e37);
   const std::vector<ParamTensor> tensors = encoding->param_tensors();
