@@ -15,6 +15,17 @@ bool param_group_from_name(const std::string& name, ParamGroup* group) {
   return false;
 }
 
+ParamTensor param_tensor_view(std::string name, std::vector<int64_t> shape, std::vector<float>& values,
+                              ParamGroup group, float lr_factor) {
+  ParamTensor t;
+  t.name = std::move(name);
+  t.shape = std::move(shape);
+  t.group = group;
+  t.lr_factor = lr_factor;
+  t.values = values.data();
+  return t;
+}
+
 size_t first_moment_size(const ParamTensorInfo& tensor) {
   return tensor.group == ParamGroup::Rmsprop ? 0 : tensor.size();
 }

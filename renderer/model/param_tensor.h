@@ -52,6 +52,11 @@ struct ParamTensor : ParamTensorInfo {
   int entry_lr_block = 1;
 };
 
+// A view of `values` as the tensor `name` of row-major `shape`, trained in `group` at
+// `lr_factor` times the schedule's rate: how a module lists the tensors it keeps in vectors.
+ParamTensor param_tensor_view(std::string name, std::vector<int64_t> shape, std::vector<float>& values,
+                              ParamGroup group, float lr_factor);
+
 // Adam's first and second moments of one tensor (Kingma & Ba 2015), size() floats each; an
 // Rmsprop tensor keeps only v (RMSProp has no first moment), so its m is empty.
 struct AdamMoments {

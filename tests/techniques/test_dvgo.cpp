@@ -361,7 +361,7 @@ TEST_CASE("dvgo: the coarse stage skips voxels few views see, the fine stage sam
   c.coarse_seen[(static_cast<size_t>(2) * 6 + 2) * 6 + 2] = 0.f;  // node (2, 2, 2) at 0.4
   DvgoEncoding e(c);
   fill(e, [](const float*) { return 5.f; }, [](const float*, int) { return 1.f; });
-  const std::vector<float> at = encode(e, {0.4f, 0.4f, 0.4f, 0.6f, 0.6f, 0.6f});
+  const std::vector<float> at = encode_points(e, {0.4f, 0.4f, 0.4f, 0.6f, 0.6f, 0.6f});
   CHECK(at[0] < -20.f);  // skipped: empty, no features
   CHECK(at[1] == 0.f);
   CHECK(at[e.width()] > -20.f);
@@ -377,7 +377,7 @@ TEST_CASE("dvgo: the coarse stage skips voxels few views see, the fine stage sam
     REQUIRE(g.follow_schedule(0.3f));
     CHECK(g.box()[0] == doctest::Approx(0.f));
     CHECK(g.box()[3] == doctest::Approx(1.f));
-    const std::vector<float> mid = encode(g, {0.5f, 0.5f, 0.5f, 0.02f, 0.02f, 0.02f});
+    const std::vector<float> mid = encode_points(g, {0.5f, 0.5f, 0.5f, 0.02f, 0.02f, 0.02f});
     if (thres > 0.f) CHECK(mid[0] < -20.f);
     else CHECK(mid[0] > -20.f);
     CHECK(mid[g.width()] > -20.f);  // next to a blob: sampled

@@ -150,13 +150,9 @@ std::vector<ParamTensor> DvgoEncoding::param_tensors() {
   // coarse voxel is reached only every few steps; its momentum carries each reach on.
   const ParamGroup grid_group = fine() ? ParamGroup::Sparse : ParamGroup::Dense;
   const auto add = [&](const char* name, std::vector<int64_t> shape, std::vector<float>& values, float lr) {
-    ParamTensor t;
-    t.name = std::string("encoding.") + name;
-    t.shape = std::move(shape);
-    t.group = lr > 0.f ? grid_group : ParamGroup::Sparse;  // box and stage: no gradient moves them
-    t.lr_factor = lr;
-    t.values = values.data();
-    out.push_back(std::move(t));
+    // box and stage: no gradient moves them
+    const ParamGroup group = lr > 0.f ? grid_group : ParamGroup::Sparse;
+    out.push_back(param_tensor_view(std::string("encoding.") + name, std::move(shape), values, group, lr));
   };
   // The coarse stage's grids at their own rate (dvgo_coarse_lr_factor; 0: dvgo_lr_factor).
   const float grid_lr = fine() ? config_.lr_factor : config_.coarse_grid_lr();

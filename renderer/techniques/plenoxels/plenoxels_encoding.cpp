@@ -96,13 +96,8 @@ std::vector<ParamTensor> PlenoxelsEncoding::param_tensors() {
   const PlenoxelsConfig& c = config_;
   std::vector<ParamTensor> out;
   const auto add = [&](const char* name, std::vector<int64_t> shape, std::vector<float>& values, float lr) {
-    ParamTensor t;
-    t.name = std::string("encoding.") + name;
-    t.shape = std::move(shape);
-    t.group = ParamGroup::Rmsprop;
-    t.lr_factor = lr;
-    t.values = values.data();
-    out.push_back(std::move(t));
+    out.push_back(
+        param_tensor_view(std::string("encoding.") + name, std::move(shape), values, ParamGroup::Rmsprop, lr));
   };
   const int64_t m = static_cast<int64_t>(density_.size()), n = n_;
   add("density", {m}, density_,

@@ -178,13 +178,8 @@ std::vector<ParamTensor> TensorfEncoding::param_tensors() {
   const int64_t n = n_, rs = config_.density_components, rc = config_.appearance_components;
   std::vector<ParamTensor> out;
   const auto add = [&](const char* name, std::vector<int64_t> shape, std::vector<float>& values, float lr_factor) {
-    ParamTensor t;
-    t.name = std::string("encoding.") + name;
-    t.shape = std::move(shape);
-    t.group = ParamGroup::Dense;
-    t.lr_factor = lr_factor;
-    t.values = values.data();
-    out.push_back(std::move(t));
+    out.push_back(
+        param_tensor_view(std::string("encoding.") + name, std::move(shape), values, ParamGroup::Dense, lr_factor));
   };
   const float grid_lr = config_.lr_factor;
   if (is_vm()) add("density_planes", {3, n, n, rs}, density_planes_, grid_lr);
