@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "renderer/math/box_max_filter.h"
 #include "renderer/techniques/dvgo/dvgo_kernels.h"
 #include "renderer/techniques/tensorf/grid_resample.h"
 
@@ -248,19 +249,11 @@ bool DvgoEncoding::occupied_box(float lo[3], float hi[3]) const {
 void DvgoEncoding::fine_mask(float b_coarse) {
   const int n = config_.coarse_resolution;
   const float interval = voxel_size() / base_voxel();
-  std::vector<float> mask(mask_.size(), 0.f);
-  for (int z = 0; z < n; ++z)
-    for (int y = 0; y < n; ++y)
-      for (int x = 0; x < n; ++x) {
-        float raw = -1e30f;  // the pool of the raw density: alpha rises with it
-        for (int dz = std::max(z - 1, 0); dz <= std::min(z + 1, n - 1); ++dz)
-          for (int dy = std::max(y - 1, 0); dy <= std::min(y + 1, n - 1); ++dy)
-            for (int dx = std::max(x - 1, 0); dx <= std::min(x + 1, n - 1); ++dx)
-              raw = std::max(raw, density_[(static_cast<size_t>(dz) * n + dy) * n + dx]);
-        mask[(static_cast<size_t>(z) * n + y) * n + x] =
-            dvgo_raw2alpha(raw + b_coarse, interval) >= config_.mask_cache_threshold ? 1.f : 0.f;
-      }
-  mask_ = std::move(mask);
+  std::vector<float> pooled = density_;  // the pool of the raw density: alpha rises with it
+  box_max_filter(pooled, n, 1);
+  mask_.assign(pooled.size(), 0.f);
+  for (size_t k = 0; k < pooled.size(); ++k)
+    mask_[k] = dvgo_raw2alpha(pooled[k] + b_coarse, interval) >= config_.mask_cache_threshold ? 1.f : 0.f;
 }
 
 void DvgoEncoding::start_fine(int level) {

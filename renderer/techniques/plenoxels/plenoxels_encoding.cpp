@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "renderer/math/box_max_filter.h"
 #include "renderer/math/grid_taps.h"
 #include "renderer/math/rng.h"
 #include "renderer/techniques/plenoxels/plenoxels_kernels.h"
@@ -249,22 +250,9 @@ void PlenoxelsEncoding::resample(int n_new) {
     node_pos(static_cast<int64_t>(c), p);
     dens[c] = read(p, scratch.data(), false);
   }
-  std::vector<uint8_t> keep(cells), tmp(cells);
+  std::vector<uint8_t> keep(cells);
   for (size_t c = 0; c < cells; ++c) keep[c] = dens[c] > config_.prune_density ? 1 : 0;
-  const int r = std::max(config_.prune_dilation, 0);
-  const int64_t stride[3] = {1, nn, nn * nn};
-  for (int a = 0; a < 3 && r > 0; ++a) {
-    for (size_t c = 0; c < cells; ++c) {
-      const int64_t coord = (static_cast<int64_t>(c) / stride[a]) % nn;
-      uint8_t v = 0;
-      for (int64_t d = -r; d <= r && !v; ++d) {
-        const int64_t q = coord + d;
-        if (q >= 0 && q < nn) v = keep[static_cast<size_t>(static_cast<int64_t>(c) + d * stride[a])];
-      }
-      tmp[c] = v;
-    }
-    keep.swap(tmp);
-  }
+  box_max_filter(keep, nn, config_.prune_dilation);
   // At most max_voxels: the densest of them.
   size_t kept = 0;
   for (uint8_t v : keep) kept += v;
