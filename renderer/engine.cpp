@@ -388,7 +388,14 @@ std::unique_ptr<Engine> Engine::load(const std::string& path, const std::string&
   o.method_name = meta.string("method");
   o.device = device;
   ParamSet params = default_method_params();
-  params.apply_json(meta.raw("params"), path);
+  const nlohmann::json& saved_params = meta.raw("params");
+  params.apply_json(saved_params, path);
+  // A snapshot from before warp.ndc_extent (issue 20) trained NDC on NeRF's cube alone: keep
+  // its mapping, or its grids would be read at other points.
+  const auto saved_warp = saved_params.find("warp");
+  if (params.get_string("warp.kind") == "ndc" && saved_warp != saved_params.end() && saved_warp->is_object() &&
+      !saved_warp->contains("ndc_extent"))
+    params.set("warp.ndc_extent", std::string("reference"));
   // Read before the engine (and its dataset) is built, so a bad field fails fast.
   const int step = static_cast<int>(meta.integer("step", int64_t{0}, int64_t{std::numeric_limits<int>::max()}));
   // Running means of samples per ray: the trainer sizes its batches by them.

@@ -22,6 +22,8 @@ float auto_settings_footprint(const Dataset& data, bool ndc);
 // of NDC x' and 2 / H of y' at every depth, and a frame of focal f_i spans f_ref / f_i of it;
 // the median over the frames of the smaller of the two, times the box's half size 0.5. 0 where
 // the box is larger than the unit cube (aabb_scale > 1, cone-traced) or there are no frames.
+// The march steps along z', which the box keeps at that scale (it narrows x' and y' to hold the
+// side cameras' views, NdcWarp::extent_x/y), so the step follows this width unchanged.
 float ndc_pixel_footprint(const Dataset& data);
 
 }  // namespace nerds

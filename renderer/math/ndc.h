@@ -61,10 +61,14 @@ NERDS_HD void ndc_ray(const NdcCamera& c, Vec3 o, Vec3 d, Vec3* o_ndc, Vec3* d_n
 
 // NDC as the engine's space warp (warp.kind = ndc): the rays of the engine's frame are taken
 // into the reference camera's frame (world units: the engine's p * scale + offset undone,
-// then the inverse of the reference pose), warped into NDC, and the cube [-1, 1]^3 is mapped
-// onto the scene box 0.5 +- box_half, where the occupancy grid, the marcher, the hierarchical
-// sampler and the compositing run unchanged (with box distances, as NeRF composites with NDC
-// distances). The ray's direction is normalized, so t measures length in the box.
+// then the inverse of the reference pose), warped into NDC, and the block
+// [-extent_x, extent_x] x [-extent_y, extent_y] x [-1, 1] is mapped onto the scene box
+// 0.5 +- box_half, where the occupancy grid, the marcher, the hierarchical sampler and the
+// compositing run unchanged (with box distances, as NeRF composites with NDC distances). The
+// ray's direction is normalized, so t measures length in the box. NeRF's MLP takes any NDC
+// point; the box holds only the block, so the block must hold what every training camera sees:
+// a camera beside the reference sees past the reference frustum's sides (|x'| > 1), most near
+// its near plane (ndc_reference.cpp sets the extents from the training cameras' frusta).
 struct NdcWarp {
   NdcCamera camera;
   Pose reference_to_world;  // the reference camera (rigid, OpenGL: it looks down -z)
@@ -75,7 +79,21 @@ struct NdcWarp {
   // unknown. NeRF's near plane sits at 0.75 of it (bd_factor), so the slab between is empty
   // by the dataset's own bounds.
   float content_depth = 0.f;
+  // The NDC x' and y' half-sizes of the block the box holds (>= 1; 1 and 1: NeRF's cube, the
+  // reference camera's frustum).
+  float extent_x = 1.f, extent_y = 1.f;
 };
+
+// An NDC point in the box: 0.5 + box_half (x' / extent_x, y' / extent_y, z').
+NERDS_HD Vec3 ndc_to_box(const NdcWarp& w, float box_half, Vec3 q) {
+  return make_vec3(0.5f + box_half * q.x / w.extent_x, 0.5f + box_half * q.y / w.extent_y, 0.5f + box_half * q.z);
+}
+
+// A box point in NDC (the inverse of ndc_to_box).
+NERDS_HD Vec3 box_to_ndc(const NdcWarp& w, float box_half, Vec3 p) {
+  const float inv = 1.f / box_half;
+  return make_vec3((p.x - 0.5f) * inv * w.extent_x, (p.y - 0.5f) * inv * w.extent_y, (p.z - 0.5f) * inv);
+}
 
 // The box z (0.5 + box_half z') of the NDC plane at reference depth `depth` > 0:
 // z' = 1 - 2n / depth (Eq. 25's third coordinate).
@@ -103,15 +121,15 @@ NERDS_HD bool ndc_box_ray(const NdcWarp& w, float box_half, Vec3 o, Vec3 d, Vec3
   if (!(dr.z < -1e-6f)) return false;
   Vec3 on, dn;
   ndc_ray(w.camera, ndc_engine_to_reference(w, o), dr, &on, &dn);
-  const Vec3 half = make_vec3(0.5f, 0.5f, 0.5f);
-  *o_box = half + on * box_half;
-  *d_box = normalize(dn);  // |dn| >= 2 (its z is 2n / n_depth = 2 at the near plane)
+  *o_box = ndc_to_box(w, box_half, on);
+  // The direction scales as the points do (its z is 2n / n_depth = 2 at the near plane: > 0).
+  *d_box = normalize(make_vec3(dn.x / w.extent_x, dn.y / w.extent_y, dn.z));
   return true;
 }
 
 // A point of the box back in the engine's frame (NDC z is clamped just below 1, infinity).
 NERDS_HD Vec3 ndc_box_to_engine(const NdcWarp& w, float box_half, Vec3 p_box) {
-  Vec3 q = (p_box - make_vec3(0.5f, 0.5f, 0.5f)) * (1.f / box_half);
+  Vec3 q = box_to_ndc(w, box_half, p_box);
   q.z = q.z < 1.f - 1e-6f ? q.z : 1.f - 1e-6f;
   return w.reference_to_world.apply(ndc_to_world(w.camera, q)) * w.scale + w.offset;
 }
@@ -121,9 +139,11 @@ NERDS_HD Vec3 ndc_box_to_engine(const NdcWarp& w, float box_half, Vec3 p_box) {
 // t' in x): (2/W) / |d'| * 2/sqrt(12), with |d'| ~ 2 on the reference camera's axis, for the
 // reference camera's pixels. A ray through a pixel of cone radius `pixel_radius` (per unit
 // world distance, 2/(sqrt(12) fx)) has that value times its footprint relative to them, so
-// renders at another resolution get their own footprint: pixel_radius * fx_ref / W.
+// renders at another resolution get their own footprint: pixel_radius * fx_ref / W. The box
+// holds x' and y' shrunk by the extents, so the cone's width across the ray shrinks by them too
+// (their geometric mean: the cone stays round).
 NERDS_HD float ndc_cone_radius(const NdcWarp& w, float pixel_radius) {
-  return pixel_radius * w.camera.fx / w.camera.width;
+  return pixel_radius * w.camera.fx / w.camera.width / sqrtf(w.extent_x * w.extent_y);
 }
 
 }  // namespace nerds

@@ -53,8 +53,7 @@ NERDS_HD SamplingRay sampling_ray(const WarpSettings& warp, const MarchSettings&
 NERDS_HD Vec3 sampling_point(const WarpSettings& warp, float box_half, Vec3 p) {
   if (warp.kind == WarpKind::Contract) return contract_to_box(warp.contract, box_half, p);
   if (warp.kind != WarpKind::Ndc) return p;
-  const Vec3 q = ndc_point(warp.ndc.camera, ndc_engine_to_reference(warp.ndc, p));
-  return make_vec3(0.5f, 0.5f, 0.5f) + q * box_half;
+  return ndc_to_box(warp.ndc, box_half, ndc_point(warp.ndc.camera, ndc_engine_to_reference(warp.ndc, p)));
 }
 
 // Where a ray's march starts (march_start; `offset` in [0, 1) steps in), with the warp's steps.

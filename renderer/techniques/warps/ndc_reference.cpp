@@ -76,6 +76,44 @@ float nearest_content_depth(const Dataset& data, const NdcWarp& w) {
   return nearest > w.camera.near ? nearest : 0.f;
 }
 
+// The NDC |x'| and |y'| the training cameras see, at least 1 (the reference camera's frustum):
+// each camera sees along its frustum's four edge rays, from its nearest content (the dataset's
+// near bound along its own axis, as nearest_content_depth; without a bound, or nearer than the
+// near plane, from where the ray meets the reference near plane) to infinity. Rays stay straight
+// in NDC and the frustum's cross-sections are quads, so the extremes lie at those rays' ends.
+// Rays that never reach infinity (heading back past the reference plane) are not held anyway.
+void fit_extents(const Dataset& data, NdcWarp* w) {
+  const Pose& ref = w->reference_to_world;
+  float ex = 1.f, ey = 1.f;
+  const auto reach = [&](Vec3 q) {
+    ex = std::max(ex, std::fabs(q.x));
+    ey = std::max(ey, std::fabs(q.y));
+  };
+  for (const Frame& f : data.frames) {
+    const Vec3 axis = make_vec3(-f.pose.m[0][2], -f.pose.m[1][2], -f.pose.m[2][2]);
+    const float w_px = static_cast<float>(f.intrinsics.width), h_px = static_cast<float>(f.intrinsics.height);
+    for (int corner = 0; corner < 4; ++corner) {
+      const Ray r = camera_ray(f.pose, f.intrinsics, corner & 1 ? w_px : 0.f, corner & 2 ? h_px : 0.f);
+      const Vec3 d = make_vec3(ref.m[0][0] * r.dir.x + ref.m[1][0] * r.dir.y + ref.m[2][0] * r.dir.z,
+                               ref.m[0][1] * r.dir.x + ref.m[1][1] * r.dir.y + ref.m[2][1] * r.dir.z,
+                               ref.m[0][2] * r.dir.x + ref.m[1][2] * r.dir.y + ref.m[2][2] * r.dir.z);
+      if (!(d.z < -1e-6f)) continue;
+      Vec3 on, dn;
+      ndc_ray(w->camera, ndc_engine_to_reference(*w, r.origin), d, &on, &dn);
+      reach(on + dn);  // t' = 1: the point at infinity
+      const float along = dot(r.dir, axis);
+      Vec3 near_end = on;
+      if (data.near_bound > 0.f && along > 0.f) {
+        const Vec3 p = ndc_engine_to_reference(*w, r.origin + r.dir * (data.near_bound * data.scale / along));
+        if (-p.z > w->camera.near) near_end = ndc_point(w->camera, p);
+      }
+      reach(near_end);
+    }
+  }
+  w->extent_x = ex;
+  w->extent_y = ey;
+}
+
 }  // namespace
 
 NdcReference ndc_reference(const Dataset& data) {
@@ -93,6 +131,7 @@ NdcReference ndc_reference(const Dataset& data) {
     w.reference_to_world = Pose();  // identity: NeRF's recentered frame
     w.camera.near = 1.f;
     w.content_depth = nearest_content_depth(data, w);
+    fit_extents(data, &w);
     ref.valid = true;
     return ref;
   }
@@ -118,6 +157,7 @@ NdcReference ndc_reference(const Dataset& data) {
     w.camera.near = nearest;
   }
   w.content_depth = nearest_content_depth(data, w);
+  fit_extents(data, &w);
   ref.valid = true;
   return ref;
 }

@@ -10,7 +10,9 @@
 //   plane 0.75 x the dataset's near bound (LLFF's ratio, bd_factor), or without one the depth
 //   of the scene box's nearest corner (the box holds the content, so all of it lies beyond).
 // Either way the focal length and image size are the first frame's (principal point at the
-// image center; lens distortion is ignored).
+// image center; lens distortion is ignored), and the block of NDC the box holds
+// (NdcWarp::extent_x, extent_y) is the smallest that holds what every training camera sees
+// from its near bound to infinity (at least NeRF's cube [-1, 1]^3).
 #pragma once
 
 #include <string>

@@ -4,7 +4,8 @@
 //   2020, Appendix C, Eq. 25-26; renderer/math/ndc.h): each ray is warped into the NDC of a
 //   reference camera (its near plane -> z = -1, infinity -> +1; the reference is
 //   renderer/techniques/warps/ndc_reference.h's: NeRF's frame for LLFF, the mean camera otherwise) and the
-//   NDC cube is mapped onto the scene box, where the occupancy grid, the marcher, the
+//   NDC cube (widened to what every training camera sees: warp.ndc_extent) is mapped onto the
+//   scene box, where the occupancy grid, the marcher, the
 //   hierarchical sampler and the compositing run unchanged (NeRF composites with NDC
 //   distances too). The color network still sees the world direction. Rendered depth is
 //   taken back to world distance (sampling_ray.h, engine_depth). A dataset with no forward-
@@ -46,6 +47,16 @@ void declare(ParamSet& p) {
              0,
              {"none", "ndc", "contract"}},
             std::string("none"));
+  p.declare("warp",
+            {"ndc_extent",
+             ParamType::Choice,
+             "warp.kind=ndc: the block of NDC the scene box holds: cameras (the smallest that holds what every "
+             "training camera sees from its near bound to infinity) or reference (NeRF's cube [-1, 1]^3, the "
+             "reference camera's frustum alone: the other cameras' views past its sides are clipped away)",
+             0,
+             0,
+             {"cameras", "reference"}},
+            std::string("cameras"));
   p.declare("warp",
             {"contract_norm",
              ParamType::Choice,
@@ -120,6 +131,7 @@ void configure(const ParamSet& p, const Dataset& data, TrainConfig& c) {
     throw InputError("", "warp.kind", "ndc needs a forward-facing dataset (" + data.root + "): " + ref.why_not);
   c.warp.kind = WarpKind::Ndc;
   c.warp.ndc = ref.warp;
+  if (p.get_string("warp.ndc_extent") == "reference") c.warp.ndc.extent_x = c.warp.ndc.extent_y = 1.f;
 }
 
 // warp.kind = ndc: a point in the reference camera's frame -> its NDC position (ndc_point).
