@@ -362,6 +362,9 @@ void Engine::save(const std::string& path) const {
   // draw exactly the rays an uninterrupted one would.
   meta["mean_used_per_ray"] = t.mean_used_per_ray();
   meta["mean_marched_per_ray"] = t.mean_marched_per_ray();
+  // TensoRF's optimizer restarts at its upsamplings: the rate and Adam's step count after them.
+  const RestartState restarts = t.backend().optimizer_restarts();
+  meta["optimizer_restart"] = {{"lr_at_restart", restarts.lr_at_restart}, {"adam_from", restarts.adam_from}};
   meta["stats"] = {{"train_seconds", stats_.train_seconds},
                    {"used_samples", stats_.used_samples},
                    {"marched_samples", stats_.marched_samples},
@@ -402,6 +405,13 @@ std::unique_ptr<Engine> Engine::load(const std::string& path, const std::string&
   constexpr double kMaxSamplesPerRay = 1e6;
   const double used_per_ray = meta.number("mean_used_per_ray", 0.0, kMaxSamplesPerRay);
   const double marched_per_ray = meta.number("mean_marched_per_ray", 0.0, kMaxSamplesPerRay);
+  // Absent from snapshots written before it was kept: no restart (as those runs resumed).
+  RestartState restarts;
+  if (meta.has("optimizer_restart")) {
+    json_fields::JsonObject r = meta.object("optimizer_restart");
+    restarts.lr_at_restart = static_cast<float>(r.number("lr_at_restart", 0.0, 10.0));
+    restarts.adam_from = static_cast<int>(r.integer("adam_from", int64_t{0}, int64_t{step}));
+  }
   json_fields::JsonObject st = meta.object("stats");
   constexpr int64_t kMaxCount = std::numeric_limits<int64_t>::max();
   const double train_seconds = st.number("train_seconds", 0.0, 0.0, 1e12);
@@ -420,6 +430,7 @@ std::unique_ptr<Engine> Engine::load(const std::string& path, const std::string&
   t.set_step_count(step);
   t.set_mean_used_per_ray(static_cast<float>(used_per_ray));
   t.set_mean_marched_per_ray(static_cast<float>(marched_per_ray));
+  t.backend().set_optimizer_restarts(restarts);
   engine->stats_.step = t.step_count();
   engine->stats_.train_seconds = train_seconds;
   engine->stats_.used_samples = used_samples;

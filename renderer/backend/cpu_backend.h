@@ -41,6 +41,8 @@ class CpuBackend final : public TrainingBackend {
   BackendStepResult step(const StepRequest& request) override;
   size_t occupied_cells() const override { return model_.occupancy.occupied_count(); }
   void render(const Ray* rays, size_t n, const RenderSettings& settings, RenderBuffers& out) override;
+  RestartState optimizer_restarts() const override { return restarts_; }
+  void set_optimizer_restarts(const RestartState& r) override { restarts_ = r; }
 
  private:
   struct ChunkResult;

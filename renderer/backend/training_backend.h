@@ -16,6 +16,7 @@
 #include "renderer/backend/render_types.h"
 #include "renderer/data/dataset.h"
 #include "renderer/math/camera_ray.h"
+#include "renderer/model/optimizer_restart.h"
 #include "renderer/model/packed_model.h"
 #include "renderer/train/train_config.h"
 
@@ -70,6 +71,12 @@ class TrainingBackend {
   virtual size_t occupied_cells() const = 0;
   // Renders n rays into out (resized to n).
   virtual void render(const Ray* rays, size_t n, const RenderSettings& settings, RenderBuffers& out) = 0;
+  // The optimizer restarts of an encoding's resolution schedule so far (TensoRF's upsampling;
+  // optimizer_restart.h): a snapshot keeps them, so a resumed run steps at the rate and with
+  // the Adam step count of the uninterrupted one. None where no encoding restarts (the CUDA
+  // backend refuses the one that does).
+  virtual RestartState optimizer_restarts() const { return {}; }
+  virtual void set_optimizer_restarts(const RestartState&) {}
 };
 
 // The CUDA backend (defined in cuda/cuda_trainer.cu, or by the stub of a build without it,

@@ -1,7 +1,8 @@
 // TensoRF's optimizer restart at each upsampling (the official code's train.py builds a new
 // Adam at lr_init with lr_upsample_reset = 1; renderer/model/optimizer_restart.h): the rate
 // after an upsampling is the initial one times the decay since the upsampling, and Adam's
-// moments and step count start again.
+// moments and step count start again; a snapshot keeps the restart, so a run resumed after an
+// upsampling goes on as the uninterrupted one.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -14,6 +15,7 @@
 #include "renderer/techniques/tensorf/tensorf_encoding.h"
 #include "renderer/train/trainer.h"
 #include "tests/data/temp_folder.h"
+#include "tests/test_support/engine_eval.h"
 #include "tests/test_support/small_engine.h"
 
 using namespace nerds;
@@ -111,4 +113,40 @@ TEST_CASE("tensorf: the step after an upsampling moves the grids at the initial 
     for (size_t k = 0; k < a.size(); ++k) largest = std::max(largest, std::fabs(a[k] - b[k]));
     CHECK(largest == doctest::Approx(arm.rate).epsilon(1e-3));
   }
+}
+
+TEST_CASE("tensorf: a run resumed from a snapshot after an upsampling steps as the uninterrupted one") {
+  // Before the snapshot kept the restart, the resumed run went back to the schedule's rate and
+  // counted Adam's bias correction from step 0: its losses parted from the second step after
+  // the resume, its tensors from the first.
+  nerds_test::TempFolder dir("tensorf_resume");
+  const std::vector<std::string> sets = {
+      "encoding.kind=tensorf", "field.density=encoding", "field.density_activation=softplus",
+      "field.density_shift=-10", "field.density_scale=75", "field.color_hidden=16",
+      "encoding.tensorf_resolution_init=5", "encoding.tensorf_resolution_final=9",
+      "encoding.tensorf_upsample_steps=2", "encoding.tensorf_schedule_steps=8",
+      "encoding.tensorf_density_components=2", "encoding.tensorf_appearance_components=2",
+      "encoding.tensorf_appearance_features=4", "trainer.lr=0.01", "trainer.budget_decay_from=0",
+      "trainer.budget_lr_final=0.001"};
+  auto engine = nerds_test::small_engine(dir.str(), sets, 16, 4);
+  engine->set_budget(0.0, 8);
+  for (int i = 0; i < 5; ++i) engine->train_step();  // the upsampling (and restart) at step 2
+  REQUIRE(dynamic_cast<const TensorfEncoding&>(engine->trainer().network().encoding()).resolution() == 9);
+  const RestartState before = engine->trainer().backend().optimizer_restarts();
+  REQUIRE(before.adam_from == 2);
+  REQUIRE(before.lr_at_restart > 0.f);
+  const std::string path = dir.str() + "/run.nerds";
+  engine->save(path);
+  const std::unique_ptr<Engine> loaded = Engine::load(path);
+  loaded->set_budget(0.0, 3);  // the 3 steps left of the 8 (a budget counts from where it is set)
+  const RestartState after = loaded->trainer().backend().optimizer_restarts();
+  CHECK(after.adam_from == before.adam_from);
+  CHECK(after.lr_at_restart == before.lr_at_restart);
+  for (int i = 0; i < 3; ++i) {
+    const StepStats a = engine->train_step();
+    const StepStats b = loaded->train_step();
+    CAPTURE(a.step);
+    CHECK(a.loss == b.loss);
+  }
+  CHECK(nerds_test::same_training_state(engine->trainer(), loaded->trainer()));
 }
