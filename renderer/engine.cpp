@@ -78,7 +78,10 @@ Engine::Engine(const EngineOptions& options, const ParamSet& params)
 Engine::~Engine() = default;
 
 float Engine::box_half() const { return trainer_->config().march.box_half; }
-float Engine::current_lr() const { return trainer_->current_lr(); }
+float Engine::current_lr() const {
+  // The schedule's rate as the backend takes it: after TensoRF's restarts, from the initial rate.
+  return trainer_->backend().optimizer_restarts().lr(trainer_->current_lr(), trainer_->config().optimizer.lr);
+}
 const TrainConfig& Engine::config() const { return trainer_->config(); }
 const Trainer& Engine::trainer() const { return *trainer_; }
 

@@ -87,7 +87,8 @@ class Engine {
   const ParamSet& params() const { return params_; }
   // Half the edge of the scene's box (engine units): the box is 0.5 +- box_half().
   float box_half() const;
-  // The learning rate the next step takes.
+  // The learning rate the backend steps with (TensoRF's restarts included), at the budget's progress
+  // as the last step set it (the next step sets its own first).
   float current_lr() const;
   const Dataset& train_set() const { return *train_; }
   // The training split's fingerprint, taken when it was loaded; save() stores it.

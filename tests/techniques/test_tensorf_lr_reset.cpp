@@ -135,6 +135,11 @@ TEST_CASE("tensorf: a run resumed from a snapshot after an upsampling steps as t
   const RestartState before = engine->trainer().backend().optimizer_restarts();
   REQUIRE(before.adam_from == 2);
   REQUIRE(before.lr_at_restart > 0.f);
+  // The rate the viewer shows: the initial one times the decay since the restart, not the
+  // schedule's. Engine::current_lr reads the budget's progress the last step (4) set: the decay
+  // over its 2 steps since the restart, where the schedule alone gives 0.01 * 0.1^(4/8).
+  CHECK(engine->current_lr() == doctest::Approx(0.01f * std::pow(0.1f, 2.f / 8.f)).epsilon(1e-4));
+  CHECK(engine->trainer().current_lr() == doctest::Approx(0.01f * std::pow(0.1f, 4.f / 8.f)).epsilon(1e-4));
   const std::string path = dir.str() + "/run.nerds";
   engine->save(path);
   const std::unique_ptr<Engine> loaded = Engine::load(path);
