@@ -80,7 +80,7 @@ Engine::~Engine() = default;
 float Engine::box_half() const { return trainer_->config().march.box_half; }
 float Engine::current_lr() const {
   // The schedule's rate as the backend takes it: after TensoRF's restarts, from the initial rate.
-  return trainer_->backend().optimizer_restarts().lr(trainer_->current_lr(), trainer_->config().optimizer.lr);
+  return trainer_->optimizer_restarts().lr(trainer_->current_lr(), trainer_->config().optimizer.lr);
 }
 const TrainConfig& Engine::config() const { return trainer_->config(); }
 const Trainer& Engine::trainer() const { return *trainer_; }
@@ -366,7 +366,7 @@ void Engine::save(const std::string& path) const {
   meta["mean_used_per_ray"] = t.mean_used_per_ray();
   meta["mean_marched_per_ray"] = t.mean_marched_per_ray();
   // TensoRF's optimizer restarts at its upsamplings: the rate and Adam's step count after them.
-  const RestartState restarts = t.backend().optimizer_restarts();
+  const RestartState restarts = t.optimizer_restarts();
   meta["optimizer_restart"] = {{"lr_at_restart", restarts.lr_at_restart}, {"adam_from", restarts.adam_from}};
   meta["stats"] = {{"train_seconds", stats_.train_seconds},
                    {"used_samples", stats_.used_samples},

@@ -103,21 +103,14 @@ NERDS_HD float ndc_box_z_of_depth(const NdcWarp& w, float box_half, float depth)
 
 // A point of the engine's frame in the reference camera's frame: R^T ((p - offset) / scale - c).
 NERDS_HD Vec3 ndc_engine_to_reference(const NdcWarp& w, Vec3 p) {
-  const Pose& r = w.reference_to_world;
-  const Vec3 q = (p - w.offset) * (1.f / w.scale) - r.origin();
-  return make_vec3(r.m[0][0] * q.x + r.m[1][0] * q.y + r.m[2][0] * q.z,
-                   r.m[0][1] * q.x + r.m[1][1] * q.y + r.m[2][1] * q.z,
-                   r.m[0][2] * q.x + r.m[1][2] * q.y + r.m[2][2] * q.z);
+  return w.reference_to_world.to_camera((p - w.offset) * (1.f / w.scale));
 }
 
 // The engine-frame ray o + s d (d unit) as a ray of the box: *o_box where it meets the near
 // plane, *d_box of unit length. False when it does not head away from the reference camera
 // (d.z >= 0 in its frame: it never reaches depth infinity, so NDC does not hold it).
 NERDS_HD bool ndc_box_ray(const NdcWarp& w, float box_half, Vec3 o, Vec3 d, Vec3* o_box, Vec3* d_box) {
-  const Pose& r = w.reference_to_world;
-  const Vec3 dr = make_vec3(r.m[0][0] * d.x + r.m[1][0] * d.y + r.m[2][0] * d.z,
-                            r.m[0][1] * d.x + r.m[1][1] * d.y + r.m[2][1] * d.z,
-                            r.m[0][2] * d.x + r.m[1][2] * d.y + r.m[2][2] * d.z);
+  const Vec3 dr = w.reference_to_world.unrotate(d);
   if (!(dr.z < -1e-6f)) return false;
   Vec3 on, dn;
   ndc_ray(w.camera, ndc_engine_to_reference(w, o), dr, &on, &dn);

@@ -41,13 +41,14 @@ struct Pose {
                      m[2][0] * v.x + m[2][1] * v.y + m[2][2] * v.z);
   }
   NERDS_HD Vec3 apply(Vec3 p) const { return rotate(p) + origin(); }
-  // The inverse of apply: a world point in the camera's frame, R^T (p - origin).
-  NERDS_HD Vec3 to_camera(Vec3 p) const {
-    const Vec3 q = p - origin();
-    return make_vec3(m[0][0] * q.x + m[1][0] * q.y + m[2][0] * q.z,
-                     m[0][1] * q.x + m[1][1] * q.y + m[2][1] * q.z,
-                     m[0][2] * q.x + m[1][2] * q.y + m[2][2] * q.z);
+  // The inverse of rotate: a world direction in the camera's frame, R^T v.
+  NERDS_HD Vec3 unrotate(Vec3 v) const {
+    return make_vec3(m[0][0] * v.x + m[1][0] * v.y + m[2][0] * v.z,
+                     m[0][1] * v.x + m[1][1] * v.y + m[2][1] * v.z,
+                     m[0][2] * v.x + m[1][2] * v.y + m[2][2] * v.z);
   }
+  // The inverse of apply: a world point in the camera's frame, R^T (p - origin).
+  NERDS_HD Vec3 to_camera(Vec3 p) const { return unrotate(p - origin()); }
 };
 
 }  // namespace nerds

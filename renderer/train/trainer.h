@@ -48,6 +48,8 @@ class Trainer {
   size_t occupied_cell_count() const { return host_stale_ ? backend_->occupied_cells() : model_.occupancy.occupied_count(); }
   // The backend (renders go there), its model brought up to date with the host copy first.
   TrainingBackend& backend() const { sync_device(); return *backend_; }
+  // The backend's optimizer restarts (its own state, not the model's: no upload needed).
+  RestartState optimizer_restarts() const { return backend_->optimizer_restarts(); }
   const StageTimes& stage_times() const { return times_; }
   float current_lr() const;
   // The fraction of training done, in [0, 1]: the budget's progress, or without a budget the

@@ -58,6 +58,25 @@ TEST_CASE("optimizer restart: the rate after an upsampling decays from the initi
   CHECK(restarted_lr(0.003f, 0.01f, 0.f) == 0.003f);
 }
 
+namespace {
+
+// A tiny TensoRF run of 8 steps, upsampled from 5 to 9 nodes at step 2 (a quarter of the run),
+// its rate 0.01 * 0.1^(s / 8) over the budget; `more` adds settings.
+std::vector<std::string> tiny_tensorf_run(const std::vector<std::string>& more = {}) {
+  std::vector<std::string> sets = {
+      "encoding.kind=tensorf", "field.density=encoding", "field.density_activation=softplus",
+      "field.density_shift=-10", "field.density_scale=75", "field.color_hidden=16",
+      "encoding.tensorf_resolution_init=5", "encoding.tensorf_resolution_final=9",
+      "encoding.tensorf_upsample_steps=2", "encoding.tensorf_schedule_steps=8",
+      "encoding.tensorf_density_components=2", "encoding.tensorf_appearance_components=2",
+      "encoding.tensorf_appearance_features=4", "trainer.lr=0.01", "trainer.budget_decay_from=0",
+      "trainer.budget_lr_final=0.001"};
+  sets.insert(sets.end(), more.begin(), more.end());
+  return sets;
+}
+
+}  // namespace
+
 TEST_CASE("tensorf: the step after an upsampling moves the grids at the initial rate (the code's new Adam)") {
   // Adam's first step from zero moments moves every entry with a gradient by the rate times
   // its gradient's sign: the largest change of a resampled factor is the rate that step used.
@@ -81,15 +100,8 @@ TEST_CASE("tensorf: the step after an upsampling moves the grids at the initial 
     nerds_test::TempFolder dir("tensorf_lr_reset");
     const auto on = [](bool b) { return std::string(b ? "true" : "false"); };
     auto engine = nerds_test::small_engine(
-        dir.str(), {"encoding.kind=tensorf", "field.density=encoding", "field.density_activation=softplus",
-                    "field.density_shift=-10", "field.density_scale=75", "field.color_hidden=16",
-                    "encoding.tensorf_resolution_init=5", "encoding.tensorf_resolution_final=9",
-                    "encoding.tensorf_upsample_steps=2", "encoding.tensorf_schedule_steps=8",
-                    "encoding.tensorf_density_components=2", "encoding.tensorf_appearance_components=2",
-                    "encoding.tensorf_appearance_features=4", "trainer.lr=0.01", "trainer.budget_decay_from=0",
-                    "trainer.budget_lr_final=0.001", "trainer.mlp_l2_reg=0",
-                    "encoding.tensorf_lr_upsample_reset=" + on(arm.lr_reset),
-                    "encoding.tensorf_optimizer_upsample_reset=" + on(arm.optimizer_reset)},
+        dir.str(), tiny_tensorf_run({"trainer.mlp_l2_reg=0", "encoding.tensorf_lr_upsample_reset=" + on(arm.lr_reset),
+                          "encoding.tensorf_optimizer_upsample_reset=" + on(arm.optimizer_reset)}),
         16, 4);
     engine->set_budget(0.0, 8);
     engine->train_step();
@@ -120,15 +132,7 @@ TEST_CASE("tensorf: a run resumed from a snapshot after an upsampling steps as t
   // counted Adam's bias correction from step 0: its losses parted from the second step after
   // the resume, its tensors from the first.
   nerds_test::TempFolder dir("tensorf_resume");
-  const std::vector<std::string> sets = {
-      "encoding.kind=tensorf", "field.density=encoding", "field.density_activation=softplus",
-      "field.density_shift=-10", "field.density_scale=75", "field.color_hidden=16",
-      "encoding.tensorf_resolution_init=5", "encoding.tensorf_resolution_final=9",
-      "encoding.tensorf_upsample_steps=2", "encoding.tensorf_schedule_steps=8",
-      "encoding.tensorf_density_components=2", "encoding.tensorf_appearance_components=2",
-      "encoding.tensorf_appearance_features=4", "trainer.lr=0.01", "trainer.budget_decay_from=0",
-      "trainer.budget_lr_final=0.001"};
-  auto engine = nerds_test::small_engine(dir.str(), sets, 16, 4);
+  auto engine = nerds_test::small_engine(dir.str(), tiny_tensorf_run(), 16, 4);
   engine->set_budget(0.0, 8);
   for (int i = 0; i < 5; ++i) engine->train_step();  // the upsampling (and restart) at step 2
   REQUIRE(dynamic_cast<const TensorfEncoding&>(engine->trainer().network().encoding()).resolution() == 9);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "renderer/math/camera_ray.h"
 
@@ -54,6 +55,34 @@ float box_nearest_depth(const Dataset& data, const NdcWarp& w) {
   return nearest;
 }
 
+// The four rays through the image corners of every frame (engine frame), with how far each
+// reaches along its own camera's viewing axis per unit length (the cosine to the axis).
+struct CornerRay {
+  Ray ray;
+  float along = 0.f;
+};
+
+std::vector<CornerRay> frustum_corner_rays(const Dataset& data) {
+  std::vector<CornerRay> out;
+  out.reserve(4 * data.frames.size());
+  for (const Frame& f : data.frames) {
+    const Vec3 axis = make_vec3(-f.pose.m[0][2], -f.pose.m[1][2], -f.pose.m[2][2]);
+    const float w_px = static_cast<float>(f.intrinsics.width), h_px = static_cast<float>(f.intrinsics.height);
+    for (int corner = 0; corner < 4; ++corner) {
+      CornerRay c;
+      c.ray = camera_ray(f.pose, f.intrinsics, corner & 1 ? w_px : 0.f, corner & 2 ? h_px : 0.f);
+      c.along = dot(c.ray.dir, axis);
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+// Where a corner ray (along > 0) meets its camera's near bound: the bound's axial depth.
+Vec3 at_near_bound(const Dataset& data, const CornerRay& c) {
+  return c.ray.origin + c.ray.dir * (data.near_bound * data.scale / c.along);
+}
+
 // The nearest depth from the reference camera where the dataset's near bound lets content lie:
 // each camera sees nothing nearer than the bound (axial depth along its own -z), so the
 // nearest such point is a corner of one camera's frustum at that depth (depth along the
@@ -62,16 +91,9 @@ float box_nearest_depth(const Dataset& data, const NdcWarp& w) {
 float nearest_content_depth(const Dataset& data, const NdcWarp& w) {
   if (!(data.near_bound > 0.f)) return 0.f;
   float nearest = 3.4e38f;
-  for (const Frame& f : data.frames) {
-    const Vec3 axis = make_vec3(-f.pose.m[0][2], -f.pose.m[1][2], -f.pose.m[2][2]);
-    const float w_px = static_cast<float>(f.intrinsics.width), h_px = static_cast<float>(f.intrinsics.height);
-    for (int corner = 0; corner < 4; ++corner) {
-      const Ray r = camera_ray(f.pose, f.intrinsics, corner & 1 ? w_px : 0.f, corner & 2 ? h_px : 0.f);
-      const float along = dot(r.dir, axis);
-      if (!(along > 0.f)) return 0.f;
-      const Vec3 p = r.origin + r.dir * (data.near_bound * data.scale / along);
-      nearest = std::min(nearest, -ndc_engine_to_reference(w, p).z);
-    }
+  for (const CornerRay& c : frustum_corner_rays(data)) {
+    if (!(c.along > 0.f)) return 0.f;
+    nearest = std::min(nearest, -ndc_engine_to_reference(w, at_near_bound(data, c)).z);
   }
   return nearest > w.camera.near ? nearest : 0.f;
 }
@@ -83,32 +105,23 @@ float nearest_content_depth(const Dataset& data, const NdcWarp& w) {
 // in NDC and the frustum's cross-sections are quads, so the extremes lie at those rays' ends.
 // Rays that never reach infinity (heading back past the reference plane) are not held anyway.
 void fit_extents(const Dataset& data, NdcWarp* w) {
-  const Pose& ref = w->reference_to_world;
   float ex = 1.f, ey = 1.f;
   const auto reach = [&](Vec3 q) {
     ex = std::max(ex, std::fabs(q.x));
     ey = std::max(ey, std::fabs(q.y));
   };
-  for (const Frame& f : data.frames) {
-    const Vec3 axis = make_vec3(-f.pose.m[0][2], -f.pose.m[1][2], -f.pose.m[2][2]);
-    const float w_px = static_cast<float>(f.intrinsics.width), h_px = static_cast<float>(f.intrinsics.height);
-    for (int corner = 0; corner < 4; ++corner) {
-      const Ray r = camera_ray(f.pose, f.intrinsics, corner & 1 ? w_px : 0.f, corner & 2 ? h_px : 0.f);
-      const Vec3 d = make_vec3(ref.m[0][0] * r.dir.x + ref.m[1][0] * r.dir.y + ref.m[2][0] * r.dir.z,
-                               ref.m[0][1] * r.dir.x + ref.m[1][1] * r.dir.y + ref.m[2][1] * r.dir.z,
-                               ref.m[0][2] * r.dir.x + ref.m[1][2] * r.dir.y + ref.m[2][2] * r.dir.z);
-      if (!(d.z < -1e-6f)) continue;
-      Vec3 on, dn;
-      ndc_ray(w->camera, ndc_engine_to_reference(*w, r.origin), d, &on, &dn);
-      reach(on + dn);  // t' = 1: the point at infinity
-      const float along = dot(r.dir, axis);
-      Vec3 near_end = on;
-      if (data.near_bound > 0.f && along > 0.f) {
-        const Vec3 p = ndc_engine_to_reference(*w, r.origin + r.dir * (data.near_bound * data.scale / along));
-        if (-p.z > w->camera.near) near_end = ndc_point(w->camera, p);
-      }
-      reach(near_end);
+  for (const CornerRay& c : frustum_corner_rays(data)) {
+    const Vec3 d = w->reference_to_world.unrotate(c.ray.dir);
+    if (!(d.z < -1e-6f)) continue;
+    Vec3 on, dn;
+    ndc_ray(w->camera, ndc_engine_to_reference(*w, c.ray.origin), d, &on, &dn);
+    reach(on + dn);  // t' = 1: the point at infinity
+    Vec3 near_end = on;
+    if (data.near_bound > 0.f && c.along > 0.f) {
+      const Vec3 p = ndc_engine_to_reference(*w, at_near_bound(data, c));
+      if (-p.z > w->camera.near) near_end = ndc_point(w->camera, p);
     }
+    reach(near_end);
   }
   w->extent_x = ex;
   w->extent_y = ey;
